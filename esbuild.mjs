@@ -1,0 +1,84 @@
+// The one build script: bundles the VS Code client, the language server and the CLI into dist/,
+// and copies the WebAssembly assets they load at run time next to them.
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --production  minified, no sourcemaps (used for the .vsix)
+//   node esbuild.mjs --watch       rebuild on change
+//   node esbuild.mjs --if-needed   build only when dist/ is missing or older than the sources
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+
+const entries = [
+  { in: 'client/src/extension.ts', out: 'extension', external: ['vscode'] },
+  { in: 'server/src/server.ts', out: 'server', external: [] },
+  { in: 'server/src/cli/main.ts', out: 'cli', external: [] },
+].filter((e) => existsSync(join(root, e.in)));
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, name.name);
+    if (name.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+if (args.has('--if-needed')) {
+  const outputs = entries.map((e) => join(root, 'dist', e.out + '.js'));
+  const built = outputs.every(existsSync) && existsSync(join(root, 'dist', 'libpg-query.wasm'));
+  if (built) {
+    const oldest = Math.min(...outputs.map((o) => statSync(o).mtimeMs));
+    const sources = Math.max(newestMtime(join(root, 'server/src')), existsSync(join(root, 'client/src')) ? newestMtime(join(root, 'client/src')) : 0);
+    if (sources <= oldest) process.exit(0);
+  }
+}
+
+function copyAssets() {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  // libpg-query's Emscripten loader looks for libpg-query.wasm next to the running script.
+  const wasm = join(dirname(require.resolve('libpg-query/package.json')), 'wasm', 'libpg-query.wasm');
+  copyFileSync(wasm, join(root, 'dist', 'libpg-query.wasm'));
+}
+
+const options = {
+  absWorkingDir: root,
+  entryPoints: entries.map((e) => ({ in: e.in, out: e.out })),
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  external: ['vscode'],
+  logLevel: 'warning',
+  define: { 'process.env.SCHEMA_INSIGHT_VERSION': JSON.stringify(require('./package.json').version) },
+  plugins: [
+    {
+      name: 'assets',
+      setup(build) {
+        build.onEnd((result) => {
+          if (!result.errors.length) copyAssets();
+          if (watch) console.log(`[watch] build finished${result.errors.length ? ' with errors' : ''}`);
+        });
+      },
+    },
+  ],
+};
+
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+  console.log('[watch] watching for changes');
+} else {
+  await esbuild.build(options);
+}

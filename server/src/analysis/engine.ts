@@ -1,0 +1,198 @@
+import { parsePrismaSchema, type PrismaSchema } from './prisma/schema';
+import { buildMigrationProject, type MigrationProject } from './sql/project';
+import type { Report, Rule } from './rule';
+import { ALL_RULES, RULES_BY_ID } from './rules';
+import { collectSuppressions, type Suppression } from './suppress';
+import { LineIndex } from './text';
+import {
+  priorityOf,
+  type AuditConfig,
+  type Finding,
+  type Severity,
+  type SourceFile,
+} from './types';
+
+export interface AuditInput {
+  /** All `.prisma` files of one schema (a single file or a multi-file schema folder). */
+  prismaFiles: SourceFile[];
+  /** Migration SQL files of the project (any order; the SQL module orders them by version). */
+  sqlFiles?: SourceFile[];
+  /** TypeScript/JavaScript sources scanned for Prisma Client query patterns. */
+  codeFiles?: SourceFile[];
+  config?: AuditConfig;
+  /** Facts the front end discovered (e.g. a `supabase/` folder exists). */
+  hints?: { supabase?: boolean };
+}
+
+export interface AuditContext {
+  readonly input: AuditInput;
+  /** The parsed Prisma schema, or null when the project has no Prisma files. */
+  readonly prisma: PrismaSchema | null;
+  /** The ordered, parsed and replayed migrations, or null when there are none. Built on first use. */
+  readonly sql: MigrationProject | null;
+  /** Whether a rule is on in this audit (rules use it to avoid double-reporting, e.g. SQL vs Prisma). */
+  isEnabled(ruleId: string): boolean;
+  lineIndex(file: string): LineIndex | undefined;
+}
+
+export interface AuditResult {
+  findings: Finding[];
+  /** Rule id → error message, for rules that threw (a bug, never a reason to lose other findings). */
+  ruleErrors: Record<string, string>;
+  timings: { parseMs: number; rulesMs: number };
+}
+
+class Context implements AuditContext {
+  private sqlProject: MigrationProject | null | undefined;
+  private readonly indexes = new Map<string, LineIndex>();
+  private readonly texts = new Map<string, string>();
+
+  constructor(
+    readonly input: AuditInput,
+    readonly prisma: PrismaSchema | null,
+    private readonly enabled: (id: string) => boolean,
+  ) {
+    for (const f of input.prismaFiles) this.texts.set(f.path, f.text);
+    for (const f of input.sqlFiles ?? []) this.texts.set(f.path, f.text);
+  }
+
+  get sql(): MigrationProject | null {
+    if (this.sqlProject === undefined) {
+      const files = this.input.sqlFiles ?? [];
+      this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase }) : null;
+    }
+    return this.sqlProject;
+  }
+
+  isEnabled(id: string): boolean {
+    return this.enabled(id);
+  }
+
+  lineIndex(file: string): LineIndex | undefined {
+    let idx = this.indexes.get(file);
+    if (!idx) {
+      const fromSchema = this.prisma?.files.find((f) => f.path === file)?.lines;
+      if (fromSchema) idx = fromSchema;
+      else {
+        const text = this.texts.get(file);
+        if (text === undefined) return undefined;
+        idx = new LineIndex(text);
+      }
+      this.indexes.set(file, idx);
+    }
+    return idx;
+  }
+}
+
+export function effectiveSeverity(rule: Rule, config: AuditConfig | undefined): Severity | 'off' {
+  return config?.rules?.[rule.id] ?? rule.defaultSeverity;
+}
+
+/** Runs every enabled rule over the project and returns findings with suppressions applied. */
+export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): AuditResult {
+  const t0 = performance.now();
+  const prisma = input.prismaFiles.length ? parsePrismaSchema(input.prismaFiles) : null;
+  const t1 = performance.now();
+  const config = input.config;
+  const enabled = (id: string) => {
+    const rule = RULES_BY_ID.get(id);
+    return !!rule && rules.includes(rule) && effectiveSeverity(rule, config) !== 'off';
+  };
+  const ctx = new Context(input, prisma, enabled);
+  const raw: Array<{ rule: Rule; report: Report }> = [];
+  const ruleErrors: Record<string, string> = {};
+  for (const rule of rules) {
+    if (rule.id === UNUSED_IGNORE || !enabled(rule.id)) continue;
+    try {
+      rule.check(ctx, (report) => raw.push({ rule, report }));
+    } catch (e) {
+      ruleErrors[rule.id] = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    }
+  }
+
+  // Suppressions.
+  const suppressions = new Map<string, Suppression[]>();
+  const suppressionsOf = (file: string): Suppression[] => {
+    let s = suppressions.get(file);
+    if (!s) {
+      const text = ctx.input.prismaFiles.find((f) => f.path === file)?.text ?? ctx.input.sqlFiles?.find((f) => f.path === file)?.text;
+      s = text === undefined ? [] : collectSuppressions(text, ctx.lineIndex(file)!, file.toLowerCase().endsWith('.prisma') ? 'prisma' : 'sql');
+      suppressions.set(file, s);
+    }
+    return s;
+  };
+  for (const f of [...input.prismaFiles, ...(input.sqlFiles ?? [])]) suppressionsOf(f.path);
+
+  const findings: Finding[] = [];
+  for (const { rule, report } of raw) {
+    const list = suppressionsOf(report.file);
+    const anchor = report.anchorLine ?? report.range.start.line;
+    const hit = list.find(
+      (s) => s.ruleIds.includes(rule.id) && (s.scope === 'file' || s.line === anchor - 1 || s.line === report.range.start.line - 1),
+    );
+    if (hit) {
+      hit.used = true;
+      continue;
+    }
+    const configured = effectiveSeverity(rule, config);
+    const severity: Severity =
+      configured !== rule.defaultSeverity && configured !== 'off' ? configured : (report.severity ?? rule.defaultSeverity);
+    findings.push({
+      rule: rule.id,
+      severity,
+      priority: priorityOf(severity),
+      message: report.message,
+      file: report.file,
+      range: report.range,
+      subject: report.subject,
+      fixes: report.fixes ?? [],
+      ...(rule.tags?.includes('unnecessary') ? { tags: ['unnecessary' as const] } : {}),
+      ...(report.migration !== undefined ? { migration: report.migration } : {}),
+      ...(report.related?.length ? { related: report.related } : {}),
+      ...(report.data ? { data: report.data } : {}),
+    });
+  }
+
+  // unused-ignore: an ignore comment that suppressed nothing (only for rules that ran).
+  const unusedRule = RULES_BY_ID.get(UNUSED_IGNORE);
+  if (unusedRule && enabled(UNUSED_IGNORE)) {
+    const severity = effectiveSeverity(unusedRule, config) as Severity;
+    for (const [file, list] of suppressions) {
+      for (const s of list) {
+        if (s.used) continue;
+        const unknown = s.ruleIds.filter((id) => !RULES_BY_ID.has(id));
+        const ran = s.ruleIds.filter((id) => RULES_BY_ID.has(id) && enabled(id));
+        if (!unknown.length && !ran.length) continue; // suppresses only rules that are off: not our business
+        const edit = { file, range: s.commentRange, newText: '' };
+        findings.push({
+          rule: UNUSED_IGNORE,
+          severity,
+          priority: priorityOf(severity),
+          message: unknown.length
+            ? `Unknown rule id ${unknown.map((u) => `\`${u}\``).join(', ')} in ignore comment.`
+            : `This ignore comment suppresses nothing: no \`${ran.join('`, `')}\` finding ${s.scope === 'file' ? 'in this file' : 'on the next line'}.`,
+          file,
+          range: s.range,
+          subject: {},
+          fixes: [{ title: 'Remove the unused ignore comment', edits: [edit], isPreferred: true, safe: true }],
+          tags: ['unnecessary'],
+        });
+      }
+    }
+  }
+
+  findings.sort(compareFindings);
+  const t2 = performance.now();
+  return { findings, ruleErrors, timings: { parseMs: t1 - t0, rulesMs: t2 - t1 } };
+}
+
+export const UNUSED_IGNORE = 'unused-ignore';
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
+  );
+}

@@ -1,0 +1,519 @@
+import type { Attribute, Block, Comment, EnumValueDecl, Expr, FieldDecl, SchemaFileAst, Span, SyntaxDiagnostic } from './ast';
+import { parsePrisma } from './parser';
+import { LineIndex } from '../text';
+import type { Range, SourceFile } from '../types';
+
+/**
+ * Semantic model of a Prisma schema (one file or a multi-file folder): models, fields, enums,
+ * relations resolved on both sides with their effective referential actions, primary keys and
+ * indexes with ordered columns. Every element points back at its syntax (file + span).
+ */
+
+export const SCALAR_TYPES = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes']);
+
+export type ReferentialAction = 'Cascade' | 'Restrict' | 'NoAction' | 'SetNull' | 'SetDefault';
+
+export interface SchemaFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  ast: SchemaFileAst;
+}
+
+export interface Located {
+  file: SchemaFile;
+}
+
+export interface NativeType {
+  /** Without `db.`: `VarChar`, `Text`, `Decimal`. */
+  name: string;
+  args: string[];
+  attr: Attribute;
+}
+
+export interface DefaultValue {
+  attr: Attribute;
+  expr: Expr | null;
+  /** `now`, `autoincrement`, `uuid`, `cuid`, `dbgenerated`, … for calls; null for literals. */
+  functionName: string | null;
+  /** The literal value for strings/numbers/booleans/enum names; null for calls and lists. */
+  literal: string | null;
+}
+
+export interface Field extends Located {
+  name: string;
+  model: Model;
+  decl: FieldDecl;
+  /** Type name as written (`String`, `User`, `Role`, `Unsupported`). */
+  type: string;
+  kind: 'scalar' | 'enum' | 'object' | 'composite' | 'unsupported' | 'unknown';
+  isOptional: boolean;
+  isList: boolean;
+  /** `@map("col")`, else the field name. */
+  columnName: string;
+  nativeType: NativeType | null;
+  default: DefaultValue | null;
+  isId: boolean;
+  isUnique: boolean;
+  isUpdatedAt: boolean;
+  isIgnored: boolean;
+  /** For `kind === 'object'`. */
+  relation: Relation | null;
+  /** `///` docs, `//` comments above, and the trailing comment, trimmed. */
+  comments: string[];
+  attr(name: string): Attribute | undefined;
+}
+
+export interface IndexField {
+  name: string;
+  sort?: 'Asc' | 'Desc';
+  length?: number;
+  ops?: string;
+  /** Span of this entry inside the attribute (for precise ranges). */
+  span: Span;
+}
+
+export interface IndexDef {
+  kind: 'id' | 'unique' | 'index' | 'fulltext';
+  model: Model;
+  fields: IndexField[];
+  /** `name:` (Prisma Client name for @@id/@@unique). */
+  name: string | null;
+  /** `map:` (database name). */
+  map: string | null;
+  /** `type:` (BTree, Hash, Gin, Gist, SpGist, Brin). */
+  type: string | null;
+  clustered: boolean | null;
+  /** `@id`/`@unique` on a field vs `@@id`/`@@unique`/`@@index` on the model. */
+  source: 'field' | 'block';
+  attr: Attribute;
+  /** For block attributes, the whole member line (to delete it). */
+  lineSpan: Span | null;
+  file: SchemaFile;
+}
+
+export interface Relation {
+  /** The relation field this describes. */
+  field: Field;
+  /** The model the field points at (null when the type is unknown). */
+  target: Model | null;
+  /** `@relation("Name")` or `name:`; null if unnamed. */
+  name: string | null;
+  /** Effective relation name as Prisma computes it (explicit, or the sorted model names joined by `To`). */
+  relationName: string;
+  attr: Attribute | null;
+  /** Scalar fields of this side (`fields: [...]`); empty on the back-relation side. */
+  fields: string[];
+  references: string[];
+  onDelete: ReferentialAction | null;
+  onUpdate: ReferentialAction | null;
+  /** What Prisma applies when omitted: optional → SetNull, required → Restrict on delete; Cascade on update. */
+  effectiveOnDelete: ReferentialAction | null;
+  effectiveOnUpdate: ReferentialAction | null;
+  /** The field on the other model for the same relation, if any. */
+  back: Field | null;
+  /** Resolved scalar fields of `fields`. */
+  scalarFields: Field[];
+}
+
+export interface Model extends Located {
+  name: string;
+  kind: 'model' | 'view' | 'type';
+  block: Block;
+  nameSpan: Span;
+  /** `@@map("table")`, else the model name. */
+  tableName: string;
+  /** `@@schema("x")`. */
+  schemaName: string | null;
+  fields: Field[];
+  fieldByName: Map<string, Field>;
+  primaryKey: IndexDef | null;
+  /** `@unique`/`@@unique`. */
+  uniques: IndexDef[];
+  /** `@@index` and `@@fulltext`. */
+  indexes: IndexDef[];
+  blockAttributes: Attribute[];
+  isIgnored: boolean;
+  comments: string[];
+  blockAttr(name: string): Attribute | undefined;
+}
+
+export interface EnumValue {
+  name: string;
+  dbName: string;
+  decl: EnumValueDecl;
+}
+
+export interface Enum extends Located {
+  name: string;
+  block: Block;
+  nameSpan: Span;
+  dbName: string;
+  values: EnumValue[];
+}
+
+export interface Datasource extends Located {
+  name: string;
+  provider: string | null;
+  relationMode: string | null;
+  block: Block;
+}
+
+export interface PrismaSchema {
+  files: SchemaFile[];
+  models: Model[];
+  enums: Enum[];
+  datasource: Datasource | null;
+  modelByName: Map<string, Model>;
+  enumByName: Map<string, Enum>;
+  /** Syntax errors and semantic problems that make the schema invalid (duplicate names, …). */
+  diagnostics: Array<SyntaxDiagnostic & { file: SchemaFile }>;
+  /** `postgresql` (also for `postgres`), `mysql`, `sqlite`, … or null. */
+  provider: string | null;
+  /** `prisma` when `relationMode = "prisma"` (no foreign keys in the database). */
+  relationMode: 'prisma' | 'foreignKeys';
+}
+
+/** Range of a span in a file. */
+export function rangeOf(file: SchemaFile, span: Span): Range {
+  return file.lines.range(span.start, span.end);
+}
+
+export function exprString(e: Expr | null | undefined): string | null {
+  return e && e.kind === 'string' ? e.value : null;
+}
+
+/** The text of a string, number or name value; null for calls, lists and errors. */
+export function exprText(e: Expr | null | undefined): string | null {
+  if (!e) return null;
+  switch (e.kind) {
+    case 'string':
+    case 'number':
+      return e.value;
+    case 'path':
+      return e.name;
+    default:
+      return null;
+  }
+}
+
+/** Named argument of an attribute, or positional argument `position` when unnamed. */
+export function attrArg(attr: Attribute | undefined | null, name: string, position?: number): Expr | null {
+  if (!attr?.args) return null;
+  const named = attr.args.args.find((a) => a.name?.name === name);
+  if (named) return named.value;
+  if (position !== undefined) {
+    const positional = attr.args.args.filter((a) => !a.name);
+    return positional[position]?.value ?? null;
+  }
+  return null;
+}
+
+function namesOf(e: Expr | null): string[] {
+  if (!e) return [];
+  if (e.kind === 'array') return e.items.map((i) => (i.kind === 'path' ? i.name : i.kind === 'call' ? i.name : exprText(i) ?? '')).filter(Boolean);
+  if (e.kind === 'path') return [e.name];
+  return [];
+}
+
+function indexFieldsOf(e: Expr | null): IndexField[] {
+  if (!e || e.kind !== 'array') return e && e.kind === 'path' ? [{ name: e.name, span: e.span }] : [];
+  const out: IndexField[] = [];
+  for (const item of e.items) {
+    if (item.kind === 'path') out.push({ name: item.name, span: item.span });
+    else if (item.kind === 'call') {
+      const f: IndexField = { name: item.name, span: item.span };
+      for (const a of item.args.args) {
+        const v = exprText(a.value);
+        if (a.name?.name === 'sort' && (v === 'Asc' || v === 'Desc')) f.sort = v;
+        else if (a.name?.name === 'length' && v) f.length = Number(v);
+        else if (a.name?.name === 'ops' && v) f.ops = v;
+      }
+      out.push(f);
+    }
+  }
+  return out;
+}
+
+function commentTexts(...groups: Array<Comment[] | Comment | null | undefined>): string[] {
+  const out: string[] = [];
+  for (const g of groups) {
+    if (!g) continue;
+    for (const c of Array.isArray(g) ? g : [g]) {
+      const t = c.text.trim();
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
+const ACTIONS = new Set(['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']);
+
+/** Parses and resolves a schema made of one or more files. Never throws. */
+export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
+  const files: SchemaFile[] = sources.map((s) => ({ path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parsePrisma(s.text) }));
+  const schema: PrismaSchema = {
+    files,
+    models: [],
+    enums: [],
+    datasource: null,
+    modelByName: new Map(),
+    enumByName: new Map(),
+    diagnostics: [],
+    provider: null,
+    relationMode: 'foreignKeys',
+  };
+  for (const file of files) for (const d of file.ast.diagnostics) schema.diagnostics.push({ ...d, file });
+
+  // Pass 1: declarations.
+  for (const file of files) {
+    for (const block of file.ast.blocks) {
+      if (!block.name) continue;
+      const name = block.name.name;
+      if (block.kind === 'model' || block.kind === 'view' || block.kind === 'type') {
+        if (schema.modelByName.has(name) || schema.enumByName.has(name)) {
+          schema.diagnostics.push({ message: `The name \`${name}\` is already used by another model, view, type or enum.`, span: block.name.span, file });
+          continue;
+        }
+        const model = createModel(file, block);
+        schema.models.push(model);
+        schema.modelByName.set(name, model);
+      } else if (block.kind === 'enum') {
+        if (schema.modelByName.has(name) || schema.enumByName.has(name)) {
+          schema.diagnostics.push({ message: `The name \`${name}\` is already used by another model, view, type or enum.`, span: block.name.span, file });
+          continue;
+        }
+        const values: EnumValue[] = [];
+        for (const m of block.members) {
+          if (m.kind !== 'enumValue') continue;
+          const map = m.attributes.find((a) => a.name === 'map');
+          values.push({ name: m.name.name, dbName: exprString(attrArg(map, 'name', 0)) ?? m.name.name, decl: m });
+        }
+        const mapAttr = block.members.find((m) => m.kind === 'blockAttribute' && m.attribute.name === 'map');
+        const en: Enum = {
+          file,
+          name,
+          block,
+          nameSpan: block.name.span,
+          dbName: (mapAttr && mapAttr.kind === 'blockAttribute' && exprString(attrArg(mapAttr.attribute, 'name', 0))) || name,
+          values,
+        };
+        schema.enums.push(en);
+        schema.enumByName.set(name, en);
+      } else if (block.kind === 'datasource' && !schema.datasource) {
+        const prop = (key: string) => {
+          const m = block.members.find((x) => x.kind === 'property' && x.name.name === key);
+          return m && m.kind === 'property' ? exprText(m.value) : null;
+        };
+        schema.datasource = { file, name, provider: prop('provider'), relationMode: prop('relationMode') ?? prop('referentialIntegrity'), block };
+      }
+    }
+  }
+  const provider = schema.datasource?.provider ?? null;
+  schema.provider = provider === 'postgres' ? 'postgresql' : provider;
+  schema.relationMode = schema.datasource?.relationMode === 'prisma' ? 'prisma' : 'foreignKeys';
+
+  // Pass 2: fields, kinds, indexes.
+  for (const model of schema.models) resolveModel(schema, model);
+  // Pass 3: relations.
+  for (const model of schema.models) for (const field of model.fields) if (field.kind === 'object') resolveRelation(schema, field);
+  for (const model of schema.models) for (const field of model.fields) if (field.relation) pairRelation(schema, field.relation);
+  return schema;
+}
+
+function createModel(file: SchemaFile, block: Block): Model {
+  const blockAttributes = block.members.flatMap((m) => (m.kind === 'blockAttribute' ? [m.attribute] : []));
+  const find = (n: string) => blockAttributes.find((a) => a.name === n);
+  const model: Model = {
+    file,
+    name: block.name!.name,
+    kind: block.kind === 'view' ? 'view' : block.kind === 'type' ? 'type' : 'model',
+    block,
+    nameSpan: block.name!.span,
+    tableName: exprString(attrArg(find('map'), 'name', 0)) ?? block.name!.name,
+    schemaName: exprString(attrArg(find('schema'), 'name', 0)),
+    fields: [],
+    fieldByName: new Map(),
+    primaryKey: null,
+    uniques: [],
+    indexes: [],
+    blockAttributes,
+    isIgnored: !!find('ignore'),
+    comments: commentTexts(block.docs, block.leadingComments),
+    blockAttr: find,
+  };
+  return model;
+}
+
+function resolveModel(schema: PrismaSchema, model: Model): void {
+  const file = model.file;
+  for (const member of model.block.members) {
+    if (member.kind !== 'field' || !member.type) continue;
+    const decl = member;
+    const t = decl.type!;
+    const findAttr = (n: string) => decl.attributes.find((a) => a.name === n);
+    let kind: Field['kind'];
+    if (t.unsupported !== null) kind = 'unsupported';
+    else if (SCALAR_TYPES.has(t.name)) kind = 'scalar';
+    else if (schema.enumByName.has(t.name)) kind = 'enum';
+    else if (schema.modelByName.has(t.name)) kind = schema.modelByName.get(t.name)!.kind === 'type' ? 'composite' : 'object';
+    else kind = 'unknown';
+    const native = decl.attributes.find((a) => a.name.startsWith('db.'));
+    const def = findAttr('default');
+    let defaultValue: DefaultValue | null = null;
+    if (def) {
+      const e = attrArg(def, 'value', 0);
+      defaultValue = {
+        attr: def,
+        expr: e,
+        functionName: e?.kind === 'call' ? e.name : null,
+        literal: exprText(e),
+      };
+    }
+    const field: Field = {
+      file,
+      name: decl.name.name,
+      model,
+      decl,
+      type: t.unsupported !== null ? 'Unsupported' : t.name,
+      kind,
+      isOptional: t.optional,
+      isList: t.list,
+      columnName: exprString(attrArg(findAttr('map'), 'name', 0)) ?? decl.name.name,
+      nativeType: native
+        ? { name: native.name.slice(3), args: native.args?.args.map((a) => exprText(a.value) ?? '') ?? [], attr: native }
+        : null,
+      default: defaultValue,
+      isId: !!findAttr('id'),
+      isUnique: !!findAttr('unique'),
+      isUpdatedAt: !!findAttr('updatedAt'),
+      isIgnored: !!findAttr('ignore'),
+      relation: null,
+      comments: commentTexts(decl.docs, decl.leadingComments, decl.trailingComment),
+      attr: findAttr,
+    };
+    if (model.fieldByName.has(field.name)) {
+      schema.diagnostics.push({ message: `Field \`${field.name}\` is already defined on ${model.name}.`, span: decl.name.span, file });
+      continue;
+    }
+    model.fields.push(field);
+    model.fieldByName.set(field.name, field);
+    const fieldIndex = (kind: 'id' | 'unique', attr: Attribute): IndexDef => {
+      const lengthExpr = attrArg(attr, 'length');
+      const sortExpr = attrArg(attr, 'sort');
+      const entry: IndexField = { name: field.name, span: decl.name.span };
+      if (sortExpr?.kind === 'path' && (sortExpr.name === 'Asc' || sortExpr.name === 'Desc')) entry.sort = sortExpr.name;
+      if (lengthExpr?.kind === 'number') entry.length = Number(lengthExpr.value);
+      return {
+        kind,
+        model,
+        fields: [entry],
+        name: null,
+        map: exprString(attrArg(attr, 'map')),
+        type: null,
+        clustered: boolClause(attrArg(attr, 'clustered')),
+        source: 'field',
+        attr,
+        lineSpan: null,
+        file,
+      };
+    };
+    const idAttr = findAttr('id');
+    if (idAttr && !model.primaryKey) model.primaryKey = fieldIndex('id', idAttr);
+    const uniqueAttr = findAttr('unique');
+    if (uniqueAttr) model.uniques.push(fieldIndex('unique', uniqueAttr));
+  }
+  for (const member of model.block.members) {
+    if (member.kind !== 'blockAttribute') continue;
+    const attr = member.attribute;
+    const kind = attr.name === 'id' ? 'id' : attr.name === 'unique' ? 'unique' : attr.name === 'index' ? 'index' : attr.name === 'fulltext' ? 'fulltext' : null;
+    if (!kind) continue;
+    const def: IndexDef = {
+      kind,
+      model,
+      fields: indexFieldsOf(attrArg(attr, 'fields', 0)),
+      name: exprString(attrArg(attr, 'name')),
+      map: exprString(attrArg(attr, 'map')),
+      type: exprText(attrArg(attr, 'type')),
+      clustered: boolClause(attrArg(attr, 'clustered')),
+      source: 'block',
+      attr,
+      lineSpan: member.lineSpan,
+      file,
+    };
+    // A positional second argument of @@unique/@@id/@@index is the name (legacy) in old schemas.
+    if (kind === 'id') {
+      if (!model.primaryKey) model.primaryKey = def;
+      else schema.diagnostics.push({ message: `${model.name} has more than one primary key.`, span: attr.nameSpan, file });
+    } else if (kind === 'unique') model.uniques.push(def);
+    else model.indexes.push(def);
+  }
+}
+
+function boolClause(e: Expr | null): boolean | null {
+  return e?.kind === 'path' ? e.name === 'true' : null;
+}
+
+function resolveRelation(schema: PrismaSchema, field: Field): void {
+  const attr = field.attr('relation') ?? null;
+  const target = schema.modelByName.get(field.type) ?? null;
+  const nameExpr = attrArg(attr, 'name', 0);
+  const fields = namesOf(attrArg(attr, 'fields'));
+  const references = namesOf(attrArg(attr, 'references'));
+  const action = (key: string): ReferentialAction | null => {
+    const e = attrArg(attr, key);
+    return e?.kind === 'path' && ACTIONS.has(e.name) ? (e.name as ReferentialAction) : null;
+  };
+  const scalarFields = fields.map((n) => field.model.fieldByName.get(n)).filter((f): f is Field => !!f);
+  const onDelete = action('onDelete');
+  const onUpdate = action('onUpdate');
+  const anyRequired = scalarFields.some((f) => !f.isOptional);
+  const owning = fields.length > 0;
+  const explicitName = exprString(nameExpr);
+  field.relation = {
+    field,
+    target,
+    name: explicitName,
+    relationName: explicitName ?? [field.model.name, field.type].sort().join('To'),
+    attr,
+    fields,
+    references,
+    onDelete,
+    onUpdate,
+    effectiveOnDelete: owning ? (onDelete ?? (anyRequired ? 'Restrict' : 'SetNull')) : null,
+    effectiveOnUpdate: owning ? (onUpdate ?? 'Cascade') : null,
+    back: null,
+    scalarFields,
+  };
+}
+
+function pairRelation(schema: PrismaSchema, rel: Relation): void {
+  if (rel.back || !rel.target) return;
+  const candidates = rel.target.fields.filter(
+    (f) => f !== rel.field && f.relation && f.type === rel.field.model.name && f.relation.relationName === rel.relationName,
+  );
+  const back = candidates[0] ?? null;
+  if (back?.relation) {
+    rel.back = back;
+    back.relation.back = rel.field;
+  }
+  void schema;
+}
+
+/** The owning side of each relation (the field with `fields: [...]`), once per relation. */
+export function owningRelations(schema: PrismaSchema): Relation[] {
+  const out: Relation[] = [];
+  for (const m of schema.models) for (const f of m.fields) if (f.relation && f.relation.fields.length) out.push(f.relation);
+  return out;
+}
+
+/** All unique/primary/index column lists of a model (what can serve as a leading prefix). */
+export function allIndexes(model: Model): IndexDef[] {
+  return [...(model.primaryKey ? [model.primaryKey] : []), ...model.uniques, ...model.indexes];
+}
+
+/** Whether `columns` are the leading columns, in order, of the index. */
+export function isLeadingPrefix(columns: string[], index: IndexDef): boolean {
+  if (columns.length === 0 || columns.length > index.fields.length) return false;
+  return columns.every((c, i) => index.fields[i].name === c);
+}

@@ -1,0 +1,9 @@
+import type { Rule } from '../rule';
+import { CORE_RULES } from './core';
+import { PRISMA_RULES } from './prisma';
+import { SQL_RULES } from './sql';
+
+/** Every rule, in catalogue order. */
+export const ALL_RULES: readonly Rule[] = [...PRISMA_RULES, ...SQL_RULES, ...CORE_RULES];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((r) => [r.id, r]));
