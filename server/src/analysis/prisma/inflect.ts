@@ -1,0 +1,34 @@
+/** Name transformations used by fixes (relation field names, back-relation names, enum names). */
+
+/** Splits `generationRunId`, `generation_run_id`, `GenerationRunID` into lower-case words. */
+export function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_\-]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+export function pascalCase(name: string): string {
+  return words(name)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+export function camelCase(name: string): string {
+  const p = pascalCase(name);
+  return p.charAt(0).toLowerCase() + p.slice(1);
+}
+
+export function pluralize(word: string): string {
+  if (/[^aeiou]y$/i.test(word)) return word.slice(0, -1) + 'ies';
+  if (/(s|x|z|ch|sh)$/i.test(word)) return word + 'es';
+  return word + 's';
+}
+
+/** A name not in `taken`: `base`, then `base2`, `base3`, … */
+export function uniqueName(base: string, taken: (name: string) => boolean): string {
+  if (!taken(base)) return base;
+  for (let i = 2; ; i++) if (!taken(`${base}${i}`)) return `${base}${i}`;
+}

@@ -1,0 +1,94 @@
+import { defineRule } from '../../rule';
+import { insertBlockAttributeEdit } from '../../prisma/edits';
+import { allIndexes, attrArg, isLeadingPrefix, owningRelations, rangeOf, type IndexDef, type PrismaSchema, type Relation } from '../../prisma/schema';
+import { sqlCheckFor } from './sql-bridge';
+
+/** Index types that serve equality lookups on their leading columns (a foreign key's joins and deletes). */
+function servesLookups(index: IndexDef): boolean {
+  if (index.kind === 'fulltext') return false;
+  return index.type === null || index.type === 'BTree' || index.type === 'Hash';
+}
+
+/** Whether the database needs an explicit index for this project's foreign keys. */
+export function fkIndexesNeeded(schema: PrismaSchema): boolean {
+  const p = schema.provider;
+  if (p === 'mongodb') return false;
+  // MySQL/InnoDB creates an index for every FOREIGN KEY; with relationMode = "prisma" there is no FK at all.
+  if (p === 'mysql' && schema.relationMode !== 'prisma') return false;
+  return true;
+}
+
+export default defineRule({
+  id: 'missing-fk-index',
+  title: 'Foreign key without an index',
+  category: 'Indexes',
+  defaultSeverity: 'warning',
+  language: 'cross',
+  docs: {
+    whatItDoes:
+      'Reports a relation whose scalar fields (`fields: [...]`) are not the leading columns, in order, of any `@id`, `@@id`, `@unique`, `@@unique` or `@@index` of the model — and, in SQL migrations, a FOREIGN KEY whose columns lead no index once all migrations ran.',
+    whyItMatters:
+      'PostgreSQL does not create an index for a foreign-key column: only PRIMARY KEY and UNIQUE do. Without one, every delete or key update of a parent row scans the whole child table to enforce the constraint (holding locks while it does), and loading a parent\'s children (`include: { posts: true }`) is a sequential scan. With `relationMode = "prisma"` there is no foreign key at all and Prisma Client emulates the referential actions with the same lookups, so the index matters even more. (MySQL/InnoDB indexes foreign keys itself.)',
+    example:
+      'model User {\n  id    String @id @default(cuid())\n  posts Post[]\n}\n\nmodel Post {\n  id       String @id @default(cuid())\n  author   User   @relation(fields: [authorId], references: [id])\n  authorId String\n}\n',
+    useInstead:
+      'model User {\n  id    String @id @default(cuid())\n  posts Post[]\n}\n\nmodel Post {\n  id       String @id @default(cuid())\n  author   User   @relation(fields: [authorId], references: [id])\n  authorId String\n\n  @@index([authorId])\n}\n',
+    fixSafety:
+      'The fix adds `@@index([...])` at the end of the model. It changes no data and no query result; the next `prisma migrate dev` creates the index. On a large, busy table, create it with `CREATE INDEX CONCURRENTLY` in a hand-edited migration to avoid blocking writes during the build.',
+  },
+  check(ctx, report) {
+    const schema = ctx.prisma;
+    if (schema && fkIndexesNeeded(schema)) {
+      const seen = new Set<string>();
+      for (const rel of owningRelations(schema)) {
+        const model = rel.field.model;
+        if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored) continue;
+        const columns = rel.fields;
+        if (rel.scalarFields.length !== columns.length) continue; // unresolved names: a Prisma validation error, not ours
+        const key = `${model.name}\u0000${columns.join('\u0000')}`;
+        if (seen.has(key)) continue;
+        if (allIndexes(model).some((ix) => servesLookups(ix) && isLeadingPrefix(columns, ix))) continue;
+        seen.add(key);
+        const others = owningRelations(schema).filter((r) => r !== rel && r.field.model === model && r.fields.join() === columns.join());
+        report(buildReport(schema, rel, others));
+      }
+    }
+    sqlCheckFor('missing-fk-index')?.(ctx, report);
+  },
+});
+
+function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
+  const model = rel.field.model;
+  const file = model.file;
+  const cols = rel.fields;
+  const target = rel.target?.name ?? rel.field.type;
+  const fieldsArg = rel.attr?.args?.args.find((a) => a.name?.name === 'fields');
+  const span = fieldsArg?.span ?? rel.attr?.span ?? rel.field.decl.span;
+  const list = cols.map((c) => `\`${c}\``).join(', ');
+  const attribute = `@@index([${cols.join(', ')}])`;
+  const emulated = schema.relationMode === 'prisma';
+  const consequence = emulated
+    ? `With relationMode = "prisma" there is no foreign key in the database: Prisma Client looks up ${model.name} rows by ${list} for every delete or update of a ${target} and for every \`include\`, and each lookup is a full scan.`
+    : `PostgreSQL does not index foreign keys: deleting a ${target} scans all of ${model.name} to check the constraint, and loading a ${target}'s ${rel.back?.name ?? model.name + ' rows'} is a sequential scan.`;
+  void attrArg;
+  return {
+    file: file.path,
+    range: rangeOf(file, span),
+    message: `Foreign key ${list} of ${model.name} → ${target} has no index. ${consequence} Add \`${attribute}\`.`,
+    subject: { model: model.name, field: cols[0] },
+    data: {
+      columns: cols.join(', '),
+      references: `${target}(${rel.references.join(', ')})`,
+      relations: [rel, ...others].map((r) => r.field.name).join(', '),
+      suggestedIndex: attribute,
+    },
+    fixes: [
+      {
+        title: `Add ${attribute} to ${model.name}`,
+        edits: [insertBlockAttributeEdit(model, attribute)],
+        isPreferred: true,
+        safe: true,
+      },
+    ],
+  };
+}

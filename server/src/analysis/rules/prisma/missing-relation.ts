@@ -1,0 +1,131 @@
+import { defineRule } from '../../rule';
+import { insertFieldLineEdit } from '../../prisma/edits';
+import { camelCase, pascalCase, pluralize, uniqueName, words } from '../../prisma/inflect';
+import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
+import type { TextEdit } from '../../types';
+
+/**
+ * Qualifiers that may precede a model name in a reference field (`parentCommentId`,
+ * `createdByUserId`): the rest of the name must then be a model name.
+ */
+const QUALIFIERS = new Set([
+  'parent', 'child', 'root', 'source', 'target', 'origin', 'original', 'primary', 'default', 'current', 'last',
+  'first', 'previous', 'next', 'main', 'created', 'updated', 'deleted', 'by', 'owner', 'owning', 'linked', 'related',
+]);
+
+/** The model a scalar field name refers to (`generationRunId` → GenerationRun), if any. */
+export function referencedModel(schema: PrismaSchema, name: string): Model | null {
+  const w = words(name);
+  if (w.length < 2 || w[w.length - 1] !== 'id') return null;
+  const base = w.slice(0, -1);
+  const byName = new Map<string, Model>();
+  for (const m of schema.models) {
+    if (m.kind !== 'model') continue;
+    byName.set(words(m.name).join('_'), m);
+    // Table names (`@@map("generation_runs")`), singular or plural.
+    byName.set(words(m.tableName).join('_'), byName.get(words(m.tableName).join('_')) ?? m);
+  }
+  const lookup = (parts: string[]): Model | null => {
+    const key = parts.join('_');
+    return byName.get(key) ?? byName.get(pluralize(key).replace(/ /g, '_')) ?? null;
+  };
+  const direct = lookup(base);
+  if (direct) return direct;
+  // Qualified references: every word before the model name is a known qualifier.
+  for (let i = 1; i < base.length; i++) {
+    if (!base.slice(0, i).every((q) => QUALIFIERS.has(q))) break;
+    const m = lookup(base.slice(i));
+    if (m) return m;
+  }
+  return null;
+}
+
+function usedByRelation(field: Field): boolean {
+  return field.model.fields.some((f) => f.relation && f.relation.fields.includes(field.name));
+}
+
+export default defineRule({
+  id: 'missing-relation',
+  title: 'Reference field without a relation',
+  category: 'Relations',
+  defaultSeverity: 'warning',
+  language: 'prisma',
+  docs: {
+    whatItDoes:
+      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses.',
+    whyItMatters:
+      'Without a relation there is no foreign key: deleting a GenerationRun leaves Images pointing at a row that no longer exists, a typo in an id is stored without complaint, and Prisma Client cannot `include` or filter through the relation, so code does N+1 lookups by hand.',
+    example:
+      'model GenerationRun {\n  id String @id @default(cuid())\n}\n\nmodel Image {\n  id              String  @id @default(cuid())\n  generationRunId String?\n}\n',
+    useInstead:
+      'model GenerationRun {\n  id     String  @id @default(cuid())\n  images Image[]\n}\n\nmodel Image {\n  id              String         @id @default(cuid())\n  generationRunId String?\n  generationRun   GenerationRun? @relation(fields: [generationRunId], references: [id])\n\n  @@index([generationRunId])\n}\n',
+    fixSafety:
+      'The fix adds the relation field (optional exactly when the scalar is optional) and the back-relation field on the other model. The migration adds a FOREIGN KEY constraint, which fails if existing rows reference ids that do not exist: clean up orphans first (`UPDATE … SET x_id = NULL WHERE x_id NOT IN (SELECT id FROM …)`). The default referential actions then apply (optional: SetNull on delete; required: Restrict). Add an index on the column as well (see missing-fk-index).',
+  },
+  check(ctx, report) {
+    const schema = ctx.prisma;
+    if (!schema) return;
+    for (const model of schema.models) {
+      if (model.kind !== 'model' || model.isIgnored) continue;
+      for (const field of model.fields) {
+        if ((field.kind !== 'scalar' && field.kind !== 'unsupported') || field.isList || field.isIgnored) continue;
+        if (usedByRelation(field)) continue;
+        const target = referencedModel(schema, field.name) ?? (field.columnName !== field.name ? referencedModel(schema, field.columnName) : null);
+        if (!target || target.isIgnored) continue;
+        const pk = target.primaryKey;
+        if (!pk || pk.fields.length !== 1) continue;
+        const targetId = target.fieldByName.get(pk.fields[0].name);
+        if (!targetId || targetId.type !== field.type) continue;
+        if (target === model && targetId === field) continue;
+        // A native type mismatch (e.g. @db.Uuid vs text) would make the FK invalid: require the same native type.
+        if ((targetId.nativeType?.name ?? null) !== (field.nativeType?.name ?? null)) continue;
+        const file = model.file;
+        report({
+          file: file.path,
+          range: rangeOf(file, field.decl.name.span),
+          message: `\`${model.name}.${field.name}\` holds ${target.name} ids (same type as \`${target.name}.${targetId.name}\`) but no @relation uses it: the database has no foreign key, so orphaned rows are possible, and Prisma Client cannot \`include\` ${target.name}. Add a relation field.`,
+          subject: { model: model.name, field: field.name },
+          data: { references: `${target.name}.${targetId.name}` },
+          fixes: [buildFix(schema, model, field, target, targetId.name)],
+        });
+      }
+    }
+  },
+});
+
+function buildFix(schema: PrismaSchema, model: Model, field: Field, target: Model, targetIdName: string) {
+  const edits: TextEdit[] = [];
+  const takenIn = (m: Model, extra: string[] = []) => (n: string) => m.fieldByName.has(n) || extra.includes(n);
+  const w = words(field.name);
+  const baseName = camelCase(w.slice(0, -1).join('_')) || camelCase(target.name);
+  const relName = uniqueName(baseName, takenIn(model));
+  const optional = field.isOptional;
+  // Name the relation when another relation links the same two models (Prisma requires it then).
+  const otherLinks = model.fields.some((f) => f.relation && f.type === target.name) || target.fields.some((f) => f.relation && f.type === model.name);
+  const selfRelation = model === target;
+  const needsName = otherLinks || selfRelation;
+  const relationLabel = needsName ? `"${pascalCase(model.name)}${pascalCase(relName)}"` : null;
+  const oneToOne = field.isUnique || field.isId || model.uniques.some((u) => u.fields.length === 1 && u.fields[0].name === field.name);
+  const relationArgs = `${relationLabel ? `${relationLabel}, ` : ''}fields: [${field.name}], references: [${targetIdName}]`;
+  const relationLine = `${relName} ${target.name}${optional ? '?' : ''} @relation(${relationArgs})`;
+  const backBase = oneToOne ? camelCase(model.name) : camelCase(pluralize(model.name));
+  const backName = uniqueName(selfRelation ? `${backBase}By${pascalCase(relName)}` : backBase, takenIn(target, selfRelation ? [relName] : []));
+  const backLine = `${backName} ${model.name}${oneToOne ? '?' : '[]'}${relationLabel ? ` @relation(${relationLabel})` : ''}`;
+  if (selfRelation) {
+    edits.push(insertFieldLineEdit(model, `${relationLine}\n${''}`.trimEnd()));
+    edits.push(insertFieldLineEdit(model, backLine));
+    // Two inserts at the same place: merge them to keep the edits non-overlapping.
+    const [a, b] = edits.splice(0, 2);
+    edits.push({ ...a, newText: a.newText + b.newText });
+  } else {
+    edits.push(insertFieldLineEdit(model, relationLine));
+    edits.push(insertFieldLineEdit(target, backLine));
+  }
+  void schema;
+  return {
+    title: `Add relation \`${relName} ${target.name}${optional ? '?' : ''}\` (and \`${backName}\` on ${target.name})`,
+    edits,
+    isPreferred: true,
+    safe: false,
+  };
+}

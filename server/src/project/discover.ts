@@ -1,0 +1,242 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { AuditConfig, RuleSetting } from '../analysis/types';
+import { findMigrationFiles } from './migrations';
+
+/**
+ * Finds the projects in a folder: each Prisma schema (a single file or a multi-file schema folder)
+ * with its migrations, and migration folders without a schema (plain SQL / Supabase projects).
+ * This is the IO side shared by the CLI and the language server; the analysis itself is pure.
+ */
+export interface ProjectLayout {
+  /** Folder the project's paths are reported relative to (the audited folder). */
+  root: string;
+  /** Absolute paths of the `.prisma` files forming one schema (empty for SQL-only projects). */
+  schemaFiles: string[];
+  /** Absolute paths of the project's migration SQL files (any order). */
+  migrationFiles: string[];
+  /** `schema-insight.json` that applies, if any. */
+  configFile: string | null;
+  /** A Supabase project (a `supabase/` folder): enables the RLS exposure rules. */
+  supabase: boolean;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', '.next', '.turbo', '.cache', 'coverage', '.vscode-test', '.e2e', 'vendor']);
+const MAX_ENTRIES = 50_000;
+const MAX_DEPTH = 12;
+
+export const CONFIG_FILE = 'schema-insight.json';
+
+function walk(root: string, visit: (path: string, isDir: boolean) => void): void {
+  let entries = 0;
+  const stack: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 0 }];
+  while (stack.length) {
+    const { dir, depth } = stack.pop()!;
+    let list: import('node:fs').Dirent[];
+    try {
+      list = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of list) {
+      if (++entries > MAX_ENTRIES) return;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (SKIP_DIRS.has(e.name) || depth >= MAX_DEPTH) continue;
+        visit(p, true);
+        stack.push({ dir: p, depth: depth + 1 });
+      } else if (e.isFile()) visit(p, false);
+    }
+  }
+}
+
+function hasDatasource(file: string): boolean {
+  try {
+    return /^\s*datasource\s+\w+\s*\{/m.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Groups `.prisma` files into schemas. A folder whose `.prisma` files (including sub-folders) hold at
+ * most one datasource is a multi-file schema (`prisma/schema/*.prisma`); otherwise each file with a
+ * datasource — or each file, when none has one — is its own schema.
+ */
+export function groupSchemaFiles(prismaFiles: string[]): string[][] {
+  const byDir = new Map<string, string[]>();
+  for (const f of prismaFiles) {
+    const d = dirname(f);
+    if (!byDir.has(d)) byDir.set(d, []);
+    byDir.get(d)!.push(f);
+  }
+  const claimed = new Set<string>();
+  const schemas: string[][] = [];
+  // Folder schemas first (a folder named `schema`, or any folder with several files and one datasource).
+  const dirs = [...byDir.keys()].sort((a, b) => a.length - b.length);
+  for (const d of dirs) {
+    const files = prismaFiles.filter((f) => !claimed.has(f) && (dirname(f) === d || f.startsWith(d + sep)));
+    if (files.length < 2) continue;
+    const withDs = files.filter(hasDatasource);
+    if (withDs.length === 1 && (d.endsWith(`${sep}schema`) || byDir.get(d)!.length > 1)) {
+      files.forEach((f) => claimed.add(f));
+      schemas.push(files.sort());
+    }
+  }
+  const rest = prismaFiles.filter((f) => !claimed.has(f));
+  const restWithDs = rest.filter(hasDatasource);
+  for (const f of restWithDs.length ? restWithDs : rest) schemas.push([f]);
+  return schemas.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+/** Folder that holds a schema's `migrations/` folder: the schema file's folder, or the schema folder's parent. */
+function schemaHome(schemaFiles: string[]): string {
+  if (schemaFiles.length > 1) {
+    const common = schemaFiles.map(dirname).reduce((a, b) => {
+      while (!(b === a || b.startsWith(a + sep))) a = dirname(a);
+      return a;
+    });
+    return dirname(common);
+  }
+  return dirname(schemaFiles[0]);
+}
+
+function nearestPackageRoot(path: string, stop: string): string {
+  let d = dirname(path);
+  while (d.startsWith(stop) && d !== stop) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    d = dirname(d);
+  }
+  return stop;
+}
+
+function findConfig(from: string, root: string): string | null {
+  let d = from;
+  for (;;) {
+    const p = join(d, CONFIG_FILE);
+    if (existsSync(p)) return p;
+    if (d === root || !d.startsWith(root)) break;
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return null;
+}
+
+/**
+ * Discovers every project below `folder` (or the project of a single schema file). Paths are
+ * absolute; `root` is `folder` itself so reports are relative to what the user audited.
+ */
+export function discoverProjects(folder: string): ProjectLayout[] {
+  const root = resolve(folder);
+  let st;
+  try {
+    st = statSync(root);
+  } catch {
+    return [];
+  }
+  if (st.isFile()) return [projectForFiles(dirname(root), [root])];
+
+  const prismaFiles: string[] = [];
+  walk(root, (p, isDir) => {
+    if (!isDir && p.toLowerCase().endsWith('.prisma')) prismaFiles.push(p);
+  });
+  const schemas = groupSchemaFiles(prismaFiles);
+  const migrations = findMigrationFiles(root);
+  const supabase = migrations.supabase;
+  const projects: ProjectLayout[] = schemas.map((files) => ({
+    root,
+    schemaFiles: files,
+    migrationFiles: [],
+    configFile: findConfig(schemaHome(files), root),
+    supabase,
+  }));
+
+  // Attach each migration to the schema whose home folder is its closest ancestor; else to the
+  // schema in the same package; else to a SQL-only project of its package.
+  const homes = projects.map((p) => schemaHome(p.schemaFiles));
+  const packages = projects.map((p) => nearestPackageRoot(p.schemaFiles[0], root));
+  const sqlOnly = new Map<string, ProjectLayout>();
+  for (const m of migrations.files) {
+    let best = -1;
+    for (let i = 0; i < projects.length; i++) {
+      const h = homes[i];
+      if (m.startsWith(h + sep) && (best < 0 || h.length > homes[best].length)) best = i;
+    }
+    if (best < 0) {
+      const pkg = nearestPackageRoot(m, root);
+      best = packages.findIndex((p) => p === pkg && p !== root);
+      if (best < 0 && projects.length === 1) best = 0;
+    }
+    if (best >= 0) projects[best].migrationFiles.push(m);
+    else {
+      const pkg = nearestPackageRoot(m, root);
+      if (!sqlOnly.has(pkg)) sqlOnly.set(pkg, { root, schemaFiles: [], migrationFiles: [], configFile: findConfig(pkg, root), supabase });
+      sqlOnly.get(pkg)!.migrationFiles.push(m);
+    }
+  }
+  return [...projects, ...sqlOnly.values()];
+}
+
+/** A project made of explicit files (CLI arguments, or an editor file outside any discovered project). */
+export function projectForFiles(root: string, files: string[]): ProjectLayout {
+  const abs = files.map((f) => resolve(f));
+  return {
+    root: resolve(root),
+    schemaFiles: abs.filter((f) => f.toLowerCase().endsWith('.prisma')),
+    migrationFiles: abs.filter((f) => f.toLowerCase().endsWith('.sql')),
+    configFile: findConfig(dirname(abs[0] ?? root), resolve(root)),
+    supabase: abs.some((f) => f.split(sep).includes('supabase')),
+  };
+}
+
+const SETTINGS = new Set<RuleSetting>(['off', 'error', 'warning', 'info', 'hint']);
+
+export interface ConfigResult {
+  config: AuditConfig;
+  /** Problems with the configuration file, shown to the user (never fatal). */
+  problems: string[];
+}
+
+/** Parses `schema-insight.json`: `{"rules": {"<id>": "off" | "info" | "warning" | "error" | "hint"}}`. */
+export function parseConfig(text: string, knownRule: (id: string) => boolean = () => true): ConfigResult {
+  const problems: string[] = [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { config: {}, problems: [`invalid JSON: ${(e as Error).message}`] };
+  }
+  const rules: Record<string, RuleSetting> = {};
+  const r = (raw as { rules?: unknown })?.rules;
+  if (r !== undefined && (typeof r !== 'object' || r === null || Array.isArray(r))) problems.push('"rules" must be an object of rule id → severity');
+  else if (r) {
+    for (const [id, v] of Object.entries(r)) {
+      if (!knownRule(id)) problems.push(`unknown rule id "${id}"`);
+      if (typeof v === 'string' && SETTINGS.has(v as RuleSetting)) rules[id] = v as RuleSetting;
+      else problems.push(`rule "${id}": expected one of off, error, warning, info, hint`);
+    }
+  }
+  return { config: { rules }, problems };
+}
+
+export function loadConfig(layout: ProjectLayout, knownRule?: (id: string) => boolean): AuditConfig {
+  return loadConfigFile(layout.configFile, knownRule).config;
+}
+
+export function loadConfigFile(path: string | null, knownRule?: (id: string) => boolean): ConfigResult {
+  if (!path) return { config: {}, problems: [] };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { config: {}, problems: [`cannot read ${path}: ${(e as Error).message}`] };
+  }
+  return parseConfig(text, knownRule);
+}
+
+/** Root-relative path with '/' separators (what findings and reports show). */
+export function displayPath(root: string, abs: string): string {
+  const r = relative(root, abs);
+  return (r && !r.startsWith('..') ? r : abs).split(sep).join('/');
+}
