@@ -1,4 +1,8 @@
 import type { Rule } from '../../rule';
+import implicitReferentialAction from './implicit-referential-action';
+import cascadeDeletesHistory from './cascade-deletes-history';
+import setNullOnRequired from './set-null-on-required';
+import requiredRelationCycle from './required-relation-cycle';
 
-/** Referential-action, enum, type and secret rules (issue 3). */
-export const AUDIT_RULES: readonly Rule[] = [];
+/** Referential-action, enum, type and secret rules (issue 3), in catalogue order. */
+export const AUDIT_RULES: readonly Rule[] = [implicitReferentialAction, cascadeDeletesHistory, setNullOnRequired, requiredRelationCycle];

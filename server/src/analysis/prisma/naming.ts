@@ -1,0 +1,415 @@
+/**
+ * Name heuristics shared by the audit rules (issue 3), kept in one place so they can be tuned together:
+ * words of PascalCase/camelCase/snake_case names, history-like model names, enum-like, money-like and
+ * secret-like field names.
+ */
+
+/** Splits `WorkflowRunLog`, `user_id`, `AIRouterLogs`, `usdAmountCents` into lower-case words. */
+export function wordsOf(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+/** `histories` → `history`, `logs` → `log`, `purchases` → `purchase`, `status` stays. */
+export function singular(word: string): string {
+  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
+  if (/(ss|us|is)$/.test(word)) return word;
+  if (word.endsWith('s') && word.length > 3) return word.slice(0, -1);
+  return word;
+}
+
+/** PascalCase of a name: `user_role` → `UserRole`, `status` → `Status`. */
+export function pascalCase(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// History-like models (cascade-deletes-history)
+
+/** Head nouns of financial records that must be kept (tax, accounting, disputes). */
+const FINANCIAL_WORDS = new Set([
+  'transaction',
+  'payment',
+  'invoice',
+  'ledger',
+  'redemption',
+  'order',
+  'refund',
+  'purchase',
+  'payout',
+  'withdrawal',
+  'deposit',
+  'receipt',
+  'charge',
+  'chargeback',
+  'commission',
+  'sale',
+  'dispute',
+  'earning',
+]);
+
+/** Words naming a line of a financial document when they follow a financial word (`OrderItem`). */
+const LINE_WORDS = new Set(['item', 'line', 'entry', 'record', 'detail', 'row']);
+
+/** Head nouns of history/log records. */
+const HISTORY_WORDS = new Set(['log', 'history', 'event', 'trail', 'journal']);
+
+/** Models that are whole tenants: deleting one deliberately deletes everything in it. */
+const TENANT_WORDS = new Set(['workspace', 'organization', 'organisation', 'org', 'team', 'tenant', 'project', 'company']);
+
+/** Models of people/actors whose deletion must not erase what they did. */
+const ACTOR_WORDS = new Set(['user', 'member', 'customer', 'admin', 'account', 'partner', 'employee', 'staff', 'person', 'profile', 'actor', 'moderator']);
+
+/** Relation field names that point at the actor who did something (not the owner of the row). */
+const ACTOR_FIELD = /^(actor|admin|moderator|performedBy|createdBy|updatedBy|deletedBy|changedBy|approvedBy|reviewedBy|initiatedBy|triggeredBy|executedBy|by)$/i;
+
+export type HistoryKind = 'financial' | 'audit' | 'history';
+
+/**
+ * Whether a model name denotes a record that must outlive the rows it references, judged by its head
+ * noun (last word, singular): `CryptoTransaction`, `OrderItem`, `AuditLog`, `DownloadHistory`.
+ * `PaymentMethod`, `UserPaymentConfiguration`, `AuditSession`, `NewOrderPlayer`, `Catalog`, `Blog`
+ * and `Prevention` are not.
+ */
+export function historyKindOf(modelName: string): { kind: HistoryKind; word: string } | null {
+  const words = wordsOf(modelName).map(singular);
+  if (!words.length) return null;
+  const head = words[words.length - 1];
+  const prev = words.length > 1 ? words[words.length - 2] : '';
+  if (FINANCIAL_WORDS.has(head)) return { kind: 'financial', word: head };
+  if (LINE_WORDS.has(head) && FINANCIAL_WORDS.has(prev)) return { kind: 'financial', word: prev };
+  if (head === 'audit' || (words.includes('audit') && (HISTORY_WORDS.has(head) || LINE_WORDS.has(head)))) return { kind: 'audit', word: 'audit' };
+  if (HISTORY_WORDS.has(head)) return { kind: 'history', word: head };
+  return null;
+}
+
+/**
+ * Whether `child` is a part of `parent` rather than a record about it: `WorkflowRunLog` of
+ * `WorkflowRun`, `OrderItem` of `Order`, `FraudEvent` of `FraudEventGroup`, `ActionLog` of
+ * `ActionStep`, `UserHistory` of `User`. Deleting the whole deletes its parts on purpose.
+ */
+export function isPartOf(child: string, parent: string): boolean {
+  const c = wordsOf(child).map(singular);
+  const p = wordsOf(parent).map(singular);
+  if (!c.length || !p.length) return false;
+  const cs = c.join(' ');
+  const ps = p.join(' ');
+  if (cs.startsWith(ps + ' ') || ps.startsWith(cs + ' ') || cs === ps) return true;
+  const qualifier = c.slice(0, -1).filter((w) => w.length >= 3);
+  return qualifier.some((w) => p.includes(w));
+}
+
+export function isTenantModel(name: string): boolean {
+  const w = wordsOf(name).map(singular);
+  return w.length > 0 && TENANT_WORDS.has(w[w.length - 1]);
+}
+
+export function isActorModel(name: string): boolean {
+  const w = wordsOf(name).map(singular);
+  return w.length > 0 && ACTOR_WORDS.has(w[w.length - 1]);
+}
+
+export function isActorRelationField(fieldName: string): boolean {
+  return ACTOR_FIELD.test(fieldName);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Enum-like fields (string-enum-candidate, enum-drift)
+
+/** Last words of field names that usually hold one of a fixed set of values. */
+const ENUM_WORDS = new Set([
+  'status',
+  'role',
+  'type',
+  'tier',
+  'state',
+  'kind',
+  'plan',
+  'level',
+  'priority',
+  'mode',
+  'stage',
+  'phase',
+  'visibility',
+  'severity',
+  'frequency',
+  'interval',
+  'direction',
+  'category',
+  'gender',
+  'environment',
+  'env',
+  'permission',
+  'access',
+  'scope',
+  'period',
+  'cadence',
+  'strategy',
+]);
+
+/** Enum-like last words that, when they end a longer name, describe something else (`contentType` is a MIME type). */
+const NOT_ENUM_NAMES = /^(content|mime|media|file|media|token|grant|response|request|key|hash|algorithm|encoding|data|value|field|column|event|entity|resource|object|target|source|model|node|block|item|doc|document|input|output|param|parameter|attribute|auth|id|external|provider|sub|session|storage|blob|asset|image)Type$/i;
+
+/** Whether a field name says it holds an enum-like value: `status`, `subscriptionTier`, `user_role`. */
+export function isEnumLikeName(fieldName: string): boolean {
+  const w = wordsOf(fieldName);
+  if (!w.length) return false;
+  const last = w[w.length - 1];
+  if (!ENUM_WORDS.has(last)) return false;
+  if (NOT_ENUM_NAMES.test(fieldName) || NOT_ENUM_NAMES.test(pascalCase(fieldName).replace(/^./, (c) => c.toLowerCase()))) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Money-like fields (float-for-money)
+
+const MONEY_WORDS = new Set([
+  'price',
+  'amount',
+  'cost',
+  'balance',
+  'total',
+  'subtotal',
+  'fee',
+  'tax',
+  'revenue',
+  'credit',
+  'debit',
+  'payout',
+  'payment',
+  'salary',
+  'wage',
+  'income',
+  'profit',
+  'earning',
+  'spend',
+  'budget',
+  'discount',
+  'refund',
+  'tip',
+  'fiat',
+  'money',
+  'valuation',
+  'mrr',
+  'arr',
+  'ltv',
+]);
+
+const CURRENCY_WORDS = new Set(['usd', 'eur', 'gbp', 'jpy', 'cents', 'cent', 'dollar', 'dollars', 'euro', 'euros', 'currency', 'fiat']);
+
+/** Words that turn a money word into something that is not an amount: `taxRate`, `priceId`, `totalCount`. */
+const NOT_MONEY_WORDS = new Set([
+  'id',
+  'ids',
+  'rate',
+  'ratio',
+  'percent',
+  'percentage',
+  'pct',
+  'count',
+  'number',
+  'num',
+  'url',
+  'currency',
+  'code',
+  'name',
+  'type',
+  'key',
+  'at',
+  'date',
+  'time',
+  'version',
+  'multiplier',
+  'factor',
+  'score',
+  'token',
+  'tokens',
+  'bps',
+  'per',
+  'ms',
+  'seconds',
+  'cpu',
+  'memory',
+]);
+
+/**
+ * Whether a numeric field name says it holds an amount of money: `price`, `unitPrice`, `totalRevenue`,
+ * `depositFee`, `creditsUsd`, `costInCents`. Not: `priceId`, `taxRate`, `totalCount`, `tokenCount`,
+ * `machinePresetCentsPerMs` (a rate), `currency`.
+ */
+export function isMoneyLikeName(fieldName: string): boolean {
+  const w = wordsOf(fieldName).map(singular);
+  if (!w.length) return false;
+  if (w.some((x) => NOT_MONEY_WORDS.has(x))) return false;
+  return w.some((x) => MONEY_WORDS.has(x) || CURRENCY_WORDS.has(x));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Secret-like fields (plaintext-secret)
+
+/** Word sequences naming a credential. */
+const SECRET_PATTERNS: Array<{ words: string[]; label: string }> = [
+  { words: ['password'], label: 'password' },
+  { words: ['passwd'], label: 'password' },
+  { words: ['passphrase'], label: 'passphrase' },
+  { words: ['secret'], label: 'secret' },
+  { words: ['token'], label: 'token' },
+  { words: ['api', 'key'], label: 'API key' },
+  { words: ['apikey'], label: 'API key' },
+  { words: ['private', 'key'], label: 'private key' },
+  { words: ['privatekey'], label: 'private key' },
+  { words: ['secret', 'key'], label: 'secret key' },
+  { words: ['access', 'key'], label: 'access key' },
+  { words: ['signing', 'key'], label: 'signing key' },
+  { words: ['credential'], label: 'credentials' },
+  { words: ['pin', 'code'], label: 'PIN' },
+  { words: ['otp'], label: 'one-time password' },
+  { words: ['totp'], label: 'TOTP seed' },
+  { words: ['mfa', 'secret'], label: 'MFA secret' },
+];
+
+/** Words that show the value is protected (or is not the secret itself). */
+const PROTECTED_WORDS = new Set([
+  'hash',
+  'hashed',
+  'digest',
+  'encrypted',
+  'encrypt',
+  'encryption',
+  'cipher',
+  'ciphertext',
+  'crypted',
+  'bcrypt',
+  'argon',
+  'argon2',
+  'scrypt',
+  'sha',
+  'sha256',
+  'sha512',
+  'hmac',
+  'salt',
+  'iv',
+  'nonce',
+  'kms',
+  'vault',
+  'masked',
+  'mask',
+  'redacted',
+  'obfuscated',
+  'wrapped',
+]);
+
+/** Words that say the field is metadata about a credential, not the credential. */
+const METADATA_WORDS = new Set([
+  'id',
+  'ids',
+  'count',
+  'type',
+  'at',
+  'date',
+  'time',
+  'expires',
+  'expiry',
+  'expiration',
+  'expire',
+  'expired',
+  'url',
+  'uri',
+  'endpoint',
+  'name',
+  'label',
+  'hint',
+  'prefix',
+  'suffix',
+  'last',
+  'preview',
+  'length',
+  'version',
+  'scope',
+  'scopes',
+  'limit',
+  'usage',
+  'used',
+  'updated',
+  'created',
+  'set',
+  'required',
+  'enabled',
+  'reset',
+  'policy',
+  'strength',
+  'hint',
+  'provider',
+  'status',
+  'ttl',
+  'lifetime',
+  'rotated',
+  'rotation',
+  'path',
+  'file',
+  'env',
+  'ref',
+  'reference',
+  'key', // `tokenKey`, `secretKey`? handled by patterns first (see below)
+  'fingerprint',
+  'public',
+  'budget',
+  'cost',
+  'price',
+  'input',
+  'output',
+  'max',
+  'min',
+  'total',
+  'per',
+  'window',
+  'display',
+  'masked',
+  'field',
+  'param',
+  'header',
+  'claim',
+]);
+
+/**
+ * The credential a `String` field name stores in clear, or null: `password` → 'password',
+ * `access_token` → 'token', `apiKey` → 'API key'. Null for `passwordHash`, `encryptedToken`,
+ * `tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`, `webhookUrl`.
+ */
+export function secretLabelOf(fieldName: string): string | null {
+  const w = wordsOf(fieldName);
+  if (!w.length) return null;
+  if (w.some((x) => PROTECTED_WORDS.has(x))) return null;
+  let match: { label: string; end: number } | null = null;
+  for (const p of SECRET_PATTERNS) {
+    for (let i = 0; i + p.words.length <= w.length; i++) {
+      if (p.words.every((pw, j) => w[i + j] === pw || (pw !== 'key' && w[i + j] === pw + 's'))) {
+        const end = i + p.words.length;
+        if (!match || end > match.end) match = { label: p.label, end };
+      }
+    }
+  }
+  if (!match) return null;
+  // Anything after the credential words that is metadata (`tokenExpiresAt`, `passwordUpdatedAt`,
+  // `apiKeyId`, `tokenType`) means this is not the credential itself.
+  const rest = w.slice(match.end);
+  if (rest.some((x) => METADATA_WORDS.has(x))) return null;
+  // Words before it that make it metadata too (`lastTokenAt` is caught above; `maxTokens`, `tokenCount`).
+  const before = w.slice(0, match.end - 1);
+  if (before.some((x) => x === 'max' || x === 'min' || x === 'num' || x === 'total' || x === 'input' || x === 'output' || x === 'prompt' || x === 'completion' || x === 'public' || x === 'has' || x === 'is' || x === 'use' || x === 'require' || x === 'allow' || x === 'reset' && match!.label === 'password'))
+    return null;
+  return match.label;
+}
+
+/** Whether comments say the value is hashed or encrypted (`// bcrypt hash`, `/// AES-256-GCM encrypted`). */
+export function commentsShowProtection(comments: string[]): boolean {
+  return comments.some((c) => /\b(hash(ed|es)?|digest|encrypt(ed|ion)?|cipher(text)?|bcrypt|argon2?|scrypt|sha-?(1|256|512)|hmac|kms|vault)\b/i.test(c));
+}
