@@ -29,7 +29,9 @@ export default defineRule({
         if (model.kind !== 'model' || model.primaryKey) continue;
         const file = model.file;
         const fixes: Fix[] = [];
-        for (const u of model.uniques) {
+        // Prefer a unique `id` field, then single-column constraints, then composites.
+        const rank = (u: (typeof model.uniques)[number]) => (u.fields.length === 1 && u.fields[0].name === 'id' ? 0 : u.fields.length === 1 ? 1 : 2);
+        for (const u of [...model.uniques].sort((a, b) => rank(a) - rank(b))) {
           const fields = u.fields.map((f) => model.fieldByName.get(f.name));
           if (!fields.length || fields.some((f) => !f || f.isOptional || f.isList)) continue;
           if (u.fields.some((f) => f.length !== undefined)) continue;

@@ -40,6 +40,13 @@ export function referencedModel(schema: PrismaSchema, name: string): Model | nul
   return null;
 }
 
+/** Comments saying the missing foreign key is deliberate ("no FK constraint", "not a FK on purpose", "denormalized"). */
+const DELIBERATE = /\b(no|not an?|without)\s+(fk|foreign[- ]?keys?|relations?)\b|\bfk\b[^.]*\b(absent|intentional|on purpose)|intentionally|on purpose|denormali[sz]ed|\bsnapshot\b|\bsynthetic ids?\b/i;
+
+export function deliberatelyUnrelated(field: Field): boolean {
+  return [...field.comments, ...field.model.comments].some((c) => DELIBERATE.test(c));
+}
+
 function usedByRelation(field: Field): boolean {
   return field.model.fields.some((f) => f.relation && f.relation.fields.includes(field.name));
 }
@@ -69,7 +76,7 @@ export default defineRule({
       if (model.kind !== 'model' || model.isIgnored) continue;
       for (const field of model.fields) {
         if ((field.kind !== 'scalar' && field.kind !== 'unsupported') || field.isList || field.isIgnored) continue;
-        if (usedByRelation(field)) continue;
+        if (usedByRelation(field) || deliberatelyUnrelated(field)) continue;
         const target = referencedModel(schema, field.name) ?? (field.columnName !== field.name ? referencedModel(schema, field.columnName) : null);
         if (!target || target.isIgnored) continue;
         const pk = target.primaryKey;
