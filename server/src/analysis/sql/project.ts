@@ -1,17 +1,114 @@
 import type { SourceFile } from '../types';
+import { Catalog, type SourceRef, type StatementFacts } from './catalog';
+import { classifyMigration, orderMigrations, rollbackTarget, type MigrationFileInfo } from './discovery';
+import { isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlStatement } from './parse';
+
+export interface ReplayedStatement {
+  stmt: SqlStatement;
+  ref: SourceRef;
+  /** State of the catalog just before this statement (table states, missing references). */
+  facts: StatementFacts;
+}
+
+export interface Migration {
+  /** Position in replay order. */
+  index: number;
+  info: MigrationFileInfo;
+  path: string;
+  /** `migration` field of findings: Prisma folder name, or file name. */
+  label: string;
+  file: ParsedSqlFile;
+  statements: ReplayedStatement[];
+  /** Path of its rollback script, when one exists. */
+  rollback?: string;
+}
 
 /**
- * The ordered, parsed and replayed migrations of a project. (Owned by the SQL module; this first
- * version only keeps the files so the engine can be wired before the SQL analysis lands.)
+ * The ordered, parsed and replayed migrations of a project.
  */
 export interface MigrationProject {
   files: SourceFile[];
+  /** Migrations in the order the tool applies them (files the tool ignores are not in here). */
+  migrations: Migration[];
+  /** Migration files the tool never runs (e.g. Supabase `local_…` files): parsed, not replayed. */
+  ignored: Migration[];
+  /** Every parsed file by path (migrations and rollback scripts). */
+  parsed: Map<string, ParsedSqlFile>;
+  /** Rollback script path → path of the migration it undoes (or null when none matches). */
+  rollbacks: Map<string, string | null>;
+  /** The schema after all migrations ran. */
+  catalog: Catalog;
+  /** Supabase project: `supabase/migrations` files, the front end said so, or `auth.` schema usage. */
+  supabase: boolean;
+  /** False when libpg-query was not loaded: every file then carries a `file` error. */
+  parserLoaded: boolean;
 }
 
 export interface MigrationProjectOptions {
   supabase?: boolean;
 }
 
-export function buildMigrationProject(files: SourceFile[], _options: MigrationProjectOptions = {}): MigrationProject {
-  return { files };
+const AUTH_USAGE = /\bauth\s*\.\s*(uid|jwt|role|email|users)\b/i;
+
+export function buildMigrationProject(files: SourceFile[], options: MigrationProjectOptions = {}): MigrationProject {
+  const parsed = new Map<string, ParsedSqlFile>();
+  const rollbackFiles: Array<{ path: string; keys: string[] }> = [];
+  const infos: MigrationFileInfo[] = [];
+  const byPath = new Map<string, SourceFile>();
+  for (const f of files) {
+    byPath.set(f.path, f);
+    parsed.set(f.path, parseSqlFile(f.path, f.text));
+    const keys = rollbackTarget(f.path);
+    if (keys) rollbackFiles.push({ path: f.path, keys });
+    else infos.push(classifyMigration(f.path));
+  }
+  const ordered = orderMigrations(infos);
+  const migrations: Migration[] = [];
+  const ignored: Migration[] = [];
+  for (const info of ordered) {
+    const m: Migration = {
+      index: -1,
+      info,
+      path: info.path,
+      label: info.label,
+      file: parsed.get(info.path)!,
+      statements: [],
+    };
+    if (info.ignoredByTool) ignored.push(m);
+    else {
+      m.index = migrations.length;
+      migrations.push(m);
+    }
+  }
+  // Match rollback scripts to migrations.
+  const migrationByKey = new Map<string, Migration>();
+  for (const m of [...migrations, ...ignored]) {
+    migrationByKey.set(m.path, m);
+    if (m.info.kind === 'prisma') migrationByKey.set(m.path.slice(0, m.path.lastIndexOf('/')), m);
+  }
+  const rollbacks = new Map<string, string | null>();
+  for (const r of rollbackFiles) {
+    const m = r.keys.map((k) => migrationByKey.get(k)).find((x) => x);
+    rollbacks.set(r.path, m ? m.path : null);
+    if (m) m.rollback = r.path;
+  }
+
+  const catalog = new Catalog();
+  for (const m of migrations) {
+    for (const stmt of m.file.statements) {
+      const ref: SourceRef = { file: m.path, migration: m.label, migrationIndex: m.index, statementIndex: stmt.index, range: stmt.range };
+      let facts: StatementFacts;
+      try {
+        facts = catalog.apply(stmt, ref);
+      } catch {
+        facts = { tables: new Map(), indexTables: new Map(), missing: [] };
+      }
+      m.statements.push({ stmt, ref, facts });
+    }
+  }
+  const supabase =
+    !!options.supabase ||
+    infos.some((i) => i.kind === 'supabase') ||
+    files.some((f) => AUTH_USAGE.test(f.text));
+  return { files, migrations, ignored, parsed, rollbacks, catalog, supabase, parserLoaded: isSqlParserLoaded() };
 }

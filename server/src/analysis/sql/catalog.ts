@@ -1,0 +1,917 @@
+/**
+ * Static catalog replay: walks the statements of all migrations in order and maintains the schema
+ * they produce (tables, columns, constraints, indexes, enums, RLS, policies, functions, views).
+ * Every object remembers the statement that created it and the statements that changed it.
+ *
+ * This is the base of the migration rules and of the cross-file rules (schema ↔ migration drift).
+ * Names are stored as PostgreSQL stores them (unquoted identifiers folded to lower case by the parser);
+ * keys are `schema.name`, with `public` for unqualified names.
+ */
+import type { Range } from '../types';
+import { checkValueList, exprText, names, typeKey, typeText } from './expr';
+import type { PgNode, SqlStatement } from './parse';
+
+export interface SourceRef {
+  file: string;
+  /** Migration label (Prisma folder name or file name). */
+  migration: string;
+  migrationIndex: number;
+  statementIndex: number;
+  range: Range;
+}
+
+export interface Column {
+  name: string;
+  /** SQL text of the type, e.g. `varchar(20)`, `"Role"`. */
+  type: string;
+  /** `schema.name` of the type (for enum lookups). */
+  typeKey: string;
+  notNull: boolean;
+  /** Default expression text, if any. */
+  default?: string;
+  identity?: boolean;
+  generated?: boolean;
+  createdBy: SourceRef;
+  changedBy: SourceRef[];
+}
+
+export interface KeyConstraint {
+  name?: string;
+  columns: string[];
+  source: SourceRef;
+}
+
+export interface CheckConstraint {
+  name?: string;
+  expr: string;
+  /** `col IN ('a','b')` / `col = ANY (ARRAY[...])`: the column and its allowed values. */
+  column?: string;
+  values?: string[];
+  source: SourceRef;
+}
+
+export type ReferentialAction = 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
+
+export interface ForeignKey {
+  name?: string;
+  columns: string[];
+  /** Key (`schema.name`) of the referenced table. */
+  refTable: string;
+  refColumns: string[];
+  onDelete: ReferentialAction;
+  onUpdate: ReferentialAction;
+  notValid: boolean;
+  source: SourceRef;
+}
+
+export interface Index {
+  schema: string;
+  name: string;
+  key: string;
+  /** Key of the indexed table. */
+  table: string;
+  /** Column names; expressions as `(expr)`. */
+  columns: string[];
+  /** Sort/opclass signature per column, to compare indexes of the same shape. */
+  signature: string[];
+  unique: boolean;
+  partial: boolean;
+  where?: string;
+  method: string;
+  concurrently: boolean;
+  source: SourceRef;
+}
+
+export type PolicyCommand = 'all' | 'select' | 'insert' | 'update' | 'delete';
+
+export interface Policy {
+  name: string;
+  /** Key of the table. */
+  table: string;
+  command: PolicyCommand;
+  permissive: boolean;
+  roles: string[];
+  using: PgNode | null;
+  withCheck: PgNode | null;
+  usingText?: string;
+  withCheckText?: string;
+  source: SourceRef;
+  /** The CREATE/ALTER POLICY statement node (node locations are bytes relative to its statement's byteBase). */
+  statement: SqlStatement;
+  changedBy: SourceRef[];
+}
+
+export interface Table {
+  schema: string;
+  name: string;
+  key: string;
+  columns: Map<string, Column>;
+  /** False when the column list is not known exactly (`CREATE TABLE … AS`, `LIKE`, `INHERITS`). */
+  columnsComplete: boolean;
+  primaryKey?: KeyConstraint;
+  uniques: KeyConstraint[];
+  checks: CheckConstraint[];
+  foreignKeys: ForeignKey[];
+  rls: boolean;
+  rlsForced: boolean;
+  rlsSource?: SourceRef;
+  policies: Map<string, Policy>;
+  partitioned: boolean;
+  partitionOf?: string;
+  createdBy: SourceRef;
+  changedBy: SourceRef[];
+}
+
+export interface EnumType {
+  schema: string;
+  name: string;
+  key: string;
+  values: string[];
+  createdBy: SourceRef;
+  changedBy: SourceRef[];
+}
+
+export interface FunctionDef {
+  schema: string;
+  name: string;
+  key: string;
+  language: string;
+  body: string;
+  securityDefiner: boolean;
+  createdBy: SourceRef;
+}
+
+export type TableState = 'new' | 'existing' | 'unknown';
+
+/** What the replay learnt about one statement, as of just before it ran. */
+export interface StatementFacts {
+  /** State of each table the statement touches: created earlier in this migration, before it, or unknown. */
+  tables: Map<string, TableState>;
+  /** Index key → table key, for DROP INDEX. */
+  indexTables: Map<string, string>;
+  /** Objects referenced but absent from the catalog at this point. */
+  missing: Array<{ kind: 'table' | 'type' | 'column'; key: string; column?: string; byteLocation?: number }>;
+  /** Types renamed in this migration (for the enum recreate pattern). */
+}
+
+export class Catalog {
+  readonly tables = new Map<string, Table>();
+  readonly indexes = new Map<string, Index>();
+  readonly enums = new Map<string, EnumType>();
+  /** Other user-defined types (composite, domain, range). */
+  readonly types = new Map<string, SourceRef>();
+  readonly views = new Map<string, SourceRef>();
+  readonly functions = new Map<string, FunctionDef[]>();
+  readonly schemas = new Set<string>(['public']);
+  /** Every key ever created (table/view/type) → first migration index that created it. */
+  readonly everCreated = new Map<string, number>();
+  /** Types renamed during the current migration (old key), e.g. Prisma's enum recreate pattern. */
+  readonly renamedInMigration = new Map<number, Set<string>>();
+  /** Migration index in which each table key was (last) created. */
+  private readonly createdIn = new Map<string, number>();
+
+  table(schema: string | undefined, name: string): Table | undefined {
+    return this.tables.get(qualify(schema, name));
+  }
+
+  /** All index-like structures of a table: PK, unique constraints, indexes. */
+  indexLikes(tableKey: string): Array<{ kind: 'primary' | 'unique' | 'index'; name?: string; columns: string[]; unique: boolean; partial: boolean; method: string; source: SourceRef; index?: Index }> {
+    const t = this.tables.get(tableKey);
+    const out: ReturnType<Catalog['indexLikes']> = [];
+    if (!t) return out;
+    if (t.primaryKey) out.push({ kind: 'primary', name: t.primaryKey.name, columns: t.primaryKey.columns, unique: true, partial: false, method: 'btree', source: t.primaryKey.source });
+    for (const u of t.uniques) out.push({ kind: 'unique', name: u.name, columns: u.columns, unique: true, partial: false, method: 'btree', source: u.source });
+    for (const i of this.indexes.values()) {
+      if (i.table === tableKey) out.push({ kind: 'index', name: i.name, columns: i.columns, unique: i.unique, partial: i.partial, method: i.method, source: i.source, index: i });
+    }
+    return out;
+  }
+
+  stateOf(key: string, migrationIndex: number): TableState {
+    if (!this.tables.has(key)) return 'unknown';
+    return this.createdIn.get(key) === migrationIndex ? 'new' : 'existing';
+  }
+
+  /** Applies one statement. Never throws on unexpected shapes (it ignores what it does not model). */
+  apply(stmt: SqlStatement, ref: SourceRef): StatementFacts {
+    const facts: StatementFacts = { tables: new Map(), indexTables: new Map(), missing: [] };
+    const n = stmt.node;
+    const mi = ref.migrationIndex;
+    const touch = (key: string) => {
+      if (!facts.tables.has(key)) facts.tables.set(key, this.stateOf(key, mi));
+    };
+    const need = (key: string, byteLocation?: number) => {
+      touch(key);
+      if (!this.tables.has(key) && !this.views.has(key)) facts.missing.push({ kind: 'table', key, byteLocation });
+    };
+    switch (stmt.kind) {
+      case 'CreateStmt':
+        this.createTable(n, ref, facts, need, touch);
+        break;
+      case 'CreateTableAsStmt': {
+        const into = n.into?.rel;
+        if (into) {
+          const key = rangeKey(into);
+          if (n.objtype === 'OBJECT_MATVIEW') this.created(key, mi, () => this.views.set(key, ref));
+          else {
+            touch(key);
+            const t = newTable(into, ref);
+            t.columnsComplete = false;
+            this.tables.set(key, t);
+            this.created(key, mi);
+          }
+        }
+        break;
+      }
+      case 'ViewStmt': {
+        const key = rangeKey(n.view);
+        this.created(key, mi, () => this.views.set(key, ref));
+        break;
+      }
+      case 'AlterTableStmt':
+        if (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_FOREIGN_TABLE' || n.objtype === undefined) this.alterTable(n, ref, facts, need, touch);
+        break;
+      case 'RenameStmt':
+        this.rename(n, ref, facts, need, touch);
+        break;
+      case 'IndexStmt': {
+        const tkey = rangeKey(n.relation);
+        need(tkey, n.relation?.location);
+        this.createIndex(n, ref, facts);
+        break;
+      }
+      case 'DropStmt':
+        this.drop(n, ref, facts, touch);
+        break;
+      case 'TruncateStmt':
+        for (const r of n.relations ?? []) touch(rangeKey(r.RangeVar));
+        break;
+      case 'CreateEnumStmt': {
+        const key = typeKey({ names: n.typeName });
+        const [schema, name] = splitKey(key);
+        this.enums.set(key, { schema, name, key, values: (n.vals ?? []).map((v: PgNode) => v.String?.sval ?? ''), createdBy: ref, changedBy: [] });
+        this.created(key, mi);
+        break;
+      }
+      case 'CompositeTypeStmt': {
+        const key = rangeKey(n.typevar);
+        this.types.set(key, ref);
+        this.created(key, mi);
+        break;
+      }
+      case 'CreateDomainStmt':
+      case 'CreateRangeStmt': {
+        const key = typeKey({ names: n.domainname ?? n.typeName });
+        this.types.set(key, ref);
+        this.created(key, mi);
+        break;
+      }
+      case 'AlterEnumStmt': {
+        const key = typeKey({ names: n.typeName });
+        const e = this.enums.get(key);
+        if (!e) {
+          facts.missing.push({ kind: 'type', key });
+          break;
+        }
+        e.changedBy.push(ref);
+        if (n.oldVal) {
+          const i = e.values.indexOf(n.oldVal);
+          if (i >= 0) e.values[i] = n.newVal;
+        } else if (n.newVal && !e.values.includes(n.newVal)) {
+          const at = n.newValNeighbor ? e.values.indexOf(n.newValNeighbor) : -1;
+          if (at < 0) e.values.push(n.newVal);
+          else e.values.splice(n.newValIsAfter ? at + 1 : at, 0, n.newVal);
+        }
+        break;
+      }
+      case 'CreatePolicyStmt': {
+        const tkey = rangeKey(n.table);
+        need(tkey, n.table?.location);
+        const t = this.tables.get(tkey);
+        if (!t) break;
+        const p: Policy = {
+          name: n.policy_name,
+          table: tkey,
+          command: (n.cmd_name ?? 'all') as PolicyCommand,
+          permissive: n.permissive !== false,
+          roles: roleNames(n.roles),
+          using: n.qual ?? null,
+          withCheck: n.with_check ?? null,
+          usingText: n.qual ? exprText(n.qual) : undefined,
+          withCheckText: n.with_check ? exprText(n.with_check) : undefined,
+          source: ref,
+          statement: stmt,
+          changedBy: [],
+        };
+        t.policies.set(p.name, p);
+        t.changedBy.push(ref);
+        break;
+      }
+      case 'AlterPolicyStmt': {
+        const tkey = rangeKey(n.table);
+        need(tkey, n.table?.location);
+        const p = this.tables.get(tkey)?.policies.get(n.policy_name);
+        if (!p) break;
+        if (n.roles) p.roles = roleNames(n.roles);
+        if (n.qual) {
+          p.using = n.qual;
+          p.usingText = exprText(n.qual);
+        }
+        if (n.with_check) {
+          p.withCheck = n.with_check;
+          p.withCheckText = exprText(n.with_check);
+        }
+        p.statement = stmt;
+        p.source = ref;
+        p.changedBy.push(ref);
+        break;
+      }
+      case 'CreateFunctionStmt': {
+        const fname = names(n.funcname);
+        const key = fname.length > 1 ? fname.join('.') : `public.${fname[0]}`;
+        const [schema, name] = splitKey(key);
+        const opt = (d: string) => (n.options ?? []).find((o: PgNode) => o.DefElem?.defname === d)?.DefElem?.arg;
+        const body = opt('as');
+        const bodyText = body?.List ? names(body.List.items).join('\n') : (body?.String?.sval ?? '');
+        const def: FunctionDef = {
+          schema,
+          name,
+          key,
+          language: String(opt('language')?.String?.sval ?? 'sql').toLowerCase(),
+          body: n.sql_body ? JSON.stringify(n.sql_body) : bodyText,
+          securityDefiner: !!opt('security')?.Boolean?.boolval,
+          createdBy: ref,
+        };
+        const list = this.functions.get(key) ?? [];
+        list.push(def);
+        this.functions.set(key, list);
+        break;
+      }
+      case 'CreateSchemaStmt':
+        if (n.schemaname) this.schemas.add(n.schemaname);
+        break;
+      case 'AlterObjectSchemaStmt': {
+        if (n.objectType === 'OBJECT_TABLE' && n.relation && n.newschema) {
+          const key = rangeKey(n.relation);
+          touch(key);
+          const t = this.tables.get(key);
+          if (t) this.renameTable(t, n.newschema, t.name, ref);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    return facts;
+  }
+
+  private created(key: string, mi: number, also?: () => void): void {
+    also?.();
+    if (!this.everCreated.has(key)) this.everCreated.set(key, mi);
+    this.createdIn.set(key, mi);
+  }
+
+  private createTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
+    const key = rangeKey(n.relation);
+    touch(key);
+    if (this.tables.has(key) && n.if_not_exists) return;
+    const t = newTable(n.relation, ref);
+    if (n.inhRelations?.length) {
+      t.columnsComplete = false;
+      if (n.partbound) t.partitionOf = rangeKey(n.inhRelations[0]?.RangeVar);
+    }
+    if (n.partspec) t.partitioned = true;
+    this.tables.set(key, t);
+    this.created(key, ref.migrationIndex);
+    for (const el of n.tableElts ?? []) {
+      if (el.ColumnDef) this.addColumn(t, el.ColumnDef, ref, facts, need);
+      else if (el.Constraint) this.addConstraint(t, el.Constraint, ref, facts, need);
+      else if (el.TableLikeClause) t.columnsComplete = false;
+    }
+    // Partitions inherit the parent's columns.
+    if (t.partitionOf) {
+      const parent = this.tables.get(t.partitionOf);
+      if (parent) for (const [k, c] of parent.columns) if (!t.columns.has(k)) t.columns.set(k, { ...c, changedBy: [] });
+    }
+  }
+
+  private addColumn(t: Table, def: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void): Column {
+    const tn = def.typeName;
+    const tname = names(tn?.names);
+    const serial = tname.length === 1 && /^(small|big)?serial[248]?$/.test(tname[0]);
+    const col: Column = {
+      name: def.colname,
+      type: typeText(tn),
+      typeKey: typeKey(tn),
+      notNull: serial || !!def.is_not_null,
+      createdBy: ref,
+      changedBy: [],
+    };
+    if (serial) col.default = `nextval(…)`;
+    t.columns.set(col.name, col);
+    for (const c of def.constraints ?? []) {
+      const con = c.Constraint;
+      if (!con) continue;
+      switch (con.contype) {
+        case 'CONSTR_NOTNULL':
+          col.notNull = true;
+          break;
+        case 'CONSTR_NULL':
+          col.notNull = false;
+          break;
+        case 'CONSTR_DEFAULT':
+          col.default = exprText(con.raw_expr);
+          break;
+        case 'CONSTR_IDENTITY':
+          col.identity = true;
+          col.notNull = true;
+          break;
+        case 'CONSTR_GENERATED':
+          col.generated = true;
+          break;
+        case 'CONSTR_PRIMARY':
+          col.notNull = true;
+          this.addConstraint(t, { ...con, keys: [{ String: { sval: col.name } }] }, ref, facts, need);
+          break;
+        case 'CONSTR_UNIQUE':
+          this.addConstraint(t, { ...con, keys: [{ String: { sval: col.name } }] }, ref, facts, need);
+          break;
+        case 'CONSTR_FOREIGN':
+          this.addConstraint(t, { ...con, fk_attrs: [{ String: { sval: col.name } }] }, ref, facts, need);
+          break;
+        case 'CONSTR_CHECK':
+          this.addConstraint(t, con, ref, facts, need);
+          break;
+        default:
+          break;
+      }
+    }
+    // Type references: an enum/type created only later is a migration-order problem.
+    const tk = col.typeKey;
+    if (tname.length && tname[0] !== 'pg_catalog' && !this.enums.has(tk) && !this.types.has(tk) && !this.tables.has(tk)) {
+      facts.missing.push({ kind: 'type', key: tk, byteLocation: tn?.location });
+    }
+    return col;
+  }
+
+  private addConstraint(t: Table, con: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void): void {
+    const name: string | undefined = con.conname || undefined;
+    const cols = (list: PgNode[] | undefined) => names(list);
+    const checkCols = (list: string[]) => {
+      if (!t.columnsComplete) return;
+      for (const c of list) if (!t.columns.has(c)) facts.missing.push({ kind: 'column', key: t.key, column: c, byteLocation: con.location });
+    };
+    switch (con.contype) {
+      case 'CONSTR_PRIMARY': {
+        let columns = cols(con.keys);
+        if (!columns.length && con.indexname) columns = this.indexes.get(qualify(t.schema, con.indexname))?.columns ?? [];
+        checkCols(columns);
+        t.primaryKey = { name, columns, source: ref };
+        for (const c of columns) {
+          const col = t.columns.get(c);
+          if (col) col.notNull = true;
+        }
+        break;
+      }
+      case 'CONSTR_UNIQUE': {
+        let columns = cols(con.keys);
+        if (!columns.length && con.indexname) columns = this.indexes.get(qualify(t.schema, con.indexname))?.columns ?? [];
+        checkCols(columns);
+        t.uniques.push({ name, columns, source: ref });
+        break;
+      }
+      case 'CONSTR_CHECK': {
+        const list = checkValueList(con.raw_expr);
+        t.checks.push({ name, expr: exprText(con.raw_expr), column: list?.column, values: list?.values, source: ref });
+        break;
+      }
+      case 'CONSTR_FOREIGN': {
+        const refKey = rangeKey(con.pktable);
+        need(refKey, con.pktable?.location);
+        const columns = cols(con.fk_attrs);
+        checkCols(columns);
+        let refColumns = cols(con.pk_attrs);
+        if (!refColumns.length) refColumns = this.tables.get(refKey)?.primaryKey?.columns ?? [];
+        t.foreignKeys.push({
+          name,
+          columns,
+          refTable: refKey,
+          refColumns,
+          onDelete: action(con.fk_del_action),
+          onUpdate: action(con.fk_upd_action),
+          notValid: !!con.skip_validation,
+          source: ref,
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private alterTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
+    const key = rangeKey(n.relation);
+    if (n.missing_ok) touch(key);
+    else need(key, n.relation?.location);
+    const t = this.tables.get(key);
+    if (!t) return;
+    t.changedBy.push(ref);
+    const colMissing = (c: string | undefined) => {
+      if (c && t.columnsComplete && !t.columns.has(c)) facts.missing.push({ kind: 'column', key, column: c, byteLocation: n.relation?.location });
+    };
+    for (const item of n.cmds ?? []) {
+      const cmd = item.AlterTableCmd;
+      if (!cmd) continue;
+      const col = cmd.name ? t.columns.get(cmd.name) : undefined;
+      switch (cmd.subtype) {
+        case 'AT_AddColumn': {
+          const def = cmd.def?.ColumnDef;
+          if (def && !(cmd.missing_ok && t.columns.has(def.colname))) this.addColumn(t, def, ref, facts, need);
+          break;
+        }
+        case 'AT_DropColumn':
+          if (!cmd.missing_ok) colMissing(cmd.name);
+          if (cmd.name) this.dropColumn(t, cmd.name);
+          break;
+        case 'AT_AlterColumnType': {
+          colMissing(cmd.name);
+          const def = cmd.def?.ColumnDef;
+          if (col && def?.typeName) {
+            col.type = typeText(def.typeName);
+            col.typeKey = typeKey(def.typeName);
+            col.changedBy.push(ref);
+          }
+          break;
+        }
+        case 'AT_ColumnDefault':
+          colMissing(cmd.name);
+          if (col) {
+            col.default = cmd.def ? exprText(cmd.def) : undefined;
+            col.changedBy.push(ref);
+          }
+          break;
+        case 'AT_SetNotNull':
+        case 'AT_DropNotNull':
+          colMissing(cmd.name);
+          if (col) {
+            col.notNull = cmd.subtype === 'AT_SetNotNull';
+            col.changedBy.push(ref);
+          }
+          break;
+        case 'AT_AddConstraint':
+          if (cmd.def?.Constraint) this.addConstraint(t, cmd.def.Constraint, ref, facts, need);
+          break;
+        case 'AT_DropConstraint':
+          if (cmd.name) this.dropConstraint(t, cmd.name);
+          break;
+        case 'AT_EnableRowSecurity':
+          t.rls = true;
+          t.rlsSource = ref;
+          break;
+        case 'AT_DisableRowSecurity':
+          t.rls = false;
+          t.rlsSource = ref;
+          break;
+        case 'AT_ForceRowSecurity':
+          t.rlsForced = true;
+          break;
+        case 'AT_NoForceRowSecurity':
+          t.rlsForced = false;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private dropColumn(t: Table, name: string): void {
+    t.columns.delete(name);
+    const uses = (cols: string[]) => cols.includes(name);
+    if (t.primaryKey && uses(t.primaryKey.columns)) t.primaryKey = undefined;
+    t.uniques = t.uniques.filter((u) => !uses(u.columns));
+    t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
+    t.checks = t.checks.filter((c) => c.column !== name);
+    for (const [k, i] of this.indexes) if (i.table === t.key && i.columns.includes(name)) this.indexes.delete(k);
+  }
+
+  private dropConstraint(t: Table, name: string): void {
+    if (t.primaryKey?.name === name || (!t.primaryKey?.name && name === `${t.name}_pkey`)) t.primaryKey = undefined;
+    t.uniques = t.uniques.filter((u) => (u.name ?? defaultConstraintName(t, u.columns, 'key')) !== name);
+    t.foreignKeys = t.foreignKeys.filter((f) => (f.name ?? defaultConstraintName(t, f.columns, 'fkey')) !== name);
+    t.checks = t.checks.filter((c) => c.name !== name);
+  }
+
+  private createIndex(n: PgNode, ref: SourceRef, facts: StatementFacts): void {
+    const tkey = rangeKey(n.relation);
+    const t = this.tables.get(tkey);
+    const schema = n.relation?.schemaname ?? 'public';
+    const columns: string[] = [];
+    const signature: string[] = [];
+    for (const p of n.indexParams ?? []) {
+      const e = p.IndexElem;
+      if (!e) continue;
+      const c = e.name ?? `(${exprText(e.expr)})`;
+      columns.push(c);
+      signature.push(`${e.ordering ?? ''}|${e.nulls_ordering ?? ''}|${names(e.opclass).join('.')}|${names(e.collation).join('.')}`);
+      if (e.name && t && t.columnsComplete && !t.columns.has(e.name)) facts.missing.push({ kind: 'column', key: tkey, column: e.name, byteLocation: n.relation?.location });
+    }
+    const name = n.idxname ?? defaultIndexName(n.relation?.relname ?? 'x', columns);
+    const key = qualify(schema, name);
+    if (n.if_not_exists && this.indexes.has(key)) return;
+    this.indexes.set(key, {
+      schema,
+      name,
+      key,
+      table: tkey,
+      columns,
+      signature,
+      unique: !!n.unique,
+      partial: !!n.whereClause,
+      where: n.whereClause ? exprText(n.whereClause) : undefined,
+      method: n.accessMethod ?? 'btree',
+      concurrently: !!n.concurrent,
+      source: ref,
+    });
+    if (t) t.changedBy.push(ref);
+  }
+
+  private rename(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
+    switch (n.renameType) {
+      case 'OBJECT_TABLE':
+      case 'OBJECT_FOREIGN_TABLE': {
+        const key = rangeKey(n.relation);
+        if (n.missing_ok) touch(key);
+        else need(key, n.relation?.location);
+        const t = this.tables.get(key);
+        if (t) this.renameTable(t, t.schema, n.newname, ref);
+        break;
+      }
+      case 'OBJECT_VIEW':
+      case 'OBJECT_MATVIEW': {
+        const key = rangeKey(n.relation);
+        const v = this.views.get(key);
+        if (v) {
+          this.views.delete(key);
+          const nk = qualify(n.relation?.schemaname, n.newname);
+          this.views.set(nk, ref);
+          this.created(nk, ref.migrationIndex);
+        }
+        break;
+      }
+      case 'OBJECT_COLUMN': {
+        const key = rangeKey(n.relation);
+        if (n.missing_ok) touch(key);
+        else need(key, n.relation?.location);
+        const t = this.tables.get(key);
+        if (!t) break;
+        const col = t.columns.get(n.subname);
+        if (!col) {
+          if (t.columnsComplete) facts.missing.push({ kind: 'column', key, column: n.subname, byteLocation: n.relation?.location });
+          break;
+        }
+        const from = n.subname as string;
+        const to = n.newname as string;
+        t.columns.delete(from);
+        col.name = to;
+        col.changedBy.push(ref);
+        t.columns.set(to, col);
+        const ren = (cols: string[]) => cols.map((c) => (c === from ? to : c));
+        if (t.primaryKey) t.primaryKey.columns = ren(t.primaryKey.columns);
+        for (const u of t.uniques) u.columns = ren(u.columns);
+        for (const f of t.foreignKeys) f.columns = ren(f.columns);
+        for (const c of t.checks) if (c.column === from) c.column = to;
+        for (const i of this.indexes.values()) if (i.table === key) i.columns = ren(i.columns);
+        for (const other of this.tables.values()) for (const f of other.foreignKeys) if (f.refTable === key) f.refColumns = ren(f.refColumns);
+        t.changedBy.push(ref);
+        break;
+      }
+      case 'OBJECT_TABCONSTRAINT': {
+        const t = this.tables.get(rangeKey(n.relation));
+        if (!t) break;
+        const from = n.subname;
+        for (const c of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks]) if (c && c.name === from) c.name = n.newname;
+        if (t.primaryKey && !t.primaryKey.name && from === `${t.name}_pkey`) t.primaryKey.name = n.newname;
+        break;
+      }
+      case 'OBJECT_INDEX': {
+        const schema = n.relation?.schemaname ?? 'public';
+        const key = qualify(schema, n.relation?.relname);
+        const i = this.indexes.get(key);
+        if (i) {
+          this.indexes.delete(key);
+          i.name = n.newname;
+          i.key = qualify(schema, n.newname);
+          this.indexes.set(i.key, i);
+        } else {
+          // ALTER INDEX renames the index behind a PK/unique constraint too.
+          for (const t of this.tables.values()) {
+            if (t.schema !== schema) continue;
+            if (t.primaryKey && (t.primaryKey.name ?? `${t.name}_pkey`) === n.relation?.relname) t.primaryKey.name = n.newname;
+            for (const u of t.uniques) if ((u.name ?? defaultConstraintName(t, u.columns, 'key')) === n.relation?.relname) u.name = n.newname;
+          }
+        }
+        break;
+      }
+      case 'OBJECT_TYPE': {
+        const parts = names(n.object?.List?.items);
+        const key = parts.length > 1 ? parts.join('.') : `public.${parts[0]}`;
+        const [schema] = splitKey(key);
+        const newKey = qualify(schema, n.newname);
+        const e = this.enums.get(key);
+        if (e) {
+          this.enums.delete(key);
+          e.name = n.newname;
+          e.key = newKey;
+          e.changedBy.push(ref);
+          this.enums.set(newKey, e);
+          for (const t of this.tables.values())
+            for (const c of t.columns.values())
+              if (c.typeKey === key) {
+                c.typeKey = newKey;
+                c.type = c.type.replace(/[^.\[]+(?=(\[\])*$)/, (m) => (m.startsWith('"') || /[A-Z]/.test(n.newname) ? `"${n.newname}"` : n.newname));
+              }
+        } else if (this.types.has(key)) {
+          this.types.set(newKey, this.types.get(key)!);
+          this.types.delete(key);
+        }
+        let set = this.renamedInMigration.get(ref.migrationIndex);
+        if (!set) this.renamedInMigration.set(ref.migrationIndex, (set = new Set()));
+        set.add(newKey);
+        this.created(newKey, ref.migrationIndex);
+        break;
+      }
+      case 'OBJECT_POLICY': {
+        const t = this.tables.get(rangeKey(n.relation));
+        const p = t?.policies.get(n.subname);
+        if (t && p) {
+          t.policies.delete(n.subname);
+          p.name = n.newname;
+          p.changedBy.push(ref);
+          t.policies.set(p.name, p);
+        }
+        break;
+      }
+      case 'OBJECT_SCHEMA':
+        if (n.subname && n.newname) {
+          this.schemas.add(n.newname);
+          for (const t of [...this.tables.values()]) if (t.schema === n.subname) this.renameTable(t, n.newname, t.name, ref);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private renameTable(t: Table, schema: string, name: string, ref: SourceRef): void {
+    const oldKey = t.key;
+    const newKey = qualify(schema, name);
+    this.tables.delete(oldKey);
+    t.schema = schema;
+    t.name = name;
+    t.key = newKey;
+    t.changedBy.push(ref);
+    this.tables.set(newKey, t);
+    this.createdIn.set(newKey, this.createdIn.get(oldKey) ?? ref.migrationIndex);
+    if (!this.everCreated.has(newKey)) this.everCreated.set(newKey, ref.migrationIndex);
+    for (const i of this.indexes.values()) if (i.table === oldKey) i.table = newKey;
+    for (const p of t.policies.values()) p.table = newKey;
+    for (const other of this.tables.values()) for (const f of other.foreignKeys) if (f.refTable === oldKey) f.refTable = newKey;
+  }
+
+  private drop(n: PgNode, ref: SourceRef, facts: StatementFacts, touch: (k: string) => void): void {
+    const objects: PgNode[] = n.objects ?? [];
+    for (const o of objects) {
+      const parts = o.List ? names(o.List.items) : o.TypeName ? names(o.TypeName.names) : o.String ? [o.String.sval] : [];
+      if (!parts.length) continue;
+      switch (n.removeType) {
+        case 'OBJECT_TABLE':
+        case 'OBJECT_FOREIGN_TABLE': {
+          const key = partsKey(parts);
+          touch(key);
+          const t = this.tables.get(key);
+          if (!t) break;
+          this.tables.delete(key);
+          for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
+          for (const other of this.tables.values()) other.foreignKeys = other.foreignKeys.filter((f) => f.refTable !== key);
+          break;
+        }
+        case 'OBJECT_VIEW':
+        case 'OBJECT_MATVIEW':
+          this.views.delete(partsKey(parts));
+          break;
+        case 'OBJECT_INDEX': {
+          const key = partsKey(parts);
+          const i = this.indexes.get(key);
+          if (i) {
+            facts.indexTables.set(key, i.table);
+            touch(i.table);
+            this.indexes.delete(key);
+          }
+          break;
+        }
+        case 'OBJECT_TYPE':
+        case 'OBJECT_DOMAIN': {
+          const key = partsKey(parts);
+          this.enums.delete(key);
+          this.types.delete(key);
+          break;
+        }
+        case 'OBJECT_POLICY': {
+          const pname = parts[parts.length - 1];
+          const key = partsKey(parts.slice(0, -1));
+          touch(key);
+          this.tables.get(key)?.policies.delete(pname);
+          break;
+        }
+        case 'OBJECT_SCHEMA': {
+          const schema = parts[0];
+          this.schemas.delete(schema);
+          for (const [k, t] of this.tables) if (t.schema === schema) this.tables.delete(k);
+          for (const [k, i] of this.indexes) if (i.schema === schema) this.indexes.delete(k);
+          for (const [k, e] of this.enums) if (e.schema === schema) this.enums.delete(k);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+}
+
+export function qualify(schema: string | undefined | null, name: string): string {
+  return `${schema || 'public'}.${name}`;
+}
+
+export function splitKey(key: string): [string, string] {
+  const i = key.indexOf('.');
+  return i < 0 ? ['public', key] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+export function rangeKey(rv: PgNode): string {
+  return qualify(rv?.schemaname, rv?.relname ?? '?');
+}
+
+function partsKey(parts: string[]): string {
+  return parts.length > 1 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : `public.${parts[0]}`;
+}
+
+function newTable(rv: PgNode, ref: SourceRef): Table {
+  return {
+    schema: rv?.schemaname || 'public',
+    name: rv?.relname ?? '?',
+    key: rangeKey(rv),
+    columns: new Map(),
+    columnsComplete: true,
+    uniques: [],
+    checks: [],
+    foreignKeys: [],
+    rls: false,
+    rlsForced: false,
+    policies: new Map(),
+    partitioned: false,
+    createdBy: ref,
+    changedBy: [],
+  };
+}
+
+function roleNames(roles: PgNode[] | undefined): string[] {
+  if (!roles?.length) return ['public'];
+  return roles.map((r: PgNode) => {
+    const s = r.RoleSpec;
+    if (!s) return '?';
+    if (s.roletype === 'ROLESPEC_PUBLIC') return 'public';
+    if (s.roletype === 'ROLESPEC_CURRENT_USER') return 'current_user';
+    if (s.roletype === 'ROLESPEC_SESSION_USER') return 'session_user';
+    if (s.roletype === 'ROLESPEC_CURRENT_ROLE') return 'current_role';
+    return s.rolename ?? '?';
+  });
+}
+
+function action(code: string | undefined): ReferentialAction {
+  switch (code) {
+    case 'r':
+      return 'RESTRICT';
+    case 'c':
+      return 'CASCADE';
+    case 'n':
+      return 'SET NULL';
+    case 'd':
+      return 'SET DEFAULT';
+    default:
+      return 'NO ACTION';
+  }
+}
+
+/** PostgreSQL's default name for an unnamed constraint (`<table>_<cols>_key` / `_fkey` / `_pkey`). */
+export function defaultConstraintName(t: Table, columns: string[], suffix: string): string {
+  return truncateName(`${t.name}_${columns.join('_')}_${suffix}`);
+}
+
+function defaultIndexName(table: string, columns: string[]): string {
+  const cols = columns.map((c) => (c.startsWith('(') ? 'expr' : c));
+  return truncateName(`${table}_${cols.join('_')}_idx`);
+}
+
+function truncateName(s: string): string {
+  return Buffer.byteLength(s) > 63 ? s.slice(0, 63) : s;
+}

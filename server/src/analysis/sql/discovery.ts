@@ -1,0 +1,180 @@
+/**
+ * Classifies migration files and orders them exactly as the tool that runs them does.
+ * Pure: works on root-relative paths with '/' separators.
+ *
+ * - Prisma: `<dir>/<folder>/migration.sql`; Prisma applies folders in lexicographic order of the
+ *   folder name (byte order) and identifies a migration by the whole folder name.
+ * - Supabase: `supabase/migrations/<version>_<name>.sql`; the CLI only applies files matching
+ *   `^([0-9]+)_(.*)\.sql$` and orders by the numeric version prefix (`local_…` files never run).
+ * - graphile-migrate: `migrations/committed/<NNNNNN>[-message].sql`, numeric order.
+ * - Numbered folders: `NNN_name.sql`, `NNN-name.sql`, Flyway `V1__x.sql` / `V1_2__x.sql`, numeric order.
+ * - Rollback scripts (`down.sql` in a Prisma folder, `*.down.sql`, `rollback/…`, `down/…`) are not
+ *   migrations; they are matched to the migration they undo.
+ */
+
+export type MigrationKind = 'prisma' | 'supabase' | 'graphile' | 'numbered' | 'flyway' | 'plain';
+
+export interface MigrationFileInfo {
+  path: string;
+  kind: MigrationKind;
+  /** Directory holding the migration set (Prisma: the `migrations` folder). */
+  setDir: string;
+  /** `migration` field of findings: folder name (Prisma), file name otherwise. */
+  label: string;
+  /** Version as written (prefix digits), or null when the name has none. */
+  version: string | null;
+  /** Key the tool sorts by. */
+  sortKey: string;
+  /** Problems with the name itself (impossible timestamp, skipped by the tool …). */
+  nameProblems: string[];
+  /** True when the tool that owns this folder will never run the file. */
+  ignoredByTool: boolean;
+}
+
+export interface RollbackFileInfo {
+  path: string;
+  /** Path of the migration it undoes (resolved after classification), or a key to match. */
+  matchKeys: string[];
+}
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+function baseOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}
+
+/** Is this a rollback script rather than a migration? Returns the keys of the migration it undoes. */
+export function rollbackTarget(path: string): string[] | null {
+  const base = baseOf(path);
+  const dir = dirOf(path);
+  const lower = base.toLowerCase();
+  if (lower === 'down.sql') return [dir]; // Prisma folder (or any folder): undoes <dir>/migration.sql
+  let m = /^(.*)\.down\.sql$/i.exec(base);
+  if (m) return [joinPath(dir, `${m[1]}.sql`), joinPath(dir, `${m[1]}.up.sql`)];
+  m = /^U(\d+(?:[._]\d+)*)__(.*)\.sql$/.exec(base); // Flyway undo
+  if (m) return [joinPath(dir, `V${m[1]}__${m[2]}.sql`)];
+  const parentName = baseOf(dir).toLowerCase();
+  if (parentName === 'rollback' || parentName === 'rollbacks' || parentName === 'down') {
+    const up = dirOf(dir);
+    return [joinPath(up, base), joinPath(dirOf(up), base), joinPath(up, `${base.replace(/\.sql$/i, '')}/migration.sql`)];
+  }
+  return null;
+}
+
+const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
+
+/** Why a 14-digit (or other) timestamp version is not a real date/time, or null when it is fine. */
+export function timestampProblem(version: string): string | null {
+  if (version.length === 14) {
+    const m = TIMESTAMP.exec(version)!;
+    const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+    const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    if (mo < 1 || mo > 12) return `month ${m[2]} does not exist`;
+    if (d < 1 || d > days) return `day ${m[3]} does not exist in ${m[1]}-${m[2]}`;
+    if (h > 23) return `hour ${m[4]} does not exist`;
+    if (mi > 59) return `minute ${m[5]} does not exist`;
+    if (s > 59) return `second ${m[6]} does not exist`;
+    return null;
+  }
+  if (version.length === 8 && /^(19|20)\d{6}$/.test(version)) return `it has only a date (${version}), no time of day`;
+  return null;
+}
+
+export function classifyMigration(path: string): MigrationFileInfo {
+  const base = baseOf(path);
+  const dir = dirOf(path);
+  const problems: string[] = [];
+  if (base.toLowerCase() === 'migration.sql' && dir) {
+    const folder = baseOf(dir);
+    const m = /^(\d+)/.exec(folder);
+    const version = m ? m[1] : null;
+    if (!version) problems.push('the folder name does not start with a timestamp');
+    else if (version.length >= 8) {
+      const p = timestampProblem(version);
+      if (p) problems.push(`its timestamp ${version} is not a valid date/time: ${p}`);
+    }
+    if (/\s/.test(folder)) problems.push('the folder name contains whitespace (a copied folder?)');
+    if (/\.sql$/i.test(folder)) problems.push('the folder name ends in `.sql` (tools that glob `*.sql` treat it as a file)');
+    if (version && folder.length > version.length && folder[version.length] !== '_')
+      problems.push(`the timestamp is not followed by \`_\`, so Prisma's name order differs from the timestamp order`);
+    return {
+      path,
+      kind: 'prisma',
+      setDir: dirOf(dir),
+      label: folder,
+      version,
+      sortKey: folder,
+      nameProblems: problems,
+      ignoredByTool: false,
+    };
+  }
+  const segments = path.split('/');
+  const parent = segments.length >= 2 ? segments[segments.length - 2] : '';
+  const grand = segments.length >= 3 ? segments[segments.length - 3] : '';
+  if (parent === 'migrations' && grand === 'supabase') {
+    const m = /^(\d+)_(.*)\.sql$/.exec(base);
+    if (!m) {
+      problems.push('the Supabase CLI only applies files named `<timestamp>_<name>.sql`: this file never runs');
+      return { path, kind: 'supabase', setDir: dir, label: base, version: null, sortKey: base, nameProblems: problems, ignoredByTool: true };
+    }
+    const p = m[1].length >= 8 ? timestampProblem(m[1]) : null;
+    if (p) problems.push(`its timestamp ${m[1]} is not a valid date/time: ${p}`);
+    return { path, kind: 'supabase', setDir: dir, label: base, version: m[1], sortKey: numericKey(m[1]), nameProblems: problems, ignoredByTool: false };
+  }
+  if (parent === 'committed') {
+    const m = /^(\d+)(?:[-_].*)?\.sql$/.exec(base);
+    return {
+      path,
+      kind: 'graphile',
+      setDir: dir,
+      label: base,
+      version: m ? m[1] : null,
+      sortKey: m ? numericKey(m[1]) : `~${base}`,
+      nameProblems: m ? [] : ['graphile-migrate only applies committed files named `<number>[-message].sql`'],
+      ignoredByTool: !m,
+    };
+  }
+  let m = /^V(\d+(?:[._]\d+)*)__.*\.sql$/.exec(base);
+  if (m) {
+    const parts = m[1].split(/[._]/).map(numericKey).join('.');
+    return { path, kind: 'flyway', setDir: dir, label: base, version: m[1], sortKey: parts, nameProblems: [], ignoredByTool: false };
+  }
+  m = /^(\d+)(?:[_\-.].*)?\.sql$/.exec(base);
+  if (m) {
+    const p = m[1].length >= 8 ? timestampProblem(m[1]) : null;
+    if (p) problems.push(`its timestamp ${m[1]} is not a valid date/time: ${p}`);
+    return { path, kind: 'numbered', setDir: dir, label: base, version: m[1], sortKey: numericKey(m[1]), nameProblems: problems, ignoredByTool: false };
+  }
+  return { path, kind: 'plain', setDir: dir, label: base, version: null, sortKey: `~${base}`, nameProblems: [], ignoredByTool: false };
+}
+
+/** A key whose string order is the numeric order of a digit string. */
+function numericKey(digits: string): string {
+  const trimmed = digits.replace(/^0+(?=\d)/, '');
+  return `${String(trimmed.length).padStart(4, '0')}:${trimmed}`;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Orders migrations: by set (folder), then as the tool orders them. Files with equal versions are
+ * ordered by name (as Supabase and Prisma do), which is what `duplicate-migration-version` reports.
+ */
+export function orderMigrations(infos: MigrationFileInfo[]): MigrationFileInfo[] {
+  return [...infos].sort(
+    (a, b) =>
+      compareStrings(a.setDir, b.setDir) ||
+      compareStrings(a.sortKey, b.sortKey) ||
+      compareStrings(a.label, b.label) ||
+      compareStrings(a.path, b.path),
+  );
+}

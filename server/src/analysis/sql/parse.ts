@@ -1,0 +1,339 @@
+/**
+ * PostgreSQL parsing through libpg-query (the real parser compiled to WASM). The module loads
+ * asynchronously once (`ensureSqlParser()`); after that every function here is synchronous.
+ *
+ * libpg-query reports `stmt_location`, `stmt_len` and node `location`s in UTF-8 bytes; we convert them
+ * to UTF-16 string offsets once per file with `Utf8OffsetMap`, and to LSP positions with `LineIndex`.
+ */
+import * as pg from 'libpg-query';
+import { LineIndex, Utf8OffsetMap } from '../text';
+import type { Range } from '../types';
+
+/** A libpg-query AST node (the JSON shape of PostgreSQL's parse nodes). Kept loose on purpose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type PgNode = any;
+
+let loaded = false;
+let loading: Promise<void> | null = null;
+
+/** Loads the WASM parser once. Front ends await this at startup; the analysis itself is synchronous. */
+export function ensureSqlParser(): Promise<void> {
+  if (loaded) return Promise.resolve();
+  if (!loading) {
+    loading = pg.loadModule().then(() => {
+      loaded = true;
+    });
+  }
+  return loading;
+}
+
+export function isSqlParserLoaded(): boolean {
+  return loaded;
+}
+
+/** Files above this size are not parsed (reported instead): migrations are never this large. */
+export const MAX_SQL_FILE_BYTES = 5 * 1024 * 1024;
+
+export interface SqlStatement {
+  /** Index in the file. */
+  index: number;
+  /** The statement node kind, e.g. `CreateStmt`, `AlterTableStmt`. */
+  kind: string;
+  /** The inner node (`stmt[kind]`). */
+  node: PgNode;
+  /** UTF-16 offsets of the statement text, without leading comments/whitespace, without the `;`. */
+  start: number;
+  end: number;
+  /** Offset just after the terminating `;` (or `end` when there is none). */
+  endWithSemicolon: number;
+  range: Range;
+  text: string;
+  /** Byte offset in the file that node `location`s are relative to (0 unless the file was split). */
+  byteBase: number;
+}
+
+export interface SqlParseError {
+  message: string;
+  /** UTF-16 offsets. */
+  start: number;
+  end: number;
+  range: Range;
+  /** 'syntax' (the SQL parser), 'plpgsql' (a function body or DO block), 'file' (not parsed at all). */
+  kind: 'syntax' | 'plpgsql' | 'file';
+}
+
+export interface ParsedSqlFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  statements: SqlStatement[];
+  errors: SqlParseError[];
+  /** The file uses `:NAME` placeholders (graphile-migrate / psql variables), parsed as identifiers. */
+  placeholders?: boolean;
+  /** Set when the file was not parsed (binary, too large, parser not loaded). */
+  skipped?: string;
+  /** Converts a node `location` (bytes, relative to `byteBase`) to a UTF-16 offset. */
+  offsetOf(byteLocation: number, byteBase?: number): number;
+}
+
+/** Skips whitespace and SQL comments (`--`, nested block comments) from `i`. */
+export function skipTrivia(text: string, i: number, end = text.length): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 0xfeff) i++;
+    else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? end : nl + 1;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      let depth = 1;
+      i += 2;
+      while (i < end && depth > 0) {
+        if (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 42) {
+          depth++;
+          i += 2;
+        } else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) {
+          depth--;
+          i += 2;
+        } else i++;
+      }
+    } else break;
+  }
+  return Math.min(i, end);
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * libpg-query's `cursorPosition` is 0-based and counts characters (code points), not bytes: PostgreSQL
+ * reports a 1-based character position and the binding subtracts one. Converts it to a UTF-16 offset.
+ */
+export function cursorToUtf16(text: string, cursor: number, from = 0): number {
+  let i = from;
+  let n = 0;
+  while (i < text.length && n < cursor) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    n++;
+  }
+  return i;
+}
+
+/** The extent of the token at `offset` (identifier/number run, or one character), for error squiggles. */
+function tokenEnd(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && /[\w$"]/.test(text[i])) i++;
+  if (i === offset && i < text.length && !/[\r\n]/.test(text[i])) i++;
+  return i;
+}
+
+interface RawStmt {
+  stmt: PgNode;
+  stmt_location?: number;
+  stmt_len?: number;
+}
+
+/** Splits SQL into top-level statements with the scanner (strings, dollar quotes and comments respected). */
+function splitByScanner(text: string, bytes: Buffer): Array<{ byteStart: number; byteEnd: number }> | null {
+  let tokens: pg.ScanToken[];
+  try {
+    tokens = pg.scanSync(text).tokens;
+  } catch {
+    return null;
+  }
+  const out: Array<{ byteStart: number; byteEnd: number }> = [];
+  let start = 0;
+  let depth = 0;
+  // `BEGIN ATOMIC ... END` bodies (SQL-standard functions) contain semicolons; track them coarsely.
+  let atomic = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k];
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth = Math.max(0, depth - 1);
+    else if (/^atomic$/i.test(t.text) && k > 0 && /^begin$/i.test(tokens[k - 1].text)) atomic++;
+    else if (atomic && /^end$/i.test(t.text)) atomic--;
+    else if (t.text === ';' && depth === 0 && !atomic) {
+      out.push({ byteStart: start, byteEnd: t.end });
+      start = t.end;
+    }
+  }
+  if (start < bytes.length) out.push({ byteStart: start, byteEnd: bytes.length });
+  return out;
+}
+
+/** Parses one SQL file. Never throws. */
+export function parseSqlFile(path: string, text: string): ParsedSqlFile {
+  const lines = new LineIndex(text);
+  const utf8 = new Utf8OffsetMap(text);
+  const file: ParsedSqlFile = {
+    path,
+    text,
+    lines,
+    statements: [],
+    errors: [],
+    offsetOf: (loc: number, base = 0) => utf8.toUtf16(base + Math.max(0, loc)),
+  };
+  const whole = (message: string): void => {
+    const end = Math.min(text.length, lines.lineEnd(0));
+    file.errors.push({ message, start: 0, end, range: lines.range(0, end), kind: 'file' });
+    file.skipped = message;
+  };
+  if (!loaded) {
+    whole('The PostgreSQL parser (libpg-query) is not loaded: call ensureSqlParser() before the analysis. This file was not analysed.');
+    return file;
+  }
+  if (text.includes('\u0000')) {
+    whole('This file contains NUL bytes (binary content?); it was not parsed as SQL.');
+    return file;
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > MAX_SQL_FILE_BYTES) {
+    whole(`This file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, above the ${MAX_SQL_FILE_BYTES / 1024 / 1024} MB limit for migrations; it was not parsed.`);
+    return file;
+  }
+
+  const addStatements = (raws: RawStmt[], byteBase: number, byteEndLimit: number): void => {
+    for (const raw of raws) {
+      const kind = Object.keys(raw.stmt ?? {})[0] ?? 'Unknown';
+      const bStart = byteBase + (raw.stmt_location ?? 0);
+      const bEnd = raw.stmt_len ? bStart + raw.stmt_len : byteEndLimit;
+      let start = utf8.toUtf16(bStart);
+      let end = utf8.toUtf16(bEnd);
+      start = skipTrivia(text, start, end);
+      // Trim trailing whitespace/semicolon.
+      while (end > start && /[\s;]/.test(text[end - 1])) end--;
+      let endWithSemicolon = end;
+      const after = skipTrivia(text, end);
+      if (text[end] === ';') endWithSemicolon = end + 1;
+      else if (text[after] === ';' && !/--|\/\*/.test(text.slice(end, after))) endWithSemicolon = after + 1;
+      file.statements.push({
+        index: file.statements.length,
+        kind,
+        node: raw.stmt?.[kind] ?? {},
+        start,
+        end,
+        endWithSemicolon,
+        range: lines.range(start, end),
+        text: text.slice(start, end),
+        byteBase,
+      });
+    }
+  };
+
+  try {
+    let res: { stmts?: RawStmt[] };
+    try {
+      res = pg.parseSync(text) as unknown as { stmts?: RawStmt[] };
+    } catch (e) {
+      // graphile-migrate (and psql) substitute `:NAME` placeholders before running the file: retry with
+      // them turned into identifiers of the same length so positions stay exact.
+      const substituted = substitutePlaceholders(text);
+      if (substituted === text) throw e;
+      try {
+        res = pg.parseSync(substituted) as unknown as { stmts?: RawStmt[] };
+      } catch {
+        throw e;
+      }
+      file.placeholders = true;
+    }
+    addStatements(res.stmts ?? [], 0, bytes.length);
+  } catch (e) {
+    // Report the error at PostgreSQL's cursor, then keep every statement that does parse on its own.
+    const chunks = splitByScanner(text, bytes);
+    if (!chunks) {
+      file.errors.push(syntaxError(file, e, 0));
+    } else {
+      for (const c of chunks) {
+        const chunkText = bytes.subarray(c.byteStart, c.byteEnd).toString('utf8');
+        if (!chunkText.trim()) continue;
+        try {
+          const res = pg.parseSync(chunkText) as unknown as { stmts?: RawStmt[] };
+          addStatements(res.stmts ?? [], c.byteStart, c.byteEnd);
+        } catch (err) {
+          file.errors.push(syntaxError(file, err, utf8.toUtf16(c.byteStart), chunkText));
+        }
+      }
+      if (!file.errors.length) file.errors.push(syntaxError(file, e, 0));
+    }
+  }
+  for (const s of file.statements) checkPlpgsql(file, s);
+  return file;
+}
+
+/** `:DATABASE_OWNER` → `_DATABASE_OWNER` (same length), not touching `::casts`. */
+export function substitutePlaceholders(text: string): string {
+  return text.replace(/(^|[^:\w]):([A-Za-z_][A-Za-z0-9_]*)\b/g, (_m, pre: string, name: string) => `${pre}_${name}`);
+}
+
+function syntaxError(file: ParsedSqlFile, e: unknown, chunkStart: number, chunkText?: string): SqlParseError {
+  const { text, lines } = file;
+  const details = (e as { sqlDetails?: { message?: string; cursorPosition?: number } })?.sqlDetails;
+  let start = chunkStart;
+  if (details && typeof details.cursorPosition === 'number' && details.cursorPosition >= 0) {
+    start = cursorToUtf16(text, details.cursorPosition, chunkStart);
+  } else if (chunkText !== undefined) {
+    start = skipTrivia(text, chunkStart);
+  }
+  start = Math.min(start, text.length);
+  let end = tokenEnd(text, start);
+  if (end <= start) {
+    // At the end of the input: mark the last character.
+    start = Math.max(0, Math.min(start, text.length) - 1);
+    end = Math.min(text.length, start + 1);
+  }
+  const message = `PostgreSQL syntax error: ${details?.message ?? errorMessage(e)}`;
+  return { message, start, end, range: lines.range(start, end), kind: 'syntax' };
+}
+
+/** Parses the body of a `LANGUAGE plpgsql` function or a `DO` block; errors are recorded, never thrown. */
+function checkPlpgsql(file: ParsedSqlFile, s: SqlStatement): void {
+  let isPl = false;
+  if (s.kind === 'CreateFunctionStmt') {
+    const lang = (s.node.options ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+    isPl = typeof lang === 'string' && lang.toLowerCase() === 'plpgsql';
+    if (!(s.node.options ?? []).some((o: PgNode) => o.DefElem?.defname === 'as')) isPl = false;
+  } else if (s.kind === 'DoStmt') {
+    const lang = (s.node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+    isPl = !lang || lang.toLowerCase() === 'plpgsql';
+  }
+  if (!isPl) return;
+  try {
+    pg.parsePlPgSQLSync(s.text + ';');
+  } catch (e) {
+    const msg = errorMessage(e);
+    // The offline PL/pgSQL parser has no catalog: it cannot know that `x schema.some_enum` is a scalar
+    // type, so it reports catalog-dependent errors PostgreSQL would not. Only syntax errors are real.
+    if (!/syntax error|unterminated|unexpected end|end of input/i.test(msg)) return;
+    // Locate "at or near "x"" inside the statement when possible.
+    let start = s.start;
+    let end = Math.min(s.end, file.lines.lineEnd(s.range.start.line) + 0);
+    const near = /at or near "([^"]*)"/.exec(msg);
+    if (near && near[1]) {
+      const bodyStart = s.text.indexOf('$');
+      const at = s.text.indexOf(near[1], bodyStart > 0 ? bodyStart : 0);
+      if (at >= 0) {
+        start = s.start + at;
+        end = start + near[1].length;
+      }
+    }
+    if (end <= start) end = Math.min(s.end, start + 1);
+    file.errors.push({
+      message: `PL/pgSQL error in ${s.kind === 'DoStmt' ? 'DO block' : 'function body'}: ${msg}`,
+      start,
+      end,
+      range: file.lines.range(start, end),
+      kind: 'plpgsql',
+    });
+  }
+}
+
+/** Tokens of a piece of SQL (bytes relative to the text given). Empty on scanner errors. */
+export function scanTokens(text: string): pg.ScanToken[] {
+  if (!loaded) return [];
+  try {
+    return pg.scanSync(text).tokens;
+  } catch {
+    return [];
+  }
+}
