@@ -39,6 +39,9 @@ export interface AuditResult {
   findings: Finding[];
   /** Rule id → error message, for rules that threw (a bug, never a reason to lose other findings). */
   ruleErrors: Record<string, string>;
+  /** The schema and migration models the rules saw (for hovers, report inventories). */
+  prisma: PrismaSchema | null;
+  sql: MigrationProject | null;
   timings: { parseMs: number; rulesMs: number };
 }
 
@@ -62,6 +65,11 @@ class Context implements AuditContext {
       this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase }) : null;
     }
     return this.sqlProject;
+  }
+
+  /** The migration project if a rule asked for it, else null (never builds it just for the result). */
+  builtSql(): MigrationProject | null {
+    return this.sqlProject ?? null;
   }
 
   isEnabled(id: string): boolean {
@@ -183,7 +191,7 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
 
   findings.sort(compareFindings);
   const t2 = performance.now();
-  return { findings, ruleErrors, timings: { parseMs: t1 - t0, rulesMs: t2 - t1 } };
+  return { findings, ruleErrors, prisma, sql: ctx.builtSql(), timings: { parseMs: t1 - t0, rulesMs: t2 - t1 } };
 }
 
 export const UNUSED_IGNORE = 'unused-ignore';

@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+/**
+ * The `schema-insight` command line: a thin front end over the pure analysis, for CI and terminals.
+ *   schema-insight audit [path …] [--format text|json|markdown|sarif|html] [--output FILE]
+ *                        [--report FILE] [--fail-on error|warning|info|never] [--config FILE] [--no-color]
+ *   schema-insight rules            list the rules
+ *   schema-insight explain <rule>   print a rule's documentation
+ */
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { audit, compareFindings } from '../analysis/engine';
+import { renderRuleDocPage } from '../analysis/docs';
+import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
+import { ensureSqlParser } from '../analysis/sql/parse';
+import { migrationInventory } from '../analysis/sql/project';
+import { SEVERITY_RANK, type AuditConfig, type Finding, type Severity } from '../analysis/types';
+import { discoverProjects, loadConfigFile, projectForFiles, type ProjectLayout } from '../project/discover';
+import { loadProject } from '../project/load';
+import { renderReport, type ReportInput } from '../report';
+
+const VERSION = process.env.SCHEMA_INSIGHT_VERSION ?? '0.0.0-dev';
+const FORMATS = ['text', 'json', 'markdown', 'sarif', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
+
+class UsageError extends Error {}
+
+const HELP = `schema-insight ${VERSION} — audits Prisma schemas and PostgreSQL/Supabase migrations
+
+Usage:
+  schema-insight audit [path …] [options]   audit project folders or explicit .prisma/.sql files
+  schema-insight rules                      list the rules with their default severity
+  schema-insight explain <rule-id>          print a rule's documentation
+
+A path is a project folder (its schema.prisma, prisma/schema/ folders, other .prisma schemas and
+migration folders are found) or explicit files. Default: the current folder.
+
+Options:
+  --format text|json|markdown|sarif|html   output format (default: text)
+  --output FILE                            write the output to FILE instead of standard output
+  --report FILE                            also write a Markdown audit report to FILE
+  --fail-on error|warning|info|never       exit 1 when a finding at or above this severity exists (default: error)
+  --config FILE                            rule configuration (default: schema-insight.json in the project)
+  --no-color                               plain text output
+  -h, --help, --version
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or configuration error.
+`;
+
+interface Options {
+  paths: string[];
+  format: Format;
+  output: string | null;
+  report: string | null;
+  failOn: (typeof FAIL_ON)[number];
+  config: string | null;
+  color: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { paths: [], format: 'text', output: null, report: null, failOn: 'error', config: null, color: !!process.stdout.isTTY && !process.env.NO_COLOR };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (name: string): string => {
+      const eq = a.indexOf('=');
+      if (eq > 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    const name = a.startsWith('--') && a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    switch (name) {
+      case '--format': {
+        const v = value(name);
+        if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+        o.format = v as Format;
+        break;
+      }
+      case '--output':
+      case '-o':
+        o.output = value(name);
+        break;
+      case '--report':
+        o.report = value(name);
+        break;
+      case '--fail-on': {
+        const v = value(name);
+        if (!(FAIL_ON as readonly string[]).includes(v)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+        o.failOn = v as Options['failOn'];
+        break;
+      }
+      case '--config':
+        o.config = value(name);
+        break;
+      case '--no-color':
+        o.color = false;
+        break;
+      case '--color':
+        o.color = true;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        o.paths.push(a);
+    }
+  }
+  return o;
+}
+
+function layoutsFor(paths: string[]): { root: string; layouts: ProjectLayout[] } {
+  const targets = paths.length ? paths : ['.'];
+  const folders: string[] = [];
+  const files: string[] = [];
+  for (const p of targets) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new UsageError(`no such file or folder: ${p}`);
+    }
+    if (st.isDirectory()) folders.push(resolve(p));
+    else files.push(resolve(p));
+  }
+  const root = folders.length === 1 && !files.length ? folders[0] : process.cwd();
+  const layouts: ProjectLayout[] = [];
+  for (const f of folders) layouts.push(...discoverProjects(f).map((l) => ({ ...l, root })));
+  if (files.length) {
+    const bad = files.filter((f) => !/\.(prisma|sql)$/i.test(f));
+    if (bad.length) throw new UsageError(`not a .prisma or .sql file: ${bad.join(', ')}`);
+    layouts.push(projectForFiles(root, files));
+  }
+  return { root, layouts };
+}
+
+export async function runAudit(o: Options, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { root, layouts } = layoutsFor(o.paths);
+  let configOverride: AuditConfig | undefined;
+  if (o.config) {
+    const c = loadConfigFile(resolve(o.config), (id) => RULES_BY_ID.has(id));
+    const fatal = c.problems.filter((p) => !p.startsWith('unknown rule id'));
+    if (fatal.length) throw new UsageError(`${o.config}: ${fatal.join('; ')}`);
+    for (const p of c.problems) err(`warning: ${o.config}: ${p}`);
+    configOverride = c.config;
+  }
+  if (!layouts.length) err(`warning: no Prisma schema or migration folder found under ${o.paths.join(' ') || '.'}`);
+  if (layouts.some((l) => l.migrationFiles.length)) await ensureSqlParser();
+
+  const findings: Finding[] = [];
+  const files: ReportInput['files'] = [];
+  const inventory: NonNullable<ReportInput['inventory']> = [];
+  const ruleErrors: Record<string, string> = {};
+  for (const layout of layouts) {
+    const project = loadProject(layout, configOverride);
+    for (const p of project.configProblems) err(`warning: ${p}`);
+    files.push(...project.files);
+    const result = audit(project.input);
+    findings.push(...project.unreadable, ...result.findings);
+    Object.assign(ruleErrors, result.ruleErrors);
+    if (result.sql) inventory.push(...migrationInventory(result.sql));
+  }
+  findings.sort(compareFindings);
+  for (const [id, e] of Object.entries(ruleErrors)) err(`internal error in rule ${id} (other rules ran normally): ${e.split('\n')[0]}`);
+
+  const input: ReportInput = { root: displayRoot(root), files, findings, toolVersion: VERSION, ...(inventory.length ? { inventory } : {}), ruleErrors };
+  const rendered = renderReport(o.format, input, { color: o.color && !o.output });
+  if (o.output) {
+    writeOut(o.output, rendered);
+    err(`wrote ${o.format} output to ${o.output}`);
+  } else out(rendered.endsWith('\n') ? rendered : rendered + '\n');
+  if (o.report) {
+    writeOut(o.report, renderReport('markdown', input));
+    err(`wrote the audit report to ${o.report}`);
+  }
+  if (o.failOn === 'never') return 0;
+  const threshold = SEVERITY_RANK[o.failOn as Severity];
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+function displayRoot(root: string): string {
+  const cwd = process.cwd();
+  if (root === cwd) return '.';
+  return root.startsWith(cwd + '/') ? root.slice(cwd.length + 1) : root;
+}
+
+function writeOut(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, text.endsWith('\n') ? text : text + '\n');
+}
+
+export async function main(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '-h' || command === '--help' || command === 'help') {
+      out(HELP);
+      return command ? 0 : 2;
+    }
+    if (command === '--version' || command === '-v') {
+      out(`${VERSION}\n`);
+      return 0;
+    }
+    if (command === 'rules') {
+      const width = Math.max(...ALL_RULES.map((r) => r.id.length));
+      for (const r of ALL_RULES) out(`${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(7)}  ${r.category.padEnd(18)}  ${r.title}\n`);
+      return 0;
+    }
+    if (command === 'explain') {
+      const rule = RULES_BY_ID.get(rest[0] ?? '');
+      if (!rule) throw new UsageError(`unknown rule ${rest[0] ?? '(none)'}; see \`schema-insight rules\``);
+      out(renderRuleDocPage(rule));
+      return 0;
+    }
+    if (command === 'audit') return await runAudit(parseArgs(rest), out, err);
+    // `schema-insight path` is shorthand for `schema-insight audit path`.
+    if (!command.startsWith('-')) {
+      try {
+        statSync(command);
+        return await runAudit(parseArgs(argv), out, err);
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+      }
+    }
+    throw new UsageError(`unknown command ${command}`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`schema-insight: ${e.message}\nRun \`schema-insight --help\` for usage.`);
+      return 2;
+    }
+    err(`schema-insight: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`schema-insight: ${String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
