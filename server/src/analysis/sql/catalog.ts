@@ -96,8 +96,11 @@ export interface Policy {
   usingText?: string;
   withCheckText?: string;
   source: SourceRef;
-  /** The CREATE/ALTER POLICY statement node (node locations are bytes relative to its statement's byteBase). */
+  /** The CREATE/ALTER POLICY statement that last set the policy. */
   statement: SqlStatement;
+  /** Statements that set `using` / `withCheck` (node locations are relative to their byteBase). */
+  usingFrom?: { stmt: SqlStatement; ref: SourceRef };
+  withCheckFrom?: { stmt: SqlStatement; ref: SourceRef };
   changedBy: SourceRef[];
 }
 
@@ -301,6 +304,8 @@ export class Catalog {
           withCheckText: n.with_check ? exprText(n.with_check) : undefined,
           source: ref,
           statement: stmt,
+          usingFrom: n.qual ? { stmt, ref } : undefined,
+          withCheckFrom: n.with_check ? { stmt, ref } : undefined,
           changedBy: [],
         };
         t.policies.set(p.name, p);
@@ -316,10 +321,12 @@ export class Catalog {
         if (n.qual) {
           p.using = n.qual;
           p.usingText = exprText(n.qual);
+          p.usingFrom = { stmt, ref };
         }
         if (n.with_check) {
           p.withCheck = n.with_check;
           p.withCheckText = exprText(n.with_check);
+          p.withCheckFrom = { stmt, ref };
         }
         p.statement = stmt;
         p.source = ref;
@@ -363,6 +370,16 @@ export class Catalog {
         break;
     }
     return facts;
+  }
+
+  /** First migration index that created `table.column` under this name. */
+  columnCreatedIn(tableKey: string, column: string): number | undefined {
+    return this.everCreated.get(`${tableKey}#${column}`);
+  }
+
+  private markColumn(tableKey: string, column: string, mi: number): void {
+    const k = `${tableKey}#${column}`;
+    if (!this.everCreated.has(k)) this.everCreated.set(k, mi);
   }
 
   private created(key: string, mi: number, also?: () => void): void {
@@ -409,6 +426,7 @@ export class Catalog {
     };
     if (serial) col.default = `nextval(…)`;
     t.columns.set(col.name, col);
+    this.markColumn(t.key, col.name, ref.migrationIndex);
     for (const c of def.constraints ?? []) {
       const con = c.Constraint;
       if (!con) continue;
@@ -675,6 +693,7 @@ export class Catalog {
         col.name = to;
         col.changedBy.push(ref);
         t.columns.set(to, col);
+        this.markColumn(key, to, ref.migrationIndex);
         const ren = (cols: string[]) => cols.map((c) => (c === from ? to : c));
         if (t.primaryKey) t.primaryKey.columns = ren(t.primaryKey.columns);
         for (const u of t.uniques) u.columns = ren(u.columns);

@@ -112,3 +112,49 @@ export function buildMigrationProject(files: SourceFile[], options: MigrationPro
     files.some((f) => AUTH_USAGE.test(f.text));
   return { files, migrations, ignored, parsed, rollbacks, catalog, supabase, parserLoaded: isSqlParserLoaded() };
 }
+
+export interface InventoryEntry {
+  version: string;
+  file: string;
+  status: string;
+  notes: string;
+}
+
+/**
+ * One row per migration file, in the order the tool applies them (then the files it never applies),
+ * for the report's migration inventory: version, file (root-relative path), status, notes.
+ * Status: `ok`, `duplicate version`, `syntax error`, `not parsed`, `never applied`, `odd name`.
+ */
+export function migrationInventory(project: MigrationProject): InventoryEntry[] {
+  const rows: InventoryEntry[] = [];
+  const seen = new Map<string, string>();
+  for (const m of [...project.migrations, ...project.ignored]) {
+    const notes: string[] = [];
+    let status = 'ok';
+    const v = m.info.version;
+    const setKey = `${m.info.setDir}\u0000${v}`;
+    const syntax = m.file.errors.filter((e) => e.kind !== 'file');
+    if (m.info.ignoredByTool) {
+      status = 'never applied';
+      notes.push(...m.info.nameProblems);
+    } else if (m.file.skipped) {
+      status = 'not parsed';
+      notes.push(m.file.skipped);
+    } else if (syntax.length) {
+      status = 'syntax error';
+      notes.push(`line ${syntax[0].range.start.line + 1}: ${syntax[0].message}`);
+    } else if (v && seen.has(setKey)) {
+      status = 'duplicate version';
+      notes.push(`same version as \`${seen.get(setKey)}\``);
+    } else if (m.info.nameProblems.length) {
+      status = 'odd name';
+      notes.push(...m.info.nameProblems);
+    }
+    if (v && !seen.has(setKey) && !m.info.ignoredByTool) seen.set(setKey, m.label);
+    const n = m.file.statements.length;
+    if (!m.file.skipped) notes.push(n === 0 ? 'empty (no statements)' : `${n} statement${n === 1 ? '' : 's'}`);
+    notes.push(m.rollback ? `rollback: \`${m.rollback.slice(m.rollback.lastIndexOf('/') + 1)}\`` : 'no rollback');
+    rows.push({ version: v ?? '—', file: m.path, status, notes: notes.join('; ') });
+  }
+  return rows;
+}

@@ -1,0 +1,77 @@
+import { defineRule } from '../../rule';
+import { splitKey } from '../../sql/catalog';
+import { sqlProject, tokenRange, headRange, statementReport } from './util';
+
+/** Schemas managed outside the migrations (Supabase, extensions): references to them are not checked. */
+const EXTERNAL_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pg_catalog', 'information_schema', 'pgbouncer']);
+
+export default defineRule({
+  id: 'migration-order',
+  title: 'A migration references an object created later (or never)',
+  category: 'Migration history',
+  defaultSeverity: 'error',
+  language: 'sql',
+  docs: {
+    whatItDoes:
+      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references or adds a policy to a table, type or column that no earlier statement created: either a later migration creates it (the files are misordered) or none does. It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
+    whyItMatters:
+      'A fresh database (a new developer, CI, a preview branch) replays the history from scratch and stops at this statement with `relation "…" does not exist`, even though production, which received the migrations over months, looks fine.',
+    example:
+      '-- file: supabase/migrations/20240101000000_comments.sql\nCREATE TABLE comments (\n  id bigint PRIMARY KEY,\n  post_id bigint REFERENCES posts (id)\n);\n-- file: supabase/migrations/20240102000000_posts.sql\nCREATE TABLE posts (id bigint PRIMARY KEY);\n',
+    useInstead:
+      '-- file: supabase/migrations/20240101000000_posts.sql\nCREATE TABLE posts (id bigint PRIMARY KEY);\n-- file: supabase/migrations/20240102000000_comments.sql\nCREATE TABLE comments (\n  id bigint PRIMARY KEY,\n  post_id bigint REFERENCES posts (id)\n);\n',
+    fixSafety: 'No automatic fix: reorder (rename) the migrations or move the statement, then check the databases that already applied them.',
+  },
+  check(ctx, report) {
+    const project = sqlProject(ctx);
+    if (!project) return;
+    const catalog = project.catalog;
+    for (const m of project.ignored) {
+      for (const p of m.info.nameProblems) {
+        report({ file: m.path, range: firstLine(m), message: `Migration \`${m.label}\` is never applied: ${p}.`, subject: {}, migration: m.label, severity: 'warning' });
+      }
+    }
+    for (const m of project.migrations) {
+      if (m.info.nameProblems.length) {
+        report({
+          file: m.path,
+          range: firstLine(m),
+          message: `Migration name \`${m.label}\` breaks the ordering: ${m.info.nameProblems.join('; ')}. Tools order migrations by this name, so it may run at a different point than intended.`,
+          subject: {},
+          migration: m.label,
+          severity: 'warning',
+        });
+      }
+      for (const s of m.statements) {
+        const seen = new Set<string>();
+        for (const miss of s.facts.missing) {
+          const id = `${miss.kind}:${miss.key}:${miss.column ?? ''}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const [schema, name] = splitKey(miss.key);
+          if (EXTERNAL_SCHEMAS.has(schema)) continue;
+          const created = miss.kind === 'column' ? catalog.columnCreatedIn(miss.key, miss.column!) : catalog.everCreated.get(miss.key);
+          let message: string;
+          const what = miss.kind === 'column' ? `column \`${name}.${miss.column}\`` : miss.kind === 'type' ? `type \`${name}\`` : `table \`${name}\``;
+          if (created !== undefined && created > m.index) {
+            message = `This statement uses ${what}, which is only created by a later migration (\`${project.migrations[created].label}\`): a fresh database fails here.`;
+          } else if (created === undefined && miss.kind !== 'type' && schema === 'public') {
+            // Only tables/columns: types may come from extensions (citext, vector, …).
+            if (miss.kind === 'table' && project.migrations.length < 2) continue;
+            message = `This statement uses ${what}, which no migration creates: a fresh database fails here.`;
+          } else continue;
+          report({
+            ...statementReport(m, s),
+            range: miss.byteLocation !== undefined ? tokenRange(m.file, s.stmt, miss.byteLocation) : headRange(m.file, s.stmt),
+            message,
+            subject: miss.kind === 'column' ? { table: name, column: miss.column } : miss.kind === 'table' ? { table: name } : {},
+          });
+        }
+      }
+    }
+  },
+});
+
+function firstLine(m: { file: { lines: { lineEnd(l: number): number; range(a: number, b: number): import('../../types').Range } } }) {
+  return m.file.lines.range(0, m.file.lines.lineEnd(0));
+}

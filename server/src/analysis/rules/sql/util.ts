@@ -1,0 +1,136 @@
+/** Helpers shared by the SQL migration rules. */
+import type { AuditContext } from '../../engine';
+import type { Report } from '../../rule';
+import { splitKey, type Table } from '../../sql/catalog';
+import type { ParsedSqlFile, SqlStatement } from '../../sql/parse';
+import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/project';
+import type { Range, TextEdit } from '../../types';
+import { detectEol } from '../../text';
+
+export type Reporter = (r: Report) => void;
+
+/** Unqualified, unquoted table name of a catalog key. */
+export function tableName(key: string): string {
+  return splitKey(key)[1];
+}
+
+export function sqlProject(ctx: AuditContext): MigrationProject | null {
+  const p = ctx.sql;
+  return p && p.parserLoaded ? p : null;
+}
+
+export function* statements(project: MigrationProject): Generator<{ m: Migration; s: ReplayedStatement }> {
+  for (const m of project.migrations) for (const s of m.statements) yield { m, s };
+}
+
+/** The first line of a statement (what a statement-level finding underlines). */
+export function headRange(file: ParsedSqlFile, stmt: SqlStatement): Range {
+  const line = stmt.range.start.line;
+  const end = Math.min(stmt.end, file.lines.lineEnd(line));
+  return file.lines.range(stmt.start, Math.max(end, stmt.start));
+}
+
+/** Range of the token (identifier, possibly quoted and qualified) at a node byte location. */
+export function tokenRange(file: ParsedSqlFile, stmt: SqlStatement, byteLocation: number | undefined): Range {
+  if (byteLocation === undefined || byteLocation < 0) return headRange(file, stmt);
+  const start = file.offsetOf(byteLocation, stmt.byteBase);
+  if (start < stmt.start || start > stmt.end) return headRange(file, stmt);
+  const text = file.text;
+  let i = start;
+  const ident = () => {
+    if (text[i] === '"') {
+      i++;
+      while (i < text.length && !(text[i] === '"' && text[i + 1] !== '"')) i += text[i] === '"' ? 2 : 1;
+      i++;
+    } else while (i < text.length && /[\w$]/.test(text[i])) i++;
+  };
+  ident();
+  while (text[i] === '.' && i < stmt.end) {
+    i++;
+    ident();
+  }
+  if (i === start) i = start + 1;
+  return file.lines.range(start, Math.min(i, stmt.end));
+}
+
+/** Finds the offset (UTF-16, in the file) of a keyword/word sequence inside a statement, or -1. */
+export function findInStatement(stmt: SqlStatement, pattern: RegExp, from = 0): number {
+  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+  re.lastIndex = from;
+  const masked = maskSql(stmt.text);
+  const m = re.exec(masked);
+  return m ? stmt.start + m.index : -1;
+}
+
+/** Replaces comments and string/quoted-identifier contents by spaces (same length) for keyword searches. */
+export function maskSql(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '-' && text[i + 1] === '-') {
+      const nl = text.indexOf('\n', i);
+      const end = nl < 0 ? text.length : nl;
+      out += ' '.repeat(end - i);
+      i = end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const end = close < 0 ? text.length : close + 2;
+      out += text.slice(i, end).replace(/[^\n]/g, ' ');
+      i = end;
+    } else if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < text.length) {
+        if (text[j] === c) {
+          if (text[j + 1] === c) j += 2;
+          else break;
+        } else j++;
+      }
+      out += c + text.slice(i + 1, j).replace(/[^\n]/g, ' ') + (j < text.length ? c : '');
+      i = j + 1;
+    } else if (c === '$') {
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
+      if (m && !(i > 0 && /[\w]/.test(text[i - 1]))) {
+        const tag = m[0];
+        const close = text.indexOf(tag, i + tag.length);
+        const end = close < 0 ? text.length : close + tag.length;
+        out += tag + text.slice(i + tag.length, close < 0 ? end : close).replace(/[^\n]/g, ' ') + (close < 0 ? '' : tag);
+        i = end;
+      } else {
+        out += c;
+        i++;
+      }
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A text edit that inserts `lines` on new lines after a statement (after its `;`). */
+export function insertAfterStatement(file: ParsedSqlFile, stmt: SqlStatement, sql: string): TextEdit {
+  const eol = detectEol(file.text);
+  const at = file.lines.positionAt(stmt.endWithSemicolon);
+  const lineEnd = file.lines.lineEnd(at.line);
+  const rest = file.text.slice(stmt.endWithSemicolon, lineEnd);
+  // After a trailing comment on the same line, insert at the end of the line.
+  const offset = rest.trim() ? lineEnd : stmt.endWithSemicolon;
+  const pos = file.lines.positionAt(offset);
+  return { file: file.path, range: { start: pos, end: pos }, newText: `${eol}${sql}` };
+}
+
+/** Is this table a model of the Prisma schema (reported on the schema side then)? Case-sensitive. */
+export function isPrismaTable(ctx: AuditContext, table: Table): boolean {
+  const models = ctx.prisma?.models;
+  if (!models?.length) return false;
+  return models.some((m) => m.kind !== 'type' && m.tableName === table.name && (m.schemaName ?? 'public') === table.schema);
+}
+
+export function statementReport(m: Migration, s: ReplayedStatement): Pick<Report, 'file' | 'anchorLine' | 'migration'> {
+  return { file: m.path, anchorLine: s.stmt.range.start.line, migration: m.label };
+}
+
+export function listNames(names: string[]): string {
+  return names.map((n) => `\`${n}\``).join(', ');
+}
