@@ -68,8 +68,8 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
   const attribute = `@@index([${cols.join(', ')}])`;
   const emulated = schema.relationMode === 'prisma';
   const consequence = emulated
-    ? `With relationMode = "prisma" there is no foreign key in the database: Prisma Client looks up ${model.name} rows by ${list} for every delete or update of ${/^[AEIOU]/.test(target) ? 'an' : 'a'} ${target} and for every \`include\`, and each lookup is a full scan.`
-    : `PostgreSQL does not index foreign keys: deleting ${/^[AEIOU]/.test(target) ? 'an' : 'a'} ${target} scans all of ${model.name} to check the constraint, and loading ${/^[AEIOU]/.test(target) ? 'an' : 'a'} ${target}'s ${rel.back?.name ?? model.name + ' rows'} is a sequential scan.`;
+    ? `With relationMode = "prisma" there is no foreign key in the database: Prisma Client looks up ${model.name} rows by ${list} for every delete or update of ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target} and for every \`include\`, and each lookup is a full scan.`
+    : `PostgreSQL does not index foreign keys: deleting ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target} scans all of ${model.name} to check the constraint, and loading ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target}'s ${rel.back?.name ?? model.name + ' rows'} is a sequential scan.`;
   return {
     file: file.path,
     range: rangeOf(file, span),
