@@ -156,7 +156,7 @@ const ENUM_WORDS = new Set([
 ]);
 
 /** Enum-like last words that, when they end a longer name, describe something else (`contentType` is a MIME type). */
-const NOT_ENUM_NAMES = /^(content|mime|media|file|media|token|grant|response|request|key|hash|algorithm|encoding|data|value|field|column|event|entity|resource|object|target|source|model|node|block|item|doc|document|input|output|param|parameter|attribute|auth|id|external|provider|sub|session|storage|blob|asset|image)Type$/i;
+const NOT_ENUM_NAMES = /(payload|metadata|content|mime|media|file|media|token|grant|response|request|key|hash|algorithm|encoding|data|value|field|column|event|entity|resource|object|target|source|model|node|block|item|doc|document|input|output|param|parameter|attribute|auth|id|external|provider|sub|session|storage|blob|asset|image)Type$/i;
 
 /** Whether a field name says it holds an enum-like value: `status`, `subscriptionTier`, `user_role`. */
 export function isEnumLikeName(fieldName: string): boolean {
@@ -412,4 +412,145 @@ export function secretLabelOf(fieldName: string): string | null {
 /** Whether comments say the value is hashed or encrypted (`// bcrypt hash`, `/// AES-256-GCM encrypted`). */
 export function commentsShowProtection(comments: string[]): boolean {
   return comments.some((c) => /\b(hash(ed|es)?|digest|encrypt(ed|ion)?|cipher(text)?|bcrypt|argon2?|scrypt|sha-?(1|256|512)|hmac|kms|vault)\b/i.test(c));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Value lists in comments (string-enum-candidate, enum-drift)
+
+export interface CommentValues {
+  values: string[];
+  /** False when the list says it is open-ended (`etc`, `...`, `e.g.` with commas). */
+  complete: boolean;
+  /** Why the list is not complete: it ends with `etc`/`...`, or it gives examples (`e.g. 'openai' or 'anthropic'`). */
+  openReason?: 'etc' | 'examples';
+  /** The comment text the values came from. */
+  comment: string;
+}
+
+const QUOTED = /^(?:'([^'\n]*)'|"([^"\n]*)"|`([^`\n]*)`)/;
+const BARE = /^[A-Za-z_][A-Za-z0-9_.:-]*/;
+const SEP = /^\s*(\||,\s*or\b|,|\/|\bor\b)\s*/i;
+const OPEN_ENDED = /^\s*(?:\||,|\/|\bor\b)?\s*(?:etc\.?|\.\.\.|…)/i;
+const EXAMPLE_MARK = 'EXAMPLES_FOLLOW';
+const EXAMPLE_PREFIX = /(?:EXAMPLES_FOLLOW|\bfor example|\bsuch as|\blike)[\s,:]*$/;
+const PAREN = /^\s*\([^()\n]*\)/;
+const NOT_VALUE_WORDS = new Set(['null', 'undefined', 'none', 'if', 'the', 'a', 'an', 'is', 'are', 'to', 'of', 'for', 'and', 'with', 'when', 'this', 'that']);
+
+interface Run {
+  values: string[];
+  seps: string[];
+  quoted: boolean;
+  start: number;
+  end: number;
+  openEnded: boolean;
+}
+
+function readItem(text: string, at: number): { value: string; quoted: boolean; end: number } | null {
+  const rest = text.slice(at);
+  const q = QUOTED.exec(rest);
+  if (q) return { value: q[1] ?? q[2] ?? q[3] ?? '', quoted: true, end: at + q[0].length };
+  const b = BARE.exec(rest);
+  if (b) {
+    const v = b[0].replace(/[.:]+$/, '');
+    if (v === EXAMPLE_MARK) return null;
+    return { value: v, quoted: false, end: at + v.length };
+  }
+  return null;
+}
+
+function runsIn(text: string): Run[] {
+  const runs: Run[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const prev = i > 0 ? text[i - 1] : ' ';
+    if (/[A-Za-z0-9_]/.test(prev) && /[A-Za-z0-9_]/.test(text[i])) {
+      i++;
+      continue;
+    }
+    const first = readItem(text, i);
+    if (!first) {
+      i++;
+      continue;
+    }
+    const run: Run = { values: [first.value], seps: [], quoted: first.quoted, start: i, end: first.end, openEnded: false };
+    let pos = first.end;
+    for (;;) {
+      const paren = PAREN.exec(text.slice(pos));
+      const afterParen = paren ? pos + paren[0].length : pos;
+      if (OPEN_ENDED.test(text.slice(afterParen))) {
+        run.openEnded = true;
+        break;
+      }
+      const sep = SEP.exec(text.slice(afterParen));
+      if (!sep) break;
+      const next = readItem(text, afterParen + sep[0].length);
+      if (!next) break;
+      run.values.push(next.value);
+      run.seps.push(sep[1].toLowerCase().replace(/\s+/g, ' '));
+      run.quoted = run.quoted || next.quoted;
+      run.end = next.end;
+      pos = next.end;
+    }
+    runs.push(run);
+    i = Math.max(run.end, i + 1);
+  }
+  return runs;
+}
+
+/** Whether any item of the run is a bare word (not quoted). */
+function runsHaveBare(text: string, run: Run): boolean {
+  let pos = run.start;
+  for (let k = 0; k < run.values.length; k++) {
+    while (pos < run.end && !/['"`A-Za-z_]/.test(text[pos])) pos++;
+    if (!/['"`]/.test(text[pos])) return true;
+    const item = readItem(text, pos);
+    if (!item) return true;
+    pos = item.end;
+    const paren = PAREN.exec(text.slice(pos));
+    if (paren) pos += paren[0].length;
+  }
+  return false;
+}
+
+function isValueLike(v: string): boolean {
+  return v.length > 0 && v.length <= 40 && !/\s/.test(v) && !NOT_VALUE_WORDS.has(v.toLowerCase());
+}
+
+/**
+ * Finds a list of allowed values in comments: `'user' | 'admin'`, `"generation", "purchase"`,
+ * `draft, scheduled, published, failed` (a whole comment or clause), `draft|pending|approved`,
+ * `e.g. ACTIVE or INACTIVE`. Returns the longest list of at least two values, or null.
+ */
+export function valuesFromComments(comments: string[]): CommentValues | null {
+  let best: CommentValues | null = null;
+  for (const comment of comments) {
+    // Clauses: the comment is split at sentence ends and colons so `Lifecycle: a|b|c. Validated …` works.
+    const text = comment.replace(/\be\.g\.?,?/gi, EXAMPLE_MARK).replace(/\bi\.e\.?,?/gi, '');
+    for (const clause of text.split(/(?<=[.;:!?])\s+|\s+[—–]\s+|\s+-\s+/)) {
+      const trimmed = clause.trim().replace(/[.;]$/, '');
+      for (const run of runsIn(trimmed)) {
+        if (run.values.length < 2) continue;
+        if (!run.values.every(isValueLike)) continue;
+        if (new Set(run.values).size !== run.values.length) continue;
+        const pipes = run.seps.every((s) => s === '|');
+        const allQuoted = run.quoted && !runsHaveBare(trimmed, run);
+        const before = trimmed.slice(0, run.start);
+        const after = trimmed.slice(run.end).replace(/^\s*\([^()]*\)\s*/, '').trim();
+        const example = EXAMPLE_PREFIX.test(before);
+        if (!allQuoted && !pipes) {
+          // Bare words separated by commas, slashes or "or": only a list that is the whole clause
+          // (optionally after a `label:` or `e.g.`), e.g. `// draft, scheduled, published, failed`.
+          const prefixOk = before.trim() === '' || /:\s*$/.test(before) || example || /^(one of|values?|possible values?|either|can be|allowed)\b/i.test(before.trim());
+          if (!prefixOk || (after !== '' && !/^\(.*\)$/.test(after))) continue;
+          if (run.seps.includes('/') && run.values.length < 3) continue;
+          // Plain prose ("read, write") has lower-case words too; require value-like spelling or 3+ items.
+          if (run.values.length < 3 && !run.values.every((v) => /^[A-Z0-9_]+$/.test(v) || /_|-/.test(v)) && !example) continue;
+        }
+        if (example && run.seps.some((s) => s === ',')) continue; // examples of free text (`e.g. "referrers", "entry-pages"`)
+        const openReason = run.openEnded ? ('etc' as const) : example ? ('examples' as const) : undefined;
+        if (!best || run.values.length > best.values.length) best = { values: run.values, complete: !openReason, ...(openReason ? { openReason } : {}), comment };
+      }
+    }
+  }
+  return best;
 }

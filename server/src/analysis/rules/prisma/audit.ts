@@ -3,6 +3,15 @@ import implicitReferentialAction from './implicit-referential-action';
 import cascadeDeletesHistory from './cascade-deletes-history';
 import setNullOnRequired from './set-null-on-required';
 import requiredRelationCycle from './required-relation-cycle';
+import stringEnumCandidate from './string-enum-candidate';
+import enumDrift from './enum-drift';
 
 /** Referential-action, enum, type and secret rules (issue 3), in catalogue order. */
-export const AUDIT_RULES: readonly Rule[] = [implicitReferentialAction, cascadeDeletesHistory, setNullOnRequired, requiredRelationCycle];
+export const AUDIT_RULES: readonly Rule[] = [
+  implicitReferentialAction,
+  cascadeDeletesHistory,
+  setNullOnRequired,
+  requiredRelationCycle,
+  stringEnumCandidate,
+  enumDrift,
+];

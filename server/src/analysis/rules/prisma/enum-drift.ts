@@ -1,0 +1,142 @@
+import { defineRule } from '../../rule';
+import { rangeOf, type Enum, type Field, type PrismaSchema } from '../../prisma/schema';
+import { isEnumLikeName, pascalCase, singular, wordsOf } from '../../prisma/naming';
+import { conversionSql, existingEnumValuePlan, migrationNote, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
+import { enumEvidenceOf, isEnumCandidateField, type EnumEvidence } from './string-enum-candidate';
+import type { Fix } from '../../types';
+
+export interface DriftMatch {
+  en: Enum;
+  /** `exact`: the enum is named like the field (`role` / `Role`, `Payment.status` / `PaymentStatus`). */
+  strength: 'exact' | 'suffix';
+  evidence: EnumEvidence | null;
+  /** Evidence values that the enum does not have. */
+  missing: string[];
+}
+
+/**
+ * The existing enum a `String` field is named after, or null: `role String` with `enum Role`,
+ * `Payment.status` with `enum PaymentStatus`, or `tier String @default("free")` with the only enum
+ * ending in `Tier` when its values include every value the field shows (default, comment list).
+ */
+export function driftEnumFor(schema: PrismaSchema, field: Field): DriftMatch | null {
+  if (!schema.enums.length || !isEnumCandidateField(field)) return null;
+  const fname = pascalCase(field.name).toLowerCase();
+  const exactNames = new Set([fname, (pascalCase(field.model.name) + pascalCase(field.name)).toLowerCase()]);
+  const evidence = enumEvidenceOf(field);
+  const missingOf = (en: Enum) => {
+    const have = new Set(en.values.map((v) => v.dbName));
+    return (evidence?.values ?? []).filter((v) => !have.has(v));
+  };
+  const exact = schema.enums.find((e) => exactNames.has(e.name.toLowerCase()));
+  if (exact) {
+    const missing = missingOf(exact);
+    // Values the enum lacks, and none it has: another concept with the same name (`ChatMessage.role`
+    // "user" | "assistant" next to `enum Role { ADMIN MEMBER }`).
+    if (evidence && missing.length === evidence.values.length) return null;
+    return { en: exact, strength: 'exact', evidence, missing };
+  }
+  if (!isEnumLikeName(field.name) || !evidence) return null;
+  // `type`, `status`, `state`, `kind`, `mode` alone end too many enum names; a single default proves little.
+  if (evidence.values.length < 2 && GENERIC_LAST_WORDS.has(wordsOf(field.name).pop() ?? '')) return null;
+  const suffix = schema.enums.filter((e) => e.name.toLowerCase().endsWith(fname) && e.name.length > fname.length);
+  const agreeing = suffix.filter((e) => missingOf(e).length === 0);
+  if (agreeing.length !== 1) return null;
+  return { en: agreeing[0], strength: 'suffix', evidence, missing: [] };
+}
+
+const GENERIC_LAST_WORDS = new Set(['type', 'status', 'state', 'kind', 'mode']);
+
+/** Whether two enum names share a word that says what they are about (`ArticleIngestionStatus` / `ChallengeIngestionStatus`). */
+function related(a: string, b: string): boolean {
+  const wa = new Set(wordsOf(a).map(singular).filter((w) => !GENERIC_LAST_WORDS.has(w)));
+  return wordsOf(b).map(singular).some((w) => wa.has(w));
+}
+
+function valueSet(en: Enum): Set<string> {
+  return new Set(en.values.map((v) => v.dbName.toLowerCase()));
+}
+
+export default defineRule({
+  id: 'enum-drift',
+  title: 'The same set of values is defined twice',
+  category: 'Enums',
+  defaultSeverity: 'warning',
+  language: 'prisma',
+  docs: {
+    whatItDoes:
+      'Reports values defined inconsistently in the schema: a `String` field named like an existing enum (`role String` with `enum Role`, `Payment.status` with `enum PaymentStatus`, or `tier String @default("free")` with the one enum ending in `Tier` whose values include "free"), and two enums about the same thing (their names share a word other than Status/Type/Kind/State/Mode) whose value sets share at least three values and differ by one or two (`enum ArticleIngestionStatus` next to `enum ChallengeIngestionStatus`). A field whose default or comment uses none of the enum\'s values is another concept and is not reported. Comparing enums with `CHECK` constraints and `CREATE TYPE` in the migrations comes with the SQL catalogue.',
+    whyItMatters:
+      'The String copy accepts any value, so code that writes `tier: "premium"` compiles and the row silently falls out of every query that filters on the enum\'s values; two near-identical enums drift further with every new value (a plan added to one and forgotten in the other), and converting between them needs casts that fail at run time.',
+    example:
+      'model User {\n  id   Int    @id\n  tier String @default("free")\n}\n\nenum SubscriptionTier {\n  free\n  pro\n  enterprise\n}\n',
+    useInstead:
+      'model User {\n  id   Int              @id\n  tier SubscriptionTier @default(free)\n}\n\nenum SubscriptionTier {\n  free\n  pro\n  enterprise\n}\n',
+    fixSafety:
+      'For a String field, the fix changes its type to the existing enum (and `@default("free")` to `@default(free)`, dropping `@db.VarChar`/`@db.Text`); it is offered only when the enum\'s values include the field\'s default and any values its comment lists. It needs a data migration: on PostgreSQL Prisma drops and re-creates the column, so use the `ALTER COLUMN … TYPE … USING` SQL from the finding, which fails if a row holds a value outside the enum. Near-identical enums have no automatic fix.',
+  },
+  check(ctx, report) {
+    const schema = ctx.prisma;
+    if (!schema || !providerSupportsEnums(schema.provider)) return;
+    // 1. String fields named like an existing enum.
+    for (const model of schema.models) {
+      for (const field of model.fields) {
+        const m = driftEnumFor(schema, field);
+        if (!m) continue;
+        const values = m.en.values.map((v) => v.dbName);
+        const shown = values.length > 12 ? `${values.slice(0, 12).join(', ')}, …` : values.join(', ');
+        const where = `\`${model.name}.${field.name}\``;
+        const data: Record<string, string> = { enum: m.en.name, enumValues: values.join(', ') };
+        if (m.evidence) data.fieldValues = m.evidence.values.join(', ');
+        const fixes: Fix[] = [];
+        let message = `${where} is a String, but \`enum ${m.en.name}\` (${shown}) exists for what its name says it holds.`;
+        if (m.missing.length) {
+          message += ` The field also uses ${m.missing.map((v) => `"${v}"`).join(', ')}, which the enum lacks: decide which set is right, then use the enum.`;
+          data.missing = m.missing.join(', ');
+        } else {
+          const plan = existingEnumValuePlan(m.en);
+          const edits = retypeFieldEdits(field, m.en.name, plan);
+          if (edits) {
+            fixes.push({ title: `Use enum ${m.en.name}`, edits, isPreferred: true, safe: false });
+            data.migration = migrationNote(schema, field);
+            data.migrationSql = conversionSql(schema, field, m.en.dbName, plan, false);
+            message += ` Use the enum (the change needs a data migration, see the hover).`;
+          } else {
+            message += ` Use the enum.`;
+          }
+        }
+        report({ file: field.file.path, range: rangeOf(field.file, field.decl.type!.span), message, subject: { model: model.name, field: field.name }, data, fixes });
+      }
+    }
+    // 2. Two enums whose values nearly coincide.
+    const enums = schema.enums;
+    for (let j = 1; j < enums.length; j++) {
+      const b = enums[j];
+      const bs = valueSet(b);
+      let best: { a: Enum; onlyA: string[]; onlyB: string[]; common: number } | null = null;
+      for (let i = 0; i < j; i++) {
+        const a = enums[i];
+        const as = valueSet(a);
+        const common = [...as].filter((v) => bs.has(v)).length;
+        const onlyA = a.values.map((v) => v.dbName).filter((v) => !bs.has(v.toLowerCase()));
+        const onlyB = b.values.map((v) => v.dbName).filter((v) => !as.has(v.toLowerCase()));
+        const diff = onlyA.length + onlyB.length;
+        if (common < 3 || diff < 1 || diff > 2 || diff * 3 > common || !related(a.name, b.name)) continue;
+        if (!best || common > best.common) best = { a, onlyA, onlyB, common };
+      }
+      if (!best) continue;
+      const { a, onlyA, onlyB } = best;
+      const parts: string[] = [];
+      if (onlyA.length) parts.push(`only \`${a.name}\` has ${onlyA.join(', ')}`);
+      if (onlyB.length) parts.push(`only \`${b.name}\` has ${onlyB.join(', ')}`);
+      report({
+        file: b.file.path,
+        range: rangeOf(b.file, b.nameSpan),
+        message: `\`enum ${b.name}\` and \`enum ${a.name}\` share ${best.common} values and differ by ${onlyA.length + onlyB.length} (${parts.join('; ')}). If they describe the same thing, use one enum; if not, check that the difference is intended.`,
+        subject: { enum: b.name },
+        related: [{ file: a.file.path, range: rangeOf(a.file, a.nameSpan), message: `enum ${a.name}` }],
+        data: { otherEnum: a.name, onlyInOther: onlyA.join(', '), onlyInThis: onlyB.join(', '), common: String(best.common) },
+      });
+    }
+  },
+});

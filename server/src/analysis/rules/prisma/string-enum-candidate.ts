@@ -1,0 +1,151 @@
+import { defineRule } from '../../rule';
+import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
+import { isEnumLikeName, valuesFromComments } from '../../prisma/naming';
+import { conversionSql, enumNameFor, insertEnumAfterModelEdit, migrationNote, planEnumValues, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
+import { driftEnumFor } from './enum-drift';
+import type { Fix } from '../../types';
+
+/** Names that hold identifiers, free text or references, never a small set of values. */
+const NOT_ENUM_FIELD = /(?:^id|Id|Ids|_id|Url|Uri|Key|Hash|Token|Email|Path|Slug|Sha|Sha256|Json|Message|Description|Content|Title|Text|Body|Html|Notes?|Secret|Password|Domain|Address|Phone)$/;
+
+/** A `String` field that could become an enum (not an id, not a relation scalar, not a list). */
+export function isEnumCandidateField(field: Field): boolean {
+  const model = field.model;
+  if (model.kind !== 'model' || model.isIgnored || field.isIgnored) return false;
+  if (field.kind !== 'scalar' || field.type !== 'String' || field.isList || field.isId || field.isUnique) return false;
+  if (model.primaryKey?.fields.some((f) => f.name === field.name)) return false;
+  if (model.fields.some((f) => f.relation?.fields.includes(field.name))) return false;
+  if (NOT_ENUM_FIELD.test(field.name)) return false;
+  return true;
+}
+
+export interface EnumEvidence {
+  values: string[];
+  source: 'comment' | 'default';
+  complete: boolean;
+  openReason?: 'etc' | 'examples';
+  comment?: string;
+  defaultValue: string | null;
+}
+
+export function enumEvidenceOf(field: Field): EnumEvidence | null {
+  const def = field.default;
+  const defaultValue = def && def.expr?.kind === 'string' ? def.expr.value : null;
+  const fromComments = valuesFromComments(field.comments);
+  if (fromComments) {
+    return {
+      values: fromComments.values,
+      source: 'comment',
+      complete: fromComments.complete,
+      ...(fromComments.openReason ? { openReason: fromComments.openReason } : {}),
+      comment: fromComments.comment,
+      defaultValue,
+    };
+  }
+  // A default that is a MIME type, a URL, a sentence or JSON is not an enum value.
+  if (defaultValue !== null && /^[A-Za-z][A-Za-z0-9_-]{0,39}$/.test(defaultValue) && isEnumLikeName(field.name)) return { values: [defaultValue], source: 'default', complete: false, defaultValue };
+  return null;
+}
+
+function list(values: string[]): string {
+  return values.map((v) => `"${v}"`).join(', ');
+}
+
+function convertFix(schema: PrismaSchema, field: Field, values: string[]): { fix: Fix; enumName: string; sql: string } | { reason: string } {
+  const plan = planEnumValues(values);
+  if (!plan) return { reason: 'one of the values cannot be an enum value' };
+  const enumName = enumNameFor(schema, field);
+  const retype = retypeFieldEdits(field, enumName, plan);
+  if (!retype) {
+    const d = field.default?.expr;
+    return {
+      reason:
+        d?.kind === 'string'
+          ? `its default "${d.value}" is not one of the listed values (add it to the list, or fix the default, then convert)`
+          : 'its default is not a string literal',
+    };
+  }
+  const insert = insertEnumAfterModelEdit(field, enumName, plan);
+  if (!insert) return { reason: 'the model block is not closed' };
+  return {
+    enumName,
+    sql: conversionSql(schema, field, enumName, plan, true),
+    fix: { title: `Convert to enum ${enumName}`, edits: [insert, ...retype], isPreferred: true, safe: false },
+  };
+}
+
+export default defineRule({
+  id: 'string-enum-candidate',
+  title: 'String field that is really an enum',
+  category: 'Enums',
+  defaultSeverity: 'warning',
+  language: 'prisma',
+  docs: {
+    whatItDoes:
+      'Reports a `String` field that holds one of a fixed set of values. Evidence, strongest first: a comment listing the values (`// \'user\' | \'admin\'`, `// draft, scheduled, published, failed`, `// "generation", "purchase", "refund"`, `// e.g. ACTIVE or INACTIVE`, `// lifecycle: a|b|c`); then a status/role/type/tier/state/kind/plan/level/priority/mode/stage-like name with a string `@default` (`info`, since only the default is known). The message lists the values found. Ids, URLs, keys, hashes, free text, `@unique` fields and relation scalars are never reported. (CHECK constraints in migrations will be used as evidence once the SQL catalogue is available.) Not reported for SQLite and SQL Server, where Prisma has no enums.',
+    whyItMatters:
+      'Nothing stops `"actve"` or `"Admin"` from being written: a typo in one code path creates rows that every `where: { status: "active" }` silently misses, and the TypeScript type is `string`, so the compiler cannot help. An enum makes the database reject unknown values and gives Prisma Client a union type.',
+    example:
+      'model Post {\n  id     Int    @id\n  status String @default("draft") // draft, scheduled, published, failed\n}\n',
+    useInstead:
+      'model Post {\n  id     Int        @id\n  status PostStatus @default(draft) // draft, scheduled, published, failed\n}\n\nenum PostStatus {\n  draft\n  scheduled\n  published\n  failed\n}\n',
+    fixSafety:
+      'Offered when the values are known (a comment lists them and the list is not open-ended). The fix adds `enum <Model><Field>` after the model (values that are not identifiers get `@map("original")`), changes the field type, rewrites `@default("x")` to `@default(x)` and removes `@db.VarChar`/`@db.Text`. It is not offered when the default is not one of the listed values. It needs a data migration: on PostgreSQL `prisma migrate dev` would drop and re-create the column (all values lost); create the migration with `--create-only` and use the `ALTER COLUMN … TYPE "Enum" USING ("col"::text::"Enum")` SQL shown in the finding instead. Rows holding a value outside the list make that statement fail, so check with `SELECT DISTINCT` first.',
+  },
+  check(ctx, report) {
+    const schema = ctx.prisma;
+    if (!schema || !providerSupportsEnums(schema.provider)) return;
+    const driftOn = ctx.isEnabled('enum-drift');
+    for (const model of schema.models) {
+      for (const field of model.fields) {
+        if (!isEnumCandidateField(field)) continue;
+        const ev = enumEvidenceOf(field);
+        if (!ev) continue;
+        if (driftOn && driftEnumFor(schema, field)) continue; // enum-drift reports it, with the existing enum
+        const range = rangeOf(field.file, field.decl.type!.span);
+        const where = `\`${model.name}.${field.name}\``;
+        const data: Record<string, string> = { values: ev.values.join(', '), evidence: ev.source };
+        if (ev.defaultValue !== null) data.default = ev.defaultValue;
+        if (ev.source === 'default') {
+          report({
+            file: field.file.path,
+            range,
+            severity: 'info',
+            message: `${where} is a String with the default "${ev.defaultValue}" and a name that suggests a fixed set of values. If it only ever holds a few values, list them in an enum (no fix is offered: only the default is known).`,
+            subject: { model: model.name, field: field.name },
+            data,
+          });
+          continue;
+        }
+        if (!ev.complete) {
+          report({
+            file: field.file.path,
+            range,
+            severity: 'info',
+            message:
+              ev.openReason === 'examples'
+                ? `${where} is a String whose comment gives example values (${list(ev.values)}). If the set of values is fixed, make it an enum (no fix is offered: the list is only examples).`
+                : `${where} is a String whose comment lists the values ${list(ev.values)} and says there are more. Once the set is known, make it an enum (no fix is offered for an open-ended list).`,
+            subject: { model: model.name, field: field.name },
+            data,
+          });
+          continue;
+        }
+        const result = convertFix(schema, field, ev.values);
+        const fixes: Fix[] = [];
+        let message = `${where} is a String but its comment lists the values ${list(ev.values)}: make it an enum so the database rejects any other value.`;
+        if ('reason' in result) {
+          message += ` No quick fix: ${result.reason}.`;
+          data.noFixReason = result.reason;
+        } else {
+          fixes.push(result.fix);
+          data.enumName = result.enumName;
+          data.migration = migrationNote(schema, field);
+          data.migrationSql = result.sql;
+          message += ` Converting needs a data migration (see the hover): Prisma's own migration drops the column.`;
+        }
+        report({ file: field.file.path, range, message, subject: { model: model.name, field: field.name }, data, fixes });
+      }
+    }
+  },
+});
