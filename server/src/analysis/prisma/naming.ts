@@ -238,6 +238,10 @@ const NOT_MONEY_WORDS = new Set([
   'seconds',
   'cpu',
   'memory',
+  'return',
+  'roas',
+  'roi',
+  'similarity',
 ]);
 
 /**
@@ -307,111 +311,35 @@ const PROTECTED_WORDS = new Set([
   'wrapped',
 ]);
 
-/** Words that say the field is metadata about a credential, not the credential. */
-const METADATA_WORDS = new Set([
-  'id',
-  'ids',
-  'count',
-  'type',
-  'at',
-  'date',
-  'time',
-  'expires',
-  'expiry',
-  'expiration',
-  'expire',
-  'expired',
-  'url',
-  'uri',
-  'endpoint',
-  'name',
-  'label',
-  'hint',
-  'prefix',
-  'suffix',
-  'last',
-  'preview',
-  'length',
-  'version',
-  'scope',
-  'scopes',
-  'limit',
-  'usage',
-  'used',
-  'updated',
-  'created',
-  'set',
-  'required',
-  'enabled',
-  'reset',
-  'policy',
-  'strength',
-  'hint',
-  'provider',
-  'status',
-  'ttl',
-  'lifetime',
-  'rotated',
-  'rotation',
-  'path',
-  'file',
-  'env',
-  'ref',
-  'reference',
-  'key', // `tokenKey`, `secretKey`? handled by patterns first (see below)
-  'fingerprint',
-  'public',
-  'budget',
-  'cost',
-  'price',
-  'input',
-  'output',
-  'max',
-  'min',
-  'total',
-  'per',
-  'window',
-  'display',
-  'masked',
-  'field',
-  'param',
-  'header',
-  'claim',
-]);
+/** Words before the credential words that make the field a preview, a limit or a flag, not the credential. */
+const NOT_SECRET_BEFORE = new Set(['max', 'min', 'num', 'total', 'input', 'output', 'prompt', 'completion', 'public', 'has', 'is', 'use', 'require', 'allow', 'partial', 'display', 'masked', 'obfuscated', 'preview', 'last', 'revoked']);
 
 /**
  * The credential a `String` field name stores in clear, or null: `password` → 'password',
- * `access_token` → 'token', `apiKey` → 'API key'. Null for `passwordHash`, `encryptedToken`,
- * `tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`, `webhookUrl`.
+ * `access_token` → 'token', `apiKey` → 'API key', `twoFactorSecret` → 'secret'. The credential words
+ * must end the name: `tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`,
+ * `tokenUrl`, `secretProvisioning` are metadata about a credential. Null for `passwordHash`,
+ * `encryptedToken`, `hashedKey`, `partialToken`, `displaySecretKey`, `maxTokens`.
  */
 export function secretLabelOf(fieldName: string): string | null {
   const w = wordsOf(fieldName);
   if (!w.length) return null;
   if (w.some((x) => PROTECTED_WORDS.has(x))) return null;
-  let match: { label: string; end: number } | null = null;
   for (const p of SECRET_PATTERNS) {
-    for (let i = 0; i + p.words.length <= w.length; i++) {
-      if (p.words.every((pw, j) => w[i + j] === pw || (pw !== 'key' && w[i + j] === pw + 's'))) {
-        const end = i + p.words.length;
-        if (!match || end > match.end) match = { label: p.label, end };
-      }
-    }
+    const n = p.words.length;
+    if (n > w.length) continue;
+    const tail = w.slice(w.length - n);
+    if (!p.words.every((pw, j) => tail[j] === pw || (pw !== 'key' && tail[j] === pw + 's' && p.words.length === 1 && pw !== 'token'))) continue;
+    const before = w.slice(0, w.length - n);
+    if (before.some((x) => NOT_SECRET_BEFORE.has(x))) return null;
+    return p.label;
   }
-  if (!match) return null;
-  // Anything after the credential words that is metadata (`tokenExpiresAt`, `passwordUpdatedAt`,
-  // `apiKeyId`, `tokenType`) means this is not the credential itself.
-  const rest = w.slice(match.end);
-  if (rest.some((x) => METADATA_WORDS.has(x))) return null;
-  // Words before it that make it metadata too (`lastTokenAt` is caught above; `maxTokens`, `tokenCount`).
-  const before = w.slice(0, match.end - 1);
-  if (before.some((x) => x === 'max' || x === 'min' || x === 'num' || x === 'total' || x === 'input' || x === 'output' || x === 'prompt' || x === 'completion' || x === 'public' || x === 'has' || x === 'is' || x === 'use' || x === 'require' || x === 'allow' || x === 'reset' && match!.label === 'password'))
-    return null;
-  return match.label;
+  return null;
 }
 
 /** Whether comments say the value is hashed or encrypted (`// bcrypt hash`, `/// AES-256-GCM encrypted`). */
 export function commentsShowProtection(comments: string[]): boolean {
-  return comments.some((c) => /\b(hash(ed|es)?|digest|encrypt(ed|ion)?|cipher(text)?|bcrypt|argon2?|scrypt|sha-?(1|256|512)|hmac|kms|vault)\b/i.test(c));
+  return comments.some((c) => /\b(hash(ed|es)?|digest|encrypt(ed|ion)?|cipher(text)?|bcrypt|argon2?|scrypt|sha-?(1|256|512)|hmac|kms|vault|secret ?store|secretreference|reference to)\b/i.test(c));
 }
 
 // ---------------------------------------------------------------------------------------------------

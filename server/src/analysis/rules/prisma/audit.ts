@@ -5,6 +5,9 @@ import setNullOnRequired from './set-null-on-required';
 import requiredRelationCycle from './required-relation-cycle';
 import stringEnumCandidate from './string-enum-candidate';
 import enumDrift from './enum-drift';
+import floatForMoney from './float-for-money';
+import missingUpdatedAt from './missing-updated-at';
+import plaintextSecret from './plaintext-secret';
 
 /** Referential-action, enum, type and secret rules (issue 3), in catalogue order. */
 export const AUDIT_RULES: readonly Rule[] = [
@@ -14,4 +17,7 @@ export const AUDIT_RULES: readonly Rule[] = [
   requiredRelationCycle,
   stringEnumCandidate,
   enumDrift,
+  floatForMoney,
+  missingUpdatedAt,
+  plaintextSecret,
 ];

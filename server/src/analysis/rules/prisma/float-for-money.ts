@@ -1,0 +1,70 @@
+import { defineRule } from '../../rule';
+import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
+import { isMoneyLikeName, wordsOf } from '../../prisma/naming';
+import { replaceSpanEdit } from '../../prisma/edits';
+import type { Fix, TextEdit } from '../../types';
+
+/** Providers with a `Decimal` native type (`@db.Decimal(p, s)`). */
+const NATIVE_DECIMAL = new Set(['postgresql', 'mysql', 'cockroachdb', 'sqlserver']);
+
+function decimalFix(schema: PrismaSchema, field: Field): Fix | null {
+  const t = field.decl.type;
+  if (!t) return null;
+  const file = field.file;
+  const edits: TextEdit[] = [replaceSpanEdit(file, t.nameSpan, 'Decimal')];
+  const native = NATIVE_DECIMAL.has(schema.provider ?? '') ? `@${schema.datasource?.name ?? 'db'}.Decimal(19, 4)` : null;
+  const existing = field.decl.attributes.find((a) => /^[A-Za-z_]\w*\./.test(a.name) && a.name.split('.')[0] === (schema.datasource?.name ?? 'db'));
+  if (existing && native) edits.push(replaceSpanEdit(file, existing.span, native));
+  else if (existing) {
+    let start = existing.span.start;
+    while (start > 0 && (file.text[start - 1] === ' ' || file.text[start - 1] === '\t')) start--;
+    edits.push(replaceSpanEdit(file, { start, end: existing.span.end }, ''));
+  } else if (native) {
+    edits.push(replaceSpanEdit(file, { start: t.span.end, end: t.span.end }, ` ${native}`));
+  }
+  return { title: native ? `Change to Decimal ${native}` : 'Change to Decimal', edits, isPreferred: true, safe: false };
+}
+
+export default defineRule({
+  id: 'float-for-money',
+  title: 'Money stored as Float',
+  category: 'Data types',
+  defaultSeverity: 'warning',
+  language: 'prisma',
+  docs: {
+    whatItDoes:
+      'Reports a `Float` field whose name says it holds an amount of money: price, amount, cost, balance, total, subtotal, fee, tax, revenue, profit, credit(s), payout, salary, discount, valuation, or a currency word (Usd, Eur, Cents, Fiat…). Not reported: `Decimal` and `Int` fields (`amountCents Int` is the right way to store cents), ids and references (`priceId`), rates, ratios, percentages and multipliers (`taxRate`, `feePercent`, `centsPerMs`), counts (`totalCount`, `tokenCount`), scores and currency codes.',
+    whyItMatters:
+      '`Float` is a binary floating-point number: 0.1 + 0.2 is 0.30000000000000004, 19.99 is stored as 19.989999999999998, and sums over many rows drift by cents. Invoices, balances and reconciliations then disagree with the payment provider, and rounding differs between the database and JavaScript.',
+    example: 'model Invoice {\n  id     Int   @id\n  amount Float\n}\n',
+    useInstead: 'model Invoice {\n  id     Int     @id\n  amount Decimal @db.Decimal(19, 4)\n}\n',
+    fixSafety:
+      'The fix changes the type to `Decimal` with `@db.Decimal(19, 4)` (PostgreSQL, MySQL, CockroachDB, SQL Server; SQLite has no native decimal type, so only `Decimal` is written). Precision choices: `Decimal(19, 4)` holds amounts up to 10^15 with 4 decimals — enough for any fiat currency and for sub-cent unit prices; use `Decimal(12, 2)` when you only ever store whole cents, and `Decimal(36, 18)` for crypto-token amounts; or store minor units in `Int`/`BigInt` (`amountCents`). The migration runs `ALTER COLUMN … TYPE DECIMAL(19,4)`, which converts existing values (rounding them to 4 decimals) and rewrites the table under a lock. Prisma Client then returns `Prisma.Decimal` objects instead of numbers, so arithmetic and JSON serialisation in the application must change: not applied by fix-all.',
+  },
+  check(ctx, report) {
+    const schema = ctx.prisma;
+    if (!schema || schema.provider === 'mongodb') return;
+    for (const model of schema.models) {
+      if (model.kind === 'view' || model.isIgnored) continue;
+      for (const field of model.fields) {
+        if (field.type !== 'Float' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
+        if (!isMoneyLikeName(field.name)) continue;
+        const cents = wordsOf(field.name).some((w) => w === 'cents' || w === 'cent');
+        const fix = model.kind === 'type' ? null : decimalFix(schema, field);
+        report({
+          file: field.file.path,
+          range: rangeOf(field.file, field.decl.type.span),
+          message:
+            `\`${model.name}.${field.name}\` stores money in a \`Float\`: binary floating point cannot represent most decimal amounts (0.1 + 0.2 ≠ 0.3), so totals drift. ` +
+            (cents ? 'Store whole cents in `Int`/`BigInt`, or use `Decimal`.' : 'Use `Decimal @db.Decimal(19, 4)` (or whole cents in an `Int`).'),
+          subject: { model: model.name, field: field.name },
+          data: {
+            suggestedType: 'Decimal @db.Decimal(19, 4)',
+            precision: 'Decimal(19, 4): any fiat amount incl. sub-cent prices; Decimal(12, 2): whole cents only; Decimal(36, 18): crypto tokens; or Int/BigInt minor units',
+          },
+          fixes: fix ? [fix] : [],
+        });
+      }
+    }
+  },
+});
