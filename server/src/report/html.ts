@@ -4,11 +4,11 @@
  * there is no script at all. Styles: the embedded `REPORT_CSS` (with `cspNonce` on the `<style>` for a
  * strict CSP), or a linked stylesheet (`styleHref`, e.g. the webview's `media/report.css`).
  */
-import { ruleDocUrl } from '../analysis/docs';
 import type { Finding, Fix } from '../analysis/types';
 import { REPORT_CSS } from './css';
 import {
   buildReportModel,
+  docUrl,
   describeFix,
   fenceLanguage,
   firstLine,
@@ -135,7 +135,7 @@ function ruleGroupHtml(g: RuleGroup): string {
     )}</span></h4>`,
   );
   if (info.docs) parts.push(`<p class="why"><strong>Why it matters.</strong> ${inlineHtml(info.docs.whyItMatters)}</p>`);
-  parts.push(`<p class="doclink"><a href="${esc(ruleDocUrl(info.id))}">Rule documentation: ${esc(info.id)}</a></p>`);
+  parts.push(`<p class="doclink"><a href="${esc(docUrl(info.id))}">Rule documentation: ${esc(info.id)}</a></p>`);
   if (g.findings.length <= TABLE_THRESHOLD) {
     parts.push(...g.findings.map((f, i) => findingHtml(f, i + 1)));
   } else {
@@ -224,7 +224,7 @@ ${PRIORITIES.map((p) => `<tr><td><span class="badge prio-${p}">${p}</span> ${esc
 ${m.rulesWithFindings
   .map(
     (r) =>
-      `<tr><td><a href="${esc(ruleDocUrl(r.rule.id))}">${code(r.rule.id)}</a> ${inlineHtml(r.rule.title)}</td><td>${esc(r.rule.category)}</td><td><span class="badge prio-${
+      `<tr><td><a href="${esc(docUrl(r.rule.id))}">${code(r.rule.id)}</a> ${inlineHtml(r.rule.title)}</td><td>${esc(r.rule.category)}</td><td><span class="badge prio-${
         r.priority
       }">${r.priority}</span></td><td class="n">${r.count}</td><td class="n">${r.fixable}</td></tr>`,
   )
@@ -271,7 +271,7 @@ ${m.inventory.map((r) => `<tr><td>${code(r.version)}</td><td>${codeWrap(r.file)}
   body.push(`<section id="appendix"><h2>Appendix: rules with no findings</h2>\n${
     m.cleanRules.length
       ? `<table class="clean"><thead><tr><th>Rule</th><th>Category</th><th>Checks</th></tr></thead><tbody>
-${m.cleanRules.map((r) => `<tr><td><a href="${esc(ruleDocUrl(r.id))}">${code(r.id)}</a></td><td>${esc(r.category)}</td><td>${inlineHtml(r.title)}</td></tr>`).join('\n')}
+${m.cleanRules.map((r) => `<tr><td><a href="${esc(docUrl(r.id))}">${code(r.id)}</a></td><td>${esc(r.category)}</td><td>${inlineHtml(r.title)}</td></tr>`).join('\n')}
 </tbody></table>`
       : '<p>Every rule that ran reported at least one finding.</p>'
   }\n</section>`);

@@ -8,10 +8,10 @@
  * become entities (so a model called `<script>` cannot inject HTML into a rendered report), in tables
  * `|` is escaped, and code spans / fences are sized to their content.
  */
-import { ruleDocUrl } from '../analysis/docs';
 import type { Finding, Fix } from '../analysis/types';
 import {
   buildReportModel,
+  docUrl,
   describeFix,
   fenceLanguage,
   firstLine,
@@ -149,7 +149,7 @@ function renderRuleGroup(g: RuleGroup, headingLevel: number): string[] {
   const info = g.rule;
   out.push(`${h} ${codeSpan(info.id)} — ${mdInline(info.title)} (${plural(g.findings.length, 'finding')})`);
   if (info.docs) out.push(`**Why it matters.** ${mdInline(info.docs.whyItMatters)}`);
-  out.push(`Rule documentation: [${info.id}](${ruleDocUrl(info.id)})`);
+  out.push(`Rule documentation: [${mdText(info.id)}](${docUrl(info.id)})`);
   if (g.findings.length <= TABLE_THRESHOLD) {
     g.findings.forEach((f, i) => {
       out.push(findingHeadline(f, i + 1));
@@ -241,7 +241,7 @@ export function renderMarkdownFromModel(m: ReportModel): string {
         '| Rule | Category | Priority | Findings | With a fix |',
         '|---|---|---|---:|---:|',
         ...m.rulesWithFindings.map(
-          (r) => `| [${r.rule.id}](${ruleDocUrl(r.rule.id)}) — ${cell(mdInline(r.rule.title))} | ${cell(mdText(r.rule.category))} | ${r.priority} | ${r.count} | ${r.fixable} |`,
+          (r) => `| [${mdText(r.rule.id)}](${docUrl(r.rule.id)}) — ${cell(mdInline(r.rule.title))} | ${cell(mdText(r.rule.category))} | ${r.priority} | ${r.count} | ${r.fixable} |`,
         ),
       ].join('\n'),
     );
@@ -286,7 +286,7 @@ export function renderMarkdownFromModel(m: ReportModel): string {
   out.push('## Appendix: rules with no findings');
   out.push(
     m.cleanRules.length
-      ? ['| Rule | Category | Checks |', '|---|---|---|', ...m.cleanRules.map((r) => `| [${r.id}](${ruleDocUrl(r.id)}) | ${cell(mdText(r.category))} | ${cell(mdInline(r.title))} |`)].join(
+      ? ['| Rule | Category | Checks |', '|---|---|---|', ...m.cleanRules.map((r) => `| [${mdText(r.id)}](${docUrl(r.id)}) | ${cell(mdText(r.category))} | ${cell(mdInline(r.title))} |`)].join(
           '\n',
         )
       : 'Every rule that ran reported at least one finding.',

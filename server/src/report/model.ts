@@ -4,6 +4,7 @@
  * fix (insert / delete / replace / create file / rename file) that the Markdown and HTML renderers
  * both print. Pure: no IO.
  */
+import { ruleDocUrl } from '../analysis/docs';
 import type { Rule, RuleCategory, RuleDocs } from '../analysis/rule';
 import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
 import type { Finding, Fix, Priority, Range, Severity } from '../analysis/types';
@@ -92,6 +93,11 @@ export function ruleInfo(id: string, fallbackSeverity: Severity = 'warning'): Ru
   const r = RULES_BY_ID.get(id);
   if (r) return { id: r.id, title: r.title, category: r.category, defaultSeverity: r.defaultSeverity, language: r.language, docs: r.docs, rule: r };
   return { id, title: id, category: 'Other', defaultSeverity: fallbackSeverity, language: 'cross' };
+}
+
+/** The rule's documentation URL, percent-encoded (an unknown id may hold any character). */
+export function docUrl(id: string): string {
+  return encodeURI(ruleDocUrl(id)).replace(/\(/g, '%28').replace(/\)/g, '%29');
 }
 
 export function compareStrings(a: string, b: string): number {

@@ -6,11 +6,11 @@
  * ordinal among equal keys), never on line numbers, so results match across runs when lines move.
  */
 import { createHash } from 'node:crypto';
-import { ruleDocUrl, renderRuleMarkdown } from '../analysis/docs';
+import { renderRuleMarkdown } from '../analysis/docs';
 import { ALL_RULES } from '../analysis/rules';
 import type { Finding, Fix, Range, Severity } from '../analysis/types';
 import { jsonSubject, TOOL_NAME } from './json';
-import { firstLine, ruleInfo, sortFindings, type ReportInput, type RuleInfo } from './model';
+import { docUrl, firstLine, ruleInfo, sortFindings, type ReportInput, type RuleInfo } from './model';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/schema-insight/schema-insight';
@@ -66,7 +66,7 @@ function helpText(info: RuleInfo): string {
     info.docs.whatItDoes,
     `Why it matters: ${info.docs.whyItMatters}`,
     `Fix safety: ${info.docs.fixSafety}`,
-    `Documentation: ${ruleDocUrl(info.id)}`,
+    `Documentation: ${docUrl(info.id)}`,
   ].join('\n\n');
 }
 
@@ -89,7 +89,7 @@ function ruleDescriptor(info: RuleInfo) {
       text: helpText(info),
       markdown: info.rule ? renderRuleMarkdown(info.rule, undefined, { headingLevel: 2, omitTitle: true }) : info.title,
     },
-    helpUri: ruleDocUrl(info.id),
+    helpUri: docUrl(info.id),
     defaultConfiguration: { level: sarifLevel(info.defaultSeverity) },
     properties,
   };
