@@ -1,0 +1,245 @@
+/**
+ * Debounced, cancellable re-audits and diagnostics publication.
+ *
+ * Every change marks the project of the changed file dirty and (re)starts its debounce timer; a burst
+ * of keystrokes therefore runs one audit, against the texts current when the timer fires (never a
+ * queued, stale snapshot). The audit itself is synchronous, so nothing can change while it runs; the
+ * only await (the SQL parser's one-time initialisation) is followed by a re-read of the texts. A
+ * request that needs fresh results (hover, code actions) flushes the pending audit first.
+ */
+import { audit, type AuditResult } from '../analysis/engine';
+import { ruleDocUrl } from '../analysis/docs';
+import { parsePrismaSchema, type PrismaSchema } from '../analysis/prisma/schema';
+import type { Finding, Severity, SourceFile } from '../analysis/types';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import { DiagnosticSeverity } from 'vscode-languageserver/node';
+import { pathToUri, SOURCE, toDiagnostic } from './convert';
+import type { FileText, Project, ProjectSet } from './projects';
+
+export interface Snapshot {
+  project: Project;
+  /** Path → text and the document version it was read at (null: from disk). */
+  files: Map<string, FileText>;
+  findings: Finding[];
+  byFile: Map<string, Finding[]>;
+  ruleErrors: Record<string, string>;
+  ms: number;
+  prismaSources: SourceFile[];
+  schema(): PrismaSchema | null;
+}
+
+export interface Counts {
+  error: number;
+  warning: number;
+  info: number;
+  hint: number;
+  total: number;
+  files: number;
+  projects: number;
+}
+
+export interface AuditHost {
+  publish(uri: string, version: number | null, diagnostics: Diagnostic[]): void;
+  counts(c: Counts): void;
+  log(msg: string): void;
+  /** Resolves once the SQL parser is ready (awaited before auditing migrations). */
+  sqlReady(): Promise<void> | null;
+}
+
+interface State {
+  timer: NodeJS.Timeout | null;
+  dirty: boolean;
+  running: Promise<void> | null;
+  snapshot: Snapshot | null;
+  /** Path → serialized diagnostics last published (to skip identical re-publications). */
+  published: Map<string, string>;
+}
+
+export class Auditor {
+  debounceMs = 150;
+  enabled = true;
+  private readonly states = new Map<string, State>();
+
+  constructor(
+    private readonly projects: ProjectSet,
+    private readonly host: AuditHost,
+  ) {}
+
+  private state(p: Project): State {
+    let s = this.states.get(p.key);
+    if (!s) this.states.set(p.key, (s = { timer: null, dirty: true, running: null, snapshot: null, published: new Map() }));
+    return s;
+  }
+
+  snapshot(p: Project): Snapshot | null {
+    return this.states.get(p.key)?.snapshot ?? null;
+  }
+
+  /** Marks a project dirty and (re)starts its debounce timer; earlier pending work is dropped. */
+  schedule(p: Project, delay = this.debounceMs): void {
+    const s = this.state(p);
+    s.dirty = true;
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      void this.run(p);
+    }, delay);
+  }
+
+  /** Runs the project's audit now if it is dirty (or never ran); resolves when results are current. */
+  async flush(p: Project): Promise<Snapshot | null> {
+    const s = this.state(p);
+    if (s.timer) {
+      clearTimeout(s.timer);
+      s.timer = null;
+    }
+    if (s.running) await s.running;
+    if (s.dirty || !s.snapshot) await this.run(p);
+    return s.snapshot;
+  }
+
+  private run(p: Project): Promise<void> {
+    const s = this.state(p);
+    if (s.running) {
+      // An audit is waiting for the SQL parser; it re-reads texts when it resumes, so just keep it dirty.
+      return s.running;
+    }
+    const job = (async () => {
+      const needsSql = p.layout.migrationFiles.length > 0;
+      const ready = needsSql ? this.host.sqlReady() : null;
+      if (ready) await ready;
+      if (s.timer) return; // a newer change arrived while waiting: its timer will run the audit
+      this.runNow(p, s);
+    })()
+      .catch((e) => this.host.log(`audit of ${p.layout.root} failed: ${e instanceof Error ? e.stack : String(e)}`))
+      .finally(() => {
+        s.running = null;
+      });
+    s.running = job;
+    return job;
+  }
+
+  private runNow(p: Project, s: State): void {
+    s.dirty = false;
+    const files = new Map<string, FileText>();
+    const prismaFiles: SourceFile[] = [];
+    const sqlFiles: SourceFile[] = [];
+    for (const path of p.layout.schemaFiles) {
+      const t = this.projects.read(path);
+      files.set(path, t);
+      if ('text' in t) prismaFiles.push({ path, text: t.text });
+    }
+    for (const path of p.layout.migrationFiles) {
+      const t = this.projects.read(path);
+      files.set(path, t);
+      if ('text' in t) sqlFiles.push({ path, text: t.text });
+    }
+    const t0 = performance.now();
+    let result: AuditResult;
+    if (!this.enabled) {
+      result = { findings: [], ruleErrors: {}, prisma: null, sql: null, timings: { parseMs: 0, rulesMs: 0 } };
+    } else {
+      try {
+        result = audit({
+          prismaFiles,
+          sqlFiles,
+          config: this.projects.configOf(p),
+          hints: { supabase: p.layout.supabase },
+        });
+      } catch (e) {
+        // The engine isolates rules; a throw here is a parser bug. Keep the previous diagnostics.
+        this.host.log(`audit threw for ${p.layout.root}: ${e instanceof Error ? e.stack : String(e)}`);
+        return;
+      }
+    }
+    for (const [id, err] of Object.entries(result.ruleErrors)) this.host.log(`rule ${id} failed: ${err}`);
+    const byFile = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      let list = byFile.get(f.file);
+      if (!list) byFile.set(f.file, (list = []));
+      list.push(f);
+    }
+    // The engine hands back the schema model it built; parse ourselves only when it was disabled.
+    let schema: PrismaSchema | null | undefined = this.enabled ? result.prisma : undefined;
+    s.snapshot = {
+      project: p,
+      files,
+      findings: result.findings,
+      byFile,
+      ruleErrors: result.ruleErrors,
+      ms: performance.now() - t0,
+      prismaSources: prismaFiles,
+      schema: () => (schema === undefined ? (schema = prismaFiles.length ? parsePrismaSchema(prismaFiles) : null) : schema),
+    };
+    this.publish(s, files, byFile);
+    this.host.counts(this.counts());
+  }
+
+  private publish(s: State, files: Map<string, FileText>, byFile: Map<string, Finding[]>): void {
+    const seen = new Set<string>();
+    const send = (path: string, version: number | null, diagnostics: Diagnostic[]) => {
+      seen.add(path);
+      const key = JSON.stringify(diagnostics);
+      // An open document always gets a publication (carrying its version); closed files only on change.
+      if (s.published.get(path) === key && version === null) return;
+      s.published.set(path, key);
+      this.host.publish(pathToUri(path), version, diagnostics);
+    };
+    for (const [path, t] of files) {
+      const diagnostics: Diagnostic[] = [];
+      if ('error' in t) {
+        diagnostics.push({
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Error,
+          source: SOURCE,
+          message: `Schema Insight could not read this file: ${t.error}`,
+        });
+      }
+      for (const f of byFile.get(path) ?? []) diagnostics.push(toDiagnostic(f, ruleDocUrl));
+      send(path, t.version, diagnostics);
+    }
+    // Findings in files outside the project's file list (e.g. a fix target) still get shown.
+    for (const [path, list] of byFile) {
+      if (!seen.has(path)) send(path, null, list.map((f) => toDiagnostic(f, ruleDocUrl)));
+    }
+    // Files that are no longer part of the project: clear what we published for them.
+    for (const path of [...s.published.keys()]) {
+      if (!seen.has(path)) {
+        s.published.delete(path);
+        this.host.publish(pathToUri(path), null, []);
+      }
+    }
+  }
+
+  /** Clears every diagnostic of a project that disappeared (file deleted, rediscovery). */
+  forget(key: string): void {
+    const s = this.states.get(key);
+    if (!s) return;
+    if (s.timer) clearTimeout(s.timer);
+    for (const path of s.published.keys()) this.host.publish(pathToUri(path), null, []);
+    this.states.delete(key);
+  }
+
+  /** Drops states of projects that no longer exist. */
+  prune(): void {
+    const live = new Set(this.projects.all().map((p) => p.key));
+    for (const key of [...this.states.keys()]) if (!live.has(key)) this.forget(key);
+  }
+
+  counts(): Counts {
+    const c: Counts = { error: 0, warning: 0, info: 0, hint: 0, total: 0, files: 0, projects: 0 };
+    const files = new Set<string>();
+    for (const p of this.projects.all()) {
+      const snap = this.states.get(p.key)?.snapshot;
+      if (!snap) continue;
+      c.projects++;
+      for (const f of snap.findings) {
+        c[f.severity as Severity]++;
+        c.total++;
+        files.add(f.file);
+      }
+    }
+    c.files = files.size;
+    return c;
+  }
+}

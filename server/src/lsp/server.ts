@@ -1,0 +1,347 @@
+/**
+ * The language server: wires LSP requests and notifications to the project bookkeeping, the
+ * debounced auditor, code actions and hovers. Translation only; the analysis lives in analysis/.
+ */
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ensureSqlParser } from '../analysis/sql/parse';
+import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
+import { renderRuleMarkdown, ruleDocUrl } from '../analysis/docs';
+import type { Finding, RuleSetting } from '../analysis/types';
+import { renderReport } from '../report';
+import { displayPath } from '../project/discover';
+import { basename } from 'node:path';
+import { Auditor, type Counts } from './audits';
+import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { uriToPath, type EditTarget } from './convert';
+import { hover } from './hover';
+import { isConfigPath, isPrismaPath, isSqlPath, ProjectSet, type Project } from './projects';
+
+export const REPORT_REQUEST = 'schemaInsight/report';
+export const RERUN_REQUEST = 'schemaInsight/rerun';
+export const RULES_REQUEST = 'schemaInsight/rules';
+export const COUNTS_NOTIFICATION = 'schemaInsight/counts';
+
+export type ReportFormat = 'markdown' | 'html' | 'json' | 'sarif';
+
+export interface ReportParams {
+  format?: ReportFormat;
+  /** Only the project of this document (default: every project of the workspace). */
+  uri?: string;
+  /** HTML: nonce for inline styles and a stylesheet to link (the webview's strict CSP). */
+  cspNonce?: string;
+  styleHref?: string;
+}
+
+/** A finding with every path made root-relative ('/'-separated), as reports show them. */
+function relativeFinding(f: Finding, rel: (abs: string) => string): Finding {
+  return {
+    ...f,
+    file: rel(f.file),
+    fixes: f.fixes.map((x) => ({
+      ...x,
+      edits: x.edits.map((e) => ({ ...e, file: rel(e.file) })),
+      ...(x.fileOperations
+        ? { fileOperations: x.fileOperations.map((o) => (o.kind === 'create' ? { ...o, file: rel(o.file) } : { ...o, file: rel(o.file), newFile: rel(o.newFile) })) }
+        : {}),
+    })),
+    ...(f.related ? { related: f.related.map((r) => ({ ...r, file: rel(r.file) })) } : {}),
+  };
+}
+
+export interface ServerSettings {
+  enable?: boolean;
+  rules?: Record<string, RuleSetting>;
+  /** Debounce of re-audits after an edit, in ms (0 for benchmarks). */
+  debounceMs?: number;
+}
+
+const VALID_SETTINGS = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+function sanitizeRules(rules: unknown): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  if (!rules || typeof rules !== 'object') return out;
+  for (const [id, v] of Object.entries(rules as Record<string, unknown>)) {
+    if (typeof v === 'string' && VALID_SETTINGS.has(v) && RULES_BY_ID.has(id)) out[id] = v as RuleSetting;
+  }
+  return out;
+}
+
+export function startServer(connection: Connection): void {
+  const log = (msg: string) => connection.console.log(msg);
+  const projects = new ProjectSet(log);
+  let sqlReady: Promise<void> | null = null;
+  let lastCounts: Counts | null = null;
+  const auditor = new Auditor(projects, {
+    publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics }),
+    counts: (c) => {
+      if (lastCounts && JSON.stringify(lastCounts) === JSON.stringify(c)) return;
+      lastCounts = c;
+      void connection.sendNotification(COUNTS_NOTIFICATION, c);
+    },
+    log,
+    sqlReady: () => sqlReady,
+  });
+  const documents = new TextDocuments(TextDocument);
+
+  let caps = {
+    configuration: false,
+    watchedFilesDynamic: false,
+    documentChanges: false,
+    resourceOperations: false,
+    workspaceFolders: false,
+  };
+
+  const target: EditTarget = {
+    versionOf: (path) => projects.openVersion(path),
+    get supportsDocumentChanges() {
+      return caps.documentChanges;
+    },
+    get supportsResourceOperations() {
+      return caps.resourceOperations;
+    },
+  };
+
+  function applySettings(s: ServerSettings | null | undefined): void {
+    if (!s || typeof s !== 'object') return;
+    if (typeof s.enable === 'boolean') auditor.enabled = s.enable;
+    if (typeof s.debounceMs === 'number' && s.debounceMs >= 0) auditor.debounceMs = s.debounceMs;
+    if (s.rules !== undefined) projects.settingsRules = sanitizeRules(s.rules);
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const c = params.capabilities;
+    const we = c.workspace?.workspaceEdit;
+    caps = {
+      configuration: !!c.workspace?.configuration,
+      watchedFilesDynamic: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+      documentChanges: !!we?.documentChanges,
+      resourceOperations: !!we?.resourceOperations?.includes('create') && !!we?.resourceOperations?.includes('rename'),
+      workspaceFolders: !!c.workspace?.workspaceFolders,
+    };
+    const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    if (!folders.length && params.rootUri) {
+      const p = uriToPath(params.rootUri);
+      if (p) folders.push(p);
+    }
+    if (!folders.length && params.rootPath) folders.push(params.rootPath);
+    projects.setFolders(folders);
+    applySettings(params.initializationOptions as ServerSettings | undefined);
+    sqlReady = ensureSqlParser().catch((e) => log(`SQL parser failed to load: ${e instanceof Error ? e.message : String(e)}`));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        workspace: caps.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+      },
+      serverInfo: { name: 'schema-insight', version: process.env.SCHEMA_INSIGHT_VERSION ?? 'dev' },
+    };
+  });
+
+  async function pullSettings(): Promise<void> {
+    if (!caps.configuration) return;
+    try {
+      const s = (await connection.workspace.getConfiguration('schemaInsight')) as ServerSettings | null;
+      applySettings(s);
+    } catch (e) {
+      log(`could not read settings: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Audits every project of every folder, reporting progress. */
+  async function auditWorkspace(title: string, force: boolean): Promise<Counts> {
+    const progress = await connection.window.createWorkDoneProgress().catch(() => null);
+    try {
+      progress?.begin(title, 0, 'discovering projects', false);
+      projects.discoverAll();
+      auditor.prune();
+      const list = projects.all();
+      for (let i = 0; i < list.length; i++) {
+        const p = list[i];
+        progress?.report(Math.round((i / Math.max(1, list.length)) * 100), `${p.layout.root} (${i + 1}/${list.length})`);
+        // A project an open document already had audited is current: only `force` (re-run) redoes it.
+        if (force) auditor.schedule(p, 0);
+        await auditor.flush(p);
+      }
+    } finally {
+      progress?.done();
+    }
+    return auditor.counts();
+  }
+
+  connection.onInitialized(async () => {
+    if (caps.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'schemaInsight' });
+    if (caps.watchedFilesDynamic) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.prisma' }, { globPattern: '**/*.sql' }, { globPattern: '**/schema-insight.json' }],
+      });
+    }
+    if (caps.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+        const folders = projects.folders.filter((f) => !removed.has(f));
+        for (const f of e.added) {
+          const p = uriToPath(f.uri);
+          if (p) folders.push(p);
+        }
+        projects.setFolders(folders);
+        void auditWorkspace('Schema Insight: auditing', false);
+      });
+    }
+    await pullSettings();
+    await auditWorkspace('Schema Insight: auditing the workspace', false);
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    if (caps.configuration) await pullSettings();
+    else applySettings((change.settings as { schemaInsight?: ServerSettings } | null)?.schemaInsight);
+    projects.invalidateConfig();
+    for (const p of projects.all()) auditor.schedule(p, 0);
+  });
+
+  const projectForUri = (uri: string): { path: string; project: Project } | null => {
+    const path = uriToPath(uri);
+    if (!path) return null;
+    let project = projects.projectOf(path);
+    if ((!project || project.adhoc) && projects.inWorkspace(path) && (isPrismaPath(path) || isSqlPath(path))) {
+      // A file discovery has not seen yet (created in the editor): rediscover, then look again.
+      const adhoc = project?.adhoc ? projects.removeAdhoc(path) : null;
+      projects.discoverAll();
+      project = projects.projectOf(path);
+      if (adhoc && project?.key !== adhoc.key) auditor.forget(adhoc.key);
+    }
+    return project ? { path, project } : null;
+  };
+
+  documents.onDidOpen((e) => {
+    const path = uriToPath(e.document.uri);
+    if (!path) return;
+    projects.openDocument({ path, text: e.document.getText(), version: e.document.version });
+    const hit = projectForUri(e.document.uri);
+    if (hit) auditor.schedule(hit.project, 0);
+  });
+
+  documents.onDidChangeContent((e) => {
+    const path = uriToPath(e.document.uri);
+    // TextDocuments also fires this right after onDidOpen, for the same version: nothing new then.
+    if (!path || !projects.isOpen(path) || projects.openVersion(path) === e.document.version) return;
+    projects.openDocument({ path, text: e.document.getText(), version: e.document.version });
+    const p = projects.projectOf(path);
+    if (p) auditor.schedule(p);
+  });
+
+  documents.onDidClose((e) => {
+    const path = uriToPath(e.document.uri);
+    if (!path) return;
+    projects.closeDocument(path);
+    projects.invalidate(path);
+    const adhoc = projects.removeAdhoc(path);
+    if (adhoc) auditor.forget(adhoc.key);
+    else {
+      const p = projects.projectOf(path);
+      if (p) auditor.schedule(p); // back to the disk content
+    }
+  });
+
+  connection.onDidChangeWatchedFiles((e) => {
+    let structural = false;
+    const touched = new Set<Project>();
+    for (const ch of e.changes) {
+      const path = uriToPath(ch.uri);
+      if (!path) continue;
+      projects.invalidate(path);
+      if (isConfigPath(path)) {
+        structural = true;
+        continue;
+      }
+      if (ch.type !== FileChangeType.Changed) structural = true;
+      const p = projects.projectOf(path);
+      if (p) touched.add(p);
+    }
+    if (structural) {
+      projects.invalidateConfig();
+      projects.discoverAll();
+      auditor.prune();
+      for (const p of projects.all()) auditor.schedule(p);
+    } else {
+      for (const p of touched) auditor.schedule(p);
+    }
+  });
+
+  connection.onCodeAction(async (params) => {
+    const hit = projectForUri(params.textDocument.uri);
+    if (!hit) return [];
+    const snap = await auditor.flush(hit.project);
+    if (!snap) return [];
+    return codeActions(snap, hit.path, params, target);
+  });
+
+  connection.onHover(async (params) => {
+    const hit = projectForUri(params.textDocument.uri);
+    if (!hit) return null;
+    const snap = await auditor.flush(hit.project);
+    if (!snap) return null;
+    return hover(snap, hit.path, params.position);
+  });
+
+  connection.onRequest(RERUN_REQUEST, async () => {
+    projects.invalidateConfig();
+    for (const p of projects.all()) if (!p.adhoc) for (const f of [...p.layout.schemaFiles, ...p.layout.migrationFiles]) projects.invalidate(f);
+    return auditWorkspace('Schema Insight: re-running the audit', true);
+  });
+
+  connection.onRequest(RULES_REQUEST, () =>
+    ALL_RULES.map((r) => ({
+      id: r.id,
+      title: r.title,
+      category: r.category,
+      defaultSeverity: r.defaultSeverity,
+      docUrl: ruleDocUrl(r.id),
+      markdown: renderRuleMarkdown(r),
+    })),
+  );
+
+  connection.onRequest(REPORT_REQUEST, async (params: ReportParams | null) => {
+    const format: ReportFormat = params?.format && ['markdown', 'html', 'json', 'sarif'].includes(params.format) ? params.format : 'markdown';
+    let list: Project[];
+    if (params?.uri) {
+      const hit = projectForUri(params.uri);
+      list = hit ? [hit.project] : [];
+    } else list = projects.all().filter((p) => !p.adhoc);
+    if (!list.length) list = [...projects.all()];
+    const root = list.length === 1 ? list[0].layout.root : (projects.folders[0] ?? list[0]?.layout.root ?? process.cwd());
+    const rel = (abs: string) => displayPath(root, abs);
+    const findings: Finding[] = [];
+    const files: Array<{ path: string; kind: string }> = [];
+    const ruleErrors: Record<string, string> = {};
+    for (const p of list) {
+      const snap = await auditor.flush(p);
+      if (!snap) continue;
+      Object.assign(ruleErrors, snap.ruleErrors);
+      for (const f of snap.findings) findings.push(relativeFinding(f, rel));
+      for (const f of p.layout.schemaFiles) files.push({ path: rel(f), kind: 'prisma' });
+      for (const f of p.layout.migrationFiles) files.push({ path: rel(f), kind: 'migration' });
+      if (p.layout.configFile) files.push({ path: rel(p.layout.configFile), kind: 'config' });
+    }
+    const content = renderReport(
+      format,
+      { root: basename(root) || root, files, findings, toolVersion: process.env.SCHEMA_INSIGHT_VERSION ?? 'dev', ruleErrors },
+      { cspNonce: params?.cspNonce, styleHref: params?.styleHref },
+    );
+    return { format, content, counts: auditor.counts() };
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
