@@ -1,3 +1,5 @@
+import type { Comment } from './ast';
+import type { Field } from './schema';
 /**
  * Name heuristics shared by the audit rules (issue 3), kept in one place so they can be tuned together:
  * words of PascalCase/camelCase/snake_case names, history-like model names, enum-like, money-like and
@@ -356,7 +358,7 @@ export interface CommentValues {
 }
 
 const QUOTED = /^(?:'([^'\n]*)'|"([^"\n]*)"|`([^`\n]*)`)/;
-const BARE = /^[A-Za-z_][A-Za-z0-9_.:-]*/;
+const BARE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*/;
 const SEP = /^\s*(\||,\s*or\b|,|\/|\bor\b)\s*/i;
 const OPEN_ENDED = /^\s*(?:\||,|\/|\bor\b)?\s*(?:etc\.?|\.\.\.|…)/i;
 const EXAMPLE_MARK = 'EXAMPLES_FOLLOW';
@@ -481,4 +483,30 @@ export function valuesFromComments(comments: string[]): CommentValues | null {
     }
   }
   return best;
+}
+
+/**
+ * A field's own comments: `///` docs, `//` lines directly above, and its trailing comment — without the
+ * previous member's trailing comment (which the parser also hands to the next field as a leading one).
+ */
+export function ownComments(field: Field): string[] {
+  const decl = field.decl;
+  const lines = field.file.lines;
+  const members = field.model.block.members;
+  const idx = members.indexOf(decl);
+  const prev = idx > 0 ? members[idx - 1] : null;
+  const prevLine = prev ? lines.positionAt(prev.lineSpan.end).line : -1;
+  const prevTrailing = prev && 'trailingComment' in prev ? prev.trailingComment : null;
+  const out: string[] = [];
+  const add = (c: Comment | null | undefined) => {
+    if (!c) return;
+    if (prevTrailing && c.span.start === prevTrailing.span.start) return;
+    if (lines.positionAt(c.span.start).line === prevLine) return;
+    const t = c.text.trim();
+    if (t) out.push(t);
+  };
+  for (const c of decl.docs) add(c);
+  for (const c of decl.leadingComments) add(c);
+  add(decl.trailingComment);
+  return out;
 }

@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
 import { rangeOf, type Field } from '../../prisma/schema';
 import { appendFieldAttributeEdit } from '../../prisma/edits';
+import { ownComments } from '../../prisma/naming';
 
 function isUpdatedAtName(name: string): boolean {
   return /^(updated_?at|updated_?on|modified_?at)$/i.test(name);
@@ -12,7 +13,7 @@ function isCreatedAtName(name: string): boolean {
 
 /** Comments that say something else maintains the column (a trigger, the database, another service). */
 function maintainedElsewhere(field: Field): boolean {
-  return [...field.comments, ...field.model.comments].some((c) => /\b(trigger|maintained by|set by|managed by|updated by the database)\b/i.test(c));
+  return [...ownComments(field), ...field.model.comments].some((c) => /\b(trigger|maintained by|set by|managed by|updated by the database)\b/i.test(c));
 }
 
 export default defineRule({

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { rangeOf, type Field } from '../../prisma/schema';
-import { commentsShowProtection, secretLabelOf } from '../../prisma/naming';
+import { commentsShowProtection, ownComments, secretLabelOf } from '../../prisma/naming';
 
 /** Auth.js / NextAuth adapter models (`Account` with provider + providerAccountId). */
 function isAuthJsAccount(field: Field): boolean {
@@ -44,7 +44,7 @@ export default defineRule({
         if (field.type !== 'String' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
         const label = secretLabelOf(field.name);
         if (!label) continue;
-        if (commentsShowProtection(field.comments)) continue;
+        if (commentsShowProtection(ownComments(field))) continue;
         if (isAuthJsVerificationToken(field) || isAuthJsSessionToken(field)) continue;
         const where = `\`${model.name}.${field.name}\``;
         let advice: string;

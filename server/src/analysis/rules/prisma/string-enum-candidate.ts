@@ -1,12 +1,12 @@
 import { defineRule } from '../../rule';
 import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
-import { isEnumLikeName, valuesFromComments } from '../../prisma/naming';
+import { isEnumLikeName, ownComments, pascalCase, valuesFromComments } from '../../prisma/naming';
 import { conversionSql, enumNameFor, insertEnumAfterModelEdit, migrationNote, planEnumValues, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
 import { driftEnumFor } from './enum-drift';
 import type { Fix } from '../../types';
 
 /** Names that hold identifiers, free text or references, never a small set of values. */
-const NOT_ENUM_FIELD = /(?:^id|Id|Ids|_id|Url|Uri|Key|Hash|Token|Email|Path|Slug|Sha|Sha256|Json|Message|Description|Content|Title|Text|Body|Html|Notes?|Secret|Password|Domain|Address|Phone)$/;
+const NOT_ENUM_FIELD = /(?:^Id|Id|Ids|_id|Url|Uri|Key|Hash|Token|Email|Path|Slug|Sha|Sha256|Json|Message|Description|Content|Title|Text|Body|Html|Notes?|Secret|Password|Domain|Address|Phone)$/;
 
 /** A `String` field that could become an enum (not an id, not a relation scalar, not a list). */
 export function isEnumCandidateField(field: Field): boolean {
@@ -15,7 +15,7 @@ export function isEnumCandidateField(field: Field): boolean {
   if (field.kind !== 'scalar' || field.type !== 'String' || field.isList || field.isId || field.isUnique) return false;
   if (model.primaryKey?.fields.some((f) => f.name === field.name)) return false;
   if (model.fields.some((f) => f.relation?.fields.includes(field.name))) return false;
-  if (NOT_ENUM_FIELD.test(field.name)) return false;
+  if (NOT_ENUM_FIELD.test(pascalCase(field.name))) return false;
   return true;
 }
 
@@ -31,7 +31,7 @@ export interface EnumEvidence {
 export function enumEvidenceOf(field: Field): EnumEvidence | null {
   const def = field.default;
   const defaultValue = def && def.expr?.kind === 'string' ? def.expr.value : null;
-  const fromComments = valuesFromComments(field.comments);
+  const fromComments = valuesFromComments(ownComments(field));
   if (fromComments) {
     return {
       values: fromComments.values,
