@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isMoneyLikeName, secretLabelOf } from '../../../server/src/analysis/prisma/naming';
+import { applyFixText, assertValid, checkFix, findings } from './util';
+
+// ---------------------------------------------------------------- float-for-money
+
+test('isMoneyLikeName: money words, not ids, rates, counts or scores', () => {
+  for (const n of ['price', 'unitPrice', 'amount', 'payAmount', 'totalRevenue', 'totalProfit', 'depositFee', 'serviceFee', 'balance', 'cost', 'costInCents', 'creditsUsd', 'tax', 'subtotal', 'paidFiat', 'valuation', 'marketPrice', 'discount'])
+    assert.ok(isMoneyLikeName(n), n);
+  for (const n of ['priceId', 'taxRate', 'feePercent', 'totalCount', 'tokenCount', 'machinePresetCentsPerMs', 'currency', 'returnOnAdSpend', 'score', 'latitude', 'sizeKB', 'order', 'clickToLeadRate', 'priceVersion'])
+    assert.ok(!isMoneyLikeName(n), n);
+});
+
+test('float-for-money: a Float price is a warning; the fix makes it Decimal @db.Decimal(19, 4)', async () => {
+  const text = 'model Product {\n  id        Int     @id\n  price     Float   @default(0)\n  priceId   String\n  taxRate   Float\n  amount    Decimal\n  cents     Int\n  tokens    Float\n  discount  Float?  @db.DoublePrecision\n}\n';
+  await assertValid(text);
+  const got = findings(text, 'float-for-money');
+  assert.deepEqual(got.map((f) => f.subject.field), ['price', 'discount']);
+  assert.equal(got[0].severity, 'warning');
+  assert.match(got[0].message, /0\.1 \+ 0\.2 ≠ 0\.3/);
+  assert.match(got[0].data?.precision ?? '', /Decimal\(12, 2\)/);
+  const fixed = await checkFix(text, got[0], got[0].fixes[0]);
+  assert.match(fixed, /  price     Decimal @db\.Decimal\(19, 4\)   @default\(0\)\n/);
+  const fixed2 = await checkFix(text, got[1], got[1].fixes[0]);
+  assert.match(fixed2, /  discount  Decimal\?  @db\.Decimal\(19, 4\)\n/);
+});
+
+test('float-for-money: SQLite gets plain Decimal (no native type); cents names suggest Int', async () => {
+  const text = 'datasource db {\n  provider = "sqlite"\n  url      = "file:dev.db"\n}\n\nmodel Run {\n  id          Int   @id\n  costInCents Float\n}\n';
+  const [f] = findings(text, 'float-for-money');
+  assert.match(f.message, /whole cents in `Int`\/`BigInt`/);
+  assert.equal(f.fixes[0].title, 'Change to Decimal');
+  const fixed = await checkFix(text, f, f.fixes[0]);
+  assert.match(fixed, /costInCents Decimal\n/);
+});
+
+// ---------------------------------------------------------------- missing-updated-at
+
+test('missing-updated-at: updatedAt without @updatedAt and createdAt without a default', async () => {
+  const text =
+    'model Post {\n  id        Int       @id\n  createdAt DateTime\n  updatedAt DateTime  @default(now())\n}\n\nmodel Tag {\n  id         Int       @id\n  created_at DateTime? @map("created")\n  updated_at DateTime?\n}\n';
+  const got = findings(text, 'missing-updated-at');
+  assert.deepEqual(got.map((f) => `${f.subject.model}.${f.subject.field}:${f.data?.missing}`), [
+    'Post.createdAt:@default(now())',
+    'Post.updatedAt:@updatedAt',
+    'Tag.created_at:@default(now())',
+    'Tag.updated_at:@updatedAt',
+  ]);
+  assert.match(got[1].message, /set on insert and never changes afterwards/);
+  assert.equal(got[0].fixes[0].safe, true); // required createdAt: nothing that worked before changes
+  assert.equal(got[2].fixes[0].safe, false);
+  for (const f of got) await checkFix(text, f, f.fixes[0]);
+  const fixed = applyFixText(text, got[1].fixes[0]);
+  assert.match(fixed, /updatedAt DateTime  @default\(now\(\)\) @updatedAt\n/);
+});
+
+test('missing-updated-at: negatives (correct fields, other types, trigger comments, views)', () => {
+  const text =
+    'model A {\n  id        Int      @id\n  createdAt DateTime @default(now())\n  updatedAt DateTime @updatedAt\n  created   DateTime\n  updatedBy String\n  /// maintained by the set_updated_at trigger\n  updated_at DateTime\n}\n\nmodel B {\n  id        Int @id\n  createdAt Int\n}\n\nview V {\n  id        Int      @unique\n  updatedAt DateTime\n}\n';
+  assert.deepEqual(findings(text, 'missing-updated-at').map((f) => f.subject.field), []);
+});
+
+// ---------------------------------------------------------------- plaintext-secret
+
+test('secretLabelOf: credentials vs metadata, previews and protected values', () => {
+  const yes: Record<string, string> = {
+    password: 'password',
+    access_token: 'token',
+    refreshToken: 'token',
+    apiKey: 'API key',
+    privateKey: 'private key',
+    clientSecret: 'secret',
+    twoFactorSecret: 'secret',
+    secretAccessKey: 'access key',
+    openAiApiKey: 'API key',
+    resetToken: 'token',
+    secretKey: 'secret key',
+  };
+  for (const [n, label] of Object.entries(yes)) assert.equal(secretLabelOf(n), label, n);
+  for (const n of ['passwordHash', 'hashedPassword', 'encryptedToken', 'tokenCount', 'tokenType', 'token_type', 'passwordUpdatedAt', 'resetTokenExpiresAt', 'apiKeyId', 'tokenUrl', 'secretProvisioning', 'partialToken', 'displaySecretKey', 'maskedSecret', 'maxTokens', 'publicKey', 'key', 'hashedKey', 'tokenHash', 'passwordDigest', 'forgejoTokenEncrypted', 'refreshTokenCipher'])
+    assert.equal(secretLabelOf(n), null, n);
+});
+
+test('plaintext-secret: reported as info without a fix, with advice that fits the credential', () => {
+  const text =
+    'model User {\n  id           Int     @id\n  password     String\n  passwordHash String\n  apiKey       String? @unique\n  tokenCount   Int\n  isSecret     Boolean\n  /// bcrypt hash of the password\n  legacyPass   String\n  /// AES-256-GCM encrypted\n  githubToken  String\n}\n';
+  const got = findings(text, 'plaintext-secret');
+  assert.deepEqual(got.map((f) => f.subject.field), ['password', 'apiKey']);
+  assert.equal(got[0].severity, 'info');
+  assert.equal(got[0].fixes.length, 0);
+  assert.match(got[0].message, /argon2id or bcrypt/);
+  assert.match(got[1].message, /SHA-256 hash/);
+  assert.equal(got[1].data?.credential, 'API key');
+});
+
+test('plaintext-secret: Auth.js Account tokens are reported with useful advice; VerificationToken and sessionToken are not', () => {
+  const text =
+    'model Account {\n  id                String  @id\n  userId            String\n  type              String\n  provider          String\n  providerAccountId String\n  refresh_token     String? @db.Text\n  access_token      String? @db.Text\n  token_type        String?\n  id_token          String? @db.Text\n\n  @@unique([provider, providerAccountId])\n}\n\nmodel Session {\n  id           String   @id\n  sessionToken String   @unique\n  userId       String\n  expires      DateTime\n}\n\nmodel VerificationToken {\n  identifier String\n  token      String   @unique\n  expires    DateTime\n\n  @@unique([identifier, token])\n}\n';
+  const got = findings(text, 'plaintext-secret');
+  assert.deepEqual(got.map((f) => f.subject.field), ['refresh_token', 'access_token', 'id_token']);
+  assert.match(got[0].message, /Auth\.js adapter: drop them if you never call the provider's API, otherwise encrypt them/);
+});
