@@ -95,7 +95,7 @@ const r = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: 
 /** A SQL-style finding with a generated rollback script and a rename, as the SQL module reports them. */
 export function sqlFinding(): Finding {
   return {
-    rule: 'missing-rollback',
+    rule: 'example-unregistered-rule',
     severity: 'info',
     priority: 'P3',
     message: 'Migration `20240101000000_init` has no rollback script.',

@@ -62,7 +62,7 @@ function checkJsonContract(input: ReportInput) {
     const keys = Object.keys(f);
     assert.deepEqual(keys.slice(0, FINDING_KEYS.length), FINDING_KEYS, `${where} key order`);
     for (const k of keys.slice(FINDING_KEYS.length)) assert.ok(OPTIONAL_FINDING_KEYS.includes(k), `${where}: unexpected key ${k}`);
-    assert.ok(RULES_BY_ID.has(f.rule as string) || f.rule === 'missing-rollback', `${where}: unknown rule ${f.rule}`);
+    assert.ok(RULES_BY_ID.has(f.rule as string) || f.rule === 'example-unregistered-rule', `${where}: unknown rule ${f.rule}`);
     assert.ok(['error', 'warning', 'info', 'hint'].includes(f.severity as string));
     assert.equal(f.priority, f.severity === 'error' ? 'P1' : f.severity === 'warning' ? 'P2' : 'P3', `${where}: priority`);
     summary[f.severity as keyof typeof summary]++;
@@ -120,7 +120,7 @@ describe('json report', () => {
     assert.deepEqual(fk.subject, { model: 'Post', field: 'authorId' });
     // Line of `author User @relation(...)` in the small schema, 0-based.
     assert.equal(fk.range.start.line, 15);
-    const sql = doc.findings.find((f: Finding) => f.rule === 'missing-rollback');
+    const sql = doc.findings.find((f: Finding) => f.rule === 'example-unregistered-rule');
     assert.equal(sql.migration, '20240101000000_init');
     assert.deepEqual(sql.fixes[0].fileOperations[0], {
       kind: 'create',

@@ -73,6 +73,7 @@ h3.prio-P1 { border-left-color: var(--p1); } h3.prio-P2 { border-left-color: var
 .finding header .badge { margin-left: auto; }
 .finding .message { margin: 8px 0; }
 .fix { margin: 8px 0 0; }
+ul.data { margin: 4px 0; padding-left: 20px; font-size: 13px; }
 .fix-title { margin: 4px 0; }
 .fix-title .label { font-weight: 600; }
 .step { margin: 4px 0 2px; font-size: 13px; }

@@ -8,6 +8,7 @@ import type { Finding, Fix } from '../analysis/types';
 import { REPORT_CSS } from './css';
 import {
   buildReportModel,
+  dataRows,
   docUrl,
   describeFix,
   fenceLanguage,
@@ -116,6 +117,8 @@ function findingHtml(f: Finding, n: number): string {
   const subject = subjectLabel(f);
   const extras: string[] = [];
   if (f.migration !== undefined) extras.push(`<p class="meta">Migration: ${code(f.migration)}</p>`);
+  const data = dataRows(f);
+  if (data.length) extras.push(`<ul class="data">${data.map(([k, v]) => `<li><strong>${esc(k)}:</strong> ${esc(v)}</li>`).join('')}</ul>`);
   for (const r of f.related ?? []) extras.push(`<p class="meta">See also ${code(`${r.file}:${r.range.start.line + 1}`)}: ${inlineHtml(r.message)}</p>`);
   return `<article class="finding sev-${esc(f.severity)}">
 <header><span class="num">${n}.</span> ${code(locationLabel(f))}${subject ? ` <span class="subject">${code(subject)}</span>` : ''} <span class="badge sev-${esc(

@@ -11,6 +11,7 @@
 import type { Finding, Fix } from '../analysis/types';
 import {
   buildReportModel,
+  dataRows,
   docUrl,
   describeFix,
   fenceLanguage,
@@ -139,6 +140,8 @@ function findingHeadline(f: Finding, n: number): string {
 function findingExtras(f: Finding): string[] {
   const out: string[] = [];
   if (f.migration !== undefined) out.push(`Migration: ${codeSpan(f.migration)}`);
+  const data = dataRows(f);
+  if (data.length) out.push(data.map(([k, v]) => `- **${mdText(k)}:** ${mdText(v)}`).join('\n'));
   for (const r of f.related ?? []) out.push(`See also ${codeSpan(`${r.file}:${r.range.start.line + 1}`)}: ${mdInline(r.message)}`);
   return out;
 }

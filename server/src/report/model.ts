@@ -179,6 +179,17 @@ export function subjectLabel(f: Finding): string {
   return '';
 }
 
+/** A finding's concrete values (`data`) as label/value pairs, keys humanised (`defaultAction` → "Default action"). */
+export function dataRows(f: Finding): Array<[string, string]> {
+  if (!f.data) return [];
+  return Object.keys(f.data)
+    .sort(compareStrings)
+    .map((k) => {
+      const s = k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+      return [s.charAt(0).toUpperCase() + s.slice(1), f.data![k]];
+    });
+}
+
 /** `file:line` with a 1-based line. */
 export function locationLabel(f: Finding): string {
   return `${f.file}:${f.range.start.line + 1}`;
