@@ -1,41 +1,100 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /**
- * Finds migration SQL files below a project root (initial version: Prisma `migrations/<folder>/migration.sql`
- * and `supabase/migrations/*.sql`; the SQL module extends discovery).
+ * Finds the migration SQL files below a project root, the way the tools that run them do:
+ *  - Prisma: every folder whose subfolders hold `migration.sql` (`prisma/migrations`, formbricks'
+ *    `packages/database/migration`, a custom `migrations: { path }` in `prisma.config.ts`), with their
+ *    `down.sql` rollback scripts;
+ *  - Supabase: `supabase/migrations/*.sql` (plus `rollback/` beside them);
+ *  - graphile-migrate: `migrations/committed/*.sql`;
+ *  - numbered folders named `migrations`/`migration`/`sql`: `NNN_name.sql`, `V1__x.sql`, `*.down.sql`.
+ * Skips node_modules, .git and build output; bounded in depth and directory count so a huge tree
+ * cannot hang an editor.
  */
 export function findMigrationFiles(root: string): { files: string[]; supabase: boolean } {
-  const files: string[] = [];
+  const files = new Set<string>();
   let supabase = false;
-  const skip = new Set(['node_modules', '.git', 'dist', 'build', '.next']);
-  const visit = (dir: string, depth: number) => {
-    if (depth > 10) return;
-    let entries;
+  let budget = 20000;
+  const read = (dir: string): Dirent[] => {
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      return readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  };
+  const isFile = (p: string) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const addSqlFiles = (dir: string, test: (name: string) => boolean) => {
+    for (const e of read(dir)) if (e.isFile() && /\.sql$/i.test(e.name) && test(e.name)) files.add(join(dir, e.name));
+  };
+  const addRollbackDirs = (dir: string) => {
+    for (const sub of ['rollback', 'rollbacks', 'down']) addSqlFiles(join(dir, sub), () => true);
+  };
+  /** A Prisma migrations folder: subfolders with migration.sql. Returns true when it is one. */
+  const prismaSet = (dir: string, entries: Dirent[]): boolean => {
+    let found = false;
+    for (const e of entries) {
+      if (!e.isDirectory() || SKIP.has(e.name)) continue;
+      const m = join(dir, e.name, 'migration.sql');
+      if (isFile(m)) {
+        files.add(m);
+        const down = join(dir, e.name, 'down.sql');
+        if (isFile(down)) files.add(down);
+        found = true;
+      }
+    }
+    return found;
+  };
+  const visit = (dir: string, depth: number) => {
+    if (depth > 12 || budget-- <= 0) return;
+    const entries = read(dir);
+    const name = dir.slice(dir.lastIndexOf('/') + 1);
+    const parent = dirname(dir);
+    const parentName = parent.slice(parent.lastIndexOf('/') + 1);
+    if (name === 'supabase' && entries.some((e) => (e.isDirectory() && e.name === 'migrations') || e.name === 'config.toml')) supabase = true;
+    if (name === 'migrations' && parentName === 'supabase') {
+      addSqlFiles(dir, () => true);
+      addRollbackDirs(dir);
+    } else if (name === 'committed' && parentName === 'migrations') {
+      addSqlFiles(dir, (n) => /^\d+/.test(n));
+      return;
+    } else if (prismaSet(dir, entries)) {
+      return;
+    } else if (NUMBERED_DIRS.has(name.toLowerCase()) && entries.some((e) => e.isFile() && NUMBERED.test(e.name))) {
+      addSqlFiles(dir, (n) => NUMBERED.test(n) || /\.down\.sql$/i.test(n));
+      addRollbackDirs(dir);
+    }
+    for (const e of entries) {
+      if (e.isFile() && e.name === 'prisma.config.ts') configured(join(dir, e.name));
+      if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith('.')) continue;
+      visit(join(dir, e.name), depth + 1);
+    }
+  };
+  /** `migrations: { path: "…" }` (string literal or `path.join('a', 'b')`) in prisma.config.ts. */
+  const configured = (configFile: string) => {
+    let text: string;
+    try {
+      text = readFileSync(configFile, 'utf8');
     } catch {
       return;
     }
-    for (const e of entries) {
-      if (!e.isDirectory() || skip.has(e.name)) continue;
-      const p = join(dir, e.name);
-      if (e.name === 'supabase') supabase = true;
-      if (e.name === 'migrations') {
-        for (const m of readdirSync(p, { withFileTypes: true })) {
-          const mp = join(p, m.name);
-          if (m.isFile() && m.name.endsWith('.sql')) files.push(mp);
-          else if (m.isDirectory()) {
-            try {
-              if (statSync(join(mp, 'migration.sql')).isFile()) files.push(join(mp, 'migration.sql'));
-            } catch {
-              /* not a Prisma migration folder */
-            }
-          }
-        }
-      } else visit(p, depth + 1);
-    }
+    const m = /migrations\s*:\s*\{[^}]*?\bpath\s*:\s*(?:["'`]([^"'`]+)["'`]|(?:path\.)?(?:join|resolve)\(([^)]*)\))/s.exec(text);
+    if (!m) return;
+    const rel = m[1] ?? (m[2] ?? '').split(',').map((s) => s.trim().replace(/^["'`]|["'`]$/g, '')).filter((s) => s && !/__dirname|process\./.test(s)).join('/');
+    if (!rel) return;
+    const dir = resolve(dirname(configFile), rel);
+    prismaSet(dir, read(dir));
   };
-  visit(root, 0);
-  return { files, supabase };
+  visit(resolve(root), 0);
+  return { files: [...files].sort(), supabase };
 }
+
+const SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.next', '.turbo', '.cache', 'coverage', 'vendor', 'target']);
+const NUMBERED_DIRS = new Set(['migrations', 'migration', 'sql', 'db-migrations', 'db_migrations', 'flyway', 'schema-migrations']);
+const NUMBERED = /^(\d+[_\-.].*|V\d+(?:[._]\d+)*__.*|U\d+(?:[._]\d+)*__.*)\.sql$/;

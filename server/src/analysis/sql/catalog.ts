@@ -154,7 +154,8 @@ export interface StatementFacts {
   indexTables: Map<string, string>;
   /** Objects referenced but absent from the catalog at this point. */
   missing: Array<{ kind: 'table' | 'type' | 'column'; key: string; column?: string; byteLocation?: number }>;
-  /** Types renamed in this migration (for the enum recreate pattern). */
+  /** Columns as they were before an ALTER TABLE changed them (for rollbacks). */
+  previousColumns?: Map<string, { type: string; default?: string; notNull: boolean }>;
 }
 
 export class Catalog {
@@ -481,10 +482,9 @@ export class Catalog {
     };
     switch (con.contype) {
       case 'CONSTR_PRIMARY': {
-        let columns = cols(con.keys);
-        if (!columns.length && con.indexname) columns = this.indexes.get(qualify(t.schema, con.indexname))?.columns ?? [];
+        const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
-        t.primaryKey = { name, columns, source: ref };
+        t.primaryKey = { name: name ?? con.indexname ?? undefined, columns, source: ref };
         for (const c of columns) {
           const col = t.columns.get(c);
           if (col) col.notNull = true;
@@ -492,10 +492,9 @@ export class Catalog {
         break;
       }
       case 'CONSTR_UNIQUE': {
-        let columns = cols(con.keys);
-        if (!columns.length && con.indexname) columns = this.indexes.get(qualify(t.schema, con.indexname))?.columns ?? [];
+        const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
-        t.uniques.push({ name, columns, source: ref });
+        t.uniques.push({ name: name ?? con.indexname ?? undefined, columns, source: ref });
         break;
       }
       case 'CONSTR_CHECK': {
@@ -527,6 +526,15 @@ export class Catalog {
     }
   }
 
+  /** `ADD CONSTRAINT … PRIMARY KEY/UNIQUE USING INDEX i`: the index becomes the constraint's index. */
+  private adoptIndex(t: Table, indexName: string): string[] {
+    const key = qualify(t.schema, indexName);
+    const i = this.indexes.get(key);
+    if (!i) return [];
+    this.indexes.delete(key);
+    return i.columns;
+  }
+
   private alterTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
     const key = rangeKey(n.relation);
     if (n.missing_ok) touch(key);
@@ -541,6 +549,10 @@ export class Catalog {
       const cmd = item.AlterTableCmd;
       if (!cmd) continue;
       const col = cmd.name ? t.columns.get(cmd.name) : undefined;
+      if (col) {
+        if (!facts.previousColumns) facts.previousColumns = new Map();
+        if (!facts.previousColumns.has(col.name)) facts.previousColumns.set(col.name, { type: col.type, default: col.default, notNull: col.notNull });
+      }
       switch (cmd.subtype) {
         case 'AT_AddColumn': {
           const def = cmd.def?.ColumnDef;

@@ -1,10 +1,196 @@
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
+import type { Catalog, ForeignKey, Index, Table } from '../../sql/catalog';
+import { quoteIdent, quoteQualified } from '../../sql/expr';
+import type { Migration, MigrationProject } from '../../sql/project';
+import type { Range } from '../../types';
+import { createMigrationOp, newMigrationPath } from './new-migration';
+import { findInStatement, headRange, isPrismaTable, sqlProject } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
 
+function migrationsByPath(project: MigrationProject): Map<string, Migration> {
+  return new Map(project.migrations.map((m) => [m.path, m]));
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Where a foreign key is declared: its name, its `FOREIGN KEY (col…)`, or the column's REFERENCES. */
+function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: number } {
+  const stmt = m.file.statements[fk.source.statementIndex];
+  const col = escapeRe(fk.columns[0] ?? '');
+  const candidates = [
+    fk.name ? new RegExp(`CONSTRAINT\\s+"?${escapeRe(fk.name)}"?`, 'i') : null,
+    new RegExp(`FOREIGN\\s+KEY\\s*\\(\\s*"?${col}"?`, 'i'),
+    new RegExp(`(^|[\\s,(])"?${col}"?\\s[^,;]*?REFERENCES`, 'i'),
+  ];
+  for (const re of candidates) {
+    if (!re) continue;
+    let at = findInStatement(stmt, re);
+    if (at < 0) continue;
+    while (/[\s,(]/.test(m.file.text[at])) at++;
+    const line = m.file.lines.positionAt(at).line;
+    const end = Math.min(stmt.end, m.file.lines.lineEnd(line));
+    return { range: m.file.lines.range(at, end), anchorLine: stmt.range.start.line };
+  }
+  return { range: headRange(m.file, stmt), anchorLine: stmt.range.start.line };
+}
+
+/** Index-like structures that serve equality lookups on their leading columns. */
+function lookupIndexes(catalog: Catalog, t: Table) {
+  return catalog.indexLikes(t.key).filter((i) => !i.partial && (i.method === 'btree' || i.method === 'hash'));
+}
+
+function isLeadingPrefix(cols: string[], of: string[]): boolean {
+  return cols.length <= of.length && cols.every((c, i) => of[i] === c);
+}
+
+export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
+  const project = sqlProject(ctx);
+  if (!project) return;
+  const byPath = migrationsByPath(project);
+  for (const t of project.catalog.tables.values()) {
+    if (isPrismaTable(ctx, t)) continue;
+    const seen = new Set<string>();
+    for (const fk of t.foreignKeys) {
+      if (!fk.columns.length) continue;
+      const key = fk.columns.join('\u0000');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const idx = lookupIndexes(project.catalog, t);
+      // A hash index serves only single-column lookups.
+      if (idx.some((i) => (i.method === 'hash' ? i.columns.length === 1 && i.columns[0] === fk.columns[0] && fk.columns.length === 1 : isLeadingPrefix(fk.columns, i.columns)))) continue;
+      const m = byPath.get(fk.source.file);
+      if (!m) continue;
+      const { range, anchorLine } = fkRange(m, fk);
+      const ref = fk.refTable.slice(fk.refTable.indexOf('.') + 1);
+      const indexName = `${t.name}_${fk.columns.join('_')}_idx`.slice(0, 63);
+      const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${quoteQualified(t.schema, t.name)} (${fk.columns.map(quoteIdent).join(', ')});\n`;
+      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `index_${t.name}_${fk.columns.join('_')}`);
+      report({
+        file: m.path,
+        range,
+        anchorLine,
+        migration: m.label,
+        message: `Foreign key (${fk.columns.map((c) => `\`${c}\``).join(', ')}) of \`${t.name}\` → \`${ref}\` has no index after all migrations: PostgreSQL does not index foreign keys, so deleting a \`${ref}\` row scans all of \`${t.name}\`, and joins from \`${ref}\` to \`${t.name}\` are sequential scans.`,
+        subject: { table: t.name, column: fk.columns[0] },
+        data: { columns: fk.columns.join(', '), references: `${ref}(${fk.refColumns.join(', ')})` },
+        fixes: path
+          ? [
+              {
+                title: `Add CREATE INDEX CONCURRENTLY on ${t.name}(${fk.columns.join(', ')}) in a new migration`,
+                edits: [],
+                fileOperations: [createMigrationOp(path, `-- CONCURRENTLY cannot run inside a transaction block: keep this statement alone in its migration.\n${sql}`)],
+                isPreferred: true,
+                safe: true,
+              },
+            ]
+          : [],
+      });
+    }
+  }
+};
+
+export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
+  const project = sqlProject(ctx);
+  if (!project) return;
+  const byPath = migrationsByPath(project);
+  const catalog = project.catalog;
+  for (const t of catalog.tables.values()) {
+    if (isPrismaTable(ctx, t)) continue;
+    const all = catalog.indexLikes(t.key);
+    for (const ix of all) {
+      if (ix.kind !== 'index' || !ix.index) continue;
+      const i: Index = ix.index;
+      if (i.partial || i.columns.some((c) => c.startsWith('('))) continue;
+      const cover = all.find((o) => {
+        if (o === ix || o.partial || o.method !== i.method) return false;
+        if (!isLeadingPrefix(i.columns, o.columns)) return false;
+        if (i.unique && !(o.unique && o.columns.length === i.columns.length)) return false;
+        if (o.index && o.columns.length === i.columns.length) {
+          // Identical column lists: keep the older one, report the later one; compare sort orders too.
+          if (o.index.signature.join() !== i.signature.join()) return false;
+          const a = o.source;
+          const b = i.source;
+          return a.migrationIndex < b.migrationIndex || (a.migrationIndex === b.migrationIndex && a.statementIndex < b.statementIndex);
+        }
+        if (o.index && o.index.signature.slice(0, i.columns.length).join() !== i.signature.join()) return false;
+        return true;
+      });
+      if (!cover) continue;
+      const m = byPath.get(i.source.file);
+      if (!m) continue;
+      const stmt = m.file.statements[i.source.statementIndex];
+      const what = cover.kind === 'primary' ? 'the primary key' : cover.kind === 'unique' ? `unique constraint${cover.name ? ` \`${cover.name}\`` : ''}` : `index \`${cover.name}\``;
+      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `drop_${i.name}`);
+      report({
+        file: m.path,
+        range: headRange(m.file, stmt),
+        anchorLine: stmt.range.start.line,
+        migration: m.label,
+        message: `Index \`${i.name}\` on \`${t.name}\` (${i.columns.join(', ')}) is ${cover.columns.length === i.columns.length ? 'a duplicate of' : 'a leading prefix of'} ${what} (${cover.columns.join(', ')}): it costs write time and storage and serves no query the other does not.`,
+        subject: { table: t.name, index: i.name },
+        data: { index: i.name, coveredBy: cover.name ?? cover.kind },
+        fixes: path
+          ? [
+              {
+                title: `Drop ${i.name} (DROP INDEX CONCURRENTLY in a new migration)`,
+                edits: [],
+                fileOperations: [
+                  createMigrationOp(
+                    path,
+                    `-- CONCURRENTLY cannot run inside a transaction block: keep this statement alone in its migration.\nDROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(i.schema, i.name)};\n`,
+                  ),
+                ],
+                isPreferred: true,
+                safe: true,
+              },
+            ]
+          : [],
+      });
+    }
+  }
+};
+
+/** Schemas whose tables Supabase or extensions manage (not the project's to change). */
+const MANAGED_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pgbouncer', 'supabase_migrations']);
+
+export const checkSqlMissingPrimaryKey: SharedIdCheck = (ctx, report) => {
+  const project = sqlProject(ctx);
+  if (!project) return;
+  const byPath = migrationsByPath(project);
+  for (const t of project.catalog.tables.values()) {
+    if (t.primaryKey || isPrismaTable(ctx, t)) continue;
+    if (t.partitionOf && project.catalog.tables.get(t.partitionOf)?.primaryKey) continue;
+    if (!t.columnsComplete && !t.columns.size) continue; // CREATE TABLE AS / LIKE: shape unknown
+    if (MANAGED_SCHEMAS.has(t.schema)) continue;
+    const m = byPath.get(t.createdBy.file);
+    const stmt = m?.file.statements[t.createdBy.statementIndex];
+    if (!m || !stmt) continue;
+    const unique = t.uniques.find((u) => u.columns.every((c) => t.columns.get(c)?.notNull));
+    const implicitM2m = /^_[A-Za-z0-9]+To[A-Za-z0-9]+$/.test(t.name) && t.columns.has('A') && t.columns.has('B');
+    report({
+      file: m.path,
+      range: headRange(m.file, stmt),
+      anchorLine: stmt.range.start.line,
+      migration: m.label,
+      message: `Table \`${t.name}\` has no primary key after all migrations: logical replication (and Supabase Realtime) cannot replicate its UPDATEs and DELETEs, and tools cannot address single rows.${implicitM2m ? ' This is a Prisma implicit many-to-many table: Prisma 5+/6 gives these a primary key on (A, B) — upgrade and run `prisma migrate dev` to get the migration.' : unique ? ` Its unique (${unique.columns.join(', ')}) on NOT NULL columns could become the primary key.` : ''}`,
+      subject: { table: t.name },
+    });
+  }
+};
+
 /**
  * SQL-side checks of the rules that exist for both Prisma schemas and SQL migrations (one rule id,
- * two checks). The Prisma rule file of the same id calls these.
+ * two checks). The Prisma rule file of the same id calls these. Tables that are Prisma models are
+ * left to the schema side (reported once).
  */
-export const sqlChecks: Partial<Record<'missing-fk-index' | 'redundant-index' | 'missing-primary-key', SharedIdCheck>> = {};
+export const sqlChecks: Partial<Record<'missing-fk-index' | 'redundant-index' | 'missing-primary-key', SharedIdCheck>> = {
+  'missing-fk-index': checkSqlMissingFkIndex,
+  'redundant-index': checkSqlRedundantIndex,
+  'missing-primary-key': checkSqlMissingPrimaryKey,
+};
+
+export type { Report };

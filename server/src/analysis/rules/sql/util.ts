@@ -6,6 +6,7 @@ import type { ParsedSqlFile, SqlStatement } from '../../sql/parse';
 import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/project';
 import type { Range, TextEdit } from '../../types';
 import { detectEol } from '../../text';
+import { quoteIdent } from '../../sql/expr';
 
 export type Reporter = (r: Report) => void;
 
@@ -133,4 +134,10 @@ export function statementReport(m: Migration, s: ReplayedStatement): Pick<Report
 
 export function listNames(names: string[]): string {
   return names.map((n) => `\`${n}\``).join(', ');
+}
+
+/** A RangeVar as SQL, as written (schema only when it was written). */
+export function relationText(rv: { schemaname?: string; relname?: string } | undefined): string {
+  if (!rv?.relname) return '?';
+  return rv.schemaname ? `${quoteIdent(rv.schemaname)}.${quoteIdent(rv.relname)}` : quoteIdent(rv.relname);
 }

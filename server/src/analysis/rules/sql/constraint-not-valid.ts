@@ -1,0 +1,65 @@
+import { defineRule } from '../../rule';
+import { rangeKey } from '../../sql/catalog';
+import { quoteIdent } from '../../sql/expr';
+import { findInStatement, headRange, insertAfterStatement, relationText, sqlProject, statementReport, statements, tableName } from './util';
+
+export default defineRule({
+  id: 'constraint-not-valid',
+  title: 'Foreign key or CHECK added to an existing table without NOT VALID',
+  category: 'Migration safety',
+  defaultSeverity: 'info',
+  language: 'sql',
+  docs: {
+    whatItDoes:
+      'Reports `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY` / `CHECK` without `NOT VALID` on a table that existed before this migration.',
+    whyItMatters:
+      'Adding the constraint validates every existing row while holding a lock that blocks writes to the table (and, for a foreign key, to the referenced table). `NOT VALID` adds it instantly for new rows; a separate `VALIDATE CONSTRAINT` then checks old rows with a lock that lets reads and writes continue.',
+    example:
+      '-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\n-- file: prisma/migrations/20240201000000_post_author_fk/migration.sql\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n',
+    useInstead:
+      '-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\n-- file: prisma/migrations/20240201000000_post_author_fk/migration.sql\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\n',
+    fixSafety:
+      'Appends `NOT VALID` and a following `ALTER TABLE … VALIDATE CONSTRAINT …;`. The end state is the same validated constraint; existing rows that violate it still make the VALIDATE step fail. Offered when the ALTER TABLE adds just this named constraint.',
+  },
+  check(ctx, report) {
+    const project = sqlProject(ctx);
+    if (!project) return;
+    for (const { m, s } of statements(project)) {
+      if (s.stmt.kind !== 'AlterTableStmt') continue;
+      const n = s.stmt.node;
+      const key = rangeKey(n.relation);
+      if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
+      const cmds = n.cmds ?? [];
+      for (const item of cmds) {
+        const cmd = item.AlterTableCmd;
+        const con = cmd?.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : null;
+        if (!con || (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') || con.skip_validation) continue;
+        const kind = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
+        const at = con.conname ? findInStatement(s.stmt, new RegExp(`\\bCONSTRAINT\\s+"?${con.conname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?`, 'i')) : findInStatement(s.stmt, new RegExp(`\\b${kind.replace(' ', '\\s+')}\\b`, 'i'));
+        const range = at >= 0 ? m.file.lines.range(at, Math.min(s.stmt.end, m.file.lines.lineEnd(m.file.lines.positionAt(at).line))) : headRange(m.file, s.stmt);
+        const t = tableName(key);
+        const fixes =
+          cmds.length === 1 && con.conname
+            ? [
+                {
+                  title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a separate statement',
+                  edits: [
+                    { file: m.path, range: { start: m.file.lines.positionAt(s.stmt.end), end: m.file.lines.positionAt(s.stmt.end) }, newText: ' NOT VALID' },
+                    insertAfterStatement(m.file, s.stmt, `ALTER TABLE ${relationText(n.relation)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)};`),
+                  ],
+                  isPreferred: true,
+                  safe: true,
+                },
+              ]
+            : [];
+        report({
+          ...statementReport(m, s),
+          range,
+          message: `Adding ${kind} constraint${con.conname ? ` \`${con.conname}\`` : ''} to existing table \`${t}\` validates every row while blocking writes${kind === 'FOREIGN KEY' ? ` to \`${t}\` and \`${tableName(rangeKey(con.pktable))}\`` : ''}; add it NOT VALID and VALIDATE it separately.`,
+          subject: { table: t, ...(con.contype === 'CONSTR_FOREIGN' && con.fk_attrs?.length ? { column: con.fk_attrs[0].String?.sval } : {}) },
+          fixes,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,80 @@
+import { defineRule } from '../../rule';
+import { rangeKey } from '../../sql/catalog';
+import { names } from '../../sql/expr';
+import { findInStatement, headRange, sqlProject, statementReport, statements, tableName } from './util';
+
+export default defineRule({
+  id: 'index-not-concurrent',
+  title: 'Index built or dropped without CONCURRENTLY on an existing table',
+  category: 'Migration safety',
+  defaultSeverity: 'warning',
+  language: 'sql',
+  docs: {
+    whatItDoes:
+      'Reports `CREATE INDEX` and `DROP INDEX` without `CONCURRENTLY` on a table that existed before this migration (created by an earlier migration, or not by these migrations at all). Indexes on tables created in the same migration are fine.',
+    whyItMatters:
+      '`CREATE INDEX` holds a SHARE lock for the whole build: every INSERT, UPDATE and DELETE on the table waits — minutes on a table with millions of rows, which is an outage for the feature. `DROP INDEX` takes an ACCESS EXCLUSIVE lock and queues even reads behind long transactions.',
+    example:
+      '-- file: supabase/migrations/20240101000000_orders.sql\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n-- file: supabase/migrations/20240201000000_orders_customer_idx.sql\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n',
+    useInstead:
+      '-- file: supabase/migrations/20240101000000_orders.sql\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n-- file: supabase/migrations/20240201000000_orders_customer_idx.sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n',
+    fixSafety:
+      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: the migration must not be wrapped in `BEGIN … COMMIT` and, for tools that send the file as one multi-statement query (Prisma), the statement should be alone in its migration. A failed concurrent build leaves an INVALID index to drop and retry.',
+  },
+  check(ctx, report) {
+    const project = sqlProject(ctx);
+    if (!project) return;
+    for (const { m, s } of statements(project)) {
+      const n = s.stmt.node;
+      let tableKey: string | undefined;
+      let keyword: RegExp;
+      let what: string;
+      if (s.stmt.kind === 'IndexStmt') {
+        if (n.concurrent) continue;
+        tableKey = rangeKey(n.relation);
+        keyword = /\bINDEX\b/i;
+        what = `CREATE ${n.unique ? 'UNIQUE ' : ''}INDEX${n.idxname ? ` ${n.idxname}` : ''}`;
+      } else if (s.stmt.kind === 'DropStmt' && n.removeType === 'OBJECT_INDEX') {
+        if (n.concurrent) continue;
+        const first = names(n.objects?.[0]?.List?.items);
+        const key = first.length > 1 ? first.join('.') : `public.${first[0]}`;
+        tableKey = s.facts.indexTables.get(key);
+        if (!tableKey && n.missing_ok) continue; // dropping an index no migration created
+        keyword = /\bINDEX\b/i;
+        what = `DROP INDEX ${first[first.length - 1]}`;
+        if (n.behavior === 'DROP_CASCADE' || (n.objects?.length ?? 0) > 1) {
+          // CONCURRENTLY supports neither CASCADE nor several indexes: report without a fix.
+          if (tableKey && s.facts.tables.get(tableKey) === 'new') continue;
+          report({ ...statementReport(m, s), range: headRange(m.file, s.stmt), message: `\`${what}\` locks ${tableKey ? `\`${tableName(tableKey)}\`` : 'its table'} while it runs; CONCURRENTLY is not possible with CASCADE or several indexes: drop them one by one.`, subject: { table: tableKey ? tableName(tableKey) : undefined, index: first[first.length - 1] } });
+          continue;
+        }
+      } else continue;
+      const state = tableKey ? s.facts.tables.get(tableKey) ?? 'unknown' : 'unknown';
+      if (state === 'new') continue;
+      if (tableKey && project.catalog.views.has(tableKey) && !project.catalog.tables.has(tableKey)) {
+        // Materialized views are built by the migration that creates them; indexes on them lock reads only while refreshing.
+      }
+      const at = findInStatement(s.stmt, keyword);
+      if (at < 0) continue;
+      const kwEnd = at + 5;
+      const pos = m.file.lines.positionAt(kwEnd);
+      const range = m.file.lines.range(s.stmt.start, kwEnd);
+      const t = tableKey ? tableName(tableKey) : '?';
+      const indexName = s.stmt.kind === 'IndexStmt' ? n.idxname : what.replace(/^DROP INDEX /, '');
+      report({
+        ...statementReport(m, s),
+        range,
+        message: `\`${what}\` without CONCURRENTLY on \`${t}\`, which ${state === 'existing' ? 'an earlier migration created' : 'existed before this migration'}: it blocks writes to the table for the whole ${s.stmt.kind === 'IndexStmt' ? 'build' : 'drop'}.`,
+        subject: { table: t, ...(indexName ? { index: indexName } : {}) },
+        fixes: [
+          {
+            title: 'Add CONCURRENTLY (must run outside a transaction)',
+            edits: [{ file: m.path, range: { start: pos, end: pos }, newText: ' CONCURRENTLY' }],
+            isPreferred: true,
+            safe: false,
+          },
+        ],
+      });
+    }
+  },
+});

@@ -1,0 +1,27 @@
+/** Fixes that add a new migration to a migration set (index creation/drop). */
+import { joinPath } from '../../sql/discovery';
+import type { Migration, MigrationProject } from '../../sql/project';
+import type { FileOperation } from '../../types';
+
+/** Path of a new migration after the last one of `near`'s set, or null when the tool has no such convention. */
+export function newMigrationPath(project: MigrationProject, near: Migration, slug: string): string | null {
+  const set = project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
+  const versions = set.map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
+  if (!versions.length) return null;
+  const last = versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b));
+  const next = (BigInt(last) + 1n).toString().padStart(last.length, '0');
+  const safeSlug = slug.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60).toLowerCase();
+  switch (near.info.kind) {
+    case 'prisma':
+      return joinPath(near.info.setDir, `${next}_${safeSlug}/migration.sql`);
+    case 'supabase':
+    case 'numbered':
+      return joinPath(near.info.setDir, `${next}_${safeSlug}.sql`);
+    default:
+      return null;
+  }
+}
+
+export function createMigrationOp(path: string, content: string): FileOperation {
+  return { kind: 'create', file: path, content };
+}

@@ -1,0 +1,52 @@
+import { defineRule } from '../../rule';
+import { appliesToClients, isConstTrue } from './rls-util';
+import { sqlProject, tokenRange } from './util';
+import type { Migration } from '../../sql/project';
+
+export default defineRule({
+  id: 'rls-policy-always-true',
+  title: 'Write policy for clients that allows every row',
+  category: 'Row Level Security',
+  defaultSeverity: 'warning',
+  language: 'sql',
+  docs: {
+    whatItDoes:
+      'Reports a policy for `anon`, `authenticated` or `public` (no `TO` clause) covering INSERT, UPDATE, DELETE or ALL whose `USING` or `WITH CHECK` is the constant `true`. Read-only (`FOR SELECT`) policies with `USING (true)` are a normal way to publish data and are not reported.',
+    whyItMatters:
+      'The policy turns row level security off for writes: any signed-in user (or, for `anon`/`public`, anyone with the anon key) can update or delete every row, including other users\' data, with one API call.',
+    example:
+      "-- file: supabase/migrations/20240101000000_todos.sql\nCREATE TABLE todos (id bigint PRIMARY KEY, user_id uuid NOT NULL, task text);\nALTER TABLE todos ENABLE ROW LEVEL SECURITY;\nCREATE POLICY \"Users update todos\" ON todos FOR UPDATE TO authenticated USING (true);\n",
+    useInstead:
+      "-- file: supabase/migrations/20240101000000_todos.sql\nCREATE TABLE todos (id bigint PRIMARY KEY, user_id uuid NOT NULL, task text);\nALTER TABLE todos ENABLE ROW LEVEL SECURITY;\nCREATE POLICY \"Users update own todos\" ON todos FOR UPDATE TO authenticated USING ((select auth.uid()) = user_id) WITH CHECK ((select auth.uid()) = user_id);\n",
+    fixSafety: 'No automatic fix: the ownership condition depends on your data model.',
+  },
+  check(ctx, report) {
+    const project = sqlProject(ctx);
+    if (!project) return;
+    const byPath = new Map<string, Migration>(project.migrations.map((m) => [m.path, m]));
+    for (const t of project.catalog.tables.values()) {
+      for (const p of t.policies.values()) {
+        if (p.command === 'select' || !appliesToClients(p)) continue;
+        for (const [clause, expr, from] of [
+          ['USING', p.using, p.usingFrom],
+          ['WITH CHECK', p.withCheck, p.withCheckFrom],
+        ] as const) {
+          if (!isConstTrue(expr) || !from) continue;
+          const m = byPath.get(from.ref.file);
+          if (!m) continue;
+          let e = expr;
+          while (e?.TypeCast) e = e.TypeCast.arg;
+          report({
+            file: m.path,
+            range: tokenRange(m.file, from.stmt, e?.A_Const?.location),
+            anchorLine: from.stmt.range.start.line,
+            migration: m.label,
+            message: `Policy \`${p.name}\` on \`${t.name}\` lets ${p.roles.join(', ')} ${p.command === 'all' ? 'read and write' : p.command} every row: its ${clause} is \`true\`.`,
+            subject: { table: t.name, policy: p.name },
+            data: { clause, roles: p.roles.join(', '), command: p.command },
+          });
+        }
+      }
+    }
+  },
+});

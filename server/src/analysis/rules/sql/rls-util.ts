@@ -1,0 +1,91 @@
+/** Shared logic of the Row Level Security rules. */
+import type { Catalog, Policy, Table } from '../../sql/catalog';
+import { names, walk } from '../../sql/expr';
+import type { PgNode } from '../../sql/parse';
+import type { MigrationProject } from '../../sql/project';
+
+/** Roles a client can act as through the Supabase API (`public` = every role). */
+export const CLIENT_ROLES = new Set(['anon', 'authenticated', 'public']);
+
+export const CALLER_FUNCTIONS = new Set(['auth.uid', 'auth.jwt', 'auth.role', 'auth.email', 'current_setting', 'pg_catalog.current_setting']);
+/** Functions whose direct call in a policy is evaluated per row (the initplan pattern). */
+export const INITPLAN_FUNCTIONS = new Set(['auth.uid', 'auth.jwt', 'auth.role', 'auth.email', 'current_setting', 'pg_catalog.current_setting']);
+
+const CALLER_TEXT = /\bauth\s*\.\s*(uid|jwt|role|email)\s*\(|\bcurrent_user\b|\bsession_user\b|\bcurrent_role\b|current_setting\s*\(\s*'request\.jwt|\bcurrent_setting\s*\(|\bjwt\.claims\b|\bcurrent_user_id\s*\(/i;
+
+export function funcName(call: PgNode): string {
+  return names(call.funcname).join('.').toLowerCase();
+}
+
+/** Tables whose policies matter: every table with RLS or policies. */
+export function tablesOf(project: MigrationProject): Table[] {
+  return [...project.catalog.tables.values()];
+}
+
+export function appliesToClients(p: Policy): boolean {
+  return p.roles.some((r) => CLIENT_ROLES.has(r));
+}
+
+export function isConstTrue(e: PgNode | null): boolean {
+  if (!e) return false;
+  let x = e;
+  while (x?.TypeCast) x = x.TypeCast.arg;
+  return x?.A_Const?.boolval?.boolval === true || (x?.A_Const?.sval?.sval ?? '').toLowerCase() === 'true';
+}
+
+/**
+ * Does the expression compare anything with the caller? Directly (`auth.uid()`, `auth.jwt()`,
+ * `current_user`, `current_setting('request.jwt.claims' …)`), or through a function defined in the
+ * migrations whose body does. A function the migrations do not define (and that is not a plain
+ * built-in) is given the benefit of the doubt.
+ */
+export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0): boolean {
+  if (!e) return false;
+  let found = false;
+  walk(e, (kind, v) => {
+    if (found) return;
+    if (kind === 'SQLValueFunction' && /CURRENT_USER|SESSION_USER|CURRENT_ROLE|USER/.test(String(v.op))) found = true;
+    else if (kind === 'FuncCall') {
+      const n = funcName(v);
+      if (CALLER_FUNCTIONS.has(n)) found = true;
+      else if (functionChecksCaller(n, catalog, depth)) found = true;
+    }
+  });
+  return found;
+}
+
+const BUILTIN = /^(pg_catalog\.)?(coalesce|lower|upper|now|length|char_length|array_length|cardinality|nullif|greatest|least|jsonb?_\w+|to_jsonb?|array_\w+|date_trunc|extract|random|gen_random_uuid|uuid_generate_v4|concat|concat_ws|split_part|substring|trim|btrim|ltrim|rtrim|replace|position|regexp_\w+|count|sum|min|max|avg|bool_and|bool_or|exists|abs|round|floor|ceil|md5|encode|decode|starts_with)$/;
+
+function functionChecksCaller(name: string, catalog: Catalog, depth: number): boolean {
+  if (BUILTIN.test(name)) return false;
+  const key = name.includes('.') ? name : `public.${name}`;
+  const defs = catalog.functions.get(key);
+  if (!defs?.length) {
+    // Not defined by the migrations: unknown (e.g. from an extension); assume it may check the caller.
+    return true;
+  }
+  if (depth > 3) return true;
+  return defs.some((d) => CALLER_TEXT.test(d.body) || callsCheckingFunction(d.body, catalog, depth + 1));
+}
+
+function callsCheckingFunction(body: string, catalog: Catalog, depth: number): boolean {
+  for (const [key, defs] of catalog.functions) {
+    const short = key.slice(key.indexOf('.') + 1);
+    if (!new RegExp(`\\b${short.replace(/[$]/g, '\\$')}\\s*\\(`).test(body)) continue;
+    if (depth > 3) return true;
+    if (defs.some((d) => CALLER_TEXT.test(d.body))) return true;
+  }
+  return false;
+}
+
+/** Commands a policy covers. */
+export function commandsOf(p: Policy): Array<'select' | 'insert' | 'update' | 'delete'> {
+  return p.command === 'all' ? ['select', 'insert', 'update', 'delete'] : [p.command];
+}
+
+/** Policies in source order (migration, then statement). */
+export function policiesInOrder(t: Table): Policy[] {
+  return [...t.policies.values()].sort(
+    (a, b) => a.source.migrationIndex - b.source.migrationIndex || a.source.statementIndex - b.source.statementIndex,
+  );
+}

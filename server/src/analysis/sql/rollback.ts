@@ -1,0 +1,229 @@
+/**
+ * Generates a rollback script for a migration: the reverse of each statement, in reverse order.
+ * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
+ * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
+ */
+import type { StatementFacts } from './catalog';
+import { names, quoteIdent, quoteLiteral, typeText } from './expr';
+import type { PgNode, SqlStatement } from './parse';
+import type { Migration } from './project';
+
+function rel(rv: PgNode): string {
+  if (!rv?.relname) return '?';
+  return rv.schemaname ? `${quoteIdent(rv.schemaname)}.${quoteIdent(rv.relname)}` : quoteIdent(rv.relname);
+}
+
+function qualifiedNames(list: PgNode[] | undefined): string {
+  return names(list).map(quoteIdent).join('.');
+}
+
+function commentOut(text: string, eol: string): string {
+  return text
+    .split(/\r?\n|\r/)
+    .map((l) => `--   ${l}`.trimEnd())
+    .join(eol);
+}
+
+function todo(reason: string, stmt: SqlStatement, eol: string): string {
+  return `-- TODO: ${reason}${eol}${commentOut(stmt.text + ';', eol)}`;
+}
+
+/** Reverse of one statement: SQL lines (possibly several), or a TODO block. */
+export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: StatementFacts): string[] {
+  const n = stmt.node;
+  const T = (reason: string) => [todo(reason, stmt, eol)];
+  switch (stmt.kind) {
+    case 'CreateStmt':
+      return [`DROP TABLE IF EXISTS ${rel(n.relation)};`];
+    case 'CreateTableAsStmt':
+      return [`DROP ${n.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE'} IF EXISTS ${rel(n.into?.rel)};`];
+    case 'ViewStmt':
+      return n.replace ? T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.') : [`DROP VIEW IF EXISTS ${rel(n.view)};`];
+    case 'IndexStmt': {
+      if (!n.idxname) return T('the index has no explicit name; drop it by its generated name.');
+      const name = n.relation?.schemaname ? `${quoteIdent(n.relation.schemaname)}.${quoteIdent(n.idxname)}` : quoteIdent(n.idxname);
+      return [`DROP INDEX${n.concurrent ? ' CONCURRENTLY' : ''} IF EXISTS ${name};`];
+    }
+    case 'CreateEnumStmt':
+    case 'CompositeTypeStmt':
+      return [`DROP TYPE IF EXISTS ${stmt.kind === 'CreateEnumStmt' ? qualifiedNames(n.typeName) : rel(n.typevar)};`];
+    case 'CreateDomainStmt':
+      return [`DROP DOMAIN IF EXISTS ${qualifiedNames(n.domainname)};`];
+    case 'CreateSchemaStmt':
+      return n.schemaname ? [`DROP SCHEMA IF EXISTS ${quoteIdent(n.schemaname)};`] : T('unnamed schema.');
+    case 'CreateExtensionStmt':
+      return [`DROP EXTENSION IF EXISTS ${quoteIdent(n.extname)};`];
+    case 'CreateSeqStmt':
+      return [`DROP SEQUENCE IF EXISTS ${rel(n.sequence)};`];
+    case 'CreatePolicyStmt':
+      return [`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(n.table)};`];
+    case 'CreateTrigStmt':
+      if (n.replace) return T('CREATE OR REPLACE TRIGGER: restore the previous trigger by hand.');
+      return [`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(n.relation)};`];
+    case 'CreateFunctionStmt': {
+      if (n.replace) return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
+      const args = (n.parameters ?? [])
+        .map((p: PgNode) => p.FunctionParameter)
+        .filter((p: PgNode) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
+        .map((p: PgNode) => typeText(p.argType));
+      return [`DROP ${n.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${qualifiedNames(n.funcname)}(${args.join(', ')});`];
+    }
+    case 'CommentStmt':
+      return T('COMMENT ON: the previous comment is not known.');
+    case 'AlterEnumStmt':
+      if (n.oldVal) return [`ALTER TYPE ${qualifiedNames(n.typeName)} RENAME VALUE ${quoteLiteral(n.newVal)} TO ${quoteLiteral(n.oldVal)};`];
+      return T(`PostgreSQL cannot remove the enum value ${quoteLiteral(n.newVal ?? '')}: recreate the type without it (and rewrite rows that use it).`);
+    case 'RenameStmt':
+      return reverseRename(n, stmt, eol);
+    case 'AlterTableStmt':
+      return reverseAlterTable(n, stmt, eol, facts);
+    case 'DropStmt':
+      return T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
+    case 'TruncateStmt':
+      return T('TRUNCATE deleted rows: restore them from a backup.');
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+    case 'MergeStmt':
+      return T('data change: write the inverse data migration by hand.');
+    case 'GrantStmt':
+      return reverseGrant(n, stmt, eol);
+    case 'DoStmt':
+      return T('DO block: reverse its effects by hand.');
+    case 'VariableSetStmt':
+    case 'TransactionStmt':
+    case 'SelectStmt':
+      return [];
+    default:
+      return T(`no automatic reverse for this statement (${stmt.kind}).`);
+  }
+}
+
+function reverseRename(n: PgNode, stmt: SqlStatement, eol: string): string[] {
+  const newRel = (rv: PgNode) => (rv?.schemaname ? `${quoteIdent(rv.schemaname)}.${quoteIdent(n.newname)}` : quoteIdent(n.newname));
+  switch (n.renameType) {
+    case 'OBJECT_TABLE':
+      return [`ALTER TABLE ${newRel(n.relation)} RENAME TO ${quoteIdent(n.relation.relname)};`];
+    case 'OBJECT_VIEW':
+      return [`ALTER VIEW ${newRel(n.relation)} RENAME TO ${quoteIdent(n.relation.relname)};`];
+    case 'OBJECT_INDEX':
+      return [`ALTER INDEX ${newRel(n.relation)} RENAME TO ${quoteIdent(n.relation.relname)};`];
+    case 'OBJECT_COLUMN':
+      return [`ALTER TABLE ${rel(n.relation)} RENAME COLUMN ${quoteIdent(n.newname)} TO ${quoteIdent(n.subname)};`];
+    case 'OBJECT_TABCONSTRAINT':
+      return [`ALTER TABLE ${rel(n.relation)} RENAME CONSTRAINT ${quoteIdent(n.newname)} TO ${quoteIdent(n.subname)};`];
+    case 'OBJECT_POLICY':
+      return [`ALTER POLICY ${quoteIdent(n.newname)} ON ${rel(n.relation)} RENAME TO ${quoteIdent(n.subname)};`];
+    case 'OBJECT_TYPE': {
+      const parts = names(n.object?.List?.items);
+      const schema = parts.length > 1 ? `${quoteIdent(parts[0])}.` : '';
+      return [`ALTER TYPE ${schema}${quoteIdent(n.newname)} RENAME TO ${quoteIdent(parts[parts.length - 1])};`];
+    }
+    default:
+      return [todo('rename of this kind of object: rename it back by hand.', stmt, eol)];
+  }
+}
+
+function reverseGrant(n: PgNode, stmt: SqlStatement, eol: string): string[] {
+  // Turning GRANT into REVOKE (and back) keeps the same privilege/object/grantee clauses.
+  const text = stmt.text;
+  if (n.is_grant) {
+    const m = /^\s*GRANT\b([\s\S]*?)\bTO\b([\s\S]*)$/i.exec(text);
+    if (m && !/\bWITH\s+GRANT\s+OPTION\b/i.test(m[2])) return [`REVOKE${m[1]}FROM${m[2].replace(/\s+$/, '')};`];
+  } else {
+    const m = /^\s*REVOKE\b([\s\S]*?)\bFROM\b([\s\S]*)$/i.exec(text);
+    if (m && !/\bGRANT\s+OPTION\s+FOR\b/i.test(m[1])) return [`GRANT${m[1]}TO${m[2].replace(/\s+(CASCADE|RESTRICT)\s*$/i, '')};`];
+  }
+  return [todo('privilege change: restore the previous privileges by hand.', stmt, eol)];
+}
+
+function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: StatementFacts): string[] {
+  if (n.objtype && n.objtype !== 'OBJECT_TABLE') return [todo(`ALTER of a ${String(n.objtype).replace('OBJECT_', '').toLowerCase()}: reverse it by hand.`, stmt, eol)];
+  const t = rel(n.relation);
+  const out: string[] = [];
+  const cmds: PgNode[] = (n.cmds ?? []).map((c: PgNode) => c.AlterTableCmd).filter(Boolean);
+  for (const cmd of [...cmds].reverse()) {
+    const col = cmd.name ? quoteIdent(cmd.name) : '';
+    const prev = cmd.name ? facts?.previousColumns?.get(cmd.name) : undefined;
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const def = cmd.def?.ColumnDef;
+        out.push(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${quoteIdent(def?.colname ?? '?')};`);
+        break;
+      }
+      case 'AT_DropColumn':
+        out.push(
+          `-- TODO: column ${cmd.name} was dropped with its data: re-add it${prev ? ` (was: ${prev.type}${prev.notNull ? ' NOT NULL' : ''}${prev.default ? ` DEFAULT ${prev.default}` : ''})` : ''} and restore the data from a backup.`,
+        );
+        break;
+      case 'AT_AlterColumnType':
+        if (prev) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type};`);
+        else out.push(`-- TODO: column ${cmd.name} changed type; its previous type is not known from the migrations: change it back by hand.`);
+        break;
+      case 'AT_ColumnDefault':
+        if (prev && prev.default === undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT;`);
+        else out.push(`-- TODO: restore the previous default of ${cmd.name}${prev?.default ? ` (was: ${prev.default})` : ' (unknown)'}.`);
+        break;
+      case 'AT_SetNotNull':
+        out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`);
+        break;
+      case 'AT_DropNotNull':
+        out.push(`-- Fails if NULLs were written meanwhile.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`);
+        break;
+      case 'AT_AddConstraint': {
+        const con = cmd.def?.Constraint;
+        if (con?.conname) out.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(con.conname)};`);
+        else out.push(`-- TODO: an unnamed ${String(con?.contype ?? '').replace('CONSTR_', '').toLowerCase()} constraint was added: drop it by its generated name.`);
+        break;
+      }
+      case 'AT_ValidateConstraint':
+        break; // nothing to undo
+      case 'AT_DropConstraint':
+        out.push(`-- TODO: constraint ${cmd.name} was dropped: re-create it by hand (rows written meanwhile may violate it).`);
+        break;
+      case 'AT_EnableRowSecurity':
+        out.push(`ALTER TABLE ${t} DISABLE ROW LEVEL SECURITY;`);
+        break;
+      case 'AT_DisableRowSecurity':
+        out.push(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;`);
+        break;
+      case 'AT_ForceRowSecurity':
+        out.push(`ALTER TABLE ${t} NO FORCE ROW LEVEL SECURITY;`);
+        break;
+      case 'AT_NoForceRowSecurity':
+        out.push(`ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;`);
+        break;
+      default:
+        out.push(`-- TODO: ${String(cmd.subtype).replace(/^AT_/, '')} on ${n.relation?.relname}: no automatic reverse; undo it by hand.`);
+    }
+  }
+  return out;
+}
+
+/** Where the rollback script of a migration goes, following the tool's conventions. */
+export function rollbackPath(m: Migration): string {
+  if (m.info.kind === 'prisma') return `${m.path.slice(0, m.path.lastIndexOf('/'))}/down.sql`;
+  const dir = m.path.slice(0, m.path.lastIndexOf('/'));
+  return `${dir ? `${dir}/` : ''}rollback/${m.label}`;
+}
+
+/**
+ * The rollback script of a migration. Previous column types/defaults come from the replay facts of
+ * each statement (what the catalog held just before it); unknown ones become TODOs.
+ */
+export function generateRollback(m: Migration, eol = '\n'): string {
+  const lines: string[] = [
+    `-- Rollback of ${m.label}, generated by Schema Insight.`,
+    '-- Reverses each statement in reverse order; review every TODO before running it.',
+    '',
+  ];
+  const facts = new Map(m.statements.map((r) => [r.stmt, r.facts]));
+  const stmts = [...m.file.statements].reverse();
+  if (!stmts.length) lines.push('-- The migration has no statements: nothing to roll back.');
+  for (const s of stmts) {
+    const rev = reverseStatement(s, eol, facts.get(s));
+    if (rev.length) lines.push(...rev);
+  }
+  if (m.file.errors.some((e) => e.kind !== 'plpgsql')) lines.push('-- TODO: the migration has syntax errors; statements that did not parse are not reversed.');
+  return lines.join(eol) + eol;
+}
