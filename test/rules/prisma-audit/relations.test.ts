@@ -56,6 +56,17 @@ test('implicit-referential-action: relationMode = "prisma" says the action is em
   assert.match(f.message, /emulated by Prisma Client/);
 });
 
+test('implicit-referential-action: no NoAction fix with relationMode = "prisma" on PostgreSQL (Prisma rejects it there)', async () => {
+  const text = 'datasource db {\n  provider     = "postgresql"\n  relationMode = "prisma"\n}\n\n' + required.replace('  authorId Int\n', '  authorId Int\n\n  @@index([authorId])\n');
+  const [f] = findings(text, 'implicit-referential-action');
+  assert.ok(!f.fixes.some((x) => x.title.includes('NoAction')));
+  for (const fix of f.fixes) await checkFix(text, f, fix);
+  const mysql = text.replace('"postgresql"', '"mysql"');
+  const [g] = findings(mysql, 'implicit-referential-action');
+  assert.ok(g.fixes.some((x) => x.title.includes('NoAction')));
+  for (const fix of g.fixes) await checkFix(mysql, g, fix);
+});
+
 test('implicit-referential-action: no SetNull fix when the scalar is part of the primary key', async () => {
   const text =
     USER.replace('posts Post[]', 'tags  PostTag[]') +

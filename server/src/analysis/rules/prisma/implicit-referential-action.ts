@@ -24,7 +24,9 @@ export function deleteEffect(rel: Relation, action: ReferentialAction): string {
 function actionFixes(schema: PrismaSchema, rel: Relation, defaultAction: ReferentialAction): Fix[] {
   const fixes: Fix[] = [];
   const restrict = restrictAction(schema.provider);
-  const actions: ReferentialAction[] = ['Cascade', 'SetNull', restrict, ...(restrict === 'NoAction' ? [] : (['NoAction'] as const))];
+  // With relationMode = "prisma", Prisma implements NoAction only for MySQL (PostgreSQL/SQLite reject it).
+  const noAction = restrict !== 'NoAction' && !(schema.relationMode === 'prisma' && schema.provider !== 'mysql');
+  const actions: ReferentialAction[] = ['Cascade', 'SetNull', restrict, ...(noAction ? (['NoAction'] as const) : [])];
   for (const action of actions) {
     const keepsBehaviour = action === defaultAction;
     const fix = setActionFix(rel, action, {
