@@ -182,7 +182,7 @@ function showCounts(status: vscode.StatusBarItem, c: Counts): void {
     status.tooltip = 'Schema Insight is disabled (schemaInsight.enable)';
     return;
   }
-  status.text = `$(database) ${c.error} $(error) ${c.warning} $(warning) ${c.info + c.hint} $(info)`;
+  status.text = `$(database) $(error) ${c.error} $(warning) ${c.warning} $(info) ${c.info + c.hint}`;
   status.tooltip = `Schema Insight: ${c.total} finding${c.total === 1 ? '' : 's'} (${c.error} errors, ${c.warning} warnings, ${c.info} info, ${c.hint} hints) in ${c.files} file${c.files === 1 ? '' : 's'}. Click to open the audit report.`;
   status.accessibilityInformation = { label: status.tooltip };
 }
