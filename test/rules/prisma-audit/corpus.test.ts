@@ -88,7 +88,7 @@ export function errorLines(err: string | null): string {
 async function check(files: SourceFile[], before: Map<string, number>, group: Item[], baseline: string): Promise<string | null> {
   const fixed = apply(files, group.map((g) => g.fix));
   const err = await validateSchema(fixed);
-  if (errorLines(err) !== baseline) return `Prisma rejects the schema after ${group.map((g) => `"${g.fix.title}" (${keyOf(g.finding)})`).join(', ')}:\n${err.slice(0, 600)}`;
+  if (errorLines(err) !== baseline) return `Prisma rejects the schema after ${group.map((g) => `"${g.fix.title}" (${keyOf(g.finding)})`).join(', ')}:\n${(err ?? "(valid, but the original had errors)").slice(0, 600)}`;
   const after = countByKey(run(fixed));
   const applied = new Map<string, number>();
   for (const g of group) applied.set(keyOf(g.finding), (applied.get(keyOf(g.finding)) ?? 0) + 1);
