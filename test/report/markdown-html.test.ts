@@ -115,7 +115,9 @@ describe('markdown report', () => {
     // The generated rollback is shown collapsed, the rename spelled out
     assert.ok(md.includes('<details><summary>prisma/migrations/20240101000000_init/down.sql (2 lines)</summary>\n\n```sql\nDROP TABLE "Post";\nDROP TABLE "User";\n```'));
     assert.ok(md.includes('Rename `prisma/migrations/x.sql` → `prisma/migrations/y.sql`.'));
-    assert.ok(md.includes('Migration: `20240101000000_init`'));
+    assert.ok(!md.includes('Migration: `20240101000000_init`'), 'the migration is not repeated when its path names it');
+    const other = { ...sqlFinding(), file: 'db/current.sql', migration: 'V7__add_posts' };
+    assert.ok(renderReport('markdown', { ...full, findings: [other] }).includes('Migration: `V7__add_posts`'));
 
     // Migration inventory from the SQL module.
     const inv = tableRows(section(md, '## Migration inventory'), '| Version | File | Status | Notes |');

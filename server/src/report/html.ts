@@ -116,7 +116,7 @@ function fixesHtml(fixes: Fix[]): string {
 function findingHtml(f: Finding, n: number): string {
   const subject = subjectLabel(f);
   const extras: string[] = [];
-  if (f.migration !== undefined) extras.push(`<p class="meta">Migration: ${code(f.migration)}</p>`);
+  if (f.migration !== undefined && !f.file.includes(f.migration)) extras.push(`<p class="meta">Migration: ${code(f.migration)}</p>`);
   const data = dataRows(f);
   if (data.length) extras.push(`<ul class="data">${data.map(([k, v]) => `<li><strong>${esc(k)}:</strong> ${esc(v)}</li>`).join('')}</ul>`);
   for (const r of f.related ?? []) extras.push(`<p class="meta">See also ${code(`${r.file}:${r.range.start.line + 1}`)}: ${inlineHtml(r.message)}</p>`);

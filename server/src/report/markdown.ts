@@ -139,7 +139,7 @@ function findingHeadline(f: Finding, n: number): string {
 
 function findingExtras(f: Finding): string[] {
   const out: string[] = [];
-  if (f.migration !== undefined) out.push(`Migration: ${codeSpan(f.migration)}`);
+  if (f.migration !== undefined && !f.file.includes(f.migration)) out.push(`Migration: ${codeSpan(f.migration)}`);
   const data = dataRows(f);
   if (data.length) out.push(data.map(([k, v]) => `- **${mdText(k)}:** ${mdText(v)}`).join('\n'));
   for (const r of f.related ?? []) out.push(`See also ${codeSpan(`${r.file}:${r.range.start.line + 1}`)}: ${mdInline(r.message)}`);
