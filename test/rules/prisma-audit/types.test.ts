@@ -87,6 +87,8 @@ test('plaintext-secret: reported as info without a fix, with advice that fits th
     'model User {\n  id           Int     @id\n  password     String\n  passwordHash String\n  apiKey       String? @unique\n  tokenCount   Int\n  isSecret     Boolean\n  /// bcrypt hash of the password\n  legacyPass   String\n  /// AES-256-GCM encrypted\n  githubToken  String\n}\n';
   const got = findings(text, 'plaintext-secret');
   assert.deepEqual(got.map((f) => f.subject.field), ['password', 'apiKey']);
+  assert.equal(findings(text.replace('password     String\n', 'password     String @db.VarChar(60)\n'), 'plaintext-secret').length, 1);
+  assert.equal(findings('model VerifiedDomain {\n  id                Int    @id\n  verificationToken String\n}\n', 'plaintext-secret').length, 0);
   assert.equal(got[0].severity, 'info');
   assert.equal(got[0].fixes.length, 0);
   assert.match(got[0].message, /argon2id or bcrypt/);

@@ -27,7 +27,7 @@ export default defineRule({
   language: 'prisma',
   docs: {
     whatItDoes:
-      'Reports a `String` field whose name ends in a credential — password, secret, token, apiKey, accessToken, refreshToken, privateKey, secretKey, clientSecret, credentials, otp — when neither the name nor its comments show hashing or encryption (Hash, Hashed, Digest, Encrypted, Cipher, bcrypt, argon2, SHA-256, KMS, vault). Not reported: metadata about a credential (`tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`, `tokenUrl`), previews (`partialKey`, `displaySecretKey`, `maskedSecret`), non-String fields, and the two Auth.js (NextAuth) fields that are not secrets at rest: `VerificationToken.token` (the adapter stores a hash) and the database-session `sessionToken` (a short-lived random lookup key). Auth.js `Account.access_token`/`refresh_token`/`id_token` are the provider\'s real tokens in clear and are reported.',
+      'Reports a `String` field whose name ends in a credential — password, secret, token, apiKey, accessToken, refreshToken, privateKey, secretKey, clientSecret, credentials, otp — when neither the name nor its comments show hashing or encryption (Hash, Hashed, Digest, Encrypted, Cipher, bcrypt, argon2, SHA-256, KMS, vault). Not reported: metadata about a credential (`tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`, `tokenUrl`), previews (`partialKey`, `displaySecretKey`, `maskedSecret`), non-String fields, a `password` declared `@db.VarChar(60)`/`@db.Char(60)` (the length of a bcrypt hash), domain-verification tokens (published in DNS), and the two Auth.js (NextAuth) fields that are not secrets at rest: `VerificationToken.token` (the adapter stores a hash) and the database-session `sessionToken` (a short-lived random lookup key). Auth.js `Account.access_token`/`refresh_token`/`id_token` are the provider\'s real tokens in clear and are reported.',
     whyItMatters:
       'Anyone who can read the table — a leaked backup, a read replica, an SQL injection, a support tool, a log of a failed query — gets working credentials: user passwords that are reused elsewhere, API keys and OAuth refresh tokens that keep working until revoked.',
     example: 'model User {\n  id       Int    @id\n  email    String @unique\n  password String\n}\n',
@@ -46,6 +46,10 @@ export default defineRule({
         if (!label) continue;
         if (commentsShowProtection(ownComments(field))) continue;
         if (isAuthJsVerificationToken(field) || isAuthJsSessionToken(field)) continue;
+        // A password column of exactly 60 characters holds a bcrypt hash (`$2b$10$…` is 60 long).
+        if (label === 'password' && field.nativeType && /^(VarChar|Char)$/.test(field.nativeType.name) && field.nativeType.args[0] === '60') continue;
+        // A domain-verification token is published in DNS: it is not a secret.
+        if (/domain/i.test(model.name) && /verification/i.test(field.name)) continue;
         const where = `\`${model.name}.${field.name}\``;
         let advice: string;
         if (label === 'password' || label === 'passphrase') advice = 'Store only an argon2id or bcrypt hash (e.g. in `passwordHash`) and verify against it.';
