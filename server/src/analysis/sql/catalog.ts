@@ -297,7 +297,7 @@ export class Catalog {
           name: n.policy_name,
           table: tkey,
           command: (n.cmd_name ?? 'all') as PolicyCommand,
-          permissive: n.permissive !== false,
+          permissive: n.permissive === true,
           roles: roleNames(n.roles),
           using: n.qual ?? null,
           withCheck: n.with_check ?? null,

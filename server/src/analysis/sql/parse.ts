@@ -165,7 +165,9 @@ function splitByScanner(text: string, bytes: Buffer): Array<{ byteStart: number;
 /** Parses one SQL file. Never throws. */
 export function parseSqlFile(path: string, text: string): ParsedSqlFile {
   const lines = new LineIndex(text);
-  const utf8 = new Utf8OffsetMap(text);
+  // A BOM (front ends normally strip it) becomes a space: same UTF-16 length, positions unchanged.
+  const src = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const utf8 = new Utf8OffsetMap(src);
   const file: ParsedSqlFile = {
     path,
     text,
@@ -187,7 +189,7 @@ export function parseSqlFile(path: string, text: string): ParsedSqlFile {
     whole('This file contains NUL bytes (binary content?); it was not parsed as SQL.');
     return file;
   }
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = Buffer.from(src, 'utf8');
   if (bytes.length > MAX_SQL_FILE_BYTES) {
     whole(`This file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, above the ${MAX_SQL_FILE_BYTES / 1024 / 1024} MB limit for migrations; it was not parsed.`);
     return file;
@@ -224,12 +226,12 @@ export function parseSqlFile(path: string, text: string): ParsedSqlFile {
   try {
     let res: { stmts?: RawStmt[] };
     try {
-      res = pg.parseSync(text) as unknown as { stmts?: RawStmt[] };
+      res = pg.parseSync(src) as unknown as { stmts?: RawStmt[] };
     } catch (e) {
       // graphile-migrate (and psql) substitute `:NAME` placeholders before running the file: retry with
       // them turned into identifiers of the same length so positions stay exact.
-      const substituted = substitutePlaceholders(text);
-      if (substituted === text) throw e;
+      const substituted = substitutePlaceholders(src);
+      if (substituted === src) throw e;
       try {
         res = pg.parseSync(substituted) as unknown as { stmts?: RawStmt[] };
       } catch {
@@ -240,7 +242,7 @@ export function parseSqlFile(path: string, text: string): ParsedSqlFile {
     addStatements(res.stmts ?? [], 0, bytes.length);
   } catch (e) {
     // Report the error at PostgreSQL's cursor, then keep every statement that does parse on its own.
-    const chunks = splitByScanner(text, bytes);
+    const chunks = splitByScanner(src, bytes);
     if (!chunks) {
       file.errors.push(syntaxError(file, e, 0));
     } else {

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { project, ready } from './helpers';
+
+before(async () => {
+  await ready;
+});
+
+describe('catalog replay', () => {
+  it('builds tables with columns, keys, checks, foreign keys and indexes', () => {
+    const p = project({
+      'supabase/migrations/20240101000000_init.sql': `
+CREATE TYPE public.plan AS ENUM ('free', 'pro');
+CREATE TABLE public.teams (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  slug varchar(40) NOT NULL UNIQUE,
+  plan public.plan NOT NULL DEFAULT 'free',
+  status text CHECK (status IN ('active', 'archived'))
+);
+CREATE TABLE members (
+  id bigserial,
+  team_id uuid NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+  user_id uuid NOT NULL REFERENCES auth.users ON DELETE SET NULL,
+  role text NOT NULL,
+  CONSTRAINT members_pkey PRIMARY KEY (id),
+  CONSTRAINT members_role_check CHECK (role = ANY (ARRAY['owner'::text, 'member'::text]))
+);
+CREATE UNIQUE INDEX CONCURRENTLY members_team_user ON members USING btree (team_id, user_id) WHERE role <> 'owner';
+ALTER TABLE members ENABLE ROW LEVEL SECURITY;
+`,
+    });
+    const c = p.catalog;
+    const teams = c.tables.get('public.teams')!;
+    assert.deepEqual([...teams.columns.keys()], ['id', 'slug', 'plan', 'status']);
+    assert.equal(teams.columns.get('slug')!.type, 'varchar(40)');
+    assert.equal(teams.columns.get('slug')!.notNull, true);
+    assert.equal(teams.columns.get('plan')!.typeKey, 'public.plan');
+    assert.equal(teams.columns.get('plan')!.default, "'free'");
+    assert.deepEqual(teams.primaryKey!.columns, ['id']);
+    assert.deepEqual(teams.uniques.map((u) => u.columns), [['slug']]);
+    assert.deepEqual(teams.checks[0].values, ['active', 'archived']);
+    assert.equal(teams.checks[0].column, 'status');
+    const members = c.tables.get('public.members')!;
+    assert.equal(members.columns.get('id')!.notNull, true);
+    assert.equal(members.primaryKey!.name, 'members_pkey');
+    assert.deepEqual(
+      members.foreignKeys.map((f) => [f.columns.join(), f.refTable, f.refColumns.join(), f.onDelete]),
+      [
+        ['team_id', 'public.teams', 'id', 'CASCADE'],
+        ['user_id', 'auth.users', '', 'SET NULL'],
+      ],
+    );
+    assert.deepEqual(members.checks[0].values, ['owner', 'member']);
+    const idx = c.indexes.get('public.members_team_user')!;
+    assert.deepEqual(idx.columns, ['team_id', 'user_id']);
+    assert.equal(idx.unique, true);
+    assert.equal(idx.partial, true);
+    assert.equal(idx.method, 'btree');
+    assert.equal(idx.concurrently, true);
+    assert.equal(members.rls, true);
+    assert.equal(c.enums.get('public.plan')!.values.join(), 'free,pro');
+    // Every object remembers its statement.
+    assert.equal(idx.source.statementIndex, 3);
+    assert.equal(idx.source.migration, '20240101000000_init.sql');
+    assert.equal(members.rlsSource!.range.start.line, 17);
+  });
+
+  it('replays renames, drops and enum values added later, across migrations in version order', () => {
+    const p = project({
+      // Given out of order on purpose: the replay orders by version.
+      'prisma/migrations/20240301000000_rename/migration.sql': `
+ALTER TABLE "Post" RENAME TO "Article";
+ALTER TABLE "Article" RENAME COLUMN "body" TO "content";
+ALTER TYPE "Status" ADD VALUE 'ARCHIVED' AFTER 'DRAFT';
+ALTER TYPE "Status" RENAME VALUE 'DRAFT' TO 'WIP';
+ALTER TYPE "Status" RENAME TO "PostStatus";
+ALTER INDEX "Post_authorId_idx" RENAME TO "Article_authorId_idx";
+ALTER TABLE "Article" DROP COLUMN "legacy";
+DROP TABLE "Tmp";
+`,
+      'prisma/migrations/20240101000000_init/migration.sql': `
+CREATE TYPE "Status" AS ENUM ('DRAFT', 'PUBLISHED');
+CREATE TABLE "User" ("id" SERIAL NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" SERIAL NOT NULL, "body" TEXT, "legacy" TEXT, "status" "Status" NOT NULL DEFAULT 'DRAFT', "authorId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+CREATE INDEX "Post_legacy_idx" ON "Post"("legacy");
+CREATE TABLE "Tmp" ("id" INTEGER);
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+`,
+    });
+    assert.deepEqual(
+      p.migrations.map((m) => m.label),
+      ['20240101000000_init', '20240301000000_rename'],
+    );
+    const c = p.catalog;
+    assert.equal(c.tables.has('public.Post'), false);
+    assert.equal(c.tables.has('public.Tmp'), false);
+    const a = c.tables.get('public.Article')!;
+    assert.deepEqual([...a.columns.keys()], ['id', 'status', 'authorId', 'content']);
+    assert.equal(a.columns.get('status')!.typeKey, 'public.PostStatus');
+    assert.equal(a.columns.get('status')!.type, '"PostStatus"');
+    assert.equal(a.createdBy.migration, '20240101000000_init');
+    assert.ok(a.changedBy.some((r) => r.migration === '20240301000000_rename'));
+    assert.deepEqual(c.enums.get('public.PostStatus')!.values, ['WIP', 'ARCHIVED', 'PUBLISHED']);
+    assert.equal(c.enums.has('public.Status'), false);
+    assert.deepEqual([...c.indexes.keys()], ['public.Article_authorId_idx']); // legacy index dropped with its column
+    assert.equal(c.indexes.get('public.Article_authorId_idx')!.table, 'public.Article');
+    assert.equal(a.foreignKeys[0].refTable, 'public.User');
+    assert.equal(a.foreignKeys[0].onDelete, 'RESTRICT');
+  });
+
+  it('records policies with command, roles, permissiveness and conditions', () => {
+    const p = project({
+      'supabase/migrations/20240101000000_notes.sql': `
+create table notes (id bigint primary key, user_id uuid not null references auth.users);
+alter table notes enable row level security;
+create policy "own" on notes as permissive for update to authenticated using (auth.uid() = user_id) with check ((select auth.uid()) = user_id);
+create policy "deny" on notes as restrictive for delete to anon, authenticated using (false);
+create policy "read" on notes for select using (true);
+alter policy "read" on notes to anon;
+drop policy "deny" on notes;
+`,
+    });
+    const t = p.catalog.tables.get('public.notes')!;
+    assert.deepEqual([...t.policies.keys()], ['own', 'read']);
+    const own = t.policies.get('own')!;
+    assert.equal(own.command, 'update');
+    assert.deepEqual(own.roles, ['authenticated']);
+    assert.equal(own.permissive, true);
+    assert.equal(own.usingText, 'auth.uid() = user_id');
+    assert.equal(own.withCheckText, '(SELECT auth.uid()) = user_id');
+    const read = t.policies.get('read')!;
+    assert.deepEqual(read.roles, ['anon']);
+    assert.equal(read.command, 'select');
+  });
+
+  it('reports objects used before the migration that creates them', () => {
+    const p = project({
+      'db/migrations/001_comments.sql': 'CREATE TABLE comments (id int PRIMARY KEY, post_id int REFERENCES posts (id));',
+      'db/migrations/002_posts.sql': 'CREATE TABLE posts (id int PRIMARY KEY);',
+    });
+    const facts = p.migrations[0].statements[0].facts;
+    assert.deepEqual(
+      facts.missing.map((m) => [m.kind, m.key]),
+      [['table', 'public.posts']],
+    );
+    assert.equal(p.catalog.everCreated.get('public.posts'), 1);
+  });
+
+  it('treats ADD CONSTRAINT … USING INDEX as the same index (pg_dump style)', () => {
+    const p = project({
+      'supabase/migrations/1_init.sql': `CREATE TABLE public.k (id uuid NOT NULL, v text);
+CREATE UNIQUE INDEX k_pkey ON public.k USING btree (id);
+ALTER TABLE public.k ADD CONSTRAINT k_pkey PRIMARY KEY USING INDEX k_pkey;`,
+    });
+    const t = p.catalog.tables.get('public.k')!;
+    assert.deepEqual(t.primaryKey!.columns, ['id']);
+    assert.equal(t.primaryKey!.name, 'k_pkey');
+    assert.equal(p.catalog.indexes.size, 0);
+  });
+
+  it('tracks table state per statement: created in this migration, before it, or unknown', () => {
+    const p = project({
+      'm/migrations/001_a.sql': 'CREATE TABLE a (id int);',
+      'm/migrations/002_b.sql': 'CREATE TABLE b (id int);\nCREATE INDEX b_id ON b (id);\nCREATE INDEX a_id ON a (id);\nCREATE INDEX x_id ON x (id);',
+    });
+    const st = p.migrations[1].statements;
+    assert.equal(st[1].facts.tables.get('public.b'), 'new');
+    assert.equal(st[2].facts.tables.get('public.a'), 'existing');
+    assert.equal(st[3].facts.tables.get('public.x'), 'unknown');
+  });
+});

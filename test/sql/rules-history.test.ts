@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { parseSqlFile } from '../../server/src/analysis/sql/parse';
+import { migrationInventory } from '../../server/src/analysis/sql/project';
+import { auditSql, findingsOf, project, ready, textAt } from './helpers';
+
+before(async () => {
+  await ready;
+});
+
+describe('sql-syntax-error', () => {
+  it('reports the error token with the migration name, and other rules still run on the file', () => {
+    const text = 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int PRIMARY KEY,);\nCREATE INDEX a_x ON a (id);\n';
+    const r = auditSql({ 'prisma/migrations/20240101000000_init/migration.sql': text });
+    const f = r.findings.filter((x) => x.rule === 'sql-syntax-error');
+    assert.equal(f.length, 1);
+    assert.equal(textAt(text, f[0]), ')');
+    assert.deepEqual(f[0].range.start, { line: 1, character: 35 });
+    assert.equal(f[0].migration, '20240101000000_init');
+    assert.equal(f[0].severity, 'error');
+    assert.ok(r.findings.some((x) => x.rule === 'missing-rollback'));
+  });
+});
+
+describe('duplicate-migration-version', () => {
+  it('reports the later of two files with one version and renames it to the next free version', () => {
+    const f = findingsOf(
+      {
+        'db/migrations/004_add_favorites.sql': 'CREATE TABLE favorites (id int PRIMARY KEY);',
+        'db/migrations/004_create_templates.sql': 'CREATE TABLE templates (id int PRIMARY KEY);',
+        'db/migrations/005_more.sql': 'SELECT 1;',
+      },
+      'duplicate-migration-version',
+    );
+    assert.equal(f.length, 1);
+    assert.equal(f[0].file, 'db/migrations/004_create_templates.sql');
+    assert.equal(f[0].migration, '004_create_templates.sql');
+    assert.deepEqual(f[0].fixes[0].fileOperations, [{ kind: 'rename', file: 'db/migrations/004_create_templates.sql', newFile: 'db/migrations/006_create_templates.sql' }]);
+  });
+
+  it('renames Prisma folders (not the migration.sql inside) and handles same-timestamp folders', () => {
+    const f = findingsOf(
+      {
+        'prisma/migrations/20240528214728_idx_01/migration.sql': 'SELECT 1;',
+        'prisma/migrations/20240528214728_idx_02/migration.sql': 'SELECT 1;',
+      },
+      'duplicate-migration-version',
+    );
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].fixes[0].fileOperations, [{ kind: 'rename', file: 'prisma/migrations/20240528214728_idx_02', newFile: 'prisma/migrations/20240528214729_idx_02' }]);
+    assert.match(f[0].message, /Prisma applies them in folder-name order/);
+  });
+
+  it('does not compare versions across different migration folders', () => {
+    assert.equal(findingsOf({ 'a/migrations/001_x.sql': 'SELECT 1;', 'b/migrations/001_x.sql': 'SELECT 1;' }, 'duplicate-migration-version').length, 0);
+  });
+});
+
+describe('migration-order', () => {
+  it('reports a reference to a table created by a later migration, at the reference', () => {
+    const text = 'CREATE TABLE comments (\n  id int PRIMARY KEY,\n  post_id int REFERENCES posts (id)\n);';
+    const f = findingsOf({ 'supabase/migrations/20240101000000_c.sql': text, 'supabase/migrations/20240102000000_p.sql': 'CREATE TABLE posts (id int PRIMARY KEY);' }, 'migration-order');
+    assert.equal(f.length, 1);
+    assert.equal(textAt(text, f[0]), 'posts');
+    assert.match(f[0].message, /only created by a later migration \(`20240102000000_p\.sql`\)/);
+    assert.deepEqual(f[0].subject, { table: 'posts' });
+  });
+
+  it('reports columns and types used before they exist, and never-created tables', () => {
+    const f = findingsOf(
+      {
+        'db/migrations/001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE INDEX a_name ON a (name);\nCREATE TABLE b (id int PRIMARY KEY, s status);',
+        'db/migrations/002_b.sql': "ALTER TABLE a ADD COLUMN name text;\nCREATE TYPE status AS ENUM ('x');\nALTER TABLE ghost ADD COLUMN x int;",
+      },
+      'migration-order',
+    );
+    assert.deepEqual(
+      f.map((x) => x.message.replace(/:.*/, '')),
+      ['This statement uses column `a.name`, which is only created by a later migration (`002_b.sql`)', 'This statement uses type `status`, which is only created by a later migration (`002_b.sql`)', 'This statement uses table `ghost`, which no migration creates'],
+    );
+  });
+
+  it('reports names the tool skips or orders oddly, and not references to auth/storage', () => {
+    const f = findingsOf(
+      {
+        'supabase/migrations/20240101000000_init.sql': 'CREATE TABLE p (id uuid PRIMARY KEY REFERENCES auth.users (id));',
+        'supabase/migrations/local_20240107152745_ollama.sql': 'SELECT 1;',
+      },
+      'migration-order',
+    );
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'warning');
+    assert.match(f[0].message, /never applied/);
+  });
+});
+
+describe('missing-rollback', () => {
+  it('generates a parseable rollback that reverses statements in reverse order with TODOs for irreversible ones', () => {
+    const text = [
+      "CREATE TYPE mood AS ENUM ('sad', 'ok');",
+      "ALTER TYPE mood ADD VALUE 'happy';",
+      'CREATE TABLE "Profile" (id int PRIMARY KEY, bio text);',
+      'CREATE UNIQUE INDEX "Profile_bio_key" ON "Profile" (bio);',
+      'ALTER TABLE "Profile" ADD COLUMN "mood" mood, ALTER COLUMN bio SET NOT NULL;',
+      'ALTER TABLE "Profile" ENABLE ROW LEVEL SECURITY;',
+      'ALTER TABLE "Profile" RENAME COLUMN bio TO about;',
+      "UPDATE \"Profile\" SET about = '';",
+      'ALTER TABLE "Old" DROP COLUMN x;',
+    ].join('\n');
+    const f = findingsOf({ 'prisma/migrations/20240101000000_init/migration.sql': text }, 'missing-rollback');
+    assert.equal(f.length, 1);
+    const op = f[0].fixes[0].fileOperations![0];
+    assert.equal(op.kind, 'create');
+    assert.equal(op.file, 'prisma/migrations/20240101000000_init/down.sql');
+    const content = (op as { content: string }).content;
+    const statements = content.split('\n').filter((l) => l && !l.startsWith('--'));
+    assert.deepEqual(statements, [
+      'ALTER TABLE "Profile" RENAME COLUMN about TO bio;',
+      'ALTER TABLE "Profile" DISABLE ROW LEVEL SECURITY;',
+      'ALTER TABLE "Profile" ALTER COLUMN bio DROP NOT NULL;',
+      'ALTER TABLE "Profile" DROP COLUMN IF EXISTS mood;',
+      'DROP INDEX IF EXISTS "Profile_bio_key";',
+      'DROP TABLE IF EXISTS "Profile";',
+      'DROP TYPE IF EXISTS mood;',
+    ]);
+    assert.match(content, /-- TODO: column x was dropped/);
+    assert.match(content, /-- TODO: data change/);
+    assert.match(content, /-- TODO: PostgreSQL cannot remove the enum value 'happy'/);
+    const parsed = parseSqlFile('down.sql', content);
+    assert.equal(parsed.errors.length, 0);
+  });
+
+  it('restores the previous column type known from earlier migrations', () => {
+    const f = findingsOf(
+      {
+        'prisma/migrations/1_init/migration.sql': 'CREATE TABLE t (id int PRIMARY KEY, title varchar(20));',
+        'prisma/migrations/1_init/down.sql': 'DROP TABLE t;',
+        'prisma/migrations/2_widen/migration.sql': 'ALTER TABLE t ALTER COLUMN title TYPE text;',
+      },
+      'missing-rollback',
+    );
+    assert.equal(f.length, 1);
+    assert.equal(f[0].migration, '2_widen');
+    assert.match((f[0].fixes[0].fileOperations![0] as { content: string }).content, /ALTER TABLE t ALTER COLUMN title TYPE varchar\(20\);/);
+  });
+
+  it('uses rollback/<file> for Supabase and recognises existing rollback scripts; empty migrations are fine', () => {
+    const f = findingsOf(
+      {
+        'supabase/migrations/20240101000000_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);',
+        'supabase/migrations/rollback/20240101000000_a.sql': 'DROP TABLE a;',
+        'supabase/migrations/20240102000000_b.sql': 'CREATE TABLE b (id int PRIMARY KEY);',
+        'supabase/migrations/20240103000000_c.sql': '-- nothing',
+      },
+      'missing-rollback',
+    );
+    assert.deepEqual(
+      f.map((x) => [x.migration, (x.fixes[0].fileOperations![0] as { file: string }).file]),
+      [['20240102000000_b.sql', 'supabase/migrations/rollback/20240102000000_b.sql']],
+    );
+  });
+});
+
+describe('fk-cycle', () => {
+  it('reports a cycle once, at the foreign key that closes it; self-references are fine', () => {
+    const text =
+      'CREATE TABLE brand_profiles (id int PRIMARY KEY, voice_id int, parent_id int REFERENCES brand_profiles (id));\nCREATE TABLE voice_fingerprints (id int PRIMARY KEY, brand_id int REFERENCES brand_profiles (id));\nALTER TABLE brand_profiles ADD CONSTRAINT bp_voice FOREIGN KEY (voice_id) REFERENCES voice_fingerprints (id);';
+    const f = findingsOf({ 'db/migrations/001_x.sql': text }, 'fk-cycle');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].range.start.line, 2);
+    assert.match(f[0].message, /brand_profiles → voice_fingerprints → brand_profiles/);
+    assert.deepEqual(f[0].subject, { table: 'brand_profiles', column: 'voice_id' });
+  });
+});
+
+describe('migrationInventory', () => {
+  it('lists migrations in applied order with statuses', () => {
+    const p = project({
+      'supabase/migrations/20240101000000_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);',
+      'supabase/migrations/20240101000000_b.sql': 'CREATE TABLE b (id int PRIMARY KEY);',
+      'supabase/migrations/20240102000000_c.sql': 'CREATE TABLE c (;',
+      'supabase/migrations/local_1_d.sql': 'SELECT 1;',
+    });
+    assert.deepEqual(
+      migrationInventory(p).map((r) => [r.version, r.file.replace('supabase/migrations/', ''), r.status]),
+      [
+        ['20240101000000', '20240101000000_a.sql', 'ok'],
+        ['20240101000000', '20240101000000_b.sql', 'duplicate version'],
+        ['20240102000000', '20240102000000_c.sql', 'syntax error'],
+        ['—', 'local_1_d.sql', 'never applied'],
+      ],
+    );
+    assert.match(migrationInventory(p)[0].notes, /1 statement; no rollback/);
+  });
+});

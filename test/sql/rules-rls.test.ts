@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { applyEdits } from '../../server/src/analysis/text';
+import { findingsOf, ready, textAt } from './helpers';
+
+before(async () => {
+  await ready;
+});
+
+const M = 'supabase/migrations/20240101000000_init.sql';
+
+describe('rls-disabled', () => {
+  it('reports public tables of Supabase projects without RLS, with a fix that enables it', () => {
+    const text = 'create table public.profiles (\n  id uuid primary key references auth.users,\n  bio text\n);\ncreate table private.secrets (id int primary key);\n';
+    const f = findingsOf({ [M]: text }, 'rls-disabled');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'error');
+    assert.deepEqual(f[0].subject, { table: 'profiles' });
+    assert.equal(f[0].migration, '20240101000000_init.sql');
+    assert.equal(textAt(text, f[0]), 'create table public.profiles (');
+    const fixed = applyEdits(text, f[0].fixes[0].edits);
+    assert.match(fixed, /\);\nALTER TABLE public\.profiles ENABLE ROW LEVEL SECURITY;\ncreate table private/);
+    assert.equal(findingsOf({ [M]: fixed }, 'rls-disabled').length, 0);
+  });
+
+  it('keeps CRLF in the fix and names the table as the CREATE did (renamed later)', () => {
+    const text = 'CREATE TABLE "Todo" (id int PRIMARY KEY);\r\nALTER TABLE "Todo" RENAME TO todos;\r\n';
+    const f = findingsOf({ [M]: text }, 'rls-disabled');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].subject, { table: 'todos' });
+    assert.equal(f[0].fixes[0].edits[0].newText, '\r\nALTER TABLE "Todo" ENABLE ROW LEVEL SECURITY;');
+  });
+
+  it('is silent for non-Supabase projects and once RLS is enabled', () => {
+    assert.equal(findingsOf({ 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE t (id int PRIMARY KEY);' }, 'rls-disabled').length, 0);
+    assert.equal(findingsOf({ [M]: 'CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;' }, 'rls-disabled').length, 0);
+    // auth. usage makes a project Supabase even without a supabase/ folder.
+    assert.equal(findingsOf({ 'db/migrations/001_x.sql': 'CREATE TABLE t (id uuid PRIMARY KEY DEFAULT auth.uid());' }, 'rls-disabled').length, 1);
+  });
+});
+
+describe('rls-policy-without-rls', () => {
+  it('reports policies on a table whose RLS is off, also when a later migration disables it', () => {
+    const f = findingsOf(
+      {
+        [M]: 'create table notes (id int primary key, user_id uuid);\nalter table notes enable row level security;\ncreate policy "own" on notes for all to authenticated using ((select auth.uid()) = user_id);',
+        'supabase/migrations/20240201000000_off.sql': 'alter table notes disable row level security;',
+      },
+      'rls-policy-without-rls',
+    );
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].subject, { table: 'notes', policy: 'own' });
+    assert.match(f[0].message, /disables it: `20240201000000_off\.sql`/);
+    assert.equal(f[0].fixes[0].edits[0].newText, '\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;');
+  });
+});
+
+describe('rls-policy-always-true', () => {
+  it('reports write policies for client roles whose condition is true', () => {
+    const text = [
+      'create table todos (id int primary key, user_id uuid);',
+      'alter table todos enable row level security;',
+      'create policy "anyone updates" on todos for update to authenticated using (true);',
+      'create policy "anyone inserts" on todos for insert with check (true);',
+      'create policy "read all" on todos for select to anon using (true);',
+      'create policy "service" on todos for all to service_role using (true);',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-policy-always-true');
+    assert.deepEqual(
+      f.map((x) => [x.subject.policy, textAt(text, x), x.data?.clause]),
+      [
+        ['anyone updates', 'true', 'USING'],
+        ['anyone inserts', 'true', 'WITH CHECK'],
+      ],
+    );
+    assert.equal(f[0].severity, 'warning');
+  });
+});
+
+describe('rls-policy-no-ownership', () => {
+  const base = 'create table profiles (id uuid primary key, user_hash text, org_id uuid);\nalter table profiles enable row level security;\n';
+  it('reports per-user write policies that never compare with the caller', () => {
+    const f = findingsOf({ [M]: base + 'create policy "upd" on profiles for update to authenticated using (user_hash is not null);' }, 'rls-policy-no-ownership');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].subject, { table: 'profiles', policy: 'upd' });
+    assert.match(f[0].message, /USING \(user_hash IS NOT NULL\)/);
+  });
+
+  it('accepts auth.uid(), auth.jwt(), current_setting and functions of the migrations that check the caller', () => {
+    const ok = [
+      'create policy "a" on profiles for update to authenticated using ((select auth.uid()) = id);',
+      "create policy \"b\" on profiles for delete to authenticated using (org_id::text = (auth.jwt() ->> 'org_id'));",
+      "create policy \"c\" on profiles for insert to public with check (id = current_setting('request.jwt.claims', true)::json->>'sub');",
+      'create function public.is_member(o uuid) returns boolean language sql security definer as $$ select exists (select 1 from members where user_id = auth.uid() and org_id = o) $$;',
+      'create policy "d" on profiles for update to authenticated using (public.is_member(org_id));',
+      'create policy "e" on profiles for update to authenticated using (exists (select 1 from members m where m.user_id = (select auth.uid())));',
+      'create policy "f" on profiles for update to service_role using (user_hash is not null);',
+    ].join('\n');
+    assert.deepEqual(findingsOf({ [M]: base + ok }, 'rls-policy-no-ownership'), []);
+  });
+
+  it('looks into functions defined in the migrations', () => {
+    const f = findingsOf(
+      {
+        [M]:
+          base +
+          "create function public.always(o uuid) returns boolean language sql as $$ select o is not null $$;\ncreate policy \"g\" on profiles for update to authenticated using (public.always(org_id));",
+      },
+      'rls-policy-no-ownership',
+    );
+    assert.equal(f.length, 1);
+  });
+});
+
+describe('rls-initplan', () => {
+  it('wraps direct auth.uid()/auth.jwt()/current_setting calls in (select …)', () => {
+    const text =
+      'create table notes (id int primary key, user_id uuid, org text);\nalter table notes enable row level security;\n' +
+      "create policy \"own\" on notes for all to authenticated\n  using (auth.uid() = user_id and org = (auth.jwt() ->> 'org'))\n  with check ((select auth.uid()) = user_id);\n" +
+      "create policy \"s\" on notes for select using (org = current_setting('app.org', true));\n";
+    const f = findingsOf({ [M]: text }, 'rls-initplan');
+    assert.deepEqual(
+      f.map((x) => textAt(text, x)),
+      ['auth.uid()', 'auth.jwt()', "current_setting('app.org', true)"],
+    );
+    assert.equal(f[0].anchorLine, undefined); // anchorLine is consumed by the engine, not part of findings
+    const fixed = applyEdits(text, f.flatMap((x) => x.fixes[0].edits));
+    assert.match(fixed, /using \(\(select auth\.uid\(\)\) = user_id and org = \(\(select auth\.jwt\(\)\) ->> 'org'\)\)/);
+    assert.match(fixed, /\(select current_setting\('app\.org', true\)\)/);
+    assert.equal(findingsOf({ [M]: fixed }, 'rls-initplan').length, 0);
+  });
+
+  it('is suppressed by an ignore comment above the policy statement', () => {
+    const text =
+      'create table n (id int primary key, u uuid);\nalter table n enable row level security;\n-- schema-insight-ignore rls-initplan\ncreate policy "p" on n for select\n  using (auth.uid() = u);\n';
+    assert.equal(findingsOf({ [M]: text }, 'rls-initplan').length, 0);
+  });
+});
+
+describe('rls-multiple-permissive', () => {
+  it('reports overlapping permissive policies per role and command, not restrictive ones', () => {
+    const text = [
+      'create table posts (id int primary key, author uuid, published boolean);',
+      'alter table posts enable row level security;',
+      'create policy "own" on posts for select to authenticated using ((select auth.uid()) = author);',
+      'create policy "published" on posts for select using (published);',
+      'create policy "limit" on posts as restrictive for select to authenticated using (published or (select auth.uid()) = author);',
+      'create policy "writes" on posts for update to authenticated using ((select auth.uid()) = author);',
+      'create policy "svc" on posts for all to service_role using (true);',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-multiple-permissive');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].subject, { table: 'posts', policy: 'published' });
+    assert.match(f[0].message, /SELECT for authenticated/);
+    assert.doesNotMatch(f[0].message, /anon/); // "own" is only for authenticated
+  });
+});
