@@ -14,6 +14,7 @@ import {
   fenceLanguage,
   firstLine,
   locationLabel,
+  MAX_FIX_CHARS_IN_TABLE_GROUP,
   MAX_FIXES_IN_TABLE_GROUP,
   plural,
   PRIORITY_LABEL,
@@ -155,14 +156,19 @@ function ruleGroupHtml(g: RuleGroup): string {
     );
     const withFixes = g.findings.filter((f) => f.fixes.length);
     if (withFixes.length) {
-      const shown = withFixes.slice(0, MAX_FIXES_IN_TABLE_GROUP);
-      const items = shown.map((f) => {
+      const items: string[] = [];
+      let chars = 0;
+      for (const f of withFixes) {
+        if (items.length >= MAX_FIXES_IN_TABLE_GROUP || chars >= MAX_FIX_CHARS_IN_TABLE_GROUP) break;
         const subject = subjectLabel(f);
-        return `<div class="fix-item"><p class="fix-where">${code(locationLabel(f))}${subject ? ` ${code(subject)}` : ''}</p>${fixesHtml(f.fixes)}</div>`;
-      });
-      if (withFixes.length > shown.length) {
+        const item = `<div class="fix-item"><p class="fix-where">${code(locationLabel(f))}${subject ? ` ${code(subject)}` : ''}</p>${fixesHtml(f.fixes)}</div>`;
+        chars += item.length;
+        items.push(item);
+      }
+      const shown = items.length;
+      if (withFixes.length > shown) {
         items.push(
-          `<p class="meta">… and ${withFixes.length - shown.length} more: apply them from the editor's quick fixes, or read them from <code>schema-insight audit --format json</code>.</p>`,
+          `<p class="meta">… and ${withFixes.length - shown} more: apply them from the editor's quick fixes, or read them from <code>schema-insight audit --format json</code>.</p>`,
         );
       }
       parts.push(`<details class="fixes"><summary>Suggested changes (${withFixes.length})</summary>\n${items.join('\n')}\n</details>`);

@@ -17,6 +17,7 @@ import {
   fenceLanguage,
   firstLine,
   locationLabel,
+  MAX_FIX_CHARS_IN_TABLE_GROUP,
   MAX_FIXES_IN_TABLE_GROUP,
   plural,
   PRIORITY_LABEL,
@@ -173,16 +174,20 @@ function renderRuleGroup(g: RuleGroup, headingLevel: number): string[] {
   out.push(['| # | Location | Subject | Finding | Suggested change |', '|---:|---|---|---|---|', ...rows].join('\n'));
   const withFixes = g.findings.filter((f) => f.fixes.length);
   if (withFixes.length) {
-    const shown = withFixes.slice(0, MAX_FIXES_IN_TABLE_GROUP);
     const parts: string[] = [`<details><summary>Suggested changes (${withFixes.length})</summary>`];
-    for (const f of shown) {
+    let shown = 0;
+    let chars = 0;
+    for (const f of withFixes) {
+      if (shown >= MAX_FIXES_IN_TABLE_GROUP || chars >= MAX_FIX_CHARS_IN_TABLE_GROUP) break;
       const subject = subjectLabel(f);
-      parts.push(`**${codeSpan(locationLabel(f))}${subject ? ` · ${codeSpan(subject)}` : ''}**`);
-      parts.push(...renderFixes(f.fixes));
+      const item = [`**${codeSpan(locationLabel(f))}${subject ? ` · ${codeSpan(subject)}` : ''}**`, ...renderFixes(f.fixes)];
+      chars += item.reduce((n, x) => n + x.length, 0);
+      parts.push(...item);
+      shown++;
     }
-    if (withFixes.length > shown.length) {
+    if (withFixes.length > shown) {
       parts.push(
-        `… and ${withFixes.length - shown.length} more: apply them from the editor's quick fixes, or read them from \`schema-insight audit --format json\`.`,
+        `… and ${withFixes.length - shown} more: apply them from the editor's quick fixes, or read them from \`schema-insight audit --format json\`.`,
       );
     }
     parts.push('</details>');

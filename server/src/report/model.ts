@@ -495,6 +495,8 @@ export function buildReportModel(input: ReportInput, options: ReportOptions = {}
 export const TABLE_THRESHOLD = 10;
 /** In a table group, at most this many suggested changes are spelled out. */
 export const MAX_FIXES_IN_TABLE_GROUP = 100;
+/** …and at most about this many characters of them (generated rollback scripts are long). */
+export const MAX_FIX_CHARS_IN_TABLE_GROUP = 40_000;
 
 export function statusLabel(s: CategoryStatus): string {
   return s === 'ok' ? '✅ OK' : s === 'issues' ? '⚠️ Issues' : s === 'critical' ? '❌ Critical' : '➖ Not audited';
