@@ -63,7 +63,7 @@ export function findInStatement(stmt: SqlStatement, pattern: RegExp, from = 0): 
   return m ? stmt.start + m.index : -1;
 }
 
-/** Replaces comments and string/quoted-identifier contents by spaces (same length) for keyword searches. */
+/** Replaces comments, string literals and dollar-quoted bodies by spaces (same length) for keyword searches. */
 export function maskSql(text: string): string {
   let out = '';
   let i = 0;
@@ -79,7 +79,13 @@ export function maskSql(text: string): string {
       const end = close < 0 ? text.length : close + 2;
       out += text.slice(i, end).replace(/[^\n]/g, ' ');
       i = end;
-    } else if (c === "'" || c === '"') {
+    } else if (c === '"') {
+      // Quoted identifiers stay (rules search for names), but their content is never a comment/string.
+      let j = i + 1;
+      while (j < text.length && !(text[j] === '"' && text[j + 1] !== '"')) j += text[j] === '"' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "'") {
       let j = i + 1;
       while (j < text.length) {
         if (text[j] === c) {

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { applyEdits } from '../../server/src/analysis/text';
+import { findingsOf, ready, textAt } from './helpers';
+
+before(async () => {
+  await ready;
+});
+
+const INIT = 'prisma/migrations/20240101000000_init/migration.sql';
+const NEXT = 'prisma/migrations/20240201000000_next/migration.sql';
+const init = 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "name" TEXT, "email" TEXT);\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL, "title" TEXT NOT NULL);\n';
+
+describe('index-not-concurrent', () => {
+  it('reports CREATE/DROP INDEX on tables of earlier migrations, with a CONCURRENTLY fix', () => {
+    const next = 'CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");\nDROP INDEX "Post_authorId_idx";\nCREATE TABLE "Tag" ("id" SERIAL PRIMARY KEY, "name" TEXT);\nCREATE INDEX "Tag_name_idx" ON "Tag"("name");\n';
+    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'index-not-concurrent');
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, textAt(next, x), x.subject.table, x.subject.index]),
+      [
+        [0, 'CREATE INDEX', 'Post', 'Post_authorId_idx'],
+        [1, 'CREATE UNIQUE INDEX', 'User', 'User_email_key'],
+        [2, 'DROP INDEX', 'Post', 'Post_authorId_idx'],
+      ],
+    );
+    const fixed = applyEdits(next, f.flatMap((x) => x.fixes[0].edits));
+    assert.match(fixed, /^CREATE INDEX CONCURRENTLY "Post_authorId_idx"/);
+    assert.match(fixed, /CREATE UNIQUE INDEX CONCURRENTLY "User_email_key"/);
+    assert.match(fixed, /DROP INDEX CONCURRENTLY "Post_authorId_idx"/);
+    assert.equal(findingsOf({ [INIT]: init, [NEXT]: fixed }, 'index-not-concurrent').length, 0);
+  });
+
+  it('does not fire on tables created in the same migration', () => {
+    assert.equal(findingsOf({ [INIT]: init + 'CREATE INDEX "Post_title_idx" ON "Post"("title");' }, 'index-not-concurrent').length, 0);
+  });
+});
+
+describe('add-required-column', () => {
+  it('reports NOT NULL without default on existing tables only', () => {
+    const next =
+      'ALTER TABLE "User" ADD COLUMN "role" TEXT NOT NULL;\nALTER TABLE "User" ADD COLUMN "plan" TEXT NOT NULL DEFAULT \'free\';\nALTER TABLE "User" ADD COLUMN "seq" BIGSERIAL;\nALTER TABLE "User" ADD COLUMN "n" INT GENERATED ALWAYS AS IDENTITY;\nALTER TABLE "User" ADD COLUMN "bio" TEXT;\n';
+    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'add-required-column');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].subject, { table: 'User', column: 'role' });
+    assert.equal(textAt(next, f[0]), 'ADD COLUMN "role" TEXT NOT NULL');
+    assert.equal(findingsOf({ [INIT]: init + 'ALTER TABLE "User" ADD COLUMN "role" TEXT NOT NULL;' }, 'add-required-column').length, 0);
+  });
+});
+
+describe('destructive-change', () => {
+  it('reports drops and truncates of existing objects, not of objects created in the same migration', () => {
+    const next = [
+      'ALTER TABLE "User" DROP COLUMN "name";',
+      'DROP TABLE "Post";',
+      'TRUNCATE "User";',
+      'CREATE TABLE tmp (id int);',
+      'DROP TABLE tmp;',
+      'DROP TABLE IF EXISTS never_existed;',
+      "ALTER TYPE \"Role\" RENAME TO \"Role_old\";\nCREATE TYPE \"Role\" AS ENUM ('A');\nDROP TYPE \"Role_old\";",
+      'DROP TYPE "Mood";',
+    ].join('\n');
+    const f = findingsOf({ [INIT]: init + "CREATE TYPE \"Role\" AS ENUM ('A', 'B');\nCREATE TYPE \"Mood\" AS ENUM ('x');", [NEXT]: next }, 'destructive-change');
+    assert.deepEqual(
+      f.map((x) => [x.subject.table ?? '', x.message.split(' ').slice(0, 3).join(' ')]),
+      [
+        ['User', 'Dropping column `User.name`'],
+        ['Post', '`DROP TABLE Post`'],
+        ['User', '`TRUNCATE User` deletes'],
+        ['', '`DROP TYPE Mood`'],
+      ],
+    );
+  });
+});
+
+describe('column-type-change', () => {
+  it('reports type changes on existing tables and says when it narrows', () => {
+    const next = 'ALTER TABLE "Post" ALTER COLUMN "title" SET DATA TYPE VARCHAR(500);\n';
+    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'column-type-change');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].subject, { table: 'Post', column: 'title' });
+    assert.match(f[0].message, /to `varchar\(500\)`.*narrowing/);
+    assert.equal(textAt(next, f[0]), 'ALTER COLUMN "title" SET DATA TYPE VARCHAR(500)');
+    assert.equal(findingsOf({ [INIT]: init + next }, 'column-type-change').length, 0);
+  });
+});
+
+describe('constraint-not-valid', () => {
+  it('reports FK/CHECK added to existing tables without NOT VALID; the fix adds NOT VALID and VALIDATE', () => {
+    const next = 'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;\r\n';
+    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'constraint-not-valid');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].subject, { table: 'Post', column: 'authorId' });
+    const fixed = applyEdits(next, f[0].fixes[0].edits);
+    assert.equal(
+      fixed,
+      'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;\r\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\r\n',
+    );
+    assert.equal(findingsOf({ [INIT]: init, [NEXT]: fixed }, 'constraint-not-valid').length, 0);
+    // Same statement right after CREATE TABLE (Prisma's usual layout): fine.
+    assert.equal(findingsOf({ [INIT]: init + next }, 'constraint-not-valid').length, 0);
+    const check = findingsOf({ [INIT]: init, [NEXT]: 'ALTER TABLE "Post" ADD CHECK (length("title") > 0);' }, 'constraint-not-valid');
+    assert.equal(check.length, 1);
+    assert.equal(check[0].fixes.length, 0); // unnamed: no VALIDATE possible by name
+  });
+});
+
+describe('rename-breaks-clients', () => {
+  it('reports renames of existing tables and columns only', () => {
+    const next = 'ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";\nALTER TABLE "Post" RENAME TO "Article";\nCREATE TABLE x (a int);\nALTER TABLE x RENAME COLUMN a TO b;\nALTER TABLE x RENAME TO y;\n';
+    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'rename-breaks-clients');
+    assert.deepEqual(
+      f.map((x) => x.subject),
+      [{ table: 'User', column: 'name' }, { table: 'Post' }],
+    );
+    assert.equal(f[0].severity, 'info');
+  });
+});

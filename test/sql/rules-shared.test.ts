@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { findingsOf, ready, textAt } from './helpers';
+
+before(async () => {
+  await ready;
+});
+
+const M = 'supabase/migrations/20240101000000_init.sql';
+
+describe('missing-fk-index (SQL side)', () => {
+  it('reports a foreign key no index leads, at its declaration, with a new-migration fix', () => {
+    const text = [
+      'create table orgs (id uuid primary key);',
+      'create table projects (',
+      '  id uuid primary key,',
+      '  org_id uuid not null references orgs (id) on delete cascade,',
+      '  owner_id uuid references auth.users',
+      ');',
+      'create index projects_owner on projects (owner_id, id);',
+      'alter table projects enable row level security;',
+      'alter table orgs enable row level security;',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'missing-fk-index');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].subject, { table: 'projects', column: 'org_id' });
+    assert.equal(textAt(text, f[0]), 'org_id uuid not null references orgs (id) on delete cascade,');
+    assert.equal(f[0].migration, '20240101000000_init.sql');
+    const op = f[0].fixes[0].fileOperations![0] as { kind: string; file: string; content: string };
+    assert.equal(op.file, 'supabase/migrations/20240101000001_index_projects_org_id.sql');
+    assert.match(op.content, /CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_org_id_idx ON projects \(org_id\);/);
+  });
+
+  it('accepts an index created by a later migration, a composite FK led by the PK, and skips Prisma models', () => {
+    assert.equal(
+      findingsOf(
+        {
+          [M]: 'create table a (id int primary key);\ncreate table b (a_id int references a, n int, primary key (a_id, n));\ncreate table c (a_id int references a);',
+          'supabase/migrations/20240102000000_idx.sql': 'create index concurrently c_a on c (a_id);',
+        },
+        'missing-fk-index',
+      ).length,
+      0,
+    );
+    const sql = { 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" TEXT PRIMARY KEY, "authorId" TEXT NOT NULL REFERENCES "User"("id"));' };
+    const prisma = {
+      'schema.prisma':
+        'datasource db {\n  provider = "postgresql"\n}\nmodel User {\n  id String @id\n  posts Post[]\n}\nmodel Post {\n  id String @id\n  authorId String\n  author User @relation(fields: [authorId], references: [id])\n}\n',
+    };
+    const both = findingsOf(sql, 'missing-fk-index', { prisma });
+    assert.equal(both.length, 1);
+    assert.equal(both[0].file, 'schema.prisma'); // reported once, on the schema side
+  });
+});
+
+describe('redundant-index (SQL side)', () => {
+  it('reports an index that duplicates or prefixes another, keeping the older of identical ones', () => {
+    const text = [
+      'create table t (id int primary key, a int, b int, email text unique);',
+      'create index t_a on t (a);',
+      'create index t_a_b on t (a, b);',
+      'create index t_email on t (email);',
+      'create index t_id on t (id);',
+      'create index t_b_partial on t (b) where a is null;',
+      'create index t_b_desc on t (b desc);',
+      'create index t_b on t (b);',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'redundant-index');
+    assert.deepEqual(
+      f.map((x) => x.subject.index),
+      ['t_a', 't_email', 't_id'],
+    );
+    assert.deepEqual(f[0].tags, ['unnecessary']);
+    assert.match(f[0].message, /leading prefix of index `t_a_b`/);
+    assert.match(f[1].message, /duplicate of unique constraint/);
+    assert.match((f[0].fixes[0].fileOperations![0] as { content: string }).content, /DROP INDEX CONCURRENTLY IF EXISTS t_a;/);
+  });
+});
+
+describe('missing-primary-key (SQL side)', () => {
+  it('reports tables without a primary key after all migrations', () => {
+    const f = findingsOf(
+      {
+        [M]: 'create table logs (at timestamptz, msg text);\ncreate table later (id int);\ncreate table extensions.stats (n int);',
+        'supabase/migrations/20240102000000_pk.sql': 'alter table later add primary key (id);',
+      },
+      'missing-primary-key',
+    );
+    assert.deepEqual(
+      f.map((x) => x.subject),
+      [{ table: 'logs' }],
+    );
+  });
+});
