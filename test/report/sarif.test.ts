@@ -59,11 +59,14 @@ function checkGithubFields(doc: Sarif, input: ReportInput) {
     assert.ok(['error', 'warning', 'note'].includes(r.defaultConfiguration.level));
     assert.ok(Array.isArray(r.properties.tags) && r.properties.tags.includes(r.properties.category));
     const rule = ALL_RULES.find((x) => x.id === r.id);
-    if (r.properties.category === 'Security' || r.properties.category === 'Row Level Security') {
+    if (r.properties['security-severity'] !== undefined) {
       // GitHub ranks security alerts by this score (a number as a string) and shows the `security` tag.
       assert.match(r.properties['security-severity'], /^\d+\.\d$/, r.id);
       assert.ok(r.properties.tags.includes('security'), r.id);
-    } else assert.equal(r.properties['security-severity'], undefined, r.id);
+      assert.ok(['Security', 'Row Level Security'].includes(r.properties.category), r.id);
+    }
+    if (['rls-disabled', 'plaintext-secret'].includes(r.id)) assert.ok(r.properties['security-severity'], `${r.id} is a security rule`);
+    if (r.id === 'rls-initplan') assert.equal(r.properties['security-severity'], undefined, 'rls-initplan is about performance');
     assert.ok(['error', 'warning', 'recommendation'].includes(r.properties['problem.severity']), r.id);
     if (rule) {
       assert.equal(r.shortDescription.text, rule.title);

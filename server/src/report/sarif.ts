@@ -28,6 +28,8 @@ function problemSeverity(s: Severity): string {
 }
 
 const SECURITY_CATEGORIES = new Set(['Security', 'Row Level Security']);
+/** Rules of those categories that are about performance, not access: not security alerts on GitHub. */
+const PERFORMANCE_ONLY = new Set(['rls-initplan', 'rls-multiple-permissive']);
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.5', info: '3.0', hint: '1.0' };
 
 /** A relative path as a URI reference: each segment percent-encoded, '/' kept. */
@@ -72,7 +74,7 @@ function helpText(info: RuleInfo): string {
 
 function ruleDescriptor(info: RuleInfo) {
   const tags = [info.category, info.language === 'sql' ? 'sql' : info.language === 'prisma' ? 'prisma' : 'prisma+sql'];
-  const security = SECURITY_CATEGORIES.has(info.category);
+  const security = SECURITY_CATEGORIES.has(info.category) && !PERFORMANCE_ONLY.has(info.id);
   if (security) tags.push('security');
   const properties: Record<string, unknown> = {
     category: info.category,
