@@ -510,3 +510,9 @@ export function ownComments(field: Field): string[] {
   add(decl.trailingComment);
   return out;
 }
+
+/** `a User`, `an Organization`, `an Invoice`, `a UserProfile`, `a Unit`. */
+export function aOrAn(name: string): string {
+  const vowelSound = /^[AEIOUaeiou]/.test(name) && !/^(us|uni|uti|ur|eu|one)/i.test(name);
+  return `${vowelSound ? 'an' : 'a'} ${name}`;
+}

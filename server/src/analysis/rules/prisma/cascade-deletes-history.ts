@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { aOrAn } from '../../prisma/naming';
 import { owningRelations } from '../../prisma/schema';
 import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isTenantModel } from '../../prisma/naming';
 import { relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
@@ -54,7 +55,7 @@ export default defineRule({
         file: child.file.path,
         range: relationArgRange(rel, 'onDelete'),
         message:
-          `Deleting a ${parent.name} deletes its ${child.name} rows (\`onDelete: Cascade\` on \`${child.name}.${rel.field.name}\`), but ${child.name} is ${KIND_TEXT[kind.kind]} that should outlive it. ` +
+          `Deleting ${aOrAn(parent.name)} deletes its ${child.name} rows (\`onDelete: Cascade\` on \`${child.name}.${rel.field.name}\`), but ${child.name} is ${KIND_TEXT[kind.kind]} that should outlive it. ` +
           `Use \`onDelete: SetNull\` (optional ${rel.fields.map((f) => `\`${f}\``).join(', ')}) to keep the rows, or \`${restrict}\` and archive ${parent.name} rows instead of deleting them.`,
         subject: relationSubject(rel),
         data: {
@@ -62,7 +63,7 @@ export default defineRule({
           child: child.name,
           recordKind: kind.kind,
           matchedWord: kind.word,
-          onParentDelete: `deleting a ${parent.name} deletes its ${child.name} rows`,
+          onParentDelete: `deleting ${aOrAn(parent.name)} deletes its ${child.name} rows`,
         },
         fixes,
       });

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { aOrAn } from '../../prisma/naming';
 import { owningRelations, type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
 import { childrenLabel, isRequiredRelation, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
@@ -11,13 +12,13 @@ export function deleteEffect(rel: Relation, action: ReferentialAction): string {
   switch (action) {
     case 'Restrict':
     case 'NoAction':
-      return `deleting a ${parent} fails while ${child} rows reference it`;
+      return `deleting ${aOrAn(parent)} fails while ${child} rows reference it`;
     case 'SetNull':
-      return `deleting a ${parent} sets ${cols} to NULL on its ${childrenLabel(rel)}`;
+      return `deleting ${aOrAn(parent)} sets ${cols} to NULL on its ${childrenLabel(rel)}`;
     case 'Cascade':
-      return `deleting a ${parent} also deletes its ${childrenLabel(rel)}`;
+      return `deleting ${aOrAn(parent)} also deletes its ${childrenLabel(rel)}`;
     case 'SetDefault':
-      return `deleting a ${parent} resets ${cols} to the default on its ${childrenLabel(rel)}`;
+      return `deleting ${aOrAn(parent)} resets ${cols} to the default on its ${childrenLabel(rel)}`;
   }
 }
 
@@ -76,7 +77,7 @@ export default defineRule({
         message:
           `\`${model.name}.${rel.field.name}\` has no explicit \`onDelete\`: Prisma uses \`${defaultAction}\` here (the relation is ${required ? 'required' : 'optional'}), so ${effect}.` +
           (emulated ? ' With relationMode = "prisma" the action is emulated by Prisma Client (deletes outside Prisma are not affected).' : '') +
-          ` Decide what deleting a ${parent} should do and set \`onDelete\` explicitly.`,
+          ` Decide what deleting ${aOrAn(parent)} should do and set \`onDelete\` explicitly.`,
         subject: relationSubject(rel),
         data: {
           defaultOnDelete: defaultAction,

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { aOrAn } from '../../prisma/naming';
 import { owningRelations } from '../../prisma/schema';
 import { makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import { setRelationArgumentEdit } from '../../prisma/edits';
@@ -62,7 +63,7 @@ export default defineRule({
         file: model.file.path,
         range: relationArgRange(rel, args[0]),
         message:
-          `${what} on \`${model.name}.${rel.field.name}\`, but ${cols} ${required.length > 1 ? 'are' : 'is'} required: ${onDelete ? `deleting a ${parent}` : `changing a ${parent}'s key`} fails with a NOT NULL violation. ` +
+          `${what} on \`${model.name}.${rel.field.name}\`, but ${cols} ${required.length > 1 ? 'are' : 'is'} required: ${onDelete ? `deleting ${aOrAn(parent)}` : `changing ${aOrAn(parent)}'s key`} fails with a NOT NULL violation. ` +
           `Make ${cols} and \`${rel.field.name}\` optional, or choose another action.`,
         subject: relationSubject(rel),
         data: { actions: args.join(', '), requiredFields: required.map((f) => f.name).join(', '), parent },
