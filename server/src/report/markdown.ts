@@ -211,6 +211,16 @@ export function renderMarkdownFromModel(m: ReportModel): string {
     ].join('\n'),
   );
 
+  const toc = [
+    '[Executive summary](#executive-summary)',
+    '[Priority overview](#priority-overview)',
+    ...(m.inventory ? ['[Migration inventory](#migration-inventory)'] : []),
+    '[Findings](#findings)',
+    ...(m.ruleErrors.length ? ['[Rules that failed](#rules-that-failed)'] : []),
+    '[Appendix](#appendix-rules-with-no-findings)',
+  ];
+  out.push(`**Contents:** ${toc.join(' · ')}`);
+
   // Executive summary.
   out.push('## Executive summary');
   const critical = m.categories.filter((c) => c.status === 'critical').map((c) => c.category);
