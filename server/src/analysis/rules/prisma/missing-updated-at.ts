@@ -2,6 +2,7 @@ import { defineRule } from '../../rule';
 import { rangeOf, type Field } from '../../prisma/schema';
 import { appendFieldAttributeEdit } from '../../prisma/edits';
 import { ownComments } from '../../prisma/naming';
+import { maintainingTrigger } from '../../prisma/fix-sql-evidence';
 
 function isUpdatedAtName(name: string): boolean {
   return /^(updated_?at|updated_?on|modified_?at)$/i.test(name);
@@ -24,7 +25,7 @@ export default defineRule({
   language: 'prisma',
   docs: {
     whatItDoes:
-      'Reports an `updatedAt`/`updated_at` `DateTime` field without `@updatedAt`, and a `createdAt`/`created_at` `DateTime` field without any `@default(...)`. Fields whose comments say a trigger maintains them are skipped. (Triggers defined in the migrations will be recognised once the SQL catalogue is available; until then, suppress the finding with an ignore comment if a trigger maintains the column.)',
+      'Reports an `updatedAt`/`updated_at` `DateTime` field without `@updatedAt`, and a `createdAt`/`created_at` `DateTime` field without any `@default(...)`. Not reported when the migrations define a trigger on the table whose function assigns `NEW."updatedAt"` (or that calls `moddatetime(updated_at)`), or when the field\'s comments say a trigger maintains it.',
     whyItMatters:
       '`updatedAt DateTime @default(now())` is set once, on insert, and never again: "recently updated" lists, cache invalidation and sync jobs that read it silently work from the creation time. A `createdAt` without a default is either NULL or must be set by every insert — one forgotten code path and the row has no creation time.',
     example: 'model Post {\n  id        Int      @id\n  createdAt DateTime @default(now())\n  updatedAt DateTime @default(now())\n}\n',
@@ -43,6 +44,7 @@ export default defineRule({
         const where = `\`${model.name}.${field.name}\``;
         if (isUpdatedAtName(field.name) && !field.isUpdatedAt) {
           if (maintainedElsewhere(field)) continue;
+          if (ctx.sql && maintainingTrigger(ctx.sql, field)) continue;
           const hasDefault = field.default !== null;
           report({
             file: field.file.path,

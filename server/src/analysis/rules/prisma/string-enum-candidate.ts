@@ -4,6 +4,8 @@ import { isEnumLikeName, ownComments, pascalCase, valuesFromComments } from '../
 import { conversionSql, enumNameFor, insertEnumAfterModelEdit, migrationNote, planEnumValues, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
 import { driftEnumFor } from './enum-drift';
 import type { Fix } from '../../types';
+import type { MigrationProject } from '../../sql/project';
+import { checkValuesFor } from '../../prisma/fix-sql-evidence';
 
 /** Names that hold identifiers, free text or references, never a small set of values. */
 const NOT_ENUM_FIELD = /(?:^Id|Id|Ids|_id|Url|Uri|Key|Hash|Token|Email|Path|Slug|Sha|Sha256|Json|Message|Description|Content|Title|Text|Body|Html|Notes?|Secret|Password|Domain|Address|Phone)$/;
@@ -21,16 +23,18 @@ export function isEnumCandidateField(field: Field): boolean {
 
 export interface EnumEvidence {
   values: string[];
-  source: 'comment' | 'default';
+  source: 'check' | 'comment' | 'default';
   complete: boolean;
   openReason?: 'etc' | 'examples';
   comment?: string;
   defaultValue: string | null;
 }
 
-export function enumEvidenceOf(field: Field): EnumEvidence | null {
+export function enumEvidenceOf(field: Field, sql: MigrationProject | null = null): EnumEvidence | null {
   const def = field.default;
   const defaultValue = def && def.expr?.kind === 'string' ? def.expr.value : null;
+  const check = checkValuesFor(sql, field);
+  if (check) return { values: check.values, source: 'check', complete: true, comment: `CHECK ${check.constraint} (migration ${check.migration})`, defaultValue };
   const fromComments = valuesFromComments(ownComments(field));
   if (fromComments) {
     return {
@@ -82,7 +86,7 @@ export default defineRule({
   language: 'prisma',
   docs: {
     whatItDoes:
-      'Reports a `String` field that holds one of a fixed set of values. Evidence, strongest first: a comment listing the values (`// \'user\' | \'admin\'`, `// draft, scheduled, published, failed`, `// "generation", "purchase", "refund"`, `// e.g. ACTIVE or INACTIVE`, `// lifecycle: a|b|c`); then a status/role/type/tier/state/kind/plan/level/priority/mode/stage-like name with a string `@default` (`info`, since only the default is known). The message lists the values found. Ids, URLs, keys, hashes, free text, `@unique` fields and relation scalars are never reported. (CHECK constraints in migrations will be used as evidence once the SQL catalogue is available.) Not reported for SQLite and SQL Server, where Prisma has no enums.',
+      'Reports a `String` field that holds one of a fixed set of values. Evidence, strongest first: a `CHECK (col IN (...))` on its column in the migrations; a comment listing the values (`// \'user\' | \'admin\'`, `// draft, scheduled, published, failed`, `// "generation", "purchase", "refund"`, `// e.g. ACTIVE or INACTIVE`, `// lifecycle: a|b|c`); then a status/role/type/tier/state/kind/plan/level/priority/mode/stage-like name with a string `@default` (`info`, since only the default is known). The message lists the values found. Ids, URLs, keys, hashes, free text, `@unique` fields and relation scalars are never reported. Not reported for SQLite and SQL Server, where Prisma has no enums.',
     whyItMatters:
       'Nothing stops `"actve"` or `"Admin"` from being written: a typo in one code path creates rows that every `where: { status: "active" }` silently misses, and the TypeScript type is `string`, so the compiler cannot help. An enum makes the database reject unknown values and gives Prisma Client a union type.',
     example:
@@ -96,10 +100,11 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema || !providerSupportsEnums(schema.provider)) return;
     const driftOn = ctx.isEnabled('enum-drift');
+    const sql = ctx.input.sqlFiles?.length ? ctx.sql : null;
     for (const model of schema.models) {
       for (const field of model.fields) {
         if (!isEnumCandidateField(field)) continue;
-        const ev = enumEvidenceOf(field);
+        const ev = enumEvidenceOf(field, sql);
         if (!ev) continue;
         if (driftOn && driftEnumFor(schema, field)) continue; // enum-drift reports it, with the existing enum
         const range = rangeOf(field.file, field.decl.type!.span);
@@ -133,7 +138,10 @@ export default defineRule({
         }
         const result = convertFix(schema, field, ev.values);
         const fixes: Fix[] = [];
-        let message = `${where} is a String but its comment lists the values ${list(ev.values)}: make it an enum so the database rejects any other value.`;
+        let message =
+          ev.source === 'check'
+            ? `${where} is a String, but a CHECK constraint in the migrations allows only ${list(ev.values)}: make it an enum so Prisma Client knows the values too.`
+            : `${where} is a String but its comment lists the values ${list(ev.values)}: make it an enum so the database rejects any other value.`;
         if ('reason' in result) {
           message += ` No quick fix: ${result.reason}.`;
           data.noFixReason = result.reason;
