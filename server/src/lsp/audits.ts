@@ -42,6 +42,8 @@ export interface AuditHost {
   publish(uri: string, version: number | null, diagnostics: Diagnostic[]): void;
   counts(c: Counts): void;
   log(msg: string): void;
+  /** Timings of one re-audit (only sent when the client asked for them). */
+  timings?(t: { root: string; auditMs: number; parseMs: number; rulesMs: number; publishMs: number; findings: number }): void;
   /** Resolves once the SQL parser is ready (awaited before auditing migrations). */
   sqlReady(): Promise<void> | null;
 }
@@ -171,8 +173,17 @@ export class Auditor {
       prismaSources: prismaFiles,
       schema: () => (schema === undefined ? (schema = prismaFiles.length ? parsePrismaSchema(prismaFiles) : null) : schema),
     };
+    const auditMs = performance.now() - t0;
     this.publish(s, files, byFile);
     this.host.counts(this.counts());
+    this.host.timings?.({
+      root: p.layout.root,
+      auditMs,
+      parseMs: result.timings.parseMs,
+      rulesMs: result.timings.rulesMs,
+      publishMs: performance.now() - t0 - auditMs,
+      findings: result.findings.length,
+    });
   }
 
   private publish(s: State, files: Map<string, FileText>, byFile: Map<string, Finding[]>): void {

@@ -31,6 +31,8 @@ export const REPORT_REQUEST = 'schemaInsight/report';
 export const RERUN_REQUEST = 'schemaInsight/rerun';
 export const RULES_REQUEST = 'schemaInsight/rules';
 export const COUNTS_NOTIFICATION = 'schemaInsight/counts';
+/** Per-audit timings, sent only with initializationOptions.reportTimings (benchmarks). */
+export const TIMINGS_NOTIFICATION = 'schemaInsight/timings';
 
 export type ReportFormat = 'markdown' | 'html' | 'json' | 'sarif';
 
@@ -91,7 +93,11 @@ export function startServer(connection: Connection): void {
     },
     log,
     sqlReady: () => sqlReady,
+    timings: (t) => {
+      if (reportTimings) void connection.sendNotification(TIMINGS_NOTIFICATION, t);
+    },
   });
+  let reportTimings = false;
   const documents = new TextDocuments(TextDocument);
 
   let caps = {
@@ -137,6 +143,7 @@ export function startServer(connection: Connection): void {
     if (!folders.length && params.rootPath) folders.push(params.rootPath);
     projects.setFolders(folders);
     applySettings(params.initializationOptions as ServerSettings | undefined);
+    reportTimings = !!(params.initializationOptions as { reportTimings?: boolean } | undefined)?.reportTimings;
     sqlReady = ensureSqlParser().catch((e) => log(`SQL parser failed to load: ${e instanceof Error ? e.message : String(e)}`));
     return {
       capabilities: {
