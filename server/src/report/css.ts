@@ -38,6 +38,7 @@ td.num { color: var(--muted); text-align: right; width: 1%; }
 .report-header .root { margin: 0 0 14px; font-size: 15px; }
 .meta-table { width: auto; min-width: 50%; }
 .meta-table th { background: var(--soft); width: 140px; }
+nav.toc { margin: 6px 0 0; font-size: 13px; color: var(--muted); }
 .meta { color: var(--muted); font-size: 12.5px; margin: 4px 0; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0 14px; }
 .card { flex: 1 1 140px; border: 1px solid var(--border); border-top: 4px solid var(--muted); border-radius: 8px; padding: 10px 14px; background: var(--bg); }
@@ -87,6 +88,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px
   .report { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
   h3, h4 { break-after: avoid; }
+  nav.toc { display: none; }
   details { display: block; }
   details > summary { color: var(--fg); }
   a { color: var(--fg); }

@@ -194,6 +194,16 @@ export function renderHtmlFromModel(m: ReportModel, options: ReportOptions = {})
 </tbody></table>
 </header>`);
 
+  const toc: Array<[string, string]> = [
+    ['summary', 'Executive summary'],
+    ['priorities', 'Priority overview'],
+    ...(m.inventory ? [['inventory', 'Migration inventory'] as [string, string]] : []),
+    ['findings', 'Findings'],
+    ...(m.ruleErrors.length ? [['rule-errors', 'Rules that failed'] as [string, string]] : []),
+    ['appendix', 'Appendix'],
+  ];
+  body.push(`<nav class="toc">${toc.map(([id, label]) => `<a href="#${id}">${label}</a>`).join(' · ')}</nav>`);
+
   // Executive summary.
   const exec: string[] = [];
   exec.push(`<div class="cards">${PRIORITIES.map(
