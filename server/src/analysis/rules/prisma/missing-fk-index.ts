@@ -40,7 +40,8 @@ export default defineRule({
     const schema = ctx.prisma;
     if (schema && fkIndexesNeeded(schema)) {
       const seen = new Set<string>();
-      for (const rel of owningRelations(schema)) {
+      const relations = owningRelations(schema);
+      for (const rel of relations) {
         const model = rel.field.model;
         if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored) continue;
         const columns = rel.fields;
@@ -49,7 +50,7 @@ export default defineRule({
         if (seen.has(key)) continue;
         if (allIndexes(model).some((ix) => servesLookups(ix) && isLeadingPrefix(columns, ix))) continue;
         seen.add(key);
-        const others = owningRelations(schema).filter((r) => r !== rel && r.field.model === model && r.fields.join() === columns.join());
+        const others = model.fields.flatMap((f) => (f.relation && f.relation !== rel && f.relation.fields.join() === columns.join() ? [f.relation] : []));
         report(buildReport(schema, rel, others));
       }
     }

@@ -13,21 +13,33 @@ const QUALIFIERS = new Set([
   'first', 'previous', 'next', 'main', 'created', 'updated', 'deleted', 'by', 'owner', 'owning', 'linked', 'related',
 ]);
 
-/** The model a scalar field name refers to (`generationRunId` → GenerationRun), if any. */
-export function referencedModel(schema: PrismaSchema, name: string): Model | null {
-  const w = words(name);
-  if (w.length < 2 || w[w.length - 1] !== 'id') return null;
-  const base = w.slice(0, -1);
-  const byName = new Map<string, Model>();
+/** Models by their name and table name in snake-case words (`generation_run`), singular and plural. */
+const modelIndexCache = new WeakMap<PrismaSchema, Map<string, Model>>();
+
+function modelIndex(schema: PrismaSchema): Map<string, Model> {
+  let byName = modelIndexCache.get(schema);
+  if (byName) return byName;
+  byName = new Map<string, Model>();
   for (const m of schema.models) {
     if (m.kind !== 'model') continue;
     byName.set(words(m.name).join('_'), m);
-    // Table names (`@@map("generation_runs")`), singular or plural.
-    byName.set(words(m.tableName).join('_'), byName.get(words(m.tableName).join('_')) ?? m);
+    const table = words(m.tableName).join('_');
+    if (!byName.has(table)) byName.set(table, m);
   }
+  modelIndexCache.set(schema, byName);
+  return byName;
+}
+
+/** The model a scalar field name refers to (`generationRunId` → GenerationRun), if any. */
+export function referencedModel(schema: PrismaSchema, name: string): Model | null {
+  if (!/id$/i.test(name)) return null;
+  const w = words(name);
+  if (w.length < 2 || w[w.length - 1] !== 'id') return null;
+  const base = w.slice(0, -1);
+  const byName = modelIndex(schema);
   const lookup = (parts: string[]): Model | null => {
     const key = parts.join('_');
-    return byName.get(key) ?? byName.get(pluralize(key).replace(/ /g, '_')) ?? null;
+    return byName.get(key) ?? byName.get(pluralize(key)) ?? null;
   };
   const direct = lookup(base);
   if (direct) return direct;
@@ -47,8 +59,10 @@ export function deliberatelyUnrelated(field: Field): boolean {
   return [...field.comments, ...field.model.comments].some((c) => DELIBERATE.test(c));
 }
 
-function usedByRelation(field: Field): boolean {
-  return field.model.fields.some((f) => f.relation && f.relation.fields.includes(field.name));
+function relationScalars(model: Model): Set<string> {
+  const out = new Set<string>();
+  for (const f of model.fields) if (f.relation) for (const n of f.relation.fields) out.add(n);
+  return out;
 }
 
 export default defineRule({
@@ -74,9 +88,10 @@ export default defineRule({
     if (!schema) return;
     for (const model of schema.models) {
       if (model.kind !== 'model' || model.isIgnored) continue;
+      const used = relationScalars(model);
       for (const field of model.fields) {
         if ((field.kind !== 'scalar' && field.kind !== 'unsupported') || field.isList || field.isIgnored) continue;
-        if (usedByRelation(field) || deliberatelyUnrelated(field)) continue;
+        if (used.has(field.name) || deliberatelyUnrelated(field)) continue;
         const target = referencedModel(schema, field.name) ?? (field.columnName !== field.name ? referencedModel(schema, field.columnName) : null);
         if (!target || target.isIgnored) continue;
         const pk = target.primaryKey;
@@ -113,7 +128,11 @@ function buildFix(schema: PrismaSchema, model: Model, field: Field, target: Mode
   const needsName = otherLinks || selfRelation;
   const relationLabel = needsName ? `"${pascalCase(model.name)}${pascalCase(relName)}"` : null;
   const oneToOne = field.isUnique || field.isId || model.uniques.some((u) => u.fields.length === 1 && u.fields[0].name === field.name);
-  const relationArgs = `${relationLabel ? `${relationLabel}, ` : ''}fields: [${field.name}], references: [${targetIdName}]`;
+  // On SQL Server, and with emulated relations on MySQL, Prisma rejects cycles and self-relations with
+  // cascading actions; NoAction there also keeps today's behaviour (no integrity checks). PostgreSQL
+  // with relationMode = "prisma" has no NoAction and accepts the defaults.
+  const noAction = schema.provider === 'sqlserver' || (schema.relationMode === 'prisma' && schema.provider === 'mysql');
+  const relationArgs = `${relationLabel ? `${relationLabel}, ` : ''}fields: [${field.name}], references: [${targetIdName}]${noAction ? ', onDelete: NoAction, onUpdate: NoAction' : ''}`;
   const relationLine = `${relName} ${target.name}${optional ? '?' : ''} @relation(${relationArgs})`;
   const backBase = oneToOne ? camelCase(model.name) : camelCase(pluralize(model.name));
   const backName = uniqueName(selfRelation ? `${backBase}By${pascalCase(relName)}` : backBase, takenIn(target, selfRelation ? [relName] : []));
@@ -128,7 +147,6 @@ function buildFix(schema: PrismaSchema, model: Model, field: Field, target: Mode
     edits.push(insertFieldLineEdit(model, relationLine));
     edits.push(insertFieldLineEdit(target, backLine));
   }
-  void schema;
   return {
     title: `Add relation \`${relName} ${target.name}${optional ? '?' : ''}\` (and \`${backName}\` on ${target.name})`,
     edits,
