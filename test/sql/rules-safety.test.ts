@@ -82,6 +82,20 @@ describe('column-type-change', () => {
     assert.equal(textAt(next, f[0]), 'ALTER COLUMN "title" SET DATA TYPE VARCHAR(500)');
     assert.equal(findingsOf({ [INIT]: init + next }, 'column-type-change').length, 0);
   });
+
+  it('knows the previous type: widening varchar is not reported, text → varchar(n) narrows', () => {
+    const first = 'CREATE TABLE s (id int PRIMARY KEY, ns VARCHAR(64), body TEXT, n BIGINT);';
+    const next = 'ALTER TABLE s ALTER COLUMN ns TYPE VARCHAR(256);\nALTER TABLE s ALTER COLUMN ns TYPE TEXT;\nALTER TABLE s ALTER COLUMN body TYPE VARCHAR(10);\nALTER TABLE s ALTER COLUMN n TYPE INTEGER;\nALTER TABLE s ALTER COLUMN id TYPE BIGINT;';
+    const f = findingsOf({ [INIT]: first, [NEXT]: next }, 'column-type-change');
+    assert.deepEqual(
+      f.map((x) => [x.subject.column, x.data?.previousType, /narrowing/.test(x.message)]),
+      [
+        ['body', 'text', true],
+        ['n', 'bigint', true],
+        ['id', 'integer', false],
+      ],
+    );
+  });
 });
 
 describe('constraint-not-valid', () => {

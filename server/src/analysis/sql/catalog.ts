@@ -827,9 +827,12 @@ export class Catalog {
           break;
         }
         case 'OBJECT_VIEW':
-        case 'OBJECT_MATVIEW':
-          this.views.delete(partsKey(parts));
+        case 'OBJECT_MATVIEW': {
+          const key = partsKey(parts);
+          this.views.delete(key);
+          for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
           break;
+        }
         case 'OBJECT_INDEX': {
           const key = partsKey(parts);
           const i = this.indexes.get(key);

@@ -3,6 +3,36 @@ import { rangeKey } from '../../sql/catalog';
 import { typeText } from '../../sql/expr';
 import { findInStatement, headRange, sqlProject, statementReport, statements, tableName } from './util';
 
+const INT_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
+
+function varcharLength(t: string): number | null | undefined {
+  const m = /^(?:varchar|character varying)(?:\((\d+)\))?$/i.exec(t);
+  if (!m) return undefined;
+  return m[1] ? Number(m[1]) : null; // null: unbounded
+}
+
+/**
+ * `no-rewrite`: PostgreSQL only updates the catalog (varchar(n) → varchar(m ≥ n) or text, varchar → text);
+ * `narrowing`: values may not fit; `rewrite`: other changes (or the previous type is unknown).
+ */
+export function classify(from: string | undefined, to: string): 'no-rewrite' | 'narrowing' | 'rewrite' {
+  const toLower = to.toLowerCase();
+  if (!from) return /^(varchar|char)\(\d+\)|^(smallint|integer|real)$/.test(toLower) ? 'narrowing' : 'rewrite';
+  const f = from.toLowerCase();
+  if (f === toLower) return 'no-rewrite';
+  const fv = varcharLength(f);
+  const tv = varcharLength(toLower);
+  if (fv !== undefined && (toLower === 'text' || (tv !== undefined && (tv === null || (fv !== null && tv >= fv))))) return 'no-rewrite';
+  if (fv !== undefined && tv !== undefined && tv !== null && (fv === null || tv < fv)) return 'narrowing';
+  if (f === 'text' && (tv !== undefined && tv !== null || /^char\(/.test(toLower))) return 'narrowing';
+  if (INT_WIDTH[f] && INT_WIDTH[toLower] && INT_WIDTH[toLower] < INT_WIDTH[f]) return 'narrowing';
+  if (f === 'double precision' && toLower === 'real') return 'narrowing';
+  const fn = /^numeric\((\d+)(?:, (\d+))?\)$/.exec(f);
+  const tn = /^numeric\((\d+)(?:, (\d+))?\)$/.exec(toLower);
+  if (tn && (!fn || Number(tn[1]) < Number(fn[1]) || Number(tn[2] ?? 0) < Number(fn[2] ?? 0))) return 'narrowing';
+  return 'rewrite';
+}
+
 export default defineRule({
   id: 'column-type-change',
   title: 'Column type changed on an existing table',
@@ -10,7 +40,8 @@ export default defineRule({
   defaultSeverity: 'warning',
   language: 'sql',
   docs: {
-    whatItDoes: 'Reports `ALTER TABLE … ALTER COLUMN … TYPE` on a table that existed before this migration.',
+    whatItDoes:
+      'Reports `ALTER TABLE … ALTER COLUMN … TYPE` on a table that existed before this migration. Changes PostgreSQL makes without a rewrite (`varchar(n)` → a longer `varchar` or `text`) are not reported; narrowing changes (to a shorter `varchar`, a smaller integer, a smaller `numeric`) are called out, using the previous type known from the earlier migrations.',
     whyItMatters:
       'Most type changes rewrite the whole table and its indexes under an ACCESS EXCLUSIVE lock: no reads or writes until it finishes. Narrowing (`TEXT` → `VARCHAR(500)`, `BIGINT` → `INTEGER`) fails on the first row that does not fit — or, with a `USING` cast, silently truncates it.',
     example:
@@ -32,16 +63,19 @@ export default defineRule({
         if (cmd?.subtype !== 'AT_AlterColumnType' || !cmd.name) continue;
         if (project.catalog.columnCreatedIn(key, cmd.name) === m.index) continue;
         const to = typeText(cmd.def?.ColumnDef?.typeName);
-        const at = findInStatement(s.stmt, new RegExp(`\\bALTER\\s+(COLUMN\\s+)?"?${cmd.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?`, 'i'));
+        const at = findInStatement(s.stmt, new RegExp(`\\bALTER\\s+(COLUMN\\s+)?"?${cmd.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s+(SET\\s+DATA\\s+)?TYPE\\b`, 'i'));
         const range = at >= 0 ? m.file.lines.range(at, Math.min(s.stmt.end, m.file.lines.lineEnd(m.file.lines.positionAt(at).line))) : headRange(m.file, s.stmt);
         const t = tableName(key);
-        const narrowing = /^(varchar|char|character varying)\(\d+\)|^(smallint|integer|real)$|^numeric\(/.test(to);
+        const from = s.facts.previousColumns?.get(cmd.name)?.type;
+        const change = classify(from, to);
+        if (change === 'no-rewrite') continue;
+        const narrowing = change === 'narrowing';
         report({
           ...statementReport(m, s),
           range,
-          message: `Changing the type of \`${t}.${cmd.name}\` to \`${to}\` rewrites \`${t}\` under an exclusive lock${narrowing ? ', and narrowing it fails on (or truncates) existing values that do not fit' : ''}.`,
+          message: `Changing the type of \`${t}.${cmd.name}\`${from ? ` from \`${from}\`` : ''} to \`${to}\` rewrites \`${t}\` under an exclusive lock${narrowing ? ', and narrowing it fails on (or truncates) existing values that do not fit' : ''}.`,
           subject: { table: t, column: cmd.name },
-          data: { type: to },
+          data: { type: to, ...(from ? { previousType: from } : {}) },
         });
       }
     }

@@ -55,7 +55,7 @@ export default defineRule({
         report({
           ...statementReport(m, s),
           range,
-          message: `Adding ${kind} constraint${con.conname ? ` \`${con.conname}\`` : ''} to existing table \`${t}\` validates every row while blocking writes${kind === 'FOREIGN KEY' ? ` to \`${t}\` and \`${tableName(rangeKey(con.pktable))}\`` : ''}; add it NOT VALID and VALIDATE it separately.`,
+          message: `Adding ${kind} constraint${con.conname ? ` \`${con.conname}\`` : ''} to existing table \`${t}\` validates every row while blocking writes${kind === 'FOREIGN KEY' && tableName(rangeKey(con.pktable)) !== t ? ` to \`${t}\` and \`${tableName(rangeKey(con.pktable))}\`` : ''}; add it NOT VALID and VALIDATE it separately.`,
           subject: { table: t, ...(con.contype === 'CONSTR_FOREIGN' && con.fk_attrs?.length ? { column: con.fk_attrs[0].String?.sval } : {}) },
           fixes,
         });
