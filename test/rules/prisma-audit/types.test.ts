@@ -26,6 +26,11 @@ test('float-for-money: a Float price is a warning; the fix makes it Decimal @db.
   assert.match(fixed2, /  discount  Decimal\?  @db\.Decimal\(19, 4\)\n/);
 });
 
+test('float-for-money: fees that are rates (comment or fractional default) are not money', () => {
+  const text = 'model Project {\n  id         Int   @id\n  payoutFee  Float @default(0.05) // processing fee (in decimals) for partner payouts\n  serviceFee Float @default(0.1)\n  vatFee     Float // percentage\n  flatFee    Float @default(2)\n}\n';
+  assert.deepEqual(findings(text, 'float-for-money').map((f) => f.subject.field), ['flatFee']);
+});
+
 test('float-for-money: SQLite gets plain Decimal (no native type); cents names suggest Int', async () => {
   const text = 'datasource db {\n  provider = "sqlite"\n  url      = "file:dev.db"\n}\n\nmodel Run {\n  id          Int   @id\n  costInCents Float\n}\n';
   const [f] = findings(text, 'float-for-money');

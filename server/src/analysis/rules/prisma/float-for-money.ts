@@ -1,11 +1,25 @@
 import { defineRule } from '../../rule';
 import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
-import { isMoneyLikeName, wordsOf } from '../../prisma/naming';
+import { isMoneyLikeName, ownComments, wordsOf } from '../../prisma/naming';
 import { replaceSpanEdit } from '../../prisma/edits';
 import type { Fix, TextEdit } from '../../types';
 
 /** Providers with a `Decimal` native type (`@db.Decimal(p, s)`). */
 const NATIVE_DECIMAL = new Set(['postgresql', 'mysql', 'cockroachdb', 'sqlserver']);
+
+/**
+ * A "fee" or "tax" that is really a rate: its comment says so (`// processing fee (in decimals)`,
+ * `// percentage`), or its default is a fraction between 0 and 1 (`payoutFee Float @default(0.05)`).
+ */
+function looksLikeRate(field: Field): boolean {
+  if (ownComments(field).some((c) => /\b(rate|percent(age)?|ratio|fraction|in decimals?|multiplier|basis points|bps)\b|%/i.test(c))) return true;
+  const d = field.default?.expr;
+  if (d?.kind === 'number') {
+    const v = Number(d.value);
+    if (v > 0 && v < 1) return true;
+  }
+  return false;
+}
 
 function decimalFix(schema: PrismaSchema, field: Field): Fix | null {
   const t = field.decl.type;
@@ -33,7 +47,7 @@ export default defineRule({
   language: 'prisma',
   docs: {
     whatItDoes:
-      'Reports a `Float` field whose name says it holds an amount of money: price, amount, cost, balance, total, subtotal, fee, tax, revenue, profit, credit(s), payout, salary, discount, valuation, or a currency word (Usd, Eur, Cents, Fiat…). Not reported: `Decimal` and `Int` fields (`amountCents Int` is the right way to store cents), ids and references (`priceId`), rates, ratios, percentages and multipliers (`taxRate`, `feePercent`, `centsPerMs`), counts (`totalCount`, `tokenCount`), scores and currency codes.',
+      'Reports a `Float` field whose name says it holds an amount of money: price, amount, cost, balance, total, subtotal, fee, tax, revenue, profit, credit(s), payout, salary, discount, valuation, or a currency word (Usd, Eur, Cents, Fiat…). Not reported: `Decimal` and `Int` fields (`amountCents Int` is the right way to store cents), ids and references (`priceId`), rates, ratios, percentages and multipliers (`taxRate`, `feePercent`, `centsPerMs`, and a fee whose comment says it is a rate or percentage, or whose default is a fraction such as `@default(0.05)`), counts (`totalCount`, `tokenCount`), scores and currency codes.',
     whyItMatters:
       '`Float` is a binary floating-point number: 0.1 + 0.2 is 0.30000000000000004, 19.99 is stored as 19.989999999999998, and sums over many rows drift by cents. Invoices, balances and reconciliations then disagree with the payment provider, and rounding differs between the database and JavaScript.',
     example: 'model Invoice {\n  id     Int   @id\n  amount Float\n}\n',
@@ -49,6 +63,7 @@ export default defineRule({
       for (const field of model.fields) {
         if (field.type !== 'Float' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
         if (!isMoneyLikeName(field.name)) continue;
+        if (looksLikeRate(field)) continue;
         const cents = wordsOf(field.name).some((w) => w === 'cents' || w === 'cent');
         const fix = model.kind === 'type' ? null : decimalFix(schema, field);
         report({
