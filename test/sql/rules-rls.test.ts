@@ -123,7 +123,6 @@ describe('rls-initplan', () => {
       f.map((x) => textAt(text, x)),
       ['auth.uid()', 'auth.jwt()', "current_setting('app.org', true)"],
     );
-    assert.equal(f[0].anchorLine, undefined); // anchorLine is consumed by the engine, not part of findings
     const fixed = applyEdits(text, f.flatMap((x) => x.fixes[0].edits));
     assert.match(fixed, /using \(\(select auth\.uid\(\)\) = user_id and org = \(\(select auth\.jwt\(\)\) ->> 'org'\)\)/);
     assert.match(fixed, /\(select current_setting\('app\.org', true\)\)/);
