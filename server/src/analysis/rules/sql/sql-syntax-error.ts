@@ -18,6 +18,20 @@ export default defineRule({
   check(ctx, report) {
     const project = ctx.sql;
     if (!project) return;
+    if (!project.parserLoaded) {
+      // One clear finding, not one per file: the front end forgot `await ensureSqlParser()`.
+      const first = project.files[0];
+      const file = project.parsed.get(first.path)!;
+      const e = file.errors[0];
+      report({
+        file: first.path,
+        range: e.range,
+        message: `${e.message} (${project.files.length} migration file${project.files.length === 1 ? '' : 's'} not analysed.)`,
+        subject: {},
+        migration: [...project.migrations, ...project.ignored].find((m) => m.path === first.path)?.label ?? first.path.slice(first.path.lastIndexOf('/') + 1),
+      });
+      return;
+    }
     const labels = new Map<string, string>();
     for (const m of [...project.migrations, ...project.ignored]) labels.set(m.path, m.label);
     for (const [path, file] of project.parsed) {

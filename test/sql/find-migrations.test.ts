@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { findMigrationFiles } from '../../server/src/project/migrations';
+
+describe('findMigrationFiles', () => {
+  const root = mkdtempSync(join(tmpdir(), 'si-migrations-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const put = (rel: string, text = 'SELECT 1;') => {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  };
+  put('packages/db/prisma/migrations/20240101000000_init/migration.sql');
+  put('packages/db/prisma/migrations/20240101000000_init/down.sql');
+  put('packages/db/prisma/migrations/migration_lock.toml', 'provider = "postgresql"');
+  put('apps/api/prisma.config.ts', "export default defineConfig({\n  migrations: {\n    path: path.join('db', '.migrations'),\n  },\n});\n");
+  put('apps/api/db/.migrations/20240202000000_x/migration.sql');
+  put('supabase/config.toml', '');
+  put('supabase/migrations/20240101000000_a.sql');
+  put('supabase/migrations/rollback/20240101000000_a.sql');
+  put('supabase/seed.sql');
+  put('db/migrations/committed/000001.sql');
+  put('db/migrations/current.sql');
+  put('sql/001_init.sql');
+  put('sql/001_init.down.sql');
+  put('sql/readme.sql');
+  put('node_modules/pkg/prisma/migrations/1_x/migration.sql');
+  put('scripts/manual-data-migrations/20231228_fix.sql');
+
+  it('finds every tool layout, skips node_modules, seeds and ad-hoc scripts', () => {
+    const { files, supabase } = findMigrationFiles(root);
+    assert.equal(supabase, true);
+    assert.deepEqual(
+      files.map((f) => f.slice(root.length + 1)),
+      [
+        'apps/api/db/.migrations/20240202000000_x/migration.sql',
+        'db/migrations/committed/000001.sql',
+        'packages/db/prisma/migrations/20240101000000_init/down.sql',
+        'packages/db/prisma/migrations/20240101000000_init/migration.sql',
+        'sql/001_init.down.sql',
+        'sql/001_init.sql',
+        'supabase/migrations/20240101000000_a.sql',
+        'supabase/migrations/rollback/20240101000000_a.sql',
+      ],
+    );
+  });
+
+  it('returns nothing for a folder without migrations', () => {
+    assert.deepEqual(findMigrationFiles(join(root, 'scripts')), { files: [], supabase: false });
+  });
+});
