@@ -68,12 +68,13 @@ async function withDatasourceRetry<T>(files: OracleFile[], run: (files: OracleFi
   const first = await run(files);
   const err = errorOf(first);
   if (err === null) return first;
-  if (MISSING_URL.test(err)) {
-    const retry = await run(addDatasourceUrl(files));
-    if (errorOf(retry) === null) return retry;
-  } else if (mentionsUrl(err)) {
+  // The datasource error is an artefact of the Prisma version: report what Prisma says once it is
+  // out of the way (success, or the schema's real problem).
+  if (MISSING_URL.test(err)) return run(addDatasourceUrl(files));
+  if (mentionsUrl(err)) {
     const retry = await run(stripDatasourceUrls(files));
-    if (errorOf(retry) === null) return retry;
+    const retryErr = errorOf(retry);
+    if (retryErr === null || !mentionsUrl(retryErr)) return retry;
   }
   return first;
 }

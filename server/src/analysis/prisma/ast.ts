@@ -49,11 +49,13 @@ export interface Attribute {
 }
 
 export interface Comment {
-  /** `//` or `///`. */
+  /** `//`, or `///` (and `/* … *\/`, which Prisma also reads as documentation). */
   kind: 'line' | 'doc';
-  /** Text after the slashes, untrimmed. */
+  /** Text after the slashes (between `/*` and `*\/` for a block comment), untrimmed. */
   text: string;
   span: Span;
+  /** true for a `/* … *\/` block comment. */
+  block?: boolean;
 }
 
 export interface TypeRef {
@@ -71,11 +73,15 @@ export interface FieldDecl {
   name: Ident;
   type: TypeRef | null;
   attributes: Attribute[];
-  /** `///` comments directly above. */
+  /**
+   * Documentation comments, attached as Prisma does: the `///` lines of the last run of consecutive
+   * comment lines above the field — blank lines and block attributes in between do not detach them, a
+   * later run of comments (even `//` only) replaces them.
+   */
   docs: Comment[];
   /** `//` comments directly above (no blank line between). */
   leadingComments: Comment[];
-  /** `//` comment at the end of the line. */
+  /** `//` or `///` comment at the end of the line (a trailing `///` is documentation too). */
   trailingComment: Comment | null;
   span: Span;
   /** Whole lines, from the start of the first line to the end of the last (excluding terminator). */
@@ -104,6 +110,7 @@ export interface EnumValueDecl {
   kind: 'enumValue';
   name: Ident;
   attributes: Attribute[];
+  /** Documentation comments, attached as for fields. */
   docs: Comment[];
   trailingComment: Comment | null;
   span: Span;
@@ -119,7 +126,9 @@ export interface Block {
   keyword: Ident;
   name: Ident | null;
   members: Member[];
+  /** `///` comments directly above the keyword (no blank line between). */
   docs: Comment[];
+  /** `//` comments directly above the keyword (no blank line between). */
   leadingComments: Comment[];
   openBrace: number | null;
   /** Offset of `}`; null when the block is not closed. */

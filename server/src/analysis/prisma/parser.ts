@@ -25,6 +25,8 @@ const enum C {
   QUOTE = 34,
   LPAREN = 40,
   RPAREN = 41,
+  STAR = 42,
+  PLUS = 43,
   COMMA = 44,
   MINUS = 45,
   DOT = 46,
@@ -36,31 +38,52 @@ const enum C {
   LBRACKET = 91,
   BACKSLASH = 92,
   RBRACKET = 93,
+  UNDERSCORE = 95,
   LBRACE = 123,
   RBRACE = 125,
-  STAR = 42,
 }
 
-function isIdentStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57) || c === C.MINUS;
-}
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 function isInlineSpace(c: number): boolean {
   return c === C.SPACE || c === C.TAB || c === 0xfeff || c === 0xa0;
 }
+function isLineBreak(c: number): boolean {
+  return c === C.LF || c === C.CR;
+}
+
+/** Letters and digits of any script (Prisma's identifiers are Unicode-alphanumeric). */
+const UNICODE_ALNUM = /^[\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}]$/u;
 
 /**
  * Hand-written, tolerant parser for Prisma Schema Language. It never throws: malformed input yields
- * diagnostics and as much tree as can be recovered. Newlines are significant (one member per line),
- * except inside `(...)` and `[...]`.
+ * diagnostics and as much tree as can be recovered. Like Prisma's own grammar it is line-based: a
+ * member (field, attribute, property, enum value) and its argument lists end at the end of its line;
+ * an argument list left open at the end of a line is reported as unclosed (Prisma rejects arguments
+ * spread over several lines), so a half-typed `@relation(fields: [a` never swallows the lines below.
+ *
+ * Identifiers: letters/digits of any script, `_` and `-` (Prisma's grammar accepts `-`; its validator
+ * rejects it in names, which the semantic model reports). A name may start with a digit or `_` here
+ * too, so that the line still parses; the semantic model reports it.
+ *
+ * Comments: `//` and `///` comments are recorded. `docs` follow Prisma's documentation rule (see
+ * `FieldDecl.docs`); `leadingComments` are the `//` comments directly above (no blank line between).
  */
 export function parsePrisma(text: string): SchemaFileAst {
   return new Parser(text).parseFile();
+}
+
+interface Mark {
+  pos: number;
+  comments: number;
+  pending: Comment[];
+  docBlock: Comment[];
+  lastWasComment: boolean;
+  diagnostics: number;
 }
 
 class Parser {
@@ -68,8 +91,15 @@ class Parser {
   private readonly len: number;
   readonly comments: Comment[] = [];
   readonly diagnostics: SyntaxDiagnostic[] = [];
-  /** Comments seen since the last member/blank line, waiting to be attached. */
+  /** Comments directly above the next member/block (cleared by a blank line). */
   private pending: Comment[] = [];
+  /**
+   * Prisma's documentation block: the `///` comments of the last run of consecutive comment lines.
+   * Inside a block, blank lines and block attributes do not clear it; the next field/enum value takes it.
+   */
+  private docBlock: Comment[] = [];
+  /** Whether the last thing seen was a comment line (so a comment on the next line continues its run). */
+  private lastWasComment = false;
 
   constructor(private readonly text: string) {
     this.len = text.length;
@@ -83,33 +113,225 @@ class Parser {
   private error(message: string, start: number, end = start + 1): void {
     // Keep the diagnostic list bounded on garbage input.
     if (this.diagnostics.length >= 1000) return;
-    this.diagnostics.push({ message, span: { start, end: Math.min(Math.max(end, start), this.len) } });
+    const s = Math.min(Math.max(0, start), this.len);
+    this.diagnostics.push({ message, span: { start: s, end: Math.min(Math.max(end, s), this.len) } });
   }
+
+  private mark(): Mark {
+    return {
+      pos: this.pos,
+      comments: this.comments.length,
+      pending: this.pending,
+      docBlock: this.docBlock,
+      lastWasComment: this.lastWasComment,
+      diagnostics: this.diagnostics.length,
+    };
+  }
+
+  private reset(m: Mark): void {
+    this.pos = m.pos;
+    this.comments.length = m.comments;
+    this.pending = m.pending;
+    this.docBlock = m.docBlock;
+    this.lastWasComment = m.lastWasComment;
+    this.diagnostics.length = m.diagnostics;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Characters and names.
+
+  /** Length (1 or 2 code units) of the identifier character at `p`, or 0. */
+  private identCharLen(p: number, start: boolean): number {
+    if (p >= this.len) return 0;
+    const c = this.text.charCodeAt(p);
+    if (c < 0x80) {
+      if (isAsciiLetter(c) || isDigit(c) || c === C.UNDERSCORE) return 1;
+      return !start && c === C.MINUS ? 1 : 0;
+    }
+    if (c === 0xfeff || c === 0xa0) return 0;
+    const cp = this.text.codePointAt(p)!;
+    const n = cp > 0xffff ? 2 : 1;
+    return UNICODE_ALNUM.test(this.text.slice(p, p + n)) ? n : 0;
+  }
+
+  private isNameStart(p = this.pos): boolean {
+    return this.identCharLen(p, true) > 0;
+  }
+
+  /** End offset of the identifier starting at `p` (p itself when none starts there). */
+  private identEnd(p: number): number {
+    let n = this.identCharLen(p, true);
+    if (!n) return p;
+    p += n;
+    while ((n = this.identCharLen(p, false)) > 0) p += n;
+    return p;
+  }
+
+  private readIdent(): { name: string; span: Span } | null {
+    const start = this.pos;
+    const end = this.identEnd(start);
+    if (end === start) return null;
+    this.pos = end;
+    return { name: this.text.slice(start, end), span: { start, end } };
+  }
+
+  /** `a.b.c` as one name (attribute names like `db.VarChar`, dotted values). */
+  private readDottedIdent(): { name: string; span: Span } | null {
+    const first = this.readIdent();
+    if (!first) return null;
+    while (this.ch() === C.DOT && this.isNameStart(this.pos + 1)) {
+      this.pos++;
+      this.pos = this.identEnd(this.pos);
+    }
+    first.span.end = this.pos;
+    first.name = this.text.slice(first.span.start, this.pos);
+    return first;
+  }
+
+  private findLineEnd(from: number): number {
+    let p = from;
+    while (p < this.len) {
+      const c = this.text.charCodeAt(p);
+      if (c === C.LF || c === C.CR) break;
+      p++;
+    }
+    return p;
+  }
+
+  private lineStartOf(offset: number): number {
+    let p = offset;
+    while (p > 0) {
+      const c = this.text.charCodeAt(p - 1);
+      if (c === C.LF || c === C.CR) break;
+      p--;
+    }
+    return p;
+  }
+
+  private skipInlineSpaces(): void {
+    while (this.pos < this.len && isInlineSpace(this.text.charCodeAt(this.pos))) this.pos++;
+  }
+
+  private atEndOfLine(): boolean {
+    const c = this.ch();
+    return c === -1 || c === C.LF || c === C.CR;
+  }
+
+  private atComment(): boolean {
+    return this.ch() === C.SLASH && (this.ch(1) === C.SLASH || this.ch(1) === C.STAR);
+  }
+
+  /** The block keyword at the current position (followed by a space, `{` or the end of the line), or null. */
+  private blockKeywordHere(): BlockKind | null {
+    const c = this.ch();
+    // m(odel) v(iew) e(num) t(ype) d(atasource) g(enerator)
+    if (c !== 109 && c !== 118 && c !== 101 && c !== 116 && c !== 100 && c !== 103) return null;
+    const end = this.identEnd(this.pos);
+    const word = this.text.slice(this.pos, end);
+    if (!BLOCK_KEYWORDS.has(word)) return null;
+    const next = end < this.len ? this.text.charCodeAt(end) : -1;
+    if (next === -1 || isInlineSpace(next) || isLineBreak(next) || next === C.LBRACE) return word as BlockKind;
+    return null;
+  }
+
+  /** Whether the current position starts `keyword Name {` (a new block) on this line. */
+  private atBlockStart(): boolean {
+    if (!this.blockKeywordHere()) return false;
+    let p = this.identEnd(this.pos);
+    if (p >= this.len || !isInlineSpace(this.text.charCodeAt(p))) return false;
+    while (p < this.len && isInlineSpace(this.text.charCodeAt(p))) p++;
+    const nameEnd = this.identEnd(p);
+    if (nameEnd === p) return false;
+    p = nameEnd;
+    while (p < this.len && isInlineSpace(this.text.charCodeAt(p))) p++;
+    return p < this.len && this.text.charCodeAt(p) === C.LBRACE;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Trivia.
+
+  /**
+   * Skips spaces, line breaks (if allowed) and comments. Comments are recorded; a blank line (two line
+   * breaks) detaches pending comments from what follows. Returns the number of line breaks skipped
+   * since the last comment.
+   */
+  private skipTrivia(newlines: boolean): number {
+    let breaks = 0;
+    while (this.pos < this.len) {
+      const c = this.text.charCodeAt(this.pos);
+      if (isInlineSpace(c)) {
+        this.pos++;
+      } else if (c === C.LF || c === C.CR) {
+        if (!newlines) break;
+        if (c === C.CR && this.ch(1) === C.LF) this.pos++;
+        this.pos++;
+        breaks++;
+        if (breaks >= 2) this.pending = [];
+      } else if (c === C.SLASH && this.ch(1) === C.SLASH) {
+        const start = this.pos;
+        const doc = this.ch(2) === C.SLASH;
+        const end = this.findLineEnd(this.pos);
+        this.addComment({ kind: doc ? 'doc' : 'line', text: this.text.slice(start + (doc ? 3 : 2), end), span: { start, end } }, breaks);
+        this.pos = end;
+        breaks = 0;
+        if (!newlines) break;
+      } else if (c === C.SLASH && this.ch(1) === C.STAR) {
+        // Prisma reads `/* … */` as documentation of what follows.
+        const start = this.pos;
+        const close = this.text.indexOf('*/', start + 2);
+        const end = close < 0 ? this.len : close + 2;
+        if (close < 0) this.error('Unclosed block comment (missing `*/`).', start, start + 2);
+        this.addComment({ kind: 'doc', text: this.text.slice(start + 2, close < 0 ? end : close), span: { start, end }, block: true }, breaks);
+        this.pos = end;
+        breaks = 0;
+      } else break;
+    }
+    return breaks;
+  }
+
+  private addComment(comment: Comment, breaksBefore: number): void {
+    this.comments.push(comment);
+    this.pending.push(comment);
+    const continues = this.lastWasComment && breaksBefore <= 1;
+    if (continues) {
+      if (comment.kind === 'doc') this.docBlock.push(comment);
+    } else this.docBlock = comment.kind === 'doc' ? [comment] : [];
+    this.lastWasComment = true;
+  }
+
+  private takePending(): Comment[] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
+  }
+
+  private takeDocBlock(): Comment[] {
+    const d = this.docBlock;
+    this.docBlock = [];
+    return d;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // File and blocks.
 
   parseFile(): SchemaFileAst {
     const blocks: Block[] = [];
     for (;;) {
       this.skipTrivia(true);
       if (this.pos >= this.len) break;
-      const start = this.pos;
-      const c = this.ch();
-      if (isIdentStart(c)) {
-        const word = this.peekIdent();
-        if (BLOCK_KEYWORDS.has(word)) {
-          blocks.push(this.parseBlock(word as BlockKind));
-          continue;
-        }
-      }
-      this.skipInvalidTopLevel(start);
+      const kind = this.blockKeywordHere();
+      if (kind) blocks.push(this.parseBlock(kind));
+      else this.skipInvalidTopLevel();
     }
     return { blocks, comments: this.comments, diagnostics: this.diagnostics };
   }
 
   /** A top-level line that is not a block: report it, and skip a `{ … }` body if one opens here. */
-  private skipInvalidTopLevel(start: number): void {
+  private skipInvalidTopLevel(): void {
+    const start = this.pos;
     const lineEnd = this.findLineEnd(this.pos);
-    const lineText = this.text.slice(this.pos, lineEnd);
-    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(lineText)?.[0];
+    const wordEnd = this.identEnd(this.pos);
+    const word = wordEnd > start ? this.text.slice(start, Math.min(wordEnd, start + 40)) : null;
     this.error(
       word
         ? `This line is invalid. \`${word}\` is not a Prisma block keyword (expected model, view, enum, type, datasource or generator).`
@@ -117,8 +339,14 @@ class Parser {
       start,
       lineEnd,
     );
+    let opens = false;
+    for (let p = start; p < lineEnd; p++) {
+      const c = this.text.charCodeAt(p);
+      if (c === C.LBRACE) opens = true;
+      else if (c === C.RBRACE) opens = false;
+    }
     this.pos = lineEnd;
-    if (lineText.includes('{') && !lineText.includes('}')) {
+    if (opens) {
       // Skip the body up to a line that closes it, or up to the next block keyword.
       while (this.pos < this.len) {
         this.skipTrivia(true);
@@ -132,106 +360,21 @@ class Parser {
       }
     }
     this.pending = [];
-  }
-
-  private findLineEnd(from: number): number {
-    let p = from;
-    while (p < this.len) {
-      const c = this.text.charCodeAt(p);
-      if (c === C.LF || c === C.CR) break;
-      p++;
-    }
-    return p;
-  }
-
-  private peekIdent(): string {
-    let p = this.pos;
-    while (p < this.len && isIdentPart(this.text.charCodeAt(p))) p++;
-    return this.text.slice(this.pos, p);
-  }
-
-  /** Whether the current position starts `keyword Name {` (a new block) on this line. */
-  private atBlockStart(): boolean {
-    if (!isIdentStart(this.ch())) return false;
-    const word = this.peekIdent();
-    if (!BLOCK_KEYWORDS.has(word)) return false;
-    const rest = this.text.slice(this.pos + word.length, this.findLineEnd(this.pos));
-    return /^[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*\{/.test(rest);
-  }
-
-  /**
-   * Skips spaces, newlines (if allowed) and comments. Comments are recorded; a blank line (two line
-   * breaks) detaches pending comments from what follows.
-   */
-  private skipTrivia(newlines: boolean): number {
-    let breaks = 0;
-    while (this.pos < this.len) {
-      const c = this.ch();
-      if (isInlineSpace(c)) {
-        this.pos++;
-      } else if (c === C.LF || c === C.CR) {
-        if (!newlines) break;
-        if (c === C.CR && this.ch(1) === C.LF) this.pos++;
-        this.pos++;
-        breaks++;
-        if (breaks >= 2) this.pending = [];
-      } else if (c === C.SLASH && this.ch(1) === C.SLASH) {
-        const start = this.pos;
-        const doc = this.ch(2) === C.SLASH;
-        const end = this.findLineEnd(this.pos);
-        const comment: Comment = { kind: doc ? 'doc' : 'line', text: this.text.slice(start + (doc ? 3 : 2), end), span: { start, end } };
-        this.comments.push(comment);
-        this.pending.push(comment);
-        this.pos = end;
-        breaks = 0;
-        if (!newlines) break;
-      } else if (c === C.SLASH && this.ch(1) === C.STAR) {
-        const start = this.pos;
-        const close = this.text.indexOf('*/', start + 2);
-        const end = close < 0 ? this.len : close + 2;
-        if (close < 0) this.error('Unclosed block comment (missing `*/`).', start, start + 2);
-        const doc = this.ch(2) === C.STAR && this.text.charCodeAt(start + 3) !== C.SLASH;
-        const comment: Comment = { kind: doc ? 'doc' : 'line', text: this.text.slice(start + (doc ? 3 : 2), close < 0 ? end : close), span: { start, end } };
-        this.comments.push(comment);
-        this.pending.push(comment);
-        this.pos = end;
-        breaks = 0;
-      } else break;
-    }
-    return breaks;
-  }
-
-  private takePending(): Comment[] {
-    const p = this.pending;
-    this.pending = [];
-    return p;
-  }
-
-  private readIdent(): { name: string; span: Span } | null {
-    if (!isIdentStart(this.ch())) return null;
-    const start = this.pos;
-    while (this.pos < this.len && isIdentPart(this.ch())) this.pos++;
-    return { name: this.text.slice(start, this.pos), span: { start, end: this.pos } };
-  }
-
-  private lineStartOf(offset: number): number {
-    let p = offset;
-    while (p > 0) {
-      const c = this.text.charCodeAt(p - 1);
-      if (c === C.LF || c === C.CR) break;
-      p--;
-    }
-    return p;
+    this.docBlock = [];
+    this.lastWasComment = false;
   }
 
   private parseBlock(kind: BlockKind): Block {
     const leading = this.takePending();
+    this.docBlock = [];
+    this.lastWasComment = false;
     const start = this.pos;
     const keyword = this.readIdent()!;
-    this.skipTrivia(false);
-    const name = this.readIdent();
+    this.skipInlineSpaces();
+    const name = this.ch() === C.LBRACE ? null : this.readIdent();
+    const label = `${kind}${name ? ` \`${name.name}\`` : ''}`;
     if (!name) this.error(`Expected a name after \`${kind}\`.`, keyword.span.start, keyword.span.end);
-    this.skipTrivia(false);
+    this.skipInlineSpaces();
     const block: Block = {
       kind,
       keyword,
@@ -243,53 +386,56 @@ class Parser {
       closeBrace: null,
       span: { start, end: this.pos },
     };
+    const headEnd = name ? name.span.end : keyword.span.end;
     if (this.ch() !== C.LBRACE) {
-      // Tolerate `{` on the next line; otherwise the block has no body.
-      const save = this.pos;
+      // Tolerate `{` on a following line (Prisma does not); otherwise the block has no body.
+      const m = this.mark();
       this.skipTrivia(true);
-      if (this.ch() !== C.LBRACE) {
-        this.pos = save;
-        this.pending = [];
-        this.error(`Expected \`{\` to open the ${kind} block${name ? ` \`${name.name}\`` : ''}.`, keyword.span.start, name ? name.span.end : keyword.span.end);
+      if (this.ch() === C.LBRACE) {
+        this.error(`The \`{\` of the ${label} must be on the same line as its name.`, this.pos, this.pos + 1);
+      } else {
+        this.reset(m);
+        const lineEnd = this.findLineEnd(this.pos);
+        if (this.pos < lineEnd && !this.atComment()) {
+          this.error(`Unexpected \`${this.text.slice(this.pos, Math.min(lineEnd, this.pos + 30)).trim()}\` after the ${kind} name: expected \`{\`.`, this.pos, lineEnd);
+        } else this.error(`Expected \`{\` to open the ${label}.`, keyword.span.start, headEnd);
+        this.skipTrivia(false);
         this.pos = this.findLineEnd(this.pos);
         block.span.end = this.pos;
+        this.pending = [];
+        this.lastWasComment = false;
         return block;
       }
     }
     block.openBrace = this.pos;
     this.pos++;
-    this.skipTrivia(false);
-    if (this.pos < this.len && this.ch() !== C.LF && this.ch() !== C.CR && this.ch() !== C.RBRACE) {
+    this.skipInlineSpaces();
+    if (this.atComment()) this.skipTrivia(false);
+    if (!this.atEndOfLine() && this.ch() !== C.RBRACE) {
       // Content on the `{` line: parse it as a member anyway (Prisma wants a newline).
       this.error('A block member must start on a new line after `{`.', this.pos, this.findLineEnd(this.pos));
     }
     this.pending = [];
+    this.docBlock = [];
+    this.lastWasComment = false;
     for (;;) {
       this.skipTrivia(true);
       if (this.pos >= this.len) {
-        this.error(
-          `The ${kind} block${name ? ` \`${name.name}\`` : ''} is not closed (missing \`}\`).`,
-          keyword.span.start,
-          name ? name.span.end : keyword.span.end,
-        );
+        this.error(`The ${label} is not closed (missing \`}\`).`, keyword.span.start, headEnd);
         block.span.end = this.len;
         break;
       }
       const c = this.ch();
       if (c === C.RBRACE) {
         block.closeBrace = this.pos;
+        if (this.nonBlankBefore(this.pos)) this.error('Put the closing `}` on its own line.', this.pos, this.pos + 1);
         this.pos++;
         block.span.end = this.pos;
-        this.pending = [];
-        this.expectEndOfLine('after `}`');
+        this.expectEndOfLine('after `}`', null);
         break;
       }
       if (this.atBlockStart()) {
-        this.error(
-          `The ${kind} block${name ? ` \`${name.name}\`` : ''} is not closed (missing \`}\` before this ${this.peekIdent()}).`,
-          keyword.span.start,
-          name ? name.span.end : keyword.span.end,
-        );
+        this.error(`The ${label} is not closed (missing \`}\` before this ${this.blockKeywordHere()}).`, keyword.span.start, headEnd);
         // End the block at the end of its last member.
         block.span.end = block.members.length ? block.members[block.members.length - 1].lineSpan.end : block.span.end;
         break;
@@ -297,17 +443,37 @@ class Parser {
       const member = this.parseMember(block);
       if (member) block.members.push(member);
     }
+    this.pending = [];
+    this.docBlock = [];
+    this.lastWasComment = false;
     return block;
   }
+
+  /** Whether something other than spaces precedes `offset` on its line. */
+  private nonBlankBefore(offset: number): boolean {
+    let p = offset;
+    while (p > 0) {
+      const c = this.text.charCodeAt(p - 1);
+      if (isLineBreak(c)) return false;
+      if (!isInlineSpace(c)) return true;
+      p--;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Members.
 
   private parseMember(block: Block): Member | null {
     const leading = this.takePending();
     const start = this.pos;
     const lineStart = this.lineStartOf(start);
     const c = this.ch();
-    let member: Member | null = null;
-    if (c === C.AT && this.ch(1) === C.AT) {
+    let member: Member;
+    if (c === C.AT) {
       const attribute = this.parseAttribute();
+      if (!attribute.block) this.error(`\`@${attribute.name}\` is a field attribute: it must follow a field's type on the same line.`, attribute.nameSpan.start, attribute.nameSpan.end);
+      else if (block.kind === 'datasource' || block.kind === 'generator') this.error(`Block attributes are not allowed in a ${block.kind} block.`, attribute.nameSpan.start, attribute.nameSpan.end);
       member = {
         kind: 'blockAttribute',
         attribute,
@@ -316,19 +482,16 @@ class Parser {
         span: { start, end: this.pos },
         lineSpan: { start: lineStart, end: this.pos },
       };
-      if (block.kind === 'enum' || block.kind === 'datasource' || block.kind === 'generator') {
-        if (block.kind !== 'enum') this.error(`Block attributes are not allowed in a ${block.kind} block.`, attribute.nameSpan.start, attribute.nameSpan.end);
-      }
-    } else if (isIdentStart(c)) {
+    } else if (this.isNameStart()) {
       const name = this.readIdent()!;
       if (block.kind === 'datasource' || block.kind === 'generator') {
-        this.skipTrivia(false);
+        this.skipInlineSpaces();
         let value: Expr | null = null;
         if (this.ch() === C.EQ) {
           this.pos++;
-          this.skipTrivia(false);
-          value = this.parseExpr(true);
-          if (!value) this.error(`Expected a value for \`${name.name}\`.`, name.span.start, this.pos);
+          this.skipInlineSpaces();
+          value = this.parseExpr();
+          if (!value) this.error(`Expected a value for \`${name.name}\`.`, name.span.start, Math.max(this.pos, name.span.end));
         } else this.error(`Expected \`=\` after \`${name.name}\`.`, name.span.start, name.span.end);
         member = { kind: 'property', name, value, span: { start, end: this.pos }, lineSpan: { start: lineStart, end: this.pos } };
       } else if (block.kind === 'enum') {
@@ -337,7 +500,7 @@ class Parser {
           kind: 'enumValue',
           name,
           attributes,
-          docs: leading.filter((x) => x.kind === 'doc'),
+          docs: this.takeDocBlock(),
           trailingComment: null,
           span: { start, end: this.pos },
           lineSpan: { start: lineStart, end: this.pos },
@@ -348,67 +511,69 @@ class Parser {
       }
     } else {
       const end = this.findLineEnd(this.pos);
-      this.error(`Unexpected \`${this.text.slice(this.pos, Math.min(end, this.pos + 20))}\` in ${block.kind} block.`, this.pos, end);
-      this.pos = end;
+      this.error(`Unexpected \`${this.text.slice(this.pos, Math.min(end, this.pos + 20)).trim()}\` in ${block.kind} block.`, this.pos, Math.max(end, this.pos + 1));
+      this.pos = Math.max(end, this.pos + 1);
+      this.lastWasComment = false;
       return null;
     }
-    // Trailing comment and end of line.
-    this.skipInlineSpaces();
-    if (this.ch() === C.SLASH && (this.ch(1) === C.SLASH || this.ch(1) === C.STAR)) {
-      const before = this.comments.length;
-      this.skipTrivia(false);
-      const trailing = this.comments.length > before ? this.comments[this.comments.length - 1] : null;
-      this.pending = [];
-      if (trailing && member.kind !== 'property') (member as { trailingComment: Comment | null }).trailingComment = trailing;
-      this.skipInlineSpaces();
-    }
-    if (this.ch() !== C.RBRACE) this.expectEndOfLine(`after ${member.kind === 'field' ? `field \`${member.name.name}\`` : 'this member'}`);
-    member.lineSpan.end = Math.max(member.lineSpan.end, this.lineEndBefore(this.pos));
+    this.lastWasComment = false;
+    this.expectEndOfLine(`after ${member.kind === 'field' ? `field \`${member.name.name}\`` : 'this line'}`, member);
+    this.lastWasComment = false;
+    member.lineSpan.end = Math.max(member.lineSpan.end, this.trimmedLineEnd(member.lineSpan.end));
     return member;
   }
 
-  private lineEndBefore(p: number): number {
-    return Math.min(this.findLineEnd(Math.max(0, p - 1)), this.len);
+  /** End of the line containing `p`, without trailing spaces. */
+  private trimmedLineEnd(p: number): number {
+    let e = this.findLineEnd(p);
+    while (e > p && isInlineSpace(this.text.charCodeAt(e - 1))) e--;
+    return e;
   }
 
-  private skipInlineSpaces(): void {
-    while (this.pos < this.len && isInlineSpace(this.ch())) this.pos++;
-  }
-
-  /** Reports and skips anything left on the line (a closing `}` on the same line is left in place). */
-  private expectEndOfLine(where: string): void {
+  /**
+   * Takes a trailing comment for `member`, then reports and skips anything left on the line (a `}`
+   * is left in place so the block can close).
+   */
+  private expectEndOfLine(where: string, member: Member | null): void {
     this.skipInlineSpaces();
-    if (this.ch() === C.SLASH && (this.ch(1) === C.SLASH || this.ch(1) === C.STAR)) {
+    if (this.atComment()) {
+      const before = this.comments.length;
+      const savedPending = this.pending;
+      const savedDocs = this.docBlock;
       this.skipTrivia(false);
+      this.pending = savedPending;
+      this.docBlock = savedDocs;
+      const trailing = this.comments.length > before ? this.comments[this.comments.length - 1] : null;
+      if (trailing && member && member.kind !== 'property') (member as { trailingComment: Comment | null }).trailingComment = trailing;
       this.skipInlineSpaces();
     }
-    const c = this.ch();
-    if (c === -1 || c === C.LF || c === C.CR || c === C.RBRACE) return;
+    if (this.atEndOfLine() || this.ch() === C.RBRACE) return;
     const end = this.findLineEnd(this.pos);
     let stop = end;
-    const close = this.text.indexOf('}', this.pos);
-    if (close >= 0 && close < end && !this.text.slice(this.pos, close).includes('"')) stop = close;
-    this.error(`Unexpected \`${this.text.slice(this.pos, Math.min(stop, this.pos + 30)).trim()}\` ${where}.`, this.pos, stop);
+    // Leave a `}` outside strings for the block.
+    let inString = false;
+    for (let p = this.pos; p < end; p++) {
+      const c = this.text.charCodeAt(p);
+      if (c === C.QUOTE) inString = !inString;
+      else if (c === C.RBRACE && !inString) {
+        stop = p;
+        break;
+      }
+    }
+    this.error(`Unexpected \`${this.text.slice(this.pos, Math.min(stop, this.pos + 30)).trim()}\` ${where}.`, this.pos, Math.max(stop, this.pos + 1));
     this.pos = stop;
   }
 
   private parseField(name: { name: string; span: Span }, leading: Comment[], start: number, lineStart: number): FieldDecl {
+    const docs = this.takeDocBlock();
     this.skipInlineSpaces();
     let type: TypeRef | null = null;
     const typeStart = this.pos;
-    const typeIdent = this.readIdent();
+    const typeIdent = this.readDottedIdent();
     if (typeIdent) {
       let unsupported: string | null = null;
       let nameEnd = typeIdent.span.end;
-      let typeName = typeIdent.name;
-      // Dotted type names are not valid Prisma, but keep them as one name.
-      while (this.ch() === C.DOT && isIdentStart(this.ch(1))) {
-        this.pos++;
-        const more = this.readIdent()!;
-        typeName += '.' + more.name;
-        nameEnd = more.span.end;
-      }
-      if (typeName === 'Unsupported' && this.ch() === C.LPAREN) {
+      if (typeIdent.name === 'Unsupported' && this.ch() === C.LPAREN) {
         const args = this.parseArgList();
         const first = args.args[0]?.value;
         unsupported = first && first.kind === 'string' ? first.value : '';
@@ -428,17 +593,26 @@ class Parser {
       if (!list && this.ch() === C.LBRACKET && this.ch(1) === C.RBRACKET) {
         list = true;
         this.pos += 2;
-        this.error('Use `Type[]`, not `Type?[]`.', typeStart, this.pos);
+        this.error('Optional lists are not supported: use `Type[]`, not `Type?[]`.', typeStart, this.pos);
       }
-      type = { name: typeName, nameSpan: { start: typeIdent.span.start, end: nameEnd }, optional, list, unsupported, span: { start: typeStart, end: this.pos } };
+      type = { name: typeIdent.name, nameSpan: { start: typeIdent.span.start, end: nameEnd }, optional, list, unsupported, span: { start: typeStart, end: this.pos } };
+      const c = this.ch();
+      if (c !== -1 && !isInlineSpace(c) && !isLineBreak(c) && c !== C.AT && c !== C.RBRACE && !this.atComment()) {
+        const end = this.findLineEnd(this.pos);
+        let stop = this.pos;
+        while (stop < end && !isInlineSpace(this.text.charCodeAt(stop)) && this.text.charCodeAt(stop) !== C.AT) stop++;
+        this.error(`Unexpected \`${this.text.slice(this.pos, Math.min(stop, this.pos + 20))}\` after the type of field \`${name.name}\`.`, this.pos, stop);
+        this.pos = stop;
+      }
     } else {
       const c = this.ch();
-      if (c === -1 || c === C.LF || c === C.CR || c === C.RBRACE || (c === C.SLASH && this.ch(1) === C.SLASH)) {
+      if (c === -1 || isLineBreak(c) || c === C.RBRACE || c === C.AT || this.atComment()) {
         this.error(`Field \`${name.name}\` has no type.`, name.span.start, name.span.end);
-      } else if (c !== C.AT) {
-        this.error(`Expected a type for field \`${name.name}\`.`, this.pos, this.findLineEnd(this.pos));
-        this.pos = this.findLineEnd(this.pos);
-      } else this.error(`Field \`${name.name}\` has no type.`, name.span.start, name.span.end);
+      } else {
+        const end = this.findLineEnd(this.pos);
+        this.error(`Expected a type for field \`${name.name}\`.`, this.pos, end);
+        this.pos = end;
+      }
     }
     const attributes = this.parseAttributes(true);
     return {
@@ -446,7 +620,7 @@ class Parser {
       name,
       type,
       attributes,
-      docs: leading.filter((c) => c.kind === 'doc'),
+      docs,
       leadingComments: leading.filter((c) => c.kind === 'line'),
       trailingComment: null,
       span: { start, end: this.pos },
@@ -474,17 +648,9 @@ class Parser {
       block = true;
       this.pos++;
     }
-    let name = '';
-    const ident = this.readIdent();
-    if (ident) {
-      name = ident.name;
-      while (this.ch() === C.DOT && isIdentStart(this.ch(1))) {
-        this.pos++;
-        name += '.' + this.readIdent()!.name;
-      }
-    } else {
-      this.error('Expected an attribute name after `@`.', start, this.pos);
-    }
+    const ident = this.readDottedIdent();
+    const name = ident ? ident.name : '';
+    if (!ident) this.error('Expected an attribute name after `@`.', start, this.pos);
     const nameSpan = { start, end: this.pos };
     let args: ArgList | null = null;
     const save = this.pos;
@@ -494,40 +660,21 @@ class Parser {
     return { name, block, nameSpan, args, span: { start, end: this.pos } };
   }
 
-  /**
-   * Skips whitespace inside `(...)`/`[...]`, where newlines are allowed, unless the next line
-   * clearly starts a new member (so a half-typed `@relation(fields: [a` does not swallow the file).
-   */
-  private skipInsideList(): boolean {
-    const save = this.pos;
-    const savePending = this.pending;
-    const breaks = this.skipTrivia(true);
-    this.pending = savePending;
-    if (breaks === 0) return true;
-    const c = this.ch();
-    if (c === -1 || c === C.RBRACE || (c === C.AT && this.ch(1) === C.AT) || this.atBlockStart() || this.looksLikeMemberStart()) {
-      this.pos = save;
-      return false;
-    }
-    return true;
-  }
-
-  private looksLikeMemberStart(): boolean {
-    return /^[A-Za-z_][A-Za-z0-9_]*[ \t]+[A-Za-z_][A-Za-z0-9_]*(\[\])?\??([ \t@/]|$)/m.test(this.text.slice(this.pos, this.findLineEnd(this.pos)));
-  }
+  // ------------------------------------------------------------------------------------------
+  // Expressions (never across a line break).
 
   private parseArgList(): ArgList {
     const start = this.pos;
     this.pos++; // (
     const args: Arg[] = [];
     for (;;) {
-      if (!this.skipInsideList()) break;
+      this.skipInlineSpaces();
       const c = this.ch();
       if (c === C.RPAREN) {
         this.pos++;
         return { args, span: { start, end: this.pos }, closed: true };
       }
-      if (c === -1) break;
+      if (c === -1 || isLineBreak(c)) break;
       if (c === C.COMMA) {
         this.error('Unexpected `,`.', this.pos);
         this.pos++;
@@ -535,49 +682,47 @@ class Parser {
       }
       const argStart = this.pos;
       let name: { name: string; span: Span } | null = null;
-      if (isIdentStart(c)) {
+      if (this.isNameStart()) {
         const save = this.pos;
         const ident = this.readIdent()!;
         this.skipInlineSpaces();
         if (this.ch() === C.COLON) {
           this.pos++;
+          this.skipInlineSpaces();
           name = ident;
-          if (!this.skipInsideList()) {
-            this.error(`Expected a value for \`${ident.name}:\`.`, argStart, this.pos);
-            args.push({ name, value: { kind: 'error', text: '', span: { start: this.pos, end: this.pos } }, span: { start: argStart, end: this.pos } });
-            break;
-          }
         } else this.pos = save;
       }
-      const value = this.parseExpr(false);
+      const value = this.parseExpr();
       if (!value) {
+        const valueStart = this.pos;
         const end = this.skipToListEnd(C.RPAREN);
-        this.error(`Unexpected \`${this.text.slice(argStart, Math.min(end, argStart + 20))}\` in arguments.`, argStart, Math.max(end, argStart + 1));
-        if (this.ch() === C.RPAREN) continue;
-        break;
+        if (name && end === valueStart) {
+          this.error(`Expected a value for \`${name.name}:\`.`, argStart, Math.max(end, argStart + 1));
+          args.push({ name, value: { kind: 'error', text: '', span: { start: end, end } }, span: { start: argStart, end } });
+        } else {
+          this.error(`Unexpected \`${this.text.slice(valueStart, Math.min(end, valueStart + 20))}\` in arguments.`, valueStart, Math.max(end, valueStart + 1));
+          if (name) args.push({ name, value: { kind: 'error', text: this.text.slice(valueStart, end), span: { start: valueStart, end } }, span: { start: argStart, end } });
+        }
+        continue;
       }
       args.push({ name, value, span: { start: argStart, end: this.pos } });
-      if (!this.skipInsideList()) break;
-      if (this.ch() === C.COMMA) this.pos++;
-      else if (this.ch() !== C.RPAREN) {
-        if (this.ch() === -1 || this.ch() === C.LF || this.ch() === C.CR) break;
+      this.skipInlineSpaces();
+      const d = this.ch();
+      if (d === C.COMMA) this.pos++;
+      else if (d !== C.RPAREN && d !== -1 && !isLineBreak(d)) {
         this.error('Expected `,` or `)`.', this.pos);
-        const end = this.skipToListEnd(C.RPAREN);
-        if (this.ch() !== C.RPAREN) {
-          this.pos = end;
-          break;
-        }
+        this.skipToListEnd(C.RPAREN);
       }
     }
-    this.error('Unclosed `(`: missing `)`.', start, start + 1);
+    this.error('Unclosed `(`: missing `)` before the end of the line.', start, start + 1);
     return { args, span: { start, end: this.pos }, closed: false };
   }
 
-  /** Moves to the closing char on this line (or the end of the line) and returns that position. */
+  /** Moves to `close` or the end of the line (skipping strings) and returns that position. */
   private skipToListEnd(close: number): number {
     while (this.pos < this.len) {
       const c = this.ch();
-      if (c === close || c === C.LF || c === C.CR) break;
+      if (c === close || isLineBreak(c)) break;
       if (c === C.QUOTE) this.readString();
       else this.pos++;
     }
@@ -590,29 +735,54 @@ class Parser {
     let out = '';
     let segStart = this.pos;
     while (this.pos < this.len) {
-      const c = this.ch();
+      const c = this.text.charCodeAt(this.pos);
       if (c === C.QUOTE) {
         out += this.text.slice(segStart, this.pos);
         this.pos++;
         return out;
       }
-      if (c === C.BACKSLASH && this.pos + 1 < this.len) {
+      if (c === C.BACKSLASH && this.pos + 1 < this.len && !isLineBreak(this.text.charCodeAt(this.pos + 1))) {
         out += this.text.slice(segStart, this.pos);
         const n = this.text[this.pos + 1];
-        out += n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : n;
         this.pos += 2;
+        switch (n) {
+          case 'n':
+            out += '\n';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
+          case 'u': {
+            const hex = this.text.slice(this.pos, this.pos + 4);
+            if (/^[0-9a-fA-F]{4}$/.test(hex)) {
+              out += String.fromCharCode(parseInt(hex, 16));
+              this.pos += 4;
+            } else out += 'u';
+            break;
+          }
+          default:
+            out += n;
+        }
         segStart = this.pos;
         continue;
       }
-      if (c === C.LF || c === C.CR) break;
+      if (isLineBreak(c)) break;
       this.pos++;
     }
     this.error('Unterminated string.', start, this.pos);
     return out + this.text.slice(segStart, this.pos);
   }
 
-  /** Parses a value; `inProperty` allows nothing special but is kept for clarity of call sites. */
-  private parseExpr(_inProperty: boolean): Expr | null {
+  private parseExpr(): Expr | null {
     const start = this.pos;
     const c = this.ch();
     if (c === C.QUOTE) {
@@ -621,64 +791,64 @@ class Parser {
     }
     if (isDigit(c) || (c === C.MINUS && isDigit(this.ch(1)))) {
       this.pos++;
-      while (isDigit(this.ch()) || (this.ch() === C.DOT && isDigit(this.ch(1)))) this.pos++;
-      if ((this.ch() === 101 || this.ch() === 69) && (isDigit(this.ch(1)) || ((this.ch(1) === C.MINUS || this.ch(1) === 43) && isDigit(this.ch(2))))) {
-        this.pos += 2;
+      while (isDigit(this.ch())) this.pos++;
+      if (this.ch() === C.DOT && isDigit(this.ch(1))) {
+        this.pos++;
         while (isDigit(this.ch())) this.pos++;
       }
       return { kind: 'number', value: this.text.slice(start, this.pos), span: { start, end: this.pos } };
     }
-    if (c === C.LBRACKET) {
-      this.pos++;
-      const items: Expr[] = [];
-      for (;;) {
-        if (!this.skipInsideList()) {
-          this.error('Unclosed `[`: missing `]`.', start, start + 1);
-          return { kind: 'array', items, span: { start, end: this.pos } };
-        }
-        const d = this.ch();
-        if (d === C.RBRACKET) {
-          this.pos++;
-          return { kind: 'array', items, span: { start, end: this.pos } };
-        }
-        if (d === -1) {
-          this.error('Unclosed `[`: missing `]`.', start, start + 1);
-          return { kind: 'array', items, span: { start, end: this.pos } };
-        }
-        if (d === C.COMMA) {
-          this.pos++;
-          continue;
-        }
-        const item = this.parseExpr(false);
-        if (!item) {
-          const itemStart = this.pos;
-          const end = this.skipToListEnd(C.RBRACKET);
-          this.error(`Unexpected \`${this.text.slice(itemStart, Math.min(end, itemStart + 20))}\` in list.`, itemStart, Math.max(end, itemStart + 1));
-          if (this.ch() === C.RBRACKET) continue;
-          return { kind: 'array', items, span: { start, end: this.pos } };
-        }
-        items.push(item);
-        if (!this.skipInsideList()) continue;
-        const e = this.ch();
-        if (e !== C.COMMA && e !== C.RBRACKET && e !== -1) {
-          this.error('Expected `,` or `]`.', this.pos);
-          this.skipToListEnd(C.RBRACKET);
-        }
-      }
-    }
-    if (isIdentStart(c)) {
-      let name = this.readIdent()!.name;
-      while (this.ch() === C.DOT && isIdentStart(this.ch(1))) {
-        this.pos++;
-        name += '.' + this.readIdent()!.name;
-      }
-      const nameSpan = { start, end: this.pos };
+    if (c === C.LBRACKET) return this.parseArray();
+    if (this.isNameStart()) {
+      const ident = this.readDottedIdent()!;
+      const nameSpan = ident.span;
+      const save = this.pos;
+      this.skipInlineSpaces();
       if (this.ch() === C.LPAREN) {
         const args = this.parseArgList();
-        return { kind: 'call', name, nameSpan, args, span: { start, end: this.pos } };
+        return { kind: 'call', name: ident.name, nameSpan, args, span: { start, end: this.pos } };
       }
-      return { kind: 'path', name, span: nameSpan };
+      this.pos = save;
+      return { kind: 'path', name: ident.name, span: nameSpan };
     }
     return null;
+  }
+
+  private parseArray(): Expr {
+    const start = this.pos;
+    this.pos++; // [
+    const items: Expr[] = [];
+    for (;;) {
+      this.skipInlineSpaces();
+      const d = this.ch();
+      if (d === C.RBRACKET) {
+        this.pos++;
+        return { kind: 'array', items, span: { start, end: this.pos } };
+      }
+      if (d === -1 || isLineBreak(d)) {
+        this.error('Unclosed `[`: missing `]` before the end of the line.', start, start + 1);
+        return { kind: 'array', items, span: { start, end: this.pos } };
+      }
+      if (d === C.COMMA) {
+        this.error('Unexpected `,`.', this.pos);
+        this.pos++;
+        continue;
+      }
+      const item = this.parseExpr();
+      if (!item) {
+        const itemStart = this.pos;
+        const end = this.skipToListEnd(C.RBRACKET);
+        this.error(`Unexpected \`${this.text.slice(itemStart, Math.min(end, itemStart + 20))}\` in list.`, itemStart, Math.max(end, itemStart + 1));
+        continue;
+      }
+      items.push(item);
+      this.skipInlineSpaces();
+      const e = this.ch();
+      if (e === C.COMMA) this.pos++;
+      else if (e !== C.RBRACKET && e !== -1 && !isLineBreak(e)) {
+        this.error('Expected `,` or `]`.', this.pos);
+        this.skipToListEnd(C.RBRACKET);
+      }
+    }
   }
 }

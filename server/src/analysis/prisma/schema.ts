@@ -51,12 +51,24 @@ export interface Field extends Located {
   isList: boolean;
   /** `@map("col")`, else the field name. */
   columnName: string;
+  /** The explicit `@map("col")` name, or null. */
+  mapName: string | null;
   nativeType: NativeType | null;
   default: DefaultValue | null;
+  /**
+   * Part of the primary key on its own, as in Prisma's DMMF: `@id`, or `@@id([thisField])`.
+   * (`field.attr('id')` tells whether the attribute is written on the field.)
+   */
   isId: boolean;
+  /**
+   * Unique on its own, as in Prisma's DMMF: `@unique` or `@@unique([thisField])`, and not the id
+   * (`@id @unique` is not counted as unique). `field.attr('unique')` tells whether `@unique` is written.
+   */
   isUnique: boolean;
   isUpdatedAt: boolean;
   isIgnored: boolean;
+  /** Prisma's documentation of the field (`///` comments, see `FieldDecl.docs`), or null. */
+  documentation: string | null;
   /** For `kind === 'object'`. */
   relation: Relation | null;
   /** `///` docs, `//` comments above, and the trailing comment, trimmed. */
@@ -123,6 +135,8 @@ export interface Model extends Located {
   nameSpan: Span;
   /** `@@map("table")`, else the model name. */
   tableName: string;
+  /** The explicit `@@map("table")` name, or null. */
+  mapName: string | null;
   /** `@@schema("x")`. */
   schemaName: string | null;
   fields: Field[];
@@ -134,13 +148,20 @@ export interface Model extends Located {
   indexes: IndexDef[];
   blockAttributes: Attribute[];
   isIgnored: boolean;
+  /** `///` docs and `//` comments above the block, trimmed. */
   comments: string[];
+  /** Prisma's documentation of the model (`///` comments directly above), or null. */
+  documentation: string | null;
   blockAttr(name: string): Attribute | undefined;
 }
 
 export interface EnumValue {
   name: string;
+  /** `@map("x")`, else the value's name. */
   dbName: string;
+  /** The explicit `@map("x")` name, or null. */
+  mapName: string | null;
+  documentation: string | null;
   decl: EnumValueDecl;
 }
 
@@ -148,7 +169,11 @@ export interface Enum extends Located {
   name: string;
   block: Block;
   nameSpan: Span;
+  /** `@@map("x")`, else the enum's name. */
   dbName: string;
+  /** The explicit `@@map("x")` name, or null. */
+  mapName: string | null;
+  documentation: string | null;
   values: EnumValue[];
 }
 
@@ -216,23 +241,50 @@ function namesOf(e: Expr | null): string[] {
   return [];
 }
 
-function indexFieldsOf(e: Expr | null): IndexField[] {
-  if (!e || e.kind !== 'array') return e && e.kind === 'path' ? [{ name: e.name, span: e.span }] : [];
-  const out: IndexField[] = [];
-  for (const item of e.items) {
-    if (item.kind === 'path') out.push({ name: item.name, span: item.span });
-    else if (item.kind === 'call') {
-      const f: IndexField = { name: item.name, span: item.span };
-      for (const a of item.args.args) {
-        const v = exprText(a.value);
-        if (a.name?.name === 'sort' && (v === 'Asc' || v === 'Desc')) f.sort = v;
-        else if (a.name?.name === 'length' && v) f.length = Number(v);
-        else if (a.name?.name === 'ops' && v) f.ops = v;
-      }
-      out.push(f);
+function indexFieldOf(item: Expr): IndexField | null {
+  if (item.kind === 'path') return { name: item.name, span: item.span };
+  if (item.kind !== 'call') return null;
+  const f: IndexField = { name: item.name, span: item.span };
+  for (const a of item.args.args) {
+    const v = exprText(a.value);
+    if (a.name?.name === 'sort' && (v === 'Asc' || v === 'Desc')) f.sort = v;
+    else if (a.name?.name === 'length' && v) f.length = Number(v);
+    else if (a.name?.name === 'ops') {
+      // `ops: Int4MinMaxOps` or `ops: raw("text_pattern_ops")`.
+      const op = a.value.kind === 'call' && a.value.name === 'raw' ? exprString(a.value.args.args[0]?.value) : v;
+      if (op) f.ops = op;
     }
   }
+  return f;
+}
+
+/** `[a, b(sort: Desc)]`, or a single `a` / `a(sort: Desc)` without brackets. */
+function indexFieldsOf(e: Expr | null): IndexField[] {
+  if (!e) return [];
+  if (e.kind !== 'array') {
+    const one = indexFieldOf(e);
+    return one ? [one] : [];
+  }
+  const out: IndexField[] = [];
+  for (const item of e.items) {
+    const f = indexFieldOf(item);
+    if (f) out.push(f);
+  }
   return out;
+}
+
+/**
+ * Documentation as Prisma computes it: the `///` comments attached by the parser (text after `///`
+ * without leading spaces; `/* … *\/` trimmed), then a trailing `///` comment; null when there is none.
+ */
+export function documentationOf(docs: Comment[], trailing?: Comment | null): string | null {
+  const parts = docs.map(docText);
+  if (trailing && trailing.kind === 'doc') parts.push(docText(trailing));
+  return parts.length ? parts.join('\n') : null;
+}
+
+function docText(c: Comment): string {
+  return c.block ? c.text.trim() : c.text.trimStart();
 }
 
 function commentTexts(...groups: Array<Comment[] | Comment | null | undefined>): string[] {
@@ -245,6 +297,26 @@ function commentTexts(...groups: Array<Comment[] | Comment | null | undefined>):
     }
   }
   return out;
+}
+
+const BLOCK_LABEL: Record<Block['kind'], string> = {
+  model: 'Model',
+  view: 'View',
+  type: 'Composite Type',
+  enum: 'Enum',
+  datasource: 'Datasource',
+  generator: 'Generator',
+};
+
+/** Prisma's naming rules the parser lets through: no `-`, no leading digit or `_`. */
+function checkName(schema: PrismaSchema, file: SchemaFile, ident: { name: string; span: Span }, what: string): void {
+  const n = ident.name;
+  const c = n.charCodeAt(0);
+  let message: string | null = null;
+  if (c >= 48 && c <= 57) message = `The name of a ${what} must not start with a number.`;
+  else if (c === 95) message = `The name of a ${what} must start with a letter, not \`_\`.`;
+  else if (n.includes('-')) message = `The character \`-\` is not allowed in ${what} names.`;
+  if (message) schema.diagnostics.push({ message, span: ident.span, file });
 }
 
 const ACTIONS = new Set(['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']);
@@ -270,6 +342,7 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
     for (const block of file.ast.blocks) {
       if (!block.name) continue;
       const name = block.name.name;
+      if (block.kind !== 'datasource' && block.kind !== 'generator') checkName(schema, file, block.name, BLOCK_LABEL[block.kind]);
       if (block.kind === 'model' || block.kind === 'view' || block.kind === 'type') {
         if (schema.modelByName.has(name) || schema.enumByName.has(name)) {
           schema.diagnostics.push({ message: `The name \`${name}\` is already used by another model, view, type or enum.`, span: block.name.span, file });
@@ -286,16 +359,21 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
         const values: EnumValue[] = [];
         for (const m of block.members) {
           if (m.kind !== 'enumValue') continue;
+          checkName(schema, file, m.name, 'Enum Value');
           const map = m.attributes.find((a) => a.name === 'map');
-          values.push({ name: m.name.name, dbName: exprString(attrArg(map, 'name', 0)) ?? m.name.name, decl: m });
+          const mapName = exprString(attrArg(map, 'name', 0));
+          values.push({ name: m.name.name, dbName: mapName ?? m.name.name, mapName, documentation: documentationOf(m.docs, m.trailingComment), decl: m });
         }
         const mapAttr = block.members.find((m) => m.kind === 'blockAttribute' && m.attribute.name === 'map');
+        const mapName = mapAttr && mapAttr.kind === 'blockAttribute' ? exprString(attrArg(mapAttr.attribute, 'name', 0)) : null;
         const en: Enum = {
           file,
           name,
           block,
           nameSpan: block.name.span,
-          dbName: (mapAttr && mapAttr.kind === 'blockAttribute' && exprString(attrArg(mapAttr.attribute, 'name', 0))) || name,
+          dbName: mapName ?? name,
+          mapName,
+          documentation: documentationOf(block.docs),
           values,
         };
         schema.enums.push(en);
@@ -331,6 +409,7 @@ function createModel(file: SchemaFile, block: Block): Model {
     block,
     nameSpan: block.name!.span,
     tableName: exprString(attrArg(find('map'), 'name', 0)) ?? block.name!.name,
+    mapName: exprString(attrArg(find('map'), 'name', 0)),
     schemaName: exprString(attrArg(find('schema'), 'name', 0)),
     fields: [],
     fieldByName: new Map(),
@@ -340,6 +419,7 @@ function createModel(file: SchemaFile, block: Block): Model {
     blockAttributes,
     isIgnored: !!find('ignore'),
     comments: commentTexts(block.docs, block.leadingComments),
+    documentation: documentationOf(block.docs),
     blockAttr: find,
   };
   return model;
@@ -357,7 +437,15 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
     else if (SCALAR_TYPES.has(t.name)) kind = 'scalar';
     else if (schema.enumByName.has(t.name)) kind = 'enum';
     else if (schema.modelByName.has(t.name)) kind = schema.modelByName.get(t.name)!.kind === 'type' ? 'composite' : 'object';
-    else kind = 'unknown';
+    else {
+      kind = 'unknown';
+      schema.diagnostics.push({
+        message: `Type \`${t.name}\` is neither a built-in type, nor refers to another model, composite type, or enum.`,
+        span: t.nameSpan,
+        file,
+      });
+    }
+    checkName(schema, file, decl.name, 'Field');
     const native = decl.attributes.find((a) => a.name.startsWith('db.'));
     const def = findAttr('default');
     let defaultValue: DefaultValue | null = null;
@@ -380,6 +468,7 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
       isOptional: t.optional,
       isList: t.list,
       columnName: exprString(attrArg(findAttr('map'), 'name', 0)) ?? decl.name.name,
+      mapName: exprString(attrArg(findAttr('map'), 'name', 0)),
       nativeType: native
         ? { name: native.name.slice(3), args: native.args?.args.map((a) => exprText(a.value) ?? '') ?? [], attr: native }
         : null,
@@ -388,6 +477,7 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
       isUnique: !!findAttr('unique'),
       isUpdatedAt: !!findAttr('updatedAt'),
       isIgnored: !!findAttr('ignore'),
+      documentation: documentationOf(decl.docs, decl.trailingComment),
       relation: null,
       comments: commentTexts(decl.docs, decl.leadingComments, decl.trailingComment),
       attr: findAttr,
@@ -432,8 +522,10 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
       kind,
       model,
       fields: indexFieldsOf(attrArg(attr, 'fields', 0)),
-      name: exprString(attrArg(attr, 'name')),
-      map: exprString(attrArg(attr, 'map')),
+      // `name:` names the Prisma Client accessor of an id/unique; on @@index/@@fulltext it is the
+      // pre-3.0 spelling of `map:` (the database name), as Prisma still reads it.
+      name: kind === 'id' || kind === 'unique' ? exprString(attrArg(attr, 'name')) : null,
+      map: exprString(attrArg(attr, 'map')) ?? (kind === 'index' || kind === 'fulltext' ? exprString(attrArg(attr, 'name')) : null),
       type: exprText(attrArg(attr, 'type')),
       clustered: boolClause(attrArg(attr, 'clustered')),
       source: 'block',
@@ -448,6 +540,18 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
     } else if (kind === 'unique') model.uniques.push(def);
     else model.indexes.push(def);
   }
+  // Single-field ids/uniques written as block attributes count on the field, as in the DMMF.
+  const pk = model.primaryKey;
+  if (pk && pk.fields.length === 1) {
+    const f = model.fieldByName.get(pk.fields[0].name);
+    if (f) f.isId = true;
+  }
+  for (const u of model.uniques) {
+    if (u.fields.length !== 1) continue;
+    const f = model.fieldByName.get(u.fields[0].name);
+    if (f) f.isUnique = true;
+  }
+  for (const f of model.fields) if (f.isId) f.isUnique = false;
 }
 
 function boolClause(e: Expr | null): boolean | null {
