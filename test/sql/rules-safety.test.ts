@@ -129,3 +129,14 @@ describe('rename-breaks-clients', () => {
     assert.equal(f[0].severity, 'info');
   });
 });
+
+describe('index-not-concurrent on materialized views', () => {
+  it('does not fire for an index on a materialized view created in the same migration', async () => {
+    const { findingsOf } = await import('./helpers');
+    const m = 'prisma/migrations/20240301000000_rank/migration.sql';
+    const text = 'CREATE MATERIALIZED VIEW "Rank" AS SELECT 1 AS id;\nCREATE UNIQUE INDEX rank_id ON "Rank" (id);\n';
+    assert.equal(findingsOf({ [m]: text }, 'index-not-concurrent').length, 0);
+    const later = findingsOf({ [m]: 'CREATE MATERIALIZED VIEW "Rank" AS SELECT 1 AS id;', 'prisma/migrations/20240401000000_idx/migration.sql': 'CREATE INDEX rank_id ON "Rank" (id);' }, 'index-not-concurrent');
+    assert.equal(later.length, 1);
+  });
+});

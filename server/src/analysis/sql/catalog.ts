@@ -192,7 +192,7 @@ export class Catalog {
   }
 
   stateOf(key: string, migrationIndex: number): TableState {
-    if (!this.tables.has(key)) return 'unknown';
+    if (!this.tables.has(key) && !this.views.has(key)) return 'unknown';
     return this.createdIn.get(key) === migrationIndex ? 'new' : 'existing';
   }
 

@@ -80,10 +80,9 @@ export default defineRule({
           m.info.kind === 'prisma'
             ? `Prisma applies them in folder-name order (\`${earlier.label}\` first), but other tools and humans read the version as the order.`
             : 'Their execution order is undefined and tools that key the history by version skip or reject one of them.';
-        const line = 0;
         report({
           file: m.path,
-          range: { start: { line, character: 0 }, end: { line, character: 0 } },
+          range: m.file.lines.range(0, m.file.lines.lineEnd(0)),
           message: `Migration \`${m.label}\` has the same version ${v} as \`${earlier.label}\`. ${order}`,
           subject: {},
           migration: m.label,
