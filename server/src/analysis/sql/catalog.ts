@@ -819,10 +819,11 @@ export class Catalog {
         case 'OBJECT_FOREIGN_TABLE': {
           const key = partsKey(parts);
           touch(key);
+          // Indexes go with the relation, even one the replay did not see created (DDL in a DO block).
+          for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
           const t = this.tables.get(key);
           if (!t) break;
           this.tables.delete(key);
-          for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
           for (const other of this.tables.values()) other.foreignKeys = other.foreignKeys.filter((f) => f.refTable !== key);
           break;
         }
