@@ -102,10 +102,8 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
   const prisma = input.prismaFiles.length ? parsePrismaSchema(input.prismaFiles) : null;
   const t1 = performance.now();
   const config = input.config;
-  const enabled = (id: string) => {
-    const rule = RULES_BY_ID.get(id);
-    return !!rule && rules.includes(rule) && effectiveSeverity(rule, config) !== 'off';
-  };
+  const enabledIds = new Set(rules.filter((r) => effectiveSeverity(r, config) !== 'off').map((r) => r.id));
+  const enabled = (id: string) => enabledIds.has(id);
   const ctx = new Context(input, prisma, enabled);
   const raw: Array<{ rule: Rule; report: Report }> = [];
   const ruleErrors: Record<string, string> = {};

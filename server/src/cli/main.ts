@@ -54,10 +54,12 @@ interface Options {
   failOn: (typeof FAIL_ON)[number];
   config: string | null;
   color: boolean;
+  /** Print analysis timings and peak memory as JSON on standard error (used by `npm run bench`). */
+  timings: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { paths: [], format: 'text', output: null, report: null, failOn: 'error', config: null, color: !!process.stdout.isTTY && !process.env.NO_COLOR };
+  const o: Options = { paths: [], format: 'text', output: null, report: null, failOn: 'error', config: null, color: !!process.stdout.isTTY && !process.env.NO_COLOR, timings: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string): string => {
@@ -96,6 +98,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--color':
         o.color = true;
+        break;
+      case '--timings':
+        o.timings = true;
         break;
       default:
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
@@ -141,17 +146,23 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
     configOverride = c.config;
   }
   if (!layouts.length) err(`warning: no Prisma schema or migration folder found under ${o.paths.join(' ') || '.'}`);
+  const tLoad = performance.now();
   if (layouts.some((l) => l.migrationFiles.length)) await ensureSqlParser();
+  const sqlLoadMs = performance.now() - tLoad;
 
   const findings: Finding[] = [];
   const files: ReportInput['files'] = [];
   const inventory: NonNullable<ReportInput['inventory']> = [];
   const ruleErrors: Record<string, string> = {};
+  const timing = { parseMs: 0, rulesMs: 0, sqlLoadMs: sqlLoadMs, bytes: 0 };
   for (const layout of layouts) {
     const project = loadProject(layout, configOverride);
     for (const p of project.configProblems) err(`warning: ${p}`);
     files.push(...project.files);
     const result = audit(project.input);
+    timing.parseMs += result.timings.parseMs;
+    timing.rulesMs += result.timings.rulesMs;
+    for (const f of [...project.input.prismaFiles, ...(project.input.sqlFiles ?? [])]) timing.bytes += Buffer.byteLength(f.text);
     findings.push(...project.unreadable, ...result.findings);
     Object.assign(ruleErrors, result.ruleErrors);
     if (result.sql) inventory.push(...migrationInventory(result.sql));
@@ -168,6 +179,9 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   if (o.report) {
     writeOut(o.report, renderReport('markdown', input));
     err(`wrote the audit report to ${o.report}`);
+  }
+  if (o.timings) {
+    err(JSON.stringify({ ...timing, analysisMs: timing.parseMs + timing.rulesMs, maxRssKb: process.resourceUsage().maxRSS, findings: findings.length }));
   }
   if (o.failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[o.failOn as Severity];
