@@ -126,7 +126,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       });
       const nonce = makeNonce();
       const css = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'report.css'));
-      const html = await requestReport('html', { cspNonce: nonce, styleHref: css.toString() });
+      // The report embeds its own stylesheet in a nonce-carrying <style>; media/report.css is linked after it.
+      const html = await requestReport('html', { cspNonce: nonce });
       panel.webview.html = reportWebviewHtml(html, panel.webview, css, nonce);
     }),
 
@@ -201,15 +202,16 @@ export function reportWebviewHtml(reportHtml: string, webview: vscode.Webview, c
     "script-src 'none'",
     "form-action 'none'",
   ].join('; ');
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${csp}">`;
   const link = reportHtml.includes(cssUri.toString()) ? '' : `<link rel="stylesheet" href="${cssUri}">`;
-  const head = `<meta http-equiv="Content-Security-Policy" content="${csp}">${link}`;
   let body = reportHtml
     // No scripts in the webview, even though the CSP would block them anyway.
     .replace(/<script\b[\s\S]*?<\/script>/gi, '')
     .replace(/<meta[^>]+http-equiv=["']?content-security-policy["']?[^>]*>/gi, '')
     .replace(/<style\b([^>]*)>/gi, (_m, attrs: string) => `<style nonce="${nonce}"${attrs.replace(/\snonce=("[^"]*"|'[^']*'|\S+)/i, '')}>`);
-  if (/<head[^>]*>/i.test(body)) body = body.replace(/<head[^>]*>/i, (m) => `${m}${head}`);
-  else body = `<!DOCTYPE html><html><head>${head}</head><body>${body}</body></html>`;
+  if (/<head[^>]*>/i.test(body) && /<\/head>/i.test(body)) {
+    body = body.replace(/<head[^>]*>/i, (m) => `${m}${meta}`).replace(/<\/head>/i, `${link}</head>`);
+  } else body = `<!DOCTYPE html><html><head>${meta}${link}</head><body>${body}</body></html>`;
   return body;
 }
 
