@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { corpusRoot } from '../helpers/corpus';
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
+const EXAMPLE = join(ROOT, 'examples/saas');
+
+function cli(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const pos = (p: unknown) => {
+  const o = p as { line: number; character: number };
+  assert.ok(Number.isInteger(o.line) && o.line >= 0 && Number.isInteger(o.character) && o.character >= 0, JSON.stringify(p));
+};
+
+/** Checks the documented JSON contract; returns the parsed output. */
+function checkContract(stdout: string) {
+  const out = JSON.parse(stdout);
+  assert.deepEqual(Object.keys(out).slice(0, 5), ['tool', 'root', 'files', 'findings', 'summary']);
+  assert.equal(out.tool.name, 'schema-insight');
+  assert.equal(typeof out.tool.version, 'string');
+  assert.equal(typeof out.root, 'string');
+  for (const f of out.files) {
+    assert.equal(typeof f.path, 'string');
+    assert.ok(!f.path.includes('\\') && !f.path.startsWith('/'), f.path);
+    assert.equal(typeof f.kind, 'string');
+  }
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 } as Record<string, number>;
+  for (const f of out.findings) {
+    for (const k of ['rule', 'severity', 'priority', 'message', 'file', 'range', 'subject', 'fixes']) assert.ok(k in f, `finding without ${k}`);
+    assert.match(f.rule, /^[a-z0-9-]+$/);
+    assert.ok(['error', 'warning', 'info', 'hint'].includes(f.severity));
+    assert.equal(f.priority, f.severity === 'error' ? 'P1' : f.severity === 'warning' ? 'P2' : 'P3');
+    assert.ok(!f.file.startsWith('/') && !f.file.includes('\\'), f.file);
+    pos(f.range.start);
+    pos(f.range.end);
+    assert.equal(typeof f.subject, 'object');
+    for (const fix of f.fixes) {
+      assert.equal(typeof fix.title, 'string');
+      for (const e of fix.edits) {
+        assert.equal(typeof e.file, 'string');
+        pos(e.range.start);
+        pos(e.range.end);
+        assert.equal(typeof e.newText, 'string');
+      }
+    }
+    counts[f.severity]++;
+  }
+  assert.deepEqual(out.summary, counts);
+  return out;
+}
+
+test('the example project: every rule family fires, JSON follows the contract, report written', () => {
+  assert.ok(existsSync(CLI), 'dist/cli.js missing: run node esbuild.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'si-cli-'));
+  const report = join(dir, 'audit-report.md');
+  const r = cli(['audit', EXAMPLE, '--format', 'json', '--report', report, '--fail-on', 'never']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = checkContract(r.stdout);
+  const rules = new Set(out.findings.map((f: { rule: string }) => f.rule));
+  for (const id of ['missing-fk-index', 'redundant-index', 'missing-relation', 'missing-primary-key', 'set-null-on-required', 'string-enum-candidate', 'rls-disabled', 'duplicate-migration-version', 'sql-syntax-error', 'unused-ignore']) {
+    assert.ok(rules.has(id), `example has no ${id} finding`);
+  }
+  const sql = out.findings.filter((f: { file: string }) => f.file.endsWith('.sql'));
+  assert.ok(sql.length > 0 && sql.every((f: { migration?: string }) => typeof f.migration === 'string'));
+  const md = readFileSync(report, 'utf8');
+  assert.match(md, /Executive summary/);
+  assert.match(md, /Migration inventory/);
+});
+
+test('exit codes: findings at or above --fail-on → 1, below → 0, usage errors → 2', () => {
+  assert.equal(cli(['audit', EXAMPLE, '--format', 'json']).code, 1);
+  const clean = mkdtempSync(join(tmpdir(), 'si-clean-'));
+  writeFileSync(join(clean, 'schema.prisma'), 'datasource db {\n  provider = "postgresql"\n}\n\nmodel User {\n  id String @id\n}\n');
+  assert.equal(cli(['audit', clean]).code, 0);
+  assert.equal(cli(['audit', EXAMPLE, '--fail-on', 'never']).code, 0);
+  assert.equal(cli(['audit', EXAMPLE, '--format', 'yaml']).code, 2);
+  assert.equal(cli(['audit', '/no/such/folder']).code, 2);
+  assert.equal(cli(['audit', EXAMPLE, '--bogus']).code, 2);
+  assert.equal(cli(['explain', 'missing-fk-index']).code, 0);
+  assert.equal(cli(['explain', 'nope']).code, 2);
+});
+
+test('text output: gcc-style lines with 1-based positions and a summary line', () => {
+  const r = cli(['audit', EXAMPLE, '--no-color', '--fail-on', 'never']);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0], /^[^:]+:\d+:\d+:? (error|warning|info|hint) [a-z-]+ /);
+  assert.match(lines[lines.length - 1], /^\d+ findings?: \d+ errors?, \d+ warnings?, \d+ info, \d+ hints?/);
+});
+
+test('configuration: --config turns rules off; an invalid config is a usage error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'si-cfg-'));
+  const cfg = join(dir, 'c.json');
+  writeFileSync(cfg, JSON.stringify({ rules: { 'missing-fk-index': 'off', 'set-null-on-required': 'info' } }));
+  const out = JSON.parse(cli(['audit', EXAMPLE, '--format', 'json', '--config', cfg, '--fail-on', 'never']).stdout);
+  assert.ok(!out.findings.some((f: { rule: string }) => f.rule === 'missing-fk-index'));
+  assert.ok(out.findings.filter((f: { rule: string }) => f.rule === 'set-null-on-required').every((f: { severity: string }) => f.severity === 'info'));
+  writeFileSync(cfg, '{"rules": {"missing-fk-index": "loud"}}');
+  assert.equal(cli(['audit', EXAMPLE, '--config', cfg]).code, 2);
+  // A schema-insight.json in the project is picked up.
+  const proj = mkdtempSync(join(tmpdir(), 'si-proj-'));
+  mkdirSync(join(proj, 'prisma'));
+  writeFileSync(join(proj, 'prisma/schema.prisma'), 'datasource db {\n  provider = "postgresql"\n}\n\nmodel A {\n  id Int @id\n  bs B[]\n}\n\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id])\n}\n');
+  assert.ok(JSON.parse(cli(['audit', proj, '--format', 'json']).stdout).findings.some((f: { rule: string }) => f.rule === 'missing-fk-index'));
+  writeFileSync(join(proj, 'schema-insight.json'), '{"rules": {"missing-fk-index": "off"}}');
+  assert.ok(!JSON.parse(cli(['audit', proj, '--format', 'json']).stdout).findings.some((f: { rule: string }) => f.rule === 'missing-fk-index'));
+});
+
+test('bad input: binary and BOM files give clear findings, never a crash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'si-bad-'));
+  writeFileSync(join(dir, 'schema.prisma'), Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10]));
+  const r = cli(['audit', join(dir, 'schema.prisma'), '--format', 'json']);
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.match(out.findings[0].message, /NUL bytes|binary/);
+  const bom = mkdtempSync(join(tmpdir(), 'si-bom-'));
+  writeFileSync(join(bom, 'schema.prisma'), '\uFEFFdatasource db {\n  provider = "postgresql"\n}\nmodel User {\n  id    String @id\n  email String @unique\n\n  @@index([email])\n}\n');
+  const b = JSON.parse(cli(['audit', bom, '--format', 'json']).stdout);
+  const red = b.findings.find((f: { rule: string }) => f.rule === 'redundant-index');
+  assert.ok(red);
+  assert.deepEqual(red.range.start, { line: 7, character: 2 }, 'BOM must not shift positions');
+});
+
+const corpus = corpusRoot();
+const projects = existsSync(corpus) ? readdirSync(corpus).filter((p) => statSync(join(corpus, p)).isDirectory()).sort() : [];
+
+test('corpus: audit --format json of every project emits valid JSON per the contract', () => {
+  assert.ok(projects.length >= 35, `corpus projects: ${projects.length}`);
+  const perRule: Record<string, number> = {};
+  for (const p of projects) {
+    const r = cli(['audit', join(corpus, p), '--format', 'json', '--fail-on', 'never']);
+    assert.equal(r.code, 0, `${p}: exit ${r.code}\n${r.stderr}`);
+    assert.ok(!/internal error/.test(r.stderr), `${p}: ${r.stderr}`);
+    const out = checkContract(r.stdout);
+    assert.ok(out.files.length > 0, `${p}: no files found`);
+    for (const f of out.findings) perRule[f.rule] = (perRule[f.rule] ?? 0) + 1;
+  }
+  console.log(`# corpus findings per rule: ${JSON.stringify(perRule)}`);
+});
