@@ -170,3 +170,36 @@ ALTER TABLE public.k ADD CONSTRAINT k_pkey PRIMARY KEY USING INDEX k_pkey;`,
     assert.equal(st[3].facts.tables.get('public.x'), 'unknown');
   });
 });
+
+describe('DDL inside DO blocks', () => {
+  it('replays static statements of DO blocks (idempotent policy creation) with exact positions', () => {
+    const text = [
+      'create table public.items (id int primary key, owner uuid);',
+      'DO $$',
+      'BEGIN',
+      '  IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE policyname = \'own items\') THEN',
+      '    CREATE POLICY "own items" ON public.items FOR ALL TO authenticated USING (auth.uid() = owner);',
+      '  END IF;',
+      '  ALTER TABLE public.items ENABLE ROW LEVEL SECURITY;',
+      "  EXECUTE 'DROP TABLE public.items';",
+      'END $$;',
+    ].join('\n');
+    const p = project({ 'supabase/migrations/20240101000000_x.sql': text });
+    const t = p.catalog.tables.get('public.items')!;
+    assert.ok(t, 'dynamic EXECUTE strings are not followed');
+    assert.equal(t.rls, true);
+    const pol = t.policies.get('own items')!;
+    assert.equal(pol.command, 'all');
+    assert.deepEqual(pol.statement.range.start, { line: 4, character: 4 });
+    const replayed = p.migrations[0].statements;
+    assert.deepEqual(
+      replayed.map((s) => [s.stmt.kind, !!s.inDoBlock]),
+      [
+        ['CreateStmt', false],
+        ['DoStmt', false],
+        ['CreatePolicyStmt', true],
+        ['AlterTableStmt', true],
+      ],
+    );
+  });
+});

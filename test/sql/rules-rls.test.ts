@@ -154,3 +154,14 @@ describe('rls-multiple-permissive', () => {
     assert.doesNotMatch(f[0].message, /anon/); // "own" is only for authenticated
   });
 });
+
+describe('RLS rules see DDL inside DO blocks', () => {
+  it('no rls-disabled when RLS is enabled in a DO block; initplan fix lands inside the block', () => {
+    const text = 'create table t (id int primary key, u uuid);\nDO $$ BEGIN\n  ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n  CREATE POLICY "p" ON t FOR SELECT TO authenticated USING (auth.uid() = u);\nEND $$;\n';
+    assert.equal(findingsOf({ [M]: text }, 'rls-disabled').length, 0);
+    const f = findingsOf({ [M]: text }, 'rls-initplan');
+    assert.equal(f.length, 1);
+    assert.equal(textAt(text, f[0]), 'auth.uid()');
+    assert.equal(f[0].range.start.line, 3);
+  });
+});

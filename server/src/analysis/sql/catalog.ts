@@ -18,6 +18,8 @@ export interface SourceRef {
   migrationIndex: number;
   statementIndex: number;
   range: Range;
+  /** The statement itself (for DDL inside a `DO` block: the inner statement, located in the file). */
+  statement?: SqlStatement;
 }
 
 export interface Column {

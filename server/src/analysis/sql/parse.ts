@@ -74,6 +74,8 @@ export interface ParsedSqlFile {
   skipped?: string;
   /** Converts a node `location` (bytes, relative to `byteBase`) to a UTF-16 offset. */
   offsetOf(byteLocation: number, byteBase?: number): number;
+  /** Converts a UTF-16 offset to a UTF-8 byte offset. */
+  byteOf(offset: number): number;
 }
 
 /** Skips whitespace and SQL comments (`--`, nested block comments) from `i`. */
@@ -175,6 +177,7 @@ export function parseSqlFile(path: string, text: string): ParsedSqlFile {
     statements: [],
     errors: [],
     offsetOf: (loc: number, base = 0) => utf8.toUtf16(base + Math.max(0, loc)),
+    byteOf: (offset: number) => utf8.toUtf8(offset),
   };
   const whole = (message: string): void => {
     const end = Math.min(text.length, lines.lineEnd(0));
@@ -338,4 +341,69 @@ export function scanTokens(text: string): pg.ScanToken[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The static SQL statements inside a `DO` block (PL/pgSQL `execsql` statements, e.g. the idiomatic
+ * `DO $$ BEGIN IF NOT EXISTS (…) THEN CREATE POLICY …; END IF; END $$;`), located exactly in the file.
+ * Control flow is ignored (every statement counts); dynamic `EXECUTE` strings are not followed.
+ */
+export function doBlockStatements(file: ParsedSqlFile, stmt: SqlStatement): SqlStatement[] {
+  if (!loaded || stmt.kind !== 'DoStmt') return [];
+  const lang = (stmt.node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+  if (lang && String(lang).toLowerCase() !== 'plpgsql') return [];
+  if (!/\b(create|alter|drop|comment|grant|revoke)\b/i.test(stmt.text)) return [];
+  let tree: unknown;
+  try {
+    tree = pg.parsePlPgSQLSync(stmt.text + ';');
+  } catch {
+    return [];
+  }
+  const queries: string[] = [];
+  const visit = (n: unknown): void => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x);
+      return;
+    }
+    const o = n as Record<string, unknown>;
+    const exec = o.PLpgSQL_stmt_execsql as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } } | undefined;
+    if (exec?.sqlstmt?.PLpgSQL_expr?.query) queries.push(exec.sqlstmt.PLpgSQL_expr.query);
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(tree);
+  const out: SqlStatement[] = [];
+  let from = stmt.start;
+  for (const q of queries) {
+    if (!/^\s*(create|alter|drop|comment|grant|revoke)\b/i.test(q)) continue;
+    const at = file.text.indexOf(q, from);
+    if (at < 0 || at > stmt.end) continue;
+    from = at + q.length;
+    let res: { stmts?: Array<{ stmt: PgNode; stmt_location?: number; stmt_len?: number }> };
+    try {
+      res = pg.parseSync(q) as unknown as typeof res;
+    } catch {
+      continue;
+    }
+    const base = file.byteOf(at);
+    for (const raw of res.stmts ?? []) {
+      const kind = Object.keys(raw.stmt ?? {})[0] ?? 'Unknown';
+      let start = file.offsetOf(raw.stmt_location ?? 0, base);
+      let end = raw.stmt_len ? file.offsetOf((raw.stmt_location ?? 0) + raw.stmt_len, base) : at + q.length;
+      start = skipTrivia(file.text, start, end);
+      while (end > start && /[\s;]/.test(file.text[end - 1])) end--;
+      out.push({
+        index: stmt.index,
+        kind,
+        node: raw.stmt?.[kind] ?? {},
+        start,
+        end,
+        endWithSemicolon: file.text[end] === ';' ? end + 1 : end,
+        range: file.lines.range(start, end),
+        text: file.text.slice(start, end),
+        byteBase: base,
+      });
+    }
+  }
+  return out;
 }

@@ -1,13 +1,15 @@
 import type { SourceFile } from '../types';
 import { Catalog, type SourceRef, type StatementFacts } from './catalog';
 import { classifyMigration, orderMigrations, rollbackTarget, type MigrationFileInfo } from './discovery';
-import { isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlStatement } from './parse';
+import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlStatement } from './parse';
 
 export interface ReplayedStatement {
   stmt: SqlStatement;
   ref: SourceRef;
   /** State of the catalog just before this statement (table states, missing references). */
   facts: StatementFacts;
+  /** A static statement inside a `DO` block (replayed; its `stmt.index` is the DO statement's). */
+  inDoBlock?: boolean;
 }
 
 export interface Migration {
@@ -95,15 +97,18 @@ export function buildMigrationProject(files: SourceFile[], options: MigrationPro
 
   const catalog = new Catalog();
   for (const m of migrations) {
-    for (const stmt of m.file.statements) {
-      const ref: SourceRef = { file: m.path, migration: m.label, migrationIndex: m.index, statementIndex: stmt.index, range: stmt.range };
-      let facts: StatementFacts;
-      try {
-        facts = catalog.apply(stmt, ref);
-      } catch {
-        facts = { tables: new Map(), indexTables: new Map(), missing: [] };
+    for (const top of m.file.statements) {
+      // DDL inside a DO block is replayed too, right after it, as statements of its own.
+      for (const stmt of [top, ...doBlockStatements(m.file, top)]) {
+        const ref: SourceRef = { file: m.path, migration: m.label, migrationIndex: m.index, statementIndex: stmt.index, range: stmt.range, statement: stmt };
+        let facts: StatementFacts;
+        try {
+          facts = catalog.apply(stmt, ref);
+        } catch {
+          facts = { tables: new Map(), indexTables: new Map(), missing: [] };
+        }
+        m.statements.push({ stmt, ref, facts, ...(stmt !== top ? { inDoBlock: true } : {}) });
       }
-      m.statements.push({ stmt, ref, facts });
     }
   }
   const supabase =

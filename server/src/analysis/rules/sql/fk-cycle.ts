@@ -75,7 +75,7 @@ export default defineRule({
       const cycle = [closing.from, ...path].map(tableName);
       const m = byPath.get(closing.fk.source.file);
       if (!m) continue;
-      const stmt = m.file.statements[closing.fk.source.statementIndex];
+      const stmt = (closing.fk.source.statement ?? m.file.statements[closing.fk.source.statementIndex]);
       report({
         file: m.path,
         range: headRange(m.file, stmt),

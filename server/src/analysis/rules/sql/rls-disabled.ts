@@ -29,7 +29,7 @@ export default defineRule({
       if (t.schema !== 'public' || t.rls) continue;
       if (t.partitionOf && project.catalog.tables.get(t.partitionOf)?.rls) continue;
       const m = byPath.get(t.createdBy.file);
-      const stmt = m?.file.statements[t.createdBy.statementIndex];
+      const stmt = (t.createdBy.statement ?? m?.file.statements[t.createdBy.statementIndex]);
       if (!m || !stmt) continue;
       // Named as at the CREATE TABLE (the table may be renamed later).
       const sql = `ALTER TABLE ${relationText(stmt.node.relation ?? stmt.node.into?.rel)} ENABLE ROW LEVEL SECURITY;`;

@@ -19,7 +19,7 @@ function escapeRe(s: string): string {
 
 /** Where a foreign key is declared: its name, its `FOREIGN KEY (col…)`, or the column's REFERENCES. */
 function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: number } {
-  const stmt = m.file.statements[fk.source.statementIndex];
+  const stmt = (fk.source.statement ?? m.file.statements[fk.source.statementIndex]);
   const col = escapeRe(fk.columns[0] ?? '');
   const candidates = [
     fk.name ? new RegExp(`CONSTRAINT\\s+"?${escapeRe(fk.name)}"?`, 'i') : null,
@@ -122,7 +122,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
       if (!cover) continue;
       const m = byPath.get(i.source.file);
       if (!m) continue;
-      const stmt = m.file.statements[i.source.statementIndex];
+      const stmt = (i.source.statement ?? m.file.statements[i.source.statementIndex]);
       const what = cover.kind === 'primary' ? 'the primary key' : cover.kind === 'unique' ? `unique constraint${cover.name ? ` \`${cover.name}\`` : ''}` : `index \`${cover.name}\``;
       const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `drop_${i.name}`);
       report({
@@ -167,7 +167,7 @@ export const checkSqlMissingPrimaryKey: SharedIdCheck = (ctx, report) => {
     if (!t.columnsComplete && !t.columns.size) continue; // CREATE TABLE AS / LIKE: shape unknown
     if (MANAGED_SCHEMAS.has(t.schema)) continue;
     const m = byPath.get(t.createdBy.file);
-    const stmt = m?.file.statements[t.createdBy.statementIndex];
+    const stmt = (t.createdBy.statement ?? m?.file.statements[t.createdBy.statementIndex]);
     if (!m || !stmt) continue;
     const unique = t.uniques.find((u) => u.columns.every((c) => t.columns.get(c)?.notNull));
     const implicitM2m = /^_[A-Za-z0-9]+To[A-Za-z0-9]+$/.test(t.name) && t.columns.has('A') && t.columns.has('B');
