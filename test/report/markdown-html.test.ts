@@ -12,6 +12,10 @@ import { renderReport, type ReportInput } from '../../server/src/report';
 import { cell, mdInline } from '../../server/src/report/markdown';
 import { civitaiAudit, HOSTILE, hostileInput, smallAudit, sqlFinding } from './fixture';
 
+/** markdown-it (installed with @vscode/vsce, which renders README Markdown with it; it ships no types). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
+
 const NOW = new Date(Date.UTC(2026, 10, 22, 1, 2));
 
 function section(md: string, heading: string): string {
@@ -161,6 +165,18 @@ describe('markdown report', () => {
     const prose = proseOnly(md);
     assert.ok(!/<script|<img|<svg|<\/code>|<b>/i.test(prose), prose.match(/.{0,40}<(script|img|svg|\/code|b>).{0,40}/i)?.[0]);
     assert.ok(md.includes('&lt;script&gt;'));
+    // Rendered by a real Markdown renderer that passes raw HTML through: no element from user strings survives.
+    const html = new MarkdownIt({ html: true }).render(md);
+    assert.ok(!/<script|<img|<svg|<b>/i.test(html), html.match(/.{0,60}<(script|img|svg|b>).{0,60}/i)?.[0]);
+    assert.ok(html.includes('<details><summary>'), 'our own <details> stays HTML');
+  });
+
+  it('renders as Markdown tables and sections (markdown-it)', async () => {
+    const { input } = await smallAudit();
+    const html = new MarkdownIt({ html: true }).render(renderReport('markdown', input, { now: NOW }));
+    for (const h of ['Executive summary', 'Priority overview', 'Migration inventory', 'Findings', 'Appendix: rules with no findings']) assert.ok(html.includes(`<h2>${h}</h2>`), h);
+    assert.ok((html.match(/<table>/g) ?? []).length >= 5, 'meta, summary, priorities, rules, inventory, appendix tables');
+    assert.match(html, /<td>Indexes<\/td>\s*<td>⚠️ Issues<\/td>/);
   });
 
   it('marks a category with a P1 finding critical (syntax error and SetNull on a required relation)', () => {
