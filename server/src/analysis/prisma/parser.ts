@@ -15,6 +15,9 @@ import type {
   TypeRef,
 } from './ast';
 
+/** Deepest nesting of `[`/`(` in an expression (real schemas use 3). */
+const MAX_DEPTH = 32;
+
 const BLOCK_KEYWORDS = new Set<string>(['model', 'view', 'enum', 'type', 'datasource', 'generator']);
 
 const enum C {
@@ -100,6 +103,8 @@ class Parser {
   private docBlock: Comment[] = [];
   /** Whether the last thing seen was a comment line (so a comment on the next line continues its run). */
   private lastWasComment = false;
+  /** Nesting of calls/arrays in the current expression. */
+  private depth = 0;
 
   constructor(private readonly text: string) {
     this.len = text.length;
@@ -785,6 +790,13 @@ class Parser {
   private parseExpr(): Expr | null {
     const start = this.pos;
     const c = this.ch();
+    if (this.depth >= MAX_DEPTH && (c === C.LBRACKET || this.isNameStart())) {
+      // Arrays and calls nest; garbage like `[[[[…` must not exhaust the stack.
+      const end = this.findLineEnd(this.pos);
+      this.error('Too deeply nested.', this.pos, end);
+      this.pos = end;
+      return { kind: 'error', text: '', span: { start, end } };
+    }
     if (c === C.QUOTE) {
       const value = this.readString();
       return { kind: 'string', value, span: { start, end: this.pos } };
@@ -798,14 +810,21 @@ class Parser {
       }
       return { kind: 'number', value: this.text.slice(start, this.pos), span: { start, end: this.pos } };
     }
-    if (c === C.LBRACKET) return this.parseArray();
+    if (c === C.LBRACKET) {
+      this.depth++;
+      const array = this.parseArray();
+      this.depth--;
+      return array;
+    }
     if (this.isNameStart()) {
       const ident = this.readDottedIdent()!;
       const nameSpan = ident.span;
       const save = this.pos;
       this.skipInlineSpaces();
       if (this.ch() === C.LPAREN) {
+        this.depth++;
         const args = this.parseArgList();
+        this.depth--;
         return { kind: 'call', name: ident.name, nameSpan, args, span: { start, end: this.pos } };
       }
       this.pos = save;

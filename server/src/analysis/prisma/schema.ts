@@ -225,11 +225,15 @@ export function exprText(e: Expr | null | undefined): string | null {
 /** Named argument of an attribute, or positional argument `position` when unnamed. */
 export function attrArg(attr: Attribute | undefined | null, name: string, position?: number): Expr | null {
   if (!attr?.args) return null;
-  const named = attr.args.args.find((a) => a.name?.name === name);
-  if (named) return named.value;
+  const args = attr.args.args;
+  for (let i = 0; i < args.length; i++) if (args[i].name?.name === name) return args[i].value;
   if (position !== undefined) {
-    const positional = attr.args.args.filter((a) => !a.name);
-    return positional[position]?.value ?? null;
+    let n = 0;
+    for (let i = 0; i < args.length; i++) {
+      if (args[i].name) continue;
+      if (n === position) return args[i].value;
+      n++;
+    }
   }
   return null;
 }
@@ -284,7 +288,7 @@ export function documentationOf(docs: Comment[], trailing?: Comment | null): str
 }
 
 function docText(c: Comment): string {
-  return c.block ? c.text.trim() : c.text.trimStart();
+  return c.block ? c.text.trim().replace(/\r\n?/g, '\n') : c.text.trimStart();
 }
 
 function commentTexts(...groups: Array<Comment[] | Comment | null | undefined>): string[] {
@@ -399,17 +403,34 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   return schema;
 }
 
+function findAttr(attrs: Attribute[], name: string): Attribute | undefined {
+  for (let i = 0; i < attrs.length; i++) if (attrs[i].name === name) return attrs[i];
+  return undefined;
+}
+
+/** `field.attr(name)`: one shared function (no closure per field). */
+function fieldAttr(this: Field, name: string): Attribute | undefined {
+  return findAttr(this.decl.attributes, name);
+}
+
+/** `model.blockAttr(name)`. */
+function modelBlockAttr(this: Model, name: string): Attribute | undefined {
+  return findAttr(this.blockAttributes, name);
+}
+
 function createModel(file: SchemaFile, block: Block): Model {
-  const blockAttributes = block.members.flatMap((m) => (m.kind === 'blockAttribute' ? [m.attribute] : []));
-  const find = (n: string) => blockAttributes.find((a) => a.name === n);
+  const blockAttributes: Attribute[] = [];
+  for (const m of block.members) if (m.kind === 'blockAttribute') blockAttributes.push(m.attribute);
+  const find = (n: string) => findAttr(blockAttributes, n);
+  const mapName = exprString(attrArg(find('map'), 'name', 0));
   const model: Model = {
     file,
     name: block.name!.name,
     kind: block.kind === 'view' ? 'view' : block.kind === 'type' ? 'type' : 'model',
     block,
     nameSpan: block.name!.span,
-    tableName: exprString(attrArg(find('map'), 'name', 0)) ?? block.name!.name,
-    mapName: exprString(attrArg(find('map'), 'name', 0)),
+    tableName: mapName ?? block.name!.name,
+    mapName,
     schemaName: exprString(attrArg(find('schema'), 'name', 0)),
     fields: [],
     fieldByName: new Map(),
@@ -420,7 +441,7 @@ function createModel(file: SchemaFile, block: Block): Model {
     isIgnored: !!find('ignore'),
     comments: commentTexts(block.docs, block.leadingComments),
     documentation: documentationOf(block.docs),
-    blockAttr: find,
+    blockAttr: modelBlockAttr,
   };
   return model;
 }
@@ -431,7 +452,7 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
     if (member.kind !== 'field' || !member.type) continue;
     const decl = member;
     const t = decl.type!;
-    const findAttr = (n: string) => decl.attributes.find((a) => a.name === n);
+    const attrs = decl.attributes;
     let kind: Field['kind'];
     if (t.unsupported !== null) kind = 'unsupported';
     else if (SCALAR_TYPES.has(t.name)) kind = 'scalar';
@@ -446,8 +467,9 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
       });
     }
     checkName(schema, file, decl.name, 'Field');
-    const native = decl.attributes.find((a) => a.name.startsWith('db.'));
-    const def = findAttr('default');
+    let native: Attribute | undefined;
+    for (const a of attrs) if (a.name.startsWith('db.')) native = native ?? a;
+    const def = findAttr(attrs, 'default');
     let defaultValue: DefaultValue | null = null;
     if (def) {
       const e = attrArg(def, 'value', 0);
@@ -467,51 +489,32 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
       kind,
       isOptional: t.optional,
       isList: t.list,
-      columnName: exprString(attrArg(findAttr('map'), 'name', 0)) ?? decl.name.name,
-      mapName: exprString(attrArg(findAttr('map'), 'name', 0)),
+      columnName: decl.name.name,
+      mapName: exprString(attrArg(findAttr(attrs, 'map'), 'name', 0)),
       nativeType: native
         ? { name: native.name.slice(3), args: native.args?.args.map((a) => exprText(a.value) ?? '') ?? [], attr: native }
         : null,
       default: defaultValue,
-      isId: !!findAttr('id'),
-      isUnique: !!findAttr('unique'),
-      isUpdatedAt: !!findAttr('updatedAt'),
-      isIgnored: !!findAttr('ignore'),
+      isId: !!findAttr(attrs, 'id'),
+      isUnique: !!findAttr(attrs, 'unique'),
+      isUpdatedAt: !!findAttr(attrs, 'updatedAt'),
+      isIgnored: !!findAttr(attrs, 'ignore'),
       documentation: documentationOf(decl.docs, decl.trailingComment),
       relation: null,
       comments: commentTexts(decl.docs, decl.leadingComments, decl.trailingComment),
-      attr: findAttr,
+      attr: fieldAttr,
     };
+    if (field.mapName !== null) field.columnName = field.mapName;
     if (model.fieldByName.has(field.name)) {
       schema.diagnostics.push({ message: `Field \`${field.name}\` is already defined on ${model.name}.`, span: decl.name.span, file });
       continue;
     }
     model.fields.push(field);
     model.fieldByName.set(field.name, field);
-    const fieldIndex = (kind: 'id' | 'unique', attr: Attribute): IndexDef => {
-      const lengthExpr = attrArg(attr, 'length');
-      const sortExpr = attrArg(attr, 'sort');
-      const entry: IndexField = { name: field.name, span: decl.name.span };
-      if (sortExpr?.kind === 'path' && (sortExpr.name === 'Asc' || sortExpr.name === 'Desc')) entry.sort = sortExpr.name;
-      if (lengthExpr?.kind === 'number') entry.length = Number(lengthExpr.value);
-      return {
-        kind,
-        model,
-        fields: [entry],
-        name: null,
-        map: exprString(attrArg(attr, 'map')),
-        type: null,
-        clustered: boolClause(attrArg(attr, 'clustered')),
-        source: 'field',
-        attr,
-        lineSpan: null,
-        file,
-      };
-    };
-    const idAttr = findAttr('id');
-    if (idAttr && !model.primaryKey) model.primaryKey = fieldIndex('id', idAttr);
-    const uniqueAttr = findAttr('unique');
-    if (uniqueAttr) model.uniques.push(fieldIndex('unique', uniqueAttr));
+    const idAttr = findAttr(attrs, 'id');
+    if (idAttr && !model.primaryKey) model.primaryKey = fieldIndex('id', idAttr, field);
+    const uniqueAttr = findAttr(attrs, 'unique');
+    if (uniqueAttr) model.uniques.push(fieldIndex('unique', uniqueAttr, field));
   }
   for (const member of model.block.members) {
     if (member.kind !== 'blockAttribute') continue;
@@ -554,6 +557,28 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
   for (const f of model.fields) if (f.isId) f.isUnique = false;
 }
 
+/** The index an `@id` / `@unique` on a field stands for. */
+function fieldIndex(kind: 'id' | 'unique', attr: Attribute, field: Field): IndexDef {
+  const lengthExpr = attrArg(attr, 'length');
+  const sortExpr = attrArg(attr, 'sort');
+  const entry: IndexField = { name: field.name, span: field.decl.name.span };
+  if (sortExpr?.kind === 'path' && (sortExpr.name === 'Asc' || sortExpr.name === 'Desc')) entry.sort = sortExpr.name;
+  if (lengthExpr?.kind === 'number') entry.length = Number(lengthExpr.value);
+  return {
+    kind,
+    model: field.model,
+    fields: [entry],
+    name: null,
+    map: exprString(attrArg(attr, 'map')),
+    type: null,
+    clustered: boolClause(attrArg(attr, 'clustered')),
+    source: 'field',
+    attr,
+    lineSpan: null,
+    file: field.file,
+  };
+}
+
 function boolClause(e: Expr | null): boolean | null {
   return e?.kind === 'path' ? e.name === 'true' : null;
 }
@@ -594,7 +619,7 @@ function resolveRelation(schema: PrismaSchema, field: Field): void {
 function pairRelation(schema: PrismaSchema, rel: Relation): void {
   if (rel.back || !rel.target) return;
   const candidates = rel.target.fields.filter(
-    (f) => f !== rel.field && f.relation && f.type === rel.field.model.name && f.relation.relationName === rel.relationName,
+    (f) => f !== rel.field && f.relation && !f.relation.back && f.type === rel.field.model.name && f.relation.relationName === rel.relationName,
   );
   const back = candidates[0] ?? null;
   if (back?.relation) {
