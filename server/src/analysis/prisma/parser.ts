@@ -544,8 +544,13 @@ class Parser {
     if (this.atComment()) {
       const before = this.comments.length;
       const savedPending = this.pending;
+      const pendingLength = savedPending.length;
       const savedDocs = this.docBlock;
+      const docsLength = savedDocs.length;
       this.skipTrivia(false);
+      // A trailing comment belongs to this line only: it neither precedes nor documents what follows.
+      savedPending.length = pendingLength;
+      savedDocs.length = docsLength;
       this.pending = savedPending;
       this.docBlock = savedDocs;
       const trailing = this.comments.length > before ? this.comments[this.comments.length - 1] : null;
