@@ -48,8 +48,13 @@ export function freePort(): Promise<number> {
 
 /** Packages the extension from the current dist/ into a .vsix (the same command as `npm run package`, minus minification). */
 export function packageVsix(outDir: string): string {
-  const build = spawnSync(process.execPath, [join(REPO, 'esbuild.mjs'), '--if-needed'], { cwd: REPO, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+  // `npm test` / `npm run test:e2e` build first. Only build here when dist/ is missing: rebuilding
+  // under the feet of the LSP tests running next to this one would race with their server spawns.
+  const built = ['extension.js', 'server.js', 'libpg-query.wasm'].every((f) => existsSync(join(REPO, 'dist', f)));
+  if (!built) {
+    const build = spawnSync(process.execPath, [join(REPO, 'esbuild.mjs')], { cwd: REPO, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+  }
   const out = join(outDir, 'schema-insight.vsix');
   const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   const res = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: REPO, encoding: 'utf8' });

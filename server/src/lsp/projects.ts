@@ -114,6 +114,12 @@ export class ProjectSet {
     return p;
   }
 
+  /** Whether the file belongs to a discovered (not ad-hoc) project. */
+  isDiscovered(path: string): boolean {
+    const p = this.byFile.get(path);
+    return !!p && !p.adhoc;
+  }
+
   /** Whether a new file (created on disk or opened) would be picked up by re-running discovery. */
   inWorkspace(path: string): boolean {
     return this.folders.some((f) => isInside(path, f));

@@ -217,17 +217,11 @@ export function startServer(connection: Connection): void {
     for (const p of projects.all()) auditor.schedule(p, 0);
   });
 
+  /** The project of a document (no discovery: requests must stay cheap). */
   const projectForUri = (uri: string): { path: string; project: Project } | null => {
     const path = uriToPath(uri);
     if (!path) return null;
-    let project = projects.projectOf(path);
-    if ((!project || project.adhoc) && projects.inWorkspace(path) && (isPrismaPath(path) || isSqlPath(path))) {
-      // A file discovery has not seen yet (created in the editor): rediscover, then look again.
-      const adhoc = project?.adhoc ? projects.removeAdhoc(path) : null;
-      projects.discoverAll();
-      project = projects.projectOf(path);
-      if (adhoc && project?.key !== adhoc.key) auditor.forget(adhoc.key);
-    }
+    const project = projects.projectOf(path);
     return project ? { path, project } : null;
   };
 
@@ -235,6 +229,15 @@ export function startServer(connection: Connection): void {
     const path = uriToPath(e.document.uri);
     if (!path) return;
     projects.openDocument({ path, text: e.document.getText(), version: e.document.version });
+    if (!projects.isDiscovered(path) && projects.inWorkspace(path) && (isPrismaPath(path) || isSqlPath(path))) {
+      // A file discovery has not seen (created in the editor, or in a skipped folder): discover again;
+      // if it is still in no project it gets an ad-hoc one of its own.
+      const adhoc = projects.removeAdhoc(path);
+      projects.discoverAll();
+      if (adhoc) auditor.forget(adhoc.key);
+      auditor.prune();
+      for (const p of projects.all()) if (!p.adhoc) auditor.schedule(p);
+    }
     const hit = projectForUri(e.document.uri);
     if (hit) auditor.schedule(hit.project, 0);
   });
