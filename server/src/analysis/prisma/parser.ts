@@ -59,6 +59,14 @@ function isLineBreak(c: number): boolean {
   return c === C.LF || c === C.CR;
 }
 
+/** The comments of one kind (a fresh array; most members have no comments, so this stays cheap). */
+function ofKind(comments: Comment[], kind: Comment['kind']): Comment[] {
+  if (comments.length === 0) return [];
+  const out: Comment[] = [];
+  for (const c of comments) if (c.kind === kind) out.push(c);
+  return out;
+}
+
 /** Letters and digits of any script (Prisma's identifiers are Unicode-alphanumeric). */
 const UNICODE_ALNUM = /^[\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}]$/u;
 
@@ -385,8 +393,8 @@ class Parser {
       keyword,
       name,
       members: [],
-      docs: leading.filter((c) => c.kind === 'doc'),
-      leadingComments: leading.filter((c) => c.kind === 'line'),
+      docs: ofKind(leading, 'doc'),
+      leadingComments: ofKind(leading, 'line'),
       openBrace: null,
       closeBrace: null,
       span: { start, end: this.pos },
@@ -482,7 +490,7 @@ class Parser {
       member = {
         kind: 'blockAttribute',
         attribute,
-        leadingComments: leading.filter((x) => x.kind === 'line'),
+        leadingComments: ofKind(leading, 'line'),
         trailingComment: null,
         span: { start, end: this.pos },
         lineSpan: { start: lineStart, end: this.pos },
@@ -631,7 +639,7 @@ class Parser {
       type,
       attributes,
       docs,
-      leadingComments: leading.filter((c) => c.kind === 'line'),
+      leadingComments: ofKind(leading, 'line'),
       trailingComment: null,
       span: { start, end: this.pos },
       lineSpan: { start: lineStart, end: this.pos },

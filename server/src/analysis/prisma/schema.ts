@@ -399,7 +399,7 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   for (const model of schema.models) resolveModel(schema, model);
   // Pass 3: relations.
   for (const model of schema.models) for (const field of model.fields) if (field.kind === 'object') resolveRelation(schema, field);
-  for (const model of schema.models) for (const field of model.fields) if (field.relation) pairRelation(schema, field.relation);
+  pairRelations(schema);
   return schema;
 }
 
@@ -616,17 +616,38 @@ function resolveRelation(schema: PrismaSchema, field: Field): void {
   };
 }
 
-function pairRelation(schema: PrismaSchema, rel: Relation): void {
-  if (rel.back || !rel.target) return;
-  const candidates = rel.target.fields.filter(
-    (f) => f !== rel.field && f.relation && !f.relation.back && f.type === rel.field.model.name && f.relation.relationName === rel.relationName,
-  );
-  const back = candidates[0] ?? null;
-  if (back?.relation) {
-    rel.back = back;
-    back.relation.back = rel.field;
+/**
+ * Pairs each relation field with the field on the other model that has the same relation name and
+ * points back (the first unpaired one, in declaration order). Linear: fields are grouped by
+ * `target model + relation name` first.
+ */
+function pairRelations(schema: PrismaSchema): void {
+  const groups = new Map<string, Field[]>();
+  for (const model of schema.models) {
+    for (const field of model.fields) {
+      const rel = field.relation;
+      if (!rel || !rel.target) continue;
+      // Key: the two models (ordered as "this → other") and the relation name.
+      const key = `${model.name}\u0000${rel.target.name}\u0000${rel.relationName}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      g.push(field);
+    }
   }
-  void schema;
+  for (const model of schema.models) {
+    for (const field of model.fields) {
+      const rel = field.relation;
+      if (!rel || rel.back || !rel.target) continue;
+      const others = groups.get(`${rel.target.name}\u0000${model.name}\u0000${rel.relationName}`);
+      if (!others) continue;
+      for (const other of others) {
+        if (other === field || !other.relation || other.relation.back) continue;
+        rel.back = other;
+        other.relation.back = field;
+        break;
+      }
+    }
+  }
 }
 
 /** The owning side of each relation (the field with `fields: [...]`), once per relation. */
