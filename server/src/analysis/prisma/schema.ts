@@ -421,8 +421,7 @@ function modelBlockAttr(this: Model, name: string): Attribute | undefined {
 function createModel(file: SchemaFile, block: Block): Model {
   const blockAttributes: Attribute[] = [];
   for (const m of block.members) if (m.kind === 'blockAttribute') blockAttributes.push(m.attribute);
-  const find = (n: string) => findAttr(blockAttributes, n);
-  const mapName = exprString(attrArg(find('map'), 'name', 0));
+  const mapName = exprString(attrArg(findAttr(blockAttributes, 'map'), 'name', 0));
   const model: Model = {
     file,
     name: block.name!.name,
@@ -431,14 +430,14 @@ function createModel(file: SchemaFile, block: Block): Model {
     nameSpan: block.name!.span,
     tableName: mapName ?? block.name!.name,
     mapName,
-    schemaName: exprString(attrArg(find('schema'), 'name', 0)),
+    schemaName: exprString(attrArg(findAttr(blockAttributes, 'schema'), 'name', 0)),
     fields: [],
     fieldByName: new Map(),
     primaryKey: null,
     uniques: [],
     indexes: [],
     blockAttributes,
-    isIgnored: !!find('ignore'),
+    isIgnored: !!findAttr(blockAttributes, 'ignore'),
     comments: commentTexts(block.docs, block.leadingComments),
     documentation: documentationOf(block.docs),
     blockAttr: modelBlockAttr,
@@ -583,27 +582,34 @@ function boolClause(e: Expr | null): boolean | null {
   return e?.kind === 'path' ? e.name === 'true' : null;
 }
 
+function actionArg(attr: Attribute | null, key: string): ReferentialAction | null {
+  const e = attrArg(attr, key);
+  return e?.kind === 'path' && ACTIONS.has(e.name) ? (e.name as ReferentialAction) : null;
+}
+
 function resolveRelation(schema: PrismaSchema, field: Field): void {
   const attr = field.attr('relation') ?? null;
   const target = schema.modelByName.get(field.type) ?? null;
   const nameExpr = attrArg(attr, 'name', 0);
   const fields = namesOf(attrArg(attr, 'fields'));
   const references = namesOf(attrArg(attr, 'references'));
-  const action = (key: string): ReferentialAction | null => {
-    const e = attrArg(attr, key);
-    return e?.kind === 'path' && ACTIONS.has(e.name) ? (e.name as ReferentialAction) : null;
-  };
-  const scalarFields = fields.map((n) => field.model.fieldByName.get(n)).filter((f): f is Field => !!f);
-  const onDelete = action('onDelete');
-  const onUpdate = action('onUpdate');
-  const anyRequired = scalarFields.some((f) => !f.isOptional);
+  const scalarFields: Field[] = [];
+  let anyRequired = false;
+  for (const n of fields) {
+    const f = field.model.fieldByName.get(n);
+    if (!f) continue;
+    scalarFields.push(f);
+    if (!f.isOptional) anyRequired = true;
+  }
+  const onDelete = actionArg(attr, 'onDelete');
+  const onUpdate = actionArg(attr, 'onUpdate');
   const owning = fields.length > 0;
   const explicitName = exprString(nameExpr);
   field.relation = {
     field,
     target,
     name: explicitName,
-    relationName: explicitName ?? [field.model.name, field.type].sort().join('To'),
+    relationName: explicitName ?? (field.model.name < field.type ? `${field.model.name}To${field.type}` : `${field.type}To${field.model.name}`),
     attr,
     fields,
     references,
