@@ -169,11 +169,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  // Registered before start so the counts of the startup audit are not missed; stopped in deactivate().
+  context.subscriptions.push(client.onNotification('schemaInsight/counts', (c: Counts) => showCounts(status, c)));
   await client.start();
-  context.subscriptions.push(
-    client.onNotification('schemaInsight/counts', (c: Counts) => showCounts(status, c)),
-    { dispose: () => void client?.stop() },
-  );
 }
 
 function showCounts(status: vscode.StatusBarItem, c: Counts): void {

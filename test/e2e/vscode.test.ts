@@ -209,8 +209,11 @@ test('Schema Insight in a real VS Code (code-server + chromium)', { skip, timeou
       });
       await page.keyboard.press('Enter');
       await page.keyboard.press(`${modifier}+KeyS`);
-      await until('the fix saved to disk', () => readFileSync(schemaPath, 'utf8') !== SCHEMA);
-      const after = readFileSync(schemaPath, 'utf8');
+      // (A save is not atomic: wait for the complete new content, never judge a half-written file.)
+      const after = await until('the fix saved to disk', () => {
+        const text = readFileSync(schemaPath, 'utf8');
+        return text.includes(indexText) && text.length > SCHEMA.length && text.endsWith(SCHEMA.slice(-40)) ? text : null;
+      });
       // Exactly one line added: the index, in the model's indentation; nothing else touched.
       const added = after.split('\n').filter((l) => !SCHEMA.split('\n').includes(l));
       assert.deepEqual(added.map((l) => l.trim()), [indexText]);
@@ -266,28 +269,28 @@ test('Schema Insight in a real VS Code (code-server + chromium)', { skip, timeou
       const item = page.locator('.statusbar-item[aria-label^="Schema Insight: "][aria-label*=" findings ("]');
       await item.first().waitFor({ timeout: 30000 });
       await runCommand('Schema Insight: Show Audit Report');
-      const frame = await until('the report webview', async () => {
-        for (const f of page.frames()) {
-          const has = await f
-            .evaluate("(document.body?.innerText ?? '').includes('Database audit report')")
-            .catch(() => false);
-          if (has) return f;
-        }
-        return null;
-      });
-      // Evaluated in the webview (a string: this file is typed for Node, not the DOM). The linked
-      // stylesheet loads asynchronously: poll until it applies (or time out: it is blocked).
+      // Evaluated in the webview (a string: this file is typed for Node, not the DOM). VS Code swaps
+      // a pending frame for the active one while loading and the linked stylesheet arrives
+      // asynchronously, so every poll looks at all current frames again.
       type Styled = { linked: string; embedded: string; csp: string; scripts: number; text: string };
-      const styled = await until('media/report.css to apply in the webview', async () => {
-        const st = (await frame.evaluate(`({
+      const probe = `(() => {
+        const text = document.body ? document.body.innerText : '';
+        if (!text.includes('Database audit report')) return null;
+        return {
           linked: getComputedStyle(document.documentElement).getPropertyValue('--si-webview').trim(),
           embedded: getComputedStyle(document.querySelector('main.report') ?? document.body).maxWidth,
           csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
           scripts: document.querySelectorAll('script').length,
-          text: document.body.innerText,
-        })`)) as Styled;
-        return st.linked === '1' ? st : null;
-      }, 15000);
+          text,
+        };
+      })()`;
+      const styled = await until('the report webview with media/report.css applied', async () => {
+        for (const f of page.frames()) {
+          const st = (await f.evaluate(probe).catch(() => null)) as Styled | null;
+          if (st && st.linked === '1') return st;
+        }
+        return null;
+      }, 30000);
       assert.equal(styled.linked, '1', 'media/report.css is loaded under the CSP');
       assert.equal(styled.embedded, '1080px', "the report's own nonce'd stylesheet applies");
       assert.match(styled.csp, /default-src 'none'/);

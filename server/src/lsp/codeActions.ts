@@ -5,7 +5,6 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
 import { ruleDocUrl } from '../analysis/docs';
-import { RULES_BY_ID } from '../analysis/rules';
 import { detectEol, indentOf, LineIndex, comparePositions } from '../analysis/text';
 import type { Finding, Fix, TextEdit } from '../analysis/types';
 import type { Snapshot } from './audits';
@@ -104,9 +103,4 @@ export function fixAll(snap: Snapshot, path: string, target: EditTarget): CodeAc
     kind: FIX_ALL_KIND,
     edit,
   };
-}
-
-/** Whether a rule id is known (used to validate client input). */
-export function knownRule(id: string): boolean {
-  return RULES_BY_ID.has(id);
 }
