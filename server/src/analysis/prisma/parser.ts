@@ -532,16 +532,10 @@ class Parser {
     this.lastWasComment = false;
     this.expectEndOfLine(`after ${member.kind === 'field' ? `field \`${member.name.name}\`` : 'this line'}`, member);
     this.lastWasComment = false;
-    member.lineSpan.end = Math.max(member.lineSpan.end, this.trimmedLineEnd(member.lineSpan.end));
+    member.lineSpan.end = Math.max(member.lineSpan.end, this.findLineEnd(member.lineSpan.end));
     return member;
   }
 
-  /** End of the line containing `p`, without trailing spaces. */
-  private trimmedLineEnd(p: number): number {
-    let e = this.findLineEnd(p);
-    while (e > p && isInlineSpace(this.text.charCodeAt(e - 1))) e--;
-    return e;
-  }
 
   /**
    * Takes a trailing comment for `member`, then reports and skips anything left on the line (a `}`
