@@ -245,7 +245,7 @@ test('tabs count as one character', () => {
   assert.equal(name.mapName, 'n');
 });
 
-test('a 20 MB generated schema parses in bounded time, without catastrophic backtracking', () => {
+test('a 20 MB generated schema parses in bounded time, without catastrophic backtracking', (t) => {
   const parts: string[] = ['datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'];
   let i = 0;
   let size = 0;
@@ -259,11 +259,12 @@ test('a 20 MB generated schema parses in bounded time, without catastrophic back
   const t0 = performance.now();
   const schema = parsePrismaSchema([{ path: 'big.prisma', text }]);
   const ms = performance.now() - t0;
+  t.diagnostic(`${(text.length / 1e6).toFixed(1)} MB, ${i} models: parse + model ${ms.toFixed(0)} ms`);
   assert.equal(schema.models.length, i);
   // One relation dangles at the end (M{last+1} does not exist); nothing else is reported.
   assert.equal(schema.diagnostics.length, 1, schema.diagnostics.slice(0, 3).map((d) => d.message).join('; '));
-  // Generous against a loaded CI machine; measured ~2-4 s here.
-  assert.ok(ms < 15_000, `20 MB took ${ms.toFixed(0)} ms`);
+  // Generous against a loaded CI machine (measured 2-4 s on the 2-core dev machine).
+  assert.ok(ms < 8_000, `20 MB took ${ms.toFixed(0)} ms`);
   // Pathological lines: one 2 MB line of `(`, of `[`, of quotes, of `@`, of `/*`.
   for (const ch of ['(', '[', '"', '@', '/*', 'a-', '\\']) {
     const line = `model A {\n  x Int @default(${ch.repeat(1_000_000 / ch.length)}\n}\n`;
