@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePrismaSchema } from '../../server/src/analysis/prisma/schema';
 import { corpusAvailable, corpusSchemas, unlistedPrismaFiles } from '../helpers/corpus';
-import { dmmfOf, isDmmfError, validateSchema, type OracleFile } from '../helpers/oracle';
+import { dmmfOf, isDmmfError, stripDatasourceUrls, validateSchema, type OracleFile } from '../helpers/oracle';
 import { diffSchemas, plainFromDmmf, plainFromOurs } from './dmmf-compare';
 import { ORACLE_CASES } from './oracle-cases';
 
@@ -162,3 +162,24 @@ for (const [name, body] of INVALID) {
     }
   });
 }
+
+test('oracle helper: string and multi-file input, missing url, stripping only datasource urls', async () => {
+  const model = 'model A {\n  id Int @id\n}\n';
+  assert.equal(await validateSchema([{ path: 's.prisma', text: `datasource db {\n  provider = "postgresql"\n  url = env("X")\n}\n${model}` }]), null);
+  // Prisma 7 style (no url): adapted, accepted.
+  const noUrl = [{ path: 's.prisma', text: `datasource db {\n  provider = "postgresql"\n}\n${model}` }];
+  assert.equal(await validateSchema(noUrl), null);
+  const d = await dmmfOf(noUrl);
+  assert.ok(!isDmmfError(d) && d.datamodel.models[0].name === 'A');
+  // Multi-file, with a real error in the second file reported as such.
+  const multi = [
+    { path: 'schema/a.prisma', text: 'datasource db {\n  provider = "postgresql"\n}\n' },
+    { path: 'schema/b.prisma', text: 'model B {\n  id Int @id\n  x Nope\n}\n' },
+  ];
+  const err = await validateSchema(multi);
+  assert.ok(err && /Nope/.test(err) && /schema\/b\.prisma/.test(err) && !/url/.test(err), err ?? 'accepted');
+  const multiDmmf = await dmmfOf([multi[0], { path: 'schema/b.prisma', text: model }]);
+  assert.ok(!isDmmfError(multiDmmf) && multiDmmf.datamodel.models.length === 1);
+  const stripped = stripDatasourceUrls([{ path: 's', text: 'datasource db {\n  url = env("A")\n  directUrl = env("B")\n}\ngenerator g {\n  url = "keep"\n}\n' }]);
+  assert.equal(stripped[0].text, 'datasource db {\n\n\n}\ngenerator g {\n  url = "keep"\n}\n');
+});
