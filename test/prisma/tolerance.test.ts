@@ -355,3 +355,12 @@ test('half-typed: a keyword alone, and a block name without `{`', () => {
     assert.ok(ast.diagnostics.length >= 1, JSON.stringify(text));
   }
 });
+
+test('a field attribute alone on a line is reported, not read as a block attribute', () => {
+  const text = 'model A {\n  id Int\n  @id\n  @unique([id])\n}\n';
+  const { schema } = parseBoth(text, 'lone @id');
+  const a = schema.models[0];
+  assert.equal(a.primaryKey, null);
+  assert.equal(a.uniques.length, 0);
+  assert.deepEqual(diagAt(schema, text).map((d) => d.line), [2, 3]);
+});

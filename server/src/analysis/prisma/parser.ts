@@ -485,8 +485,14 @@ class Parser {
     let member: Member;
     if (c === C.AT) {
       const attribute = this.parseAttribute();
-      if (!attribute.block) this.error(`\`@${attribute.name}\` is a field attribute: it must follow a field's type on the same line.`, attribute.nameSpan.start, attribute.nameSpan.end);
-      else if (block.kind === 'datasource' || block.kind === 'generator') this.error(`Block attributes are not allowed in a ${block.kind} block.`, attribute.nameSpan.start, attribute.nameSpan.end);
+      if (!attribute.block) {
+        // A field attribute without a field: report it and drop the line (it is not a block attribute).
+        this.error(`\`@${attribute.name}\` is a field attribute: it must follow a field's type on the same line.`, attribute.nameSpan.start, attribute.nameSpan.end);
+        this.pos = Math.max(this.pos, this.findLineEnd(this.pos));
+        this.lastWasComment = false;
+        return null;
+      }
+      if (block.kind === 'datasource' || block.kind === 'generator') this.error(`Block attributes are not allowed in a ${block.kind} block.`, attribute.nameSpan.start, attribute.nameSpan.end);
       member = {
         kind: 'blockAttribute',
         attribute,
