@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { reportWebviewHtml } from './webview';
 
 type ReportFormat = 'markdown' | 'html' | 'json' | 'sarif';
 
@@ -128,7 +129,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const css = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'report.css'));
       // The report embeds its own stylesheet in a nonce-carrying <style>; media/report.css is linked after it.
       const html = await requestReport('html', { cspNonce: nonce });
-      panel.webview.html = reportWebviewHtml(html, panel.webview, css, nonce);
+      panel.webview.html = reportWebviewHtml(html, { cspSource: panel.webview.cspSource, cssHref: css.toString(), nonce });
     }),
 
     vscode.commands.registerCommand('schemaInsight.rerun', async () => {
@@ -184,33 +185,6 @@ function showCounts(status: vscode.StatusBarItem, c: Counts): void {
   status.text = `$(database) $(error) ${c.error} $(warning) ${c.warning} $(info) ${c.info + c.hint}`;
   status.tooltip = `Schema Insight: ${c.total} finding${c.total === 1 ? '' : 's'} (${c.error} errors, ${c.warning} warnings, ${c.info} info, ${c.hint} hints) in ${c.files} file${c.files === 1 ? '' : 's'}. Click to open the audit report.`;
   status.accessibilityInformation = { label: status.tooltip };
-}
-
-/**
- * Puts the report HTML (from the server's HTML renderer, which escapes every string from user files)
- * into the webview under a strict Content-Security-Policy: no scripts at all, styles only from
- * media/report.css and nonce-carrying <style> blocks, images only from the webview or data: URIs.
- */
-export function reportWebviewHtml(reportHtml: string, webview: vscode.Webview, cssUri: vscode.Uri, nonce: string): string {
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `img-src ${webview.cspSource} data:`,
-    `font-src ${webview.cspSource}`,
-    "script-src 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  const meta = `<meta http-equiv="Content-Security-Policy" content="${csp}">`;
-  const link = reportHtml.includes(cssUri.toString()) ? '' : `<link rel="stylesheet" href="${cssUri}">`;
-  let body = reportHtml
-    // No scripts in the webview, even though the CSP would block them anyway.
-    .replace(/<script\b[\s\S]*?<\/script>/gi, '')
-    .replace(/<meta[^>]+http-equiv=["']?content-security-policy["']?[^>]*>/gi, '')
-    .replace(/<style\b([^>]*)>/gi, (_m, attrs: string) => `<style nonce="${nonce}"${attrs.replace(/\snonce=("[^"]*"|'[^']*'|\S+)/i, '')}>`);
-  if (/<head[^>]*>/i.test(body) && /<\/head>/i.test(body)) {
-    body = body.replace(/<head[^>]*>/i, (m) => `${m}${meta}`).replace(/<\/head>/i, `${link}</head>`);
-  } else body = `<!DOCTYPE html><html><head>${meta}${link}</head><body>${body}</body></html>`;
-  return body;
 }
 
 function makeNonce(): string {
