@@ -4,7 +4,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CreateFile, TextDocumentEdit } from 'vscode-languageserver-protocol';
@@ -107,6 +107,40 @@ test('settings change at run time: disabling clears the diagnostics, enabling br
     void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { schemaInsight: { enable: true, rules: { 'missing-fk-index': 'error' } } } });
     const ds = await c.waitForDiagnostics(schema, (d) => d.length > 0, n);
     assert.equal(ds.find((x) => x.code === 'missing-fk-index')?.severity, 1);
+  } finally {
+    await c.shutdown();
+  }
+});
+
+test('schema-insight.json changes (file watching) re-configure the audit; a duplicate version offers a RenameFile fix', async () => {
+  const ws = workspace({
+    'prisma/schema.prisma':
+      'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel A {\n  id Int @id\n  bs B[]\n}\n\nmodel B {\n  id  Int @id\n  a   A   @relation(fields: [aId], references: [id])\n  aId Int\n}\n',
+    'prisma/migrations/20240101000000_a/migration.sql': 'CREATE TABLE "A" ("id" INTEGER NOT NULL, CONSTRAINT "A_pkey" PRIMARY KEY ("id"));\n',
+    'prisma/migrations/20240101000000_b/migration.sql': 'CREATE TABLE "B" ("id" INTEGER NOT NULL, "aId" INTEGER NOT NULL, CONSTRAINT "B_pkey" PRIMARY KEY ("id"));\n',
+  });
+  const schema = join(ws, 'prisma/schema.prisma');
+  const c = new LspClient();
+  try {
+    await c.initialize({ folders: [ws], initializationOptions: { debounceMs: 0 } });
+    await c.waitForDiagnostics(schema, (d) => d.some((x) => x.code === 'missing-fk-index'));
+    const dup = await c.waitFor('a duplicate-migration-version diagnostic', () => {
+      for (const [uri, p] of c.latest) {
+        const d = p.diagnostics.find((x) => x.code === 'duplicate-migration-version');
+        if (d) return { uri, d };
+      }
+      return null;
+    });
+    const path = decodeURIComponent(new URL(dup.uri).pathname);
+    c.open(path, readFileSync(path, 'utf8'));
+    const acts = await c.codeActions(path, dup.d.range);
+    const rename = acts.flatMap((a) => a.edit?.documentChanges ?? []).find((x) => 'kind' in x && x.kind === 'rename');
+    assert.ok(rename, acts.map((a) => a.title).join('\n'));
+
+    writeFileSync(join(ws, 'schema-insight.json'), JSON.stringify({ rules: { 'missing-fk-index': 'off' } }));
+    const n = c.publications.length;
+    void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(ws, 'schema-insight.json')), type: 1 }] });
+    await c.waitForDiagnostics(schema, (d) => !d.some((x) => x.code === 'missing-fk-index'), n);
   } finally {
     await c.shutdown();
   }
