@@ -257,14 +257,18 @@ test('a 20 MB generated schema parses in bounded time, without catastrophic back
   }
   const text = parts.join('');
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const schema = parsePrismaSchema([{ path: 'big.prisma', text }]);
-  const ms = performance.now() - t0;
-  t.diagnostic(`${(text.length / 1e6).toFixed(1)} MB, ${i} models: parse + model ${ms.toFixed(0)} ms`);
+  const cpu = process.cpuUsage(c0);
+  // CPU time of this process: what the parser costs, whatever else the machine is running.
+  const ms = (cpu.user + cpu.system) / 1000;
+  t.diagnostic(`${(text.length / 1e6).toFixed(1)} MB, ${i} models: parse + model ${(performance.now() - t0).toFixed(0)} ms wall, ${ms.toFixed(0)} ms cpu`);
   assert.equal(schema.models.length, i);
   // One relation dangles at the end (M{last+1} does not exist); nothing else is reported.
   assert.equal(schema.diagnostics.length, 1, schema.diagnostics.slice(0, 3).map((d) => d.message).join('; '));
-  // Generous against a loaded CI machine (measured 2-4 s on the 2-core dev machine).
-  assert.ok(ms < 8_000, `20 MB took ${ms.toFixed(0)} ms`);
+  // Measured 3-4 s wall, 4-5.5 s cpu (GC threads included) on the 2-core dev machine; anything
+  // super-linear would take minutes.
+  assert.ok(ms < 10_000, `20 MB took ${ms.toFixed(0)} ms`);
   // Pathological lines: one 2 MB line of `(`, of `[`, of quotes, of `@`, of `/*`.
   for (const ch of ['(', '[', '"', '@', '/*', 'a-', '\\']) {
     const line = `model A {\n  x Int @default(${ch.repeat(1_000_000 / ch.length)}\n}\n`;
