@@ -3,10 +3,11 @@
 // (`dist/server.js --stdio`). The server's debounce is set to 0 (initializationOptions.debounceMs) so
 // the number is the server's own work (re-parse + full audit + diagnostics), not the typing delay.
 //   node scripts/bench-lsp.mjs [--json out.json] [--folder]    budget: p95 <= 20 ms
+// Writes bench-results/lsp.json (lsp-folder.json with --folder); exit 2 when over budget.
 // --folder also opens the package folder as the workspace, so the project includes its ~400
 // migrations (each edit re-audits the schema with the SQL model of the migrations too).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
@@ -15,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCHEMA = join(root, '../shared/corpus/civitai__civitai/packages/civitai-db-schema/prisma/schema.full.prisma');
 const args = process.argv.slice(2);
 const withFolder = args.includes('--folder');
-const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : join(root, 'bench-results', withFolder ? 'lsp-folder.json' : 'lsp.json');
 const EDITS = 30;
 const BUDGET_P95 = 20;
 
@@ -127,7 +128,8 @@ console.log(
     `  first audit on open ${result.openMs} ms | p50 ${result.p50} ms | p95 ${result.p95} ms | max ${result.max} ms | budget p95 <= ${BUDGET_P95} ms: ${result.p95 <= BUDGET_P95 ? 'OK' : 'OVER'}\n` +
     `  inside the server (medians): audit ${result.serverMedians.auditMs} ms (parse ${result.serverMedians.parseMs}, rules ${result.serverMedians.rulesMs}), publish ${result.serverMedians.publishMs} ms`,
 );
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2) + '\n');
+mkdirSync(dirname(jsonOut), { recursive: true });
+writeFileSync(jsonOut, JSON.stringify({ ...result, samplesMs: samples.map((x) => +x.toFixed(2)) }, null, 2) + '\n');
 await conn.sendRequest('shutdown');
 await conn.sendNotification('exit');
 proc.on('exit', () => process.exit(result.p95 <= BUDGET_P95 ? 0 : 2));

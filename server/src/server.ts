@@ -15,4 +15,11 @@ process.on('uncaughtException', (e) => {
     // the connection itself is gone: nothing left to report to
   }
 });
+process.on('unhandledRejection', (e) => {
+  try {
+    connection.console.error(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`);
+  } catch {
+    // the connection itself is gone: nothing left to report to
+  }
+});
 startServer(connection);
