@@ -224,3 +224,35 @@ test('half-typed schema: syntax error reported, other findings kept', () => {
   assert.ok(byRule(findings, 'prisma-syntax-error').length >= 1);
   assert.equal(byRule(findings, 'missing-fk-index').length, 1);
 });
+
+test('model: default onDelete follows Prisma\'s referential arity (required as soon as one scalar is required)', async () => {
+  const { parsePrismaSchema } = await import('../../server/src/analysis/prisma/schema');
+  const text = withDatasource(`model A {
+  x  Int
+  y  Int
+  bs B[]
+
+  @@id([x, y])
+}
+
+model B {
+  id Int  @id
+  ax Int?
+  ay Int
+  a  A?   @relation(fields: [ax, ay], references: [x, y])
+  c  C    @relation(fields: [cId], references: [id])
+  cId Int
+}
+
+model C {
+  id Int @id
+  bs B[]
+}
+`);
+  const schema = parsePrismaSchema([{ path: 'schema.prisma', text }]);
+  const b = schema.modelByName.get('B')!;
+  assert.equal(b.fieldByName.get('a')!.relation!.effectiveOnDelete, 'Restrict');
+  assert.equal(b.fieldByName.get('c')!.relation!.effectiveOnDelete, 'Restrict');
+  assert.equal(b.fieldByName.get('c')!.relation!.effectiveOnUpdate, 'Cascade');
+  assert.equal(await validateSchema([{ path: 'schema.prisma', text }]), null);
+});

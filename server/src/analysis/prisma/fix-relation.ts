@@ -11,8 +11,10 @@ export function relationSubject(rel: Relation): Subject {
 }
 
 /**
- * Whether the relation is required: all its scalar fields are required. (Prisma makes the relation field
- * optional as soon as one scalar is optional, and a composite foreign key with a NULL column is not checked.)
+ * Whether a row must reference an existing parent on insert: all its scalar fields are required (a
+ * composite foreign key with a NULL column is not checked, MATCH SIMPLE). Used for insert-order
+ * cycles. (Prisma's *default referential action* follows a different arity, required as soon as one
+ * scalar is required: see `Relation.effectiveOnDelete`.)
  */
 export function isRequiredRelation(rel: Relation): boolean {
   return rel.scalarFields.length > 0 && rel.scalarFields.every((f) => !f.isOptional);

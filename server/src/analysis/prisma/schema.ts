@@ -615,7 +615,9 @@ function resolveRelation(schema: PrismaSchema, field: Field): void {
     references,
     onDelete,
     onUpdate,
-    effectiveOnDelete: owning ? (onDelete ?? (anyRequired ? 'Restrict' : 'SetNull')) : null,
+    // Prisma's referential arity: required when any scalar is required (whatever the relation
+    // field's `?`); Restrict, or NoAction where the connector has no Restrict (SQL Server).
+    effectiveOnDelete: owning ? (onDelete ?? (anyRequired || !field.isOptional ? (schema.provider === 'sqlserver' ? 'NoAction' : 'Restrict') : 'SetNull')) : null,
     effectiveOnUpdate: owning ? (onUpdate ?? 'Cascade') : null,
     back: null,
     scalarFields,

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { aOrAn } from '../../prisma/naming';
 import { owningRelations, type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
-import { childrenLabel, isRequiredRelation, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
+import { childrenLabel, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
 
 /** What deleting the parent does under `action`, in words. */
@@ -66,8 +66,9 @@ export default defineRule({
       if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored || rel.onDelete) continue;
       if (!rel.target || rel.target.kind !== 'model') continue;
       if (rel.scalarFields.length !== rel.fields.length) continue;
-      const required = isRequiredRelation(rel);
-      const defaultAction: ReferentialAction = required ? restrictAction(schema.provider) : 'SetNull';
+      // Prisma's default follows its referential arity (required as soon as one scalar is required).
+      const defaultAction: ReferentialAction = rel.effectiveOnDelete ?? 'SetNull';
+      const required = defaultAction !== 'SetNull';
       const effect = deleteEffect(rel, defaultAction);
       const emulated = schema.relationMode === 'prisma';
       const parent = rel.target.name;
