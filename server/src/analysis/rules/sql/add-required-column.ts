@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
-import { rangeKey } from '../../sql/catalog';
+
 import { names } from '../../sql/expr';
-import { findInStatement, headRange, sqlProject, statementReport, statements, tableName } from './util';
+import { alterCommandsOnExistingTables, escapeRegExp, findInStatement, rangeFromMatch, sqlProject, statementReport, tableName } from './util';
 
 export default defineRule({
   id: 'add-required-column',
@@ -23,14 +23,7 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    for (const { m, s } of statements(project)) {
-      if (s.stmt.kind !== 'AlterTableStmt') continue;
-      const n = s.stmt.node;
-      const key = rangeKey(n.relation);
-      if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
-      for (const item of n.cmds ?? []) {
-        const cmd = item.AlterTableCmd;
-        if (cmd?.subtype !== 'AT_AddColumn') continue;
+    for (const { m, s, key, cmd } of alterCommandsOnExistingTables(project, 'AT_AddColumn')) {
         const def = cmd.def?.ColumnDef;
         if (!def) continue;
         const cons = (def.constraints ?? []).map((c: { Constraint?: { contype?: string } }) => c.Constraint?.contype);
@@ -39,8 +32,8 @@ export default defineRule({
         if (cons.includes('CONSTR_DEFAULT') || cons.includes('CONSTR_IDENTITY') || cons.includes('CONSTR_GENERATED')) continue;
         const tn = names(def.typeName?.names);
         if (tn.length === 1 && /^(small|big)?serial[248]?$/.test(tn[0])) continue;
-        const at = findInStatement(s.stmt, new RegExp(`\\bADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?"?${def.colname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?`, 'i'));
-        const range = at >= 0 ? m.file.lines.range(at, Math.min(s.stmt.end, m.file.lines.lineEnd(m.file.lines.positionAt(at).line))) : headRange(m.file, s.stmt);
+        const at = findInStatement(s.stmt, new RegExp(`\\bADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?"?${escapeRegExp(def.colname)}"?`, 'i'));
+        const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
         report({
           ...statementReport(m, s),
@@ -48,7 +41,6 @@ export default defineRule({
           message: `Column \`${def.colname}\` is added to \`${t}\` as NOT NULL without a default: the migration fails if \`${t}\` has any row.`,
           subject: { table: t, column: def.colname },
         });
-      }
     }
   },
 });

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
-import { rangeKey } from '../../sql/catalog';
+
 import { typeText } from '../../sql/expr';
-import { findInStatement, headRange, sqlProject, statementReport, statements, tableName } from './util';
+import { alterCommandsOnExistingTables, escapeRegExp, findInStatement, rangeFromMatch, sqlProject, statementReport, tableName } from './util';
 
 const INT_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
 
@@ -53,18 +53,12 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    for (const { m, s } of statements(project)) {
-      if (s.stmt.kind !== 'AlterTableStmt') continue;
-      const n = s.stmt.node;
-      const key = rangeKey(n.relation);
-      if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
-      for (const item of n.cmds ?? []) {
-        const cmd = item.AlterTableCmd;
-        if (cmd?.subtype !== 'AT_AlterColumnType' || !cmd.name) continue;
+    for (const { m, s, key, cmd } of alterCommandsOnExistingTables(project, 'AT_AlterColumnType')) {
+        if (!cmd.name) continue;
         if (project.catalog.columnCreatedIn(key, cmd.name) === m.index) continue;
         const to = typeText(cmd.def?.ColumnDef?.typeName);
-        const at = findInStatement(s.stmt, new RegExp(`\\bALTER\\s+(COLUMN\\s+)?"?${cmd.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s+(SET\\s+DATA\\s+)?TYPE\\b`, 'i'));
-        const range = at >= 0 ? m.file.lines.range(at, Math.min(s.stmt.end, m.file.lines.lineEnd(m.file.lines.positionAt(at).line))) : headRange(m.file, s.stmt);
+        const at = findInStatement(s.stmt, new RegExp(`\\bALTER\\s+(COLUMN\\s+)?"?${escapeRegExp(cmd.name)}"?\\s+(SET\\s+DATA\\s+)?TYPE\\b`, 'i'));
+        const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
         const from = s.facts.previousColumns?.get(cmd.name)?.type;
         const change = classify(from, to);
@@ -77,7 +71,6 @@ export default defineRule({
           subject: { table: t, column: cmd.name },
           data: { type: to, ...(from ? { previousType: from } : {}) },
         });
-      }
     }
   },
 });

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { rangeKey } from '../../sql/catalog';
 import { quoteIdent } from '../../sql/expr';
-import { findInStatement, headRange, insertAfterStatement, relationText, sqlProject, statementReport, statements, tableName } from './util';
+import { alterCommandsOnExistingTables, escapeRegExp, findInStatement, insertAfterStatement, rangeFromMatch, relationText, sqlProject, statementReport, tableName } from './util';
 
 export default defineRule({
   id: 'constraint-not-valid',
@@ -24,19 +24,13 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    for (const { m, s } of statements(project)) {
-      if (s.stmt.kind !== 'AlterTableStmt') continue;
-      const n = s.stmt.node;
-      const key = rangeKey(n.relation);
-      if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
-      const cmds = n.cmds ?? [];
-      for (const item of cmds) {
-        const cmd = item.AlterTableCmd;
-        const con = cmd?.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : null;
+    for (const { m, s, key, cmd, cmds } of alterCommandsOnExistingTables(project, 'AT_AddConstraint')) {
+        const n = s.stmt.node;
+        const con = cmd.def?.Constraint;
         if (!con || (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') || con.skip_validation) continue;
         const kind = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
-        const at = con.conname ? findInStatement(s.stmt, new RegExp(`\\bCONSTRAINT\\s+"?${con.conname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?`, 'i')) : findInStatement(s.stmt, new RegExp(`\\b${kind.replace(' ', '\\s+')}\\b`, 'i'));
-        const range = at >= 0 ? m.file.lines.range(at, Math.min(s.stmt.end, m.file.lines.lineEnd(m.file.lines.positionAt(at).line))) : headRange(m.file, s.stmt);
+        const at = con.conname ? findInStatement(s.stmt, new RegExp(`\\bCONSTRAINT\\s+"?${escapeRegExp(con.conname)}"?`, 'i')) : findInStatement(s.stmt, new RegExp(`\\b${kind.replace(' ', '\\s+')}\\b`, 'i'));
+        const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
         const fixes =
           cmds.length === 1 && con.conname
@@ -59,7 +53,6 @@ export default defineRule({
           subject: { table: t, ...(con.contype === 'CONSTR_FOREIGN' && con.fk_attrs?.length ? { column: con.fk_attrs[0].String?.sval } : {}) },
           fixes,
         });
-      }
     }
   },
 });

@@ -1,7 +1,7 @@
 /** Helpers shared by the SQL migration rules. */
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
-import { splitKey, type Table } from '../../sql/catalog';
+import { rangeKey, splitKey, type Table } from '../../sql/catalog';
 import type { ParsedSqlFile, SqlStatement } from '../../sql/parse';
 import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/project';
 import type { Range, TextEdit } from '../../types';
@@ -22,6 +22,46 @@ export function sqlProject(ctx: AuditContext): MigrationProject | null {
 
 export function* statements(project: MigrationProject): Generator<{ m: Migration; s: ReplayedStatement }> {
   for (const m of project.migrations) for (const s of m.statements) yield { m, s };
+}
+
+/** An `ALTER TABLE` sub-command, with the statement and migration it belongs to. */
+export interface AlterCommand {
+  m: Migration;
+  s: ReplayedStatement;
+  /** Catalog key of the altered table. */
+  key: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  cmd: any;
+  /** All sub-commands of the statement. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  cmds: any[];
+}
+
+/**
+ * `ALTER TABLE` sub-commands of one subtype (`AT_AddColumn`, `AT_AlterColumnType`, …) on tables that
+ * existed before their migration: the safety rules only matter for tables that may hold rows.
+ */
+export function* alterCommandsOnExistingTables(project: MigrationProject, subtype: string): Generator<AlterCommand> {
+  for (const { m, s } of statements(project)) {
+    if (s.stmt.kind !== 'AlterTableStmt') continue;
+    const n = s.stmt.node;
+    const key = rangeKey(n.relation);
+    if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
+    const cmds = n.cmds ?? [];
+    for (const item of cmds) {
+      const cmd = item.AlterTableCmd;
+      if (cmd?.subtype === subtype) yield { m, s, key, cmd, cmds };
+    }
+  }
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** From offset `at` (a match inside the statement) to the end of its line; the statement's first line when `at < 0`. */
+export function rangeFromMatch(file: ParsedSqlFile, stmt: SqlStatement, at: number): Range {
+  return at >= 0 ? file.lines.range(at, Math.min(stmt.end, file.lines.lineEnd(file.lines.positionAt(at).line))) : headRange(file, stmt);
 }
 
 /** The first line of a statement (what a statement-level finding underlines). */
