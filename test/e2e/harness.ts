@@ -5,7 +5,7 @@
  * wait polls for a UI or file state.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -66,6 +66,8 @@ export interface CodeServer {
   url: string;
   proc: ChildProcess;
   log: () => string;
+  /** The language server's own log (SCHEMA_INSIGHT_LOG). */
+  serverLog: string;
   stop: () => Promise<void>;
 }
 
@@ -81,7 +83,7 @@ export async function startCodeServer(vsix: string, settings: Record<string, unk
   const config = join(base, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
-  const env = { ...process.env, HOME: base, XDG_CONFIG_HOME: join(base, 'xdg-config'), XDG_DATA_HOME: join(base, 'xdg-data') };
+  const env = { ...process.env, SCHEMA_INSIGHT_LOG: join(base, 'server.log'), HOME: base, XDG_CONFIG_HOME: join(base, 'xdg-config'), XDG_DATA_HOME: join(base, 'xdg-data') };
   const install = spawnSync(CODE_SERVER, [...common, '--install-extension', vsix], { encoding: 'utf8', env, timeout: 120000 });
   if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
     throw new Error(`code-server --install-extension failed (${install.status}):\n${install.stdout}\n${install.stderr}`);
@@ -127,8 +129,9 @@ export async function startCodeServer(vsix: string, settings: Record<string, unk
     }, 5000);
     await exited;
     clearTimeout(t);
+    rmSync(base, { recursive: true, force: true });
   };
-  return { url, proc, log: () => log, stop };
+  return { url, proc, log: () => log, serverLog: join(base, 'server.log'), stop };
 }
 
 /** Polls `check` until it returns a truthy value. */

@@ -20,6 +20,7 @@ import { renderRuleMarkdown, ruleDocUrl } from '../analysis/docs';
 import type { Finding, RuleSetting } from '../analysis/types';
 import { renderReport } from '../report';
 import { displayPath } from '../project/discover';
+import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Auditor, type Counts } from './audits';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
@@ -80,7 +81,18 @@ function sanitizeRules(rules: unknown): Record<string, RuleSetting> {
 }
 
 export function startServer(connection: Connection): void {
-  const log = (msg: string) => connection.console.log(msg);
+  // SCHEMA_INSIGHT_LOG=<file> also appends the server's log to a file (end-to-end test diagnostics).
+  const logFile = process.env.SCHEMA_INSIGHT_LOG;
+  const log = (msg: string) => {
+    connection.console.log(msg);
+    if (logFile) {
+      try {
+        appendFileSync(logFile, `${new Date().toISOString()} ${msg}\n`);
+      } catch {
+        // logging must never break the server
+      }
+    }
+  };
   const projects = new ProjectSet(log);
   let sqlReady: Promise<void> | null = null;
   let lastCounts: Counts | null = null;
@@ -291,10 +303,22 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction(async (params) => {
     const hit = projectForUri(params.textDocument.uri);
-    if (!hit) return [];
+    if (!hit) {
+      if (logFile) log(`codeAction: no project for ${params.textDocument.uri}`);
+      return [];
+    }
     const snap = await auditor.flush(hit.project);
     if (!snap) return [];
-    return codeActions(snap, hit.path, params, target);
+    try {
+      const actions = codeActions(snap, hit.path, params, target);
+      if (logFile) {
+        log(`codeAction ${hit.path} ${JSON.stringify(params.range)} only=${JSON.stringify(params.context.only)} findings=${snap.byFile.get(hit.path)?.length ?? 0} → ${actions.length}`);
+      }
+      return actions;
+    } catch (e) {
+      log(`codeAction failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return [];
+    }
   });
 
   connection.onHover(async (params) => {
