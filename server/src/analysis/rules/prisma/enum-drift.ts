@@ -28,7 +28,12 @@ export function driftEnumFor(schema: PrismaSchema, field: Field): DriftMatch | n
     const have = new Set(en.values.map((v) => v.dbName));
     return (evidence?.values ?? []).filter((v) => !have.has(v));
   };
-  const exact = schema.enums.find((e) => exactNames.has(e.name.toLowerCase()));
+  const facts = enumFacts(schema);
+  let exact: Enum | undefined;
+  for (const n of exactNames) {
+    const e = facts.byLowerName.get(n);
+    if (e && (!exact || schema.enums.indexOf(e) < schema.enums.indexOf(exact))) exact = e;
+  }
   if (exact) {
     const missing = missingOf(exact);
     // Values the enum lacks, and none it has: another concept with the same name (`ChatMessage.role`
@@ -39,7 +44,7 @@ export function driftEnumFor(schema: PrismaSchema, field: Field): DriftMatch | n
   if (!isEnumLikeName(field.name) || !evidence) return null;
   // `type`, `status`, `state`, `kind`, `mode` alone end too many enum names; a single default proves little.
   if (evidence.values.length < 2 && GENERIC_LAST_WORDS.has(wordsOf(field.name).pop() ?? '')) return null;
-  const suffix = schema.enums.filter((e) => e.name.toLowerCase().endsWith(fname) && e.name.length > fname.length);
+  const suffix = schema.enums.filter((e) => facts.lowerName.get(e)!.endsWith(fname) && e.name.length > fname.length);
   const agreeing = suffix.filter((e) => missingOf(e).length === 0);
   if (agreeing.length !== 1) return null;
   return { en: agreeing[0], strength: 'suffix', evidence, missing: [] };
@@ -47,14 +52,36 @@ export function driftEnumFor(schema: PrismaSchema, field: Field): DriftMatch | n
 
 const GENERIC_LAST_WORDS = new Set(['type', 'status', 'state', 'kind', 'mode']);
 
-/** Whether two enum names share a word that says what they are about (`ArticleIngestionStatus` / `ChallengeIngestionStatus`). */
-function related(a: string, b: string): boolean {
-  const wa = new Set(wordsOf(a).map(singular).filter((w) => !GENERIC_LAST_WORDS.has(w)));
-  return wordsOf(b).map(singular).some((w) => wa.has(w));
+/** Per-schema facts about its enums, computed once per audit (the checks below run for every field and every enum pair). */
+interface EnumFacts {
+  byLowerName: Map<string, Enum>;
+  lowerName: Map<Enum, string>;
+  values: Map<Enum, Set<string>>;
+  topicWords: Map<Enum, Set<string>>;
 }
 
-function valueSet(en: Enum): Set<string> {
-  return new Set(en.values.map((v) => v.dbName.toLowerCase()));
+const factsCache = new WeakMap<PrismaSchema, EnumFacts>();
+
+function enumFacts(schema: PrismaSchema): EnumFacts {
+  let facts = factsCache.get(schema);
+  if (facts) return facts;
+  facts = { byLowerName: new Map(), lowerName: new Map(), values: new Map(), topicWords: new Map() };
+  for (const e of schema.enums) {
+    const lower = e.name.toLowerCase();
+    if (!facts.byLowerName.has(lower)) facts.byLowerName.set(lower, e);
+    facts.lowerName.set(e, lower);
+    facts.values.set(e, new Set(e.values.map((v) => v.dbName.toLowerCase())));
+    facts.topicWords.set(e, new Set(wordsOf(e.name).map(singular).filter((w) => !GENERIC_LAST_WORDS.has(w))));
+  }
+  factsCache.set(schema, facts);
+  return facts;
+}
+
+/** Whether two enum names share a word that says what they are about (`ArticleIngestionStatus` / `ChallengeIngestionStatus`). */
+function related(facts: EnumFacts, a: Enum, b: Enum): boolean {
+  const wa = facts.topicWords.get(a)!;
+  for (const w of facts.topicWords.get(b)!) if (wa.has(w)) return true;
+  return false;
 }
 
 export default defineRule({
@@ -110,18 +137,23 @@ export default defineRule({
     }
     // 2. Two enums whose values nearly coincide.
     const enums = schema.enums;
+    const facts = enumFacts(schema);
     for (let j = 1; j < enums.length; j++) {
       const b = enums[j];
-      const bs = valueSet(b);
+      const bs = facts.values.get(b)!;
       let best: { a: Enum; onlyA: string[]; onlyB: string[]; common: number } | null = null;
       for (let i = 0; i < j; i++) {
         const a = enums[i];
-        const as = valueSet(a);
-        const common = [...as].filter((v) => bs.has(v)).length;
+        const as = facts.values.get(a)!;
+        // The sets differ by at least their size difference, and at most two values may differ.
+        if (Math.abs(as.size - bs.size) > 2 || Math.min(as.size, bs.size) < 3) continue;
+        let common = 0;
+        for (const v of as) if (bs.has(v)) common++;
+        if (common < 3) continue;
         const onlyA = a.values.map((v) => v.dbName).filter((v) => !bs.has(v.toLowerCase()));
         const onlyB = b.values.map((v) => v.dbName).filter((v) => !as.has(v.toLowerCase()));
         const diff = onlyA.length + onlyB.length;
-        if (common < 3 || diff < 1 || diff > 2 || diff * 3 > common || !related(a.name, b.name)) continue;
+        if (diff < 1 || diff > 2 || diff * 3 > common || !related(facts, a, b)) continue;
         if (!best || common > best.common) best = { a, onlyA, onlyB, common };
       }
       if (!best) continue;
