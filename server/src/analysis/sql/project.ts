@@ -52,7 +52,38 @@ export interface MigrationProjectOptions {
 
 const AUTH_USAGE = /\bauth\s*\.\s*(uid|jwt|role|email|users)\b/i;
 
+/**
+ * Recently built projects. Rules only read a project, so when the migration files are unchanged
+ * (same paths, same texts) the replayed project is reused: an editor re-audits on every keystroke in
+ * the schema, and re-parsing and replaying hundreds of migrations each time would dominate.
+ */
+interface RecentProject {
+  /** Snapshot of the input (callers may reuse or change their arrays and objects afterwards). */
+  inputs: Array<[string, string]>;
+  supabase: boolean | undefined;
+  project: MigrationProject;
+}
+const recent: RecentProject[] = [];
+const RECENT_LIMIT = 4;
+
+function sameInput(r: RecentProject, files: SourceFile[], supabase: boolean | undefined): boolean {
+  if (r.inputs.length !== files.length || r.supabase !== supabase || !r.project.parserLoaded) return false;
+  for (let i = 0; i < files.length; i++) {
+    if (r.inputs[i][0] !== files[i].path || r.inputs[i][1] !== files[i].text) return false;
+  }
+  return true;
+}
+
 export function buildMigrationProject(files: SourceFile[], options: MigrationProjectOptions = {}): MigrationProject {
+  const hit = recent.find((r) => sameInput(r, files, options.supabase));
+  if (hit) return hit.project;
+  const project = buildMigrationProjectUncached(files, options);
+  recent.unshift({ inputs: files.map((f) => [f.path, f.text]), supabase: options.supabase, project });
+  if (recent.length > RECENT_LIMIT) recent.pop();
+  return project;
+}
+
+function buildMigrationProjectUncached(files: SourceFile[], options: MigrationProjectOptions): MigrationProject {
   const parsed = new Map<string, ParsedSqlFile>();
   const rollbackFiles: Array<{ path: string; keys: string[] }> = [];
   const infos: MigrationFileInfo[] = [];
