@@ -6,14 +6,44 @@ import type { Field } from './schema';
  * secret-like field names.
  */
 
-/** Splits `WorkflowRunLog`, `user_id`, `AIRouterLogs`, `usdAmountCents` into lower-case words. */
-export function wordsOf(name: string): string[] {
+/**
+ * Bounded memo for pure functions of a name: names repeat across rules and audits (the language
+ * server re-audits on every keystroke), and the regex-based splitting below is what dominates.
+ */
+const MEMO_LIMIT = 20000;
+function memo<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined || cache.has(key)) return hit as T;
+  if (cache.size >= MEMO_LIMIT) cache.clear();
+  const v = compute(key);
+  cache.set(key, v);
+  return v;
+}
+
+function splitWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
+}
+
+const wordsCache = new Map<string, readonly string[]>();
+/** The shared (memoised, never mutated) words of a name. */
+function sharedWords(name: string): readonly string[] {
+  return memo(wordsCache, name, splitWords);
+}
+
+/** Splits `WorkflowRunLog`, `user_id`, `AIRouterLogs`, `usdAmountCents` into lower-case words. */
+export function wordsOf(name: string): string[] {
+  return sharedWords(name).slice();
+}
+
+const singularWordsCache = new Map<string, readonly string[]>();
+/** `wordsOf(name).map(singular)`, shared (never mutated). */
+function singularWords(name: string): readonly string[] {
+  return memo(singularWordsCache, name, (n) => sharedWords(n).map(singular));
 }
 
 /** `histories` → `history`, `logs` → `log`, `purchases` → `purchase`, `status` stays. */
@@ -24,13 +54,17 @@ export function singular(word: string): string {
   return word;
 }
 
+const pascalCache = new Map<string, string>();
+
 /** PascalCase of a name: `user_role` → `UserRole`, `status` → `Status`. */
 export function pascalCase(name: string): string {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean);
-  return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return memo(pascalCache, name, (n) => {
+    const words = n
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean);
+    return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -82,7 +116,13 @@ export type HistoryKind = 'financial' | 'audit' | 'history';
  * and `Prevention` are not.
  */
 export function historyKindOf(modelName: string): { kind: HistoryKind; word: string } | null {
-  const words = wordsOf(modelName).map(singular);
+  return memo(historyCache, modelName, computeHistoryKind);
+}
+
+const historyCache = new Map<string, { kind: HistoryKind; word: string } | null>();
+
+function computeHistoryKind(modelName: string): { kind: HistoryKind; word: string } | null {
+  const words = singularWords(modelName);
   if (!words.length) return null;
   const head = words[words.length - 1];
   const prev = words.length > 1 ? words[words.length - 2] : '';
@@ -99,8 +139,8 @@ export function historyKindOf(modelName: string): { kind: HistoryKind; word: str
  * `ActionStep`, `UserHistory` of `User`. Deleting the whole deletes its parts on purpose.
  */
 export function isPartOf(child: string, parent: string): boolean {
-  const c = wordsOf(child).map(singular);
-  const p = wordsOf(parent).map(singular);
+  const c = singularWords(child);
+  const p = singularWords(parent);
   if (!c.length || !p.length) return false;
   const cs = c.join(' ');
   const ps = p.join(' ');
@@ -110,12 +150,12 @@ export function isPartOf(child: string, parent: string): boolean {
 }
 
 export function isTenantModel(name: string): boolean {
-  const w = wordsOf(name).map(singular);
+  const w = singularWords(name);
   return w.length > 0 && TENANT_WORDS.has(w[w.length - 1]);
 }
 
 export function isActorModel(name: string): boolean {
-  const w = wordsOf(name).map(singular);
+  const w = singularWords(name);
   return w.length > 0 && ACTOR_WORDS.has(w[w.length - 1]);
 }
 
@@ -162,7 +202,13 @@ const NOT_ENUM_NAMES = /(payload|metadata|content|mime|media|file|media|token|gr
 
 /** Whether a field name says it holds an enum-like value: `status`, `subscriptionTier`, `user_role`. */
 export function isEnumLikeName(fieldName: string): boolean {
-  const w = wordsOf(fieldName);
+  return memo(enumLikeCache, fieldName, computeEnumLike);
+}
+
+const enumLikeCache = new Map<string, boolean>();
+
+function computeEnumLike(fieldName: string): boolean {
+  const w = sharedWords(fieldName);
   if (!w.length) return false;
   const last = w[w.length - 1];
   if (!ENUM_WORDS.has(last)) return false;
@@ -252,7 +298,13 @@ const NOT_MONEY_WORDS = new Set([
  * `machinePresetCentsPerMs` (a rate), `currency`.
  */
 export function isMoneyLikeName(fieldName: string): boolean {
-  const w = wordsOf(fieldName).map(singular);
+  return memo(moneyLikeCache, fieldName, computeMoneyLike);
+}
+
+const moneyLikeCache = new Map<string, boolean>();
+
+function computeMoneyLike(fieldName: string): boolean {
+  const w = singularWords(fieldName);
   if (!w.length) return false;
   if (w.some((x) => NOT_MONEY_WORDS.has(x))) return false;
   return w.some((x) => MONEY_WORDS.has(x) || CURRENCY_WORDS.has(x));
@@ -324,7 +376,13 @@ const NOT_SECRET_BEFORE = new Set(['max', 'min', 'num', 'total', 'input', 'outpu
  * `encryptedToken`, `hashedKey`, `partialToken`, `displaySecretKey`, `maxTokens`.
  */
 export function secretLabelOf(fieldName: string): string | null {
-  const w = wordsOf(fieldName);
+  return memo(secretLabelCache, fieldName, computeSecretLabel);
+}
+
+const secretLabelCache = new Map<string, string | null>();
+
+function computeSecretLabel(fieldName: string): string | null {
+  const w = sharedWords(fieldName);
   if (!w.length) return null;
   if (w.some((x) => PROTECTED_WORDS.has(x))) return null;
   for (const p of SECRET_PATTERNS) {
@@ -452,6 +510,18 @@ function isValueLike(v: string): boolean {
  * `e.g. ACTIVE or INACTIVE`. Returns the longest list of at least two values, or null.
  */
 export function valuesFromComments(comments: string[]): CommentValues | null {
+  if (comments.length === 0) return null;
+  if (comments.length === 1) {
+    // One comment (the common case): memoised by its text; the result is a fresh copy.
+    const r = memo(valuesCache, comments[0], (c) => computeValuesFromComments([c]));
+    return r ? { ...r, values: r.values.slice() } : null;
+  }
+  return computeValuesFromComments(comments);
+}
+
+const valuesCache = new Map<string, CommentValues | null>();
+
+function computeValuesFromComments(comments: string[]): CommentValues | null {
   let best: CommentValues | null = null;
   for (const comment of comments) {
     // Clauses: the comment is split at sentence ends and colons so `Lifecycle: a|b|c. Validated …` works.
@@ -490,6 +560,18 @@ export function valuesFromComments(comments: string[]): CommentValues | null {
  * previous member's trailing comment (which the parser also hands to the next field as a leading one).
  */
 export function ownComments(field: Field): string[] {
+  const decl = field.decl;
+  // Most fields have no comments at all.
+  if (decl.docs.length === 0 && decl.leadingComments.length === 0 && !decl.trailingComment) return [];
+  let out = ownCommentsCache.get(field);
+  if (!out) ownCommentsCache.set(field, (out = computeOwnComments(field)));
+  return out.slice();
+}
+
+/** Per field (a schema is rebuilt on every audit, so entries die with it). */
+const ownCommentsCache = new WeakMap<Field, string[]>();
+
+function computeOwnComments(field: Field): string[] {
   const decl = field.decl;
   const lines = field.file.lines;
   const members = field.model.block.members;

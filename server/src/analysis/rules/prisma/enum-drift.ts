@@ -21,6 +21,21 @@ export interface DriftMatch {
  */
 export function driftEnumFor(schema: PrismaSchema, field: Field): DriftMatch | null {
   if (!schema.enums.length || !isEnumCandidateField(field)) return null;
+  // Both enum rules ask for every candidate field: computed once per field of this schema.
+  const cache = driftCacheOf(schema);
+  let m = cache.get(field);
+  if (m === undefined) cache.set(field, (m = computeDrift(schema, field)));
+  return m && { ...m, missing: m.missing.slice() };
+}
+
+const driftCache = new WeakMap<PrismaSchema, WeakMap<Field, DriftMatch | null>>();
+function driftCacheOf(schema: PrismaSchema): WeakMap<Field, DriftMatch | null> {
+  let c = driftCache.get(schema);
+  if (!c) driftCache.set(schema, (c = new WeakMap()));
+  return c;
+}
+
+function computeDrift(schema: PrismaSchema, field: Field): DriftMatch | null {
   const fname = pascalCase(field.name).toLowerCase();
   const exactNames = new Set([fname, (pascalCase(field.model.name) + pascalCase(field.name)).toLowerCase()]);
   const evidence = enumEvidenceOf(field);

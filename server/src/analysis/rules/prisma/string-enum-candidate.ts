@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
+import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, ownComments, pascalCase, valuesFromComments } from '../../prisma/naming';
 import { conversionSql, enumNameFor, insertEnumAfterModelEdit, migrationNote, planEnumValues, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
 import { driftEnumFor } from './enum-drift';
@@ -16,9 +16,21 @@ export function isEnumCandidateField(field: Field): boolean {
   if (model.kind !== 'model' || model.isIgnored || field.isIgnored) return false;
   if (field.kind !== 'scalar' || field.type !== 'String' || field.isList || field.isId || field.isUnique) return false;
   if (model.primaryKey?.fields.some((f) => f.name === field.name)) return false;
-  if (model.fields.some((f) => f.relation?.fields.includes(field.name))) return false;
+  if (relationScalarNames(model).has(field.name)) return false;
   if (NOT_ENUM_FIELD.test(pascalCase(field.name))) return false;
   return true;
+}
+
+/** Names listed in `fields: [...]` of the model's relations, once per model (not once per field). */
+const relationScalarCache = new WeakMap<Model, Set<string>>();
+function relationScalarNames(model: Model): Set<string> {
+  let names = relationScalarCache.get(model);
+  if (!names) {
+    names = new Set();
+    for (const f of model.fields) if (f.relation) for (const n of f.relation.fields) names.add(n);
+    relationScalarCache.set(model, names);
+  }
+  return names;
 }
 
 export interface EnumEvidence {
@@ -31,6 +43,16 @@ export interface EnumEvidence {
 }
 
 export function enumEvidenceOf(field: Field, sql: MigrationProject | null = null): EnumEvidence | null {
+  if (sql) return computeEnumEvidence(field, sql);
+  // Without migrations the evidence depends on the field alone; both enum rules ask for it per field.
+  let ev = evidenceCache.get(field);
+  if (ev === undefined) evidenceCache.set(field, (ev = computeEnumEvidence(field, null)));
+  return ev && { ...ev, values: ev.values.slice() };
+}
+
+const evidenceCache = new WeakMap<Field, EnumEvidence | null>();
+
+function computeEnumEvidence(field: Field, sql: MigrationProject | null): EnumEvidence | null {
   const def = field.default;
   const defaultValue = def && def.expr?.kind === 'string' ? def.expr.value : null;
   const check = checkValuesFor(sql, field);
