@@ -67,6 +67,16 @@ function ofKind(comments: Comment[], kind: Comment['kind']): Comment[] {
   return out;
 }
 
+/**
+ * A list under construction. Pushing onto a fresh array leaves a growth buffer of 17+ slots however
+ * few items it gets, and the tree lives for a whole audit (and in the language server between
+ * edits): items are gathered in a reused scratch list and copied once, to an exact-size array.
+ */
+interface ListBuilder<T> {
+  items: T[];
+  n: number;
+}
+
 /** Letters and digits of any script (Prisma's identifiers are Unicode-alphanumeric). */
 const UNICODE_ALNUM = /^[\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}]$/u;
 
@@ -113,6 +123,9 @@ class Parser {
   private lastWasComment = false;
   /** Nesting of calls/arrays in the current expression. */
   private depth = 0;
+  /** Scratch lists by nesting (attributes → arguments → arrays → …), see `ListBuilder`. */
+  private readonly lists: Array<ListBuilder<unknown>> = [];
+  private listDepth = 0;
 
   constructor(private readonly text: string) {
     this.len = text.length;
@@ -148,6 +161,22 @@ class Parser {
     this.docBlock = m.docBlock;
     this.lastWasComment = m.lastWasComment;
     this.diagnostics.length = m.diagnostics;
+  }
+
+  private openList<T>(): ListBuilder<T> {
+    let b = this.lists[this.listDepth];
+    if (!b) this.lists[this.listDepth] = b = { items: [], n: 0 };
+    this.listDepth++;
+    b.n = 0;
+    return b as ListBuilder<T>;
+  }
+
+  /** The items as an exact-size array; closes the innermost open list. */
+  private closeList<T>(b: ListBuilder<T>): T[] {
+    this.listDepth--;
+    const out = b.n === 0 ? [] : b.items.slice(0, b.n);
+    b.n = 0;
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -192,12 +221,15 @@ class Parser {
   private readDottedIdent(): { name: string; span: Span } | null {
     const first = this.readIdent();
     if (!first) return null;
+    if (this.ch() !== C.DOT) return first;
     while (this.ch() === C.DOT && this.isNameStart(this.pos + 1)) {
       this.pos++;
       this.pos = this.identEnd(this.pos);
     }
-    first.span.end = this.pos;
-    first.name = this.text.slice(first.span.start, this.pos);
+    if (this.pos !== first.span.end) {
+      first.span.end = this.pos;
+      first.name = this.text.slice(first.span.start, this.pos);
+    }
     return first;
   }
 
@@ -536,7 +568,7 @@ class Parser {
       return null;
     }
     this.lastWasComment = false;
-    this.expectEndOfLine(`after ${member.kind === 'field' ? `field \`${member.name.name}\`` : 'this line'}`, member);
+    this.expectEndOfLine(null, member);
     this.lastWasComment = false;
     member.lineSpan.end = Math.max(member.lineSpan.end, this.findLineEnd(member.lineSpan.end));
     return member;
@@ -547,7 +579,7 @@ class Parser {
    * Takes a trailing comment for `member`, then reports and skips anything left on the line (a `}`
    * is left in place so the block can close).
    */
-  private expectEndOfLine(where: string, member: Member | null): void {
+  private expectEndOfLine(where: string | null, member: Member | null): void {
     this.skipInlineSpaces();
     if (this.atComment()) {
       const before = this.comments.length;
@@ -578,6 +610,8 @@ class Parser {
         break;
       }
     }
+    // `where` is only spelled out when there is something to report (no string per member).
+    if (where === null) where = `after ${member && member.kind === 'field' ? `field \`${member.name.name}\`` : 'this line'}`;
     this.error(`Unexpected \`${this.text.slice(this.pos, Math.min(stop, this.pos + 30)).trim()}\` ${where}.`, this.pos, Math.max(stop, this.pos + 1));
     this.pos = stop;
   }
@@ -647,15 +681,15 @@ class Parser {
   }
 
   private parseAttributes(isField: boolean): Attribute[] {
-    const attrs: Attribute[] = [];
+    const attrs = this.openList<Attribute>();
     for (;;) {
       this.skipInlineSpaces();
       if (this.ch() !== C.AT) break;
       const attr = this.parseAttribute();
       if (attr.block && isField) this.error(`\`@@${attr.name}\` is a block attribute: put it on its own line.`, attr.nameSpan.start, attr.nameSpan.end);
-      attrs.push(attr);
+      attrs.items[attrs.n++] = attr;
     }
-    return attrs;
+    return this.closeList(attrs);
   }
 
   private parseAttribute(): Attribute {
@@ -684,13 +718,13 @@ class Parser {
   private parseArgList(): ArgList {
     const start = this.pos;
     this.pos++; // (
-    const args: Arg[] = [];
+    const args = this.openList<Arg>();
     for (;;) {
       this.skipInlineSpaces();
       const c = this.ch();
       if (c === C.RPAREN) {
         this.pos++;
-        return { args, span: { start, end: this.pos }, closed: true };
+        return { args: this.closeList(args), span: { start, end: this.pos }, closed: true };
       }
       if (c === -1 || isLineBreak(c)) break;
       if (c === C.COMMA) {
@@ -716,14 +750,14 @@ class Parser {
         const end = this.skipToListEnd(C.RPAREN);
         if (name && end === valueStart) {
           this.error(`Expected a value for \`${name.name}:\`.`, argStart, Math.max(end, argStart + 1));
-          args.push({ name, value: { kind: 'error', text: '', span: { start: end, end } }, span: { start: argStart, end } });
+          args.items[args.n++] = ({ name, value: { kind: 'error', text: '', span: { start: end, end } }, span: { start: argStart, end } });
         } else {
           this.error(`Unexpected \`${this.text.slice(valueStart, Math.min(end, valueStart + 20))}\` in arguments.`, valueStart, Math.max(end, valueStart + 1));
-          if (name) args.push({ name, value: { kind: 'error', text: this.text.slice(valueStart, end), span: { start: valueStart, end } }, span: { start: argStart, end } });
+          if (name) args.items[args.n++] = ({ name, value: { kind: 'error', text: this.text.slice(valueStart, end), span: { start: valueStart, end } }, span: { start: argStart, end } });
         }
         continue;
       }
-      args.push({ name, value, span: { start: argStart, end: this.pos } });
+      args.items[args.n++] = ({ name, value, span: { start: argStart, end: this.pos } });
       this.skipInlineSpaces();
       const d = this.ch();
       if (d === C.COMMA) this.pos++;
@@ -733,7 +767,7 @@ class Parser {
       }
     }
     this.error('Unclosed `(`: missing `)` before the end of the line.', start, start + 1);
-    return { args, span: { start, end: this.pos }, closed: false };
+    return { args: this.closeList(args), span: { start, end: this.pos }, closed: false };
   }
 
   /** Moves to `close` or the end of the line (skipping strings) and returns that position. */
@@ -849,17 +883,17 @@ class Parser {
   private parseArray(): Expr {
     const start = this.pos;
     this.pos++; // [
-    const items: Expr[] = [];
+    const items = this.openList<Expr>();
     for (;;) {
       this.skipInlineSpaces();
       const d = this.ch();
       if (d === C.RBRACKET) {
         this.pos++;
-        return { kind: 'array', items, span: { start, end: this.pos } };
+        return { kind: 'array', items: this.closeList(items), span: { start, end: this.pos } };
       }
       if (d === -1 || isLineBreak(d)) {
         this.error('Unclosed `[`: missing `]` before the end of the line.', start, start + 1);
-        return { kind: 'array', items, span: { start, end: this.pos } };
+        return { kind: 'array', items: this.closeList(items), span: { start, end: this.pos } };
       }
       if (d === C.COMMA) {
         this.error('Unexpected `,`.', this.pos);
@@ -873,7 +907,7 @@ class Parser {
         this.error(`Unexpected \`${this.text.slice(itemStart, Math.min(end, itemStart + 20))}\` in list.`, itemStart, Math.max(end, itemStart + 1));
         continue;
       }
-      items.push(item);
+      items.items[items.n++] = item;
       this.skipInlineSpaces();
       const e = this.ch();
       if (e === C.COMMA) this.pos++;

@@ -240,7 +240,19 @@ export function attrArg(attr: Attribute | undefined | null, name: string, positi
 
 function namesOf(e: Expr | null): string[] {
   if (!e) return [];
-  if (e.kind === 'array') return e.items.map((i) => (i.kind === 'path' ? i.name : i.kind === 'call' ? i.name : exprText(i) ?? '')).filter(Boolean);
+  if (e.kind === 'array') {
+    const items = e.items;
+    let n = 0;
+    for (let k = 0; k < items.length; k++) if (itemName(items[k])) n++;
+    // Exact-size array (no growth buffer): it lives as long as the model.
+    const out: string[] = new Array(n);
+    n = 0;
+    for (let k = 0; k < items.length; k++) {
+      const name = itemName(items[k]);
+      if (name) out[n++] = name;
+    }
+    return out;
+  }
   if (e.kind === 'path') return [e.name];
   return [];
 }
@@ -262,6 +274,10 @@ function indexFieldOf(item: Expr): IndexField | null {
   return f;
 }
 
+function itemName(i: Expr): string {
+  return i.kind === 'path' ? i.name : i.kind === 'call' ? i.name : exprText(i) ?? '';
+}
+
 /** `[a, b(sort: Desc)]`, or a single `a` / `a(sort: Desc)` without brackets. */
 function indexFieldsOf(e: Expr | null): IndexField[] {
   if (!e) return [];
@@ -269,10 +285,15 @@ function indexFieldsOf(e: Expr | null): IndexField[] {
     const one = indexFieldOf(e);
     return one ? [one] : [];
   }
-  const out: IndexField[] = [];
-  for (const item of e.items) {
-    const f = indexFieldOf(item);
-    if (f) out.push(f);
+  // Exact size (no growth buffer): `indexFieldOf` keeps exactly the names and calls.
+  const items = e.items;
+  let n = 0;
+  for (let k = 0; k < items.length; k++) if (items[k].kind === 'path' || items[k].kind === 'call') n++;
+  const out: IndexField[] = new Array(n);
+  n = 0;
+  for (let k = 0; k < items.length; k++) {
+    const f = indexFieldOf(items[k]);
+    if (f) out[n++] = f;
   }
   return out;
 }
@@ -282,6 +303,7 @@ function indexFieldsOf(e: Expr | null): IndexField[] {
  * without leading spaces; `/* … *\/` trimmed), then a trailing `///` comment; null when there is none.
  */
 export function documentationOf(docs: Comment[], trailing?: Comment | null): string | null {
+  if (docs.length === 0 && (!trailing || trailing.kind !== 'doc')) return null;
   const parts = docs.map(docText);
   if (trailing && trailing.kind === 'doc') parts.push(docText(trailing));
   return parts.length ? parts.join('\n') : null;
@@ -291,14 +313,20 @@ function docText(c: Comment): string {
   return c.block ? c.text.trim().replace(/\r\n?/g, '\n') : c.text.trimStart();
 }
 
-function commentTexts(...groups: Array<Comment[] | Comment | null | undefined>): string[] {
+/** Trimmed, non-empty texts of the comments (no rest-argument or wrapper arrays: runs for every field). */
+function commentTexts(a: Comment[], b: Comment[], c?: Comment | null): string[] {
   const out: string[] = [];
-  for (const g of groups) {
-    if (!g) continue;
-    for (const c of Array.isArray(g) ? g : [g]) {
-      const t = c.text.trim();
-      if (t) out.push(t);
-    }
+  for (let i = 0; i < a.length; i++) {
+    const t = a[i].text.trim();
+    if (t) out.push(t);
+  }
+  for (let i = 0; i < b.length; i++) {
+    const t = b[i].text.trim();
+    if (t) out.push(t);
+  }
+  if (c) {
+    const t = c.text.trim();
+    if (t) out.push(t);
   }
   return out;
 }
@@ -593,12 +621,16 @@ function resolveRelation(schema: PrismaSchema, field: Field): void {
   const nameExpr = attrArg(attr, 'name', 0);
   const fields = namesOf(attrArg(attr, 'fields'));
   const references = namesOf(attrArg(attr, 'references'));
-  const scalarFields: Field[] = [];
+  const byName = field.model.fieldByName;
+  let count = 0;
+  for (let k = 0; k < fields.length; k++) if (byName.has(fields[k])) count++;
+  const scalarFields: Field[] = new Array(count);
   let anyRequired = false;
-  for (const n of fields) {
-    const f = field.model.fieldByName.get(n);
+  count = 0;
+  for (let k = 0; k < fields.length; k++) {
+    const f = byName.get(fields[k]);
     if (!f) continue;
-    scalarFields.push(f);
+    scalarFields[count++] = f;
     if (!f.isOptional) anyRequired = true;
   }
   const onDelete = actionArg(attr, 'onDelete');

@@ -56,7 +56,9 @@ export function referencedModel(schema: PrismaSchema, name: string): Model | nul
 const DELIBERATE = /\b(no|not an?|without)\s+(fk|foreign[- ]?keys?|relations?)\b|\bfk\b[^.]*\b(absent|intentional|on purpose)|intentionally|on purpose|denormali[sz]ed|\bsnapshot\b|\bsynthetic ids?\b/i;
 
 export function deliberatelyUnrelated(field: Field): boolean {
-  return [...field.comments, ...field.model.comments].some((c) => DELIBERATE.test(c));
+  for (const c of field.comments) if (DELIBERATE.test(c)) return true;
+  for (const c of field.model.comments) if (DELIBERATE.test(c)) return true;
+  return false;
 }
 
 function relationScalars(model: Model): Set<string> {
@@ -91,9 +93,10 @@ export default defineRule({
       const used = relationScalars(model);
       for (const field of model.fields) {
         if ((field.kind !== 'scalar' && field.kind !== 'unsupported') || field.isList || field.isIgnored) continue;
-        if (used.has(field.name) || deliberatelyUnrelated(field)) continue;
+        if (used.has(field.name)) continue;
         const target = referencedModel(schema, field.name) ?? (field.columnName !== field.name ? referencedModel(schema, field.columnName) : null);
         if (!target || target.isIgnored) continue;
+        if (deliberatelyUnrelated(field)) continue;
         const pk = target.primaryKey;
         if (!pk || pk.fields.length !== 1) continue;
         const targetId = target.fieldByName.get(pk.fields[0].name);
