@@ -494,9 +494,39 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
       });
     }
     checkName(schema, file, decl.name, 'Field');
+    // One pass over the attributes (the first of each name counts, as `findAttr` would find it).
     let native: Attribute | undefined;
-    for (const a of attrs) if (a.name.startsWith('db.')) native = native ?? a;
-    const def = findAttr(attrs, 'default');
+    let def: Attribute | undefined;
+    let mapAttr: Attribute | undefined;
+    let idAttr: Attribute | undefined;
+    let uniqueAttr: Attribute | undefined;
+    let updatedAtAttr: Attribute | undefined;
+    let ignoreAttr: Attribute | undefined;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i];
+      switch (a.name) {
+        case 'default':
+          def = def ?? a;
+          break;
+        case 'map':
+          mapAttr = mapAttr ?? a;
+          break;
+        case 'id':
+          idAttr = idAttr ?? a;
+          break;
+        case 'unique':
+          uniqueAttr = uniqueAttr ?? a;
+          break;
+        case 'updatedAt':
+          updatedAtAttr = updatedAtAttr ?? a;
+          break;
+        case 'ignore':
+          ignoreAttr = ignoreAttr ?? a;
+          break;
+        default:
+          if (!native && a.name.startsWith('db.')) native = a;
+      }
+    }
     let defaultValue: DefaultValue | null = null;
     if (def) {
       const e = attrArg(def, 'value', 0);
@@ -517,15 +547,15 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
       isOptional: t.optional,
       isList: t.list,
       columnName: decl.name.name,
-      mapName: exprString(attrArg(findAttr(attrs, 'map'), 'name', 0)),
+      mapName: exprString(attrArg(mapAttr, 'name', 0)),
       nativeType: native
         ? { name: native.name.slice(3), args: native.args?.args.map((a) => exprText(a.value) ?? '') ?? [], attr: native }
         : null,
       default: defaultValue,
-      isId: !!findAttr(attrs, 'id'),
-      isUnique: !!findAttr(attrs, 'unique'),
-      isUpdatedAt: !!findAttr(attrs, 'updatedAt'),
-      isIgnored: !!findAttr(attrs, 'ignore'),
+      isId: !!idAttr,
+      isUnique: !!uniqueAttr,
+      isUpdatedAt: !!updatedAtAttr,
+      isIgnored: !!ignoreAttr,
       documentation: documentationOf(decl.docs, decl.trailingComment),
       relation: null,
       comments: commentTexts(decl.docs, decl.leadingComments, decl.trailingComment),
@@ -538,9 +568,7 @@ function resolveModel(schema: PrismaSchema, model: Model): void {
     }
     model.fields.push(field);
     model.fieldByName.set(field.name, field);
-    const idAttr = findAttr(attrs, 'id');
     if (idAttr && !model.primaryKey) model.primaryKey = fieldIndex('id', idAttr, field);
-    const uniqueAttr = findAttr(attrs, 'unique');
     if (uniqueAttr) model.uniques.push(fieldIndex('unique', uniqueAttr, field));
   }
   for (const member of model.block.members) {

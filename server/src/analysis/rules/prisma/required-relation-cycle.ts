@@ -161,10 +161,12 @@ export default defineRule({
         data: { cycle: name, models: order.map((m) => m.name).join(', '), kind: severity === 'warning' ? 'required' : 'optional' },
       });
     };
+    const selfLoops = new Set<Model>();
+    for (const e of required) if (e.from === e.to) selfLoops.add(e.from);
     for (const comp of components(nodes, required)) {
-      const members = new Set(comp);
-      const selfLoop = comp.length === 1 && required.some((e) => e.from === comp[0] && e.to === comp[0]);
+      const selfLoop = comp.length === 1 && selfLoops.has(comp[0]);
       if (comp.length < 2 && !selfLoop) continue;
+      const members = new Set(comp);
       emit(comp, required.filter((e) => members.has(e.from) && members.has(e.to)), 'warning');
       for (const m of comp) covered.add(m);
     }
