@@ -511,15 +511,16 @@ function isValueLike(v: string): boolean {
  */
 export function valuesFromComments(comments: string[]): CommentValues | null {
   if (comments.length === 0) return null;
-  if (comments.length === 1) {
-    // One comment (the common case): memoised by its text; the result is a fresh copy.
-    const r = memo(valuesCache, comments[0], (c) => computeValuesFromComments([c]));
-    return r ? { ...r, values: r.values.slice() } : null;
-  }
-  return computeValuesFromComments(comments);
+  // Memoised by the comments' texts (the result is a fresh copy).
+  const r =
+    comments.length === 1
+      ? memo(valuesCache, comments[0], () => computeValuesFromComments(comments))
+      : memo(valuesListCache, JSON.stringify(comments), () => computeValuesFromComments(comments));
+  return r ? { ...r, values: r.values.slice() } : null;
 }
 
 const valuesCache = new Map<string, CommentValues | null>();
+const valuesListCache = new Map<string, CommentValues | null>();
 
 function computeValuesFromComments(comments: string[]): CommentValues | null {
   let best: CommentValues | null = null;

@@ -39,11 +39,11 @@ function computeDrift(schema: PrismaSchema, field: Field): DriftMatch | null {
   const fname = pascalCase(field.name).toLowerCase();
   const exactNames = new Set([fname, (pascalCase(field.model.name) + pascalCase(field.name)).toLowerCase()]);
   const evidence = enumEvidenceOf(field);
+  const facts = enumFacts(schema);
   const missingOf = (en: Enum) => {
-    const have = new Set(en.values.map((v) => v.dbName));
+    const have = facts.dbNames.get(en)!;
     return (evidence?.values ?? []).filter((v) => !have.has(v));
   };
-  const facts = enumFacts(schema);
   let exact: Enum | undefined;
   for (const n of exactNames) {
     const e = facts.byLowerName.get(n);
@@ -72,6 +72,10 @@ interface EnumFacts {
   byLowerName: Map<string, Enum>;
   lowerName: Map<Enum, string>;
   values: Map<Enum, Set<string>>;
+  /** `values` as an array (indexed loops over enum pairs allocate nothing). */
+  valueList: Map<Enum, string[]>;
+  /** The values' database names, as written. */
+  dbNames: Map<Enum, Set<string>>;
   topicWords: Map<Enum, Set<string>>;
 }
 
@@ -80,12 +84,15 @@ const factsCache = new WeakMap<PrismaSchema, EnumFacts>();
 function enumFacts(schema: PrismaSchema): EnumFacts {
   let facts = factsCache.get(schema);
   if (facts) return facts;
-  facts = { byLowerName: new Map(), lowerName: new Map(), values: new Map(), topicWords: new Map() };
+  facts = { byLowerName: new Map(), lowerName: new Map(), values: new Map(), valueList: new Map(), dbNames: new Map(), topicWords: new Map() };
   for (const e of schema.enums) {
     const lower = e.name.toLowerCase();
     if (!facts.byLowerName.has(lower)) facts.byLowerName.set(lower, e);
     facts.lowerName.set(e, lower);
-    facts.values.set(e, new Set(e.values.map((v) => v.dbName.toLowerCase())));
+    const lowerValues = new Set(e.values.map((v) => v.dbName.toLowerCase()));
+    facts.values.set(e, lowerValues);
+    facts.valueList.set(e, [...lowerValues]);
+    facts.dbNames.set(e, new Set(e.values.map((v) => v.dbName)));
     facts.topicWords.set(e, new Set(wordsOf(e.name).map(singular).filter((w) => !GENERIC_LAST_WORDS.has(w))));
   }
   factsCache.set(schema, facts);
@@ -163,7 +170,8 @@ export default defineRule({
         // The sets differ by at least their size difference, and at most two values may differ.
         if (Math.abs(as.size - bs.size) > 2 || Math.min(as.size, bs.size) < 3) continue;
         let common = 0;
-        for (const v of as) if (bs.has(v)) common++;
+        const al = facts.valueList.get(a)!;
+        for (let k = 0; k < al.length; k++) if (bs.has(al[k])) common++;
         if (common < 3) continue;
         const onlyA = a.values.map((v) => v.dbName).filter((v) => !bs.has(v.toLowerCase()));
         const onlyB = b.values.map((v) => v.dbName).filter((v) => !as.has(v.toLowerCase()));

@@ -1,12 +1,21 @@
 import { defineRule } from '../../rule';
 import { insertBlockAttributeEdit } from '../../prisma/edits';
-import { allIndexes, isLeadingPrefix, owningRelations, rangeOf, type IndexDef, type PrismaSchema, type Relation } from '../../prisma/schema';
+import { isLeadingPrefix, owningRelations, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
 
 /** Index types that serve equality lookups on their leading columns (a foreign key's joins and deletes). */
 function servesLookups(index: IndexDef): boolean {
   if (index.kind === 'fulltext') return false;
   return index.type === null || index.type === 'BTree' || index.type === 'Hash';
+}
+
+/** `allIndexes(model).some(ix => servesLookups(ix) && isLeadingPrefix(columns, ix))`, without building the list. */
+function hasLookupIndex(model: Model, columns: string[]): boolean {
+  const pk = model.primaryKey;
+  if (pk && servesLookups(pk) && isLeadingPrefix(columns, pk)) return true;
+  for (const ix of model.uniques) if (servesLookups(ix) && isLeadingPrefix(columns, ix)) return true;
+  for (const ix of model.indexes) if (servesLookups(ix) && isLeadingPrefix(columns, ix)) return true;
+  return false;
 }
 
 /** Whether the database needs an explicit index for this project's foreign keys. */
@@ -48,7 +57,7 @@ export default defineRule({
         if (rel.scalarFields.length !== columns.length) continue; // unresolved names: a Prisma validation error, not ours
         const key = `${model.name}\u0000${columns.join('\u0000')}`;
         if (seen.has(key)) continue;
-        if (allIndexes(model).some((ix) => servesLookups(ix) && isLeadingPrefix(columns, ix))) continue;
+        if (hasLookupIndex(model, columns)) continue;
         seen.add(key);
         const others = model.fields.flatMap((f) => (f.relation && f.relation !== rel && f.relation.fields.join() === columns.join() ? [f.relation] : []));
         report(buildReport(schema, rel, others));

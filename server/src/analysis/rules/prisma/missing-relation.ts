@@ -33,6 +33,17 @@ function modelIndex(schema: PrismaSchema): Map<string, Model> {
 /** The model a scalar field name refers to (`generationRunId` → GenerationRun), if any. */
 export function referencedModel(schema: PrismaSchema, name: string): Model | null {
   if (!/id$/i.test(name)) return null;
+  // Per schema and name: the same scalar names recur across models.
+  let cache = referencedCache.get(schema);
+  if (!cache) referencedCache.set(schema, (cache = new Map()));
+  let m = cache.get(name);
+  if (m === undefined) cache.set(name, (m = findReferencedModel(schema, name)));
+  return m;
+}
+
+const referencedCache = new WeakMap<PrismaSchema, Map<string, Model | null>>();
+
+function findReferencedModel(schema: PrismaSchema, name: string): Model | null {
   const w = words(name);
   if (w.length < 2 || w[w.length - 1] !== 'id') return null;
   const base = w.slice(0, -1);

@@ -40,11 +40,11 @@ export default defineRule({
       if (model.kind === 'view' || model.isIgnored) continue;
       for (const field of model.fields) {
         if (field.type !== 'DateTime' || field.kind !== 'scalar' || field.isList || field.isIgnored || !field.decl.type) continue;
-        const range = rangeOf(field.file, field.decl.name.span);
-        const where = `\`${model.name}.${field.name}\``;
         if (isUpdatedAtName(field.name) && !field.isUpdatedAt) {
           if (maintainedElsewhere(field)) continue;
           if (ctx.sql && maintainingTrigger(ctx.sql, field)) continue;
+          const range = rangeOf(field.file, field.decl.name.span);
+          const where = `\`${model.name}.${field.name}\``;
           const hasDefault = field.default !== null;
           report({
             file: field.file.path,
@@ -56,6 +56,8 @@ export default defineRule({
           });
         } else if (isCreatedAtName(field.name) && field.default === null && !field.isUpdatedAt) {
           if (maintainedElsewhere(field)) continue;
+          const range = rangeOf(field.file, field.decl.name.span);
+          const where = `\`${model.name}.${field.name}\``;
           report({
             file: field.file.path,
             range,
