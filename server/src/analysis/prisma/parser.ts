@@ -59,11 +59,26 @@ function isLineBreak(c: number): boolean {
   return c === C.LF || c === C.CR;
 }
 
-/** The comments of one kind (a fresh array; most members have no comments, so this stays cheap). */
+/**
+ * The empty list of the tree: most members have no comments, attributes or arguments, and one shared
+ * (frozen: the tree is read-only) empty array instead of thousands keeps the tree small for the GC.
+ */
+const EMPTY: readonly never[] = Object.freeze([]);
+function none<T>(): T[] {
+  return EMPTY as unknown as T[];
+}
+
+/** What `takePending` hands out when there is nothing pending. */
+const NO_COMMENTS: Comment[] = none<Comment>();
+
+/** The comments of one kind. */
 function ofKind(comments: Comment[], kind: Comment['kind']): Comment[] {
-  if (comments.length === 0) return [];
-  const out: Comment[] = [];
-  for (const c of comments) if (c.kind === kind) out.push(c);
+  let n = 0;
+  for (let i = 0; i < comments.length; i++) if (comments[i].kind === kind) n++;
+  if (n === 0) return none<Comment>();
+  const out: Comment[] = new Array(n);
+  n = 0;
+  for (let i = 0; i < comments.length; i++) if (comments[i].kind === kind) out[n++] = comments[i];
   return out;
 }
 
@@ -174,7 +189,7 @@ class Parser {
   /** The items as an exact-size array; closes the innermost open list. */
   private closeList<T>(b: ListBuilder<T>): T[] {
     this.listDepth--;
-    const out = b.n === 0 ? [] : b.items.slice(0, b.n);
+    const out = b.n === 0 ? none<T>() : b.items.slice(0, b.n);
     b.n = 0;
     return out;
   }
@@ -311,7 +326,7 @@ class Parser {
         if (c === C.CR && this.ch(1) === C.LF) this.pos++;
         this.pos++;
         breaks++;
-        if (breaks >= 2) this.pending = [];
+        if (breaks >= 2 && this.pending.length !== 0) this.pending = [];
       } else if (c === C.SLASH && this.ch(1) === C.SLASH) {
         const start = this.pos;
         const doc = this.ch(2) === C.SLASH;
@@ -346,12 +361,15 @@ class Parser {
 
   private takePending(): Comment[] {
     const p = this.pending;
+    // Nothing pending (most members): keep the empty list, nobody else holds it (callers only read it).
+    if (p.length === 0) return NO_COMMENTS;
     this.pending = [];
     return p;
   }
 
   private takeDocBlock(): Comment[] {
     const d = this.docBlock;
+    if (d.length === 0) return none<Comment>(); // keep the (unshared) empty list
     this.docBlock = [];
     return d;
   }
@@ -647,7 +665,10 @@ class Parser {
         this.pos += 2;
         this.error('Optional lists are not supported: use `Type[]`, not `Type?[]`.', typeStart, this.pos);
       }
-      type = { name: typeIdent.name, nameSpan: { start: typeIdent.span.start, end: nameEnd }, optional, list, unsupported, span: { start: typeStart, end: this.pos } };
+      // The ident's span (the ident itself is not kept) is the type's name span.
+      const typeNameSpan = typeIdent.span;
+      typeNameSpan.end = nameEnd;
+      type = { name: typeIdent.name, nameSpan: typeNameSpan, optional, list, unsupported, span: { start: typeStart, end: this.pos } };
       const c = this.ch();
       if (c !== -1 && !isInlineSpace(c) && !isLineBreak(c) && c !== C.AT && c !== C.RBRACE && !this.atComment()) {
         const end = this.findLineEnd(this.pos);
@@ -703,7 +724,12 @@ class Parser {
     const ident = this.readDottedIdent();
     const name = ident ? ident.name : '';
     if (!ident) this.error('Expected an attribute name after `@`.', start, this.pos);
-    const nameSpan = { start, end: this.pos };
+    // The name's span (otherwise garbage with the ident) becomes the attribute's name span, `@` included.
+    let nameSpan: Span;
+    if (ident) {
+      nameSpan = ident.span;
+      nameSpan.start = start;
+    } else nameSpan = { start, end: this.pos };
     let args: ArgList | null = null;
     const save = this.pos;
     this.skipInlineSpaces();
@@ -750,14 +776,16 @@ class Parser {
         const end = this.skipToListEnd(C.RPAREN);
         if (name && end === valueStart) {
           this.error(`Expected a value for \`${name.name}:\`.`, argStart, Math.max(end, argStart + 1));
-          args.items[args.n++] = ({ name, value: { kind: 'error', text: '', span: { start: end, end } }, span: { start: argStart, end } });
+          args.items[args.n++] = { name, value: { kind: 'error', text: '', span: { start: end, end } }, span: { start: argStart, end } };
         } else {
           this.error(`Unexpected \`${this.text.slice(valueStart, Math.min(end, valueStart + 20))}\` in arguments.`, valueStart, Math.max(end, valueStart + 1));
-          if (name) args.items[args.n++] = ({ name, value: { kind: 'error', text: this.text.slice(valueStart, end), span: { start: valueStart, end } }, span: { start: argStart, end } });
+          if (name) args.items[args.n++] = { name, value: { kind: 'error', text: this.text.slice(valueStart, end), span: { start: valueStart, end } }, span: { start: argStart, end } };
         }
         continue;
       }
-      args.items[args.n++] = ({ name, value, span: { start: argStart, end: this.pos } });
+      // A positional argument spans exactly its value: share the (read-only) span object.
+      const span = name === null && value.span.start === argStart && value.span.end === this.pos ? value.span : { start: argStart, end: this.pos };
+      args.items[args.n++] = { name, value, span };
       this.skipInlineSpaces();
       const d = this.ch();
       if (d === C.COMMA) this.pos++;

@@ -315,6 +315,7 @@ function docText(c: Comment): string {
 
 /** Trimmed, non-empty texts of the comments (no rest-argument or wrapper arrays: runs for every field). */
 function commentTexts(a: Comment[], b: Comment[], c?: Comment | null): string[] {
+  if (a.length === 0 && b.length === 0 && !c) return NO_TEXTS;
   const out: string[] = [];
   for (let i = 0; i < a.length; i++) {
     const t = a[i].text.trim();
@@ -330,6 +331,9 @@ function commentTexts(a: Comment[], b: Comment[], c?: Comment | null): string[] 
   }
   return out;
 }
+
+/** The (frozen, shared) comments of the many fields and models without any. */
+const NO_TEXTS = Object.freeze([]) as unknown as string[];
 
 const BLOCK_LABEL: Record<Block['kind'], string> = {
   model: 'Model',
