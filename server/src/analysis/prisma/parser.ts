@@ -668,7 +668,9 @@ class Parser {
       // The ident's span (the ident itself is not kept) is the type's name span.
       const typeNameSpan = typeIdent.span;
       typeNameSpan.end = nameEnd;
-      type = { name: typeIdent.name, nameSpan: typeNameSpan, optional, list, unsupported, span: { start: typeStart, end: this.pos } };
+      // A plain `Type` (no `?`, `[]`) spans just its name: share the (read-only) span object.
+      const typeSpan = typeNameSpan.start === typeStart && typeNameSpan.end === this.pos ? typeNameSpan : { start: typeStart, end: this.pos };
+      type = { name: typeIdent.name, nameSpan: typeNameSpan, optional, list, unsupported, span: typeSpan };
       const c = this.ch();
       if (c !== -1 && !isInlineSpace(c) && !isLineBreak(c) && c !== C.AT && c !== C.RBRACE && !this.atComment()) {
         const end = this.findLineEnd(this.pos);
@@ -735,7 +737,8 @@ class Parser {
     this.skipInlineSpaces();
     if (this.ch() === C.LPAREN) args = this.parseArgList();
     else this.pos = save;
-    return { name, block, nameSpan, args, span: { start, end: this.pos } };
+    // Without arguments the attribute is its name: share the (read-only) span object.
+    return { name, block, nameSpan, args, span: args === null && nameSpan.end === this.pos ? nameSpan : { start, end: this.pos } };
   }
 
   // ------------------------------------------------------------------------------------------
