@@ -160,18 +160,23 @@ export default defineRule({
     // 2. Two enums whose values nearly coincide.
     const enums = schema.enums;
     const facts = enumFacts(schema);
+    // By position, for the pair loop (no map lookups per pair).
+    const sets = enums.map((e) => facts.values.get(e)!);
+    const lists = enums.map((e) => facts.valueList.get(e)!);
     for (let j = 1; j < enums.length; j++) {
       const b = enums[j];
-      const bs = facts.values.get(b)!;
+      const bs = sets[j];
+      const bSize = bs.size;
       let best: { a: Enum; onlyA: string[]; onlyB: string[]; common: number } | null = null;
       for (let i = 0; i < j; i++) {
-        const a = enums[i];
-        const as = facts.values.get(a)!;
+        const al = lists[i];
+        const aSize = al.length;
         // The sets differ by at least their size difference, and at most two values may differ.
-        if (Math.abs(as.size - bs.size) > 2 || Math.min(as.size, bs.size) < 3) continue;
+        if (Math.abs(aSize - bSize) > 2 || Math.min(aSize, bSize) < 3) continue;
+        const a = enums[i];
+        const as = sets[i];
         let common = 0;
-        const al = facts.valueList.get(a)!;
-        for (let k = 0; k < al.length; k++) if (bs.has(al[k])) common++;
+        for (let k = 0; k < aSize; k++) if (bs.has(al[k])) common++;
         if (common < 3) continue;
         const onlyA = a.values.map((v) => v.dbName).filter((v) => !bs.has(v.toLowerCase()));
         const onlyB = b.values.map((v) => v.dbName).filter((v) => !as.has(v.toLowerCase()));
