@@ -481,6 +481,7 @@ class Parser {
     this.pending = [];
     this.docBlock = [];
     this.lastWasComment = false;
+    const members = this.openList<Member>();
     for (;;) {
       this.skipTrivia(true);
       if (this.pos >= this.len) {
@@ -500,12 +501,13 @@ class Parser {
       if (this.atBlockStart()) {
         this.error(`The ${label} is not closed (missing \`}\` before this ${this.blockKeywordHere()}).`, keyword.span.start, headEnd);
         // End the block at the end of its last member.
-        block.span.end = block.members.length ? block.members[block.members.length - 1].lineSpan.end : block.span.end;
+        block.span.end = members.n ? members.items[members.n - 1].lineSpan.end : block.span.end;
         break;
       }
       const member = this.parseMember(block);
-      if (member) block.members.push(member);
+      if (member) members.items[members.n++] = member;
     }
+    block.members = this.closeList(members);
     this.pending = [];
     this.docBlock = [];
     this.lastWasComment = false;
@@ -764,14 +766,15 @@ class Parser {
       const argStart = this.pos;
       let name: { name: string; span: Span } | null = null;
       if (this.isNameStart()) {
-        const save = this.pos;
-        const ident = this.readIdent()!;
-        this.skipInlineSpaces();
-        if (this.ch() === C.COLON) {
-          this.pos++;
+        // Look for `name:` first; a positional value (`cuid()`, `ACTIVE`) is read once, by parseExpr.
+        const identEnd = this.identEnd(this.pos);
+        let p = identEnd;
+        while (p < this.len && isInlineSpace(this.text.charCodeAt(p))) p++;
+        if (p < this.len && this.text.charCodeAt(p) === C.COLON) {
+          name = this.readIdent()!;
+          this.pos = p + 1;
           this.skipInlineSpaces();
-          name = ident;
-        } else this.pos = save;
+        }
       }
       const value = this.parseExpr();
       if (!value) {

@@ -37,7 +37,7 @@ function driftCacheOf(schema: PrismaSchema): WeakMap<Field, DriftMatch | null> {
 
 function computeDrift(schema: PrismaSchema, field: Field): DriftMatch | null {
   const fname = pascalCase(field.name).toLowerCase();
-  const exactNames = new Set([fname, (pascalCase(field.model.name) + pascalCase(field.name)).toLowerCase()]);
+  const exactNames = [fname, (pascalCase(field.model.name) + pascalCase(field.name)).toLowerCase()];
   const evidence = enumEvidenceOf(field);
   const facts = enumFacts(schema);
   const missingOf = (en: Enum) => {

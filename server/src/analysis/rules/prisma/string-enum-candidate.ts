@@ -15,7 +15,8 @@ export function isEnumCandidateField(field: Field): boolean {
   const model = field.model;
   if (model.kind !== 'model' || model.isIgnored || field.isIgnored) return false;
   if (field.kind !== 'scalar' || field.type !== 'String' || field.isList || field.isId || field.isUnique) return false;
-  if (model.primaryKey?.fields.some((f) => f.name === field.name)) return false;
+  const pk = model.primaryKey;
+  if (pk) for (const f of pk.fields) if (f.name === field.name) return false;
   if (relationScalarNames(model).has(field.name)) return false;
   if (NOT_ENUM_FIELD.test(pascalCase(field.name))) return false;
   return true;
