@@ -138,6 +138,8 @@ class Parser {
   private lastWasComment = false;
   /** Nesting of calls/arrays in the current expression. */
   private depth = 0;
+  /** The name `readDottedName` read last. */
+  private dottedName = '';
   /** Scratch lists by nesting (attributes → arguments → arrays → …), see `ListBuilder`. */
   private readonly lists: Array<ListBuilder<unknown>> = [];
   private listDepth = 0;
@@ -232,20 +234,18 @@ class Parser {
     return { name: this.text.slice(start, end), span: { start, end } };
   }
 
-  /** `a.b.c` as one name (attribute names like `db.VarChar`, dotted values). */
-  private readDottedIdent(): { name: string; span: Span } | null {
-    const first = this.readIdent();
-    if (!first) return null;
-    if (this.ch() !== C.DOT) return first;
-    while (this.ch() === C.DOT && this.isNameStart(this.pos + 1)) {
-      this.pos++;
-      this.pos = this.identEnd(this.pos);
-    }
-    if (this.pos !== first.span.end) {
-      first.span.end = this.pos;
-      first.name = this.text.slice(first.span.start, this.pos);
-    }
-    return first;
+  /**
+   * `a.b.c` as one name (attribute names like `db.VarChar`, type names, dotted values): returns its
+   * span and leaves the name in `dottedName` (no wrapper object per name; read it right away).
+   */
+  private readDottedName(): Span | null {
+    const start = this.pos;
+    let end = this.identEnd(start);
+    if (end === start) return null;
+    while (end < this.len && this.text.charCodeAt(end) === C.DOT && this.isNameStart(end + 1)) end = this.identEnd(end + 1);
+    this.pos = end;
+    this.dottedName = this.text.slice(start, end);
+    return { start, end };
   }
 
   private findLineEnd(from: number): number {
@@ -641,11 +641,12 @@ class Parser {
     this.skipInlineSpaces();
     let type: TypeRef | null = null;
     const typeStart = this.pos;
-    const typeIdent = this.readDottedIdent();
-    if (typeIdent) {
+    const typeNameSpan = this.readDottedName();
+    if (typeNameSpan) {
+      const typeName = this.dottedName;
       let unsupported: string | null = null;
-      let nameEnd = typeIdent.span.end;
-      if (typeIdent.name === 'Unsupported' && this.ch() === C.LPAREN) {
+      let nameEnd = typeNameSpan.end;
+      if (typeName === 'Unsupported' && this.ch() === C.LPAREN) {
         const args = this.parseArgList();
         const first = args.args[0]?.value;
         unsupported = first && first.kind === 'string' ? first.value : '';
@@ -667,12 +668,10 @@ class Parser {
         this.pos += 2;
         this.error('Optional lists are not supported: use `Type[]`, not `Type?[]`.', typeStart, this.pos);
       }
-      // The ident's span (the ident itself is not kept) is the type's name span.
-      const typeNameSpan = typeIdent.span;
       typeNameSpan.end = nameEnd;
       // A plain `Type` (no `?`, `[]`) spans just its name: share the (read-only) span object.
       const typeSpan = typeNameSpan.start === typeStart && typeNameSpan.end === this.pos ? typeNameSpan : { start: typeStart, end: this.pos };
-      type = { name: typeIdent.name, nameSpan: typeNameSpan, optional, list, unsupported, span: typeSpan };
+      type = { name: typeName, nameSpan: typeNameSpan, optional, list, unsupported, span: typeSpan };
       const c = this.ch();
       if (c !== -1 && !isInlineSpace(c) && !isLineBreak(c) && c !== C.AT && c !== C.RBRACE && !this.atComment()) {
         const end = this.findLineEnd(this.pos);
@@ -725,13 +724,13 @@ class Parser {
       block = true;
       this.pos++;
     }
-    const ident = this.readDottedIdent();
-    const name = ident ? ident.name : '';
-    if (!ident) this.error('Expected an attribute name after `@`.', start, this.pos);
-    // The name's span (otherwise garbage with the ident) becomes the attribute's name span, `@` included.
+    const identSpan = this.readDottedName();
+    const name = identSpan ? this.dottedName : '';
+    if (!identSpan) this.error('Expected an attribute name after `@`.', start, this.pos);
+    // The name's span becomes the attribute's name span, `@` included.
     let nameSpan: Span;
-    if (ident) {
-      nameSpan = ident.span;
+    if (identSpan) {
+      nameSpan = identSpan;
       nameSpan.start = start;
     } else nameSpan = { start, end: this.pos };
     let args: ArgList | null = null;
@@ -898,18 +897,18 @@ class Parser {
       return array;
     }
     if (this.isNameStart()) {
-      const ident = this.readDottedIdent()!;
-      const nameSpan = ident.span;
+      const nameSpan = this.readDottedName()!;
+      const name = this.dottedName; // before the arguments read other names
       const save = this.pos;
       this.skipInlineSpaces();
       if (this.ch() === C.LPAREN) {
         this.depth++;
         const args = this.parseArgList();
         this.depth--;
-        return { kind: 'call', name: ident.name, nameSpan, args, span: { start, end: this.pos } };
+        return { kind: 'call', name, nameSpan, args, span: { start, end: this.pos } };
       }
       this.pos = save;
-      return { kind: 'path', name: ident.name, span: nameSpan };
+      return { kind: 'path', name, span: nameSpan };
     }
     return null;
   }
