@@ -690,30 +690,36 @@ function resolveRelation(schema: PrismaSchema, field: Field): void {
 
 /**
  * Pairs each relation field with the field on the other model that has the same relation name and
- * points back (the first unpaired one, in declaration order). Linear: fields are grouped by
- * `target model + relation name` first.
+ * points back (the first unpaired one, in declaration order). Linear: fields are grouped by model
+ * and relation name first.
  */
 function pairRelations(schema: PrismaSchema): void {
-  const groups = new Map<string, Field[]>();
+  // Relation fields by model, then relation name (declaration order); a name with one field (the
+  // usual case) holds it without a list. No string keys are built.
+  const byModel = new Map<Model, Map<string, Field | Field[]>>();
   for (const model of schema.models) {
+    let names: Map<string, Field | Field[]> | undefined;
     for (const field of model.fields) {
       const rel = field.relation;
       if (!rel || !rel.target) continue;
-      // Key: the two models (ordered as "this → other") and the relation name.
-      const key = `${model.name}\u0000${rel.target.name}\u0000${rel.relationName}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = []));
-      g.push(field);
+      if (!names) byModel.set(model, (names = new Map()));
+      const g = names.get(rel.relationName);
+      if (g === undefined) names.set(rel.relationName, field);
+      else if (Array.isArray(g)) g.push(field);
+      else names.set(rel.relationName, [g, field]);
     }
   }
   for (const model of schema.models) {
     for (const field of model.fields) {
       const rel = field.relation;
       if (!rel || rel.back || !rel.target) continue;
-      const others = groups.get(`${rel.target.name}\u0000${model.name}\u0000${rel.relationName}`);
-      if (!others) continue;
-      for (const other of others) {
-        if (other === field || !other.relation || other.relation.back) continue;
+      // The fields of the other model with the same relation name that point back at this model.
+      const g = byModel.get(rel.target)?.get(rel.relationName);
+      if (g === undefined) continue;
+      const n = Array.isArray(g) ? g.length : 1;
+      for (let i = 0; i < n; i++) {
+        const other = Array.isArray(g) ? g[i] : g;
+        if (other === field || !other.relation || other.relation.back || other.relation.target !== model) continue;
         rel.back = other;
         other.relation.back = field;
         break;
