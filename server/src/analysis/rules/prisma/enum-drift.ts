@@ -74,6 +74,8 @@ interface EnumFacts {
   values: Map<Enum, Set<string>>;
   /** `values` as an array (indexed loops over enum pairs allocate nothing). */
   valueList: Map<Enum, string[]>;
+  /** Each value's lower-case database name, in order (duplicates kept). */
+  lowerValues: Map<Enum, string[]>;
   /** The values' database names, as written. */
   dbNames: Map<Enum, Set<string>>;
   topicWords: Map<Enum, Set<string>>;
@@ -84,14 +86,16 @@ const factsCache = new WeakMap<PrismaSchema, EnumFacts>();
 function enumFacts(schema: PrismaSchema): EnumFacts {
   let facts = factsCache.get(schema);
   if (facts) return facts;
-  facts = { byLowerName: new Map(), lowerName: new Map(), values: new Map(), valueList: new Map(), dbNames: new Map(), topicWords: new Map() };
+  facts = { byLowerName: new Map(), lowerName: new Map(), values: new Map(), valueList: new Map(), lowerValues: new Map(), dbNames: new Map(), topicWords: new Map() };
   for (const e of schema.enums) {
     const lower = e.name.toLowerCase();
     if (!facts.byLowerName.has(lower)) facts.byLowerName.set(lower, e);
     facts.lowerName.set(e, lower);
-    const lowerValues = new Set(e.values.map((v) => v.dbName.toLowerCase()));
+    const lowerList = e.values.map((v) => v.dbName.toLowerCase());
+    const lowerValues = new Set(lowerList);
     facts.values.set(e, lowerValues);
     facts.valueList.set(e, [...lowerValues]);
+    facts.lowerValues.set(e, lowerList);
     facts.dbNames.set(e, new Set(e.values.map((v) => v.dbName)));
     facts.topicWords.set(e, new Set(wordsOf(e.name).map(singular).filter((w) => !GENERIC_LAST_WORDS.has(w))));
   }
@@ -178,11 +182,18 @@ export default defineRule({
         let common = 0;
         for (let k = 0; k < aSize; k++) if (bs.has(al[k])) common++;
         if (common < 3) continue;
-        const onlyA = a.values.map((v) => v.dbName).filter((v) => !bs.has(v.toLowerCase()));
-        const onlyB = b.values.map((v) => v.dbName).filter((v) => !as.has(v.toLowerCase()));
-        const diff = onlyA.length + onlyB.length;
+        // Count the values only one side has before listing them (most pairs stop here).
+        const lowerA = facts.lowerValues.get(a)!;
+        const lowerB = facts.lowerValues.get(b)!;
+        let diff = 0;
+        for (let k = 0; k < lowerA.length; k++) if (!bs.has(lowerA[k])) diff++;
+        for (let k = 0; k < lowerB.length; k++) if (!as.has(lowerB[k])) diff++;
         if (diff < 1 || diff > 2 || diff * 3 > common || !related(facts, a, b)) continue;
-        if (!best || common > best.common) best = { a, onlyA, onlyB, common };
+        if (!best || common > best.common) {
+          const onlyA = a.values.map((v) => v.dbName).filter((v) => !bs.has(v.toLowerCase()));
+          const onlyB = b.values.map((v) => v.dbName).filter((v) => !as.has(v.toLowerCase()));
+          best = { a, onlyA, onlyB, common };
+        }
       }
       if (!best) continue;
       const { a, onlyA, onlyB } = best;
