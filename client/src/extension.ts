@@ -15,19 +15,11 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { Counts } from '../../server/src/lsp/audits';
 import { reportWebviewHtml } from './webview';
 
 type ReportFormat = 'markdown' | 'html' | 'json' | 'sarif';
 
-interface Counts {
-  error: number;
-  warning: number;
-  info: number;
-  hint: number;
-  total: number;
-  files: number;
-  projects: number;
-}
 
 interface RuleInfo {
   id: string;
