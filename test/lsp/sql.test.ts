@@ -55,6 +55,11 @@ test('migrations: closed files are audited at startup; an edit to an open migrat
     assert.equal(content.textDocument.version, null);
     assert.match(content.edits[0].newText, /DROP TABLE (IF EXISTS )?"Todo"/);
 
+    // The exported report carries the migration inventory, with root-relative paths.
+    const md = (await c.conn.sendRequest('schemaInsight/report', { format: 'markdown' })) as { content: string };
+    assert.match(md.content, /## Migration inventory/);
+    assert.match(md.content, /`prisma\/migrations\/20240101000000_init\/migration\.sql`/);
+
     // A syntax error in the open migration is reported there, with the SQL rule id.
     const v = c.change(mig, INIT + '\nCREATE TABLE oops (;\n');
     const ds2 = await c.waitForDiagnostics(mig, (_d, p) => p.version === v);

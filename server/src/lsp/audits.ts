@@ -10,6 +10,7 @@
 import { audit, type AuditResult } from '../analysis/engine';
 import { ruleDocUrl } from '../analysis/docs';
 import { parsePrismaSchema, type PrismaSchema } from '../analysis/prisma/schema';
+import type { MigrationProject } from '../analysis/sql/project';
 import type { Finding, Severity, SourceFile } from '../analysis/types';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
@@ -26,6 +27,8 @@ export interface Snapshot {
   ms: number;
   prismaSources: SourceFile[];
   schema(): PrismaSchema | null;
+  /** The replayed migrations the audit used (for the report's migration inventory). */
+  sql: MigrationProject | null;
 }
 
 export interface Counts {
@@ -172,6 +175,7 @@ export class Auditor {
       ms: performance.now() - t0,
       prismaSources: prismaFiles,
       schema: () => (schema === undefined ? (schema = prismaFiles.length ? parsePrismaSchema(prismaFiles) : null) : schema),
+      sql: result.sql,
     };
     const auditMs = performance.now() - t0;
     this.publish(s, files, byFile);

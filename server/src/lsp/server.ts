@@ -18,7 +18,8 @@ import { ensureSqlParser } from '../analysis/sql/parse';
 import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
 import { renderRuleMarkdown, ruleDocUrl } from '../analysis/docs';
 import type { Finding, RuleSetting } from '../analysis/types';
-import { renderReport } from '../report';
+import { renderReport, type ReportInput } from '../report';
+import { migrationInventory } from '../analysis/sql/project';
 import { displayPath } from '../project/discover';
 import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -359,10 +360,12 @@ export function startServer(connection: Connection): void {
     const findings: Finding[] = [];
     const files: Array<{ path: string; kind: string }> = [];
     const ruleErrors: Record<string, string> = {};
+    const inventory: NonNullable<ReportInput['inventory']> = [];
     for (const p of list) {
       const snap = await auditor.flush(p);
       if (!snap) continue;
       Object.assign(ruleErrors, snap.ruleErrors);
+      if (snap.sql) for (const row of migrationInventory(snap.sql)) inventory.push({ ...row, file: rel(row.file) });
       for (const f of snap.findings) findings.push(relativeFinding(f, rel));
       for (const f of p.layout.schemaFiles) files.push({ path: rel(f), kind: 'prisma' });
       for (const f of p.layout.migrationFiles) files.push({ path: rel(f), kind: 'migration' });
@@ -370,7 +373,7 @@ export function startServer(connection: Connection): void {
     }
     const content = renderReport(
       format,
-      { root: basename(root) || root, files, findings, toolVersion: process.env.SCHEMA_INSIGHT_VERSION ?? 'dev', ruleErrors },
+      { root: basename(root) || root, files, findings, toolVersion: process.env.SCHEMA_INSIGHT_VERSION ?? 'dev', ruleErrors, ...(inventory.length ? { inventory } : {}) },
       { cspNonce: params?.cspNonce, styleHref: params?.styleHref },
     );
     return { format, content, counts: auditor.counts() };
