@@ -12,23 +12,9 @@ import { join, resolve } from 'node:path';
 import { renderRuleDocPage } from '../server/src/analysis/docs';
 import type { Rule } from '../server/src/analysis/rule';
 import { ALL_RULES } from '../server/src/analysis/rules';
+import { CATEGORY_ORDER } from '../server/src/report/model';
 
 export const DOCS_DIR = resolve(__dirname, '..', 'docs', 'rules');
-
-const CATEGORY_ORDER = [
-  'Syntax',
-  'Indexes',
-  'Relations',
-  'Data types',
-  'Enums',
-  'Timestamps',
-  'Security',
-  'Migration history',
-  'Migration safety',
-  'Row Level Security',
-  'Schema drift',
-  'Suppressions',
-];
 
 function appliesTo(rule: Rule): string {
   return rule.language === 'prisma' ? 'Prisma schema' : rule.language === 'sql' ? 'SQL migrations' : 'Prisma schema and SQL migrations';

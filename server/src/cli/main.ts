@@ -171,7 +171,10 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   for (const [id, e] of Object.entries(ruleErrors)) err(`internal error in rule ${id} (other rules ran normally): ${e.split('\n')[0]}`);
 
   const input: ReportInput = { root: displayRoot(root), files, findings, toolVersion: VERSION, ...(inventory.length ? { inventory } : {}), ruleErrors };
-  const rendered = renderReport(o.format, input, { color: o.color && !o.output });
+  // Text lines are `file:line:col`: prefix the audited root so they open from the current folder.
+  const shownRoot = displayRoot(root);
+  const pathPrefix = o.format === 'text' && shownRoot !== '.' ? `${shownRoot.replace(/\/+$/, '')}/` : '';
+  const rendered = renderReport(o.format, input, { color: o.color && !o.output, pathPrefix });
   if (o.output) {
     writeOut(o.output, rendered);
     err(`wrote ${o.format} output to ${o.output}`);
