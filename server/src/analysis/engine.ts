@@ -72,6 +72,11 @@ class Context implements AuditContext {
     return this.sqlProject ?? null;
   }
 
+  /** Text of an input file (Prisma or SQL) by path. */
+  textOf(file: string): string | undefined {
+    return this.texts.get(file);
+  }
+
   isEnabled(id: string): boolean {
     return this.enabled(id);
   }
@@ -121,7 +126,7 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
   const suppressionsOf = (file: string): Suppression[] => {
     let s = suppressions.get(file);
     if (!s) {
-      const text = ctx.input.prismaFiles.find((f) => f.path === file)?.text ?? ctx.input.sqlFiles?.find((f) => f.path === file)?.text;
+      const text = ctx.textOf(file);
       s = text === undefined ? [] : collectSuppressions(text, ctx.lineIndex(file)!, file.toLowerCase().endsWith('.prisma') ? 'prisma' : 'sql');
       suppressions.set(file, s);
     }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { AuditInput } from '../analysis/engine';
 import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, Finding, SourceFile } from '../analysis/types';
@@ -59,8 +58,4 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
     unreadable,
     configProblems,
   };
-}
-
-export function readJsonFile(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
 }

@@ -151,16 +151,11 @@ function buildFix(schema: PrismaSchema, model: Model, field: Field, target: Mode
   const backBase = oneToOne ? camelCase(model.name) : camelCase(pluralize(model.name));
   const backName = uniqueName(selfRelation ? `${backBase}By${pascalCase(relName)}` : backBase, takenIn(target, selfRelation ? [relName] : []));
   const backLine = `${backName} ${model.name}${oneToOne ? '?' : '[]'}${relationLabel ? ` @relation(${relationLabel})` : ''}`;
-  if (selfRelation) {
-    edits.push(insertFieldLineEdit(model, `${relationLine}\n${''}`.trimEnd()));
-    edits.push(insertFieldLineEdit(model, backLine));
-    // Two inserts at the same place: merge them to keep the edits non-overlapping.
-    const [a, b] = edits.splice(0, 2);
-    edits.push({ ...a, newText: a.newText + b.newText });
-  } else {
-    edits.push(insertFieldLineEdit(model, relationLine));
-    edits.push(insertFieldLineEdit(target, backLine));
-  }
+  const relationEdit = insertFieldLineEdit(model, relationLine);
+  const backEdit = insertFieldLineEdit(target, backLine);
+  // A self-relation inserts both lines at the same place: one edit, so the edits do not overlap.
+  if (selfRelation) edits.push({ ...relationEdit, newText: relationEdit.newText + backEdit.newText });
+  else edits.push(relationEdit, backEdit);
   return {
     title: `Add relation \`${relName} ${target.name}${optional ? '?' : ''}\` (and \`${backName}\` on ${target.name})`,
     edits,

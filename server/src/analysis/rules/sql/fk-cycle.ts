@@ -1,7 +1,6 @@
 import { defineRule } from '../../rule';
 import type { ForeignKey } from '../../sql/catalog';
-import type { Migration } from '../../sql/project';
-import { headRange, sqlProject, tableName } from './util';
+import { headRange, migrationAt, sqlProject, tableName } from './util';
 
 export default defineRule({
   id: 'fk-cycle',
@@ -64,7 +63,6 @@ export default defineRule({
       }
     };
     for (const k of tables.keys()) if (!index.has(k)) strong(k);
-    const byPath = new Map<string, Migration>(project.migrations.map((m) => [m.path, m]));
     for (const comp of components) {
       const inComp = new Set(comp);
       // Report at the foreign key that closed the cycle (the latest one), with a path through the cycle.
@@ -73,7 +71,7 @@ export default defineRule({
       const closing = compEdges[0];
       const path = findPath(closing.to, closing.from, edges, inComp);
       const cycle = [closing.from, ...path].map(tableName);
-      const m = byPath.get(closing.fk.source.file);
+      const m = migrationAt(project, closing.fk.source.file);
       if (!m) continue;
       const stmt = (closing.fk.source.statement ?? m.file.statements[closing.fk.source.statementIndex]);
       report({

@@ -1,6 +1,5 @@
 import { defineRule } from '../../rule';
-import { relationText } from './util';
-import type { Migration } from '../../sql/project';
+import { migrationAt, relationText } from './util';
 import { headRange, insertAfterStatement, sqlProject } from './util';
 
 export default defineRule({
@@ -24,11 +23,10 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project || !project.supabase) return;
-    const byPath = new Map<string, Migration>(project.migrations.map((m) => [m.path, m]));
     for (const t of project.catalog.tables.values()) {
       if (t.schema !== 'public' || t.rls) continue;
       if (t.partitionOf && project.catalog.tables.get(t.partitionOf)?.rls) continue;
-      const m = byPath.get(t.createdBy.file);
+      const m = migrationAt(project, t.createdBy.file);
       const stmt = (t.createdBy.statement ?? m?.file.statements[t.createdBy.statementIndex]);
       if (!m || !stmt) continue;
       // Named as at the CREATE TABLE (the table may be renamed later).

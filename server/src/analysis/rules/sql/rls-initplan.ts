@@ -1,9 +1,8 @@
 import { defineRule } from '../../rule';
 import { walk } from '../../sql/expr';
 import type { PgNode } from '../../sql/parse';
-import type { Migration } from '../../sql/project';
 import { funcName, INITPLAN_FUNCTIONS } from './rls-util';
-import { sqlProject } from './util';
+import { migrationAt, sqlProject } from './util';
 
 /** End (UTF-16 offset) of a call starting at `start`: past its balanced parentheses. */
 export function callEnd(text: string, start: number, limit: number): number {
@@ -46,7 +45,6 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    const byPath = new Map<string, Migration>(project.migrations.map((m) => [m.path, m]));
     for (const t of project.catalog.tables.values()) {
       for (const p of t.policies.values()) {
         const seen = new Set<number>();
@@ -55,7 +53,7 @@ export default defineRule({
           [p.withCheck, p.withCheckFrom],
         ] as const) {
           if (!expr || !from) continue;
-          const m = byPath.get(from.ref.file);
+          const m = migrationAt(project, from.ref.file);
           if (!m) continue;
           const calls: PgNode[] = [];
           walk({ root: expr }, (kind, v, parents) => {

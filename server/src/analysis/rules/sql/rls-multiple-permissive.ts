@@ -1,8 +1,7 @@
 import { defineRule } from '../../rule';
 import type { Policy } from '../../sql/catalog';
-import type { Migration } from '../../sql/project';
 import { commandsOf, policiesInOrder } from './rls-util';
-import { headRange, sqlProject } from './util';
+import { headRange, migrationAt, sqlProject } from './util';
 
 const BYPASS_RLS = new Set(['service_role', 'postgres', 'supabase_admin']);
 
@@ -26,7 +25,6 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    const byPath = new Map<string, Migration>(project.migrations.map((m) => [m.path, m]));
     for (const t of project.catalog.tables.values()) {
       const policies = policiesInOrder(t).filter((p) => p.permissive);
       if (policies.length < 2) continue;
@@ -48,7 +46,7 @@ export default defineRule({
           }
         }
         if (!overlaps.length) continue;
-        const m = byPath.get(p.source.file);
+        const m = migrationAt(project, p.source.file);
         if (!m) continue;
         report({
           file: m.path,

@@ -1,7 +1,6 @@
 import { defineRule } from '../../rule';
 import { appliesToClients, isConstTrue } from './rls-util';
-import { sqlProject, tokenRange } from './util';
-import type { Migration } from '../../sql/project';
+import { migrationAt, sqlProject, tokenRange } from './util';
 
 export default defineRule({
   id: 'rls-policy-always-true',
@@ -23,7 +22,6 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    const byPath = new Map<string, Migration>(project.migrations.map((m) => [m.path, m]));
     for (const t of project.catalog.tables.values()) {
       for (const p of t.policies.values()) {
         if (p.command === 'select' || !appliesToClients(p)) continue;
@@ -32,7 +30,7 @@ export default defineRule({
           ['WITH CHECK', p.withCheck, p.withCheckFrom],
         ] as const) {
           if (!isConstTrue(expr) || !from) continue;
-          const m = byPath.get(from.ref.file);
+          const m = migrationAt(project, from.ref.file);
           if (!m) continue;
           let e = expr;
           while (e?.TypeCast) e = e.TypeCast.arg;

@@ -1,7 +1,6 @@
 import { defineRule } from '../../rule';
-import type { Migration } from '../../sql/project';
 import { isConstTrue, referencesCaller } from './rls-util';
-import { findInStatement, headRange, sqlProject } from './util';
+import { findInStatement, headRange, migrationAt, sqlProject } from './util';
 
 const PER_USER_ROLES = new Set(['authenticated', 'public']);
 
@@ -26,14 +25,13 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     const catalog = project.catalog;
-    const byPath = new Map<string, Migration>(project.migrations.map((m) => [m.path, m]));
     for (const t of catalog.tables.values()) {
       for (const p of t.policies.values()) {
         if (p.command === 'select' || !p.roles.some((r) => PER_USER_ROLES.has(r))) continue;
         if (!p.using && !p.withCheck) continue;
         if (isConstTrue(p.using) || isConstTrue(p.withCheck)) continue;
         if (referencesCaller(p.using, catalog) || referencesCaller(p.withCheck, catalog)) continue;
-        const m = byPath.get(p.source.file);
+        const m = migrationAt(project, p.source.file);
         if (!m) continue;
         const stmt = p.statement;
         const at = findInStatement(stmt, /\b(USING|WITH\s+CHECK)\b/i);

@@ -1,7 +1,6 @@
 import { defineRule } from '../../rule';
-import type { Migration } from '../../sql/project';
 import { policiesInOrder } from './rls-util';
-import { headRange, insertAfterStatement, relationText, sqlProject } from './util';
+import { headRange, insertAfterStatement, migrationAt, relationText, sqlProject } from './util';
 
 export default defineRule({
   id: 'rls-policy-without-rls',
@@ -24,11 +23,10 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project || !project.supabase) return;
-    const byPath = new Map<string, Migration>(project.migrations.map((m) => [m.path, m]));
     for (const t of project.catalog.tables.values()) {
       if (t.rls || !t.policies.size) continue;
       const first = policiesInOrder(t)[0];
-      const m = byPath.get(first.source.file);
+      const m = migrationAt(project, first.source.file);
       if (!m) continue;
       const stmt = first.statement;
       const disabled = t.rlsSource ? ` (a later migration disables it: \`${t.rlsSource.migration}\`)` : '';

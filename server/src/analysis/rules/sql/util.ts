@@ -20,6 +20,15 @@ export function sqlProject(ctx: AuditContext): MigrationProject | null {
   return p && p.parserLoaded ? p : null;
 }
 
+const migrationsByPath = new WeakMap<MigrationProject, Map<string, Migration>>();
+
+/** The migration (in apply order) at a path, looked up in a map built once per project. */
+export function migrationAt(project: MigrationProject, path: string): Migration | undefined {
+  let byPath = migrationsByPath.get(project);
+  if (!byPath) migrationsByPath.set(project, (byPath = new Map(project.migrations.map((m) => [m.path, m]))));
+  return byPath.get(path);
+}
+
 export function* statements(project: MigrationProject): Generator<{ m: Migration; s: ReplayedStatement }> {
   for (const m of project.migrations) for (const s of m.statements) yield { m, s };
 }
