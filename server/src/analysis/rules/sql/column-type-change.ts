@@ -27,6 +27,8 @@ export function classify(from: string | undefined, to: string): 'no-rewrite' | '
   if (f === 'text' && (tv !== undefined && tv !== null || /^char\(/.test(toLower))) return 'narrowing';
   if (INT_WIDTH[f] && INT_WIDTH[toLower] && INT_WIDTH[toLower] < INT_WIDTH[f]) return 'narrowing';
   if (f === 'double precision' && toLower === 'real') return 'narrowing';
+  // Decimal or floating point to an integer type: fractions are rounded away, large values overflow.
+  if (INT_WIDTH[toLower] && (/^numeric\b/.test(f) || f === 'real' || f === 'double precision')) return 'narrowing';
   const fn = /^numeric\((\d+)(?:, (\d+))?\)$/.exec(f);
   const tn = /^numeric\((\d+)(?:, (\d+))?\)$/.exec(toLower);
   if (tn && (!fn || Number(tn[1]) < Number(fn[1]) || Number(tn[2] ?? 0) < Number(fn[2] ?? 0))) return 'narrowing';
