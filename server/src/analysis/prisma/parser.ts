@@ -113,6 +113,257 @@ export function parsePrisma(text: string): SchemaFileAst {
   return new Parser(text).parseFile();
 }
 
+/**
+ * A point between top-level blocks where the parser's state is fresh: a block's parse returned at the
+ * end of its line (a line break or the end of the text follows) with no comment pending. Parsing from
+ * here depends only on the text from here on, so an unchanged tail can be reused after an edit.
+ */
+export interface ParseBoundary {
+  /** Offset of the line break (or the end of the text). */
+  pos: number;
+  /** How many blocks, comments and diagnostics the parse had produced by then. */
+  blocks: number;
+  comments: number;
+  diagnostics: number;
+}
+
+/** A parse that can be updated incrementally (`reparsePrisma`). Read-only: trees are shared. */
+export interface PrismaParse {
+  readonly text: string;
+  readonly ast: SchemaFileAst;
+  readonly boundaries: readonly ParseBoundary[];
+}
+
+/** Parses `text`, keeping what `reparsePrisma` needs to reuse this tree after an edit. */
+export function parsePrismaTracked(text: string): PrismaParse {
+  const parser = new Parser(text);
+  const blocks: Block[] = [];
+  const boundaries: ParseBoundary[] = [];
+  parser.parseTopLevel(blocks, boundaries, null);
+  return { text, ast: { blocks, comments: parser.comments, diagnostics: parser.diagnostics }, boundaries };
+}
+
+/** Above this many diagnostics a parse stops reporting (see `Parser.error`); such parses are redone whole. */
+const MAX_DIAGNOSTICS = 1000;
+
+/**
+ * The parse of `text`, reusing the blocks of `previous` (a parse of an earlier version of the same file)
+ * that the edit did not touch: blocks before the first changed character are shared as they are, the
+ * blocks after the last changed character are copied with their offsets shifted, and only the blocks
+ * in between are parsed. The result equals `parsePrismaTracked(text)` (tests check it on every corpus
+ * schema with random edits). `previous` is not modified.
+ */
+export function reparsePrisma(previous: PrismaParse, text: string): PrismaParse {
+  const old = previous.text;
+  if (old === text) return previous;
+  const prev = previous.ast;
+  if (prev.diagnostics.length >= MAX_DIAGNOSTICS) return parsePrismaTracked(text);
+  const oldLen = old.length;
+  const newLen = text.length;
+  const max = Math.min(oldLen, newLen);
+  let prefix = 0;
+  while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && old.charCodeAt(oldLen - 1 - suffix) === text.charCodeAt(newLen - 1 - suffix)) suffix++;
+  const delta = newLen - oldLen;
+  const bounds = previous.boundaries;
+  // Resume after the last boundary whose line break is still unchanged.
+  let lo = 0;
+  let hi = bounds.length - 1;
+  let start = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (bounds[mid].pos < prefix) {
+      start = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const from = start >= 0 ? bounds[start] : { pos: 0, blocks: 0, comments: 0, diagnostics: 0 };
+  const parser = new Parser(text);
+  const blocks = prev.blocks.slice(0, from.blocks);
+  parser.resumeAt(from.pos, prev.comments.slice(0, from.comments), prev.diagnostics.slice(0, from.diagnostics));
+  const boundaries = bounds.slice(0, start + 1);
+  // Stop at a boundary inside the unchanged tail that the previous parse also had.
+  const tailStart = newLen - suffix;
+  let resumeIndex = -1;
+  const stop = (pos: number): boolean => {
+    if (pos < tailStart || pos >= newLen) return false;
+    const target = pos - delta;
+    let l = start + 1;
+    let h = bounds.length - 1;
+    while (l <= h) {
+      const m = (l + h) >> 1;
+      const p = bounds[m].pos;
+      if (p === target) {
+        resumeIndex = m;
+        return true;
+      }
+      if (p < target) l = m + 1;
+      else h = m - 1;
+    }
+    return false;
+  };
+  const at = parser.parseTopLevel(blocks, boundaries, stop);
+  const comments = parser.comments;
+  const diagnostics = parser.diagnostics;
+  if (at && resumeIndex >= 0) {
+    const old = bounds[resumeIndex];
+    if (diagnostics.length + prev.diagnostics.length - old.diagnostics >= MAX_DIAGNOSTICS) return parsePrismaTracked(text);
+    const shift = new Shifter(delta);
+    for (let i = old.comments; i < prev.comments.length; i++) comments.push(shift.comment(prev.comments[i]));
+    for (let i = old.diagnostics; i < prev.diagnostics.length; i++) {
+      const d = prev.diagnostics[i];
+      diagnostics.push({ message: d.message, span: shift.span(d.span) });
+    }
+    const blockBase = blocks.length - old.blocks;
+    const commentBase = comments.length - prev.comments.length;
+    const diagnosticBase = diagnostics.length - prev.diagnostics.length;
+    for (let i = old.blocks; i < prev.blocks.length; i++) blocks.push(shift.block(prev.blocks[i]));
+    for (let i = resumeIndex + 1; i < bounds.length; i++) {
+      const b = bounds[i];
+      boundaries.push({ pos: b.pos + delta, blocks: b.blocks + blockBase, comments: b.comments + commentBase, diagnostics: b.diagnostics + diagnosticBase });
+    }
+  }
+  return { text, ast: { blocks, comments, diagnostics }, boundaries };
+}
+
+/**
+ * Copies tree nodes with every offset moved by `delta`. The parser shares a few span objects on
+ * purpose (an attribute without arguments is its name, a plain type is its name, a positional argument
+ * is its value); the copies share them the same way. Comments are shared between the file's list and
+ * the nodes they document, and stay shared.
+ */
+class Shifter {
+  private readonly comments = new Map<Comment, Comment>();
+  constructor(private readonly delta: number) {}
+
+  span(s: Span): Span {
+    return { start: s.start + this.delta, end: s.end + this.delta };
+  }
+
+  comment(c: Comment): Comment {
+    let n = this.comments.get(c);
+    if (!n) {
+      n = c.block ? { kind: c.kind, text: c.text, span: this.span(c.span), block: c.block } : { kind: c.kind, text: c.text, span: this.span(c.span) };
+      this.comments.set(c, n);
+    }
+    return n;
+  }
+
+  private commentList(list: Comment[]): Comment[] {
+    if (list.length === 0) return list; // the shared empty list, or an unshared empty one nobody writes
+    const out: Comment[] = new Array(list.length);
+    for (let i = 0; i < list.length; i++) out[i] = this.comment(list[i]);
+    return out;
+  }
+
+  private ident<T extends { name: string; span: Span }>(i: T): T {
+    return { name: i.name, span: this.span(i.span) } as T;
+  }
+
+  expr(e: Expr): Expr {
+    switch (e.kind) {
+      case 'string':
+      case 'number':
+        return { kind: e.kind, value: e.value, span: this.span(e.span) } as Expr;
+      case 'path':
+        return { kind: 'path', name: e.name, span: this.span(e.span) };
+      case 'call':
+        return { kind: 'call', name: e.name, nameSpan: this.span(e.nameSpan), args: this.argList(e.args), span: this.span(e.span) };
+      case 'array': {
+        const items: Expr[] = e.items.length === 0 ? e.items : new Array(e.items.length);
+        for (let i = 0; i < e.items.length; i++) items[i] = this.expr(e.items[i]);
+        return { kind: 'array', items, span: this.span(e.span) };
+      }
+      case 'error':
+        return { kind: 'error', text: e.text, span: this.span(e.span) };
+    }
+  }
+
+  argList(a: ArgList): ArgList {
+    const args: Arg[] = a.args.length === 0 ? a.args : new Array(a.args.length);
+    for (let i = 0; i < a.args.length; i++) {
+      const x = a.args[i];
+      const value = this.expr(x.value);
+      args[i] = { name: x.name ? this.ident(x.name) : null, value, span: x.span === x.value.span ? value.span : this.span(x.span) };
+    }
+    return { args, span: this.span(a.span), closed: a.closed };
+  }
+
+  private attributes(list: Attribute[]): Attribute[] {
+    if (list.length === 0) return list;
+    const out: Attribute[] = new Array(list.length);
+    for (let i = 0; i < list.length; i++) out[i] = this.attribute(list[i]);
+    return out;
+  }
+
+  private attribute(a: Attribute): Attribute {
+    const nameSpan = this.span(a.nameSpan);
+    return { name: a.name, block: a.block, nameSpan, args: a.args ? this.argList(a.args) : null, span: a.span === a.nameSpan ? nameSpan : this.span(a.span) };
+  }
+
+  private member(m: Member): Member {
+    switch (m.kind) {
+      case 'field': {
+        const t = m.type;
+        let type: TypeRef | null = null;
+        if (t) {
+          const nameSpan = this.span(t.nameSpan);
+          type = { name: t.name, nameSpan, optional: t.optional, list: t.list, unsupported: t.unsupported, span: t.span === t.nameSpan ? nameSpan : this.span(t.span) };
+        }
+        return {
+          kind: 'field',
+          name: this.ident(m.name),
+          type,
+          attributes: this.attributes(m.attributes),
+          docs: this.commentList(m.docs),
+          leadingComments: this.commentList(m.leadingComments),
+          trailingComment: m.trailingComment ? this.comment(m.trailingComment) : null,
+          span: this.span(m.span),
+          lineSpan: this.span(m.lineSpan),
+        };
+      }
+      case 'blockAttribute':
+        return {
+          kind: 'blockAttribute',
+          attribute: this.attribute(m.attribute),
+          leadingComments: this.commentList(m.leadingComments),
+          trailingComment: m.trailingComment ? this.comment(m.trailingComment) : null,
+          span: this.span(m.span),
+          lineSpan: this.span(m.lineSpan),
+        };
+      case 'property':
+        return { kind: 'property', name: this.ident(m.name), value: m.value ? this.expr(m.value) : null, span: this.span(m.span), lineSpan: this.span(m.lineSpan) };
+      case 'enumValue':
+        return {
+          kind: 'enumValue',
+          name: this.ident(m.name),
+          attributes: this.attributes(m.attributes),
+          docs: this.commentList(m.docs),
+          trailingComment: m.trailingComment ? this.comment(m.trailingComment) : null,
+          span: this.span(m.span),
+          lineSpan: this.span(m.lineSpan),
+        };
+    }
+  }
+
+  block(b: Block): Block {
+    const members: Member[] = b.members.length === 0 ? b.members : new Array(b.members.length);
+    for (let i = 0; i < b.members.length; i++) members[i] = this.member(b.members[i]);
+    return {
+      kind: b.kind,
+      keyword: this.ident(b.keyword),
+      name: b.name ? this.ident(b.name) : null,
+      members,
+      docs: this.commentList(b.docs),
+      leadingComments: this.commentList(b.leadingComments),
+      openBrace: b.openBrace === null ? null : b.openBrace + this.delta,
+      closeBrace: b.closeBrace === null ? null : b.closeBrace + this.delta,
+      span: this.span(b.span),
+    };
+  }
+}
+
 interface Mark {
   pos: number;
   comments: number;
@@ -125,8 +376,8 @@ interface Mark {
 class Parser {
   private pos = 0;
   private readonly len: number;
-  readonly comments: Comment[] = [];
-  readonly diagnostics: SyntaxDiagnostic[] = [];
+  comments: Comment[] = [];
+  diagnostics: SyntaxDiagnostic[] = [];
   /** Comments directly above the next member/block (cleared by a blank line). */
   private pending: Comment[] = [];
   /**
@@ -155,7 +406,7 @@ class Parser {
 
   private error(message: string, start: number, end = start + 1): void {
     // Keep the diagnostic list bounded on garbage input.
-    if (this.diagnostics.length >= 1000) return;
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
     const s = Math.min(Math.max(0, start), this.len);
     this.diagnostics.push({ message, span: { start: s, end: Math.min(Math.max(end, s), this.len) } });
   }
@@ -379,14 +630,36 @@ class Parser {
 
   parseFile(): SchemaFileAst {
     const blocks: Block[] = [];
+    this.parseTopLevel(blocks, null, null);
+    return { blocks, comments: this.comments, diagnostics: this.diagnostics };
+  }
+
+  /**
+   * The top-level loop from `this.pos` (parser state fresh). Records a boundary wherever a block's
+   * parse returned at the end of its line with nothing pending (see `ParseBoundary`); stops early, at
+   * such a boundary, when `stopAt` accepts it (returns that boundary; null when it ran to the end).
+   */
+  parseTopLevel(blocks: Block[], boundaries: ParseBoundary[] | null, stopAt: ((pos: number) => boolean) | null): ParseBoundary | null {
     for (;;) {
       this.skipTrivia(true);
-      if (this.pos >= this.len) break;
+      if (this.pos >= this.len) return null;
       const kind = this.blockKeywordHere();
-      if (kind) blocks.push(this.parseBlock(kind));
-      else this.skipInvalidTopLevel();
+      if (kind) {
+        blocks.push(this.parseBlock(kind));
+        if (boundaries && this.atEndOfLine() && this.pending.length === 0 && !this.lastWasComment && this.depth === 0) {
+          const b: ParseBoundary = { pos: this.pos, blocks: blocks.length, comments: this.comments.length, diagnostics: this.diagnostics.length };
+          boundaries.push(b);
+          if (stopAt && stopAt(b.pos)) return b;
+        }
+      } else this.skipInvalidTopLevel();
     }
-    return { blocks, comments: this.comments, diagnostics: this.diagnostics };
+  }
+
+  /** Starts a parse at `pos` with fresh state and the given earlier comments/diagnostics. */
+  resumeAt(pos: number, comments: Comment[], diagnostics: SyntaxDiagnostic[]): void {
+    this.pos = pos;
+    this.comments = comments;
+    this.diagnostics = diagnostics;
   }
 
   /** A top-level line that is not a block: report it, and skip a `{ … }` body if one opens here. */

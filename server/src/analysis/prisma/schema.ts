@@ -1,5 +1,5 @@
 import type { Attribute, Block, Comment, EnumValueDecl, Expr, FieldDecl, SchemaFileAst, Span, SyntaxDiagnostic } from './ast';
-import { parsePrisma } from './parser';
+import { parsePrismaTracked, reparsePrisma, type PrismaParse } from './parser';
 import { LineIndex } from '../text';
 import type { Range, SourceFile } from '../types';
 
@@ -357,9 +357,26 @@ function checkName(schema: PrismaSchema, file: SchemaFile, ident: { name: string
 
 const ACTIONS = new Set(['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']);
 
+/**
+ * The last parse of each recently parsed file, by path. A file parsed again (the language server
+ * re-audits on every keystroke) is reparsed incrementally: only the blocks the edit touched are parsed
+ * again (`reparsePrisma`, whose result equals a full parse). Trees are read-only, so sharing is safe.
+ */
+const recentParses = new Map<string, PrismaParse>();
+const RECENT_PARSES = 64;
+
+function parseCached(path: string, text: string): SchemaFileAst {
+  const prev = recentParses.get(path);
+  const parse = prev ? reparsePrisma(prev, text) : parsePrismaTracked(text);
+  if (prev) recentParses.delete(path);
+  else if (recentParses.size >= RECENT_PARSES) recentParses.delete(recentParses.keys().next().value!);
+  recentParses.set(path, parse);
+  return parse.ast;
+}
+
 /** Parses and resolves a schema made of one or more files. Never throws. */
 export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
-  const files: SchemaFile[] = sources.map((s) => ({ path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parsePrisma(s.text) }));
+  const files: SchemaFile[] = sources.map((s) => ({ path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parseCached(s.path, s.text) }));
   const schema: PrismaSchema = {
     files,
     models: [],
