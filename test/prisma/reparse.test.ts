@@ -45,16 +45,27 @@ function check(prev: PrismaParse, text: string, label: string): PrismaParse {
   return inc;
 }
 
+/** The in-place variant (which consumes `prev`): checked against a full parse. */
+function checkInPlace(prev: PrismaParse, text: string, label: string): PrismaParse {
+  const inc = reparsePrisma(prev, text, { inPlace: true });
+  const full = parsePrismaTracked(text);
+  assert.deepStrictEqual(inc.ast, full.ast, `${label} (in place): tree differs from a full parse`);
+  assert.deepStrictEqual(inc.boundaries, full.boundaries, `${label} (in place): boundaries differ`);
+  return inc;
+}
+
 test('reparse equals a full parse after chains of random edits on every corpus schema', { skip: skipCorpus }, () => {
   const rnd = prng(42);
   let checked = 0;
   for (const schema of corpusSchemas()) {
     for (const file of schema.files) {
       let prev = parsePrismaTracked(file.text);
+      let moved = parsePrismaTracked(file.text);
       let text = file.text;
       for (let i = 0; i < 12; i++) {
         text = randomEdit(text, rnd);
         prev = check(prev, text, `${file.path} edit ${i}`);
+        moved = checkInPlace(moved, text, `${file.path} edit ${i}`);
         checked++;
       }
     }
@@ -77,6 +88,13 @@ test('typing a character inside a model reuses the other blocks (shared before, 
   assert.equal(next.ast.blocks[i + 1].span.start, prev.ast.blocks[i + 1].span.start + 1);
   // An unchanged text returns the previous parse itself.
   assert.equal(reparsePrisma(next, next.text), next);
+  // In place, the blocks after the edit keep their identity too (moved, not copied).
+  const again = parsePrismaTracked(text);
+  const blockAfter = again.ast.blocks[i + 1];
+  const start = blockAfter.span.start;
+  const moved = checkInPlace(again, text.slice(0, at) + 'xy' + text.slice(at), 'type xy in place');
+  assert.equal(moved.ast.blocks[i + 1], blockAfter);
+  assert.equal(blockAfter.span.start, start + 2);
 });
 
 test('reparse handles edits that open, close, merge and split blocks', () => {
@@ -119,10 +137,12 @@ test('reparse handles edits that open, close, merge and split blocks', () => {
     (t) => t.replace('@@index([authorId])', '@@index([authorId'),
     (t) => `\uFEFF${t}`,
   ];
+  let moved = parsePrismaTracked(base);
   let text = base;
   cases.forEach((edit, k) => {
     text = edit(text);
     prev = check(prev, text, `case ${k}`);
+    moved = checkInPlace(moved, text, `case ${k}`);
   });
 });
 

@@ -9,7 +9,7 @@
  */
 import { audit, type AuditResult } from '../analysis/engine';
 import { ruleDocUrl } from '../analysis/docs';
-import { parsePrismaSchema, type PrismaSchema } from '../analysis/prisma/schema';
+import { parsePrismaSchema, PrismaSession, type PrismaSchema, type SessionSourceFile } from '../analysis/prisma/schema';
 import type { MigrationProject } from '../analysis/sql/project';
 import type { Finding, Severity, SourceFile } from '../analysis/types';
 import type { Diagnostic } from 'vscode-languageserver/node';
@@ -58,7 +58,16 @@ interface State {
   snapshot: Snapshot | null;
   /** Path → serialized diagnostics last published (to skip identical re-publications). */
   published: Map<string, string>;
+  /**
+   * The project's parses and models between audits: each audit reparses only the blocks an edit
+   * touched and reuses the other models. The previous snapshot's schema is invalid once the next
+   * audit ran; the snapshot is replaced in the same synchronous step.
+   */
+  prismaSession: PrismaSession;
 }
+
+/** `State.published` value of an open document: published with every audit, never compared. */
+const OPEN = '\u0000open';
 
 export class Auditor {
   debounceMs = 150;
@@ -72,7 +81,7 @@ export class Auditor {
 
   private state(p: Project): State {
     let s = this.states.get(p.key);
-    if (!s) this.states.set(p.key, (s = { timer: null, dirty: true, running: null, snapshot: null, published: new Map() }));
+    if (!s) this.states.set(p.key, (s = { timer: null, dirty: true, running: null, snapshot: null, published: new Map(), prismaSession: new PrismaSession() }));
     return s;
   }
 
@@ -146,7 +155,7 @@ export class Auditor {
     } else {
       try {
         result = audit({
-          prismaFiles,
+          prismaFiles: prismaFiles.map((f): SessionSourceFile => ({ path: f.path, text: f.text, prismaSession: s.prismaSession })),
           sqlFiles,
           config: this.projects.configOf(p),
           hints: { supabase: p.layout.supabase },
@@ -154,6 +163,8 @@ export class Auditor {
       } catch (e) {
         // The engine isolates rules; a throw here is a parser bug. Keep the previous diagnostics.
         this.host.log(`audit threw for ${p.layout.root}: ${e instanceof Error ? e.stack : String(e)}`);
+        // The session may be half-updated: start the next audit from scratch.
+        s.prismaSession = new PrismaSession();
         return;
       }
     }
@@ -194,9 +205,15 @@ export class Auditor {
     const seen = new Set<string>();
     const send = (path: string, version: number | null, diagnostics: Diagnostic[]) => {
       seen.add(path);
+      // An open document always gets a publication (carrying its version), so its diagnostics are not
+      // serialized for comparison (a keystroke's latency); closed files are published only on change.
+      if (version !== null) {
+        s.published.set(path, OPEN);
+        this.host.publish(pathToUri(path), version, diagnostics);
+        return;
+      }
       const key = JSON.stringify(diagnostics);
-      // An open document always gets a publication (carrying its version); closed files only on change.
-      if (s.published.get(path) === key && version === null) return;
+      if (s.published.get(path) === key) return;
       s.published.set(path, key);
       this.host.publish(pathToUri(path), version, diagnostics);
     };

@@ -132,6 +132,35 @@ export interface PrismaParse {
   readonly text: string;
   readonly ast: SchemaFileAst;
   readonly boundaries: readonly ParseBoundary[];
+  /** For a reparse: how the previous text became this one (see `TextChange`); null for a full parse. */
+  readonly change?: TextChange | null;
+}
+
+/**
+ * The one region where two versions of a text differ: the old text's `[start, oldEnd)` became the
+ * new text's `[start, oldEnd + delta)`. Offsets before `start` are unchanged; offsets from `oldEnd`
+ * on move by `delta`.
+ */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  delta: number;
+}
+
+/** The change between two texts: longest common prefix and suffix (compared in chunks, natively). */
+export function textChange(old: string, text: string): TextChange {
+  const oldLen = old.length;
+  const newLen = text.length;
+  const max = Math.min(oldLen, newLen);
+  const CHUNK = 256;
+  let prefix = 0;
+  while (prefix + CHUNK <= max && old.slice(prefix, prefix + CHUNK) === text.slice(prefix, prefix + CHUNK)) prefix += CHUNK;
+  while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  const room = max - prefix;
+  while (suffix + CHUNK <= room && old.slice(oldLen - suffix - CHUNK, oldLen - suffix) === text.slice(newLen - suffix - CHUNK, newLen - suffix)) suffix += CHUNK;
+  while (suffix < room && old.charCodeAt(oldLen - 1 - suffix) === text.charCodeAt(newLen - 1 - suffix)) suffix++;
+  return { start: prefix, oldEnd: oldLen - suffix, delta: newLen - oldLen };
 }
 
 /** Parses `text`, keeping what `reparsePrisma` needs to reuse this tree after an edit. */
@@ -151,21 +180,20 @@ const MAX_DIAGNOSTICS = 1000;
  * that the edit did not touch: blocks before the first changed character are shared as they are, the
  * blocks after the last changed character are copied with their offsets shifted, and only the blocks
  * in between are parsed. The result equals `parsePrismaTracked(text)` (tests check it on every corpus
- * schema with random edits). `previous` is not modified.
+ * schema with random edits). `previous` is not modified — unless `inPlace`: then the tail's nodes are
+ * moved where they are instead of copied (no allocation, and every unchanged block keeps its identity,
+ * which lets a session reuse what it derived from it), and `previous` must not be used afterwards.
  */
-export function reparsePrisma(previous: PrismaParse, text: string): PrismaParse {
+export function reparsePrisma(previous: PrismaParse, text: string, options?: { inPlace?: boolean }): PrismaParse {
   const old = previous.text;
   if (old === text) return previous;
   const prev = previous.ast;
-  if (prev.diagnostics.length >= MAX_DIAGNOSTICS) return parsePrismaTracked(text);
-  const oldLen = old.length;
+  if (prev.diagnostics.length >= MAX_DIAGNOSTICS) return { ...parsePrismaTracked(text), change: textChange(old, text) };
+  const change = textChange(old, text);
   const newLen = text.length;
-  const max = Math.min(oldLen, newLen);
-  let prefix = 0;
-  while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && old.charCodeAt(oldLen - 1 - suffix) === text.charCodeAt(newLen - 1 - suffix)) suffix++;
-  const delta = newLen - oldLen;
+  const prefix = change.start;
+  const suffix = old.length - change.oldEnd;
+  const delta = change.delta;
   const bounds = previous.boundaries;
   // Resume after the last boundary whose line break is still unchanged.
   let lo = 0;
@@ -208,23 +236,112 @@ export function reparsePrisma(previous: PrismaParse, text: string): PrismaParse 
   const diagnostics = parser.diagnostics;
   if (at && resumeIndex >= 0) {
     const old = bounds[resumeIndex];
-    if (diagnostics.length + prev.diagnostics.length - old.diagnostics >= MAX_DIAGNOSTICS) return parsePrismaTracked(text);
-    const shift = new Shifter(delta);
-    for (let i = old.comments; i < prev.comments.length; i++) comments.push(shift.comment(prev.comments[i]));
-    for (let i = old.diagnostics; i < prev.diagnostics.length; i++) {
-      const d = prev.diagnostics[i];
-      diagnostics.push({ message: d.message, span: shift.span(d.span) });
-    }
+    if (diagnostics.length + prev.diagnostics.length - old.diagnostics >= MAX_DIAGNOSTICS) return { ...parsePrismaTracked(text), change };
     const blockBase = blocks.length - old.blocks;
-    const commentBase = comments.length - prev.comments.length;
-    const diagnosticBase = diagnostics.length - prev.diagnostics.length;
-    for (let i = old.blocks; i < prev.blocks.length; i++) blocks.push(shift.block(prev.blocks[i]));
+    const commentBase = comments.length - old.comments;
+    const diagnosticBase = diagnostics.length - old.diagnostics;
+    if (options?.inPlace) {
+      for (let i = old.comments; i < prev.comments.length; i++) {
+        const c = prev.comments[i];
+        moveSpan(c.span, delta);
+        comments.push(c);
+      }
+      for (let i = old.diagnostics; i < prev.diagnostics.length; i++) {
+        const d = prev.diagnostics[i];
+        moveSpan(d.span, delta);
+        diagnostics.push(d);
+      }
+      for (let i = old.blocks; i < prev.blocks.length; i++) {
+        const b = prev.blocks[i];
+        moveBlock(b, delta);
+        blocks.push(b);
+      }
+    } else {
+      const shift = new Shifter(delta);
+      for (let i = old.comments; i < prev.comments.length; i++) comments.push(shift.comment(prev.comments[i]));
+      for (let i = old.diagnostics; i < prev.diagnostics.length; i++) {
+        const d = prev.diagnostics[i];
+        diagnostics.push({ message: d.message, span: shift.span(d.span) });
+      }
+      for (let i = old.blocks; i < prev.blocks.length; i++) blocks.push(shift.block(prev.blocks[i]));
+    }
     for (let i = resumeIndex + 1; i < bounds.length; i++) {
       const b = bounds[i];
       boundaries.push({ pos: b.pos + delta, blocks: b.blocks + blockBase, comments: b.comments + commentBase, diagnostics: b.diagnostics + diagnosticBase });
     }
   }
-  return { text, ast: { blocks, comments, diagnostics }, boundaries };
+  return { text, ast: { blocks, comments, diagnostics }, boundaries, change };
+}
+
+// Moving nodes in place (`reparsePrisma(…, { inPlace: true })`). Every span object is moved exactly
+// once: the parser shares a span between an attribute and its name, a type and its name, a positional
+// argument and its value (moved once, via the first); comments are moved through the file's list only.
+
+function moveSpan(s: Span, delta: number): void {
+  s.start += delta;
+  s.end += delta;
+}
+
+function moveExpr(e: Expr, delta: number): void {
+  moveSpan(e.span, delta);
+  if (e.kind === 'call') {
+    moveSpan(e.nameSpan, delta);
+    moveArgList(e.args, delta);
+  } else if (e.kind === 'array') for (let i = 0; i < e.items.length; i++) moveExpr(e.items[i], delta);
+}
+
+function moveArgList(a: ArgList, delta: number): void {
+  moveSpan(a.span, delta);
+  for (let i = 0; i < a.args.length; i++) {
+    const x = a.args[i];
+    if (x.name) moveSpan(x.name.span, delta);
+    moveExpr(x.value, delta);
+    if (x.span !== x.value.span) moveSpan(x.span, delta);
+  }
+}
+
+function moveAttributes(list: Attribute[], delta: number): void {
+  for (let i = 0; i < list.length; i++) moveAttribute(list[i], delta);
+}
+
+function moveAttribute(a: Attribute, delta: number): void {
+  moveSpan(a.nameSpan, delta);
+  if (a.span !== a.nameSpan) moveSpan(a.span, delta);
+  if (a.args) moveArgList(a.args, delta);
+}
+
+function moveBlock(b: Block, delta: number): void {
+  moveSpan(b.keyword.span, delta);
+  if (b.name) moveSpan(b.name.span, delta);
+  moveSpan(b.span, delta);
+  if (b.openBrace !== null) b.openBrace += delta;
+  if (b.closeBrace !== null) b.closeBrace += delta;
+  for (let i = 0; i < b.members.length; i++) {
+    const m = b.members[i];
+    moveSpan(m.span, delta);
+    moveSpan(m.lineSpan, delta);
+    switch (m.kind) {
+      case 'field':
+        moveSpan(m.name.span, delta);
+        if (m.type) {
+          moveSpan(m.type.nameSpan, delta);
+          if (m.type.span !== m.type.nameSpan) moveSpan(m.type.span, delta);
+        }
+        moveAttributes(m.attributes, delta);
+        break;
+      case 'blockAttribute':
+        moveAttribute(m.attribute, delta);
+        break;
+      case 'property':
+        moveSpan(m.name.span, delta);
+        if (m.value) moveExpr(m.value, delta);
+        break;
+      case 'enumValue':
+        moveSpan(m.name.span, delta);
+        moveAttributes(m.attributes, delta);
+        break;
+    }
+  }
 }
 
 /**

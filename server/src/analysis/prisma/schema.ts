@@ -1,5 +1,6 @@
 import type { Attribute, Block, Comment, EnumValueDecl, Expr, FieldDecl, SchemaFileAst, Span, SyntaxDiagnostic } from './ast';
-import { parsePrismaTracked, reparsePrisma, type PrismaParse } from './parser';
+import { parsePrismaTracked, reparsePrisma, type PrismaParse, type TextChange } from './parser';
+import type { MemoEntry } from './memo';
 import { LineIndex } from '../text';
 import type { Range, SourceFile } from '../types';
 
@@ -153,6 +154,8 @@ export interface Model extends Located {
   /** Prisma's documentation of the model (`///` comments directly above), or null. */
   documentation: string | null;
   blockAttr(name: string): Attribute | undefined;
+  /** @internal Rule results kept for the next build of a `PrismaSession` (memo.ts); null without one. */
+  ruleMemo: Map<string, MemoEntry> | null;
 }
 
 export interface EnumValue {
@@ -193,6 +196,8 @@ export interface PrismaSchema {
   enumByName: Map<string, Enum>;
   /** Syntax errors and semantic problems that make the schema invalid (duplicate names, …). */
   diagnostics: Array<SyntaxDiagnostic & { file: SchemaFile }>;
+  /** The session this schema was built in, if any (rules memoize per model through it: memo.ts). */
+  session?: PrismaSession;
   /** `postgresql` (also for `postgres`), `mysql`, `sqlite`, … or null. */
   provider: string | null;
   /** `prisma` when `relationMode = "prisma"` (no foreign keys in the database). */
@@ -374,9 +379,108 @@ function parseCached(path: string, text: string): SchemaFileAst {
   return parse.ast;
 }
 
+/**
+ * What a front end that audits the same project again and again (the language server, on every edit)
+ * keeps between audits so that each one redoes only what the edit touched: the parse of every file
+ * (reparsed in place: the blocks an edit did not touch keep their identity, moved to their new
+ * offsets) and the models resolved from those blocks. A model is reused when its block is the same
+ * object and the names and kinds of all blocks, the provider and the relation mode are unchanged;
+ * relations are always resolved again. The result equals a build without a session (tests check
+ * findings on every corpus schema after random edits).
+ *
+ * Ownership: the schema returned by the previous build shares these objects and must not be used once
+ * the next build has run (its spans and file texts are updated in place). Pass it on the sources:
+ * `{ path, text, prismaSession }` (see `SessionSourceFile`); without one, builds share nothing.
+ */
+export class PrismaSession {
+  /** @internal */ parses = new Map<string, PrismaParse>();
+  /** @internal */ files = new Map<string, SchemaFile>();
+  /** @internal Models of the last build, by block, with the diagnostics their resolution reported. */
+  models = new Map<Block, { model: Model; diagnostics: PrismaSchema["diagnostics"] }>();
+  /** @internal Names and kinds of the last build's blocks, provider and relation mode. */
+  env: string | null = null;
+  /** @internal Builds so far (memo entries remember the build they belong to). */
+  serial = 0;
+  /** @internal How each file changed in the last build (absent: parsed from scratch). */
+  changes = new Map<string, TextChange>();
+  /** @internal The models of the last build. */
+  currentModels = new Set<Model>();
+  /** @internal The last build's enums key (memo.ts `enumsKey`): kept so that equal keys are the same string. */
+  enumsKey: string | null = null;
+}
+
+/** A source file that carries the session of its project (all files of a project carry the same one). */
+export interface SessionSourceFile extends SourceFile {
+  prismaSession?: PrismaSession;
+}
+
+function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile[] {
+  const parses = new Map<string, PrismaParse>();
+  const kept = new Map<string, SchemaFile>();
+  const changes = new Map<string, TextChange>();
+  const files = sources.map((s) => {
+    const prev = parses.has(s.path) ? undefined : session.parses.get(s.path);
+    let parse: PrismaParse;
+    if (!prev) parse = parsePrismaTracked(s.text);
+    else if (prev.text === s.text) {
+      parse = prev;
+      changes.set(s.path, { start: s.text.length, oldEnd: s.text.length, delta: 0 });
+    } else {
+      parse = reparsePrisma(prev, s.text, { inPlace: true });
+      if (parse.change) changes.set(s.path, parse.change);
+    }
+    parses.set(s.path, parse);
+    let file = kept.has(s.path) ? undefined : session.files.get(s.path);
+    if (file) {
+      if (file.text !== s.text) {
+        file.text = s.text;
+        file.lines = new LineIndex(s.text);
+      }
+      file.ast = parse.ast;
+    } else file = { path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parse.ast };
+    kept.set(s.path, file);
+    return file;
+  });
+  session.parses = parses;
+  session.files = kept;
+  session.changes = changes;
+  session.serial++;
+  return files;
+}
+
+/** The names and kinds of all blocks, the provider and the relation mode; null when a name is taken twice. */
+function environmentOf(files: SchemaFile[]): string | null {
+  const names = new Set<string>();
+  const parts: string[] = [];
+  let datasource: Block | null = null;
+  for (const file of files) {
+    parts.push(file.path);
+    for (const block of file.ast.blocks) {
+      if (!block.name) continue;
+      parts.push(`${block.kind} ${block.name.name}`);
+      if (block.kind === 'datasource' || block.kind === 'generator') {
+        if (block.kind === 'datasource' && !datasource) datasource = block;
+        continue;
+      }
+      if (names.has(block.name.name)) return null;
+      names.add(block.name.name);
+    }
+  }
+  if (datasource) {
+    for (const m of datasource.members) if (m.kind === 'property') parts.push(`${m.name.name}=${exprText(m.value)}`);
+  }
+  return parts.join('\n');
+}
+
 /** Parses and resolves a schema made of one or more files. Never throws. */
 export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
-  const files: SchemaFile[] = sources.map((s) => ({ path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parseCached(s.path, s.text) }));
+  const session = sources.length ? (sources[0] as SessionSourceFile).prismaSession : undefined;
+  const files: SchemaFile[] = session
+    ? sessionFiles(sources, session)
+    : sources.map((s) => ({ path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parseCached(s.path, s.text) }));
+  const env = session ? environmentOf(files) : null;
+  const reuse = session && env !== null && env === session.env ? session.models : null;
+  const built = session ? new Map<Block, { model: Model; diagnostics: PrismaSchema["diagnostics"] }>() : null;
   const schema: PrismaSchema = {
     files,
     models: [],
@@ -401,7 +505,8 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
           schema.diagnostics.push({ message: `The name \`${name}\` is already used by another model, view, type or enum.`, span: block.name.span, file });
           continue;
         }
-        const model = createModel(file, block);
+        const cached = reuse?.get(block);
+        const model = cached && cached.model.file === file ? cached.model : createModel(file, block);
         schema.models.push(model);
         schema.modelByName.set(name, model);
       } else if (block.kind === 'enum') {
@@ -445,9 +550,36 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   schema.relationMode = schema.datasource?.relationMode === 'prisma' ? 'prisma' : 'foreignKeys';
 
   // Pass 2: fields, kinds, indexes.
-  for (const model of schema.models) resolveModel(schema, model);
-  // Pass 3: relations.
-  for (const model of schema.models) for (const field of model.fields) if (field.kind === 'object') resolveRelation(schema, field);
+  for (const model of schema.models) {
+    const cached = reuse?.get(model.block);
+    if (cached && cached.model === model) {
+      for (const d of cached.diagnostics) schema.diagnostics.push(d);
+      built!.set(model.block, cached);
+      continue;
+    }
+    const before = schema.diagnostics.length;
+    resolveModel(schema, model);
+    built?.set(model.block, { model, diagnostics: schema.diagnostics.slice(before) });
+  }
+  if (session) {
+    session.models = built!;
+    session.env = env;
+    session.currentModels = new Set(schema.models);
+    schema.session = session;
+  }
+  // Pass 3: relations. In a session, a relation between two reused models is kept as it was (with its
+  // pairing): it depends only on those two models' blocks and on the names and provider (unchanged).
+  const reused = reuse ? new Set<Model>() : null;
+  if (reuse) for (const m of schema.models) if (reuse.get(m.block)?.model === m) reused!.add(m);
+  for (const model of schema.models) {
+    const keep = reused !== null && reused.has(model);
+    for (const field of model.fields) {
+      if (field.kind !== 'object') continue;
+      const rel = field.relation;
+      if (keep && rel && rel.target && rel.target === (schema.modelByName.get(field.type) ?? null) && reused!.has(rel.target)) continue;
+      resolveRelation(schema, field);
+    }
+  }
   pairRelations(schema);
   return schema;
 }
@@ -490,6 +622,7 @@ function createModel(file: SchemaFile, block: Block): Model {
     comments: commentTexts(block.docs, block.leadingComments),
     documentation: documentationOf(block.docs),
     blockAttr: modelBlockAttr,
+    ruleMemo: null,
   };
   return model;
 }
@@ -664,12 +797,42 @@ function actionArg(attr: Attribute | null, key: string): ReferentialAction | nul
   return e?.kind === 'path' && ACTIONS.has(e.name) ? (e.name as ReferentialAction) : null;
 }
 
+/** What a field's own `@relation(...)` says (it depends on the field's declaration alone). */
+interface RelationArgs {
+  attr: Attribute | null;
+  explicitName: string | null;
+  fields: string[];
+  references: string[];
+  onDelete: ReferentialAction | null;
+  onUpdate: ReferentialAction | null;
+}
+
+/** Per field: a session reuses fields, and their relations are resolved again when a target changes. */
+const relationArgsCache = new WeakMap<Field, RelationArgs>();
+
+function relationArgsOf(field: Field): RelationArgs {
+  let a = relationArgsCache.get(field);
+  if (!a) {
+    const attr = field.attr('relation') ?? null;
+    a = {
+      attr,
+      explicitName: exprString(attrArg(attr, 'name', 0)),
+      fields: namesOf(attrArg(attr, 'fields')),
+      references: namesOf(attrArg(attr, 'references')),
+      onDelete: actionArg(attr, 'onDelete'),
+      onUpdate: actionArg(attr, 'onUpdate'),
+    };
+    relationArgsCache.set(field, a);
+  }
+  return a;
+}
+
 function resolveRelation(schema: PrismaSchema, field: Field): void {
-  const attr = field.attr('relation') ?? null;
+  const args = relationArgsOf(field);
+  const attr = args.attr;
   const target = schema.modelByName.get(field.type) ?? null;
-  const nameExpr = attrArg(attr, 'name', 0);
-  const fields = namesOf(attrArg(attr, 'fields'));
-  const references = namesOf(attrArg(attr, 'references'));
+  const fields = args.fields;
+  const references = args.references;
   const byName = field.model.fieldByName;
   let count = 0;
   for (let k = 0; k < fields.length; k++) if (byName.has(fields[k])) count++;
@@ -682,10 +845,10 @@ function resolveRelation(schema: PrismaSchema, field: Field): void {
     scalarFields[count++] = f;
     if (!f.isOptional) anyRequired = true;
   }
-  const onDelete = actionArg(attr, 'onDelete');
-  const onUpdate = actionArg(attr, 'onUpdate');
+  const onDelete = args.onDelete;
+  const onUpdate = args.onUpdate;
   const owning = fields.length > 0;
-  const explicitName = exprString(nameExpr);
+  const explicitName = args.explicitName;
   field.relation = {
     field,
     target,
@@ -712,26 +875,29 @@ function resolveRelation(schema: PrismaSchema, field: Field): void {
  */
 function pairRelations(schema: PrismaSchema): void {
   // Relation fields by model, then relation name (declaration order); a name with one field (the
-  // usual case) holds it without a list. No string keys are built.
+  // usual case) holds it without a list. No string keys are built. Grouped on demand: only the
+  // targets of unpaired relations (all of them in a fresh build, few when a session kept pairs).
   const byModel = new Map<Model, Map<string, Field | Field[]>>();
-  for (const model of schema.models) {
-    let names: Map<string, Field | Field[]> | undefined;
+  const groupsOf = (model: Model): Map<string, Field | Field[]> => {
+    let names = byModel.get(model);
+    if (names) return names;
+    byModel.set(model, (names = new Map()));
     for (const field of model.fields) {
       const rel = field.relation;
       if (!rel || !rel.target) continue;
-      if (!names) byModel.set(model, (names = new Map()));
       const g = names.get(rel.relationName);
       if (g === undefined) names.set(rel.relationName, field);
       else if (Array.isArray(g)) g.push(field);
       else names.set(rel.relationName, [g, field]);
     }
-  }
+    return names;
+  };
   for (const model of schema.models) {
     for (const field of model.fields) {
       const rel = field.relation;
       if (!rel || rel.back || !rel.target) continue;
       // The fields of the other model with the same relation name that point back at this model.
-      const g = byModel.get(rel.target)?.get(rel.relationName);
+      const g = groupsOf(rel.target).get(rel.relationName);
       if (g === undefined) continue;
       const n = Array.isArray(g) ? g.length : 1;
       for (let i = 0; i < n; i++) {

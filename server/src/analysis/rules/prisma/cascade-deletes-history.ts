@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
-import { owningRelations } from '../../prisma/schema';
 import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isTenantModel } from '../../prisma/naming';
 import { relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
@@ -32,40 +32,47 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
-    for (const rel of owningRelations(schema)) {
-      if (rel.onDelete !== 'Cascade') continue;
-      const child = rel.field.model;
-      const parent = rel.target;
-      if (child.kind !== 'model' || child.isIgnored || rel.field.isIgnored || !parent || parent.kind !== 'model') continue;
-      if (rel.scalarFields.length !== rel.fields.length) continue;
-      const kind = historyKindOf(child.name);
-      if (!kind) continue;
-      if (parent === child) continue;
-      // Financial rows are kept whoever their parent is; other history may be part of its parent (`WorkflowRunLog` of `WorkflowRun`).
-      if (kind.kind !== 'financial' && isPartOf(child.name, parent.name)) continue;
-      if (kind.kind === 'financial' && historyKindOf(parent.name)?.kind === 'financial') continue; // a line deleted with its document
-      if (kind.kind !== 'financial' && isTenantModel(parent.name)) continue;
-      if (kind.kind === 'history' && !isActorModel(parent.name) && !isActorRelationField(rel.field.name)) continue;
-      const fixes: Fix[] = [];
-      const setNull = setActionFix(rel, 'SetNull', { isPreferred: true });
-      if (setNull) fixes.push(setNull);
-      const restrict = restrictAction(schema.provider);
-      fixes.push(setActionFix(rel, restrict, { isPreferred: !setNull })!);
-      report({
-        file: child.file.path,
-        range: relationArgRange(rel, 'onDelete'),
-        message:
-          `Deleting ${aOrAn(parent.name)} deletes its ${child.name} rows (\`onDelete: Cascade\` on \`${child.name}.${rel.field.name}\`), but ${child.name} is ${KIND_TEXT[kind.kind]} that should outlive it. ` +
-          `Use \`onDelete: SetNull\` (optional ${rel.fields.map((f) => `\`${f}\``).join(', ')}) to keep the rows, or \`${restrict}\` and archive ${parent.name} rows instead of deleting them.`,
-        subject: relationSubject(rel),
-        data: {
-          parent: parent.name,
-          child: child.name,
-          recordKind: kind.kind,
-          matchedWord: kind.word,
-          onParentDelete: `deleting ${aOrAn(parent.name)} deletes its ${child.name} rows`,
-        },
-        fixes,
+    for (const model of schema.models) {
+      memoModel(schema, 'cascade-deletes-history', model, [], report, (report, use) => {
+        for (const field of model.fields) {
+          const rel = field.relation;
+          if (!rel || !rel.fields.length) continue;
+          use(rel.target);
+          if (rel.onDelete !== 'Cascade') continue;
+          const child = rel.field.model;
+          const parent = rel.target;
+          if (child.kind !== 'model' || child.isIgnored || rel.field.isIgnored || !parent || parent.kind !== 'model') continue;
+          if (rel.scalarFields.length !== rel.fields.length) continue;
+          const kind = historyKindOf(child.name);
+          if (!kind) continue;
+          if (parent === child) continue;
+          // Financial rows are kept whoever their parent is; other history may be part of its parent (`WorkflowRunLog` of `WorkflowRun`).
+          if (kind.kind !== 'financial' && isPartOf(child.name, parent.name)) continue;
+          if (kind.kind === 'financial' && historyKindOf(parent.name)?.kind === 'financial') continue; // a line deleted with its document
+          if (kind.kind !== 'financial' && isTenantModel(parent.name)) continue;
+          if (kind.kind === 'history' && !isActorModel(parent.name) && !isActorRelationField(rel.field.name)) continue;
+          const fixes: Fix[] = [];
+          const setNull = setActionFix(rel, 'SetNull', { isPreferred: true });
+          if (setNull) fixes.push(setNull);
+          const restrict = restrictAction(schema.provider);
+          fixes.push(setActionFix(rel, restrict, { isPreferred: !setNull })!);
+          report({
+            file: child.file.path,
+            range: relationArgRange(rel, 'onDelete'),
+            message:
+              `Deleting ${aOrAn(parent.name)} deletes its ${child.name} rows (\`onDelete: Cascade\` on \`${child.name}.${rel.field.name}\`), but ${child.name} is ${KIND_TEXT[kind.kind]} that should outlive it. ` +
+              `Use \`onDelete: SetNull\` (optional ${rel.fields.map((f) => `\`${f}\``).join(', ')}) to keep the rows, or \`${restrict}\` and archive ${parent.name} rows instead of deleting them.`,
+            subject: relationSubject(rel),
+            data: {
+              parent: parent.name,
+              child: child.name,
+              recordKind: kind.kind,
+              matchedWord: kind.word,
+              onParentDelete: `deleting ${aOrAn(parent.name)} deletes its ${child.name} rows`,
+            },
+            fixes,
+          });
+        }
       });
     }
   },

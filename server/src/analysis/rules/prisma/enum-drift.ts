@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { enumsKey, memoModel } from '../../prisma/memo';
 import { rangeOf, type Enum, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, pascalCase, singular, wordsOf } from '../../prisma/naming';
 import { conversionSql, existingEnumValuePlan, migrationNote, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
@@ -133,33 +134,35 @@ export default defineRule({
     if (!schema || !providerSupportsEnums(schema.provider)) return;
     // 1. String fields named like an existing enum.
     for (const model of schema.models) {
-      for (const field of model.fields) {
-        const m = driftEnumFor(schema, field);
-        if (!m) continue;
-        const values = m.en.values.map((v) => v.dbName);
-        const shown = values.length > 12 ? `${values.slice(0, 12).join(', ')}, …` : values.join(', ');
-        const where = `\`${model.name}.${field.name}\``;
-        const data: Record<string, string> = { enum: m.en.name, enumValues: values.join(', ') };
-        if (m.evidence) data.fieldValues = m.evidence.values.join(', ');
-        const fixes: Fix[] = [];
-        let message = `${where} is a String, but \`enum ${m.en.name}\` (${shown}) exists for what its name says it holds.`;
-        if (m.missing.length) {
-          message += ` The field also uses ${m.missing.map((v) => `"${v}"`).join(', ')}, which the enum lacks: decide which set is right, then use the enum.`;
-          data.missing = m.missing.join(', ');
-        } else {
-          const plan = existingEnumValuePlan(m.en);
-          const edits = retypeFieldEdits(field, m.en.name, plan);
-          if (edits) {
-            fixes.push({ title: `Use enum ${m.en.name}`, edits, isPreferred: true, safe: false });
-            data.migration = migrationNote(schema, field);
-            data.migrationSql = conversionSql(schema, field, m.en.dbName, plan, false);
-            message += ` Use the enum (the change needs a data migration, see the hover).`;
+      memoModel(schema, 'enum-drift', model, () => [enumsKey(schema)], report, (report) => {
+        for (const field of model.fields) {
+          const m = driftEnumFor(schema, field);
+          if (!m) continue;
+          const values = m.en.values.map((v) => v.dbName);
+          const shown = values.length > 12 ? `${values.slice(0, 12).join(', ')}, …` : values.join(', ');
+          const where = `\`${model.name}.${field.name}\``;
+          const data: Record<string, string> = { enum: m.en.name, enumValues: values.join(', ') };
+          if (m.evidence) data.fieldValues = m.evidence.values.join(', ');
+          const fixes: Fix[] = [];
+          let message = `${where} is a String, but \`enum ${m.en.name}\` (${shown}) exists for what its name says it holds.`;
+          if (m.missing.length) {
+            message += ` The field also uses ${m.missing.map((v) => `"${v}"`).join(', ')}, which the enum lacks: decide which set is right, then use the enum.`;
+            data.missing = m.missing.join(', ');
           } else {
-            message += ` Use the enum.`;
+            const plan = existingEnumValuePlan(m.en);
+            const edits = retypeFieldEdits(field, m.en.name, plan);
+            if (edits) {
+              fixes.push({ title: `Use enum ${m.en.name}`, edits, isPreferred: true, safe: false });
+              data.migration = migrationNote(schema, field);
+              data.migrationSql = conversionSql(schema, field, m.en.dbName, plan, false);
+              message += ` Use the enum (the change needs a data migration, see the hover).`;
+            } else {
+              message += ` Use the enum.`;
+            }
           }
+          report({ file: field.file.path, range: rangeOf(field.file, field.decl.type!.span), message, subject: { model: model.name, field: field.name }, data, fixes });
         }
-        report({ file: field.file.path, range: rangeOf(field.file, field.decl.type!.span), message, subject: { model: model.name, field: field.name }, data, fixes });
-      }
+      });
     }
     // 2. Two enums whose values nearly coincide.
     const enums = schema.enums;

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isMoneyLikeName, ownComments, wordsOf } from '../../prisma/naming';
 import { replaceSpanEdit } from '../../prisma/edits';
@@ -60,26 +61,28 @@ export default defineRule({
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
       if (model.kind === 'view' || model.isIgnored) continue;
-      for (const field of model.fields) {
-        if (field.type !== 'Float' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
-        if (!isMoneyLikeName(field.name)) continue;
-        if (looksLikeRate(field)) continue;
-        const cents = wordsOf(field.name).some((w) => w === 'cents' || w === 'cent');
-        const fix = model.kind === 'type' ? null : decimalFix(schema, field);
-        report({
-          file: field.file.path,
-          range: rangeOf(field.file, field.decl.type.span),
-          message:
-            `\`${model.name}.${field.name}\` stores money in a \`Float\`: binary floating point cannot represent most decimal amounts (0.1 + 0.2 ≠ 0.3), so totals drift. ` +
-            (cents ? 'Store whole cents in `Int`/`BigInt`, or use `Decimal`.' : 'Use `Decimal @db.Decimal(19, 4)` (or whole cents in an `Int`).'),
-          subject: { model: model.name, field: field.name },
-          data: {
-            suggestedType: 'Decimal @db.Decimal(19, 4)',
-            precision: 'Decimal(19, 4): any fiat amount incl. sub-cent prices; Decimal(12, 2): whole cents only; Decimal(36, 18): crypto tokens; or Int/BigInt minor units',
-          },
-          fixes: fix ? [fix] : [],
-        });
-      }
+      memoModel(schema, 'float-for-money', model, [], report, (report) => {
+        for (const field of model.fields) {
+          if (field.type !== 'Float' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
+          if (!isMoneyLikeName(field.name)) continue;
+          if (looksLikeRate(field)) continue;
+          const cents = wordsOf(field.name).some((w) => w === 'cents' || w === 'cent');
+          const fix = model.kind === 'type' ? null : decimalFix(schema, field);
+          report({
+            file: field.file.path,
+            range: rangeOf(field.file, field.decl.type.span),
+            message:
+              `\`${model.name}.${field.name}\` stores money in a \`Float\`: binary floating point cannot represent most decimal amounts (0.1 + 0.2 ≠ 0.3), so totals drift. ` +
+              (cents ? 'Store whole cents in `Int`/`BigInt`, or use `Decimal`.' : 'Use `Decimal @db.Decimal(19, 4)` (or whole cents in an `Int`).'),
+            subject: { model: model.name, field: field.name },
+            data: {
+              suggestedType: 'Decimal @db.Decimal(19, 4)',
+              precision: 'Decimal(19, 4): any fiat amount incl. sub-cent prices; Decimal(12, 2): whole cents only; Decimal(36, 18): crypto tokens; or Int/BigInt minor units',
+            },
+            fixes: fix ? [fix] : [],
+          });
+        }
+      });
     }
   },
 });

@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
-import { owningRelations, type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
+import { type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
 import { childrenLabel, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
 
@@ -61,34 +62,41 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
-    for (const rel of owningRelations(schema)) {
-      const model = rel.field.model;
-      if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored || rel.onDelete) continue;
-      if (!rel.target || rel.target.kind !== 'model') continue;
-      if (rel.scalarFields.length !== rel.fields.length) continue;
-      // Prisma's default follows its referential arity (required as soon as one scalar is required).
-      const defaultAction: ReferentialAction = rel.effectiveOnDelete ?? 'SetNull';
-      const required = defaultAction !== 'SetNull';
-      const effect = deleteEffect(rel, defaultAction);
-      const emulated = schema.relationMode === 'prisma';
-      const parent = rel.target.name;
-      report({
-        file: model.file.path,
-        range: relationArgRange(rel),
-        message:
-          `\`${model.name}.${rel.field.name}\` has no explicit \`onDelete\`: Prisma uses \`${defaultAction}\` here (the relation is ${required ? 'required' : 'optional'}), so ${effect}.` +
-          (emulated ? ' With relationMode = "prisma" the action is emulated by Prisma Client (deletes outside Prisma are not affected).' : '') +
-          ` Decide what deleting ${aOrAn(parent)} should do and set \`onDelete\` explicitly.`,
-        subject: relationSubject(rel),
-        data: {
-          defaultOnDelete: defaultAction,
-          relation: required ? 'required' : 'optional',
-          onParentDelete: effect,
-          parent,
-          child: model.name,
-          relationMode: emulated ? 'prisma (emulated by Prisma Client)' : 'foreignKeys',
-        },
-        fixes: actionFixes(schema, rel, defaultAction),
+    for (const model of schema.models) {
+      memoModel(schema, 'implicit-referential-action', model, [], report, (report, use) => {
+        for (const field of model.fields) {
+          const rel = field.relation;
+          if (!rel || !rel.fields.length) continue;
+          use(rel.target);
+          const model = rel.field.model;
+          if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored || rel.onDelete) continue;
+          if (!rel.target || rel.target.kind !== 'model') continue;
+          if (rel.scalarFields.length !== rel.fields.length) continue;
+          // Prisma's default follows its referential arity (required as soon as one scalar is required).
+          const defaultAction: ReferentialAction = rel.effectiveOnDelete ?? 'SetNull';
+          const required = defaultAction !== 'SetNull';
+          const effect = deleteEffect(rel, defaultAction);
+          const emulated = schema.relationMode === 'prisma';
+          const parent = rel.target.name;
+          report({
+            file: model.file.path,
+            range: relationArgRange(rel),
+            message:
+              `\`${model.name}.${rel.field.name}\` has no explicit \`onDelete\`: Prisma uses \`${defaultAction}\` here (the relation is ${required ? 'required' : 'optional'}), so ${effect}.` +
+              (emulated ? ' With relationMode = "prisma" the action is emulated by Prisma Client (deletes outside Prisma are not affected).' : '') +
+              ` Decide what deleting ${aOrAn(parent)} should do and set \`onDelete\` explicitly.`,
+            subject: relationSubject(rel),
+            data: {
+              defaultOnDelete: defaultAction,
+              relation: required ? 'required' : 'optional',
+              onParentDelete: effect,
+              parent,
+              child: model.name,
+              relationMode: emulated ? 'prisma (emulated by Prisma Client)' : 'foreignKeys',
+            },
+            fixes: actionFixes(schema, rel, defaultAction),
+          });
+        }
       });
     }
   },

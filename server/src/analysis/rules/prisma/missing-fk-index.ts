@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { insertBlockAttributeEdit } from '../../prisma/edits';
-import { isLeadingPrefix, owningRelations, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
+import { isLeadingPrefix, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
 
 /** Index types that serve equality lookups on their leading columns (a foreign key's joins and deletes). */
@@ -48,19 +49,25 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (schema && fkIndexesNeeded(schema)) {
-      const seen = new Set<string>();
-      const relations = owningRelations(schema);
-      for (const rel of relations) {
-        const model = rel.field.model;
-        if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored) continue;
-        const columns = rel.fields;
-        if (rel.scalarFields.length !== columns.length) continue; // unresolved names: a Prisma validation error, not ours
-        const key = `${model.name}\u0000${columns.join('\u0000')}`;
-        if (seen.has(key)) continue;
-        if (hasLookupIndex(model, columns)) continue;
-        seen.add(key);
-        const others = model.fields.flatMap((f) => (f.relation && f.relation !== rel && f.relation.fields.join() === columns.join() ? [f.relation] : []));
-        report(buildReport(schema, rel, others));
+      for (const model of schema.models) {
+        if (model.kind !== 'model' || model.isIgnored) continue;
+        memoModel(schema, 'missing-fk-index', model, [], report, (report, use) => {
+          // One finding per column list (two relations over the same columns share the index).
+          const seen = new Set<string>();
+          for (const field of model.fields) {
+            const rel = field.relation;
+            if (!rel || !rel.fields.length || rel.field.isIgnored) continue;
+            use(rel.target);
+            const columns = rel.fields;
+            if (rel.scalarFields.length !== columns.length) continue; // unresolved names: a Prisma validation error, not ours
+            const key = columns.join('\u0000');
+            if (seen.has(key)) continue;
+            if (hasLookupIndex(model, columns)) continue;
+            seen.add(key);
+            const others = model.fields.flatMap((f) => (f.relation && f.relation !== rel && f.relation.fields.join() === columns.join() ? [f.relation] : []));
+            report(buildReport(schema, rel, others));
+          }
+        });
       }
     }
     sqlCheckFor('missing-fk-index')?.(ctx, report);

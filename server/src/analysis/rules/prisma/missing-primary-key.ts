@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { replaceSpanEdit } from '../../prisma/edits';
 import { rangeOf } from '../../prisma/schema';
 import type { Fix } from '../../types';
@@ -27,30 +28,32 @@ export default defineRule({
     if (schema) {
       for (const model of schema.models) {
         if (model.kind !== 'model' || model.primaryKey) continue;
-        const file = model.file;
-        const fixes: Fix[] = [];
-        // Prefer a unique `id` field, then single-column constraints, then composites.
-        const rank = (u: (typeof model.uniques)[number]) => (u.fields.length === 1 && u.fields[0].name === 'id' ? 0 : u.fields.length === 1 ? 1 : 2);
-        for (const u of [...model.uniques].sort((a, b) => rank(a) - rank(b))) {
-          const fields = u.fields.map((f) => model.fieldByName.get(f.name));
-          if (!fields.length || fields.some((f) => !f || f.isOptional || f.isList)) continue;
-          if (u.fields.some((f) => f.length !== undefined)) continue;
-          const cols = u.fields.map((f) => f.name).join(', ');
-          const replacement = u.source === 'field' ? '@id' : '@@id';
-          fixes.push({
-            title: `Make ${u.source === 'field' ? `\`${cols}\`` : `@@unique([${cols}])`} the primary key (${replacement})`,
-            edits: [replaceSpanEdit(file, { start: u.attr.nameSpan.start, end: u.attr.nameSpan.end }, replacement)],
-            isPreferred: fixes.length === 0,
-            safe: false,
+        memoModel(schema, 'missing-primary-key', model, [], report, (report) => {
+          const file = model.file;
+          const fixes: Fix[] = [];
+          // Prefer a unique `id` field, then single-column constraints, then composites.
+          const rank = (u: (typeof model.uniques)[number]) => (u.fields.length === 1 && u.fields[0].name === 'id' ? 0 : u.fields.length === 1 ? 1 : 2);
+          for (const u of [...model.uniques].sort((a, b) => rank(a) - rank(b))) {
+            const fields = u.fields.map((f) => model.fieldByName.get(f.name));
+            if (!fields.length || fields.some((f) => !f || f.isOptional || f.isList)) continue;
+            if (u.fields.some((f) => f.length !== undefined)) continue;
+            const cols = u.fields.map((f) => f.name).join(', ');
+            const replacement = u.source === 'field' ? '@id' : '@@id';
+            fixes.push({
+              title: `Make ${u.source === 'field' ? `\`${cols}\`` : `@@unique([${cols}])`} the primary key (${replacement})`,
+              edits: [replaceSpanEdit(file, { start: u.attr.nameSpan.start, end: u.attr.nameSpan.end }, replacement)],
+              isPreferred: fixes.length === 0,
+              safe: false,
+            });
+          }
+          const uniques = model.uniques.map((u) => u.fields.map((f) => f.name).join(', '));
+          report({
+            file: file.path,
+            range: rangeOf(file, model.nameSpan),
+            message: `${model.name} has no primary key${uniques.length ? ` (only unique constraint${uniques.length > 1 ? 's' : ''} on ${uniques.map((u) => `(${u})`).join(', ')})` : ''}: logical replication, Supabase Realtime and CDC tools cannot identify its rows.${fixes.length ? ' Promote a unique constraint to `@@id`.' : ' Add an `@id` field.'}`,
+            subject: { model: model.name },
+            fixes,
           });
-        }
-        const uniques = model.uniques.map((u) => u.fields.map((f) => f.name).join(', '));
-        report({
-          file: file.path,
-          range: rangeOf(file, model.nameSpan),
-          message: `${model.name} has no primary key${uniques.length ? ` (only unique constraint${uniques.length > 1 ? 's' : ''} on ${uniques.map((u) => `(${u})`).join(', ')})` : ''}: logical replication, Supabase Realtime and CDC tools cannot identify its rows.${fixes.length ? ' Promote a unique constraint to `@@id`.' : ' Add an `@id` field.'}`,
-          subject: { model: model.name },
-          fixes,
         });
       }
     }

@@ -1,4 +1,5 @@
-import { defineRule } from '../../rule';
+import { defineRule, type Report } from '../../rule';
+import { memoModel, type Use } from '../../prisma/memo';
 import { insertFieldLineEdit } from '../../prisma/edits';
 import { camelCase, pascalCase, pluralize, uniqueName, words } from '../../prisma/inflect';
 import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
@@ -101,11 +102,18 @@ export default defineRule({
     if (!schema) return;
     for (const model of schema.models) {
       if (model.kind !== 'model' || model.isIgnored) continue;
+      memoModel(schema, 'missing-relation', model, [], report, (report, use) => checkModel(schema, model, report, use));
+    }
+  },
+});
+
+function checkModel(schema: PrismaSchema, model: Model, report: (r: Report) => void, use: Use): void {
       const used = relationScalars(model);
       for (const field of model.fields) {
         if ((field.kind !== 'scalar' && field.kind !== 'unsupported') || field.isList || field.isIgnored) continue;
         if (used.has(field.name)) continue;
         const target = referencedModel(schema, field.name) ?? (field.columnName !== field.name ? referencedModel(schema, field.columnName) : null);
+        use(target);
         if (!target || target.isIgnored) continue;
         if (deliberatelyUnrelated(field)) continue;
         const pk = target.primaryKey;
@@ -125,9 +133,7 @@ export default defineRule({
           fixes: [buildFix(schema, model, field, target, targetId.name)],
         });
       }
-    }
-  },
-});
+}
 
 function buildFix(schema: PrismaSchema, model: Model, field: Field, target: Model, targetIdName: string) {
   const edits: TextEdit[] = [];

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { rangeOf, type Field } from '../../prisma/schema';
 import { appendFieldAttributeEdit } from '../../prisma/edits';
 import { ownComments } from '../../prisma/naming';
@@ -38,36 +39,38 @@ export default defineRule({
     if (!schema) return;
     for (const model of schema.models) {
       if (model.kind === 'view' || model.isIgnored) continue;
-      for (const field of model.fields) {
-        if (field.type !== 'DateTime' || field.kind !== 'scalar' || field.isList || field.isIgnored || !field.decl.type) continue;
-        if (isUpdatedAtName(field.name) && !field.isUpdatedAt) {
-          if (maintainedElsewhere(field)) continue;
-          if (ctx.sql && maintainingTrigger(ctx.sql, field)) continue;
-          const range = rangeOf(field.file, field.decl.name.span);
-          const where = `\`${model.name}.${field.name}\``;
-          const hasDefault = field.default !== null;
-          report({
-            file: field.file.path,
-            range,
-            message: `${where} has no \`@updatedAt\`: ${hasDefault ? 'it is set on insert and never changes afterwards' : 'nothing sets it when the row changes'} unless every update sets it by hand. Add \`@updatedAt\` so Prisma sets it on every update.`,
-            subject: { model: model.name, field: field.name },
-            data: { kind: 'updatedAt', missing: '@updatedAt' },
-            fixes: [{ title: 'Add @updatedAt', edits: [appendFieldAttributeEdit(field, '@updatedAt')], isPreferred: true, safe: false }],
-          });
-        } else if (isCreatedAtName(field.name) && field.default === null && !field.isUpdatedAt) {
-          if (maintainedElsewhere(field)) continue;
-          const range = rangeOf(field.file, field.decl.name.span);
-          const where = `\`${model.name}.${field.name}\``;
-          report({
-            file: field.file.path,
-            range,
-            message: `${where} has no default: every insert must set it, and ${field.isOptional ? 'rows where it was forgotten have no creation time' : 'an insert that forgets it fails'}. Add \`@default(now())\`.`,
-            subject: { model: model.name, field: field.name },
-            data: { kind: 'createdAt', missing: '@default(now())' },
-            fixes: [{ title: 'Add @default(now())', edits: [appendFieldAttributeEdit(field, '@default(now())')], isPreferred: true, safe: !field.isOptional }],
-          });
+      memoModel(schema, 'missing-updated-at', model, () => [ctx.sql], report, (report) => {
+        for (const field of model.fields) {
+          if (field.type !== 'DateTime' || field.kind !== 'scalar' || field.isList || field.isIgnored || !field.decl.type) continue;
+          if (isUpdatedAtName(field.name) && !field.isUpdatedAt) {
+            if (maintainedElsewhere(field)) continue;
+            if (ctx.sql && maintainingTrigger(ctx.sql, field)) continue;
+            const range = rangeOf(field.file, field.decl.name.span);
+            const where = `\`${model.name}.${field.name}\``;
+            const hasDefault = field.default !== null;
+            report({
+              file: field.file.path,
+              range,
+              message: `${where} has no \`@updatedAt\`: ${hasDefault ? 'it is set on insert and never changes afterwards' : 'nothing sets it when the row changes'} unless every update sets it by hand. Add \`@updatedAt\` so Prisma sets it on every update.`,
+              subject: { model: model.name, field: field.name },
+              data: { kind: 'updatedAt', missing: '@updatedAt' },
+              fixes: [{ title: 'Add @updatedAt', edits: [appendFieldAttributeEdit(field, '@updatedAt')], isPreferred: true, safe: false }],
+            });
+          } else if (isCreatedAtName(field.name) && field.default === null && !field.isUpdatedAt) {
+            if (maintainedElsewhere(field)) continue;
+            const range = rangeOf(field.file, field.decl.name.span);
+            const where = `\`${model.name}.${field.name}\``;
+            report({
+              file: field.file.path,
+              range,
+              message: `${where} has no default: every insert must set it, and ${field.isOptional ? 'rows where it was forgotten have no creation time' : 'an insert that forgets it fails'}. Add \`@default(now())\`.`,
+              subject: { model: model.name, field: field.name },
+              data: { kind: 'createdAt', missing: '@default(now())' },
+              fixes: [{ title: 'Add @default(now())', edits: [appendFieldAttributeEdit(field, '@default(now())')], isPreferred: true, safe: !field.isOptional }],
+            });
+          }
         }
-      }
+      });
     }
   },
 });

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { rangeOf, type Field } from '../../prisma/schema';
 import { commentsShowProtection, ownComments, secretLabelOf } from '../../prisma/naming';
 
@@ -40,32 +41,34 @@ export default defineRule({
     if (!schema) return;
     for (const model of schema.models) {
       if (model.kind === 'view' || model.isIgnored) continue;
-      for (const field of model.fields) {
-        if (field.type !== 'String' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
-        const label = secretLabelOf(field.name);
-        if (!label) continue;
-        if (commentsShowProtection(ownComments(field))) continue;
-        if (isAuthJsVerificationToken(field) || isAuthJsSessionToken(field)) continue;
-        // A password column of exactly 60 characters holds a bcrypt hash (`$2b$10$…` is 60 long).
-        if (label === 'password' && field.nativeType && /^(VarChar|Char)$/.test(field.nativeType.name) && field.nativeType.args[0] === '60') continue;
-        // A domain-verification token is published in DNS: it is not a secret.
-        if (/domain/i.test(model.name) && /verification/i.test(field.name)) continue;
-        const where = `\`${model.name}.${field.name}\``;
-        let advice: string;
-        if (label === 'password' || label === 'passphrase') advice = 'Store only an argon2id or bcrypt hash (e.g. in `passwordHash`) and verify against it.';
-        else if (isAuthJsAccount(field))
-          advice = `These are the OAuth provider's tokens, saved by the Auth.js adapter: drop them if you never call the provider's API, otherwise encrypt them (AES-256-GCM) in a Prisma Client extension or adapter wrapper.`;
-        else if (label === 'token' || label === 'API key' || label === 'secret' || label === 'secret key' || label === 'access key')
-          advice = 'If you issue it, store a SHA-256 hash and show the value once; if you must use it later (a third-party credential), encrypt it with AES-256-GCM and a key from a secret manager.';
-        else advice = 'Encrypt it in the application with AES-256-GCM and a key from a secret manager, or keep it out of the database.';
-        report({
-          file: field.file.path,
-          range: rangeOf(field.file, field.decl.name.span),
-          message: `${where} looks like a ${label} stored in clear: anyone who can read the table (a backup, a replica, an SQL injection) can use it. ${advice} If it is already hashed or encrypted, say so in the name (\`…Hash\`, \`…Encrypted\`) or a comment.`,
-          subject: { model: model.name, field: field.name },
-          data: { credential: label },
-        });
-      }
+      memoModel(schema, 'plaintext-secret', model, [], report, (report) => {
+        for (const field of model.fields) {
+          if (field.type !== 'String' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
+          const label = secretLabelOf(field.name);
+          if (!label) continue;
+          if (commentsShowProtection(ownComments(field))) continue;
+          if (isAuthJsVerificationToken(field) || isAuthJsSessionToken(field)) continue;
+          // A password column of exactly 60 characters holds a bcrypt hash (`$2b$10$…` is 60 long).
+          if (label === 'password' && field.nativeType && /^(VarChar|Char)$/.test(field.nativeType.name) && field.nativeType.args[0] === '60') continue;
+          // A domain-verification token is published in DNS: it is not a secret.
+          if (/domain/i.test(model.name) && /verification/i.test(field.name)) continue;
+          const where = `\`${model.name}.${field.name}\``;
+          let advice: string;
+          if (label === 'password' || label === 'passphrase') advice = 'Store only an argon2id or bcrypt hash (e.g. in `passwordHash`) and verify against it.';
+          else if (isAuthJsAccount(field))
+            advice = `These are the OAuth provider's tokens, saved by the Auth.js adapter: drop them if you never call the provider's API, otherwise encrypt them (AES-256-GCM) in a Prisma Client extension or adapter wrapper.`;
+          else if (label === 'token' || label === 'API key' || label === 'secret' || label === 'secret key' || label === 'access key')
+            advice = 'If you issue it, store a SHA-256 hash and show the value once; if you must use it later (a third-party credential), encrypt it with AES-256-GCM and a key from a secret manager.';
+          else advice = 'Encrypt it in the application with AES-256-GCM and a key from a secret manager, or keep it out of the database.';
+          report({
+            file: field.file.path,
+            range: rangeOf(field.file, field.decl.name.span),
+            message: `${where} looks like a ${label} stored in clear: anyone who can read the table (a backup, a replica, an SQL injection) can use it. ${advice} If it is already hashed or encrypted, say so in the name (\`…Hash\`, \`…Encrypted\`) or a comment.`,
+            subject: { model: model.name, field: field.name },
+            data: { credential: label },
+          });
+        }
+      });
     }
   },
 });

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { deleteMemberLineEdit } from '../../prisma/edits';
 import { allIndexes, rangeOf, type IndexDef } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
@@ -58,24 +59,26 @@ export default defineRule({
     if (schema) {
       for (const model of schema.models) {
         if (model.kind !== 'model') continue;
-        const all = allIndexes(model);
-        for (const ix of model.indexes) {
-          const cover = coveringIndex(ix, all);
-          if (!cover) continue;
-          const file = ix.file;
-          const exact = cover.fields.length === ix.fields.length;
-          report({
-            file: file.path,
-            range: rangeOf(file, ix.attr.span),
-            message: `${describe(ix)} is redundant: ${describe(cover)} already ${exact ? 'indexes the same columns' : `starts with ${ix.fields.map((f) => f.name).join(', ')}`} and serves every lookup this index could. Remove it to save write time and storage.`,
-            subject: { model: model.name, field: ix.fields[0]?.name },
-            data: { redundant: describe(ix), coveredBy: describe(cover) },
-            related: [{ file: cover.file.path, range: rangeOf(cover.file, cover.attr.span), message: 'covering index' }],
-            fixes: ix.lineSpan
-              ? [{ title: `Remove the redundant ${describe(ix).replace(/`/g, '')}`, edits: [deleteMemberLineEdit(file, ix.lineSpan)], isPreferred: true, safe: true }]
-              : [],
-          });
-        }
+        memoModel(schema, 'redundant-index', model, [], report, (report) => {
+          const all = allIndexes(model);
+          for (const ix of model.indexes) {
+            const cover = coveringIndex(ix, all);
+            if (!cover) continue;
+            const file = ix.file;
+            const exact = cover.fields.length === ix.fields.length;
+            report({
+              file: file.path,
+              range: rangeOf(file, ix.attr.span),
+              message: `${describe(ix)} is redundant: ${describe(cover)} already ${exact ? 'indexes the same columns' : `starts with ${ix.fields.map((f) => f.name).join(', ')}`} and serves every lookup this index could. Remove it to save write time and storage.`,
+              subject: { model: model.name, field: ix.fields[0]?.name },
+              data: { redundant: describe(ix), coveredBy: describe(cover) },
+              related: [{ file: cover.file.path, range: rangeOf(cover.file, cover.attr.span), message: 'covering index' }],
+              fixes: ix.lineSpan
+                ? [{ title: `Remove the redundant ${describe(ix).replace(/`/g, '')}`, edits: [deleteMemberLineEdit(file, ix.lineSpan)], isPreferred: true, safe: true }]
+                : [],
+            });
+          }
+        });
       }
     }
     sqlCheckFor('redundant-index')?.(ctx, report);

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
+import { memoModel } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
-import { owningRelations } from '../../prisma/schema';
 import { makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import { setRelationArgumentEdit } from '../../prisma/edits';
 import type { Fix } from '../../types';
@@ -26,48 +26,55 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema) return;
-    for (const rel of owningRelations(schema)) {
-      const model = rel.field.model;
-      if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored) continue;
-      const onDelete = rel.onDelete === 'SetNull';
-      const onUpdate = rel.onUpdate === 'SetNull';
-      if (!onDelete && !onUpdate) continue;
-      const required = rel.scalarFields.filter((f) => !f.isOptional);
-      if (!required.length) continue;
-      const args = [onDelete ? 'onDelete' : null, onUpdate ? 'onUpdate' : null].filter((a): a is 'onDelete' | 'onUpdate' => !!a);
-      const cols = required.map((f) => `\`${f.name}\``).join(', ');
-      const fixes: Fix[] = [];
-      const optional = makeRelationOptionalEdits(rel);
-      if (optional) {
-        fixes.push({
-          title: `Make ${[...rel.fields, rel.field.name].map((n) => `\`${n}\``).join(', ')} optional`,
-          edits: optional,
-          isPreferred: true,
-          safe: false,
-        });
-      }
-      const restrict = restrictAction(schema.provider);
-      if (onDelete && !onUpdate) fixes.push(setActionFix(rel, restrict, { isPreferred: !optional })!);
-      else if (onUpdate && !onDelete) fixes.push(setActionFix(rel, 'Cascade', { argument: 'onUpdate', isPreferred: !optional })!);
-      else {
-        fixes.push({
-          title: `Set onDelete: ${restrict} and onUpdate: Cascade`,
-          edits: [setRelationArgumentEdit(rel, 'onDelete', restrict), setRelationArgumentEdit(rel, 'onUpdate', 'Cascade')],
-          ...(optional ? {} : { isPreferred: true }),
-          safe: false,
-        });
-      }
-      const parent = rel.target?.name ?? rel.field.type;
-      const what = args.map((a) => `\`${a}: SetNull\``).join(' and ');
-      report({
-        file: model.file.path,
-        range: relationArgRange(rel, args[0]),
-        message:
-          `${what} on \`${model.name}.${rel.field.name}\`, but ${cols} ${required.length > 1 ? 'are' : 'is'} required: ${onDelete ? `deleting ${aOrAn(parent)}` : `changing ${aOrAn(parent)}'s key`} fails with a NOT NULL violation. ` +
-          `Make ${cols} and \`${rel.field.name}\` optional, or choose another action.`,
-        subject: relationSubject(rel),
-        data: { actions: args.join(', '), requiredFields: required.map((f) => f.name).join(', '), parent },
-        fixes,
+    for (const model of schema.models) {
+      memoModel(schema, 'set-null-on-required', model, [], report, (report, use) => {
+        for (const field of model.fields) {
+          const rel = field.relation;
+          if (!rel || !rel.fields.length) continue;
+          use(rel.target);
+          const model = rel.field.model;
+          if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored) continue;
+          const onDelete = rel.onDelete === 'SetNull';
+          const onUpdate = rel.onUpdate === 'SetNull';
+          if (!onDelete && !onUpdate) continue;
+          const required = rel.scalarFields.filter((f) => !f.isOptional);
+          if (!required.length) continue;
+          const args = [onDelete ? 'onDelete' : null, onUpdate ? 'onUpdate' : null].filter((a): a is 'onDelete' | 'onUpdate' => !!a);
+          const cols = required.map((f) => `\`${f.name}\``).join(', ');
+          const fixes: Fix[] = [];
+          const optional = makeRelationOptionalEdits(rel);
+          if (optional) {
+            fixes.push({
+              title: `Make ${[...rel.fields, rel.field.name].map((n) => `\`${n}\``).join(', ')} optional`,
+              edits: optional,
+              isPreferred: true,
+              safe: false,
+            });
+          }
+          const restrict = restrictAction(schema.provider);
+          if (onDelete && !onUpdate) fixes.push(setActionFix(rel, restrict, { isPreferred: !optional })!);
+          else if (onUpdate && !onDelete) fixes.push(setActionFix(rel, 'Cascade', { argument: 'onUpdate', isPreferred: !optional })!);
+          else {
+            fixes.push({
+              title: `Set onDelete: ${restrict} and onUpdate: Cascade`,
+              edits: [setRelationArgumentEdit(rel, 'onDelete', restrict), setRelationArgumentEdit(rel, 'onUpdate', 'Cascade')],
+              ...(optional ? {} : { isPreferred: true }),
+              safe: false,
+            });
+          }
+          const parent = rel.target?.name ?? rel.field.type;
+          const what = args.map((a) => `\`${a}: SetNull\``).join(' and ');
+          report({
+            file: model.file.path,
+            range: relationArgRange(rel, args[0]),
+            message:
+              `${what} on \`${model.name}.${rel.field.name}\`, but ${cols} ${required.length > 1 ? 'are' : 'is'} required: ${onDelete ? `deleting ${aOrAn(parent)}` : `changing ${aOrAn(parent)}'s key`} fails with a NOT NULL violation. ` +
+              `Make ${cols} and \`${rel.field.name}\` optional, or choose another action.`,
+            subject: relationSubject(rel),
+            data: { actions: args.join(', '), requiredFields: required.map((f) => f.name).join(', '), parent },
+            fixes,
+          });
+        }
       });
     }
   },

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { enumsKey, memoModel } from '../../prisma/memo';
 import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, ownComments, pascalCase, valuesFromComments } from '../../prisma/naming';
 import { conversionSql, enumNameFor, insertEnumAfterModelEdit, migrationNote, planEnumValues, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
@@ -125,58 +126,60 @@ export default defineRule({
     const driftOn = ctx.isEnabled('enum-drift');
     const sql = ctx.input.sqlFiles?.length ? ctx.sql : null;
     for (const model of schema.models) {
-      for (const field of model.fields) {
-        if (!isEnumCandidateField(field)) continue;
-        const ev = enumEvidenceOf(field, sql);
-        if (!ev) continue;
-        if (driftOn && driftEnumFor(schema, field)) continue; // enum-drift reports it, with the existing enum
-        const range = rangeOf(field.file, field.decl.type!.span);
-        const where = `\`${model.name}.${field.name}\``;
-        const data: Record<string, string> = { values: ev.values.join(', '), evidence: ev.source };
-        if (ev.defaultValue !== null) data.default = ev.defaultValue;
-        if (ev.source === 'default') {
-          report({
-            file: field.file.path,
-            range,
-            severity: 'info',
-            message: `${where} is a String with the default "${ev.defaultValue}" and a name that suggests a fixed set of values. If it only ever holds a few values, list them in an enum (no fix is offered: only the default is known).`,
-            subject: { model: model.name, field: field.name },
-            data,
-          });
-          continue;
+      memoModel(schema, 'string-enum-candidate', model, () => [driftOn, sql, enumsKey(schema)], report, (report) => {
+        for (const field of model.fields) {
+          if (!isEnumCandidateField(field)) continue;
+          const ev = enumEvidenceOf(field, sql);
+          if (!ev) continue;
+          if (driftOn && driftEnumFor(schema, field)) continue; // enum-drift reports it, with the existing enum
+          const range = rangeOf(field.file, field.decl.type!.span);
+          const where = `\`${model.name}.${field.name}\``;
+          const data: Record<string, string> = { values: ev.values.join(', '), evidence: ev.source };
+          if (ev.defaultValue !== null) data.default = ev.defaultValue;
+          if (ev.source === 'default') {
+            report({
+              file: field.file.path,
+              range,
+              severity: 'info',
+              message: `${where} is a String with the default "${ev.defaultValue}" and a name that suggests a fixed set of values. If it only ever holds a few values, list them in an enum (no fix is offered: only the default is known).`,
+              subject: { model: model.name, field: field.name },
+              data,
+            });
+            continue;
+          }
+          if (!ev.complete) {
+            report({
+              file: field.file.path,
+              range,
+              severity: 'info',
+              message:
+                ev.openReason === 'examples'
+                  ? `${where} is a String whose comment gives example values (${list(ev.values)}). If the set of values is fixed, make it an enum (no fix is offered: the list is only examples).`
+                  : `${where} is a String whose comment lists the values ${list(ev.values)} and says there are more. Once the set is known, make it an enum (no fix is offered for an open-ended list).`,
+              subject: { model: model.name, field: field.name },
+              data,
+            });
+            continue;
+          }
+          const result = convertFix(schema, field, ev.values);
+          const fixes: Fix[] = [];
+          let message =
+            ev.source === 'check'
+              ? `${where} is a String, but a CHECK constraint in the migrations allows only ${list(ev.values)}: make it an enum so Prisma Client knows the values too.`
+              : `${where} is a String but its comment lists the values ${list(ev.values)}: make it an enum so the database rejects any other value.`;
+          if ('reason' in result) {
+            message += ` No quick fix: ${result.reason}.`;
+            data.noFixReason = result.reason;
+          } else {
+            fixes.push(result.fix);
+            data.enumName = result.enumName;
+            data.migration = migrationNote(schema, field);
+            data.migrationSql = result.sql;
+            message += ` Converting needs a data migration (see the hover): Prisma's own migration drops the column.`;
+          }
+          report({ file: field.file.path, range, message, subject: { model: model.name, field: field.name }, data, fixes });
         }
-        if (!ev.complete) {
-          report({
-            file: field.file.path,
-            range,
-            severity: 'info',
-            message:
-              ev.openReason === 'examples'
-                ? `${where} is a String whose comment gives example values (${list(ev.values)}). If the set of values is fixed, make it an enum (no fix is offered: the list is only examples).`
-                : `${where} is a String whose comment lists the values ${list(ev.values)} and says there are more. Once the set is known, make it an enum (no fix is offered for an open-ended list).`,
-            subject: { model: model.name, field: field.name },
-            data,
-          });
-          continue;
-        }
-        const result = convertFix(schema, field, ev.values);
-        const fixes: Fix[] = [];
-        let message =
-          ev.source === 'check'
-            ? `${where} is a String, but a CHECK constraint in the migrations allows only ${list(ev.values)}: make it an enum so Prisma Client knows the values too.`
-            : `${where} is a String but its comment lists the values ${list(ev.values)}: make it an enum so the database rejects any other value.`;
-        if ('reason' in result) {
-          message += ` No quick fix: ${result.reason}.`;
-          data.noFixReason = result.reason;
-        } else {
-          fixes.push(result.fix);
-          data.enumName = result.enumName;
-          data.migration = migrationNote(schema, field);
-          data.migrationSql = result.sql;
-          message += ` Converting needs a data migration (see the hover): Prisma's own migration drops the column.`;
-        }
-        report({ file: field.file.path, range, message, subject: { model: model.name, field: field.name }, data, fixes });
-      }
+      });
     }
   },
 });

@@ -1,0 +1,181 @@
+/**
+ * Per-model memoization of rule results across the builds of a `PrismaSession` (the language server
+ * re-auditing after each edit). A rule wraps the work it does for one model in `memoModel`; when the
+ * next build reuses that model (same block, same names and kinds everywhere: see `PrismaSession`), the
+ * static `deps` are the same values and every model the work declared through `use` is still part of
+ * the schema, the reports are replayed instead of recomputed: their positions are moved through the
+ * edit (`TextChange`), and any position inside the edited region makes it compute again.
+ *
+ * `deps` may be a function: it is only called with a session (so a lazily built input, such as the
+ * SQL model, is not built just for the memo when there is none).
+ *
+ * What a rule must declare: every input besides the model itself — other models it reads (`use`),
+ * enums (`enumsKey`), the SQL model, configuration. Tests compare incremental audits with audits from
+ * scratch after random edits on every corpus schema. Without a session this only runs `body`.
+ */
+import type { Report } from '../rule';
+import type { Range } from '../types';
+import type { TextChange } from './parser';
+import type { Model, PrismaSchema, PrismaSession } from './schema';
+
+/** A report with its positions as offsets (in the text of the build it was stored in). */
+interface StoredReport {
+  base: Report;
+  files: string[];
+  /** Start/end offset pairs: the report's range, then each fix edit's range, then each related range. */
+  offsets: number[];
+}
+
+export interface MemoEntry {
+  /** The build the entry was made or last replayed in. */
+  serial: number;
+  deps: readonly unknown[];
+  models: Model[];
+  reports: StoredReport[];
+}
+
+export type Use = (model: Model | null | undefined) => void;
+
+const noop: Use = () => {};
+
+/** How often `memoModel` replayed and computed (tests check that replays happen). */
+export const memoStats = { replayed: 0, computed: 0 };
+
+/** Runs (or replays) `body` for `model`; see the module comment. */
+export function memoModel(
+  schema: PrismaSchema,
+  ruleId: string,
+  model: Model,
+  depsOf: readonly unknown[] | (() => readonly unknown[]),
+  report: (r: Report) => void,
+  body: (report: (r: Report) => void, use: Use) => void,
+): void {
+  const session = schema.session;
+  if (!session) {
+    body(report, noop);
+    return;
+  }
+  const deps = typeof depsOf === 'function' ? depsOf() : depsOf;
+  let memo = model.ruleMemo;
+  if (!memo) model.ruleMemo = memo = new Map();
+  const prev = memo.get(ruleId);
+  if (prev && prev.serial === session.serial - 1 && sameDeps(prev.deps, deps) && allCurrent(session, prev.models)) {
+    const moved = moveReports(session, prev.reports);
+    if (moved) {
+      memoStats.replayed++;
+      for (let i = 0; i < moved.length; i++) report(materialize(session, moved[i]));
+      prev.serial = session.serial;
+      prev.deps = deps;
+      prev.reports = moved;
+      return;
+    }
+  }
+  memoStats.computed++;
+  const collected: Report[] = [];
+  const models: Model[] = [];
+  body(
+    (r) => collected.push(r),
+    (m) => {
+      if (m) models.push(m);
+    },
+  );
+  const stored: StoredReport[] = [];
+  let storable = true;
+  for (const r of collected) {
+    report(r);
+    const s = storable ? toStored(session, r) : null;
+    if (s) stored.push(s);
+    else storable = false;
+  }
+  if (storable) memo.set(ruleId, { serial: session.serial, deps, models, reports: stored });
+  else memo.delete(ruleId);
+}
+
+function allCurrent(session: PrismaSession, models: Model[]): boolean {
+  for (let i = 0; i < models.length; i++) if (!session.currentModels.has(models[i])) return false;
+  return true;
+}
+
+/** The texts of all enum blocks: a static dependency for rules that read enums (they are rebuilt every build). */
+export function enumsKey(schema: PrismaSchema): string {
+  let key = enumsKeys.get(schema);
+  if (key === undefined) {
+    key = schema.enums.map((e) => e.file.text.slice(e.block.span.start, e.block.span.end)).join('\u0000');
+    // The same string object as last build's when equal: the per-model dependency checks compare by identity.
+    const session = schema.session;
+    if (session) {
+      if (session.enumsKey === key) key = session.enumsKey;
+      else session.enumsKey = key;
+    }
+    enumsKeys.set(schema, key);
+  }
+  return key;
+}
+const enumsKeys = new WeakMap<PrismaSchema, string>();
+
+function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function ranges(r: Report): Array<{ file: string; range: Range }> {
+  const out: Array<{ file: string; range: Range }> = [{ file: r.file, range: r.range }];
+  for (const f of r.fixes ?? []) for (const e of f.edits) out.push({ file: e.file, range: e.range });
+  for (const x of r.related ?? []) out.push({ file: x.file, range: x.range });
+  return out;
+}
+
+/** Null when the report cannot be replayed (a position outside the session's schema files, an anchor line). */
+function toStored(session: PrismaSession, r: Report): StoredReport | null {
+  if (r.anchorLine !== undefined) return null;
+  const files: string[] = [];
+  const offsets: number[] = [];
+  for (const { file, range } of ranges(r)) {
+    const f = session.files.get(file);
+    if (!f) return null;
+    files.push(file);
+    offsets.push(f.lines.offsetAt(range.start), f.lines.offsetAt(range.end));
+  }
+  return { base: r, files, offsets };
+}
+
+/** The stored reports with offsets moved to the current build's texts; null if one falls in an edit. */
+function moveReports(session: PrismaSession, reports: StoredReport[]): StoredReport[] | null {
+  const out: StoredReport[] = new Array(reports.length);
+  for (let k = 0; k < reports.length; k++) {
+    const s = reports[k];
+    const offsets = new Array<number>(s.offsets.length);
+    let file: string | null = null;
+    let change: TextChange | undefined;
+    for (let i = 0; i < s.offsets.length; i++) {
+      if (s.files[i >> 1] !== file) {
+        file = s.files[i >> 1];
+        change = session.changes.get(file);
+      }
+      if (!change) return null;
+      const o = s.offsets[i];
+      if (o < change.start) offsets[i] = o;
+      else if (o > change.oldEnd) offsets[i] = o + change.delta;
+      else if (change.delta === 0 && change.start === change.oldEnd) offsets[i] = o; // unchanged file
+      else return null;
+    }
+    out[k] = { base: s.base, files: s.files, offsets };
+  }
+  return out;
+}
+
+function materialize(session: PrismaSession, s: StoredReport): Report {
+  let k = 0;
+  const next = (): Range => {
+    const lines = session.files.get(s.files[k])!.lines;
+    const r = lines.range(s.offsets[2 * k], s.offsets[2 * k + 1]);
+    k++;
+    return r;
+  };
+  const b = s.base;
+  const out: Report = { ...b, range: next() };
+  if (b.fixes) out.fixes = b.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: next() })) }));
+  if (b.related) out.related = b.related.map((x) => ({ ...x, range: next() }));
+  return out;
+}

@@ -1,0 +1,112 @@
+/**
+ * Incremental audits (`PrismaSession`, what the language server keeps between edits): after any chain
+ * of edits, the findings of an audit that reuses the session's parses and models must equal those of
+ * an audit from scratch — messages, ranges, fixes and all — on every corpus schema. Edits are what a
+ * user types (a character in a field, a `?`, a new attribute, renaming a model, deleting lines) and
+ * random damage (braces, comments, pasted blocks).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { audit } from '../../server/src/analysis/engine';
+import { PrismaSession, parsePrismaSchema, type SessionSourceFile } from '../../server/src/analysis/prisma/schema';
+import type { SourceFile } from '../../server/src/analysis/types';
+import { memoStats } from '../../server/src/analysis/prisma/memo';
+import { corpusAvailable, corpusSchemas } from '../helpers/corpus';
+
+const skipCorpus = !corpusAvailable() && 'corpus not found';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SNIPPETS = ['x', '?', '[]', ' @unique', ' @default("a")', ' @id', '\n  extra String // a, b, c\n', '\n}\n', '{', '// c', '\n  @@index([id])\n', 'model Tmp {\n  id Int @id\n}\n', '\n'];
+
+/** An edit a user might make: mostly inside field lines, sometimes anywhere. */
+function edit(text: string, rnd: () => number): string {
+  const lines = text.split('\n');
+  const r = rnd();
+  if (r < 0.6) {
+    const fieldLines = lines.map((l, i) => (/^\s+\w+\s+\w/.test(l) ? i : -1)).filter((i) => i >= 0);
+    if (fieldLines.length) {
+      const i = fieldLines[Math.floor(rnd() * fieldLines.length)];
+      const l = lines[i];
+      const col = rnd() < 0.5 ? l.search(/\S/) : Math.floor(rnd() * (l.length + 1));
+      const k = rnd();
+      if (k < 0.5) lines[i] = l.slice(0, col) + SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] + l.slice(col);
+      else if (k < 0.8) lines[i] = l.slice(0, col) + l.slice(col + 1 + Math.floor(rnd() * 5));
+      else lines.splice(i, 1);
+      return lines.join('\n');
+    }
+  }
+  if (r < 0.7) {
+    // Rename a model or enum (changes what other blocks resolve to).
+    const decls = lines.map((l, i) => (/^(model|enum) \w+/.test(l) ? i : -1)).filter((i) => i >= 0);
+    if (decls.length) {
+      const i = decls[Math.floor(rnd() * decls.length)];
+      lines[i] = lines[i].replace(/^(model|enum) (\w+)/, (_m, k, n) => `${k} ${n}${rnd() < 0.5 ? 'X' : ''}`);
+      return lines.join('\n');
+    }
+  }
+  const at = Math.floor(rnd() * (text.length + 1));
+  if (rnd() < 0.5) return text.slice(0, at) + SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] + text.slice(at);
+  return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(rnd() * 60)));
+}
+
+function findingsJson(files: SourceFile[]): string {
+  return JSON.stringify(audit({ prismaFiles: files }).findings);
+}
+
+test('audits with a session equal audits from scratch after chains of edits, on every corpus schema', { skip: skipCorpus }, () => {
+  const rnd = prng(7);
+  let audits = 0;
+  const replayedBefore = memoStats.replayed;
+  for (const schema of corpusSchemas()) {
+    const session = new PrismaSession();
+    let texts = schema.files.map((f) => f.text);
+    for (let step = 0; step < 8; step++) {
+      if (step > 0) {
+        const k = Math.floor(rnd() * texts.length);
+        texts = texts.map((t, i) => (i === k ? edit(t, rnd) : t));
+      }
+      const withSession: SessionSourceFile[] = schema.files.map((f, i) => ({ path: f.path, text: texts[i], prismaSession: session }));
+      const plain: SourceFile[] = schema.files.map((f, i) => ({ path: f.path, text: texts[i] }));
+      const got = findingsJson(withSession);
+      const want = findingsJson(plain);
+      assert.equal(got, want, `${schema.id} after ${step} edits: findings differ from a fresh audit`);
+      audits++;
+    }
+  }
+  assert.ok(audits > 200, `only ${audits} audits compared`);
+  // The comparison is only meaningful if rule results were actually replayed.
+  assert.ok(memoStats.replayed - replayedBefore > 1000, `only ${memoStats.replayed - replayedBefore} per-model results replayed`);
+});
+
+test('a session reuses the models of untouched blocks and rebuilds the edited one', { skip: skipCorpus }, () => {
+  const schema = corpusSchemas().find((s) => s.id.includes('civitai') && !s.multiFile)!;
+  const text = schema.files[0].text;
+  const session = new PrismaSession();
+  const first = parsePrismaSchema([{ path: 's.prisma', text, prismaSession: session } as SessionSourceFile]);
+  const target = first.models[Math.floor(first.models.length / 2)];
+  const firstModels = [...first.models];
+  const at = target.fields[0].decl.span.start;
+  const edited = text.slice(0, at) + 'x' + text.slice(at);
+  const second = parsePrismaSchema([{ path: 's.prisma', text: edited, prismaSession: session } as SessionSourceFile]);
+  const i = firstModels.indexOf(target);
+  assert.notEqual(second.models[i], target, 'the edited model is rebuilt');
+  assert.equal(second.models[i].fields[0].name, `x${target.fields[0].name}`);
+  assert.equal(second.models[0], firstModels[0], 'a model before the edit is reused');
+  assert.equal(second.models[i + 1], firstModels[i + 1], 'a model after the edit is reused (moved in place)');
+  assert.equal(second.models[i + 1].nameSpan.start, edited.search(new RegExp(`^model ${second.models[i + 1].name} `, 'm')) + 'model '.length);
+  // Renaming a model changes what fields resolve to: nothing is reused.
+  const renamed = edited.replace(new RegExp(`^model ${firstModels[0].name} `, 'm'), `model ${firstModels[0].name}Renamed `);
+  assert.notEqual(renamed, edited);
+  const third = parsePrismaSchema([{ path: 's.prisma', text: renamed, prismaSession: session } as SessionSourceFile]);
+  assert.ok(third.models.every((m, k) => m !== second.models[k]));
+});
