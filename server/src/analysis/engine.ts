@@ -1,4 +1,5 @@
 import { parsePrismaSchema, type PrismaSchema } from './prisma/schema';
+import type { SqlPreParse } from './sql/preparse';
 import { buildMigrationProject, type MigrationProject } from './sql/project';
 import type { Report, Rule } from './rule';
 import { ALL_RULES, RULES_BY_ID } from './rules';
@@ -22,6 +23,12 @@ export interface AuditInput {
   config?: AuditConfig;
   /** Facts the front end discovered (e.g. a `supabase/` folder exists). */
   hints?: { supabase?: boolean };
+  /**
+   * SQL file path → the parser's work on that file done ahead by the front end (e.g. on a worker
+   * thread; see `sql/preparse.ts`). Optional: files without one are parsed in the audit. Findings are
+   * the same either way.
+   */
+  sqlPreParsed?: ReadonlyMap<string, SqlPreParse | null>;
 }
 
 export interface AuditContext {
@@ -62,7 +69,7 @@ class Context implements AuditContext {
   get sql(): MigrationProject | null {
     if (this.sqlProject === undefined) {
       const files = this.input.sqlFiles ?? [];
-      this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase }) : null;
+      this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase, preParsed: this.input.sqlPreParsed }) : null;
     }
     return this.sqlProject;
   }

@@ -5,22 +5,40 @@
  * libpg-query reports `stmt_location`, `stmt_len` and node `location`s in UTF-8 bytes; we convert them
  * to UTF-16 string offsets once per file with `Utf8OffsetMap`, and to LSP positions with `LineIndex`.
  */
-import * as pg from 'libpg-query';
+import type { ScanToken } from 'libpg-query';
 import { LineIndex, Utf8OffsetMap } from '../text';
+import { decodeTreeLazily } from './lazy-json';
+import { loadPgBinding, type PgBinding } from './pg';
 import type { Range } from '../types';
+import {
+  MAX_SQL_FILE_BYTES,
+  isPlpgsqlBody,
+  plpgsqlOutcome,
+  plpgsqlSource,
+  preParseJson,
+  skipTrivia,
+  sqlSource,
+  statementExtent,
+  stmtKind,
+  substitutePlaceholders,
+  type PgNode,
+  type RawParseTree,
+  type RawStmt,
+  type SqlPreParse,
+} from './preparse';
 
-/** A libpg-query AST node (the JSON shape of PostgreSQL's parse nodes). Kept loose on purpose. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type PgNode = any;
+export { MAX_SQL_FILE_BYTES, skipTrivia, substitutePlaceholders, type PgNode, type SqlPreParse };
 
 let loaded = false;
 let loading: Promise<void> | null = null;
+let pg: PgBinding;
 
 /** Loads the WASM parser once. Front ends await this at startup; the analysis itself is synchronous. */
 export function ensureSqlParser(): Promise<void> {
   if (loaded) return Promise.resolve();
   if (!loading) {
-    loading = pg.loadModule().then(() => {
+    loading = loadPgBinding().then((binding) => {
+      pg = binding;
       loaded = true;
     });
   }
@@ -30,9 +48,6 @@ export function ensureSqlParser(): Promise<void> {
 export function isSqlParserLoaded(): boolean {
   return loaded;
 }
-
-/** Files above this size are not parsed (reported instead): migrations are never this large. */
-export const MAX_SQL_FILE_BYTES = 5 * 1024 * 1024;
 
 export interface SqlStatement {
   /** Index in the file. */
@@ -78,31 +93,6 @@ export interface ParsedSqlFile {
   byteOf(offset: number): number;
 }
 
-/** Skips whitespace and SQL comments (`--`, nested block comments) from `i`. */
-export function skipTrivia(text: string, i: number, end = text.length): number {
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 0xfeff) i++;
-    else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? end : nl + 1;
-    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
-      let depth = 1;
-      i += 2;
-      while (i < end && depth > 0) {
-        if (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 42) {
-          depth++;
-          i += 2;
-        } else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) {
-          depth--;
-          i += 2;
-        } else i++;
-      }
-    } else break;
-  }
-  return Math.min(i, end);
-}
-
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -130,17 +120,11 @@ function tokenEnd(text: string, offset: number): number {
   return i;
 }
 
-interface RawStmt {
-  stmt: PgNode;
-  stmt_location?: number;
-  stmt_len?: number;
-}
-
 /** Splits SQL into top-level statements with the scanner (strings, dollar quotes and comments respected). */
 function splitByScanner(text: string, bytes: Buffer): Array<{ byteStart: number; byteEnd: number }> | null {
-  let tokens: pg.ScanToken[];
+  let tokens: ScanToken[];
   try {
-    tokens = pg.scanSync(text).tokens;
+    tokens = pg.scan(text);
   } catch {
     return null;
   }
@@ -164,11 +148,30 @@ function splitByScanner(text: string, bytes: Buffer): Array<{ byteStart: number;
   return out;
 }
 
-/** Parses one SQL file. Never throws. */
-export function parseSqlFile(path: string, text: string): ParsedSqlFile {
+/**
+ * The parser's work on one file done ahead of `parseSqlFile` (see `preparse.ts`), in this thread.
+ * Null when the file does not parse as a whole (or is not parsed at all): `parseSqlFile` handles it.
+ */
+export function preParseSql(text: string): SqlPreParse | null {
+  if (!loaded) return null;
+  const r = preParseJson(text, pg, MAX_SQL_FILE_BYTES);
+  return r && { text, tree: r.tree ?? decodeTreeLazily(r.json), placeholders: r.placeholders, plpgsql: r.plpgsql };
+}
+
+/** `parseSync(query)`: the parse tree, its large statement fields decoded on first read (`lazy-json.ts`). */
+function parseTree(query: string): RawParseTree {
+  return decodeTreeLazily(pg.parseJson(query));
+}
+
+/**
+ * Parses one SQL file. Never throws. `pre`, the parser's work done ahead for this very text (e.g. on
+ * a worker thread), replaces the parser calls; the result is the same either way.
+ */
+export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | null): ParsedSqlFile {
+  if (pre && pre.text !== text) pre = null;
   const lines = new LineIndex(text);
   // A BOM (front ends normally strip it) becomes a space: same UTF-16 length, positions unchanged.
-  const src = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const src = sqlSource(text);
   const utf8 = new Utf8OffsetMap(src);
   const file: ParsedSqlFile = {
     path,
@@ -200,14 +203,10 @@ export function parseSqlFile(path: string, text: string): ParsedSqlFile {
 
   const addStatements = (raws: RawStmt[], byteBase: number, byteEndLimit: number): void => {
     for (const raw of raws) {
-      const kind = Object.keys(raw.stmt ?? {})[0] ?? 'Unknown';
+      const kind = stmtKind(raw);
       const bStart = byteBase + (raw.stmt_location ?? 0);
       const bEnd = raw.stmt_len ? bStart + raw.stmt_len : byteEndLimit;
-      let start = utf8.toUtf16(bStart);
-      let end = utf8.toUtf16(bEnd);
-      start = skipTrivia(text, start, end);
-      // Trim trailing whitespace/semicolon.
-      while (end > start && /[\s;]/.test(text[end - 1])) end--;
+      const { start, end } = statementExtent(text, utf8, bStart, bEnd);
       let endWithSemicolon = end;
       const after = skipTrivia(text, end);
       if (text[end] === ';') endWithSemicolon = end + 1;
@@ -227,20 +226,25 @@ export function parseSqlFile(path: string, text: string): ParsedSqlFile {
   };
 
   try {
-    let res: { stmts?: RawStmt[] };
-    try {
-      res = pg.parseSync(src) as unknown as { stmts?: RawStmt[] };
-    } catch (e) {
-      // graphile-migrate (and psql) substitute `:NAME` placeholders before running the file: retry with
-      // them turned into identifiers of the same length so positions stay exact.
-      const substituted = substitutePlaceholders(src);
-      if (substituted === src) throw e;
+    let res: RawParseTree;
+    if (pre) {
+      res = pre.tree;
+      if (pre.placeholders) file.placeholders = true;
+    } else {
       try {
-        res = pg.parseSync(substituted) as unknown as { stmts?: RawStmt[] };
-      } catch {
-        throw e;
+        res = parseTree(src);
+      } catch (e) {
+        // graphile-migrate (and psql) substitute `:NAME` placeholders before running the file: retry with
+        // them turned into identifiers of the same length so positions stay exact.
+        const substituted = substitutePlaceholders(src);
+        if (substituted === src) throw e;
+        try {
+          res = parseTree(substituted);
+        } catch {
+          throw e;
+        }
+        file.placeholders = true;
       }
-      file.placeholders = true;
     }
     addStatements(res.stmts ?? [], 0, bytes.length);
   } catch (e) {
@@ -253,7 +257,7 @@ export function parseSqlFile(path: string, text: string): ParsedSqlFile {
         const chunkText = bytes.subarray(c.byteStart, c.byteEnd).toString('utf8');
         if (!chunkText.trim()) continue;
         try {
-          const res = pg.parseSync(chunkText) as unknown as { stmts?: RawStmt[] };
+          const res = parseTree(chunkText);
           addStatements(res.stmts ?? [], c.byteStart, c.byteEnd);
         } catch (err) {
           file.errors.push(syntaxError(file, err, utf8.toUtf16(c.byteStart), chunkText));
@@ -262,13 +266,8 @@ export function parseSqlFile(path: string, text: string): ParsedSqlFile {
       if (!file.errors.length) file.errors.push(syntaxError(file, e, 0));
     }
   }
-  for (const s of file.statements) checkPlpgsql(file, s);
+  for (const s of file.statements) checkPlpgsql(file, s, pre?.plpgsql);
   return file;
-}
-
-/** `:DATABASE_OWNER` → `_DATABASE_OWNER` (same length), not touching `::casts`. */
-export function substitutePlaceholders(text: string): string {
-  return text.replace(/(^|[^:\w]):([A-Za-z_][A-Za-z0-9_]*)\b/g, (_m, pre: string, name: string) => `${pre}_${name}`);
 }
 
 function syntaxError(file: ParsedSqlFile, e: unknown, chunkStart: number, chunkText?: string): SqlParseError {
@@ -292,52 +291,42 @@ function syntaxError(file: ParsedSqlFile, e: unknown, chunkStart: number, chunkT
 }
 
 /** Parses the body of a `LANGUAGE plpgsql` function or a `DO` block; errors are recorded, never thrown. */
-function checkPlpgsql(file: ParsedSqlFile, s: SqlStatement): void {
-  let isPl = false;
-  if (s.kind === 'CreateFunctionStmt') {
-    const lang = (s.node.options ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
-    isPl = typeof lang === 'string' && lang.toLowerCase() === 'plpgsql';
-    if (!(s.node.options ?? []).some((o: PgNode) => o.DefElem?.defname === 'as')) isPl = false;
-  } else if (s.kind === 'DoStmt') {
-    const lang = (s.node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
-    isPl = !lang || lang.toLowerCase() === 'plpgsql';
-  }
-  if (!isPl) return;
-  try {
-    pg.parsePlPgSQLSync(s.text + ';');
-  } catch (e) {
-    const msg = errorMessage(e);
-    // The offline PL/pgSQL parser has no catalog: it cannot know that `x schema.some_enum` is a scalar
-    // type, so it reports catalog-dependent errors PostgreSQL would not. Only syntax errors are real.
-    if (!/syntax error|unterminated|unexpected end|end of input/i.test(msg)) return;
-    // Locate "at or near "x"" inside the statement when possible.
-    let start = s.start;
-    let end = Math.min(s.end, file.lines.lineEnd(s.range.start.line) + 0);
-    const near = /at or near "([^"]*)"/.exec(msg);
-    if (near && near[1]) {
-      const bodyStart = s.text.indexOf('$');
-      const at = s.text.indexOf(near[1], bodyStart > 0 ? bodyStart : 0);
-      if (at >= 0) {
-        start = s.start + at;
-        end = start + near[1].length;
-      }
+function checkPlpgsql(file: ParsedSqlFile, s: SqlStatement, done?: ReadonlyMap<number, string | null>): void {
+  if (s.kind !== 'CreateFunctionStmt' && s.kind !== 'DoStmt') return;
+  if (!isPlpgsqlBody(s.kind, s.node)) return;
+  const outcome = done?.get(s.index);
+  const msg = outcome !== undefined ? outcome : plpgsqlOutcome(pg, plpgsqlSource(s.text));
+  if (msg === null) return;
+  // The offline PL/pgSQL parser has no catalog: it cannot know that `x schema.some_enum` is a scalar
+  // type, so it reports catalog-dependent errors PostgreSQL would not. Only syntax errors are real.
+  if (!/syntax error|unterminated|unexpected end|end of input/i.test(msg)) return;
+  // Locate "at or near "x"" inside the statement when possible.
+  let start = s.start;
+  let end = Math.min(s.end, file.lines.lineEnd(s.range.start.line) + 0);
+  const near = /at or near "([^"]*)"/.exec(msg);
+  if (near && near[1]) {
+    const bodyStart = s.text.indexOf('$');
+    const at = s.text.indexOf(near[1], bodyStart > 0 ? bodyStart : 0);
+    if (at >= 0) {
+      start = s.start + at;
+      end = start + near[1].length;
     }
-    if (end <= start) end = Math.min(s.end, start + 1);
-    file.errors.push({
-      message: `PL/pgSQL error in ${s.kind === 'DoStmt' ? 'DO block' : 'function body'}: ${msg}`,
-      start,
-      end,
-      range: file.lines.range(start, end),
-      kind: 'plpgsql',
-    });
   }
+  if (end <= start) end = Math.min(s.end, start + 1);
+  file.errors.push({
+    message: `PL/pgSQL error in ${s.kind === 'DoStmt' ? 'DO block' : 'function body'}: ${msg}`,
+    start,
+    end,
+    range: file.lines.range(start, end),
+    kind: 'plpgsql',
+  });
 }
 
 /** Tokens of a piece of SQL (bytes relative to the text given). Empty on scanner errors. */
-export function scanTokens(text: string): pg.ScanToken[] {
+export function scanTokens(text: string): ScanToken[] {
   if (!loaded) return [];
   try {
-    return pg.scanSync(text).tokens;
+    return pg.scan(text);
   } catch {
     return [];
   }
@@ -355,7 +344,7 @@ export function doBlockStatements(file: ParsedSqlFile, stmt: SqlStatement): SqlS
   if (!/\b(create|alter|drop|comment|grant|revoke)\b/i.test(stmt.text)) return [];
   let tree: unknown;
   try {
-    tree = pg.parsePlPgSQLSync(stmt.text + ';');
+    tree = JSON.parse(pg.plpgsqlJson(stmt.text + ';'));
   } catch {
     return [];
   }
@@ -379,15 +368,15 @@ export function doBlockStatements(file: ParsedSqlFile, stmt: SqlStatement): SqlS
     const at = file.text.indexOf(q, from);
     if (at < 0 || at > stmt.end) continue;
     from = at + q.length;
-    let res: { stmts?: Array<{ stmt: PgNode; stmt_location?: number; stmt_len?: number }> };
+    let res: RawParseTree;
     try {
-      res = pg.parseSync(q) as unknown as typeof res;
+      res = parseTree(q);
     } catch {
       continue;
     }
     const base = file.byteOf(at);
     for (const raw of res.stmts ?? []) {
-      const kind = Object.keys(raw.stmt ?? {})[0] ?? 'Unknown';
+      const kind = stmtKind(raw);
       let start = file.offsetOf(raw.stmt_location ?? 0, base);
       let end = raw.stmt_len ? file.offsetOf((raw.stmt_location ?? 0) + raw.stmt_len, base) : at + q.length;
       start = skipTrivia(file.text, start, end);

@@ -1,7 +1,7 @@
 import type { SourceFile } from '../types';
 import { Catalog, type SourceRef, type StatementFacts } from './catalog';
 import { classifyMigration, orderMigrations, rollbackTarget, type MigrationFileInfo } from './discovery';
-import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlStatement } from './parse';
+import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlPreParse, type SqlStatement } from './parse';
 
 export interface ReplayedStatement {
   stmt: SqlStatement;
@@ -48,6 +48,11 @@ export interface MigrationProject {
 
 export interface MigrationProjectOptions {
   supabase?: boolean;
+  /**
+   * Path → the parser's work on that file done ahead (e.g. on a worker thread, see `preparse.ts`).
+   * Files without one (or whose text differs) are parsed here; the project is the same either way.
+   */
+  preParsed?: ReadonlyMap<string, SqlPreParse | null>;
 }
 
 const AUTH_USAGE = /\bauth\s*\.\s*(uid|jwt|role|email|users)\b/i;
@@ -90,7 +95,7 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   const byPath = new Map<string, SourceFile>();
   for (const f of files) {
     byPath.set(f.path, f);
-    parsed.set(f.path, parseSqlFile(f.path, f.text));
+    parsed.set(f.path, parseSqlFile(f.path, f.text, options.preParsed?.get(f.path)));
     const keys = rollbackTarget(f.path);
     if (keys) rollbackFiles.push({ path: f.path, keys });
     else infos.push(classifyMigration(f.path));

@@ -1,0 +1,197 @@
+/**
+ * The binding to libpg-query (PostgreSQL's parser compiled to WebAssembly).
+ *
+ * libpg-query's `parseSync` decodes the parser's JSON output into objects. We call the WebAssembly
+ * module the same way (same exports, same memory handling, same errors, see libpg-query's
+ * wasm/index.cjs) but keep the JSON *text*: a worker thread can then hand it over cheaply, and the
+ * analysis decodes only the parts of a tree it reads (`lazy-json.ts`). The text is exactly the JSON
+ * `parseSync` would have decoded, so the trees are the same.
+ *
+ * Should a libpg-query version not expose what this needs, the binding falls back to the public API
+ * (trees re-encoded as JSON): slower, identical results.
+ */
+import type { ScanToken } from 'libpg-query';
+
+/** The error the parser reports, shaped like libpg-query's `SqlError`. */
+export class PgSqlError extends Error {
+  constructor(
+    message: string,
+    readonly sqlDetails: { message: string; cursorPosition: number; fileName?: string; functionName?: string; lineNumber?: number },
+  ) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
+
+export interface PgBinding {
+  /** JSON text of the parse tree of `query` (what `parseSync` decodes); throws what `parseSync` throws. */
+  parseJson(query: string): string;
+  /** JSON text of the PL/pgSQL parse of `query`; throws what `parsePlPgSQLSync` throws. */
+  plpgsqlJson(query: string): string;
+  /** Tokens of `query` (`scanSync(query).tokens`); throws what `scanSync` throws. */
+  scan(query: string): ScanToken[];
+  /** 'wasm': the module called directly; 'api': libpg-query's public API. */
+  readonly kind: 'wasm' | 'api';
+}
+
+/** The Emscripten module of libpg-query: the exports its own wrappers use. */
+interface PgWasm {
+  HEAPU8?: Uint8Array;
+  lengthBytesUTF8(s: string): number;
+  stringToUTF8(s: string, ptr: number, max: number): void;
+  UTF8ToString(ptr: number): string;
+  getValue(ptr: number, type: string): number;
+  _malloc(n: number): number;
+  _free(ptr: number): void;
+  _wasm_parse_query_raw(ptr: number): number;
+  _wasm_free_parse_result(ptr: number): void;
+  _wasm_parse_plpgsql(ptr: number): number;
+  _wasm_scan(ptr: number): number;
+  _wasm_free_string(ptr: number): void;
+}
+
+const WASM_CALLS: Array<keyof PgWasm> = [
+  'lengthBytesUTF8',
+  'stringToUTF8',
+  'UTF8ToString',
+  'getValue',
+  '_malloc',
+  '_free',
+  '_wasm_parse_query_raw',
+  '_wasm_free_parse_result',
+  '_wasm_parse_plpgsql',
+  '_wasm_scan',
+  '_wasm_free_string',
+];
+
+const SURROGATE = /[\ud800-\udfff]/;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Copies `s` into the module's memory as NUL-terminated UTF-8 (what libpg-query's `stringToPtr` does). */
+function stringToPtr(m: PgWasm, s: string): number {
+  // Without surrogates, the native encoder writes exactly the bytes Emscripten's encoder would.
+  const native = m.HEAPU8 instanceof Uint8Array && !SURROGATE.test(s);
+  const len = (native ? Buffer.byteLength(s, 'utf8') : m.lengthBytesUTF8(s)) + 1;
+  const ptr = m._malloc(len);
+  try {
+    const heap = m.HEAPU8; // read after _malloc: the memory may have grown
+    if (native && heap instanceof Uint8Array) {
+      encoder.encodeInto(s, heap.subarray(ptr, ptr + len - 1));
+      heap[ptr + len - 1] = 0;
+    } else m.stringToUTF8(s, ptr, len);
+    return ptr;
+  } catch (e) {
+    m._free(ptr);
+    throw e;
+  }
+}
+
+/** `UTF8ToString`, finding the terminating NUL natively for long strings (parse trees are megabytes). */
+function ptrToString(m: PgWasm, ptr: number): string {
+  const heap = m.HEAPU8;
+  if (!ptr || !(heap instanceof Uint8Array)) return m.UTF8ToString(ptr);
+  const end = heap.indexOf(0, ptr);
+  // Emscripten decodes up to 16 bytes by hand (it differs from TextDecoder on invalid UTF-8 only): keep its way.
+  if (end < 0 || end - ptr <= 16) return m.UTF8ToString(ptr);
+  return decoder.decode(heap.subarray(ptr, end));
+}
+
+function isErrorText(s: string): boolean {
+  return s.startsWith('syntax error') || s.startsWith('deparse error') || s.startsWith('ERROR');
+}
+
+function wasmBinding(m: PgWasm): PgBinding {
+  return {
+    kind: 'wasm',
+    parseJson(query) {
+      if (query === null || query === undefined) throw new Error('Query cannot be null or undefined');
+      if (query === '') throw new Error('Query cannot be empty');
+      const queryPtr = stringToPtr(m, query);
+      let resultPtr = 0;
+      try {
+        resultPtr = m._wasm_parse_query_raw(queryPtr);
+        if (!resultPtr) throw new Error('Failed to parse query: memory allocation failed');
+        const parseTreePtr = m.getValue(resultPtr, 'i32');
+        const errorPtr = m.getValue(resultPtr + 8, 'i32');
+        if (errorPtr) {
+          const messagePtr = m.getValue(errorPtr, 'i32');
+          const funcnamePtr = m.getValue(errorPtr + 4, 'i32');
+          const filenamePtr = m.getValue(errorPtr + 8, 'i32');
+          const lineno = m.getValue(errorPtr + 12, 'i32');
+          const cursorpos = m.getValue(errorPtr + 16, 'i32');
+          const message = messagePtr ? m.UTF8ToString(messagePtr) : 'Unknown error';
+          throw new PgSqlError(message, {
+            message,
+            cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0,
+            fileName: filenamePtr ? m.UTF8ToString(filenamePtr) : undefined,
+            functionName: funcnamePtr ? m.UTF8ToString(funcnamePtr) : undefined,
+            lineNumber: lineno > 0 ? lineno : undefined,
+          });
+        }
+        if (!parseTreePtr) throw new Error('No parse tree generated');
+        return ptrToString(m, parseTreePtr);
+      } finally {
+        m._free(queryPtr);
+        if (resultPtr) m._wasm_free_parse_result(resultPtr);
+      }
+    },
+    plpgsqlJson(query) {
+      const queryPtr = stringToPtr(m, query);
+      let resultPtr = 0;
+      try {
+        resultPtr = m._wasm_parse_plpgsql(queryPtr);
+        const result = ptrToString(m, resultPtr);
+        if (!result.startsWith('{')) throw new Error(result);
+        return result;
+      } finally {
+        m._free(queryPtr);
+        if (resultPtr) m._wasm_free_string(resultPtr);
+      }
+    },
+    scan(query) {
+      const queryPtr = stringToPtr(m, query);
+      let resultPtr = 0;
+      try {
+        resultPtr = m._wasm_scan(queryPtr);
+        const result = ptrToString(m, resultPtr);
+        if (isErrorText(result)) throw new Error(result);
+        return (JSON.parse(result) as { tokens: ScanToken[] }).tokens;
+      } finally {
+        m._free(queryPtr);
+        if (resultPtr) m._wasm_free_string(resultPtr);
+      }
+    },
+  };
+}
+
+async function apiBinding(): Promise<PgBinding> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pg = require('libpg-query') as typeof import('libpg-query');
+  await pg.loadModule();
+  return {
+    kind: 'api',
+    parseJson: (query) => JSON.stringify(pg.parseSync(query)),
+    plpgsqlJson: (query) => JSON.stringify(pg.parsePlPgSQLSync(query)),
+    scan: (query) => pg.scanSync(query).tokens,
+  };
+}
+
+/**
+ * Instantiates the parser (a WebAssembly instance of its own). `prefer: 'api'` uses libpg-query's
+ * public API (tests compare both).
+ */
+export async function loadPgBinding(prefer: 'wasm' | 'api' = 'wasm'): Promise<PgBinding> {
+  if (prefer === 'wasm') {
+    let m: PgWasm | null = null;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const factory = require('libpg-query/wasm/libpg-query.js') as unknown;
+      if (typeof factory === 'function') m = (await (factory as () => Promise<PgWasm>)()) as PgWasm;
+    } catch {
+      m = null;
+    }
+    if (m && WASM_CALLS.every((k) => typeof m![k] === 'function')) return wasmBinding(m);
+  }
+  return apiBinding();
+}

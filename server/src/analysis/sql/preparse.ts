@@ -1,0 +1,196 @@
+/**
+ * Parsing a migration file in two halves: the expensive half (libpg-query's parse of the whole file
+ * and the PL/pgSQL parse of each function body / DO block) can run anywhere — on a worker thread,
+ * say — and its result, a `SqlPreParse`, is handed to `parseSqlFile`, which does the cheap half
+ * (statement extents, positions, errors) exactly as if it had called the parser itself.
+ *
+ * This module is pure and does not load the parser itself: it is passed in (`PgBinding`), so the
+ * in-thread path (`preParseSql` in `parse.ts`) and a worker share one definition of a pre-parse.
+ */
+import { Utf8OffsetMap } from '../text';
+import { decodeTreeLazily } from './lazy-json';
+import type { PgBinding } from './pg';
+
+/** Files above this size are not parsed (reported instead): migrations are never this large. */
+export const MAX_SQL_FILE_BYTES = 5 * 1024 * 1024;
+
+/** A libpg-query AST node (the JSON shape of PostgreSQL's parse nodes). Kept loose on purpose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type PgNode = any;
+
+/** One top-level statement of libpg-query's parse result. */
+export interface RawStmt {
+  stmt: PgNode;
+  stmt_location?: number;
+  stmt_len?: number;
+}
+
+/** libpg-query's parse result for a whole file (`parseSync(text)`): the JSON parse tree. */
+export interface RawParseTree {
+  version?: number;
+  stmts?: RawStmt[];
+}
+
+/**
+ * The parser's work on one file's text, done ahead of `parseSqlFile` (possibly on another thread).
+ * Only a file that parses as a whole has one: a file with syntax errors is parsed (and recovered)
+ * in-thread by `parseSqlFile`.
+ */
+export interface SqlPreParse {
+  /** The exact text it was made from (`parseSqlFile` ignores a pre-parse of another text). */
+  text: string;
+  /** `parseSync(sqlSource(text))`, or of its placeholder substitution when `placeholders` is set. */
+  tree: RawParseTree;
+  /** The file parsed only after `:NAME` placeholders were turned into identifiers. */
+  placeholders: boolean;
+  /**
+   * Statement index → outcome of `parsePlPgSQLSync(statement text + ';')` for every statement whose
+   * PL/pgSQL body is checked (`isPlpgsqlBody`): the parser's error message, or null when it parsed.
+   */
+  plpgsql: ReadonlyMap<number, string | null>;
+}
+
+/** What the parser reads for a file's text: a BOM becomes a space (same UTF-16 length, positions unchanged). */
+export function sqlSource(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+}
+
+/** `:DATABASE_OWNER` → `_DATABASE_OWNER` (same length), not touching `::casts`. */
+export function substitutePlaceholders(text: string): string {
+  return text.replace(/(^|[^:\w]):([A-Za-z_][A-Za-z0-9_]*)\b/g, (_m, pre: string, name: string) => `${pre}_${name}`);
+}
+
+/** Skips whitespace and SQL comments (`--`, nested block comments) from `i`. */
+export function skipTrivia(text: string, i: number, end = text.length): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 0xfeff) i++;
+    else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? end : nl + 1;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      let depth = 1;
+      i += 2;
+      while (i < end && depth > 0) {
+        if (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 42) {
+          depth++;
+          i += 2;
+        } else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) {
+          depth--;
+          i += 2;
+        } else i++;
+      }
+    } else break;
+  }
+  return Math.min(i, end);
+}
+
+/** The node kind of a raw statement (`CreateStmt`, …). */
+export function stmtKind(raw: RawStmt): string {
+  const s = raw.stmt;
+  if (s) for (const k in s) return k;
+  return 'Unknown';
+}
+
+function isSpaceOrSemicolon(c: number): boolean {
+  // What /[\s;]/ matches, for the characters a statement can end with.
+  return c === 59 || c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/**
+ * UTF-16 extent of a statement from its UTF-8 byte extent: without leading comments/whitespace,
+ * without trailing whitespace and `;`.
+ */
+export function statementExtent(text: string, utf8: Utf8OffsetMap, byteStart: number, byteEnd: number): { start: number; end: number } {
+  let start = utf8.toUtf16(byteStart);
+  let end = utf8.toUtf16(byteEnd);
+  start = skipTrivia(text, start, end);
+  while (end > start && isSpaceOrSemicolon(text.charCodeAt(end - 1))) end--;
+  return { start, end };
+}
+
+/** Whether a statement's body is PL/pgSQL that `parseSqlFile` checks (a `LANGUAGE plpgsql` function with a body, or a `DO` block). */
+export function isPlpgsqlBody(kind: string, node: PgNode): boolean {
+  if (kind === 'CreateFunctionStmt') {
+    const options: PgNode[] = node.options ?? [];
+    const lang = options.find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+    if (!(typeof lang === 'string' && lang.toLowerCase() === 'plpgsql')) return false;
+    return options.some((o: PgNode) => o.DefElem?.defname === 'as');
+  }
+  if (kind === 'DoStmt') {
+    const lang = (node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+    return !lang || lang.toLowerCase() === 'plpgsql';
+  }
+  return false;
+}
+
+/** The source `parseSqlFile` hands the PL/pgSQL parser for a statement. */
+export function plpgsqlSource(statementText: string): string {
+  return `${statementText};`;
+}
+
+/** A whole-file pre-parse before decoding: the parser's JSON text (see `SqlPreParse` for the rest). */
+export interface PreParsedJson {
+  json: string;
+  /** The tree, when it had to be decoded already (to check PL/pgSQL bodies), lazily (`lazy-json.ts`). */
+  tree?: RawParseTree;
+  placeholders: boolean;
+  plpgsql: Map<number, string | null>;
+}
+
+/**
+ * Pre-parses one file with `pg`: the whole-file parse (retried with placeholders substituted, as
+ * `parseSqlFile` does) and the PL/pgSQL check of each body. Null when the file must be parsed
+ * in-thread by `parseSqlFile`: empty, with NUL bytes, above `maxBytes`, or with a syntax error (the
+ * recovery parses statement by statement).
+ */
+export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FILE_BYTES): PreParsedJson | null {
+  if (!text || text.includes('\u0000')) return null;
+  const src = sqlSource(text);
+  if (Buffer.byteLength(src, 'utf8') > maxBytes) return null;
+  let json: string;
+  let placeholders = false;
+  try {
+    json = pg.parseJson(src);
+  } catch {
+    const substituted = substitutePlaceholders(src);
+    if (substituted === src) return null;
+    try {
+      json = pg.parseJson(substituted);
+    } catch {
+      return null;
+    }
+    placeholders = true;
+  }
+  const plpgsql = new Map<number, string | null>();
+  let tree: RawParseTree | undefined;
+  // A statement with a body to check is a CreateFunctionStmt or a DoStmt: its node key is in the
+  // text (a string value that merely mentions one costs a needless decode, nothing else).
+  if (json.includes('"CreateFunctionStmt"') || json.includes('"DoStmt"')) {
+    tree = decodeTreeLazily(json);
+    const stmts = tree.stmts ?? [];
+    let utf8: Utf8OffsetMap | null = null;
+    for (let index = 0; index < stmts.length; index++) {
+      const raw = stmts[index];
+      const kind = stmtKind(raw);
+      if (kind !== 'CreateFunctionStmt' && kind !== 'DoStmt') continue;
+      if (!isPlpgsqlBody(kind, raw.stmt?.[kind] ?? {})) continue;
+      utf8 ??= new Utf8OffsetMap(src);
+      const bStart = raw.stmt_location ?? 0;
+      const bEnd = raw.stmt_len ? bStart + raw.stmt_len : Buffer.byteLength(src, 'utf8');
+      const { start, end } = statementExtent(text, utf8, bStart, bEnd);
+      plpgsql.set(index, plpgsqlOutcome(pg, plpgsqlSource(text.slice(start, end))));
+    }
+  }
+  return { json, tree, placeholders, plpgsql };
+}
+
+/** `null` when PL/pgSQL source parses, else the parser's message. */
+export function plpgsqlOutcome(pg: PgBinding, src: string): string | null {
+  try {
+    pg.plpgsqlJson(src);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
