@@ -5,11 +5,8 @@ import type { FileOperation } from '../../types';
 
 /** Path of a new migration after the last one of `near`'s set, or null when the tool has no such convention. */
 export function newMigrationPath(project: MigrationProject, near: Migration, slug: string): string | null {
-  const set = project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
-  const versions = set.map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
-  if (!versions.length) return null;
-  const last = versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b));
-  const next = (BigInt(last) + 1n).toString().padStart(last.length, '0');
+  const next = nextVersion(project, near);
+  if (next === null) return null;
   const safeSlug = slug.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60).toLowerCase();
   switch (near.info.kind) {
     case 'prisma':
@@ -20,6 +17,27 @@ export function newMigrationPath(project: MigrationProject, near: Migration, slu
     default:
       return null;
   }
+}
+
+/** Per project and migration set (folder + kind): the version after the highest one, or null. */
+const nextVersions = new WeakMap<MigrationProject, Map<string, string | null>>();
+
+function nextVersion(project: MigrationProject, near: Migration): string | null {
+  let bySet = nextVersions.get(project);
+  if (!bySet) nextVersions.set(project, (bySet = new Map()));
+  const key = `${near.info.kind}\u0000${near.info.setDir}`;
+  let next = bySet.get(key);
+  if (next === undefined) {
+    const set = project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
+    const versions = set.map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
+    if (!versions.length) next = null;
+    else {
+      const last = versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b));
+      next = (BigInt(last) + 1n).toString().padStart(last.length, '0');
+    }
+    bySet.set(key, next);
+  }
+  return next;
 }
 
 export function createMigrationOp(path: string, content: string): FileOperation {

@@ -103,11 +103,15 @@ export function tokenRange(file: ParsedSqlFile, stmt: SqlStatement, byteLocation
   return file.lines.range(start, Math.min(i, stmt.end));
 }
 
+/** `maskSql(stmt.text)` per statement (several rules search the same statements). */
+const maskedTexts = new WeakMap<SqlStatement, string>();
+
 /** Finds the offset (UTF-16, in the file) of a keyword/word sequence inside a statement, or -1. */
 export function findInStatement(stmt: SqlStatement, pattern: RegExp, from = 0): number {
   const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
   re.lastIndex = from;
-  const masked = maskSql(stmt.text);
+  let masked = maskedTexts.get(stmt);
+  if (masked === undefined) maskedTexts.set(stmt, (masked = maskSql(stmt.text)));
   const m = re.exec(masked);
   return m ? stmt.start + m.index : -1;
 }
