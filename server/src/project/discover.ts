@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
 import { findMigrationFiles } from './migrations';
 
@@ -27,17 +27,19 @@ const MAX_DEPTH = 12;
 
 export const CONFIG_FILE = 'schema-insight.json';
 
-function walk(root: string, visit: (path: string, isDir: boolean) => void): void {
+/** Walks `root`; every listing read is kept in `listings` (folder → entries) for later lookups. */
+function walk(root: string, visit: (path: string, isDir: boolean) => void, listings: Map<string, Dirent[]>): void {
   let entries = 0;
   const stack: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 0 }];
   while (stack.length) {
     const { dir, depth } = stack.pop()!;
-    let list: import('node:fs').Dirent[];
+    let list: Dirent[];
     try {
       list = readdirSync(dir, { withFileTypes: true });
     } catch {
       continue;
     }
+    listings.set(dir, list);
     for (const e of list) {
       if (++entries > MAX_ENTRIES) return;
       const p = join(dir, e.name);
@@ -101,13 +103,21 @@ function schemaHome(schemaFiles: string[]): string {
   return dirname(schemaFiles[0]);
 }
 
-function nearestPackageRoot(path: string, stop: string): string {
-  let d = dirname(path);
+function nearestPackageRoot(path: string, stop: string, memo?: Map<string, string>): string {
+  const from = dirname(path);
+  const known = memo?.get(from);
+  if (known !== undefined) return known;
+  let d = from;
+  let found = stop;
   while (d.startsWith(stop) && d !== stop) {
-    if (existsSync(join(d, 'package.json'))) return d;
+    if (existsSync(join(d, 'package.json'))) {
+      found = d;
+      break;
+    }
     d = dirname(d);
   }
-  return stop;
+  memo?.set(from, found);
+  return found;
 }
 
 function findConfig(from: string, root: string): string | null {
@@ -138,11 +148,16 @@ export function discoverProjects(folder: string): ProjectLayout[] {
   if (st.isFile()) return [projectForFiles(dirname(root), [root])];
 
   const prismaFiles: string[] = [];
-  walk(root, (p, isDir) => {
-    if (!isDir && p.toLowerCase().endsWith('.prisma')) prismaFiles.push(p);
-  });
+  const listings = new Map<string, Dirent[]>();
+  walk(
+    root,
+    (p, isDir) => {
+      if (!isDir && p.toLowerCase().endsWith('.prisma')) prismaFiles.push(p);
+    },
+    listings,
+  );
   const schemas = groupSchemaFiles(prismaFiles);
-  const migrations = findMigrationFiles(root);
+  const migrations = findMigrationFiles(root, listings);
   const supabase = migrations.supabase;
   const projects: ProjectLayout[] = schemas.map((files) => ({
     root,
@@ -157,6 +172,7 @@ export function discoverProjects(folder: string): ProjectLayout[] {
   const homes = projects.map((p) => schemaHome(p.schemaFiles));
   const packages = projects.map((p) => nearestPackageRoot(p.schemaFiles[0], root));
   const sqlOnly = new Map<string, ProjectLayout>();
+  const packageRoots = new Map<string, string>();
   for (const m of migrations.files) {
     let best = -1;
     for (let i = 0; i < projects.length; i++) {
@@ -164,13 +180,13 @@ export function discoverProjects(folder: string): ProjectLayout[] {
       if (m.startsWith(h + sep) && (best < 0 || h.length > homes[best].length)) best = i;
     }
     if (best < 0) {
-      const pkg = nearestPackageRoot(m, root);
+      const pkg = nearestPackageRoot(m, root, packageRoots);
       best = packages.findIndex((p) => p === pkg && p !== root);
       if (best < 0 && projects.length === 1) best = 0;
     }
     if (best >= 0) projects[best].migrationFiles.push(m);
     else {
-      const pkg = nearestPackageRoot(m, root);
+      const pkg = nearestPackageRoot(m, root, packageRoots);
       if (!sqlOnly.has(pkg)) sqlOnly.set(pkg, { root, schemaFiles: [], migrationFiles: [], configFile: findConfig(pkg, root), supabase });
       sqlOnly.get(pkg)!.migrationFiles.push(m);
     }
@@ -235,8 +251,17 @@ export function loadConfigFile(path: string | null, knownRule?: (id: string) => 
   return parseConfig(text, knownRule);
 }
 
+/** An absolute POSIX path `path.resolve` leaves unchanged (no `.`/`..` segments, no `//`, no trailing `/`). */
+function isNormalAbsolute(p: string): boolean {
+  return isAbsolute(p) && (p.length === 1 || (!p.endsWith('/') && !p.includes('//') && !p.includes('/./') && !p.includes('/../') && !p.endsWith('/.') && !p.endsWith('/..')));
+}
+
 /** Root-relative path with '/' separators (what findings and reports show). */
 export function displayPath(root: string, abs: string): string {
+  // The common case without path.relative's normalisation: a normalised path below a normalised root.
+  if (sep === '/' && abs.length > root.length + 1 && abs.charCodeAt(root.length) === 47 && abs.startsWith(root) && isNormalAbsolute(root) && isNormalAbsolute(abs)) {
+    return abs.slice(root.length + 1);
+  }
   const r = relative(root, abs);
   return (r && !r.startsWith('..') ? r : abs).split(sep).join('/');
 }

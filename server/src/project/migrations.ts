@@ -12,23 +12,34 @@ import { dirname, join, resolve } from 'node:path';
  * Skips node_modules, .git and build output; bounded in depth and directory count so a huge tree
  * cannot hang an editor.
  */
-export function findMigrationFiles(root: string): { files: string[]; supabase: boolean } {
+export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, Dirent[]>): { files: string[]; supabase: boolean } {
   const files = new Set<string>();
   let supabase = false;
   let budget = 20000;
+  // `listings`: folders already read (during the same discovery), so they are not read again.
   const read = (dir: string): Dirent[] => {
+    const known = listings?.get(dir);
+    if (known) return known;
     try {
       return readdirSync(dir, { withFileTypes: true });
     } catch {
       return [];
     }
   };
-  const isFile = (p: string) => {
+  const statIsFile = (p: string) => {
     try {
       return statSync(p).isFile();
     } catch {
       return false;
     }
+  };
+  /** `name` in `dir` is a file (following symbolic links), from the folder's listing when it was read. */
+  const isFileIn = (dir: string, name: string) => {
+    const known = listings?.get(dir);
+    if (!known) return statIsFile(join(dir, name));
+    const e = known.find((x) => x.name === name);
+    if (!e) return false;
+    return e.isSymbolicLink() ? statIsFile(join(dir, name)) : e.isFile();
   };
   const addSqlFiles = (dir: string, test: (name: string) => boolean) => {
     for (const e of read(dir)) if (e.isFile() && /\.sql$/i.test(e.name) && test(e.name)) files.add(join(dir, e.name));
@@ -41,11 +52,10 @@ export function findMigrationFiles(root: string): { files: string[]; supabase: b
     let found = false;
     for (const e of entries) {
       if (!e.isDirectory() || SKIP.has(e.name)) continue;
-      const m = join(dir, e.name, 'migration.sql');
-      if (isFile(m)) {
-        files.add(m);
-        const down = join(dir, e.name, 'down.sql');
-        if (isFile(down)) files.add(down);
+      const sub = join(dir, e.name);
+      if (isFileIn(sub, 'migration.sql')) {
+        files.add(join(sub, 'migration.sql'));
+        if (isFileIn(sub, 'down.sql')) files.add(join(sub, 'down.sql'));
         found = true;
       }
     }
