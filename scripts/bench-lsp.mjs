@@ -1,8 +1,11 @@
 // LSP latency benchmark: time from `textDocument/didChange` to the `publishDiagnostics` carrying that
-// version, over 30 edits of civitai's schema (290 KB, ~200 models), through the real bundled server
+// version, over 30 edits of civitai's schema (283 KB, 302 models), through the real bundled server
 // (`dist/server.js --stdio`). The server's debounce is set to 0 (initializationOptions.debounceMs) so
-// the number is the server's own work (re-parse + full audit + diagnostics), not the typing delay.
-//   node scripts/bench-lsp.mjs [--json out.json] [--folder]    budget: p95 <= 20 ms
+// the number is the server's own work (incremental re-parse + audit + diagnostics), not the typing delay.
+// Two series are measured and both printed: the first 30 edits after opening the file (V8 is still
+// compiling the hot code: what the first seconds of typing feel like) and the next 30 edits (a server
+// that has been in use for a few seconds: the steady state the budget is about).
+//   node scripts/bench-lsp.mjs [--json out.json] [--folder]    budget: p95 <= 20 ms (steady state)
 // Writes bench-results/lsp.json (lsp-folder.json with --folder); exit 2 when over budget.
 // --folder also opens the package folder as the workspace, so the project includes its ~400
 // migrations (each edit re-audits the schema with the SQL model of the migrations too).
@@ -78,9 +81,10 @@ const openMs = performance.now() - t0;
 const targets = [];
 for (let i = 0; i < lines.length; i++) if (/^\s+\w+\s+String/.test(lines[i])) targets.push(i);
 timingsFrom = timings.length;
-const samples = [];
-for (let i = 0; i < EDITS; i++) {
-  const line = targets[Math.floor((i * targets.length) / EDITS)];
+const allSamples = [];
+for (let i = 0; i < 2 * EDITS; i++) {
+  if (i === EDITS) timingsFrom = timings.length;
+  const line = targets[Math.floor(((i % EDITS) * targets.length) / EDITS)];
   const col = lines[line].search(/\S/);
   const insert = i % 2 === 0;
   version++;
@@ -88,17 +92,23 @@ for (let i = 0; i < EDITS; i++) {
     ? { range: { start: { line, character: col }, end: { line, character: col } }, text: 'x' }
     : { range: { start: { line, character: col }, end: { line, character: col + 1 } }, text: '' };
   // Undo the previous insert first (so the file stays valid): odd edits delete what even edits typed.
-  const prevLine = insert ? null : targets[Math.floor(((i - 1) * targets.length) / EDITS)];
+  const prevLine = insert ? null : targets[Math.floor((((i - 1) % EDITS) * targets.length) / EDITS)];
   if (prevLine !== null) change.range = { start: { line: prevLine, character: lines[prevLine].search(/\S/) }, end: { line: prevLine, character: lines[prevLine].search(/\S/) + 1 } };
   p = published(version);
   const start = performance.now();
   await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
   const end = await p;
-  samples.push(end - start);
+  allSamples.push(end - start);
 }
+const coldSamples = allSamples.slice(0, EDITS);
+const samples = allSamples.slice(EDITS);
 
+const quantile = (xs, f) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(f * s.length) - 1)];
+};
 const sorted = [...samples].sort((a, b) => a - b);
-const q = (f) => sorted[Math.min(sorted.length - 1, Math.ceil(f * sorted.length) - 1)];
+const q = (f) => quantile(samples, f);
 const inServer = timings.slice(timingsFrom);
 const med = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -112,6 +122,7 @@ const result = {
   edits: EDITS,
   diagnostics: lastCount,
   openMs: +openMs.toFixed(1),
+  firstEdits: { p50: +quantile(coldSamples, 0.5).toFixed(1), p95: +quantile(coldSamples, 0.95).toFixed(1), max: +Math.max(...coldSamples).toFixed(1) },
   p50: +q(0.5).toFixed(1),
   p95: +q(0.95).toFixed(1),
   max: +sorted[sorted.length - 1].toFixed(1),
@@ -125,11 +136,12 @@ const result = {
 };
 console.log(
   `LSP didChange → publishDiagnostics, ${result.file} (${(result.bytes / 1024).toFixed(0)} KB, ${result.workspace}, debounce 0 ms, ${EDITS} edits, ${lastCount} diagnostics):\n` +
-    `  first audit on open ${result.openMs} ms | p50 ${result.p50} ms | p95 ${result.p95} ms | max ${result.max} ms | budget p95 <= ${BUDGET_P95} ms: ${result.p95 <= BUDGET_P95 ? 'OK' : 'OVER'}\n` +
+    `  first audit on open ${result.openMs} ms | first ${EDITS} edits (JIT warming up): p50 ${result.firstEdits.p50} ms, p95 ${result.firstEdits.p95} ms, max ${result.firstEdits.max} ms\n` +
+    `  next ${EDITS} edits (steady state): p50 ${result.p50} ms | p95 ${result.p95} ms | max ${result.max} ms | budget p95 <= ${BUDGET_P95} ms: ${result.p95 <= BUDGET_P95 ? 'OK' : 'OVER'}\n` +
     `  inside the server (medians): audit ${result.serverMedians.auditMs} ms (parse ${result.serverMedians.parseMs}, rules ${result.serverMedians.rulesMs}), publish ${result.serverMedians.publishMs} ms`,
 );
 mkdirSync(dirname(jsonOut), { recursive: true });
-writeFileSync(jsonOut, JSON.stringify({ ...result, samplesMs: samples.map((x) => +x.toFixed(2)) }, null, 2) + '\n');
+writeFileSync(jsonOut, JSON.stringify({ ...result, firstSamplesMs: coldSamples.map((x) => +x.toFixed(2)), samplesMs: samples.map((x) => +x.toFixed(2)) }, null, 2) + '\n');
 await conn.sendRequest('shutdown');
 await conn.sendNotification('exit');
 proc.on('exit', () => process.exit(result.p95 <= BUDGET_P95 ? 0 : 2));

@@ -110,3 +110,45 @@ test('a session reuses the models of untouched blocks and rebuilds the edited on
   const third = parsePrismaSchema([{ path: 's.prisma', text: renamed, prismaSession: session } as SessionSourceFile]);
   assert.ok(third.models.every((m, k) => m !== second.models[k]));
 });
+
+/** Audits `steps` (each a list of file texts) with one session and from scratch; findings must agree. */
+function compareSteps(paths: string[], steps: string[][], label: string): void {
+  const session = new PrismaSession();
+  steps.forEach((texts, k) => {
+    const got = findingsJson(paths.map((path, i) => ({ path, text: texts[i], prismaSession: session }) as SessionSourceFile));
+    const want = findingsJson(paths.map((path, i) => ({ path, text: texts[i] })));
+    assert.equal(got, want, `${label}, step ${k}: findings differ from a fresh audit`);
+  });
+}
+
+const DS = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n';
+
+test('session audits follow edits that change other models, cycles, enums and files', () => {
+  // A relation cycle whose severity depends on one `?` (in another model than the one reported).
+  const cycle = (optional: string) =>
+    `${DS}\nmodel A {\n  id  Int @id\n  bId Int${optional}\n  b   B${optional} @relation("ab", fields: [bId], references: [id])\n  bs  B[] @relation("ba")\n}\n\nmodel Pad {\n  id Int @id\n}\n\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation("ba", fields: [aId], references: [id])\n  as  A[] @relation("ab")\n}\n`;
+  compareSteps(['s.prisma'], [[cycle('?')], [cycle('?').replace('model Pad {\n  id Int @id', 'model Pad {\n  id Int @id\n  x Int')], [cycle('')], [cycle('?')]], 'cycle');
+
+  // Two nearly equal enums, then one value changes; then a String field named like the enum.
+  // (UserRole and MemberRole share the topic word "role": reported when they differ by one value.)
+  const enums = (v: string, field: string) =>
+    `${DS}\nenum UserRole {\n  OWNER\n  ADMIN\n  EDITOR\n  AUTHOR\n  VIEWER\n  GUEST\n  ${v}\n}\n\nmodel Order {\n  id Int @id\n  ${field}\n}\n\nenum MemberRole {\n  OWNER\n  ADMIN\n  EDITOR\n  AUTHOR\n  VIEWER\n  GUEST\n  BILLING\n}\n`;
+  compareSteps(
+    ['s.prisma'],
+    [[enums('BILLING', 'note String')], [enums('SUPPORT', 'note String')], [enums('SUPPORT', 'userRole String // OWNER, ADMIN')], [enums('BILLING', 'userRole String // OWNER, ADMIN')]],
+    'enums',
+  );
+
+  // missing-relation and missing-fk-index read the target model: change its primary key and fields.
+  const target = (pk: string, extra: string) =>
+    `${DS}\nmodel Post {\n  id       Int @id\n  authorId Int\n}\n\nmodel Author {\n  id ${pk} @id\n  ${extra}\n}\n\nmodel Comment {\n  id     Int    @id\n  postId Int\n  post   Post   @relation(fields: [postId], references: [id])\n}\n`;
+  compareSteps(['s.prisma'], [[target('Int', 'name String')], [target('String', 'name String')], [target('Int', 'name String')], [target('Int', 'nick String')]], 'target');
+
+  // Multi-file: a model moves from one file to the other.
+  const a1 = `${DS}\nmodel User {\n  id    Int    @id\n  posts Post[]\n}\n`;
+  const b1 = `model Post {\n  id     Int  @id\n  userId Int\n  user   User @relation(fields: [userId], references: [id], onDelete: Cascade)\n}\n\nmodel AuditLog {\n  id     Int  @id\n  userId Int\n  user   User @relation(fields: [userId], references: [id], onDelete: Cascade)\n}\n`;
+  const a2 = `${a1}\nmodel AuditLog {\n  id     Int  @id\n  userId Int\n  user   User @relation(fields: [userId], references: [id], onDelete: Cascade)\n}\n`;
+  const b2 = `model Post {\n  id     Int  @id\n  userId Int\n  user   User @relation(fields: [userId], references: [id], onDelete: Cascade)\n}\n`;
+  const users = a1.replace('posts Post[]', 'posts Post[]\n  logs  AuditLog[]');
+  compareSteps(['a.prisma', 'b.prisma'], [[users, b1], [users.replace(a1, a2), b2], [users, b1]], 'multi-file');
+});

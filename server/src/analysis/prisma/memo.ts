@@ -55,9 +55,19 @@ export function memoModel(
     body(report, noop);
     return;
   }
-  const deps = typeof depsOf === 'function' ? depsOf() : depsOf;
   let memo = model.ruleMemo;
   if (!memo) model.ruleMemo = memo = new Map();
+  run(session, memo, ruleId, typeof depsOf === 'function' ? depsOf() : depsOf, report, body);
+}
+
+function run(
+  session: PrismaSession,
+  memo: Map<string, MemoEntry>,
+  ruleId: string,
+  deps: readonly unknown[],
+  report: (r: Report) => void,
+  body: (report: (r: Report) => void, use: Use) => void,
+): void {
   const prev = memo.get(ruleId);
   if (prev && prev.serial === session.serial - 1 && sameDeps(prev.deps, deps) && allCurrent(session, prev.models)) {
     const moved = moveReports(session, prev.reports);
@@ -96,11 +106,33 @@ function allCurrent(session: PrismaSession, models: Model[]): boolean {
   return true;
 }
 
+/** No static dependencies (share this instead of a new `[]` per call). */
+export const NO_DEPS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Like `memoModel`, for work over the whole schema (a rule's cross-model part): replayed when `deps`
+ * are the same values as in the last build and every model declared through `use` is still current.
+ */
+export function memoSchema(
+  schema: PrismaSchema,
+  ruleId: string,
+  depsOf: readonly unknown[] | (() => readonly unknown[]),
+  report: (r: Report) => void,
+  body: (report: (r: Report) => void, use: Use) => void,
+): void {
+  const session = schema.session;
+  if (!session) {
+    body(report, noop);
+    return;
+  }
+  run(session, session.schemaMemo, ruleId, typeof depsOf === 'function' ? depsOf() : depsOf, report, body);
+}
+
 /** The texts of all enum blocks: a static dependency for rules that read enums (they are rebuilt every build). */
 export function enumsKey(schema: PrismaSchema): string {
   let key = enumsKeys.get(schema);
   if (key === undefined) {
-    key = schema.enums.map((e) => e.file.text.slice(e.block.span.start, e.block.span.end)).join('\u0000');
+    key = schema.enums.map((e) => `${e.file.path}\u0000${e.file.text.slice(e.block.span.start, e.block.span.end)}`).join('\u0000');
     // The same string object as last build's when equal: the per-model dependency checks compare by identity.
     const session = schema.session;
     if (session) {

@@ -405,6 +405,8 @@ export class PrismaSession {
   changes = new Map<string, TextChange>();
   /** @internal The models of the last build. */
   currentModels = new Set<Model>();
+  /** @internal Results of rules' whole-schema work (memo.ts `memoSchema`), by rule id. */
+  schemaMemo = new Map<string, MemoEntry>();
   /** @internal The last build's enums key (memo.ts `enumsKey`): kept so that equal keys are the same string. */
   enumsKey: string | null = null;
 }

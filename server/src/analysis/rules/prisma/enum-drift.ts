@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { enumsKey, memoModel } from '../../prisma/memo';
+import { enumsKey, memoModel, memoSchema } from '../../prisma/memo';
 import { rangeOf, type Enum, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, pascalCase, singular, wordsOf } from '../../prisma/naming';
 import { conversionSql, existingEnumValuePlan, migrationNote, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
@@ -164,53 +164,55 @@ export default defineRule({
         }
       });
     }
-    // 2. Two enums whose values nearly coincide.
-    const enums = schema.enums;
-    const facts = enumFacts(schema);
-    // By position, for the pair loop (no map lookups per pair).
-    const sets = enums.map((e) => facts.values.get(e)!);
-    const lists = enums.map((e) => facts.valueList.get(e)!);
-    for (let j = 1; j < enums.length; j++) {
-      const b = enums[j];
-      const bs = sets[j];
-      const bSize = bs.size;
-      let best: { a: Enum; onlyA: string[]; onlyB: string[]; common: number } | null = null;
-      for (let i = 0; i < j; i++) {
-        const al = lists[i];
-        const aSize = al.length;
-        // The sets differ by at least their size difference, and at most two values may differ.
-        if (Math.abs(aSize - bSize) > 2 || Math.min(aSize, bSize) < 3) continue;
-        const a = enums[i];
-        const as = sets[i];
-        let common = 0;
-        for (let k = 0; k < aSize; k++) if (bs.has(al[k])) common++;
-        if (common < 3) continue;
-        // Count the values only one side has before listing them (most pairs stop here).
-        const lowerA = facts.lowerValues.get(a)!;
-        const lowerB = facts.lowerValues.get(b)!;
-        let diff = 0;
-        for (let k = 0; k < lowerA.length; k++) if (!bs.has(lowerA[k])) diff++;
-        for (let k = 0; k < lowerB.length; k++) if (!as.has(lowerB[k])) diff++;
-        if (diff < 1 || diff > 2 || diff * 3 > common || !related(facts, a, b)) continue;
-        if (!best || common > best.common) {
-          const onlyA = a.values.map((v) => v.dbName).filter((v) => !bs.has(v.toLowerCase()));
-          const onlyB = b.values.map((v) => v.dbName).filter((v) => !as.has(v.toLowerCase()));
-          best = { a, onlyA, onlyB, common };
+    // 2. Two enums whose values nearly coincide (depends on the enums alone).
+    memoSchema(schema, 'enum-drift', () => [enumsKey(schema)], report, (report) => {
+      const enums = schema.enums;
+      const facts = enumFacts(schema);
+      // By position, for the pair loop (no map lookups per pair).
+      const sets = enums.map((e) => facts.values.get(e)!);
+      const lists = enums.map((e) => facts.valueList.get(e)!);
+      for (let j = 1; j < enums.length; j++) {
+        const b = enums[j];
+        const bs = sets[j];
+        const bSize = bs.size;
+        let best: { a: Enum; onlyA: string[]; onlyB: string[]; common: number } | null = null;
+        for (let i = 0; i < j; i++) {
+          const al = lists[i];
+          const aSize = al.length;
+          // The sets differ by at least their size difference, and at most two values may differ.
+          if (Math.abs(aSize - bSize) > 2 || Math.min(aSize, bSize) < 3) continue;
+          const a = enums[i];
+          const as = sets[i];
+          let common = 0;
+          for (let k = 0; k < aSize; k++) if (bs.has(al[k])) common++;
+          if (common < 3) continue;
+          // Count the values only one side has before listing them (most pairs stop here).
+          const lowerA = facts.lowerValues.get(a)!;
+          const lowerB = facts.lowerValues.get(b)!;
+          let diff = 0;
+          for (let k = 0; k < lowerA.length; k++) if (!bs.has(lowerA[k])) diff++;
+          for (let k = 0; k < lowerB.length; k++) if (!as.has(lowerB[k])) diff++;
+          if (diff < 1 || diff > 2 || diff * 3 > common || !related(facts, a, b)) continue;
+          if (!best || common > best.common) {
+            const onlyA = a.values.map((v) => v.dbName).filter((v) => !bs.has(v.toLowerCase()));
+            const onlyB = b.values.map((v) => v.dbName).filter((v) => !as.has(v.toLowerCase()));
+            best = { a, onlyA, onlyB, common };
+          }
         }
+        if (!best) continue;
+        const { a, onlyA, onlyB } = best;
+        const parts: string[] = [];
+        if (onlyA.length) parts.push(`only \`${a.name}\` has ${onlyA.join(', ')}`);
+        if (onlyB.length) parts.push(`only \`${b.name}\` has ${onlyB.join(', ')}`);
+        report({
+          file: b.file.path,
+          range: rangeOf(b.file, b.nameSpan),
+          message: `\`enum ${b.name}\` and \`enum ${a.name}\` share ${best.common} values and differ by ${onlyA.length + onlyB.length} (${parts.join('; ')}). If they describe the same thing, use one enum; if not, check that the difference is intended.`,
+          subject: { enum: b.name },
+          related: [{ file: a.file.path, range: rangeOf(a.file, a.nameSpan), message: `enum ${a.name}` }],
+          data: { otherEnum: a.name, onlyInOther: onlyA.join(', '), onlyInThis: onlyB.join(', '), common: String(best.common) },
+        });
       }
-      if (!best) continue;
-      const { a, onlyA, onlyB } = best;
-      const parts: string[] = [];
-      if (onlyA.length) parts.push(`only \`${a.name}\` has ${onlyA.join(', ')}`);
-      if (onlyB.length) parts.push(`only \`${b.name}\` has ${onlyB.join(', ')}`);
-      report({
-        file: b.file.path,
-        range: rangeOf(b.file, b.nameSpan),
-        message: `\`enum ${b.name}\` and \`enum ${a.name}\` share ${best.common} values and differ by ${onlyA.length + onlyB.length} (${parts.join('; ')}). If they describe the same thing, use one enum; if not, check that the difference is intended.`,
-        subject: { enum: b.name },
-        related: [{ file: a.file.path, range: rangeOf(a.file, a.nameSpan), message: `enum ${a.name}` }],
-        data: { otherEnum: a.name, onlyInOther: onlyA.join(', '), onlyInThis: onlyB.join(', '), common: String(best.common) },
-      });
-    }
+    });
   },
 });

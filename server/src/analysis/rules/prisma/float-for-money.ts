@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel } from '../../prisma/memo';
+import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isMoneyLikeName, ownComments, wordsOf } from '../../prisma/naming';
 import { replaceSpanEdit } from '../../prisma/edits';
@@ -61,7 +61,7 @@ export default defineRule({
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
       if (model.kind === 'view' || model.isIgnored) continue;
-      memoModel(schema, 'float-for-money', model, [], report, (report) => {
+      memoModel(schema, 'float-for-money', model, NO_DEPS, report, (report) => {
         for (const field of model.fields) {
           if (field.type !== 'Float' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
           if (!isMoneyLikeName(field.name)) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel } from '../../prisma/memo';
+import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
 import { childrenLabel, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
@@ -63,7 +63,7 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
-      memoModel(schema, 'implicit-referential-action', model, [], report, (report, use) => {
+      memoModel(schema, 'implicit-referential-action', model, NO_DEPS, report, (report, use) => {
         for (const field of model.fields) {
           const rel = field.relation;
           if (!rel || !rel.fields.length) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel } from '../../prisma/memo';
+import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { replaceSpanEdit } from '../../prisma/edits';
 import { rangeOf } from '../../prisma/schema';
 import type { Fix } from '../../types';
@@ -28,7 +28,7 @@ export default defineRule({
     if (schema) {
       for (const model of schema.models) {
         if (model.kind !== 'model' || model.primaryKey) continue;
-        memoModel(schema, 'missing-primary-key', model, [], report, (report) => {
+        memoModel(schema, 'missing-primary-key', model, NO_DEPS, report, (report) => {
           const file = model.file;
           const fixes: Fix[] = [];
           // Prefer a unique `id` field, then single-column constraints, then composites.

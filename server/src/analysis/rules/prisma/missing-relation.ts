@@ -1,5 +1,5 @@
 import { defineRule, type Report } from '../../rule';
-import { memoModel, type Use } from '../../prisma/memo';
+import { memoModel, NO_DEPS, type Use } from '../../prisma/memo';
 import { insertFieldLineEdit } from '../../prisma/edits';
 import { camelCase, pascalCase, pluralize, uniqueName, words } from '../../prisma/inflect';
 import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
@@ -102,7 +102,7 @@ export default defineRule({
     if (!schema) return;
     for (const model of schema.models) {
       if (model.kind !== 'model' || model.isIgnored) continue;
-      memoModel(schema, 'missing-relation', model, [], report, (report, use) => checkModel(schema, model, report, use));
+      memoModel(schema, 'missing-relation', model, NO_DEPS, report, (report, use) => checkModel(schema, model, report, use));
     }
   },
 });

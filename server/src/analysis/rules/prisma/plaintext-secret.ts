@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel } from '../../prisma/memo';
+import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { rangeOf, type Field } from '../../prisma/schema';
 import { commentsShowProtection, ownComments, secretLabelOf } from '../../prisma/naming';
 
@@ -41,7 +41,7 @@ export default defineRule({
     if (!schema) return;
     for (const model of schema.models) {
       if (model.kind === 'view' || model.isIgnored) continue;
-      memoModel(schema, 'plaintext-secret', model, [], report, (report) => {
+      memoModel(schema, 'plaintext-secret', model, NO_DEPS, report, (report) => {
         for (const field of model.fields) {
           if (field.type !== 'String' || field.kind !== 'scalar' || field.isIgnored || !field.decl.type) continue;
           const label = secretLabelOf(field.name);

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel } from '../../prisma/memo';
+import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { deleteMemberLineEdit } from '../../prisma/edits';
 import { allIndexes, rangeOf, type IndexDef } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
@@ -59,7 +59,7 @@ export default defineRule({
     if (schema) {
       for (const model of schema.models) {
         if (model.kind !== 'model') continue;
-        memoModel(schema, 'redundant-index', model, [], report, (report) => {
+        memoModel(schema, 'redundant-index', model, NO_DEPS, report, (report) => {
           const all = allIndexes(model);
           for (const ix of model.indexes) {
             const cover = coveringIndex(ix, all);

@@ -1,4 +1,5 @@
-import { defineRule } from '../../rule';
+import { defineRule, type Report } from '../../rule';
+import { memoSchema } from '../../prisma/memo';
 import { owningRelations, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { isRequiredRelation, relationArgRange, relationSubject } from '../../prisma/fix-relation';
 
@@ -122,58 +123,79 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema) return;
-    const nodes = schema.models.filter((m) => m.kind === 'model' && !m.isIgnored);
-    const all = edgesOf(schema);
-    const required = all.filter((e) => e.required);
-    const covered = new Set<Model>();
-    const emit = (comp: Model[], edges: Edge[], severity: 'warning' | 'info') => {
-      const members = new Set(comp);
-      const order = nodes.filter((n) => members.has(n));
-      let cycle: Edge[] | null = null;
-      for (const start of order) {
-        const c = shortestCycle(start, members, edges);
-        if (c && (!cycle || c.length < cycle.length)) cycle = c;
-        if (cycle && cycle.length <= 2) break;
-      }
-      if (!cycle) return;
-      const first = cycle[0];
-      const name = cycleName(cycle);
-      const optionalOnes = cycle.filter((e) => !e.required).map((e) => `${e.from.name}.${e.rel.field.name}`);
-      const others = comp.length > cycle.length ? ` (${comp.length} models reach each other through relations here: ${listNames(order)})` : '';
-      const self = cycle.length === 1;
-      const message =
-        severity === 'warning'
-          ? self
-            ? `Required self-relation ${name}: the first ${first.from.name} row can never be inserted, because it must reference an existing ${first.from.name}. Make \`${first.rel.fields.join('`, `')}\` and \`${first.rel.field.name}\` optional.`
-            : `Required relations form a cycle: ${name}${others}. No row can be inserted first without deferred constraints; make one relation on the cycle optional.`
-          : `Relations form a cycle: ${name}${others}. It works only because ${optionalOnes.map((o) => `\`${o}\``).join(', ')} ${optionalOnes.length > 1 ? 'are' : 'is'} optional: inserts need two steps, and migrations add these foreign keys after both tables exist.`;
-      report({
-        file: first.from.file.path,
-        range: relationArgRange(first.rel),
-        message,
-        severity,
-        subject: relationSubject(first.rel),
-        related: cycle.slice(1).map((e) => ({
-          file: e.from.file.path,
-          range: relationArgRange(e.rel),
-          message: `${e.from.name}.${e.rel.field.name} → ${e.to.name}${e.required ? '' : ' (optional)'}`,
-        })),
-        data: { cycle: name, models: order.map((m) => m.name).join(', '), kind: severity === 'warning' ? 'required' : 'optional' },
-      });
-    };
-    const selfLoops = new Set<Model>();
-    for (const e of required) if (e.from === e.to) selfLoops.add(e.from);
-    for (const comp of components(nodes, required)) {
-      const selfLoop = comp.length === 1 && selfLoops.has(comp[0]);
-      if (comp.length < 2 && !selfLoop) continue;
-      const members = new Set(comp);
-      emit(comp, required.filter((e) => members.has(e.from) && members.has(e.to)), 'warning');
-      for (const m of comp) covered.add(m);
-    }
-    for (const comp of components(nodes, all)) {
-      if (comp.length < 2) continue;
-      if (comp.some((m) => covered.has(m))) continue;
-      emit(comp, all, 'info');
-    }
+    memoSchema(schema, 'required-relation-cycle', () => [graphKey(schema)], report, (report) => checkSchema(schema, report));
   },
 });
+
+/**
+ * Everything the cycles and their messages depend on besides positions: the models (in order) with
+ * their kind and whether ignored, and each owning relation's ends, fields, arity and state.
+ */
+function graphKey(schema: PrismaSchema): string {
+  const parts: string[] = [];
+  for (const m of schema.models) {
+    parts.push(`${m.file.path}:${m.name}:${m.kind}:${m.isIgnored ? 1 : 0}`);
+    for (const f of m.fields) {
+      const rel = f.relation;
+      if (!rel || !rel.fields.length) continue;
+      parts.push(`>${f.name}:${rel.target?.name ?? ''}:${rel.fields.join(',')}:${rel.scalarFields.length}:${isRequiredRelation(rel) ? 1 : 0}:${f.isIgnored ? 1 : 0}`);
+    }
+  }
+  return parts.join('\n');
+}
+
+function checkSchema(schema: PrismaSchema, report: (r: Report) => void): void {
+  const nodes = schema.models.filter((m) => m.kind === 'model' && !m.isIgnored);
+  const all = edgesOf(schema);
+  const required = all.filter((e) => e.required);
+  const covered = new Set<Model>();
+  const emit = (comp: Model[], edges: Edge[], severity: 'warning' | 'info') => {
+    const members = new Set(comp);
+    const order = nodes.filter((n) => members.has(n));
+    let cycle: Edge[] | null = null;
+    for (const start of order) {
+      const c = shortestCycle(start, members, edges);
+      if (c && (!cycle || c.length < cycle.length)) cycle = c;
+      if (cycle && cycle.length <= 2) break;
+    }
+    if (!cycle) return;
+    const first = cycle[0];
+    const name = cycleName(cycle);
+    const optionalOnes = cycle.filter((e) => !e.required).map((e) => `${e.from.name}.${e.rel.field.name}`);
+    const others = comp.length > cycle.length ? ` (${comp.length} models reach each other through relations here: ${listNames(order)})` : '';
+    const self = cycle.length === 1;
+    const message =
+      severity === 'warning'
+        ? self
+          ? `Required self-relation ${name}: the first ${first.from.name} row can never be inserted, because it must reference an existing ${first.from.name}. Make \`${first.rel.fields.join('`, `')}\` and \`${first.rel.field.name}\` optional.`
+          : `Required relations form a cycle: ${name}${others}. No row can be inserted first without deferred constraints; make one relation on the cycle optional.`
+        : `Relations form a cycle: ${name}${others}. It works only because ${optionalOnes.map((o) => `\`${o}\``).join(', ')} ${optionalOnes.length > 1 ? 'are' : 'is'} optional: inserts need two steps, and migrations add these foreign keys after both tables exist.`;
+    report({
+      file: first.from.file.path,
+      range: relationArgRange(first.rel),
+      message,
+      severity,
+      subject: relationSubject(first.rel),
+      related: cycle.slice(1).map((e) => ({
+        file: e.from.file.path,
+        range: relationArgRange(e.rel),
+        message: `${e.from.name}.${e.rel.field.name} → ${e.to.name}${e.required ? '' : ' (optional)'}`,
+      })),
+      data: { cycle: name, models: order.map((m) => m.name).join(', '), kind: severity === 'warning' ? 'required' : 'optional' },
+    });
+  };
+  const selfLoops = new Set<Model>();
+  for (const e of required) if (e.from === e.to) selfLoops.add(e.from);
+  for (const comp of components(nodes, required)) {
+    const selfLoop = comp.length === 1 && selfLoops.has(comp[0]);
+    if (comp.length < 2 && !selfLoop) continue;
+    const members = new Set(comp);
+    emit(comp, required.filter((e) => members.has(e.from) && members.has(e.to)), 'warning');
+    for (const m of comp) covered.add(m);
+  }
+  for (const comp of components(nodes, all)) {
+    if (comp.length < 2) continue;
+    if (comp.some((m) => covered.has(m))) continue;
+    emit(comp, all, 'info');
+  }
+}
