@@ -52,7 +52,7 @@ export interface AuditHost {
 }
 
 interface State {
-  timer: NodeJS.Timeout | null;
+  timer: Pending | null;
   dirty: boolean;
   running: Promise<void> | null;
   snapshot: Snapshot | null;
@@ -64,6 +64,21 @@ interface State {
    * audit ran; the snapshot is replaced in the same synchronous step.
    */
   prismaSession: PrismaSession;
+}
+
+/** A scheduled callback. */
+interface Pending {
+  cancel(): void;
+}
+
+/** Runs `fn` after `delay` ms; with no delay, right after the pending I/O (a timer waits at least 1 ms). */
+function later(delay: number, fn: () => void): Pending {
+  if (delay <= 0) {
+    const h = setImmediate(fn);
+    return { cancel: () => clearImmediate(h) };
+  }
+  const h = setTimeout(fn, delay);
+  return { cancel: () => clearTimeout(h) };
 }
 
 /** `State.published` value of an open document: published with every audit, never compared. */
@@ -93,18 +108,18 @@ export class Auditor {
   schedule(p: Project, delay = this.debounceMs): void {
     const s = this.state(p);
     s.dirty = true;
-    if (s.timer) clearTimeout(s.timer);
-    s.timer = setTimeout(() => {
+    if (s.timer) s.timer.cancel();
+    s.timer = later(delay, () => {
       s.timer = null;
       void this.run(p);
-    }, delay);
+    });
   }
 
   /** Runs the project's audit now if it is dirty (or never ran); resolves when results are current. */
   async flush(p: Project): Promise<Snapshot | null> {
     const s = this.state(p);
     if (s.timer) {
-      clearTimeout(s.timer);
+      s.timer.cancel();
       s.timer = null;
     }
     if (s.running) await s.running;
@@ -247,7 +262,7 @@ export class Auditor {
   forget(key: string): void {
     const s = this.states.get(key);
     if (!s) return;
-    if (s.timer) clearTimeout(s.timer);
+    if (s.timer) s.timer.cancel();
     for (const path of s.published.keys()) this.host.publish(pathToUri(path), null, []);
     this.states.delete(key);
   }
