@@ -20,6 +20,8 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'server/src/server.ts', out: 'server', external: [] },
   { in: 'server/src/cli/main.ts', out: 'cli', external: [] },
+  // The CLI's SQL parse worker (server/src/project/sql-pool.ts loads it from next to dist/cli.js).
+  { in: 'server/src/project/sql-worker.ts', out: 'sql-worker', external: [] },
 ].filter((e) => existsSync(join(root, e.in)));
 
 function newestMtime(dir) {

@@ -6,6 +6,10 @@
  *   schema-insight rules            list the rules
  *   schema-insight explain <rule>   print a rule's documentation
  */
+// First: configures V8 before the SQL parser's WebAssembly module is compiled, then starts loading
+// the parser so that it overlaps the rest of the start-up.
+import './wasm-tiering';
+import './early';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { audit, compareFindings } from '../analysis/engine';
@@ -15,7 +19,8 @@ import { ensureSqlParser } from '../analysis/sql/parse';
 import { migrationInventory } from '../analysis/sql/project';
 import { SEVERITY_RANK, type AuditConfig, type Finding, type Severity } from '../analysis/types';
 import { discoverProjects, loadConfigFile, projectForFiles, type ProjectLayout } from '../project/discover';
-import { loadProject } from '../project/load';
+import { loadProject, type LoadedProject } from '../project/load';
+import { preParseInParallel, SQL_WORKER_MIN_CHARS, type PreParseStats } from '../project/sql-pool';
 import { renderReport, type ReportInput } from '../report';
 
 const VERSION = process.env.SCHEMA_INSIGHT_VERSION ?? '0.0.0-dev';
@@ -135,8 +140,19 @@ function layoutsFor(paths: string[]): { root: string; layouts: ProjectLayout[] }
   return { root, layouts };
 }
 
+/**
+ * `SCHEMA_INSIGHT_SQL_WORKER`: `0` parses SQL in the main thread only, `1` uses the parse worker
+ * whatever the size; unset: the worker for projects with at least SQL_WORKER_MIN_CHARS of SQL.
+ */
+function sqlWorkerMinChars(): number | null {
+  const v = process.env.SCHEMA_INSIGHT_SQL_WORKER;
+  return v === '0' ? null : v === '1' ? 0 : SQL_WORKER_MIN_CHARS;
+}
+
 export async function runAudit(o: Options, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const tStart = performance.now();
   const { root, layouts } = layoutsFor(o.paths);
+  const discoverMs = performance.now() - tStart;
   let configOverride: AuditConfig | undefined;
   if (o.config) {
     const c = loadConfigFile(resolve(o.config), (id) => RULES_BY_ID.has(id));
@@ -154,10 +170,25 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   const files: ReportInput['files'] = [];
   const inventory: NonNullable<ReportInput['inventory']> = [];
   const ruleErrors: Record<string, string> = {};
-  const timing = { parseMs: 0, rulesMs: 0, sqlLoadMs: sqlLoadMs, bytes: 0 };
+  const timing: Record<string, number | string> & { parseMs: number; rulesMs: number; bytes: number } = { startMs: tStart, discoverMs, sqlLoadMs, loadMs: 0, preParseMs: 0, parseMs: 0, rulesMs: 0, renderMs: 0, bytes: 0 };
+  const tRead = performance.now();
+  const projects: LoadedProject[] = [];
   for (const layout of layouts) {
     const project = loadProject(layout, configOverride);
     for (const p of project.configProblems) err(`warning: ${p}`);
+    projects.push(project);
+  }
+  timing.loadMs = performance.now() - tRead;
+  const tPre = performance.now();
+  const minChars = sqlWorkerMinChars();
+  const preParse = minChars === null ? null : await preParseProjects(projects, minChars);
+  timing.preParseMs = performance.now() - tPre;
+  if (preParse) {
+    Object.assign(timing, { sqlFiles: preParse.files, byWorker: preParse.byWorker, inThread: preParse.inThread });
+    if (preParse.worker) Object.assign(timing, { workerReadyMs: preParse.worker.readyMs, workerStartMs: preParse.worker.startMs, workerEndMs: preParse.worker.endMs });
+    if (preParse.workerProblem) timing.workerProblem = preParse.workerProblem;
+  }
+  for (const project of projects) {
     files.push(...project.files);
     const result = audit(project.input);
     timing.parseMs += result.timings.parseMs;
@@ -174,7 +205,9 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   // Text lines are `file:line:col`: prefix the audited root so they open from the current folder.
   const shownRoot = displayRoot(root);
   const pathPrefix = o.format === 'text' && shownRoot !== '.' ? `${shownRoot.replace(/\/+$/, '')}/` : '';
+  const tRender = performance.now();
   const rendered = renderReport(o.format, input, { color: o.color && !o.output, pathPrefix });
+  timing.renderMs = performance.now() - tRender;
   if (o.output) {
     writeOut(o.output, rendered);
     err(`wrote ${o.format} output to ${o.output}`);
@@ -184,11 +217,31 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
     err(`wrote the audit report to ${o.report}`);
   }
   if (o.timings) {
-    err(JSON.stringify({ ...timing, analysisMs: timing.parseMs + timing.rulesMs, maxRssKb: process.resourceUsage().maxRSS, findings: findings.length }));
+    err(JSON.stringify({ ...timing, analysisMs: (timing.preParseMs as number) + timing.parseMs + timing.rulesMs, totalMs: performance.now(), maxRssKb: process.resourceUsage().maxRSS, findings: findings.length }));
   }
   if (o.failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[o.failOn as Severity];
   return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+/**
+ * Parses the projects' migration files on the parse worker and this thread together (large projects
+ * only) and hands the results to each project's audit input. Stats for --timings.
+ */
+async function preParseProjects(projects: LoadedProject[], minChars: number): Promise<PreParseStats | null> {
+  const sqlFiles = projects.flatMap((p) => p.input.sqlFiles ?? []);
+  const outcome = await preParseInParallel(sqlFiles.map((f) => f.text), { minChars });
+  if (!outcome) return null;
+  let k = 0;
+  for (const p of projects) {
+    const map = new Map<string, NonNullable<(typeof outcome.results)[number]>>();
+    for (const f of p.input.sqlFiles ?? []) {
+      const r = outcome.results[k++];
+      if (r) map.set(f.path, r);
+    }
+    p.input.sqlPreParsed = map;
+  }
+  return outcome.stats;
 }
 
 function displayRoot(root: string): string {
