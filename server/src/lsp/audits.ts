@@ -14,7 +14,7 @@ import type { MigrationProject } from '../analysis/sql/project';
 import type { Finding, Severity, SourceFile } from '../analysis/types';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import { pathToUri, SOURCE, toDiagnostic } from './convert';
+import { pathToUri, sameRange, SOURCE, toDiagnostic } from './convert';
 import type { FileText, Project, ProjectSet } from './projects';
 
 export interface Snapshot {
@@ -58,12 +58,30 @@ interface State {
   snapshot: Snapshot | null;
   /** Path → serialized diagnostics last published (to skip identical re-publications). */
   published: Map<string, string>;
+  /** Path → the findings last published for it (a cheap first check before serializing). */
+  publishedFindings: Map<string, Finding[]>;
   /**
    * The project's parses and models between audits: each audit reparses only the blocks an edit
    * touched and reuses the other models. The previous snapshot's schema is invalid once the next
    * audit ran; the snapshot is replaced in the same synchronous step.
    */
   prismaSession: PrismaSession;
+}
+
+const NO_FINDINGS: Finding[] = [];
+
+/** Whether two finding lists would publish the same diagnostics (compared field by field, no serialization). */
+function sameFindings(a: Finding[] | undefined, b: Finding[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x.rule !== y.rule || x.severity !== y.severity || x.message !== y.message || !sameRange(x.range, y.range)) return false;
+    if (x.tags !== y.tags && JSON.stringify(x.tags) !== JSON.stringify(y.tags)) return false;
+    if (x.related !== y.related && JSON.stringify(x.related) !== JSON.stringify(y.related)) return false;
+  }
+  return true;
 }
 
 /** A scheduled callback. */
@@ -96,7 +114,7 @@ export class Auditor {
 
   private state(p: Project): State {
     let s = this.states.get(p.key);
-    if (!s) this.states.set(p.key, (s = { timer: null, dirty: true, running: null, snapshot: null, published: new Map(), prismaSession: new PrismaSession() }));
+    if (!s) this.states.set(p.key, (s = { timer: null, dirty: true, running: null, snapshot: null, published: new Map(), publishedFindings: new Map(), prismaSession: new PrismaSession() }));
     return s;
   }
 
@@ -232,7 +250,18 @@ export class Auditor {
       s.published.set(path, key);
       this.host.publish(pathToUri(path), version, diagnostics);
     };
+    const lastFindings = s.publishedFindings;
+    s.publishedFindings = new Map();
     for (const [path, t] of files) {
+      const list = byFile.get(path) ?? NO_FINDINGS;
+      // A closed file whose findings are the same as last time (most migrations on a keystroke in the
+      // schema): nothing to convert or compare.
+      if (t.version === null && !('error' in t) && s.published.has(path) && s.published.get(path) !== OPEN && sameFindings(lastFindings.get(path), list)) {
+        seen.add(path);
+        s.publishedFindings.set(path, list);
+        continue;
+      }
+      if (!('error' in t)) s.publishedFindings.set(path, list);
       const diagnostics: Diagnostic[] = [];
       if ('error' in t) {
         diagnostics.push({
@@ -242,7 +271,7 @@ export class Auditor {
           message: `Schema Insight could not read this file: ${t.error}`,
         });
       }
-      for (const f of byFile.get(path) ?? []) diagnostics.push(toDiagnostic(f, ruleDocUrl));
+      for (const f of list) diagnostics.push(toDiagnostic(f, ruleDocUrl));
       send(path, t.version, diagnostics);
     }
     // Findings in files outside the project's file list (e.g. a fix target) still get shown.
