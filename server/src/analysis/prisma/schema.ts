@@ -1,5 +1,5 @@
 import type { Attribute, Block, Comment, EnumValueDecl, Expr, FieldDecl, SchemaFileAst, Span, SyntaxDiagnostic } from './ast';
-import { parsePrismaTracked, reparsePrisma, type PrismaParse, type TextChange } from './parser';
+import { parsePrisma, parsePrismaTracked, reparsePrisma, type PrismaParse, type TextChange } from './parser';
 import type { MemoEntry } from './memo';
 import { LineIndex } from '../text';
 import type { Range, SourceFile } from '../types';
@@ -363,23 +363,6 @@ function checkName(schema: PrismaSchema, file: SchemaFile, ident: { name: string
 const ACTIONS = new Set(['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']);
 
 /**
- * The last parse of each recently parsed file, by path. A file parsed again (the language server
- * re-audits on every keystroke) is reparsed incrementally: only the blocks the edit touched are parsed
- * again (`reparsePrisma`, whose result equals a full parse). Trees are read-only, so sharing is safe.
- */
-const recentParses = new Map<string, PrismaParse>();
-const RECENT_PARSES = 64;
-
-function parseCached(path: string, text: string): SchemaFileAst {
-  const prev = recentParses.get(path);
-  const parse = prev ? reparsePrisma(prev, text) : parsePrismaTracked(text);
-  if (prev) recentParses.delete(path);
-  else if (recentParses.size >= RECENT_PARSES) recentParses.delete(recentParses.keys().next().value!);
-  recentParses.set(path, parse);
-  return parse.ast;
-}
-
-/**
  * What a front end that audits the same project again and again (the language server, on every edit)
  * keeps between audits so that each one redoes only what the edit touched: the parse of every file
  * (reparsed in place: the blocks an edit did not touch keep their identity, moved to their new
@@ -479,7 +462,7 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   const session = sources.length ? (sources[0] as SessionSourceFile).prismaSession : undefined;
   const files: SchemaFile[] = session
     ? sessionFiles(sources, session)
-    : sources.map((s) => ({ path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parseCached(s.path, s.text) }));
+    : sources.map((s) => ({ path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parsePrisma(s.text) }));
   const env = session ? environmentOf(files) : null;
   const reuse = session && env !== null && env === session.env ? session.models : null;
   const built = session ? new Map<Block, { model: Model; diagnostics: PrismaSchema["diagnostics"] }>() : null;
