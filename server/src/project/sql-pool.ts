@@ -46,6 +46,11 @@ export interface PreParseStats {
   worker?: { readyMs: number; startMs: number; endMs: number };
 }
 
+export interface PreParseOptions {
+  /** False: this thread only waits for the worker (tests; files the worker fails on are still parsed here). */
+  mainThreadParses?: boolean;
+}
+
 export interface PreParseOutcome {
   /** Per input text: its pre-parse, or null when the file is left to `parseSqlFile` (e.g. a syntax error). */
   results: Array<SqlPreParse | null>;
@@ -63,11 +68,11 @@ export function sqlChars(texts: readonly string[]): number {
  * Pre-parses migration texts on a worker thread and this thread together when they add up to at
  * least `minChars`; null otherwise (the audit then parses them in-thread as usual).
  */
-export async function preParseInParallel(texts: string[], options: { minChars?: number; workerFile?: string } = {}): Promise<PreParseOutcome | null> {
+export async function preParseInParallel(texts: string[], options: PreParseOptions & { minChars?: number; workerFile?: string } = {}): Promise<PreParseOutcome | null> {
   if (!texts.length || sqlChars(texts) < (options.minChars ?? SQL_WORKER_MIN_CHARS)) return null;
   const worker = SqlParseWorker.start(options.workerFile);
   try {
-    return await worker.preParse(texts);
+    return await worker.preParse(texts, options);
   } finally {
     worker.close();
   }
@@ -113,7 +118,7 @@ export class SqlParseWorker {
    * Pre-parses `texts` (migration files) on the worker and this thread together. The SQL parser must
    * be loaded (`ensureSqlParser`). Call once, then `close()`.
    */
-  async preParse(texts: string[]): Promise<PreParseOutcome> {
+  async preParse(texts: string[], options: PreParseOptions = {}): Promise<PreParseOutcome> {
     const n = texts.length;
     const results = new Array<SqlPreParse | null | undefined>(n);
     const stats: PreParseStats = { files: n, byWorker: 0, inThread: 0 };
@@ -132,7 +137,9 @@ export class SqlParseWorker {
         channel.port1.close();
       }
     }
+    let messages = 0;
     const take = (m: WorkerResult): void => {
+      messages++;
       if ('fatal' in m) this.fail(`the worker could not load the parser: ${m.fatal}`);
       else if ('done' in m) {
         const t0 = performance.timeOrigin;
@@ -152,6 +159,7 @@ export class SqlParseWorker {
     // between its own files.
     for (;;) {
       drain();
+      if (options.mainThreadParses === false && port) break;
       const k = Atomics.add(counter, 0, 1);
       if (k >= n) break;
       const i = order[k];
@@ -164,7 +172,7 @@ export class SqlParseWorker {
       const missing = () => n - stats.inThread - stats.byWorker;
       drain();
       while (missing() > 0 && this.alive) {
-        const before = stats.byWorker;
+        const before = messages;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, STALL_MS);
           this.wake = () => {
@@ -179,7 +187,7 @@ export class SqlParseWorker {
         this.wake = null;
         p.removeAllListeners('message');
         drain();
-        if (stats.byWorker === before && missing() > 0 && this.alive) {
+        if (messages === before && missing() > 0 && this.alive) {
           this.fail(`the worker made no progress for ${STALL_MS} ms`);
           this.close();
         }

@@ -1,0 +1,154 @@
+/**
+ * The parser binding (sql/pg.ts), lazily decoded trees (sql/lazy-json.ts) and pre-parses
+ * (sql/preparse.ts) against what they replace: libpg-query's public API and eager JSON.parse, on the
+ * real-world corpus migrations and on edge cases (syntax errors, placeholders, PL/pgSQL, multi-byte
+ * text, empty files).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { before, describe, it } from 'node:test';
+import * as libpg from 'libpg-query';
+import { decodeSplitTree, decodeTreeLazily, splitTreeJson } from '../../server/src/analysis/sql/lazy-json';
+import { parseSqlFile, preParseSql, type ParsedSqlFile } from '../../server/src/analysis/sql/parse';
+import { loadPgBinding, type PgBinding } from '../../server/src/analysis/sql/pg';
+import { stripBom } from '../../server/src/analysis/text';
+import { ready } from './helpers';
+
+const CORPUS = resolve(__dirname, '../../../shared/corpus');
+const available = existsSync(join(CORPUS, 'SOURCES.tsv'));
+
+function walkSql(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walkSql(p, out);
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) out.push(p);
+  }
+  return out;
+}
+
+/** Every `.sql` file of the corpus (civitai alone has 400 migrations with 116 views). */
+function corpusSql(): Array<{ path: string; text: string }> {
+  const out: Array<{ path: string; text: string }> = [];
+  for (const d of readdirSync(CORPUS).sort()) {
+    if (!statSync(join(CORPUS, d)).isDirectory()) continue;
+    for (const f of walkSql(join(CORPUS, d)).sort()) out.push({ path: f.slice(CORPUS.length + 1), text: stripBom(readFileSync(f, 'utf8')) });
+  }
+  return out;
+}
+
+const EDGE_CASES: Record<string, string> = {
+  empty: '',
+  whitespace: '  \n\t\n',
+  comment: '-- nothing here\n',
+  syntaxError: 'CREATE TABLE a (id int;\nSELECT 1;',
+  secondStatementBroken: 'CREATE TABLE a (id int);\nALTER TABLE a ADD COLUMN;\nCREATE INDEX a_id ON a (id);',
+  placeholders: 'GRANT SELECT ON app_public.users TO :DATABASE_VISITOR;\nALTER TABLE t ALTER c TYPE int USING c::int;',
+  multibyte: "CREATE TABLE \"Zählung\" (\"größe\" text DEFAULT 'ünïcödé 🎉');\nCOMMENT ON TABLE \"Zählung\" IS '日本語';",
+  bom: '\ufeffCREATE TABLE a (id int);',
+  plpgsqlOk: "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.x := 1; RETURN NEW; END $$;",
+  plpgsqlBroken: "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN IF THEN END; $$;\nDO $$ BEGIN PERFORM 1 END $$;",
+  doBlock: "DO $$ BEGIN IF NOT EXISTS (SELECT 1) THEN CREATE POLICY p ON t USING (true); END IF; END $$;",
+  bigView: `CREATE VIEW v AS SELECT ${Array.from({ length: 200 }, (_, i) => `max(iif(a = ${i}, b, NULL)) AS c${i}`).join(', ')} FROM t GROUP BY a;\nCREATE TABLE t2 (${Array.from({ length: 80 }, (_, i) => `"c${i}" text NOT NULL DEFAULT 'x'`).join(', ')});`,
+};
+
+/** A parsed file as plain data (the offset functions are compared through their results). */
+function snapshot(f: ParsedSqlFile): unknown {
+  const { offsetOf: _o, byteOf: _b, ...rest } = f;
+  return JSON.parse(JSON.stringify({ ...rest, offsets: [0, 1, 7, f.text.length].map((n) => [f.byteOf(n), f.offsetOf(n)]) }));
+}
+
+describe('SQL parser binding and lazy trees', () => {
+  let wasm: PgBinding;
+  let api: PgBinding;
+  before(async () => {
+    await ready;
+    await libpg.loadModule();
+    wasm = await loadPgBinding('wasm');
+    api = await loadPgBinding('api');
+    assert.equal(wasm.kind, 'wasm', 'libpg-query exposes the WASM calls the binding uses');
+    assert.equal(api.kind, 'api');
+  });
+
+  it('the WASM binding returns what libpg-query returns: trees, errors, PL/pgSQL, tokens', () => {
+    const texts = [...Object.values(EDGE_CASES), ...(available ? corpusSql().slice(0, 300).map((f) => f.text) : [])];
+    for (const text of texts) {
+      const outcome = (f: () => unknown) => {
+        try {
+          return { ok: f() };
+        } catch (e) {
+          const err = e as Error & { sqlDetails?: unknown };
+          return { message: err.message, sqlDetails: err.sqlDetails ?? null };
+        }
+      };
+      assert.deepEqual(outcome(() => JSON.parse(wasm.parseJson(text))), outcome(() => libpg.parseSync(text)), text.slice(0, 80));
+      assert.deepEqual(outcome(() => JSON.parse(wasm.plpgsqlJson(text))), outcome(() => libpg.parsePlPgSQLSync(text)), text.slice(0, 80));
+      assert.deepEqual(outcome(() => wasm.scan(text)), outcome(() => libpg.scanSync(text).tokens), text.slice(0, 80));
+    }
+  });
+
+  it('a lazily decoded tree equals JSON.parse: values, key order, serialisation (corpus)', { skip: !available && 'corpus not available' }, () => {
+    let split = 0;
+    for (const { path, text } of corpusSql()) {
+      let json: string;
+      try {
+        json = wasm.parseJson(text);
+      } catch {
+        continue;
+      }
+      const eager = JSON.parse(json);
+      const s = splitTreeJson(json);
+      split += s.fields.length;
+      const lazy = decodeSplitTree(s) ?? JSON.parse(json);
+      // Shapes first (keys in order, without decoding the split-out fields), then everything.
+      for (let i = 0; i < (eager.stmts ?? []).length; i++) {
+        const kind = Object.keys(eager.stmts[i].stmt)[0];
+        assert.deepEqual(Object.keys(lazy.stmts[i].stmt[kind]), Object.keys(eager.stmts[i].stmt[kind]), path);
+      }
+      assert.equal(JSON.stringify(lazy), JSON.stringify(eager), path);
+      assert.deepEqual(lazy, eager, path);
+    }
+    assert.ok(split > 100, `large statement fields are split out (${split})`);
+  });
+
+  it('a split-out field decodes once, on first read, and can be assigned', () => {
+    const json = wasm.parseJson(EDGE_CASES.bigView);
+    const s = splitTreeJson(json);
+    assert.ok(s.fields.some(([, field]) => field === 'query'), 'the view query is split out');
+    const tree = decodeSplitTree(s)!;
+    const view = tree.stmts![0].stmt.ViewStmt;
+    const before = Object.getOwnPropertyDescriptor(view, 'query')!;
+    assert.equal(typeof before.get, 'function');
+    const q = view.query;
+    assert.equal(view.query, q, 'decoded once');
+    assert.equal(Object.getOwnPropertyDescriptor(view, 'query')!.value, q, 'a plain property after the first read');
+    const table = tree.stmts![1].stmt.CreateStmt;
+    table.tableElts = [];
+    assert.deepEqual(table.tableElts, []);
+    assert.deepEqual(decodeTreeLazily(json), JSON.parse(json));
+    // Nothing to split: the tree is decoded as is.
+    assert.deepEqual(splitTreeJson('{"version":1,"stmts":[]}'), { json: '{"version":1,"stmts":[]}', fields: [] });
+  });
+
+  it('parseSqlFile with a pre-parse equals parseSqlFile without (edge cases and corpus)', () => {
+    const cases = [...Object.entries(EDGE_CASES).map(([name, text]) => ({ path: `${name}.sql`, text })), ...(available ? corpusSql() : [])];
+    let preParsed = 0;
+    for (const { path, text } of cases) {
+      const pre = preParseSql(text);
+      if (pre) preParsed++;
+      assert.deepEqual(snapshot(parseSqlFile(path, text, pre)), snapshot(parseSqlFile(path, text)), path);
+    }
+    assert.ok(preParsed >= cases.length / 2, `most files pre-parse (${preParsed} of ${cases.length})`);
+    // Error cases are left to parseSqlFile; a pre-parse of another text is ignored.
+    assert.equal(preParseSql(EDGE_CASES.syntaxError), null);
+    assert.equal(preParseSql(''), null);
+    const other = preParseSql('CREATE TABLE b (id int);')!;
+    assert.deepEqual(snapshot(parseSqlFile('a.sql', 'CREATE TABLE a (id int);', other)), snapshot(parseSqlFile('a.sql', 'CREATE TABLE a (id int);')));
+    // Placeholders and PL/pgSQL outcomes travel with the pre-parse.
+    assert.equal(preParseSql(EDGE_CASES.placeholders)!.placeholders, true);
+    const pl = preParseSql(EDGE_CASES.plpgsqlBroken)!;
+    assert.equal(pl.plpgsql.size, 2);
+    assert.ok([...pl.plpgsql.values()].every((m) => typeof m === 'string' && m.length > 0));
+    assert.equal([...preParseSql(EDGE_CASES.plpgsqlOk)!.plpgsql.values()][0], null);
+  });
+});
