@@ -128,6 +128,31 @@ export function memoSchema(
   run(session, session.schemaMemo, ruleId, typeof depsOf === 'function' ? depsOf() : depsOf, report, body);
 }
 
+/**
+ * What the relation rules read from the other end of a model's relations: each owning relation's
+ * target (name, kind, ignored) and back-relation field name. A static dependency finer than `use`
+ * of the targets: editing a model many others point to (User) does not invalidate their results
+ * unless one of these facts changes. Computed from the current build's relations (resolved again
+ * whenever a target changes), once per model and build.
+ */
+export function relationsKey(schema: PrismaSchema, model: Model): string {
+  let byModel = relationKeys.get(schema);
+  if (!byModel) relationKeys.set(schema, (byModel = new Map()));
+  let key = byModel.get(model);
+  if (key === undefined) {
+    key = '';
+    for (const f of model.fields) {
+      const rel = f.relation;
+      if (!rel || !rel.fields.length) continue;
+      const t = rel.target;
+      key += t ? `${f.name}>${t.name}:${t.kind}:${t.isIgnored ? 1 : 0}:${rel.back?.name ?? ''}\n` : `${f.name}>\n`;
+    }
+    byModel.set(model, key);
+  }
+  return key;
+}
+const relationKeys = new WeakMap<PrismaSchema, Map<Model, string>>();
+
 /** The texts of all enum blocks: a static dependency for rules that read enums (they are rebuilt every build). */
 export function enumsKey(schema: PrismaSchema): string {
   let key = enumsKeys.get(schema);

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel, NO_DEPS } from '../../prisma/memo';
+import { memoModel, relationsKey } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
 import { childrenLabel, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
@@ -63,11 +63,10 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
-      memoModel(schema, 'implicit-referential-action', model, NO_DEPS, report, (report, use) => {
+      memoModel(schema, 'implicit-referential-action', model, () => [relationsKey(schema, model)], report, (report) => {
         for (const field of model.fields) {
           const rel = field.relation;
           if (!rel || !rel.fields.length) continue;
-          use(rel.target);
           const model = rel.field.model;
           if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored || rel.onDelete) continue;
           if (!rel.target || rel.target.kind !== 'model') continue;

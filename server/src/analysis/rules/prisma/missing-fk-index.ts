@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel, NO_DEPS } from '../../prisma/memo';
+import { memoModel, relationsKey } from '../../prisma/memo';
 import { insertBlockAttributeEdit } from '../../prisma/edits';
 import { isLeadingPrefix, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
@@ -51,13 +51,12 @@ export default defineRule({
     if (schema && fkIndexesNeeded(schema)) {
       for (const model of schema.models) {
         if (model.kind !== 'model' || model.isIgnored) continue;
-        memoModel(schema, 'missing-fk-index', model, NO_DEPS, report, (report, use) => {
+        memoModel(schema, 'missing-fk-index', model, () => [relationsKey(schema, model)], report, (report) => {
           // One finding per column list (two relations over the same columns share the index).
           const seen = new Set<string>();
           for (const field of model.fields) {
             const rel = field.relation;
             if (!rel || !rel.fields.length || rel.field.isIgnored) continue;
-            use(rel.target);
             const columns = rel.fields;
             if (rel.scalarFields.length !== columns.length) continue; // unresolved names: a Prisma validation error, not ours
             const key = columns.join('\u0000');

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel, NO_DEPS } from '../../prisma/memo';
+import { memoModel, relationsKey } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import { setRelationArgumentEdit } from '../../prisma/edits';
@@ -27,11 +27,10 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema) return;
     for (const model of schema.models) {
-      memoModel(schema, 'set-null-on-required', model, NO_DEPS, report, (report, use) => {
+      memoModel(schema, 'set-null-on-required', model, () => [relationsKey(schema, model)], report, (report) => {
         for (const field of model.fields) {
           const rel = field.relation;
           if (!rel || !rel.fields.length) continue;
-          use(rel.target);
           const model = rel.field.model;
           if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored) continue;
           const onDelete = rel.onDelete === 'SetNull';
