@@ -1,11 +1,12 @@
 // The one build script: bundles the VS Code client, the language server and the CLI into dist/,
-// and copies the WebAssembly assets they load at run time next to them.
+// copies the WebAssembly assets they load at run time next to them, and makes the CLI's V8 code cache.
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps (used for the .vsix)
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --if-needed   build only when dist/ is missing or older than the sources
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -19,7 +20,9 @@ const watch = args.has('--watch');
 const entries = [
   { in: 'client/src/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'server/src/server.ts', out: 'server', external: [] },
-  { in: 'server/src/cli/main.ts', out: 'cli', external: [] },
+  // dist/cli.js (bin.ts) runs the CLI bundle dist/cli-main.js with its code cache (see writeCodeCache).
+  { in: 'server/src/cli/main.ts', out: 'cli-main', external: [] },
+  { in: 'server/src/cli/bin.ts', out: 'cli', external: [] },
   // The CLI's SQL parse worker (server/src/project/sql-pool.ts loads it from next to dist/cli.js).
   { in: 'server/src/project/sql-worker.ts', out: 'sql-worker', external: [] },
 ].filter((e) => existsSync(join(root, e.in)));
@@ -51,6 +54,26 @@ function copyAssets() {
   copyFileSync(wasm, join(root, 'dist', 'libpg-query.wasm'));
 }
 
+/**
+ * dist/cli-main.js.cache: V8's compiled code for the CLI bundle after it audited examples/saas (code,
+ * not results; dist/cli.js uses it only for this very bundle, see server/src/cli/bin.ts). Best effort:
+ * without it the CLI compiles as usual.
+ */
+function writeCodeCache() {
+  const cache = join(root, 'dist', 'cli-main.js.cache');
+  rmSync(cache, { force: true });
+  if (!existsSync(join(root, 'dist', 'cli.js')) || !existsSync(join(root, 'examples', 'saas'))) return;
+  const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'audit', join(root, 'examples', 'saas'), '--format', 'json', '--fail-on', 'never'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, SCHEMA_INSIGHT_WRITE_CODE_CACHE: cache, SCHEMA_INSIGHT_SQL_WORKER: '0' },
+  });
+  if (r.status !== 0 || !existsSync(cache)) {
+    rmSync(cache, { force: true });
+    console.warn(`warning: no CLI code cache (${r.status}): ${String(r.stderr).trim().slice(0, 300)}`);
+  }
+}
+
 const options = {
   absWorkingDir: root,
   entryPoints: entries.map((e) => ({ in: e.in, out: e.out })),
@@ -70,6 +93,7 @@ const options = {
       setup(build) {
         build.onEnd((result) => {
           if (!result.errors.length) copyAssets();
+          if (!result.errors.length && !watch) writeCodeCache();
           if (watch) console.log(`[watch] build finished${result.errors.length ? ' with errors' : ''}`);
         });
       },
