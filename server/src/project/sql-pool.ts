@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { decodeSplitTree } from '../analysis/sql/lazy-json';
 import { preParseSql, type SqlPreParse } from '../analysis/sql/parse';
 import type { WorkerJob, WorkerResult } from './sql-worker';
@@ -91,6 +91,9 @@ export class SqlParseWorker {
       return;
     }
     try {
+      // Loaded here, not at start-up: most audits never start a worker.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
       this.worker = new Worker(file);
       this.alive = true;
       // Never keeps the process alive; while results are awaited, the result port does.
@@ -126,6 +129,7 @@ export class SqlParseWorker {
     const order = Int32Array.from(texts.keys()).sort((a, b) => texts[b].length - texts[a].length || a - b);
     const counter = new Int32Array(new SharedArrayBuffer(4));
     let port: MessagePort | null = null;
+    const { MessageChannel, receiveMessageOnPort } = require('node:worker_threads') as typeof import('node:worker_threads');
     if (this.worker && this.alive) {
       const channel = new MessageChannel();
       try {
@@ -138,10 +142,12 @@ export class SqlParseWorker {
       }
     }
     let messages = 0;
+    let done = false;
     const take = (m: WorkerResult): void => {
       messages++;
       if ('fatal' in m) this.fail(`the worker could not load the parser: ${m.fatal}`);
       else if ('done' in m) {
+        done = true;
         const t0 = performance.timeOrigin;
         stats.worker = { readyMs: m.readyAt - t0, startMs: m.startAt - t0, endMs: m.endAt - t0 };
       } else {
@@ -170,8 +176,10 @@ export class SqlParseWorker {
     if (port) {
       const p = port;
       const missing = () => n - stats.inThread - stats.byWorker;
+      // A worker that parsed files posts `done` right after its last one (its timings).
+      const waiting = () => missing() > 0 || (stats.byWorker > 0 && !done);
       drain();
-      while (missing() > 0 && this.alive) {
+      while (waiting() && this.alive) {
         const before = messages;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, STALL_MS);
@@ -187,7 +195,7 @@ export class SqlParseWorker {
         this.wake = null;
         p.removeAllListeners('message');
         drain();
-        if (messages === before && missing() > 0 && this.alive) {
+        if (messages === before && waiting() && this.alive) {
           this.fail(`the worker made no progress for ${STALL_MS} ms`);
           this.close();
         }

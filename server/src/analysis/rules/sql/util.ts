@@ -108,8 +108,12 @@ const maskedTexts = new WeakMap<SqlStatement, string>();
 
 /** Finds the offset (UTF-16, in the file) of a keyword/word sequence inside a statement, or -1. */
 export function findInStatement(stmt: SqlStatement, pattern: RegExp, from = 0): number {
-  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
-  re.lastIndex = from;
+  // From the start, a non-global non-sticky pattern finds the same match itself.
+  let re = pattern;
+  if (from !== 0 || pattern.global || pattern.sticky) {
+    re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+    re.lastIndex = from;
+  }
   let masked = maskedTexts.get(stmt);
   if (masked === undefined) maskedTexts.set(stmt, (masked = maskSql(stmt.text)));
   const m = re.exec(masked);
