@@ -298,14 +298,22 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
   }
 }
 
+/**
+ * Exits once standard output and error are flushed, without tearing the heap down piece by piece (a
+ * natural exit frees every object of the audit first: ~20 ms for civitai's 400 migrations).
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  // A write's callback runs once everything written before it is out. On a write error (a closed
+  // pipe), the process ends as it always did.
+  process.stdout.write('', (e) => {
+    if (!e) process.stderr.write('', (e2) => e2 || process.exit(code));
+  });
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`schema-insight: ${String(e)}\n`);
-      process.exitCode = 3;
-    },
-  );
+  main(process.argv.slice(2)).then(exitWhenFlushed, (e) => {
+    process.stderr.write(`schema-insight: ${String(e)}\n`);
+    exitWhenFlushed(3);
+  });
 }
