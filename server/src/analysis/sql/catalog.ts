@@ -160,6 +160,18 @@ export interface StatementFacts {
   previousColumns?: Map<string, { type: string; default?: string; notNull: boolean }>;
 }
 
+/** An index-like structure of a table (`Catalog.indexLikes`). */
+export interface IndexLike {
+  kind: 'primary' | 'unique' | 'index';
+  name?: string;
+  columns: string[];
+  unique: boolean;
+  partial: boolean;
+  method: string;
+  source: SourceRef;
+  index?: Index;
+}
+
 export class Catalog {
   readonly tables = new Map<string, Table>();
   readonly indexes = new Map<string, Index>();
@@ -181,14 +193,29 @@ export class Catalog {
   }
 
   /** All index-like structures of a table: PK, unique constraints, indexes. */
-  indexLikes(tableKey: string): Array<{ kind: 'primary' | 'unique' | 'index'; name?: string; columns: string[]; unique: boolean; partial: boolean; method: string; source: SourceRef; index?: Index }> {
+  indexLikes(tableKey: string, indexesOfTable?: ReadonlyMap<string, Index[]>): IndexLike[] {
     const t = this.tables.get(tableKey);
-    const out: ReturnType<Catalog['indexLikes']> = [];
+    const out: IndexLike[] = [];
     if (!t) return out;
     if (t.primaryKey) out.push({ kind: 'primary', name: t.primaryKey.name, columns: t.primaryKey.columns, unique: true, partial: false, method: 'btree', source: t.primaryKey.source });
     for (const u of t.uniques) out.push({ kind: 'unique', name: u.name, columns: u.columns, unique: true, partial: false, method: 'btree', source: u.source });
-    for (const i of this.indexes.values()) {
+    const indexes = indexesOfTable ? (indexesOfTable.get(tableKey) ?? []) : this.indexes.values();
+    for (const i of indexes) {
       if (i.table === tableKey) out.push({ kind: 'index', name: i.name, columns: i.columns, unique: i.unique, partial: i.partial, method: i.method, source: i.source, index: i });
+    }
+    return out;
+  }
+
+  /**
+   * Table key → its indexes in catalog order (for `indexLikes` over many tables: one pass over the
+   * indexes instead of one per table). A snapshot: build it after the replay.
+   */
+  indexesByTable(): Map<string, Index[]> {
+    const out = new Map<string, Index[]>();
+    for (const i of this.indexes.values()) {
+      const list = out.get(i.table);
+      if (list) list.push(i);
+      else out.set(i.table, [i]);
     }
     return out;
   }

@@ -121,7 +121,7 @@ function tokenEnd(text: string, offset: number): number {
 }
 
 /** Splits SQL into top-level statements with the scanner (strings, dollar quotes and comments respected). */
-function splitByScanner(text: string, bytes: Buffer): Array<{ byteStart: number; byteEnd: number }> | null {
+function splitByScanner(text: string, byteLength: number): Array<{ byteStart: number; byteEnd: number }> | null {
   let tokens: ScanToken[];
   try {
     tokens = pg.scan(text);
@@ -144,7 +144,7 @@ function splitByScanner(text: string, bytes: Buffer): Array<{ byteStart: number;
       start = t.end;
     }
   }
-  if (start < bytes.length) out.push({ byteStart: start, byteEnd: bytes.length });
+  if (start < byteLength) out.push({ byteStart: start, byteEnd: byteLength });
   return out;
 }
 
@@ -195,9 +195,9 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
     whole('This file contains NUL bytes (binary content?); it was not parsed as SQL.');
     return file;
   }
-  const bytes = Buffer.from(src, 'utf8');
-  if (bytes.length > MAX_SQL_FILE_BYTES) {
-    whole(`This file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, above the ${MAX_SQL_FILE_BYTES / 1024 / 1024} MB limit for migrations; it was not parsed.`);
+  const byteLength = Buffer.byteLength(src, 'utf8');
+  if (byteLength > MAX_SQL_FILE_BYTES) {
+    whole(`This file is ${(byteLength / 1024 / 1024).toFixed(1)} MB, above the ${MAX_SQL_FILE_BYTES / 1024 / 1024} MB limit for migrations; it was not parsed.`);
     return file;
   }
 
@@ -246,15 +246,16 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
         file.placeholders = true;
       }
     }
-    addStatements(res.stmts ?? [], 0, bytes.length);
+    addStatements(res.stmts ?? [], 0, byteLength);
   } catch (e) {
     // Report the error at PostgreSQL's cursor, then keep every statement that does parse on its own.
-    const chunks = splitByScanner(src, bytes);
+    const chunks = splitByScanner(src, byteLength);
+    const bytes = chunks && Buffer.from(src, 'utf8');
     if (!chunks) {
       file.errors.push(syntaxError(file, e, 0));
     } else {
       for (const c of chunks) {
-        const chunkText = bytes.subarray(c.byteStart, c.byteEnd).toString('utf8');
+        const chunkText = bytes!.subarray(c.byteStart, c.byteEnd).toString('utf8');
         if (!chunkText.trim()) continue;
         try {
           const res = parseTree(chunkText);

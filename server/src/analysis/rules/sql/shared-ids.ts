@@ -1,6 +1,6 @@
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
-import type { Catalog, ForeignKey, Index, Table } from '../../sql/catalog';
+import type { Catalog, ForeignKey, Index, IndexLike, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
@@ -39,8 +39,8 @@ function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: numb
 }
 
 /** Index-like structures that serve equality lookups on their leading columns. */
-function lookupIndexes(catalog: Catalog, t: Table) {
-  return catalog.indexLikes(t.key).filter((i) => !i.partial && (i.method === 'btree' || i.method === 'hash'));
+function lookupIndexes(catalog: Catalog, t: Table, indexesOfTable: ReadonlyMap<string, Index[]>): IndexLike[] {
+  return catalog.indexLikes(t.key, indexesOfTable).filter((i) => !i.partial && (i.method === 'btree' || i.method === 'hash'));
 }
 
 function isLeadingPrefix(cols: string[], of: string[]): boolean {
@@ -51,15 +51,17 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
   const project = sqlProject(ctx);
   if (!project) return;
   const byPath = migrationsByPath(project);
+  const indexesOfTable = project.catalog.indexesByTable();
   for (const t of project.catalog.tables.values()) {
     if (isPrismaTable(ctx, t)) continue;
     const seen = new Set<string>();
+    let idx: IndexLike[] | undefined;
     for (const fk of t.foreignKeys) {
       if (!fk.columns.length) continue;
       const key = fk.columns.join('\u0000');
       if (seen.has(key)) continue;
       seen.add(key);
-      const idx = lookupIndexes(project.catalog, t);
+      idx ??= lookupIndexes(project.catalog, t, indexesOfTable);
       // A hash index serves only single-column lookups.
       if (idx.some((i) => (i.method === 'hash' ? i.columns.length === 1 && i.columns[0] === fk.columns[0] && fk.columns.length === 1 : isLeadingPrefix(fk.columns, i.columns)))) continue;
       const m = byPath.get(fk.source.file);
@@ -98,9 +100,10 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
   if (!project) return;
   const byPath = migrationsByPath(project);
   const catalog = project.catalog;
+  const indexesOfTable = catalog.indexesByTable();
   for (const t of catalog.tables.values()) {
     if (isPrismaTable(ctx, t)) continue;
-    const all = catalog.indexLikes(t.key);
+    const all = catalog.indexLikes(t.key, indexesOfTable);
     for (const ix of all) {
       if (ix.kind !== 'index' || !ix.index) continue;
       const i: Index = ix.index;
