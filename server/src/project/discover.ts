@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
-import { findMigrationFiles } from './migrations';
+import { childPath, findMigrationFiles } from './migrations';
 
 /**
  * Finds the projects in a folder: each Prisma schema (a single file or a multi-file schema folder)
@@ -42,7 +42,7 @@ function walk(root: string, visit: (path: string, isDir: boolean) => void, listi
     listings.set(dir, list);
     for (const e of list) {
       if (++entries > MAX_ENTRIES) return;
-      const p = join(dir, e.name);
+      const p = childPath(dir, e.name);
       if (e.isDirectory()) {
         if (SKIP_DIRS.has(e.name) || depth >= MAX_DEPTH) continue;
         visit(p, true);

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 
 /**
  * Finds the migration SQL files below a project root, the way the tools that run them do:
@@ -12,6 +12,15 @@ import { dirname, join, resolve } from 'node:path';
  * Skips node_modules, .git and build output; bounded in depth and directory count so a huge tree
  * cannot hang an editor.
  */
+/**
+ * `path.join(dir, name)` for a normalised folder path (as `path.resolve` returns) and a name from its
+ * listing: nothing to normalise, so no need for path.join's cost (~900 joins per discovery of a
+ * 400-migration project).
+ */
+export function childPath(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
 export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, Dirent[]>): { files: string[]; supabase: boolean } {
   const files = new Set<string>();
   let supabase = false;
@@ -36,26 +45,26 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
   /** `name` in `dir` is a file (following symbolic links), from the folder's listing when it was read. */
   const isFileIn = (dir: string, name: string) => {
     const known = listings?.get(dir);
-    if (!known) return statIsFile(join(dir, name));
+    if (!known) return statIsFile(childPath(dir, name));
     const e = known.find((x) => x.name === name);
     if (!e) return false;
-    return e.isSymbolicLink() ? statIsFile(join(dir, name)) : e.isFile();
+    return e.isSymbolicLink() ? statIsFile(childPath(dir, name)) : e.isFile();
   };
   const addSqlFiles = (dir: string, test: (name: string) => boolean) => {
-    for (const e of read(dir)) if (e.isFile() && /\.sql$/i.test(e.name) && test(e.name)) files.add(join(dir, e.name));
+    for (const e of read(dir)) if (e.isFile() && /\.sql$/i.test(e.name) && test(e.name)) files.add(childPath(dir, e.name));
   };
   const addRollbackDirs = (dir: string) => {
-    for (const sub of ['rollback', 'rollbacks', 'down']) addSqlFiles(join(dir, sub), () => true);
+    for (const sub of ['rollback', 'rollbacks', 'down']) addSqlFiles(childPath(dir, sub), () => true);
   };
   /** A Prisma migrations folder: subfolders with migration.sql. Returns true when it is one. */
   const prismaSet = (dir: string, entries: Dirent[]): boolean => {
     let found = false;
     for (const e of entries) {
       if (!e.isDirectory() || SKIP.has(e.name)) continue;
-      const sub = join(dir, e.name);
+      const sub = childPath(dir, e.name);
       if (isFileIn(sub, 'migration.sql')) {
-        files.add(join(sub, 'migration.sql'));
-        if (isFileIn(sub, 'down.sql')) files.add(join(sub, 'down.sql'));
+        files.add(childPath(sub, 'migration.sql'));
+        if (isFileIn(sub, 'down.sql')) files.add(childPath(sub, 'down.sql'));
         found = true;
       }
     }
@@ -81,9 +90,9 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
       addRollbackDirs(dir);
     }
     for (const e of entries) {
-      if (e.isFile() && e.name === 'prisma.config.ts') configured(join(dir, e.name));
+      if (e.isFile() && e.name === 'prisma.config.ts') configured(childPath(dir, e.name));
       if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith('.')) continue;
-      visit(join(dir, e.name), depth + 1);
+      visit(childPath(dir, e.name), depth + 1);
     }
   };
   /** `migrations: { path: "…" }` (string literal or `path.join('a', 'b')`) in prisma.config.ts. */
