@@ -16,7 +16,7 @@
 import type { Report } from '../rule';
 import type { Range } from '../types';
 import type { TextChange } from './parser';
-import type { Model, PrismaSchema, PrismaSession } from './schema';
+import type { Field, Model, PrismaSchema, PrismaSession, Relation } from './schema';
 
 /** A report with its positions as offsets (in the text of the build it was stored in). */
 interface StoredReport {
@@ -24,6 +24,8 @@ interface StoredReport {
   files: string[];
   /** Start/end offset pairs: the report's range, then each fix edit's range, then each related range. */
   offsets: number[];
+  /** The report with ranges at these offsets, once made (reports are read-only: shared across builds). */
+  report: Report | null;
 }
 
 export interface MemoEntry {
@@ -140,18 +142,31 @@ export function relationsKey(schema: PrismaSchema, model: Model): string {
   if (!byModel) relationKeys.set(schema, (byModel = new Map()));
   let key = byModel.get(model);
   if (key === undefined) {
-    key = '';
+    // A session keeps the relation objects between reused models: the same relations (and back
+    // fields) as last build give the same string, without building it again.
+    const rels: Array<Relation | Field | null> = [];
     for (const f of model.fields) {
       const rel = f.relation;
       if (!rel || !rel.fields.length) continue;
-      const t = rel.target;
-      key += t ? `${f.name}>${t.name}:${t.kind}:${t.isIgnored ? 1 : 0}:${rel.back?.name ?? ''}\n` : `${f.name}>\n`;
+      rels.push(rel, rel.back);
+    }
+    const last = lastRelationKeys.get(model);
+    if (last && last.rels.length === rels.length && last.rels.every((r, i) => r === rels[i])) key = last.key;
+    else {
+      key = '';
+      for (let i = 0; i < rels.length; i += 2) {
+        const rel = rels[i] as Relation;
+        const t = rel.target;
+        key += t ? `${rel.field.name}>${t.name}:${t.kind}:${t.isIgnored ? 1 : 0}:${rel.back?.name ?? ''}\n` : `${rel.field.name}>\n`;
+      }
+      lastRelationKeys.set(model, { rels, key });
     }
     byModel.set(model, key);
   }
   return key;
 }
 const relationKeys = new WeakMap<PrismaSchema, Map<Model, string>>();
+const lastRelationKeys = new WeakMap<Model, { rels: Array<Relation | Field | null>; key: string }>();
 
 /** The texts of all enum blocks: a static dependency for rules that read enums (they are rebuilt every build). */
 export function enumsKey(schema: PrismaSchema): string {
@@ -194,15 +209,16 @@ function toStored(session: PrismaSession, r: Report): StoredReport | null {
     files.push(file);
     offsets.push(f.lines.offsetAt(range.start), f.lines.offsetAt(range.end));
   }
-  return { base: r, files, offsets };
+  return { base: r, files, offsets, report: r };
 }
 
 /** The stored reports with offsets moved to the current build's texts; null if one falls in an edit. */
 function moveReports(session: PrismaSession, reports: StoredReport[]): StoredReport[] | null {
-  const out: StoredReport[] = new Array(reports.length);
+  if (reports.length === 0) return reports;
+  let out: StoredReport[] | null = null;
   for (let k = 0; k < reports.length; k++) {
     const s = reports[k];
-    const offsets = new Array<number>(s.offsets.length);
+    let offsets: number[] | null = null;
     let file: string | null = null;
     let change: TextChange | undefined;
     for (let i = 0; i < s.offsets.length; i++) {
@@ -212,17 +228,23 @@ function moveReports(session: PrismaSession, reports: StoredReport[]): StoredRep
       }
       if (!change) return null;
       const o = s.offsets[i];
-      if (o < change.start) offsets[i] = o;
-      else if (o > change.oldEnd) offsets[i] = o + change.delta;
-      else if (change.delta === 0 && change.start === change.oldEnd) offsets[i] = o; // unchanged file
+      let moved: number;
+      if (o < change.start) moved = o;
+      else if (o > change.oldEnd) moved = o + change.delta;
+      else if (change.delta === 0 && change.start === change.oldEnd) moved = o; // unchanged file
       else return null;
+      if (moved !== o && !offsets) offsets = s.offsets.slice(0, i);
+      if (offsets) offsets.push(moved);
     }
-    out[k] = { base: s.base, files: s.files, offsets };
+    // Nothing before the edit moves: the stored report (and the Report made for it) stays as it is.
+    if (offsets && !out) out = reports.slice(0, k);
+    if (out) out.push(offsets ? { base: s.base, files: s.files, offsets, report: null } : s);
   }
-  return out;
+  return out ?? reports;
 }
 
 function materialize(session: PrismaSession, s: StoredReport): Report {
+  if (s.report) return s.report;
   let k = 0;
   const next = (): Range => {
     const lines = session.files.get(s.files[k])!.lines;
@@ -234,5 +256,6 @@ function materialize(session: PrismaSession, s: StoredReport): Report {
   const out: Report = { ...b, range: next() };
   if (b.fixes) out.fixes = b.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: next() })) }));
   if (b.related) out.related = b.related.map((x) => ({ ...x, range: next() }));
+  s.report = out;
   return out;
 }

@@ -132,17 +132,26 @@ export default defineRule({
  * their kind and whether ignored, and each owning relation's ends, fields, arity and state.
  */
 function graphKey(schema: PrismaSchema): string {
-  const parts: string[] = [];
-  for (const m of schema.models) {
-    parts.push(`${m.file.path}:${m.name}:${m.kind}:${m.isIgnored ? 1 : 0}`);
-    for (const f of m.fields) {
-      const rel = f.relation;
-      if (!rel || !rel.fields.length) continue;
-      parts.push(`>${f.name}:${rel.target?.name ?? ''}:${rel.fields.join(',')}:${rel.scalarFields.length}:${isRequiredRelation(rel) ? 1 : 0}:${f.isIgnored ? 1 : 0}`);
-    }
-  }
+  const parts: string[] = new Array(schema.models.length);
+  for (let i = 0; i < schema.models.length; i++) parts[i] = modelGraphKey(schema.models[i]);
   return parts.join('\n');
 }
+
+/** One model's part of `graphKey`; a model a session reused, with the same relations, gives the same string. */
+function modelGraphKey(m: Model): string {
+  const rels: Relation[] = [];
+  for (const f of m.fields) if (f.relation && f.relation.fields.length) rels.push(f.relation);
+  const last = lastGraphKeys.get(m);
+  if (last && last.rels.length === rels.length && last.rels.every((r, i) => r === rels[i])) return last.key;
+  let key = `${m.file.path}:${m.name}:${m.kind}:${m.isIgnored ? 1 : 0}`;
+  for (const rel of rels) {
+    const f = rel.field;
+    key += `>${f.name}:${rel.target?.name ?? ''}:${rel.fields.join(',')}:${rel.scalarFields.length}:${isRequiredRelation(rel) ? 1 : 0}:${f.isIgnored ? 1 : 0}`;
+  }
+  lastGraphKeys.set(m, { rels, key });
+  return key;
+}
+const lastGraphKeys = new WeakMap<Model, { rels: Relation[]; key: string }>();
 
 function checkSchema(schema: PrismaSchema, report: (r: Report) => void): void {
   const nodes = schema.models.filter((m) => m.kind === 'model' && !m.isIgnored);
