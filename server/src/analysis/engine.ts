@@ -155,7 +155,13 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
     const configured = effectiveSeverity(rule, config);
     const severity: Severity =
       configured !== rule.defaultSeverity && configured !== 'off' ? configured : (report.severity ?? rule.defaultSeverity);
-    findings.push({
+    // A report replayed from a previous audit (prisma/memo.ts) is the same object: so is its finding.
+    const known = findingOf.get(report);
+    if (known && known.severity === severity && known.rule === rule.id) {
+      findings.push(known);
+      continue;
+    }
+    const finding: Finding = {
       rule: rule.id,
       severity,
       priority: priorityOf(severity),
@@ -168,7 +174,9 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
       ...(report.migration !== undefined ? { migration: report.migration } : {}),
       ...(report.related?.length ? { related: report.related } : {}),
       ...(report.data ? { data: report.data } : {}),
-    });
+    };
+    findingOf.set(report, finding);
+    findings.push(finding);
   }
 
   // unused-ignore: an ignore comment that suppressed nothing (only for rules that ran).
@@ -203,6 +211,9 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
   const t2 = performance.now();
   return { findings, ruleErrors, prisma, sql: ctx.builtSql(), timings: { parseMs: t1 - t0, rulesMs: t2 - t1 } };
 }
+
+/** The finding made from each report (reports and findings are read-only once made). */
+const findingOf = new WeakMap<Report, Finding>();
 
 export const UNUSED_IGNORE = 'unused-ignore';
 

@@ -70,6 +70,14 @@ interface State {
 
 const NO_FINDINGS: Finding[] = [];
 
+/** The diagnostic of each finding: a finding the engine reused (unchanged by an edit) keeps its diagnostic. */
+const diagnostics = new WeakMap<Finding, Diagnostic>();
+function diagnosticOf(f: Finding): Diagnostic {
+  let d = diagnostics.get(f);
+  if (!d) diagnostics.set(f, (d = toDiagnostic(f, ruleDocUrl)));
+  return d;
+}
+
 /** Whether two finding lists would publish the same diagnostics (compared field by field, no serialization). */
 function sameFindings(a: Finding[] | undefined, b: Finding[]): boolean {
   if (!a || a.length !== b.length) return false;
@@ -271,12 +279,12 @@ export class Auditor {
           message: `Schema Insight could not read this file: ${t.error}`,
         });
       }
-      for (const f of list) diagnostics.push(toDiagnostic(f, ruleDocUrl));
+      for (const f of list) diagnostics.push(diagnosticOf(f));
       send(path, t.version, diagnostics);
     }
     // Findings in files outside the project's file list (e.g. a fix target) still get shown.
     for (const [path, list] of byFile) {
-      if (!seen.has(path)) send(path, null, list.map((f) => toDiagnostic(f, ruleDocUrl)));
+      if (!seen.has(path)) send(path, null, list.map(diagnosticOf));
     }
     // Files that are no longer part of the project: clear what we published for them.
     for (const path of [...s.published.keys()]) {

@@ -6,8 +6,9 @@
  * the schema, the reports are replayed instead of recomputed: their positions are moved through the
  * edit (`TextChange`), and any position inside the edited region makes it compute again.
  *
- * `deps` may be a function: it is only called with a session (so a lazily built input, such as the
- * SQL model, is not built just for the memo when there is none).
+ * `deps` may be a function (of the schema and model; a module-level one allocates nothing per call): it
+ * is only called with a session (so a lazily built input, such as the SQL model, is not built just for
+ * the memo when there is none).
  *
  * What a rule must declare: every input besides the model itself — other models it reads (`use`),
  * enums (`enumsKey`), the SQL model, configuration. Tests compare incremental audits with audits from
@@ -48,7 +49,7 @@ export function memoModel(
   schema: PrismaSchema,
   ruleId: string,
   model: Model,
-  depsOf: readonly unknown[] | (() => readonly unknown[]),
+  depsOf: readonly unknown[] | ((schema: PrismaSchema, model: Model) => readonly unknown[]),
   report: (r: Report) => void,
   body: (report: (r: Report) => void, use: Use) => void,
 ): void {
@@ -59,8 +60,26 @@ export function memoModel(
   }
   let memo = model.ruleMemo;
   if (!memo) model.ruleMemo = memo = new Map();
-  run(session, memo, ruleId, typeof depsOf === 'function' ? depsOf() : depsOf, report, body);
+  run(session, memo, ruleId, typeof depsOf === 'function' ? depsOf(schema, model) : depsOf, report, body);
 }
+
+/** `memoModel` deps of the relation rules: `[relationsKey(schema, model)]`, one array per model and build. */
+export function relationDeps(schema: PrismaSchema, model: Model): readonly unknown[] {
+  let byModel = relationDepsOf.get(schema);
+  if (!byModel) relationDepsOf.set(schema, (byModel = new Map()));
+  let deps = byModel.get(model);
+  if (!deps) byModel.set(model, (deps = [relationsKey(schema, model)]));
+  return deps;
+}
+const relationDepsOf = new WeakMap<PrismaSchema, Map<Model, readonly unknown[]>>();
+
+/** `memoModel` / `memoSchema` deps of rules that read the enums: `[enumsKey(schema)]`, one array per build. */
+export function enumDeps(schema: PrismaSchema): readonly unknown[] {
+  let deps = enumDepsOf.get(schema);
+  if (!deps) enumDepsOf.set(schema, (deps = [enumsKey(schema)]));
+  return deps;
+}
+const enumDepsOf = new WeakMap<PrismaSchema, readonly unknown[]>();
 
 function run(
   session: PrismaSession,

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel, relationsKey } from '../../prisma/memo';
+import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isTenantModel } from '../../prisma/naming';
 import { relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
@@ -33,7 +33,7 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
-      memoModel(schema, 'cascade-deletes-history', model, () => [relationsKey(schema, model)], report, (report) => {
+      memoModel(schema, 'cascade-deletes-history', model, relationDeps, report, (report) => {
         for (const field of model.fields) {
           const rel = field.relation;
           if (!rel || !rel.fields.length) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { enumsKey, memoModel, memoSchema } from '../../prisma/memo';
+import { enumDeps, memoModel, memoSchema } from '../../prisma/memo';
 import { rangeOf, type Enum, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, pascalCase, singular, wordsOf } from '../../prisma/naming';
 import { conversionSql, existingEnumValuePlan, migrationNote, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
@@ -134,7 +134,7 @@ export default defineRule({
     if (!schema || !providerSupportsEnums(schema.provider)) return;
     // 1. String fields named like an existing enum.
     for (const model of schema.models) {
-      memoModel(schema, 'enum-drift', model, () => [enumsKey(schema)], report, (report) => {
+      memoModel(schema, 'enum-drift', model, enumDeps, report, (report) => {
         for (const field of model.fields) {
           const m = driftEnumFor(schema, field);
           if (!m) continue;
@@ -165,7 +165,7 @@ export default defineRule({
       });
     }
     // 2. Two enums whose values nearly coincide (depends on the enums alone).
-    memoSchema(schema, 'enum-drift', () => [enumsKey(schema)], report, (report) => {
+    memoSchema(schema, 'enum-drift', () => enumDeps(schema), report, (report) => {
       const enums = schema.enums;
       const facts = enumFacts(schema);
       // By position, for the pair loop (no map lookups per pair).

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel, relationsKey } from '../../prisma/memo';
+import { memoModel, relationDeps } from '../../prisma/memo';
 import { insertBlockAttributeEdit } from '../../prisma/edits';
 import { isLeadingPrefix, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
@@ -51,7 +51,7 @@ export default defineRule({
     if (schema && fkIndexesNeeded(schema)) {
       for (const model of schema.models) {
         if (model.kind !== 'model' || model.isIgnored) continue;
-        memoModel(schema, 'missing-fk-index', model, () => [relationsKey(schema, model)], report, (report) => {
+        memoModel(schema, 'missing-fk-index', model, relationDeps, report, (report) => {
           // One finding per column list (two relations over the same columns share the index).
           const seen = new Set<string>();
           for (const field of model.fields) {

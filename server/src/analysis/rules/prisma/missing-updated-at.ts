@@ -37,9 +37,11 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema) return;
+    let deps: readonly unknown[] | null = null;
+    const depsOf = () => (deps ??= [ctx.sql]);
     for (const model of schema.models) {
       if (model.kind === 'view' || model.isIgnored) continue;
-      memoModel(schema, 'missing-updated-at', model, () => [ctx.sql], report, (report) => {
+      memoModel(schema, 'missing-updated-at', model, depsOf, report, (report) => {
         for (const field of model.fields) {
           if (field.type !== 'DateTime' || field.kind !== 'scalar' || field.isList || field.isIgnored || !field.decl.type) continue;
           if (isUpdatedAtName(field.name) && !field.isUpdatedAt) {

@@ -123,7 +123,7 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema) return;
-    memoSchema(schema, 'required-relation-cycle', () => [graphKey(schema)], report, (report) => checkSchema(schema, report));
+    memoSchema(schema, 'required-relation-cycle', () => graphKey(schema), report, (report) => checkSchema(schema, report));
   },
 });
 
@@ -131,10 +131,11 @@ export default defineRule({
  * Everything the cycles and their messages depend on besides positions: the models (in order) with
  * their kind and whether ignored, and each owning relation's ends, fields, arity and state.
  */
-function graphKey(schema: PrismaSchema): string {
+function graphKey(schema: PrismaSchema): string[] {
+  // One string per model (the same string object while a model's part is unchanged: compared by identity).
   const parts: string[] = new Array(schema.models.length);
   for (let i = 0; i < schema.models.length; i++) parts[i] = modelGraphKey(schema.models[i]);
-  return parts.join('\n');
+  return parts;
 }
 
 /** One model's part of `graphKey`; a model a session reused, with the same relations, gives the same string. */

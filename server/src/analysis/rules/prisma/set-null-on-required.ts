@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { memoModel, relationsKey } from '../../prisma/memo';
+import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import { setRelationArgumentEdit } from '../../prisma/edits';
@@ -27,7 +27,7 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema) return;
     for (const model of schema.models) {
-      memoModel(schema, 'set-null-on-required', model, () => [relationsKey(schema, model)], report, (report) => {
+      memoModel(schema, 'set-null-on-required', model, relationDeps, report, (report) => {
         for (const field of model.fields) {
           const rel = field.relation;
           if (!rel || !rel.fields.length) continue;

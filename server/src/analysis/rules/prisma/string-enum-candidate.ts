@@ -125,8 +125,10 @@ export default defineRule({
     if (!schema || !providerSupportsEnums(schema.provider)) return;
     const driftOn = ctx.isEnabled('enum-drift');
     const sql = ctx.input.sqlFiles?.length ? ctx.sql : null;
+    let deps: readonly unknown[] | null = null;
+    const depsOf = () => (deps ??= [driftOn, sql, enumsKey(schema)]);
     for (const model of schema.models) {
-      memoModel(schema, 'string-enum-candidate', model, () => [driftOn, sql, enumsKey(schema)], report, (report) => {
+      memoModel(schema, 'string-enum-candidate', model, depsOf, report, (report) => {
         for (const field of model.fields) {
           if (!isEnumCandidateField(field)) continue;
           const ev = enumEvidenceOf(field, sql);
