@@ -106,3 +106,13 @@ export function corpusSchema(idOrProject: string): CorpusSchema {
   }
   return hit;
 }
+
+/** Every `.sql` file below `dir` (recursively), in directory-listing order. */
+export function sqlFilesUnder(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) sqlFilesUnder(p, out);
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) out.push(p);
+  }
+  return out;
+}

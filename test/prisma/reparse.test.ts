@@ -9,19 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePrismaTracked, reparsePrisma, type PrismaParse } from '../../server/src/analysis/prisma/parser';
 import { corpusAvailable, corpusSchemas } from '../helpers/corpus';
+import { prng } from '../helpers/random';
 
 const skipCorpus = !corpusAvailable() && 'corpus not found';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['x', ' ', '\n', '\r\n', '}', '{', '\n}\n', '// c', '/// doc\n', '/* b */', '@', '@@index([a])', '"', '(', '[', '?', 'model M {\n  id Int @id\n}\n', 'enum E {\n A\n}', '\n\n', 'String', '@relation(fields: [a], references: [id])'];
 

@@ -12,19 +12,9 @@ import { PrismaSession, parsePrismaSchema, type SessionSourceFile } from '../../
 import type { SourceFile } from '../../server/src/analysis/types';
 import { memoStats } from '../../server/src/analysis/prisma/memo';
 import { corpusAvailable, corpusSchemas } from '../helpers/corpus';
+import { prng } from '../helpers/random';
 
 const skipCorpus = !corpusAvailable() && 'corpus not found';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['x', '?', '[]', ' @unique', ' @default("a")', ' @id', '\n  extra String // a, b, c\n', '\n}\n', '{', '// c', '\n  @@index([id])\n', 'model Tmp {\n  id Int @id\n}\n', '\n'];
 

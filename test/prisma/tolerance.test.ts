@@ -11,21 +11,10 @@ import { parsePrismaSchema, type PrismaSchema } from '../../server/src/analysis/
 import type { SchemaFileAst } from '../../server/src/analysis/prisma/ast';
 import { LineIndex } from '../../server/src/analysis/text';
 import { corpusAvailable, corpusSchema, corpusSchemas } from '../helpers/corpus';
+import { prng } from '../helpers/random';
 import { allSpans } from './ast-walk';
 
 const skipCorpus = !corpusAvailable() && 'corpus not found';
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Structural invariants every parse must satisfy. */
 function checkAst(text: string, ast: SchemaFileAst, what: string): void {

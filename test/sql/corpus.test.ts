@@ -4,8 +4,8 @@
  * discovery finds the migration folders each tool uses.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { audit } from '../../server/src/analysis/engine';
 import { parseSqlFile } from '../../server/src/analysis/sql/parse';
@@ -15,18 +15,11 @@ import { stripBom } from '../../server/src/analysis/text';
 import type { SourceFile } from '../../server/src/analysis/types';
 import { findMigrationFiles } from '../../server/src/project/migrations';
 import { ready } from './helpers';
+import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
 
-const CORPUS = resolve(__dirname, '../../../shared/corpus');
-const available = existsSync(join(CORPUS, 'SOURCES.tsv'));
-
-function walkSql(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walkSql(p, out);
-    else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) out.push(p);
-  }
-  return out;
-}
+const CORPUS = corpusRoot();
+const available = corpusAvailable();
+const walkSql = sqlFilesUnder;
 
 function projects(): string[] {
   return readdirSync(CORPUS)

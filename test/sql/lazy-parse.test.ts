@@ -5,8 +5,8 @@
  * text, empty files).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as libpg from 'libpg-query';
 import { decodeSplitTree, decodeTreeLazily, splitTreeJson } from '../../server/src/analysis/sql/lazy-json';
@@ -14,18 +14,11 @@ import { parseSqlFile, preParseSql, type ParsedSqlFile } from '../../server/src/
 import { loadPgBinding, type PgBinding } from '../../server/src/analysis/sql/pg';
 import { stripBom } from '../../server/src/analysis/text';
 import { ready } from './helpers';
+import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
 
-const CORPUS = resolve(__dirname, '../../../shared/corpus');
-const available = existsSync(join(CORPUS, 'SOURCES.tsv'));
-
-function walkSql(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walkSql(p, out);
-    else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) out.push(p);
-  }
-  return out;
-}
+const CORPUS = corpusRoot();
+const available = corpusAvailable();
+const walkSql = sqlFilesUnder;
 
 /** Every `.sql` file of the corpus (civitai alone has 400 migrations with 116 views). */
 function corpusSql(): Array<{ path: string; text: string }> {
