@@ -41,6 +41,16 @@ export type Use = (model: Model | null | undefined) => void;
 
 const noop: Use = () => {};
 
+type Emit = (r: Report) => void;
+type Body = (report: Emit, use: Use) => void;
+
+/** The schema's session; without one, runs `body` straight away (nothing to memoize) and returns null. */
+function sessionOrRun(schema: PrismaSchema, report: Emit, body: Body): PrismaSession | null {
+  if (schema.session) return schema.session;
+  body(report, noop);
+  return null;
+}
+
 /** How often `memoModel` replayed and computed (tests check that replays happen). */
 export const memoStats = { replayed: 0, computed: 0 };
 
@@ -50,14 +60,11 @@ export function memoModel(
   ruleId: string,
   model: Model,
   depsOf: readonly unknown[] | ((schema: PrismaSchema, model: Model) => readonly unknown[]),
-  report: (r: Report) => void,
-  body: (report: (r: Report) => void, use: Use) => void,
+  report: Emit,
+  body: Body,
 ): void {
-  const session = schema.session;
-  if (!session) {
-    body(report, noop);
-    return;
-  }
+  const session = sessionOrRun(schema, report, body);
+  if (!session) return;
   let memo = model.ruleMemo;
   if (!memo) model.ruleMemo = memo = new Map();
   run(session, memo, ruleId, typeof depsOf === 'function' ? depsOf(schema, model) : depsOf, report, body);
@@ -138,14 +145,11 @@ export function memoSchema(
   schema: PrismaSchema,
   ruleId: string,
   depsOf: readonly unknown[] | (() => readonly unknown[]),
-  report: (r: Report) => void,
-  body: (report: (r: Report) => void, use: Use) => void,
+  report: Emit,
+  body: Body,
 ): void {
-  const session = schema.session;
-  if (!session) {
-    body(report, noop);
-    return;
-  }
+  const session = sessionOrRun(schema, report, body);
+  if (!session) return;
   run(session, session.schemaMemo, ruleId, typeof depsOf === 'function' ? depsOf() : depsOf, report, body);
 }
 
