@@ -558,10 +558,10 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   if (reuse) for (const m of schema.models) if (reuse.get(m.block)?.model === m) reused!.add(m);
   for (const model of schema.models) {
     const keep = reused !== null && reused.has(model);
-    for (const field of model.fields) {
-      if (field.kind !== 'object') continue;
+    for (const field of objectFieldsOf(model)) {
       const rel = field.relation;
-      if (keep && rel && rel.target && rel.target === (schema.modelByName.get(field.type) ?? null) && reused!.has(rel.target)) continue;
+      // A reused model's field has the same type; a reused target is the model of that name now.
+      if (keep && rel && rel.target && reused!.has(rel.target)) continue;
       resolveRelation(schema, field);
     }
   }
@@ -781,6 +781,17 @@ function actionArg(attr: Attribute | null, key: string): ReferentialAction | nul
   const e = attrArg(attr, key);
   return e?.kind === 'path' && ACTIONS.has(e.name) ? (e.name as ReferentialAction) : null;
 }
+
+/** The relation fields (kind `object`) of a model, listed once per model (a session reuses models). */
+function objectFieldsOf(model: Model): Field[] {
+  let list = objectFields.get(model);
+  if (!list) {
+    list = model.fields.filter((f) => f.kind === 'object');
+    objectFields.set(model, list);
+  }
+  return list;
+}
+const objectFields = new WeakMap<Model, Field[]>();
 
 /** What a field's own `@relation(...)` says (it depends on the field's declaration alone). */
 interface RelationArgs {
