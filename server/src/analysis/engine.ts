@@ -136,7 +136,7 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
       const text = ctx.textOf(file);
       // Most files have no ignore comment: skip building their line index (hundreds of migrations per audit).
       s =
-        text === undefined || !text.includes('schema-insight-ignore')
+        text === undefined || !mayHaveSuppressions(file, text)
           ? []
           : collectSuppressions(text, ctx.lineIndex(file)!, file.toLowerCase().endsWith('.prisma') ? 'prisma' : 'sql');
       suppressions.set(file, s);
@@ -215,6 +215,20 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
   const t2 = performance.now();
   return { findings, ruleErrors, prisma, sql: ctx.builtSql(), timings: { parseMs: t1 - t0, rulesMs: t2 - t1 } };
 }
+
+/**
+ * Whether `text` mentions an ignore comment at all. The last text seen without one is remembered per
+ * path: a front end auditing again (the language server, on every keystroke) passes the same string
+ * for each unchanged migration, and comparing it with itself costs nothing.
+ */
+function mayHaveSuppressions(path: string, text: string): boolean {
+  if (withoutSuppressions.get(path) === text) return false;
+  if (text.includes('schema-insight-ignore')) return true;
+  if (withoutSuppressions.size >= 4096) withoutSuppressions.clear();
+  withoutSuppressions.set(path, text);
+  return false;
+}
+const withoutSuppressions = new Map<string, string>();
 
 /** The finding made from each report (reports and findings are read-only once made). */
 const findingOf = new WeakMap<Report, Finding>();

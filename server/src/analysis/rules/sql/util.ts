@@ -1,5 +1,6 @@
 /** Helpers shared by the SQL migration rules. */
 import type { AuditContext } from '../../engine';
+import type { PrismaSchema } from '../../prisma/schema';
 import type { Report } from '../../rule';
 import { rangeKey, splitKey, type Table } from '../../sql/catalog';
 import type { ParsedSqlFile, SqlStatement } from '../../sql/parse';
@@ -186,10 +187,18 @@ export function insertAfterStatement(file: ParsedSqlFile, stmt: SqlStatement, sq
 
 /** Is this table a model of the Prisma schema (reported on the schema side then)? Case-sensitive. */
 export function isPrismaTable(ctx: AuditContext, table: Table): boolean {
-  const models = ctx.prisma?.models;
-  if (!models?.length) return false;
-  return models.some((m) => m.kind !== 'type' && m.tableName === table.name && (m.schemaName ?? 'public') === table.schema);
+  const schema = ctx.prisma;
+  if (!schema?.models.length) return false;
+  let tables = prismaTables.get(schema);
+  if (!tables) {
+    tables = new Set();
+    for (const m of schema.models) if (m.kind !== 'type') tables.add(`${m.schemaName ?? 'public'}\u0000${m.tableName}`);
+    prismaTables.set(schema, tables);
+  }
+  return tables.has(`${table.schema}\u0000${table.name}`);
 }
+/** Per schema: `schema\0table` of every model and view (one scan instead of one per table asked about). */
+const prismaTables = new WeakMap<PrismaSchema, Set<string>>();
 
 export function statementReport(m: Migration, s: ReplayedStatement): Pick<Report, 'file' | 'anchorLine' | 'migration'> {
   return { file: m.path, anchorLine: s.stmt.range.start.line, migration: m.label };
