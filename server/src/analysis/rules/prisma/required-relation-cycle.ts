@@ -1,4 +1,5 @@
 import { defineRule, type Report } from '../../rule';
+import { stronglyConnectedComponents } from '../../graph';
 import { memoSchema } from '../../prisma/memo';
 import { owningRelations, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { isRequiredRelation, relationArgRange, relationSubject } from '../../prisma/fix-relation';
@@ -25,42 +26,12 @@ function edgesOf(schema: PrismaSchema): Edge[] {
   return out;
 }
 
-/** Tarjan's strongly connected components (iterative-safe sizes: schemas have at most a few hundred models). */
+/** Strongly connected components of the models under `edges`. */
 function components(nodes: Model[], edges: Edge[]): Model[][] {
   const adj = new Map<Model, Model[]>();
   for (const n of nodes) adj.set(n, []);
   for (const e of edges) adj.get(e.from)?.push(e.to);
-  let index = 0;
-  const idx = new Map<Model, number>();
-  const low = new Map<Model, number>();
-  const onStack = new Set<Model>();
-  const stack: Model[] = [];
-  const out: Model[][] = [];
-  const visit = (v: Model) => {
-    idx.set(v, index);
-    low.set(v, index);
-    index++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of adj.get(v) ?? []) {
-      if (!idx.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
-    }
-    if (low.get(v) === idx.get(v)) {
-      const comp: Model[] = [];
-      let w: Model;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        comp.push(w);
-      } while (w !== v);
-      out.push(comp);
-    }
-  };
-  for (const n of nodes) if (!idx.has(n)) visit(n);
-  return out;
+  return stronglyConnectedComponents(nodes, (m) => adj.get(m) ?? []);
 }
 
 /** A shortest cycle through `start` using only `edges` inside `members` (BFS). */

@@ -1,4 +1,5 @@
 import { defineRule } from '../../rule';
+import { stronglyConnectedComponents } from '../../graph';
 import type { ForeignKey } from '../../sql/catalog';
 import { headRange, migrationAt, sqlProject, tableName } from './util';
 
@@ -32,37 +33,7 @@ export default defineRule({
         edges.set(t.key, list);
       }
     }
-    // Tarjan's strongly connected components.
-    let counter = 0;
-    const index = new Map<string, number>();
-    const low = new Map<string, number>();
-    const stack: string[] = [];
-    const onStack = new Set<string>();
-    const components: string[][] = [];
-    const strong = (v: string): void => {
-      index.set(v, counter);
-      low.set(v, counter);
-      counter++;
-      stack.push(v);
-      onStack.add(v);
-      for (const { to } of edges.get(v) ?? []) {
-        if (!index.has(to)) {
-          strong(to);
-          low.set(v, Math.min(low.get(v)!, low.get(to)!));
-        } else if (onStack.has(to)) low.set(v, Math.min(low.get(v)!, index.get(to)!));
-      }
-      if (low.get(v) === index.get(v)) {
-        const comp: string[] = [];
-        let w: string;
-        do {
-          w = stack.pop()!;
-          onStack.delete(w);
-          comp.push(w);
-        } while (w !== v);
-        if (comp.length > 1) components.push(comp);
-      }
-    };
-    for (const k of tables.keys()) if (!index.has(k)) strong(k);
+    const components = stronglyConnectedComponents(tables.keys(), (k) => (edges.get(k) ?? []).map((e) => e.to)).filter((c) => c.length > 1);
     for (const comp of components) {
       const inComp = new Set(comp);
       // Report at the foreign key that closed the cycle (the latest one), with a path through the cycle.
