@@ -178,13 +178,12 @@ const MAX_DIAGNOSTICS = 1000;
 /**
  * The parse of `text`, reusing the blocks of `previous` (a parse of an earlier version of the same file)
  * that the edit did not touch: blocks before the first changed character are shared as they are, the
- * blocks after the last changed character are copied with their offsets shifted, and only the blocks
- * in between are parsed. The result equals `parsePrismaTracked(text)` (tests check it on every corpus
- * schema with random edits). `previous` is not modified — unless `inPlace`: then the tail's nodes are
- * moved where they are instead of copied (no allocation, and every unchanged block keeps its identity,
- * which lets a session reuse what it derived from it), and `previous` must not be used afterwards.
+ * blocks after the last changed character are moved to their new offsets in place (no allocation, and
+ * every unchanged block keeps its identity, which lets a session reuse what it derived from it), and
+ * only the blocks in between are parsed. The result equals `parsePrismaTracked(text)` (tests check it on
+ * every corpus schema with random edits). `previous` is consumed: it must not be used afterwards.
  */
-export function reparsePrisma(previous: PrismaParse, text: string, options?: { inPlace?: boolean }): PrismaParse {
+export function reparsePrisma(previous: PrismaParse, text: string): PrismaParse {
   const old = previous.text;
   if (old === text) return previous;
   const prev = previous.ast;
@@ -240,30 +239,20 @@ export function reparsePrisma(previous: PrismaParse, text: string, options?: { i
     const blockBase = blocks.length - old.blocks;
     const commentBase = comments.length - old.comments;
     const diagnosticBase = diagnostics.length - old.diagnostics;
-    if (options?.inPlace) {
-      for (let i = old.comments; i < prev.comments.length; i++) {
-        const c = prev.comments[i];
-        moveSpan(c.span, delta);
-        comments.push(c);
-      }
-      for (let i = old.diagnostics; i < prev.diagnostics.length; i++) {
-        const d = prev.diagnostics[i];
-        moveSpan(d.span, delta);
-        diagnostics.push(d);
-      }
-      for (let i = old.blocks; i < prev.blocks.length; i++) {
-        const b = prev.blocks[i];
-        moveBlock(b, delta);
-        blocks.push(b);
-      }
-    } else {
-      const shift = new Shifter(delta);
-      for (let i = old.comments; i < prev.comments.length; i++) comments.push(shift.comment(prev.comments[i]));
-      for (let i = old.diagnostics; i < prev.diagnostics.length; i++) {
-        const d = prev.diagnostics[i];
-        diagnostics.push({ message: d.message, span: shift.span(d.span) });
-      }
-      for (let i = old.blocks; i < prev.blocks.length; i++) blocks.push(shift.block(prev.blocks[i]));
+    for (let i = old.comments; i < prev.comments.length; i++) {
+      const c = prev.comments[i];
+      moveSpan(c.span, delta);
+      comments.push(c);
+    }
+    for (let i = old.diagnostics; i < prev.diagnostics.length; i++) {
+      const d = prev.diagnostics[i];
+      moveSpan(d.span, delta);
+      diagnostics.push(d);
+    }
+    for (let i = old.blocks; i < prev.blocks.length; i++) {
+      const b = prev.blocks[i];
+      moveBlock(b, delta);
+      blocks.push(b);
     }
     for (let i = resumeIndex + 1; i < bounds.length; i++) {
       const b = bounds[i];
@@ -273,7 +262,7 @@ export function reparsePrisma(previous: PrismaParse, text: string, options?: { i
   return { text, ast: { blocks, comments, diagnostics }, boundaries, change };
 }
 
-// Moving nodes in place (`reparsePrisma(…, { inPlace: true })`). Every span object is moved exactly
+// Moving nodes in place (`reparsePrisma`). Every span object is moved exactly
 // once: the parser shares a span between an attribute and its name, a type and its name, a positional
 // argument and its value (moved once, via the first); comments are moved through the file's list only.
 
@@ -341,143 +330,6 @@ function moveBlock(b: Block, delta: number): void {
         moveAttributes(m.attributes, delta);
         break;
     }
-  }
-}
-
-/**
- * Copies tree nodes with every offset moved by `delta`. The parser shares a few span objects on
- * purpose (an attribute without arguments is its name, a plain type is its name, a positional argument
- * is its value); the copies share them the same way. Comments are shared between the file's list and
- * the nodes they document, and stay shared.
- */
-class Shifter {
-  private readonly comments = new Map<Comment, Comment>();
-  constructor(private readonly delta: number) {}
-
-  span(s: Span): Span {
-    return { start: s.start + this.delta, end: s.end + this.delta };
-  }
-
-  comment(c: Comment): Comment {
-    let n = this.comments.get(c);
-    if (!n) {
-      n = c.block ? { kind: c.kind, text: c.text, span: this.span(c.span), block: c.block } : { kind: c.kind, text: c.text, span: this.span(c.span) };
-      this.comments.set(c, n);
-    }
-    return n;
-  }
-
-  private commentList(list: Comment[]): Comment[] {
-    if (list.length === 0) return list; // the shared empty list, or an unshared empty one nobody writes
-    const out: Comment[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) out[i] = this.comment(list[i]);
-    return out;
-  }
-
-  private ident<T extends { name: string; span: Span }>(i: T): T {
-    return { name: i.name, span: this.span(i.span) } as T;
-  }
-
-  expr(e: Expr): Expr {
-    switch (e.kind) {
-      case 'string':
-      case 'number':
-        return { kind: e.kind, value: e.value, span: this.span(e.span) } as Expr;
-      case 'path':
-        return { kind: 'path', name: e.name, span: this.span(e.span) };
-      case 'call':
-        return { kind: 'call', name: e.name, nameSpan: this.span(e.nameSpan), args: this.argList(e.args), span: this.span(e.span) };
-      case 'array': {
-        const items: Expr[] = e.items.length === 0 ? e.items : new Array(e.items.length);
-        for (let i = 0; i < e.items.length; i++) items[i] = this.expr(e.items[i]);
-        return { kind: 'array', items, span: this.span(e.span) };
-      }
-      case 'error':
-        return { kind: 'error', text: e.text, span: this.span(e.span) };
-    }
-  }
-
-  argList(a: ArgList): ArgList {
-    const args: Arg[] = a.args.length === 0 ? a.args : new Array(a.args.length);
-    for (let i = 0; i < a.args.length; i++) {
-      const x = a.args[i];
-      const value = this.expr(x.value);
-      args[i] = { name: x.name ? this.ident(x.name) : null, value, span: x.span === x.value.span ? value.span : this.span(x.span) };
-    }
-    return { args, span: this.span(a.span), closed: a.closed };
-  }
-
-  private attributes(list: Attribute[]): Attribute[] {
-    if (list.length === 0) return list;
-    const out: Attribute[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) out[i] = this.attribute(list[i]);
-    return out;
-  }
-
-  private attribute(a: Attribute): Attribute {
-    const nameSpan = this.span(a.nameSpan);
-    return { name: a.name, block: a.block, nameSpan, args: a.args ? this.argList(a.args) : null, span: a.span === a.nameSpan ? nameSpan : this.span(a.span) };
-  }
-
-  private member(m: Member): Member {
-    switch (m.kind) {
-      case 'field': {
-        const t = m.type;
-        let type: TypeRef | null = null;
-        if (t) {
-          const nameSpan = this.span(t.nameSpan);
-          type = { name: t.name, nameSpan, optional: t.optional, list: t.list, unsupported: t.unsupported, span: t.span === t.nameSpan ? nameSpan : this.span(t.span) };
-        }
-        return {
-          kind: 'field',
-          name: this.ident(m.name),
-          type,
-          attributes: this.attributes(m.attributes),
-          docs: this.commentList(m.docs),
-          leadingComments: this.commentList(m.leadingComments),
-          trailingComment: m.trailingComment ? this.comment(m.trailingComment) : null,
-          span: this.span(m.span),
-          lineSpan: this.span(m.lineSpan),
-        };
-      }
-      case 'blockAttribute':
-        return {
-          kind: 'blockAttribute',
-          attribute: this.attribute(m.attribute),
-          leadingComments: this.commentList(m.leadingComments),
-          trailingComment: m.trailingComment ? this.comment(m.trailingComment) : null,
-          span: this.span(m.span),
-          lineSpan: this.span(m.lineSpan),
-        };
-      case 'property':
-        return { kind: 'property', name: this.ident(m.name), value: m.value ? this.expr(m.value) : null, span: this.span(m.span), lineSpan: this.span(m.lineSpan) };
-      case 'enumValue':
-        return {
-          kind: 'enumValue',
-          name: this.ident(m.name),
-          attributes: this.attributes(m.attributes),
-          docs: this.commentList(m.docs),
-          trailingComment: m.trailingComment ? this.comment(m.trailingComment) : null,
-          span: this.span(m.span),
-          lineSpan: this.span(m.lineSpan),
-        };
-    }
-  }
-
-  block(b: Block): Block {
-    const members: Member[] = b.members.length === 0 ? b.members : new Array(b.members.length);
-    for (let i = 0; i < b.members.length; i++) members[i] = this.member(b.members[i]);
-    return {
-      kind: b.kind,
-      keyword: this.ident(b.keyword),
-      name: b.name ? this.ident(b.name) : null,
-      members,
-      docs: this.commentList(b.docs),
-      leadingComments: this.commentList(b.leadingComments),
-      openBrace: b.openBrace === null ? null : b.openBrace + this.delta,
-      closeBrace: b.closeBrace === null ? null : b.closeBrace + this.delta,
-      span: this.span(b.span),
-    };
   }
 }
 

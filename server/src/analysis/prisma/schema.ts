@@ -411,7 +411,7 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
       parse = prev;
       changes.set(s.path, { start: s.text.length, oldEnd: s.text.length, delta: 0 });
     } else {
-      parse = reparsePrisma(prev, s.text, { inPlace: true });
+      parse = reparsePrisma(prev, s.text);
       if (parse.change) changes.set(s.path, parse.change);
     }
     parses.set(s.path, parse);
