@@ -70,12 +70,12 @@ export function memoModel(
   run(session, memo, ruleId, typeof depsOf === 'function' ? depsOf(schema, model) : depsOf, report, body);
 }
 
-/** `memoModel` deps of the relation rules: `[relationsKey(schema, model)]`, one array per model and build. */
+/** `memoModel` deps of the relation rules: `[relationsKey(model)]`, one array per model and build. */
 export function relationDeps(schema: PrismaSchema, model: Model): readonly unknown[] {
   let byModel = relationDepsOf.get(schema);
   if (!byModel) relationDepsOf.set(schema, (byModel = new Map()));
   let deps = byModel.get(model);
-  if (!deps) byModel.set(model, (deps = [relationsKey(schema, model)]));
+  if (!deps) byModel.set(model, (deps = [relationsKey(model)]));
   return deps;
 }
 const relationDepsOf = new WeakMap<PrismaSchema, Map<Model, readonly unknown[]>>();
@@ -158,37 +158,28 @@ export function memoSchema(
  * target (name, kind, ignored) and back-relation field name. A static dependency finer than `use`
  * of the targets: editing a model many others point to (User) does not invalidate their results
  * unless one of these facts changes. Computed from the current build's relations (resolved again
- * whenever a target changes), once per model and build.
+ * whenever a target changes); `relationDeps` calls it once per model and build.
  */
-export function relationsKey(schema: PrismaSchema, model: Model): string {
-  let byModel = relationKeys.get(schema);
-  if (!byModel) relationKeys.set(schema, (byModel = new Map()));
-  let key = byModel.get(model);
-  if (key === undefined) {
-    // A session keeps the relation objects between reused models: the same relations (and back
-    // fields) as last build give the same string, without building it again.
-    const rels: Array<Relation | Field | null> = [];
-    for (const f of model.fields) {
-      const rel = f.relation;
-      if (!rel || !rel.fields.length) continue;
-      rels.push(rel, rel.back);
-    }
-    const last = lastRelationKeys.get(model);
-    if (last && last.rels.length === rels.length && last.rels.every((r, i) => r === rels[i])) key = last.key;
-    else {
-      key = '';
-      for (let i = 0; i < rels.length; i += 2) {
-        const rel = rels[i] as Relation;
-        const t = rel.target;
-        key += t ? `${rel.field.name}>${t.name}:${t.kind}:${t.isIgnored ? 1 : 0}:${rel.back?.name ?? ''}\n` : `${rel.field.name}>\n`;
-      }
-      lastRelationKeys.set(model, { rels, key });
-    }
-    byModel.set(model, key);
+function relationsKey(model: Model): string {
+  // A session keeps the relation objects between reused models: the same relations (and back
+  // fields) as last build give the same string, without building it again.
+  const rels: Array<Relation | Field | null> = [];
+  for (const f of model.fields) {
+    const rel = f.relation;
+    if (!rel || !rel.fields.length) continue;
+    rels.push(rel, rel.back);
   }
+  const last = lastRelationKeys.get(model);
+  if (last && last.rels.length === rels.length && last.rels.every((r, i) => r === rels[i])) return last.key;
+  let key = '';
+  for (let i = 0; i < rels.length; i += 2) {
+    const rel = rels[i] as Relation;
+    const t = rel.target;
+    key += t ? `${rel.field.name}>${t.name}:${t.kind}:${t.isIgnored ? 1 : 0}:${rel.back?.name ?? ''}\n` : `${rel.field.name}>\n`;
+  }
+  lastRelationKeys.set(model, { rels, key });
   return key;
 }
-const relationKeys = new WeakMap<PrismaSchema, Map<Model, string>>();
 const lastRelationKeys = new WeakMap<Model, { rels: Array<Relation | Field | null>; key: string }>();
 
 /** The texts of all enum blocks: a static dependency for rules that read enums (they are rebuilt every build). */
