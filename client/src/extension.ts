@@ -43,9 +43,11 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // stdio: the server then re-sends unchanged diagnostics as cached bytes (server/src/lsp/encoder.ts),
+  // which Node's IPC channel (JSON.stringify of every message) cannot.
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const settings = vscode.workspace.getConfiguration('schemaInsight');
   const clientOptions: LanguageClientOptions = {
