@@ -103,20 +103,30 @@ function schemaHome(schemaFiles: string[]): string {
   return dirname(schemaFiles[0]);
 }
 
-function nearestPackageRoot(path: string, stop: string, memo?: Map<string, string>): string {
-  const from = dirname(path);
-  const known = memo?.get(from);
-  if (known !== undefined) return known;
-  let d = from;
+/**
+ * The closest folder from `path`'s folder up to `stop` that has a package.json (`stop` if none).
+ * Folders the discovery walk listed are looked up in their listing (no file-system call); every
+ * folder passed on the way is remembered in `memo`.
+ */
+function nearestPackageRoot(path: string, stop: string, memo?: Map<string, string>, listings?: ReadonlyMap<string, Dirent[]>): string {
+  const passed: string[] = [];
+  let d = dirname(path);
   let found = stop;
   while (d.startsWith(stop) && d !== stop) {
-    if (existsSync(join(d, 'package.json'))) {
+    const known = memo?.get(d);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    passed.push(d);
+    const listing = listings?.get(d);
+    if (listing ? listing.some((e) => e.name === 'package.json' && (e.isFile() || e.isSymbolicLink())) : existsSync(join(d, 'package.json'))) {
       found = d;
       break;
     }
     d = dirname(d);
   }
-  memo?.set(from, found);
+  if (memo) for (const p of passed) memo.set(p, found);
   return found;
 }
 
@@ -170,7 +180,7 @@ export function discoverProjects(folder: string): ProjectLayout[] {
   // Attach each migration to the schema whose home folder is its closest ancestor; else to the
   // schema in the same package; else to a SQL-only project of its package.
   const homes = projects.map((p) => schemaHome(p.schemaFiles));
-  const packages = projects.map((p) => nearestPackageRoot(p.schemaFiles[0], root));
+  const packages = projects.map((p) => nearestPackageRoot(p.schemaFiles[0], root, undefined, listings));
   const sqlOnly = new Map<string, ProjectLayout>();
   const packageRoots = new Map<string, string>();
   for (const m of migrations.files) {
@@ -180,13 +190,13 @@ export function discoverProjects(folder: string): ProjectLayout[] {
       if (m.startsWith(h + sep) && (best < 0 || h.length > homes[best].length)) best = i;
     }
     if (best < 0) {
-      const pkg = nearestPackageRoot(m, root, packageRoots);
+      const pkg = nearestPackageRoot(m, root, packageRoots, listings);
       best = packages.findIndex((p) => p === pkg && p !== root);
       if (best < 0 && projects.length === 1) best = 0;
     }
     if (best >= 0) projects[best].migrationFiles.push(m);
     else {
-      const pkg = nearestPackageRoot(m, root, packageRoots);
+      const pkg = nearestPackageRoot(m, root, packageRoots, listings);
       if (!sqlOnly.has(pkg)) sqlOnly.set(pkg, { root, schemaFiles: [], migrationFiles: [], configFile: findConfig(pkg, root), supabase });
       sqlOnly.get(pkg)!.migrationFiles.push(m);
     }
