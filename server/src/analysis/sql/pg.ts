@@ -137,32 +137,29 @@ function wasmBinding(m: PgWasm): PgBinding {
       }
     },
     plpgsqlJson(query) {
-      const queryPtr = stringToPtr(m, query);
-      let resultPtr = 0;
-      try {
-        resultPtr = m._wasm_parse_plpgsql(queryPtr);
-        const result = ptrToString(m, resultPtr);
-        if (!result.startsWith('{')) throw new Error(result);
-        return result;
-      } finally {
-        m._free(queryPtr);
-        if (resultPtr) m._wasm_free_string(resultPtr);
-      }
+      const result = callForString(m, (ptr) => m._wasm_parse_plpgsql(ptr), query);
+      if (!result.startsWith('{')) throw new Error(result);
+      return result;
     },
     scan(query) {
-      const queryPtr = stringToPtr(m, query);
-      let resultPtr = 0;
-      try {
-        resultPtr = m._wasm_scan(queryPtr);
-        const result = ptrToString(m, resultPtr);
-        if (isErrorText(result)) throw new Error(result);
-        return (JSON.parse(result) as { tokens: ScanToken[] }).tokens;
-      } finally {
-        m._free(queryPtr);
-        if (resultPtr) m._wasm_free_string(resultPtr);
-      }
+      const result = callForString(m, (ptr) => m._wasm_scan(ptr), query);
+      if (isErrorText(result)) throw new Error(result);
+      return (JSON.parse(result) as { tokens: ScanToken[] }).tokens;
     },
   };
+}
+
+/** Calls a module function that takes a query and returns a string it allocated; frees both. */
+function callForString(m: PgWasm, fn: (queryPtr: number) => number, query: string): string {
+  const queryPtr = stringToPtr(m, query);
+  let resultPtr = 0;
+  try {
+    resultPtr = fn(queryPtr);
+    return ptrToString(m, resultPtr);
+  } finally {
+    m._free(queryPtr);
+    if (resultPtr) m._wasm_free_string(resultPtr);
+  }
 }
 
 async function apiBinding(): Promise<PgBinding> {
