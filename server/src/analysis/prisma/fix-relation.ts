@@ -3,8 +3,20 @@
  * cascade-deletes-history, set-null-on-required).
  */
 import { makeOptionalEdits, setRelationArgumentEdit } from './edits';
-import { rangeOf, type Field, type ReferentialAction, type Relation } from './schema';
+import { rangeOf, type Field, type Model, type ReferentialAction, type Relation } from './schema';
 import type { Fix, Range, Subject, TextEdit } from '../types';
+
+/**
+ * The relations the referential-action rules look at in a model: the ones it owns (`fields: [...]`),
+ * in a `model` block that is not `@@ignore`d, through a relation field that is not `@ignore`d.
+ */
+export function* checkedOwnedRelations(model: Model): Generator<Relation> {
+  if (model.kind !== 'model' || model.isIgnored) return;
+  for (const field of model.fields) {
+    const rel = field.relation;
+    if (rel && rel.fields.length && !field.isIgnored) yield rel;
+  }
+}
 
 export function relationSubject(rel: Relation): Subject {
   return { model: rel.field.model.name, field: rel.fields[0] ?? rel.field.name };

@@ -2,7 +2,7 @@ import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isTenantModel } from '../../prisma/naming';
-import { relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
+import { checkedOwnedRelations, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
 
 const KIND_TEXT = {
@@ -34,13 +34,11 @@ export default defineRule({
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
       memoModel(schema, 'cascade-deletes-history', model, relationDeps, report, (report) => {
-        for (const field of model.fields) {
-          const rel = field.relation;
-          if (!rel || !rel.fields.length) continue;
+        for (const rel of checkedOwnedRelations(model)) {
           if (rel.onDelete !== 'Cascade') continue;
-          const child = rel.field.model;
+          const child = model;
           const parent = rel.target;
-          if (child.kind !== 'model' || child.isIgnored || rel.field.isIgnored || !parent || parent.kind !== 'model') continue;
+          if (!parent || parent.kind !== 'model') continue;
           if (rel.scalarFields.length !== rel.fields.length) continue;
           const kind = historyKindOf(child.name);
           if (!kind) continue;

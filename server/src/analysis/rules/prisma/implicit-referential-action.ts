@@ -2,7 +2,7 @@ import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
-import { childrenLabel, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
+import { checkedOwnedRelations, childrenLabel, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
 
 /** What deleting the parent does under `action`, in words. */
@@ -64,11 +64,8 @@ export default defineRule({
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
       memoModel(schema, 'implicit-referential-action', model, relationDeps, report, (report) => {
-        for (const field of model.fields) {
-          const rel = field.relation;
-          if (!rel || !rel.fields.length) continue;
-          const model = rel.field.model;
-          if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored || rel.onDelete) continue;
+        for (const rel of checkedOwnedRelations(model)) {
+          if (rel.onDelete) continue;
           if (!rel.target || rel.target.kind !== 'model') continue;
           if (rel.scalarFields.length !== rel.fields.length) continue;
           // Prisma's default follows its referential arity (required as soon as one scalar is required).

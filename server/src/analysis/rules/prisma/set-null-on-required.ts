@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
-import { makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
+import { checkedOwnedRelations, makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import { setRelationArgumentEdit } from '../../prisma/edits';
 import type { Fix } from '../../types';
 
@@ -28,11 +28,7 @@ export default defineRule({
     if (!schema) return;
     for (const model of schema.models) {
       memoModel(schema, 'set-null-on-required', model, relationDeps, report, (report) => {
-        for (const field of model.fields) {
-          const rel = field.relation;
-          if (!rel || !rel.fields.length) continue;
-          const model = rel.field.model;
-          if (model.kind !== 'model' || model.isIgnored || rel.field.isIgnored) continue;
+        for (const rel of checkedOwnedRelations(model)) {
           const onDelete = rel.onDelete === 'SetNull';
           const onUpdate = rel.onUpdate === 'SetNull';
           if (!onDelete && !onUpdate) continue;
