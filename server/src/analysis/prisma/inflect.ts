@@ -1,52 +1,42 @@
 /** Name transformations used by fixes (relation field names, back-relation names, enum names). */
+import { memo } from './naming';
 
 /** Splits `generationRunId`, `generation_run_id`, `GenerationRunID` into lower-case words. */
 export function words(name: string): string[] {
   return sharedWords(name).slice();
 }
 
-/** Bounded memos: the same names are split again and again (every rule, every audit). */
-const MEMO_LIMIT = 20000;
+/** Memoised (`memo`: bounded): the same names are split again and again (every rule, every audit). */
 const wordsCache = new Map<string, readonly string[]>();
 const pascalCache = new Map<string, string>();
 const camelCache = new Map<string, string>();
 
+function splitWords(name: string): readonly string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_\-]+/)
+    .filter(Boolean)
+    .map((x) => x.toLowerCase());
+}
+
 function sharedWords(name: string): readonly string[] {
-  let w = wordsCache.get(name);
-  if (w === undefined) {
-    if (wordsCache.size >= MEMO_LIMIT) wordsCache.clear();
-    w = name
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-      .split(/[\s_\-]+/)
-      .filter(Boolean)
-      .map((x) => x.toLowerCase());
-    wordsCache.set(name, w);
-  }
-  return w;
+  return memo(wordsCache, name, splitWords);
 }
 
 export function pascalCase(name: string): string {
-  let p = pascalCache.get(name);
-  if (p === undefined) {
-    if (pascalCache.size >= MEMO_LIMIT) pascalCache.clear();
-    p = sharedWords(name)
+  return memo(pascalCache, name, (n) =>
+    sharedWords(n)
       .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-      .join('');
-    pascalCache.set(name, p);
-  }
-  return p;
+      .join(''),
+  );
 }
 
 export function camelCase(name: string): string {
-  let c = camelCache.get(name);
-  if (c === undefined) {
-    if (camelCache.size >= MEMO_LIMIT) camelCache.clear();
-    const p = pascalCase(name);
-    c = p.charAt(0).toLowerCase() + p.slice(1);
-    camelCache.set(name, c);
-  }
-  return c;
+  return memo(camelCache, name, (n) => {
+    const p = pascalCase(n);
+    return p.charAt(0).toLowerCase() + p.slice(1);
+  });
 }
 
 export function pluralize(word: string): string {

@@ -11,7 +11,7 @@ import type { Field } from './schema';
  * server re-audits on every keystroke), and the regex-based splitting below is what dominates.
  */
 const MEMO_LIMIT = 20000;
-function memo<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+export function memo<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
   const hit = cache.get(key);
   if (hit !== undefined || cache.has(key)) return hit as T;
   if (cache.size >= MEMO_LIMIT) cache.clear();
