@@ -81,6 +81,11 @@ export class LineIndex {
 }
 
 /** The line terminator a file mostly uses ("\r\n" if its first terminator is one). */
+/** `s` with the characters that are special in a regular expression escaped. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function detectEol(text: string): string {
   const i = text.indexOf('\n');
   return i > 0 && text.charCodeAt(i - 1) === 13 ? '\r\n' : '\n';

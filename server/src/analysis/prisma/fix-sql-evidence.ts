@@ -6,6 +6,7 @@
 import type { MigrationProject } from '../sql/project';
 import type { PgNode } from '../sql/parse';
 import type { Field } from './schema';
+import { escapeRegExp } from '../text';
 
 function tableOf(sql: MigrationProject, field: Field) {
   const m = field.model;
@@ -38,7 +39,7 @@ export function maintainingTrigger(sql: MigrationProject | null, field: Field): 
   const t = tableOf(sql, field);
   if (!t) return null;
   const col = field.columnName;
-  const assigns = new RegExp(`\\bnew\\s*\\.\\s*(?:"${col.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"|${col.toLowerCase() === col ? col : '(?!)'})\\s*(?::=|=)`, 'i');
+  const assigns = new RegExp(`\\bnew\\s*\\.\\s*(?:"${escapeRegExp(col)}"|${col.toLowerCase() === col ? col : '(?!)'})\\s*(?::=|=)`, 'i');
   for (const m of sql.migrations) {
     for (const { stmt } of m.statements) {
       if (stmt.kind !== 'CreateTrigStmt') continue;

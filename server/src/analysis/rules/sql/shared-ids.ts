@@ -2,27 +2,19 @@ import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
 import type { Catalog, ForeignKey, Index, IndexLike, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
-import type { Migration, MigrationProject } from '../../sql/project';
+import type { Migration } from '../../sql/project';
 import type { Range } from '../../types';
 import { createMigrationOp, newMigrationPath } from './new-migration';
-import { findInStatement, headRange, isPrismaTable, sqlProject } from './util';
+import { escapeRegExp, findInStatement, headRange, isPrismaTable, migrationAt, sqlProject } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
-
-function migrationsByPath(project: MigrationProject): Map<string, Migration> {
-  return new Map(project.migrations.map((m) => [m.path, m]));
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Where a foreign key is declared: its name, its `FOREIGN KEY (col…)`, or the column's REFERENCES. */
 function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: number } {
   const stmt = (fk.source.statement ?? m.file.statements[fk.source.statementIndex]);
-  const col = escapeRe(fk.columns[0] ?? '');
+  const col = escapeRegExp(fk.columns[0] ?? '');
   const candidates = [
-    fk.name ? new RegExp(`CONSTRAINT\\s+"?${escapeRe(fk.name)}"?`, 'i') : null,
+    fk.name ? new RegExp(`CONSTRAINT\\s+"?${escapeRegExp(fk.name)}"?`, 'i') : null,
     new RegExp(`FOREIGN\\s+KEY\\s*\\(\\s*"?${col}"?`, 'i'),
     new RegExp(`(^|[\\s,(])"?${col}"?\\s[^,;]*?REFERENCES`, 'i'),
   ];
@@ -50,7 +42,6 @@ function isLeadingPrefix(cols: string[], of: string[]): boolean {
 export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
   const project = sqlProject(ctx);
   if (!project) return;
-  const byPath = migrationsByPath(project);
   const indexesOfTable = project.catalog.indexesByTable();
   for (const t of project.catalog.tables.values()) {
     if (isPrismaTable(ctx, t)) continue;
@@ -64,7 +55,7 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
       idx ??= lookupIndexes(project.catalog, t, indexesOfTable);
       // A hash index serves only single-column lookups.
       if (idx.some((i) => (i.method === 'hash' ? i.columns.length === 1 && i.columns[0] === fk.columns[0] && fk.columns.length === 1 : isLeadingPrefix(fk.columns, i.columns)))) continue;
-      const m = byPath.get(fk.source.file);
+      const m = migrationAt(project, fk.source.file);
       if (!m) continue;
       const { range, anchorLine } = fkRange(m, fk);
       const ref = fk.refTable.slice(fk.refTable.indexOf('.') + 1);
@@ -98,7 +89,6 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
 export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
   const project = sqlProject(ctx);
   if (!project) return;
-  const byPath = migrationsByPath(project);
   const catalog = project.catalog;
   const indexesOfTable = catalog.indexesByTable();
   for (const t of catalog.tables.values()) {
@@ -123,7 +113,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
         return true;
       });
       if (!cover) continue;
-      const m = byPath.get(i.source.file);
+      const m = migrationAt(project, i.source.file);
       if (!m) continue;
       const stmt = (i.source.statement ?? m.file.statements[i.source.statementIndex]);
       const what = cover.kind === 'primary' ? 'the primary key' : cover.kind === 'unique' ? `unique constraint${cover.name ? ` \`${cover.name}\`` : ''}` : `index \`${cover.name}\``;
@@ -163,13 +153,12 @@ const MANAGED_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'g
 export const checkSqlMissingPrimaryKey: SharedIdCheck = (ctx, report) => {
   const project = sqlProject(ctx);
   if (!project) return;
-  const byPath = migrationsByPath(project);
   for (const t of project.catalog.tables.values()) {
     if (t.primaryKey || isPrismaTable(ctx, t)) continue;
     if (t.partitionOf && project.catalog.tables.get(t.partitionOf)?.primaryKey) continue;
     if (!t.columnsComplete && !t.columns.size) continue; // CREATE TABLE AS / LIKE: shape unknown
     if (MANAGED_SCHEMAS.has(t.schema)) continue;
-    const m = byPath.get(t.createdBy.file);
+    const m = migrationAt(project, t.createdBy.file);
     const stmt = (t.createdBy.statement ?? m?.file.statements[t.createdBy.statementIndex]);
     if (!m || !stmt) continue;
     const unique = t.uniques.find((u) => u.columns.every((c) => t.columns.get(c)?.notNull));

@@ -65,9 +65,7 @@ export function* alterCommandsOnExistingTables(project: MigrationProject, subtyp
   }
 }
 
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegExp } from '../../text';
 
 /** From offset `at` (a match inside the statement) to the end of its line; the statement's first line when `at < 0`. */
 export function rangeFromMatch(file: ParsedSqlFile, stmt: SqlStatement, at: number): Range {
