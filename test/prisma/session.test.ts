@@ -142,3 +142,33 @@ test('session audits follow edits that change other models, cycles, enums and fi
   const users = a1.replace('posts Post[]', 'posts Post[]\n  logs  AuditLog[]');
   compareSteps(['a.prisma', 'b.prisma'], [[users, b1], [users.replace(a1, a2), b2], [users, b1]], 'multi-file');
 });
+
+test('a keystroke keeps the finding objects whose ranges it did not change (same objects, so front ends reuse what they derived)', { skip: skipCorpus }, () => {
+  const schema = corpusSchemas().find((s) => s.id.includes('civitai') && !s.multiFile)!;
+  const text = schema.files[0].text;
+  const session = new PrismaSession();
+  const run = (t: string) => audit({ prismaFiles: [{ path: 's.prisma', text: t, prismaSession: session } as SessionSourceFile] }).findings;
+  const before = run(text);
+  // Type one character at the start of a field line in the middle of the file: every later offset moves
+  // by one, but only positions on that line change.
+  const lines = text.split('\n');
+  const line = lines.findIndex((l, i) => i > lines.length / 2 && /^\s+\w+\s+String/.test(l));
+  const at = lines.slice(0, line).join('\n').length + 1 + lines[line].search(/\S/);
+  const typed = text.slice(0, at) + 'x' + text.slice(at);
+  const after = run(typed);
+  assert.equal(JSON.stringify(after), JSON.stringify(audit({ prismaFiles: [{ path: 's.prisma', text: typed }] }).findings));
+  const previous = new Map(before.map((f) => [JSON.stringify(f), f]));
+  let kept = 0;
+  let laterKept = 0;
+  for (const f of after) {
+    const same = previous.get(JSON.stringify(f));
+    if (!same) continue;
+    // Equal content on another line: must be the very same object, also after the edit point.
+    if (f.range.start.line !== line && f.range.end.line !== line) {
+      assert.equal(f, same, `${f.ruleId} at line ${f.range.start.line} was rebuilt though unchanged`);
+      kept++;
+      if (f.range.start.line > line) laterKept++;
+    }
+  }
+  assert.ok(kept > 100 && laterKept > 20, `only ${kept} findings kept (${laterKept} after the edit)`);
+});

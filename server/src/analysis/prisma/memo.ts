@@ -27,6 +27,13 @@ interface StoredReport {
   offsets: number[];
   /** The report with ranges at these offsets, once made (reports are read-only: shared across builds). */
   report: Report | null;
+  /**
+   * Until `report` is made: the report of the build these offsets were moved from. Reused as `report`
+   * when every range comes out the same (the edit moved offsets but no line/column, e.g. typing on
+   * another line), so the report stays the same object and what front ends derived from it (findings,
+   * LSP diagnostics, their JSON) is reused too.
+   */
+  prev?: Report | null;
 }
 
 export interface MemoEntry {
@@ -252,24 +259,40 @@ function moveReports(session: PrismaSession, reports: StoredReport[]): StoredRep
     }
     // Nothing before the edit moves: the stored report (and the Report made for it) stays as it is.
     if (offsets && !out) out = reports.slice(0, k);
-    if (out) out.push(offsets ? { base: s.base, files: s.files, offsets, report: null } : s);
+    if (out) out.push(offsets ? { base: s.base, files: s.files, offsets, report: null, prev: s.report ?? s.prev } : s);
   }
   return out ?? reports;
 }
 
 function materialize(session: PrismaSession, s: StoredReport): Report {
   if (s.report) return s.report;
+  const moved: Range[] = [];
+  for (let k = 0; k < s.files.length; k++) moved.push(session.files.get(s.files[k])!.lines.range(s.offsets[2 * k], s.offsets[2 * k + 1]));
+  const prev = s.prev;
+  s.prev = null;
+  if (prev && sameRanges(prev, moved)) return (s.report = prev);
   let k = 0;
-  const next = (): Range => {
-    const lines = session.files.get(s.files[k])!.lines;
-    const r = lines.range(s.offsets[2 * k], s.offsets[2 * k + 1]);
-    k++;
-    return r;
-  };
   const b = s.base;
-  const out: Report = { ...b, range: next() };
-  if (b.fixes) out.fixes = b.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: next() })) }));
-  if (b.related) out.related = b.related.map((x) => ({ ...x, range: next() }));
+  const out: Report = { ...b, range: moved[k++] };
+  if (b.fixes) out.fixes = b.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, range: moved[k++] })) }));
+  if (b.related) out.related = b.related.map((x) => ({ ...x, range: moved[k++] }));
   s.report = out;
   return out;
+}
+
+function samePosition(a: Range['start'], b: Range['start']): boolean {
+  return a.line === b.line && a.character === b.character;
+}
+
+/** Whether `r`'s ranges (in `ranges()` order) are `moved`. */
+function sameRanges(r: Report, moved: Range[]): boolean {
+  let k = 0;
+  const same = (range: Range): boolean => {
+    const m = moved[k++];
+    return m !== undefined && samePosition(range.start, m.start) && samePosition(range.end, m.end);
+  };
+  if (!same(r.range)) return false;
+  for (const f of r.fixes ?? []) for (const e of f.edits) if (!same(e.range)) return false;
+  for (const x of r.related ?? []) if (!same(x.range)) return false;
+  return k === moved.length;
 }
