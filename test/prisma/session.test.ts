@@ -165,7 +165,7 @@ test('a keystroke keeps the finding objects whose ranges it did not change (same
     if (!same) continue;
     // Equal content on another line: must be the very same object, also after the edit point.
     if (f.range.start.line !== line && f.range.end.line !== line) {
-      assert.equal(f, same, `${f.ruleId} at line ${f.range.start.line} was rebuilt though unchanged`);
+      assert.equal(f, same, `${f.rule} at line ${f.range.start.line} was rebuilt though unchanged`);
       kept++;
       if (f.range.start.line > line) laterKept++;
     }

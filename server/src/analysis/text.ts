@@ -10,9 +10,21 @@ export class LineIndex {
   /** Offset of the first character of each line. */
   readonly lineStarts: number[];
 
-  constructor(readonly text: string) {
+  /** Whether the text has no "\r" (only "\n" line breaks): `afterEdit` can then update instead of rebuilding. */
+  private readonly lfOnly: boolean;
+
+  /** `lineStarts`: when given, the line starts of `text` (`afterEdit`), not computed again. */
+  constructor(
+    readonly text: string,
+    lineStarts?: number[],
+  ) {
+    this.lfOnly = text.indexOf('\r') < 0;
+    if (lineStarts) {
+      this.lineStarts = lineStarts;
+      return;
+    }
     const starts = [0];
-    if (text.indexOf('\r') < 0) {
+    if (this.lfOnly) {
       // Only "\n" line breaks (the usual case): let the engine search for them.
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
       this.lineStarts = starts;
@@ -27,6 +39,28 @@ export class LineIndex {
       }
     }
     this.lineStarts = starts;
+  }
+
+  /**
+   * The index of `text`, an edit of `prev.text` that replaced `prev.text[start, oldEnd)` (and changed
+   * the length by `delta`): the line starts before and after the edit are kept (shifted) and only the
+   * edited region is searched. Rebuilt from scratch when a "\r" is involved (a CRLF pair can be split
+   * or joined by an edit).
+   */
+  static afterEdit(prev: LineIndex, text: string, change: { start: number; oldEnd: number; delta: number }): LineIndex {
+    const newEnd = change.oldEnd + change.delta;
+    if (!prev.lfOnly || text.length !== prev.text.length + change.delta || text.slice(change.start, newEnd).includes('\r')) return new LineIndex(text);
+    const old = prev.lineStarts;
+    // Starts at or before the edit: their "\n" is before it.
+    let keep = 1;
+    while (keep < old.length && old[keep] <= change.start) keep++;
+    const starts = old.slice(0, keep);
+    for (let i = text.indexOf('\n', change.start); i >= 0 && i < newEnd; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    // Starts whose "\n" is after the edited region move with it.
+    let k = keep;
+    while (k < old.length && old[k] <= change.oldEnd) k++;
+    for (; k < old.length; k++) starts.push(old[k] + change.delta);
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {

@@ -147,18 +147,20 @@ export interface TextChange {
   delta: number;
 }
 
+const CHUNKS = [8192, 256];
+
 /** The change between two texts: longest common prefix and suffix (compared in chunks, natively). */
 export function textChange(old: string, text: string): TextChange {
   const oldLen = old.length;
   const newLen = text.length;
   const max = Math.min(oldLen, newLen);
-  const CHUNK = 256;
   let prefix = 0;
-  while (prefix + CHUNK <= max && old.slice(prefix, prefix + CHUNK) === text.slice(prefix, prefix + CHUNK)) prefix += CHUNK;
+  // Large chunks first (few comparisons over a big file), then small ones near the edit.
+  for (const chunk of CHUNKS) while (prefix + chunk <= max && old.slice(prefix, prefix + chunk) === text.slice(prefix, prefix + chunk)) prefix += chunk;
   while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   const room = max - prefix;
-  while (suffix + CHUNK <= room && old.slice(oldLen - suffix - CHUNK, oldLen - suffix) === text.slice(newLen - suffix - CHUNK, newLen - suffix)) suffix += CHUNK;
+  for (const chunk of CHUNKS) while (suffix + chunk <= room && old.slice(oldLen - suffix - chunk, oldLen - suffix) === text.slice(newLen - suffix - chunk, newLen - suffix)) suffix += chunk;
   while (suffix < room && old.charCodeAt(oldLen - 1 - suffix) === text.charCodeAt(newLen - 1 - suffix)) suffix++;
   return { start: prefix, oldEnd: oldLen - suffix, delta: newLen - oldLen };
 }

@@ -405,6 +405,7 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
   const changes = new Map<string, TextChange>();
   const files = sources.map((s) => {
     const prev = parses.has(s.path) ? undefined : session.parses.get(s.path);
+    let changedFrom: string | null = null;
     let parse: PrismaParse;
     if (!prev) parse = parsePrismaTracked(s.text);
     else if (prev.text === s.text) {
@@ -412,14 +413,19 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
       changes.set(s.path, { start: s.text.length, oldEnd: s.text.length, delta: 0 });
     } else {
       parse = reparsePrisma(prev, s.text);
-      if (parse.change) changes.set(s.path, parse.change);
+      if (parse.change) {
+        changes.set(s.path, parse.change);
+        changedFrom = prev.text;
+      }
     }
     parses.set(s.path, parse);
     let file = kept.has(s.path) ? undefined : session.files.get(s.path);
     if (file) {
       if (file.text !== s.text) {
+        const change = changes.get(s.path);
+        // The change is relative to the previous parse's text: update the index only if it is of that text.
+        file.lines = change && file.lines.text === changedFrom ? LineIndex.afterEdit(file.lines, s.text, change) : new LineIndex(s.text);
         file.text = s.text;
-        file.lines = new LineIndex(s.text);
       }
       file.ast = parse.ast;
     } else file = { path: s.path, text: s.text, lines: new LineIndex(s.text), ast: parse.ast };
