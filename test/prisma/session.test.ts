@@ -94,6 +94,9 @@ test('a session reuses the models of untouched blocks and rebuilds the edited on
   assert.equal(second.models[0], firstModels[0], 'a model before the edit is reused');
   assert.equal(second.models[i + 1], firstModels[i + 1], 'a model after the edit is reused (moved in place)');
   assert.equal(second.models[i + 1].nameSpan.start, edited.search(new RegExp(`^model ${second.models[i + 1].name} `, 'm')) + 'model '.length);
+  assert.ok(first.enums.length > 10 && second.enums.every((e, k) => e === first.enums[k]), 'enums of untouched blocks are reused');
+  const lastEnum = second.enums[second.enums.length - 1];
+  assert.equal(lastEnum.nameSpan.start, edited.search(new RegExp(`^enum ${lastEnum.name} `, 'm')) + 'enum '.length);
   // Renaming a model changes what fields resolve to: nothing is reused.
   const renamed = edited.replace(new RegExp(`^model ${firstModels[0].name} `, 'm'), `model ${firstModels[0].name}Renamed `);
   assert.notEqual(renamed, edited);

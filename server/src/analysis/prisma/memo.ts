@@ -193,18 +193,30 @@ const lastRelationKeys = new WeakMap<Model, { rels: Array<Relation | Field | nul
 export function enumsKey(schema: PrismaSchema): string {
   let key = enumsKeys.get(schema);
   if (key === undefined) {
-    key = schema.enums.map((e) => `${e.file.path}\u0000${e.file.text.slice(e.block.span.start, e.block.span.end)}`).join('\u0000');
-    // The same string object as last build's when equal: the per-model dependency checks compare by identity.
     const session = schema.session;
-    if (session) {
-      if (session.enumsKey === key) key = session.enumsKey;
-      else session.enumsKey = key;
+    if (session && session.enumsKey !== null && sameList(session.enumsKeyOf, schema.enums)) {
+      // The same enum objects as last build (their blocks untouched): the same texts.
+      key = session.enumsKey;
+    } else {
+      key = schema.enums.map((e) => `${e.file.path}\u0000${e.file.text.slice(e.block.span.start, e.block.span.end)}`).join('\u0000');
+      // The same string object as last build's when equal: the per-model dependency checks compare by identity.
+      if (session) {
+        if (session.enumsKey === key) key = session.enumsKey;
+        else session.enumsKey = key;
+      }
     }
+    if (session) session.enumsKeyOf = schema.enums;
     enumsKeys.set(schema, key);
   }
   return key;
 }
 const enumsKeys = new WeakMap<PrismaSchema, string>();
+
+function sameList<T>(a: readonly T[] | null, b: readonly T[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;

@@ -392,6 +392,10 @@ export class PrismaSession {
   schemaMemo = new Map<string, MemoEntry>();
   /** @internal The last build's enums key (memo.ts `enumsKey`): kept so that equal keys are the same string. */
   enumsKey: string | null = null;
+  /** @internal The enums of the last build, by block: an untouched enum block keeps its `Enum` object. */
+  enums = new Map<Block, Enum>();
+  /** @internal The enum list `enumsKey` was computed for. */
+  enumsKeyOf: Enum[] | null = null;
 }
 
 /** A source file that carries the session of its project (all files of a project carry the same one). */
@@ -472,6 +476,7 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   const env = session ? environmentOf(files) : null;
   const reuse = session && env !== null && env === session.env ? session.models : null;
   const built = session ? new Map<Block, { model: Model; diagnostics: PrismaSchema["diagnostics"] }>() : null;
+  const builtEnums = session ? new Map<Block, Enum>() : null;
   const schema: PrismaSchema = {
     files,
     models: [],
@@ -505,6 +510,15 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
           schema.diagnostics.push({ message: `The name \`${name}\` is already used by another model, view, type or enum.`, span: block.name.span, file });
           continue;
         }
+        const kept = session?.enums.get(block);
+        if (kept && kept.file === file) {
+          // The block was not touched by the edit (moved in place): the same enum.
+          for (const m of block.members) if (m.kind === 'enumValue') checkName(schema, file, m.name, 'Enum Value');
+          schema.enums.push(kept);
+          schema.enumByName.set(name, kept);
+          builtEnums?.set(block, kept);
+          continue;
+        }
         const values: EnumValue[] = [];
         for (const m of block.members) {
           if (m.kind !== 'enumValue') continue;
@@ -527,6 +541,7 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
         };
         schema.enums.push(en);
         schema.enumByName.set(name, en);
+        builtEnums?.set(block, en);
       } else if (block.kind === 'datasource' && !schema.datasource) {
         const prop = (key: string) => {
           const m = block.members.find((x) => x.kind === 'property' && x.name.name === key);
@@ -554,6 +569,7 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   }
   if (session) {
     session.models = built!;
+    session.enums = builtEnums!;
     session.env = env;
     session.currentModels = new Set(schema.models);
     schema.session = session;

@@ -84,9 +84,18 @@ interface EnumFacts {
 
 const factsCache = new WeakMap<PrismaSchema, EnumFacts>();
 
+/** The facts of the last schema built in a session, for the next build with the same enum objects. */
+const lastFacts = new WeakMap<object, { enums: Enum[]; facts: EnumFacts }>();
+
 function enumFacts(schema: PrismaSchema): EnumFacts {
   let facts = factsCache.get(schema);
   if (facts) return facts;
+  const last = schema.session && lastFacts.get(schema.session);
+  if (last && last.enums.length === schema.enums.length && last.enums.every((e, i) => e === schema.enums[i])) {
+    // An edit that left every enum block untouched: the same facts (they depend on the enums alone).
+    factsCache.set(schema, last.facts);
+    return last.facts;
+  }
   facts = { byLowerName: new Map(), lowerName: new Map(), values: new Map(), valueList: new Map(), lowerValues: new Map(), dbNames: new Map(), topicWords: new Map() };
   for (const e of schema.enums) {
     const lower = e.name.toLowerCase();
@@ -101,6 +110,7 @@ function enumFacts(schema: PrismaSchema): EnumFacts {
     facts.topicWords.set(e, new Set(wordsOf(e.name).map(singular).filter((w) => !GENERIC_LAST_WORDS.has(w))));
   }
   factsCache.set(schema, facts);
+  if (schema.session) lastFacts.set(schema.session, { enums: schema.enums, facts });
   return facts;
 }
 
