@@ -137,7 +137,7 @@ function run(
 }
 
 function allCurrent(session: PrismaSession, models: Model[]): boolean {
-  for (let i = 0; i < models.length; i++) if (!session.currentModels.has(models[i])) return false;
+  for (let i = 0; i < models.length; i++) if (models[i].builtIn !== session.serial) return false;
   return true;
 }
 
@@ -170,14 +170,14 @@ export function memoSchema(
 function relationsKey(model: Model): string {
   // A session keeps the relation objects between reused models: the same relations (and back
   // fields) as last build give the same string, without building it again.
+  const last = lastRelationKeys.get(model);
+  if (last && sameOwnedRelations(model, last.rels)) return last.key;
   const rels: Array<Relation | Field | null> = [];
   for (const f of model.fields) {
     const rel = f.relation;
     if (!rel || !rel.fields.length) continue;
     rels.push(rel, rel.back);
   }
-  const last = lastRelationKeys.get(model);
-  if (last && last.rels.length === rels.length && last.rels.every((r, i) => r === rels[i])) return last.key;
   let key = '';
   for (let i = 0; i < rels.length; i += 2) {
     const rel = rels[i] as Relation;
@@ -188,6 +188,18 @@ function relationsKey(model: Model): string {
   return key;
 }
 const lastRelationKeys = new WeakMap<Model, { rels: Array<Relation | Field | null>; key: string }>();
+
+/** Whether the model's owning relations (and their back fields) are, in order, `rels` (compared in place, per keystroke). */
+function sameOwnedRelations(model: Model, rels: Array<Relation | Field | null>): boolean {
+  let k = 0;
+  for (const f of model.fields) {
+    const rel = f.relation;
+    if (!rel || !rel.fields.length) continue;
+    if (k + 1 >= rels.length || rels[k] !== rel || rels[k + 1] !== rel.back) return false;
+    k += 2;
+  }
+  return k === rels.length;
+}
 
 /** The texts of all enum blocks: a static dependency for rules that read enums (they are rebuilt every build). */
 export function enumsKey(schema: PrismaSchema): string {

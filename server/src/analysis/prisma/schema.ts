@@ -156,6 +156,8 @@ export interface Model extends Located {
   blockAttr(name: string): Attribute | undefined;
   /** @internal Rule results kept for the next build of a `PrismaSession` (memo.ts); null without one. */
   ruleMemo: Map<string, MemoEntry> | null;
+  /** @internal The last session build (`PrismaSession.serial`) this model is part of; 0 without a session. */
+  builtIn: number;
 }
 
 export interface EnumValue {
@@ -386,8 +388,6 @@ export class PrismaSession {
   serial = 0;
   /** @internal How each file changed in the last build (absent: parsed from scratch). */
   changes = new Map<string, TextChange>();
-  /** @internal The models of the last build. */
-  currentModels = new Set<Model>();
   /** @internal Results of rules' whole-schema work (memo.ts `memoSchema`), by rule id. */
   schemaMemo = new Map<string, MemoEntry>();
   /** @internal The last build's enums key (memo.ts `enumsKey`): kept so that equal keys are the same string. */
@@ -571,7 +571,7 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
     session.models = built!;
     session.enums = builtEnums!;
     session.env = env;
-    session.currentModels = new Set(schema.models);
+    for (const m of schema.models) m.builtIn = session.serial;
     schema.session = session;
   }
   // Pass 3: relations. In a session, a relation between two reused models is kept as it was (with its
@@ -630,6 +630,7 @@ function createModel(file: SchemaFile, block: Block): Model {
     documentation: documentationOf(block.docs),
     blockAttr: modelBlockAttr,
     ruleMemo: null,
+    builtIn: 0,
   };
   return model;
 }

@@ -111,10 +111,10 @@ function graphKey(schema: PrismaSchema): string[] {
 
 /** One model's part of `graphKey`; a model a session reused, with the same relations, gives the same string. */
 function modelGraphKey(m: Model): string {
+  const last = lastGraphKeys.get(m);
+  if (last && sameRelations(m, last.rels)) return last.key;
   const rels: Relation[] = [];
   for (const f of m.fields) if (f.relation && f.relation.fields.length) rels.push(f.relation);
-  const last = lastGraphKeys.get(m);
-  if (last && last.rels.length === rels.length && last.rels.every((r, i) => r === rels[i])) return last.key;
   let key = `${m.file.path}:${m.name}:${m.kind}:${m.isIgnored ? 1 : 0}`;
   for (const rel of rels) {
     const f = rel.field;
@@ -124,6 +124,13 @@ function modelGraphKey(m: Model): string {
   return key;
 }
 const lastGraphKeys = new WeakMap<Model, { rels: Relation[]; key: string }>();
+
+/** Whether the model's owning relations are, in order, `rels` (compared in place: no array per model and keystroke). */
+function sameRelations(m: Model, rels: Relation[]): boolean {
+  let k = 0;
+  for (const f of m.fields) if (f.relation && f.relation.fields.length && rels[k++] !== f.relation) return false;
+  return k === rels.length;
+}
 
 function checkSchema(schema: PrismaSchema, report: (r: Report) => void): void {
   const nodes = schema.models.filter((m) => m.kind === 'model' && !m.isIgnored);
