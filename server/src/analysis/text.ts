@@ -13,16 +13,17 @@ export class LineIndex {
   /** Whether the text has no "\r" (only "\n" line breaks): `afterEdit` can then update instead of rebuilding. */
   private readonly lfOnly: boolean;
 
-  /** `lineStarts`: when given, the line starts of `text` (`afterEdit`), not computed again. */
+  /** `lfLineStarts`: the line starts of `text`, known to have no "\r" (`afterEdit`): nothing is searched. */
   constructor(
     readonly text: string,
-    lineStarts?: number[],
+    lfLineStarts?: number[],
   ) {
-    this.lfOnly = text.indexOf('\r') < 0;
-    if (lineStarts) {
-      this.lineStarts = lineStarts;
+    if (lfLineStarts) {
+      this.lfOnly = true;
+      this.lineStarts = lfLineStarts;
       return;
     }
+    this.lfOnly = text.indexOf('\r') < 0;
     const starts = [0];
     if (this.lfOnly) {
       // Only "\n" line breaks (the usual case): let the engine search for them.
@@ -114,12 +115,12 @@ export class LineIndex {
   }
 }
 
-/** The line terminator a file mostly uses ("\r\n" if its first terminator is one). */
 /** `s` with the characters that are special in a regular expression escaped. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The line terminator a file mostly uses ("\r\n" if its first terminator is one). */
 export function detectEol(text: string): string {
   const i = text.indexOf('\n');
   return i > 0 && text.charCodeAt(i - 1) === 13 ? '\r\n' : '\n';

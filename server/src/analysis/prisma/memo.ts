@@ -104,7 +104,7 @@ function run(
   body: (report: (r: Report) => void, use: Use) => void,
 ): void {
   const prev = memo.get(ruleId);
-  if (prev && prev.serial === session.serial - 1 && sameDeps(prev.deps, deps) && allCurrent(session, prev.models)) {
+  if (prev && prev.serial === session.serial - 1 && sameList(prev.deps, deps) && allCurrent(session, prev.models)) {
     const moved = moveReports(session, prev.reports);
     if (moved) {
       memoStats.replayed++;
@@ -224,14 +224,9 @@ export function enumsKey(schema: PrismaSchema): string {
 }
 const enumsKeys = new WeakMap<PrismaSchema, string>();
 
-function sameList<T>(a: readonly T[] | null, b: readonly T[]): boolean {
+/** Whether both lists hold the same values (by identity) in the same order. */
+export function sameList<T>(a: readonly T[] | null, b: readonly T[]): boolean {
   if (!a || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

@@ -189,8 +189,8 @@ export function reparsePrisma(previous: PrismaParse, text: string): PrismaParse 
   const old = previous.text;
   if (old === text) return previous;
   const prev = previous.ast;
-  if (prev.diagnostics.length >= MAX_DIAGNOSTICS) return { ...parsePrismaTracked(text), change: textChange(old, text) };
   const change = textChange(old, text);
+  if (prev.diagnostics.length >= MAX_DIAGNOSTICS) return { ...parsePrismaTracked(text), change };
   const newLen = text.length;
   const prefix = change.start;
   const suffix = old.length - change.oldEnd;
@@ -1031,7 +1031,7 @@ class Parser {
         let p = identEnd;
         while (p < this.len && isInlineSpace(this.text.charCodeAt(p))) p++;
         if (p < this.len && this.text.charCodeAt(p) === C.COLON) {
-          name = this.readIdent()!;
+          name = { name: this.owned(this.pos, identEnd), span: { start: this.pos, end: identEnd } };
           this.pos = p + 1;
           this.skipInlineSpaces();
         }

@@ -555,10 +555,12 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   schema.provider = provider === 'postgres' ? 'postgresql' : provider;
   schema.relationMode = schema.datasource?.relationMode === 'prisma' ? 'prisma' : 'foreignKeys';
 
-  // Pass 2: fields, kinds, indexes.
+  // Pass 2: fields, kinds, indexes (models a session reused keep theirs).
+  const reused = reuse ? new Set<Model>() : null;
   for (const model of schema.models) {
     const cached = reuse?.get(model.block);
     if (cached && cached.model === model) {
+      reused!.add(model);
       for (const d of cached.diagnostics) schema.diagnostics.push(d);
       built!.set(model.block, cached);
       continue;
@@ -576,8 +578,6 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
   }
   // Pass 3: relations. In a session, a relation between two reused models is kept as it was (with its
   // pairing): it depends only on those two models' blocks and on the names and provider (unchanged).
-  const reused = reuse ? new Set<Model>() : null;
-  if (reuse) for (const m of schema.models) if (reuse.get(m.block)?.model === m) reused!.add(m);
   for (const model of schema.models) {
     const keep = reused !== null && reused.has(model);
     for (const field of objectFieldsOf(model)) {

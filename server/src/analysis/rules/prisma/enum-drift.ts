@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { enumDeps, memoModel, memoSchema } from '../../prisma/memo';
+import { enumDeps, memoModel, memoSchema, sameList } from '../../prisma/memo';
 import { rangeOf, type Enum, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, pascalCase, singular, wordsOf } from '../../prisma/naming';
 import { conversionSql, existingEnumValuePlan, migrationNote, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
@@ -91,7 +91,7 @@ function enumFacts(schema: PrismaSchema): EnumFacts {
   let facts = factsCache.get(schema);
   if (facts) return facts;
   const last = schema.session && lastFacts.get(schema.session);
-  if (last && last.enums.length === schema.enums.length && last.enums.every((e, i) => e === schema.enums[i])) {
+  if (last && sameList(last.enums, schema.enums)) {
     // An edit that left every enum block untouched: the same facts (they depend on the enums alone).
     factsCache.set(schema, last.facts);
     return last.facts;

@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { insertBlockAttributeEdit } from '../../prisma/edits';
+import { checkedOwnedRelations } from '../../prisma/fix-relation';
 import { isLeadingPrefix, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
 
@@ -54,9 +55,7 @@ export default defineRule({
         memoModel(schema, 'missing-fk-index', model, relationDeps, report, (report) => {
           // One finding per column list (two relations over the same columns share the index).
           const seen = new Set<string>();
-          for (const field of model.fields) {
-            const rel = field.relation;
-            if (!rel || !rel.fields.length || rel.field.isIgnored) continue;
+          for (const rel of checkedOwnedRelations(model)) {
             const columns = rel.fields;
             if (rel.scalarFields.length !== columns.length) continue; // unresolved names: a Prisma validation error, not ours
             const key = columns.join('\u0000');
