@@ -134,11 +134,14 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
     let s = suppressions.get(file);
     if (!s) {
       const text = ctx.textOf(file);
-      // Most files have no ignore comment: skip building their line index (hundreds of migrations per audit).
-      s =
-        text === undefined || !mayHaveSuppressions(file, text)
-          ? []
-          : collectSuppressions(text, ctx.lineIndex(file)!, file.toLowerCase().endsWith('.prisma') ? 'prisma' : 'sql');
+      if (text === undefined || withoutSuppressions.get(file) === text) s = [];
+      else {
+        s = collectSuppressions(text, () => ctx.lineIndex(file)!, file.toLowerCase().endsWith('.prisma') ? 'prisma' : 'sql');
+        if (!s.length) {
+          if (withoutSuppressions.size >= 4096) withoutSuppressions.clear();
+          withoutSuppressions.set(file, text);
+        }
+      }
       suppressions.set(file, s);
     }
     return s;
@@ -217,17 +220,10 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
 }
 
 /**
- * Whether `text` mentions an ignore comment at all. The last text seen without one is remembered per
- * path: a front end auditing again (the language server, on every keystroke) passes the same string
- * for each unchanged migration, and comparing it with itself costs nothing.
+ * The last text of each path that had no suppressions (they depend on the text and the path alone): a
+ * front end auditing again (the language server, on every keystroke) passes the same string for each
+ * unchanged migration, and comparing it with itself costs nothing.
  */
-function mayHaveSuppressions(path: string, text: string): boolean {
-  if (withoutSuppressions.get(path) === text) return false;
-  if (text.includes('schema-insight-ignore')) return true;
-  if (withoutSuppressions.size >= 4096) withoutSuppressions.clear();
-  withoutSuppressions.set(path, text);
-  return false;
-}
 const withoutSuppressions = new Map<string, string>();
 
 /** The finding made from each report (reports and findings are read-only once made). */

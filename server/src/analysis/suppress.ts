@@ -21,10 +21,12 @@ const PATTERN = /(\/\/|--)\s*schema-insight-ignore(-file)?\b[ \t]*([^\r\n]*)/g;
  * (SQL) comments, and their `-file` variants. Ids are kebab-case words; the rest of the line is the
  * reason.
  */
-export function collectSuppressions(text: string, lines: LineIndex, language: 'prisma' | 'sql'): Suppression[] {
+export function collectSuppressions(text: string, lineIndex: () => LineIndex, language: 'prisma' | 'sql'): Suppression[] {
   const out: Suppression[] = [];
   const marker = language === 'prisma' ? '//' : '--';
+  // Most files have none: their line index is never needed (hundreds of migrations per audit).
   if (!text.includes('schema-insight-ignore')) return out;
+  const lines = lineIndex();
   PATTERN.lastIndex = 0;
   for (let m = PATTERN.exec(text); m; m = PATTERN.exec(text)) {
     if (m[1] !== marker) continue;
