@@ -201,9 +201,9 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   findings.sort(compareFindings);
   for (const [id, e] of Object.entries(ruleErrors)) err(`internal error in rule ${id} (other rules ran normally): ${e.split('\n')[0]}`);
 
-  const input: ReportInput = { root: displayRoot(root), files, findings, toolVersion: VERSION, ...(inventory.length ? { inventory } : {}), ruleErrors };
-  // Text lines are `file:line:col`: prefix the audited root so they open from the current folder.
   const shownRoot = displayRoot(root);
+  const input: ReportInput = { root: shownRoot, files, findings, toolVersion: VERSION, ...(inventory.length ? { inventory } : {}), ruleErrors };
+  // Text lines are `file:line:col`: prefix the audited root so they open from the current folder.
   const pathPrefix = o.format === 'text' && shownRoot !== '.' ? `${shownRoot.replace(/\/+$/, '')}/` : '';
   const tRender = performance.now();
   const rendered = renderReport(o.format, input, { color: o.color && !o.output, pathPrefix });

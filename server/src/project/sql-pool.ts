@@ -30,7 +30,7 @@ export const SQL_WORKER_MIN_CHARS = 2 * 1024 * 1024;
 const STALL_MS = 30_000;
 
 /** dist/sql-worker.js next to the running bundle (dist/cli.js), as esbuild.mjs lays it out. */
-export function defaultWorkerFile(): string {
+function defaultWorkerFile(): string {
   return join(__dirname, 'sql-worker.js');
 }
 

@@ -48,7 +48,7 @@ function run(job: WorkerJob, pg: PgBinding, readyAt: number): void {
     try {
       const r = preParseJson(job.texts[i], pg);
       if (r) {
-        const split = splitTreeJson(r.json);
+        const split = r.split ?? splitTreeJson(r.json);
         msg = { i, json: split.json, fields: split.fields, placeholders: r.placeholders, plpgsql: [...r.plpgsql] };
       } else msg = { i, json: null, fields: [], placeholders: false, plpgsql: [] };
     } catch {

@@ -192,16 +192,15 @@ export class Catalog {
     return this.tables.get(qualify(schema, name));
   }
 
-  /** All index-like structures of a table: PK, unique constraints, indexes. */
-  indexLikes(tableKey: string, indexesOfTable?: ReadonlyMap<string, Index[]>): IndexLike[] {
+  /** All index-like structures of a table: PK, unique constraints, indexes (`indexesOfTable`: from `indexesByTable()`). */
+  indexLikes(tableKey: string, indexesOfTable: ReadonlyMap<string, Index[]>): IndexLike[] {
     const t = this.tables.get(tableKey);
     const out: IndexLike[] = [];
     if (!t) return out;
     if (t.primaryKey) out.push({ kind: 'primary', name: t.primaryKey.name, columns: t.primaryKey.columns, unique: true, partial: false, method: 'btree', source: t.primaryKey.source });
     for (const u of t.uniques) out.push({ kind: 'unique', name: u.name, columns: u.columns, unique: true, partial: false, method: 'btree', source: u.source });
-    const indexes = indexesOfTable ? (indexesOfTable.get(tableKey) ?? []) : this.indexes.values();
-    for (const i of indexes) {
-      if (i.table === tableKey) out.push({ kind: 'index', name: i.name, columns: i.columns, unique: i.unique, partial: i.partial, method: i.method, source: i.source, index: i });
+    for (const i of indexesOfTable.get(tableKey) ?? []) {
+      out.push({ kind: 'index', name: i.name, columns: i.columns, unique: i.unique, partial: i.partial, method: i.method, source: i.source, index: i });
     }
     return out;
   }

@@ -22,7 +22,7 @@ export interface SplitTree {
 }
 
 /** Field values of at least this many characters are split out (smaller ones cost more to defer than to decode). */
-export const SPLIT_MIN_CHARS = 1024;
+const SPLIT_MIN_CHARS = 1024;
 
 /** End (exclusive) of the JSON string starting at `i` (a `"`). */
 function stringEnd(json: string, i: number): number {
@@ -110,9 +110,8 @@ function kindOf(stmt: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** `JSON.parse(json)` of a parse tree, with its large statement fields decoded on first read. */
-export function decodeTreeLazily(json: string): RawParseTree {
-  const split = splitTreeJson(json);
+/** `JSON.parse(json)` of a parse tree, with its large statement fields decoded on first read. `split`: `splitTreeJson(json)`, if made already. */
+export function decodeTreeLazily(json: string, split = splitTreeJson(json)): RawParseTree {
   return (split.fields.length && decodeSplitTree(split)) || (JSON.parse(json) as RawParseTree);
 }
 

@@ -13,6 +13,7 @@ import type { Range } from '../types';
 import {
   MAX_SQL_FILE_BYTES,
   isPlpgsqlBody,
+  parseFileJson,
   plpgsqlOutcome,
   plpgsqlSource,
   preParseJson,
@@ -231,20 +232,9 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
       res = pre.tree;
       if (pre.placeholders) file.placeholders = true;
     } else {
-      try {
-        res = parseTree(src);
-      } catch (e) {
-        // graphile-migrate (and psql) substitute `:NAME` placeholders before running the file: retry with
-        // them turned into identifiers of the same length so positions stay exact.
-        const substituted = substitutePlaceholders(src);
-        if (substituted === src) throw e;
-        try {
-          res = parseTree(substituted);
-        } catch {
-          throw e;
-        }
-        file.placeholders = true;
-      }
+      const r = parseFileJson(pg, src);
+      res = decodeTreeLazily(r.json);
+      if (r.placeholders) file.placeholders = true;
     }
     addStatements(res.stmts ?? [], 0, byteLength);
   } catch (e) {
@@ -293,7 +283,6 @@ function syntaxError(file: ParsedSqlFile, e: unknown, chunkStart: number, chunkT
 
 /** Parses the body of a `LANGUAGE plpgsql` function or a `DO` block; errors are recorded, never thrown. */
 function checkPlpgsql(file: ParsedSqlFile, s: SqlStatement, done?: ReadonlyMap<number, string | null>): void {
-  if (s.kind !== 'CreateFunctionStmt' && s.kind !== 'DoStmt') return;
   if (!isPlpgsqlBody(s.kind, s.node)) return;
   const outcome = done?.get(s.index);
   const msg = outcome !== undefined ? outcome : plpgsqlOutcome(pg, plpgsqlSource(s.text));

@@ -13,7 +13,7 @@
 import type { ScanToken } from 'libpg-query';
 
 /** The error the parser reports, shaped like libpg-query's `SqlError`. */
-export class PgSqlError extends Error {
+class PgSqlError extends Error {
   constructor(
     message: string,
     readonly sqlDetails: { message: string; cursorPosition: number; fileName?: string; functionName?: string; lineNumber?: number },

@@ -8,7 +8,7 @@
  * in-thread path (`preParseSql` in `parse.ts`) and a worker share one definition of a pre-parse.
  */
 import { Utf8OffsetMap } from '../text';
-import { decodeTreeLazily } from './lazy-json';
+import { decodeTreeLazily, splitTreeJson, type SplitTree } from './lazy-json';
 import type { PgBinding } from './pg';
 
 /** Files above this size are not parsed (reported instead): migrations are never this large. */
@@ -129,11 +129,33 @@ export function plpgsqlSource(statementText: string): string {
   return `${statementText};`;
 }
 
+/**
+ * The parser's JSON for a whole file (`src`, from `sqlSource`). graphile-migrate (and psql) substitute
+ * `:NAME` placeholders before running a file: one that does not parse as written is retried with them
+ * turned into identifiers of the same length, so positions stay exact. Throws the error of the file as
+ * written.
+ */
+export function parseFileJson(pg: PgBinding, src: string): { json: string; placeholders: boolean } {
+  try {
+    return { json: pg.parseJson(src), placeholders: false };
+  } catch (e) {
+    const substituted = substitutePlaceholders(src);
+    if (substituted === src) throw e;
+    try {
+      return { json: pg.parseJson(substituted), placeholders: true };
+    } catch {
+      throw e;
+    }
+  }
+}
+
 /** A whole-file pre-parse before decoding: the parser's JSON text (see `SqlPreParse` for the rest). */
 export interface PreParsedJson {
   json: string;
   /** The tree, when it had to be decoded already (to check PL/pgSQL bodies), lazily (`lazy-json.ts`). */
   tree?: RawParseTree;
+  /** The split `tree` was decoded from (`splitTreeJson(json)`), when it was. */
+  split?: SplitTree;
   placeholders: boolean;
   plpgsql: Map<number, string | null>;
 }
@@ -147,42 +169,37 @@ export interface PreParsedJson {
 export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FILE_BYTES): PreParsedJson | null {
   if (!text || text.includes('\u0000')) return null;
   const src = sqlSource(text);
-  if (Buffer.byteLength(src, 'utf8') > maxBytes) return null;
+  const byteLength = Buffer.byteLength(src, 'utf8');
+  if (byteLength > maxBytes) return null;
   let json: string;
-  let placeholders = false;
+  let placeholders: boolean;
   try {
-    json = pg.parseJson(src);
+    ({ json, placeholders } = parseFileJson(pg, src));
   } catch {
-    const substituted = substitutePlaceholders(src);
-    if (substituted === src) return null;
-    try {
-      json = pg.parseJson(substituted);
-    } catch {
-      return null;
-    }
-    placeholders = true;
+    return null;
   }
   const plpgsql = new Map<number, string | null>();
   let tree: RawParseTree | undefined;
+  let split: SplitTree | undefined;
   // A statement with a body to check is a CreateFunctionStmt or a DoStmt: its node key is in the
   // text (a string value that merely mentions one costs a needless decode, nothing else).
   if (json.includes('"CreateFunctionStmt"') || json.includes('"DoStmt"')) {
-    tree = decodeTreeLazily(json);
+    split = splitTreeJson(json);
+    tree = decodeTreeLazily(json, split);
     const stmts = tree.stmts ?? [];
     let utf8: Utf8OffsetMap | null = null;
     for (let index = 0; index < stmts.length; index++) {
       const raw = stmts[index];
       const kind = stmtKind(raw);
-      if (kind !== 'CreateFunctionStmt' && kind !== 'DoStmt') continue;
       if (!isPlpgsqlBody(kind, raw.stmt?.[kind] ?? {})) continue;
       utf8 ??= new Utf8OffsetMap(src);
       const bStart = raw.stmt_location ?? 0;
-      const bEnd = raw.stmt_len ? bStart + raw.stmt_len : Buffer.byteLength(src, 'utf8');
+      const bEnd = raw.stmt_len ? bStart + raw.stmt_len : byteLength;
       const { start, end } = statementExtent(text, utf8, bStart, bEnd);
       plpgsql.set(index, plpgsqlOutcome(pg, plpgsqlSource(text.slice(start, end))));
     }
   }
-  return { json, tree, placeholders, plpgsql };
+  return { json, tree, split, placeholders, plpgsql };
 }
 
 /** `null` when PL/pgSQL source parses, else the parser's message. */

@@ -2,7 +2,7 @@ import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
 import type { Catalog, ForeignKey, Index, IndexLike, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
-import type { Migration } from '../../sql/project';
+import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
 import { createMigrationOp, newMigrationPath } from './new-migration';
 import { escapeRegExp, findInStatement, headRange, isPrismaTable, migrationAt, sqlProject } from './util';
@@ -30,6 +30,14 @@ function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: numb
   return { range: headRange(m.file, stmt), anchorLine: stmt.range.start.line };
 }
 
+/** The replayed catalog's indexes by table, grouped once per project (both checks below read them). */
+function indexesByTable(project: MigrationProject): ReadonlyMap<string, Index[]> {
+  let byTable = indexesOfProject.get(project);
+  if (!byTable) indexesOfProject.set(project, (byTable = project.catalog.indexesByTable()));
+  return byTable;
+}
+const indexesOfProject = new WeakMap<MigrationProject, ReadonlyMap<string, Index[]>>();
+
 /** Index-like structures that serve equality lookups on their leading columns. */
 function lookupIndexes(catalog: Catalog, t: Table, indexesOfTable: ReadonlyMap<string, Index[]>): IndexLike[] {
   return catalog.indexLikes(t.key, indexesOfTable).filter((i) => !i.partial && (i.method === 'btree' || i.method === 'hash'));
@@ -42,7 +50,7 @@ function isLeadingPrefix(cols: string[], of: string[]): boolean {
 export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
   const project = sqlProject(ctx);
   if (!project) return;
-  const indexesOfTable = project.catalog.indexesByTable();
+  const indexesOfTable = indexesByTable(project);
   for (const t of project.catalog.tables.values()) {
     if (isPrismaTable(ctx, t)) continue;
     const seen = new Set<string>();
@@ -90,7 +98,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
   const project = sqlProject(ctx);
   if (!project) return;
   const catalog = project.catalog;
-  const indexesOfTable = catalog.indexesByTable();
+  const indexesOfTable = indexesByTable(project);
   for (const t of catalog.tables.values()) {
     if (isPrismaTable(ctx, t)) continue;
     const all = catalog.indexLikes(t.key, indexesOfTable);
