@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
-import { childPath, findMigrationFiles } from './migrations';
+import { childPath, findMigrationFiles, isFileIn } from './migrations';
 
 /**
  * Finds the projects in a folder: each Prisma schema (a single file or a multi-file schema folder)
@@ -108,25 +108,24 @@ function schemaHome(schemaFiles: string[]): string {
  * Folders the discovery walk listed are looked up in their listing (no file-system call); every
  * folder passed on the way is remembered in `memo`.
  */
-function nearestPackageRoot(path: string, stop: string, memo?: Map<string, string>, listings?: ReadonlyMap<string, Dirent[]>): string {
+function nearestPackageRoot(path: string, stop: string, memo: Map<string, string>, listings: ReadonlyMap<string, Dirent[]>): string {
   const passed: string[] = [];
   let d = dirname(path);
   let found = stop;
   while (d.startsWith(stop) && d !== stop) {
-    const known = memo?.get(d);
+    const known = memo.get(d);
     if (known !== undefined) {
       found = known;
       break;
     }
     passed.push(d);
-    const listing = listings?.get(d);
-    if (listing ? listing.some((e) => e.name === 'package.json' && (e.isFile() || e.isSymbolicLink())) : existsSync(join(d, 'package.json'))) {
+    if (isFileIn(listings, d, 'package.json')) {
       found = d;
       break;
     }
     d = dirname(d);
   }
-  if (memo) for (const p of passed) memo.set(p, found);
+  for (const p of passed) memo.set(p, found);
   return found;
 }
 
@@ -180,9 +179,9 @@ export function discoverProjects(folder: string): ProjectLayout[] {
   // Attach each migration to the schema whose home folder is its closest ancestor; else to the
   // schema in the same package; else to a SQL-only project of its package.
   const homes = projects.map((p) => schemaHome(p.schemaFiles));
-  const packages = projects.map((p) => nearestPackageRoot(p.schemaFiles[0], root, undefined, listings));
-  const sqlOnly = new Map<string, ProjectLayout>();
   const packageRoots = new Map<string, string>();
+  const packages = projects.map((p) => nearestPackageRoot(p.schemaFiles[0], root, packageRoots, listings));
+  const sqlOnly = new Map<string, ProjectLayout>();
   for (const m of migrations.files) {
     let best = -1;
     for (let i = 0; i < projects.length; i++) {
@@ -193,13 +192,13 @@ export function discoverProjects(folder: string): ProjectLayout[] {
       const pkg = nearestPackageRoot(m, root, packageRoots, listings);
       best = packages.findIndex((p) => p === pkg && p !== root);
       if (best < 0 && projects.length === 1) best = 0;
+      if (best < 0) {
+        if (!sqlOnly.has(pkg)) sqlOnly.set(pkg, { root, schemaFiles: [], migrationFiles: [], configFile: findConfig(pkg, root), supabase });
+        sqlOnly.get(pkg)!.migrationFiles.push(m);
+        continue;
+      }
     }
-    if (best >= 0) projects[best].migrationFiles.push(m);
-    else {
-      const pkg = nearestPackageRoot(m, root, packageRoots, listings);
-      if (!sqlOnly.has(pkg)) sqlOnly.set(pkg, { root, schemaFiles: [], migrationFiles: [], configFile: findConfig(pkg, root), supabase });
-      sqlOnly.get(pkg)!.migrationFiles.push(m);
-    }
+    projects[best].migrationFiles.push(m);
   }
   return [...projects, ...sqlOnly.values()];
 }

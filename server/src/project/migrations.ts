@@ -21,6 +21,23 @@ export function childPath(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
+function statIsFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** `name` in `dir` is a file (following symbolic links), from the folder's listing when it was read. */
+export function isFileIn(listings: ReadonlyMap<string, Dirent[]> | undefined, dir: string, name: string): boolean {
+  const known = listings?.get(dir);
+  if (!known) return statIsFile(childPath(dir, name));
+  const e = known.find((x) => x.name === name);
+  if (!e) return false;
+  return e.isSymbolicLink() ? statIsFile(childPath(dir, name)) : e.isFile();
+}
+
 export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, Dirent[]>): { files: string[]; supabase: boolean } {
   const files = new Set<string>();
   let supabase = false;
@@ -35,21 +52,6 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
       return [];
     }
   };
-  const statIsFile = (p: string) => {
-    try {
-      return statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  };
-  /** `name` in `dir` is a file (following symbolic links), from the folder's listing when it was read. */
-  const isFileIn = (dir: string, name: string) => {
-    const known = listings?.get(dir);
-    if (!known) return statIsFile(childPath(dir, name));
-    const e = known.find((x) => x.name === name);
-    if (!e) return false;
-    return e.isSymbolicLink() ? statIsFile(childPath(dir, name)) : e.isFile();
-  };
   const addSqlFiles = (dir: string, test: (name: string) => boolean) => {
     for (const e of read(dir)) if (e.isFile() && /\.sql$/i.test(e.name) && test(e.name)) files.add(childPath(dir, e.name));
   };
@@ -62,9 +64,9 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
     for (const e of entries) {
       if (!e.isDirectory() || SKIP.has(e.name)) continue;
       const sub = childPath(dir, e.name);
-      if (isFileIn(sub, 'migration.sql')) {
+      if (isFileIn(listings, sub, 'migration.sql')) {
         files.add(childPath(sub, 'migration.sql'));
-        if (isFileIn(sub, 'down.sql')) files.add(childPath(sub, 'down.sql'));
+        if (isFileIn(listings, sub, 'down.sql')) files.add(childPath(sub, 'down.sql'));
         found = true;
       }
     }
