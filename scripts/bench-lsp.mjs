@@ -109,13 +109,8 @@ const quantile = (xs, f) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(f * s.length) - 1)];
 };
-const sorted = [...samples].sort((a, b) => a - b);
-const q = (f) => quantile(samples, f);
 const inServer = timings.slice(timingsFrom);
-const med = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? +s[Math.floor((s.length - 1) / 2)].toFixed(1) : null;
-};
+const med = (xs) => (xs.length ? +quantile(xs, 0.5).toFixed(1) : null);
 const result = {
   file: 'civitai__civitai/packages/civitai-db-schema/prisma/schema.full.prisma',
   bytes: Buffer.byteLength(text),
@@ -125,9 +120,9 @@ const result = {
   diagnostics: lastCount,
   openMs: +openMs.toFixed(1),
   firstEdits: { p50: +quantile(coldSamples, 0.5).toFixed(1), p95: +quantile(coldSamples, 0.95).toFixed(1), max: +Math.max(...coldSamples).toFixed(1) },
-  p50: +q(0.5).toFixed(1),
-  p95: +q(0.95).toFixed(1),
-  max: +sorted[sorted.length - 1].toFixed(1),
+  p50: +quantile(samples, 0.5).toFixed(1),
+  p95: +quantile(samples, 0.95).toFixed(1),
+  max: +Math.max(...samples).toFixed(1),
   budgetP95: BUDGET_P95,
   serverMedians: {
     auditMs: med(inServer.map((t) => t.auditMs)),

@@ -20,7 +20,6 @@ import { reportWebviewHtml } from './webview';
 
 type ReportFormat = 'markdown' | 'html' | 'json' | 'sarif';
 
-
 interface RuleInfo {
   id: string;
   title: string;

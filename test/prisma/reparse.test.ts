@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePrismaTracked, reparsePrisma, type PrismaParse } from '../../server/src/analysis/prisma/parser';
-import { corpusAvailable, corpusSchemas } from '../helpers/corpus';
+import { corpusAvailable, corpusSchema, corpusSchemas } from '../helpers/corpus';
 import { prng } from '../helpers/random';
 
 const skipCorpus = !corpusAvailable() && 'corpus not found';
@@ -50,7 +50,7 @@ test('reparse equals a full parse after chains of random edits on every corpus s
 });
 
 test('typing a character inside a model reuses the other blocks (shared before, moved after)', { skip: skipCorpus }, () => {
-  const schema = corpusSchemas().find((s) => s.id.includes('civitai') && !s.multiFile)!;
+  const schema = corpusSchema('civitai__civitai');
   const text = schema.files[0].text;
   const prev = parsePrismaTracked(text);
   const blocks = [...prev.ast.blocks];

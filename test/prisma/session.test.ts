@@ -11,7 +11,7 @@ import { audit } from '../../server/src/analysis/engine';
 import { PrismaSession, parsePrismaSchema, type SessionSourceFile } from '../../server/src/analysis/prisma/schema';
 import type { SourceFile } from '../../server/src/analysis/types';
 import { memoStats } from '../../server/src/analysis/prisma/memo';
-import { corpusAvailable, corpusSchemas } from '../helpers/corpus';
+import { corpusAvailable, corpusSchema, corpusSchemas } from '../helpers/corpus';
 import { prng } from '../helpers/random';
 
 const skipCorpus = !corpusAvailable() && 'corpus not found';
@@ -79,7 +79,7 @@ test('audits with a session equal audits from scratch after chains of edits, on 
 });
 
 test('a session reuses the models of untouched blocks and rebuilds the edited one', { skip: skipCorpus }, () => {
-  const schema = corpusSchemas().find((s) => s.id.includes('civitai') && !s.multiFile)!;
+  const schema = corpusSchema('civitai__civitai');
   const text = schema.files[0].text;
   const session = new PrismaSession();
   const first = parsePrismaSchema([{ path: 's.prisma', text, prismaSession: session } as SessionSourceFile]);
@@ -147,7 +147,7 @@ test('session audits follow edits that change other models, cycles, enums and fi
 });
 
 test('a keystroke keeps the finding objects whose ranges it did not change (same objects, so front ends reuse what they derived)', { skip: skipCorpus }, () => {
-  const schema = corpusSchemas().find((s) => s.id.includes('civitai') && !s.multiFile)!;
+  const schema = corpusSchema('civitai__civitai');
   const text = schema.files[0].text;
   const session = new PrismaSession();
   const run = (t: string) => audit({ prismaFiles: [{ path: 's.prisma', text: t, prismaSession: session } as SessionSourceFile] }).findings;

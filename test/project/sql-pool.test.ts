@@ -10,16 +10,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseSqlFile, type ParsedSqlFile } from '../../server/src/analysis/sql/parse';
+import { parseSqlFile } from '../../server/src/analysis/sql/parse';
 import { stripBom } from '../../server/src/analysis/text';
 import { preParseInParallel, SQL_WORKER_MIN_CHARS, SqlParseWorker, sqlChars } from '../../server/src/project/sql-pool';
-import { ready } from '../sql/helpers';
+import { parsedSnapshot, ready } from '../sql/helpers';
+import { corpusRoot } from '../helpers/corpus';
 
 const ROOT = resolve(__dirname, '../..');
 const WORKER = join(ROOT, 'dist/sql-worker.js');
 const CLI = join(ROOT, 'dist/cli.js');
-const CORPUS = resolve(ROOT, '../shared/corpus');
-const CIVITAI = join(CORPUS, 'civitai__civitai/packages/civitai-db-schema/prisma/migrations');
+const CIVITAI = join(corpusRoot(), 'civitai__civitai/packages/civitai-db-schema/prisma/migrations');
 const available = existsSync(CIVITAI);
 
 /** civitai's migrations (views, functions, DO blocks), or a small synthetic set without the corpus. */
@@ -36,27 +36,22 @@ function migrations(): Array<{ path: string; text: string }> {
     .map((d) => ({ path: `${d}/migration.sql`, text: stripBom(readFileSync(join(CIVITAI, d, 'migration.sql'), 'utf8')) }));
 }
 
-function snapshot(f: ParsedSqlFile): string {
-  const { offsetOf: _o, byteOf: _b, ...rest } = f;
-  return JSON.stringify(rest);
-}
-
 describe('parallel SQL parsing (worker thread)', () => {
   let files: Array<{ path: string; text: string }>;
-  let expected: string[];
+  let expected: unknown[];
   let tmp: string;
   before(async () => {
     await ready;
     assert.ok(existsSync(WORKER), 'dist/sql-worker.js is missing: run `node esbuild.mjs` (npm test does)');
     files = migrations();
-    expected = files.map((f) => snapshot(parseSqlFile(f.path, f.text)));
+    expected = files.map((f) => parsedSnapshot(parseSqlFile(f.path, f.text)));
     tmp = mkdtempSync(join(tmpdir(), 'si-pool-'));
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   const check = (results: Array<unknown>) => {
     assert.equal(results.length, files.length);
-    files.forEach((f, i) => assert.equal(snapshot(parseSqlFile(f.path, f.text, results[i] as never)), expected[i], f.path));
+    files.forEach((f, i) => assert.deepEqual(parsedSnapshot(parseSqlFile(f.path, f.text, results[i] as never)), expected[i], f.path));
   };
 
   it('the worker parsing every file gives the same parsed files as the in-thread path', async () => {

@@ -19,8 +19,6 @@ import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
 
 const CORPUS = corpusRoot();
 const available = corpusAvailable();
-const walkSql = sqlFilesUnder;
-
 function projects(): string[] {
   return readdirSync(CORPUS)
     .filter((d) => statSync(join(CORPUS, d)).isDirectory())
@@ -44,7 +42,7 @@ describe('SQL module on the corpus', { skip: !available && 'corpus not found' },
   });
 
   it('parses every .sql file of the corpus (statements, PL/pgSQL bodies)', () => {
-    const all = walkSql(CORPUS);
+    const all = sqlFilesUnder(CORPUS);
     assert.ok(all.length > 3000, `only ${all.length} SQL files found`);
     const failures: string[] = [];
     let statements = 0;

@@ -1,5 +1,5 @@
 import { audit, type AuditResult } from '../../server/src/analysis/engine';
-import { ensureSqlParser } from '../../server/src/analysis/sql/parse';
+import { ensureSqlParser, type ParsedSqlFile } from '../../server/src/analysis/sql/parse';
 import { buildMigrationProject, type MigrationProject } from '../../server/src/analysis/sql/project';
 import type { Finding, SourceFile } from '../../server/src/analysis/types';
 
@@ -30,4 +30,10 @@ export function textAt(text: string, f: { range: { start: { line: number; charac
   const { start, end } = f.range;
   if (start.line === end.line) return lines[start.line].slice(start.character, end.character);
   return [lines[start.line].slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line].slice(0, end.character)].join('\n');
+}
+
+/** A parsed file as plain data (its offset maps sampled), for comparing two parses of the same file. */
+export function parsedSnapshot(f: ParsedSqlFile): unknown {
+  const { offsetOf: _o, byteOf: _b, ...rest } = f;
+  return JSON.parse(JSON.stringify({ ...rest, offsets: [0, 1, 7, f.text.length].map((n) => [f.byteOf(n), f.offsetOf(n)]) }));
 }

@@ -10,22 +10,20 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as libpg from 'libpg-query';
 import { decodeSplitTree, decodeTreeLazily, splitTreeJson } from '../../server/src/analysis/sql/lazy-json';
-import { parseSqlFile, preParseSql, type ParsedSqlFile } from '../../server/src/analysis/sql/parse';
+import { parseSqlFile, preParseSql } from '../../server/src/analysis/sql/parse';
 import { loadPgBinding, type PgBinding } from '../../server/src/analysis/sql/pg';
 import { stripBom } from '../../server/src/analysis/text';
-import { ready } from './helpers';
+import { parsedSnapshot, ready } from './helpers';
 import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
 
 const CORPUS = corpusRoot();
 const available = corpusAvailable();
-const walkSql = sqlFilesUnder;
-
 /** Every `.sql` file of the corpus (civitai alone has 400 migrations with 116 views). */
 function corpusSql(): Array<{ path: string; text: string }> {
   const out: Array<{ path: string; text: string }> = [];
   for (const d of readdirSync(CORPUS).sort()) {
     if (!statSync(join(CORPUS, d)).isDirectory()) continue;
-    for (const f of walkSql(join(CORPUS, d)).sort()) out.push({ path: f.slice(CORPUS.length + 1), text: stripBom(readFileSync(f, 'utf8')) });
+    for (const f of sqlFilesUnder(join(CORPUS, d)).sort()) out.push({ path: f.slice(CORPUS.length + 1), text: stripBom(readFileSync(f, 'utf8')) });
   }
   return out;
 }
@@ -46,11 +44,6 @@ const EDGE_CASES: Record<string, string> = {
 };
 
 /** A parsed file as plain data (the offset functions are compared through their results). */
-function snapshot(f: ParsedSqlFile): unknown {
-  const { offsetOf: _o, byteOf: _b, ...rest } = f;
-  return JSON.parse(JSON.stringify({ ...rest, offsets: [0, 1, 7, f.text.length].map((n) => [f.byteOf(n), f.offsetOf(n)]) }));
-}
-
 describe('SQL parser binding and lazy trees', () => {
   let wasm: PgBinding;
   let api: PgBinding;
@@ -129,14 +122,14 @@ describe('SQL parser binding and lazy trees', () => {
     for (const { path, text } of cases) {
       const pre = preParseSql(text);
       if (pre) preParsed++;
-      assert.deepEqual(snapshot(parseSqlFile(path, text, pre)), snapshot(parseSqlFile(path, text)), path);
+      assert.deepEqual(parsedSnapshot(parseSqlFile(path, text, pre)), parsedSnapshot(parseSqlFile(path, text)), path);
     }
     assert.ok(preParsed >= cases.length / 2, `most files pre-parse (${preParsed} of ${cases.length})`);
     // Error cases are left to parseSqlFile; a pre-parse of another text is ignored.
     assert.equal(preParseSql(EDGE_CASES.syntaxError), null);
     assert.equal(preParseSql(''), null);
     const other = preParseSql('CREATE TABLE b (id int);')!;
-    assert.deepEqual(snapshot(parseSqlFile('a.sql', 'CREATE TABLE a (id int);', other)), snapshot(parseSqlFile('a.sql', 'CREATE TABLE a (id int);')));
+    assert.deepEqual(parsedSnapshot(parseSqlFile('a.sql', 'CREATE TABLE a (id int);', other)), parsedSnapshot(parseSqlFile('a.sql', 'CREATE TABLE a (id int);')));
     // Placeholders and PL/pgSQL outcomes travel with the pre-parse.
     assert.equal(preParseSql(EDGE_CASES.placeholders)!.placeholders, true);
     const pl = preParseSql(EDGE_CASES.plpgsqlBroken)!;

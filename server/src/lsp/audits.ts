@@ -58,7 +58,7 @@ interface State {
   snapshot: Snapshot | null;
   /** Path → serialized diagnostics last published (to skip identical re-publications). */
   published: Map<string, string>;
-  /** Path → the findings last published for it (a cheap first check before serializing). */
+  /** Closed file → the findings last published for it (a cheap first check before serializing). */
   publishedFindings: Map<string, Finding[]>;
   /**
    * The project's parses and models between audits: each audit reparses only the blocks an edit
@@ -262,14 +262,14 @@ export class Auditor {
     s.publishedFindings = new Map();
     for (const [path, t] of files) {
       const list = byFile.get(path) ?? NO_FINDINGS;
-      // A closed file whose findings are the same as last time (most migrations on a keystroke in the
-      // schema): nothing to convert or compare.
-      if (t.version === null && !('error' in t) && s.published.has(path) && s.published.get(path) !== OPEN && sameFindings(lastFindings.get(path), list)) {
+      // A closed file whose findings are the same as when it was last published closed (most migrations
+      // on a keystroke in the schema): nothing to convert or compare. Only such files are recorded.
+      const closed = t.version === null && !('error' in t);
+      if (closed) s.publishedFindings.set(path, list);
+      if (closed && sameFindings(lastFindings.get(path), list)) {
         seen.add(path);
-        s.publishedFindings.set(path, list);
         continue;
       }
-      if (!('error' in t)) s.publishedFindings.set(path, list);
       const diagnostics: Diagnostic[] = [];
       if ('error' in t) {
         diagnostics.push({
