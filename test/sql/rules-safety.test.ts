@@ -70,6 +70,15 @@ describe('destructive-change', () => {
       ],
     );
   });
+
+  it('points at the DROP of the very column, not of one whose name starts the same', () => {
+    const next = 'ALTER TABLE "User" ADD COLUMN "nameId" int;\nALTER TABLE "User" DROP COLUMN "nameId", DROP COLUMN "name";\n';
+    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'destructive-change');
+    assert.deepEqual(
+      f.map((x) => [x.subject.column, textAt(next, x)]),
+      [['name', 'DROP COLUMN "name"']],
+    );
+  });
 });
 
 describe('column-type-change', () => {

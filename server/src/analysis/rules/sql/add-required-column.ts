@@ -1,7 +1,10 @@
 import { defineRule } from '../../rule';
 
 import { names } from '../../sql/expr';
-import { alterCommandsOnExistingTables, escapeRegExp, findInStatement, rangeFromMatch, sqlProject, statementReport, tableName } from './util';
+import { alterCommandsOnExistingTables, findNamed, rangeFromMatch, sqlProject, statementReport, tableName } from './util';
+
+/** `ADD [COLUMN] [IF NOT EXISTS] <name>` (findNamed). */
+const ADD_COLUMN = /\bADD\s+(COLUMN\s+)?(IF\s+NOT\s+EXISTS\s+)?/gi;
 
 export default defineRule({
   id: 'add-required-column',
@@ -32,7 +35,7 @@ export default defineRule({
         if (cons.includes('CONSTR_DEFAULT') || cons.includes('CONSTR_IDENTITY') || cons.includes('CONSTR_GENERATED')) continue;
         const tn = names(def.typeName?.names);
         if (tn.length === 1 && /^(small|big)?serial[248]?$/.test(tn[0])) continue;
-        const at = findInStatement(s.stmt, new RegExp(`\\bADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?"?${escapeRegExp(def.colname)}"?`, 'i'));
+        const at = findNamed(s.stmt, ADD_COLUMN, def.colname);
         const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
         report({

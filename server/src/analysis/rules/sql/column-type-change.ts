@@ -1,7 +1,11 @@
 import { defineRule } from '../../rule';
 
 import { typeText } from '../../sql/expr';
-import { alterCommandsOnExistingTables, escapeRegExp, findInStatement, rangeFromMatch, sqlProject, statementReport, tableName } from './util';
+import { alterCommandsOnExistingTables, findNamed, rangeFromMatch, sqlProject, statementReport, tableName } from './util';
+
+/** `ALTER [COLUMN] <name> [SET DATA] TYPE` (findNamed). */
+const ALTER_COLUMN = /\bALTER\s+(COLUMN\s+)?/gi;
+const SET_TYPE = /\s+(SET\s+DATA\s+)?TYPE\b/iy;
 
 const INT_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
 
@@ -59,7 +63,7 @@ export default defineRule({
         if (!cmd.name) continue;
         if (project.catalog.columnCreatedIn(key, cmd.name) === m.index) continue;
         const to = typeText(cmd.def?.ColumnDef?.typeName);
-        const at = findInStatement(s.stmt, new RegExp(`\\bALTER\\s+(COLUMN\\s+)?"?${escapeRegExp(cmd.name)}"?\\s+(SET\\s+DATA\\s+)?TYPE\\b`, 'i'));
+        const at = findNamed(s.stmt, ALTER_COLUMN, cmd.name, SET_TYPE);
         const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
         const from = s.facts.previousColumns?.get(cmd.name)?.type;

@@ -1,7 +1,12 @@
 import { defineRule } from '../../rule';
 import { rangeKey } from '../../sql/catalog';
 import { quoteIdent } from '../../sql/expr';
-import { alterCommandsOnExistingTables, escapeRegExp, findInStatement, insertAfterStatement, rangeFromMatch, relationText, sqlProject, statementReport, tableName } from './util';
+import { alterCommandsOnExistingTables, findInStatement, findNamed, insertAfterStatement, rangeFromMatch, relationText, sqlProject, statementReport, tableName } from './util';
+
+/** `CONSTRAINT <name>` (findNamed); the constraint kinds, for unnamed constraints. */
+const CONSTRAINT = /\bCONSTRAINT\s+/gi;
+const CHECK = /\bCHECK\b/i;
+const FOREIGN_KEY = /\bFOREIGN\s+KEY\b/i;
 
 export default defineRule({
   id: 'constraint-not-valid',
@@ -29,7 +34,7 @@ export default defineRule({
         const con = cmd.def?.Constraint;
         if (!con || (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') || con.skip_validation) continue;
         const kind = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
-        const at = con.conname ? findInStatement(s.stmt, new RegExp(`\\bCONSTRAINT\\s+"?${escapeRegExp(con.conname)}"?`, 'i')) : findInStatement(s.stmt, new RegExp(`\\b${kind.replace(' ', '\\s+')}\\b`, 'i'));
+        const at = con.conname ? findNamed(s.stmt, CONSTRAINT, con.conname) : findInStatement(s.stmt, kind === 'CHECK' ? CHECK : FOREIGN_KEY);
         const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
         const fixes =

@@ -1,7 +1,10 @@
 import { defineRule } from '../../rule';
 import { rangeKey } from '../../sql/catalog';
 import { names } from '../../sql/expr';
-import { escapeRegExp, findInStatement, headRange, sqlProject, statementReport, statements, tableName } from './util';
+import { findNamed, headRange, sqlProject, statementReport, statements, tableName } from './util';
+
+/** `DROP [COLUMN] [IF EXISTS] <name>` (findNamed). */
+const DROP_COLUMN = /\bDROP\s+(COLUMN\s+)?(IF\s+EXISTS\s+)?/gi;
 
 export default defineRule({
   id: 'destructive-change',
@@ -59,7 +62,7 @@ export default defineRule({
           if (cmd?.subtype !== 'AT_DropColumn' || !cmd.name) continue;
           const col = project.catalog.columnCreatedIn(key, cmd.name);
           if (col === m.index) continue;
-          const at = findInStatement(s.stmt, new RegExp(`\\bDROP\\s+(COLUMN\\s+)?(IF\\s+EXISTS\\s+)?"?${escapeRegExp(cmd.name)}"?`, 'i'));
+          const at = findNamed(s.stmt, DROP_COLUMN, cmd.name);
           const range = at >= 0 ? m.file.lines.range(at, Math.min(s.stmt.end, m.file.lines.lineEnd(m.file.lines.positionAt(at).line))) : headRange(m.file, s.stmt);
           report({ ...statementReport(m, s), range, message: `Dropping column \`${tableName(key)}.${cmd.name}\` deletes its data; code still deployed that reads or writes it fails.`, subject: { table: tableName(key), column: cmd.name } });
         }

@@ -5,22 +5,20 @@ import { quoteIdent, quoteQualified } from '../../sql/expr';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
 import { createMigrationOp, newMigrationPath } from './new-migration';
-import { escapeRegExp, findInStatement, headRange, isPrismaTable, migrationAt, sqlProject } from './util';
+import { findNamed, headRange, isPrismaTable, migrationAt, sqlProject } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
 
-/** Where a foreign key is declared: its name, its `FOREIGN KEY (col…)`, or the column's REFERENCES. */
+/** Where a foreign key is declared: its name, its `FOREIGN KEY (col…)`, or the column's REFERENCES (findNamed). */
 function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: number } {
   const stmt = (fk.source.statement ?? m.file.statements[fk.source.statementIndex]);
-  const col = escapeRegExp(fk.columns[0] ?? '');
-  const candidates = [
-    fk.name ? new RegExp(`CONSTRAINT\\s+"?${escapeRegExp(fk.name)}"?`, 'i') : null,
-    new RegExp(`FOREIGN\\s+KEY\\s*\\(\\s*"?${col}"?`, 'i'),
-    new RegExp(`(^|[\\s,(])"?${col}"?\\s[^,;]*?REFERENCES`, 'i'),
-  ];
-  for (const re of candidates) {
-    if (!re) continue;
-    let at = findInStatement(stmt, re);
+  const col = fk.columns[0] ?? '';
+  for (const find of [
+    () => (fk.name ? findNamed(stmt, CONSTRAINT, fk.name) : -1),
+    () => findNamed(stmt, FOREIGN_KEY, col),
+    () => findNamed(stmt, null, col, THEN_REFERENCES),
+  ]) {
+    let at = find();
     if (at < 0) continue;
     while (/[\s,(]/.test(m.file.text[at])) at++;
     const line = m.file.lines.positionAt(at).line;
@@ -29,6 +27,9 @@ function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: numb
   }
   return { range: headRange(m.file, stmt), anchorLine: stmt.range.start.line };
 }
+const CONSTRAINT = /CONSTRAINT\s+/gi;
+const FOREIGN_KEY = /FOREIGN\s+KEY\s*\(\s*/gi;
+const THEN_REFERENCES = /\s[^,;]*?REFERENCES/iy;
 
 /** The replayed catalog's indexes by table, grouped once per project (both checks below read them). */
 function indexesByTable(project: MigrationProject): ReadonlyMap<string, Index[]> {
