@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as libpg from 'libpg-query';
-import { decodeSplitTree, decodeTreeLazily, splitTreeJson } from '../../server/src/analysis/sql/lazy-json';
+import { decodeSplit, decodeSplitTree, decodeTreeLazily, splitTreeBytes, splitTreeJson } from '../../server/src/analysis/sql/lazy-json';
 import { parseSqlFile, preParseSql } from '../../server/src/analysis/sql/parse';
 import { loadPgBinding, type PgBinding } from '../../server/src/analysis/sql/pg';
 import { stripBom } from '../../server/src/analysis/text';
@@ -17,6 +17,8 @@ import { parsedSnapshot, ready } from './helpers';
 import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
 
 const CORPUS = corpusRoot();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const available = corpusAvailable();
 /** Every `.sql` file of the corpus (civitai alone has 400 migrations with 116 views). */
 function corpusSql(): Array<{ path: string; text: string }> {
@@ -93,6 +95,15 @@ describe('SQL parser binding and lazy trees', () => {
       }
       assert.equal(JSON.stringify(lazy), JSON.stringify(eager), path);
       assert.deepEqual(lazy, eager, path);
+      // Split from the UTF-8 bytes (what the binding does with the parser's output): the same split.
+      const fromBytes = splitTreeBytes(encoder.encode(json));
+      assert.deepEqual(
+        { json: fromBytes.json, fields: fromBytes.fields.map(([i, f, v]) => [i, f, typeof v === 'string' ? v : decoder.decode(v)]) },
+        s,
+        path,
+      );
+      assert.deepEqual(wasm.parseSplit(text), fromBytes, path);
+      assert.deepEqual(decodeSplit(fromBytes), eager, path);
     }
     assert.ok(split > 100, `large statement fields are split out (${split})`);
   });
@@ -114,6 +125,18 @@ describe('SQL parser binding and lazy trees', () => {
     assert.deepEqual(decodeTreeLazily(json), JSON.parse(json));
     // Nothing to split: the tree is decoded as is.
     assert.deepEqual(splitTreeJson('{"version":1,"stmts":[]}'), { json: '{"version":1,"stmts":[]}', fields: [] });
+    // Split from bytes: the values stay bytes until read; multi-byte text and escapes survive.
+    const multi = `CREATE VIEW "größe" AS SELECT 'ünï "q" \\ 🎉' AS "x""y", ${Array.from({ length: 60 }, (_, i) => `'日本${i}'`).join(', ')};`;
+    for (const text of [EDGE_CASES.bigView, multi]) {
+      const fromBytes = wasm.parseSplit(text);
+      assert.ok(fromBytes.fields.length > 0 && fromBytes.fields.every(([, , v]) => v instanceof Uint8Array));
+      const t = decodeSplit(fromBytes);
+      assert.equal(typeof Object.getOwnPropertyDescriptor(t.stmts![0].stmt.ViewStmt, 'query')!.get, 'function');
+      assert.deepEqual(t, libpg.parseSync(text));
+    }
+    // Short or unsplittable output is decoded whole.
+    assert.deepEqual(splitTreeBytes(encoder.encode('{"a":"ü"}')), { json: '{"a":"ü"}', fields: [] });
+    assert.deepEqual(splitTreeBytes(encoder.encode(`{"stmts":[{"stmt":{"X":{"a":[${'1,'.repeat(600)}1]}}]`), 16), { json: `{"stmts":[{"stmt":{"X":{"a":[${'1,'.repeat(600)}1]}}]`, fields: [] });
   });
 
   it('parseSqlFile with a pre-parse equals parseSqlFile without (edge cases and corpus)', () => {

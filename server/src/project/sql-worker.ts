@@ -10,7 +10,7 @@
  * `WorkerResult` per claimed file on the job's port, then a `done` message, and exits.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { splitTreeJson, type SplitField } from '../analysis/sql/lazy-json';
+import type { SplitField } from '../analysis/sql/lazy-json';
 import { loadPgBinding, type PgBinding } from '../analysis/sql/pg';
 import { preParseJson } from '../analysis/sql/preparse';
 
@@ -48,8 +48,7 @@ function run(job: WorkerJob, pg: PgBinding, readyAt: number): void {
     try {
       const r = preParseJson(job.texts[i], pg);
       if (r) {
-        const split = r.split ?? splitTreeJson(r.json);
-        msg = { i, json: split.json, fields: split.fields, placeholders: r.placeholders, plpgsql: [...r.plpgsql] };
+        msg = { i, json: r.split.json, fields: r.split.fields, placeholders: r.placeholders, plpgsql: [...r.plpgsql] };
       } else msg = { i, json: null, fields: [], placeholders: false, plpgsql: [] };
     } catch {
       msg = { i, json: null, fields: [], placeholders: false, plpgsql: [] };

@@ -12,8 +12,8 @@
  */
 import type { RawParseTree } from './preparse';
 
-/** A field value split out of the tree: statement index, field name, the value's JSON text. */
-export type SplitField = [stmt: number, field: string, json: string];
+/** A field value split out of the tree: statement index, field name, the value's JSON text (or its UTF-8 bytes). */
+export type SplitField = [stmt: number, field: string, json: string | Uint8Array];
 
 export interface SplitTree {
   /** The tree's JSON text with each split-out value replaced by `0`. */
@@ -89,6 +89,104 @@ export function splitTreeJson(json: string, minChars = SPLIT_MIN_CHARS): SplitTr
   return { json: parts.join(''), fields };
 }
 
+const decoder = new TextDecoder();
+
+/**
+ * `splitTreeJson(decode(bytes))` straight from the parser's UTF-8 output (e.g. in WebAssembly memory):
+ * the structure is found on the bytes, only the skeleton is decoded to a string, and each split-out
+ * value is a copy of its bytes, decoded when first read. Saves decoding and scanning as a string the
+ * megabytes of view and data-migration query trees nobody reads. The split points are ASCII
+ * brackets, so no multi-byte character is ever cut. `bytes` is not kept (values are copied).
+ */
+export function splitTreeBytes(bytes: Uint8Array, minBytes = SPLIT_MIN_CHARS): SplitTree {
+  const n = bytes.length;
+  const whole = (): SplitTree => ({ json: decoder.decode(bytes), fields: [] });
+  if (n < minBytes) return whole();
+  const fields: SplitField[] = [];
+  /** Split-out extents [start, end) in order. */
+  const cuts: number[] = [];
+  // Depths as in splitTreeJson.
+  let depth = 0;
+  let stmt = -1;
+  let keyStart = -1;
+  let keyEnd = -1;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i];
+    if (c === 34 /* " */) {
+      const end = bytesStringEnd(bytes, i);
+      if (depth === 5 && bytes[end] === 58 /* : */) {
+        keyStart = i;
+        keyEnd = end;
+      }
+      i = end - 1;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (depth === 5 && keyEnd === i - 1) {
+        const end = bytesValueEnd(bytes, i);
+        if (end < 0) return whole();
+        if (end - i >= minBytes) {
+          const rawKey = decoder.decode(bytes.subarray(keyStart + 1, keyEnd - 1));
+          const key = rawKey.includes('\\') ? (JSON.parse(`"${rawKey}"`) as string) : rawKey;
+          fields.push([stmt, key, bytes.slice(i, end)]);
+          cuts.push(i, end);
+        }
+        i = end - 1;
+        continue;
+      }
+      depth++;
+      if (depth === 3) stmt++;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+      if (depth < 0) return whole();
+    }
+  }
+  if (depth !== 0 || !fields.length) return whole();
+  // The skeleton: the bytes between the cuts, each cut replaced by `0`.
+  let size = n;
+  for (let k = 0; k < cuts.length; k += 2) size -= cuts[k + 1] - cuts[k] - 1;
+  const skeleton = new Uint8Array(size);
+  let from = 0;
+  let to = 0;
+  for (let k = 0; k < cuts.length; k += 2) {
+    skeleton.set(bytes.subarray(from, cuts[k]), to);
+    to += cuts[k] - from;
+    skeleton[to++] = 48; /* 0 */
+    from = cuts[k + 1];
+  }
+  skeleton.set(bytes.subarray(from), to);
+  return { json: decoder.decode(skeleton), fields };
+}
+
+/** End (exclusive) of the JSON string whose opening quote is at `i`. */
+function bytesStringEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
+  for (let j = i + 1; j < n; j++) {
+    const c = b[j];
+    if (c === 34) return j + 1;
+    if (c === 92 /* \ */) j++;
+  }
+  return n;
+}
+
+/** End (exclusive) of the object or array starting at `start`, or -1. */
+function bytesValueEnd(b: Uint8Array, start: number): number {
+  let depth = 0;
+  const n = b.length;
+  for (let i = start; i < n; i++) {
+    const c = b[i];
+    if (c === 34) {
+      for (i++; i < n; i++) {
+        const d = b[i];
+        if (d === 34) break;
+        if (d === 92) i++;
+      }
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
 /** End (exclusive) of the object or array starting at `start`, or -1. */
 function valueEnd(json: string, start: number): number {
   let depth = 0;
@@ -110,9 +208,21 @@ function kindOf(stmt: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** `JSON.parse(json)` of a parse tree, with its large statement fields decoded on first read. `split`: `splitTreeJson(json)`, if made already. */
-export function decodeTreeLazily(json: string, split = splitTreeJson(json)): RawParseTree {
+/** `JSON.parse(json)` of a parse tree, with its large statement fields decoded on first read. */
+export function decodeTreeLazily(json: string): RawParseTree {
+  const split = splitTreeJson(json);
   return (split.fields.length && decodeSplitTree(split)) || (JSON.parse(json) as RawParseTree);
+}
+
+/**
+ * The tree a split stands for (`JSON.parse` of the JSON it was made from), its split-out fields decoded
+ * on first read. Throws if the skeleton lacks a split-out field's place (never for a split made here).
+ */
+export function decodeSplit(split: SplitTree): RawParseTree {
+  if (!split.fields.length) return JSON.parse(split.json) as RawParseTree;
+  const tree = decodeSplitTree(split);
+  if (!tree) throw new Error('the parse tree does not have the shape it was split for');
+  return tree;
 }
 
 /**
@@ -132,14 +242,14 @@ export function decodeSplitTree(split: SplitTree): RawParseTree | null {
   return tree;
 }
 
-function lazyProperty(node: Record<string, unknown>, field: string, json: string): void {
+function lazyProperty(node: Record<string, unknown>, field: string, json: string | Uint8Array): void {
   const settle = (value: unknown) => {
     // Redefining keeps the property's place in the key order.
     Object.defineProperty(node, field, { value, writable: true, enumerable: true, configurable: true });
     return value;
   };
   Object.defineProperty(node, field, {
-    get: () => settle(JSON.parse(json)),
+    get: () => settle(JSON.parse(typeof json === 'string' ? json : decoder.decode(json))),
     set: (v: unknown) => settle(v),
     enumerable: true,
     configurable: true,

@@ -7,7 +7,7 @@
  */
 import type { ScanToken } from 'libpg-query';
 import { LineIndex, Utf8OffsetMap } from '../text';
-import { decodeTreeLazily } from './lazy-json';
+import { decodeSplit } from './lazy-json';
 import { loadPgBinding, type PgBinding } from './pg';
 import type { Range } from '../types';
 import {
@@ -156,12 +156,12 @@ function splitByScanner(text: string, byteLength: number): Array<{ byteStart: nu
 export function preParseSql(text: string): SqlPreParse | null {
   if (!loaded) return null;
   const r = preParseJson(text, pg, MAX_SQL_FILE_BYTES);
-  return r && { text, tree: r.tree ?? decodeTreeLazily(r.json), placeholders: r.placeholders, plpgsql: r.plpgsql };
+  return r && { text, tree: r.tree ?? decodeSplit(r.split), placeholders: r.placeholders, plpgsql: r.plpgsql };
 }
 
 /** `parseSync(query)`: the parse tree, its large statement fields decoded on first read (`lazy-json.ts`). */
 function parseTree(query: string): RawParseTree {
-  return decodeTreeLazily(pg.parseJson(query));
+  return decodeSplit(pg.parseSplit(query));
 }
 
 /**
@@ -233,7 +233,7 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
       if (pre.placeholders) file.placeholders = true;
     } else {
       const r = parseFileJson(pg, src);
-      res = decodeTreeLazily(r.json);
+      res = decodeSplit(r.split);
       if (r.placeholders) file.placeholders = true;
     }
     addStatements(res.stmts ?? [], 0, byteLength);

@@ -11,6 +11,7 @@
  * (trees re-encoded as JSON): slower, identical results.
  */
 import type { ScanToken } from 'libpg-query';
+import { splitTreeBytes, splitTreeJson, type SplitTree } from './lazy-json';
 
 /** The error the parser reports, shaped like libpg-query's `SqlError`. */
 class PgSqlError extends Error {
@@ -26,6 +27,8 @@ class PgSqlError extends Error {
 export interface PgBinding {
   /** JSON text of the parse tree of `query` (what `parseSync` decodes); throws what `parseSync` throws. */
   parseJson(query: string): string;
+  /** `splitTreeJson(parseJson(query))`, made from the parser's output bytes where it can (`splitTreeBytes`). */
+  parseSplit(query: string): SplitTree;
   /** JSON text of the PL/pgSQL parse of `query`; throws what `parsePlPgSQLSync` throws. */
   plpgsqlJson(query: string): string;
   /** Tokens of `query` (`scanSync(query).tokens`); throws what `scanSync` throws. */
@@ -102,40 +105,49 @@ function isErrorText(s: string): boolean {
 }
 
 function wasmBinding(m: PgWasm): PgBinding {
+  /** Parses `query` and hands the tree's JSON (NUL-terminated, in the module's memory) to `take`. */
+  function parsed<T>(query: string, take: (treePtr: number) => T): T {
+    if (query === null || query === undefined) throw new Error('Query cannot be null or undefined');
+    if (query === '') throw new Error('Query cannot be empty');
+    const queryPtr = stringToPtr(m, query);
+    let resultPtr = 0;
+    try {
+      resultPtr = m._wasm_parse_query_raw(queryPtr);
+      if (!resultPtr) throw new Error('Failed to parse query: memory allocation failed');
+      const parseTreePtr = m.getValue(resultPtr, 'i32');
+      const errorPtr = m.getValue(resultPtr + 8, 'i32');
+      if (errorPtr) {
+        const messagePtr = m.getValue(errorPtr, 'i32');
+        const funcnamePtr = m.getValue(errorPtr + 4, 'i32');
+        const filenamePtr = m.getValue(errorPtr + 8, 'i32');
+        const lineno = m.getValue(errorPtr + 12, 'i32');
+        const cursorpos = m.getValue(errorPtr + 16, 'i32');
+        const message = messagePtr ? m.UTF8ToString(messagePtr) : 'Unknown error';
+        throw new PgSqlError(message, {
+          message,
+          cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0,
+          fileName: filenamePtr ? m.UTF8ToString(filenamePtr) : undefined,
+          functionName: funcnamePtr ? m.UTF8ToString(funcnamePtr) : undefined,
+          lineNumber: lineno > 0 ? lineno : undefined,
+        });
+      }
+      if (!parseTreePtr) throw new Error('No parse tree generated');
+      return take(parseTreePtr);
+    } finally {
+      m._free(queryPtr);
+      if (resultPtr) m._wasm_free_parse_result(resultPtr);
+    }
+  }
   return {
     kind: 'wasm',
-    parseJson(query) {
-      if (query === null || query === undefined) throw new Error('Query cannot be null or undefined');
-      if (query === '') throw new Error('Query cannot be empty');
-      const queryPtr = stringToPtr(m, query);
-      let resultPtr = 0;
-      try {
-        resultPtr = m._wasm_parse_query_raw(queryPtr);
-        if (!resultPtr) throw new Error('Failed to parse query: memory allocation failed');
-        const parseTreePtr = m.getValue(resultPtr, 'i32');
-        const errorPtr = m.getValue(resultPtr + 8, 'i32');
-        if (errorPtr) {
-          const messagePtr = m.getValue(errorPtr, 'i32');
-          const funcnamePtr = m.getValue(errorPtr + 4, 'i32');
-          const filenamePtr = m.getValue(errorPtr + 8, 'i32');
-          const lineno = m.getValue(errorPtr + 12, 'i32');
-          const cursorpos = m.getValue(errorPtr + 16, 'i32');
-          const message = messagePtr ? m.UTF8ToString(messagePtr) : 'Unknown error';
-          throw new PgSqlError(message, {
-            message,
-            cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0,
-            fileName: filenamePtr ? m.UTF8ToString(filenamePtr) : undefined,
-            functionName: funcnamePtr ? m.UTF8ToString(funcnamePtr) : undefined,
-            lineNumber: lineno > 0 ? lineno : undefined,
-          });
-        }
-        if (!parseTreePtr) throw new Error('No parse tree generated');
-        return ptrToString(m, parseTreePtr);
-      } finally {
-        m._free(queryPtr);
-        if (resultPtr) m._wasm_free_parse_result(resultPtr);
-      }
-    },
+    parseJson: (query) => parsed(query, (ptr) => ptrToString(m, ptr)),
+    parseSplit: (query) =>
+      parsed(query, (ptr) => {
+        const heap = m.HEAPU8;
+        const end = heap instanceof Uint8Array ? heap.indexOf(0, ptr) : -1;
+        // Short or unusual output: as text (ptrToString keeps Emscripten's decoding of short strings).
+        return end - ptr > 16 ? splitTreeBytes(heap!.subarray(ptr, end)) : splitTreeJson(ptrToString(m, ptr));
+      }),
     plpgsqlJson(query) {
       const result = callForString(m, (ptr) => m._wasm_parse_plpgsql(ptr), query);
       if (!result.startsWith('{')) throw new Error(result);
@@ -169,6 +181,7 @@ async function apiBinding(): Promise<PgBinding> {
   return {
     kind: 'api',
     parseJson: (query) => JSON.stringify(pg.parseSync(query)),
+    parseSplit: (query) => splitTreeJson(JSON.stringify(pg.parseSync(query))),
     plpgsqlJson: (query) => JSON.stringify(pg.parsePlPgSQLSync(query)),
     scan: (query) => pg.scanSync(query).tokens,
   };

@@ -8,7 +8,7 @@
  * in-thread path (`preParseSql` in `parse.ts`) and a worker share one definition of a pre-parse.
  */
 import { Utf8OffsetMap } from '../text';
-import { decodeTreeLazily, splitTreeJson, type SplitTree } from './lazy-json';
+import { decodeSplit, type SplitTree } from './lazy-json';
 import type { PgBinding } from './pg';
 
 /** Files above this size are not parsed (reported instead): migrations are never this large. */
@@ -130,32 +130,30 @@ export function plpgsqlSource(statementText: string): string {
 }
 
 /**
- * The parser's JSON for a whole file (`src`, from `sqlSource`). graphile-migrate (and psql) substitute
+ * The parser's JSON for a whole file (`src`, from `sqlSource`), split (`lazy-json.ts`). graphile-migrate (and psql) substitute
  * `:NAME` placeholders before running a file: one that does not parse as written is retried with them
  * turned into identifiers of the same length, so positions stay exact. Throws the error of the file as
  * written.
  */
-export function parseFileJson(pg: PgBinding, src: string): { json: string; placeholders: boolean } {
+export function parseFileJson(pg: PgBinding, src: string): { split: SplitTree; placeholders: boolean } {
   try {
-    return { json: pg.parseJson(src), placeholders: false };
+    return { split: pg.parseSplit(src), placeholders: false };
   } catch (e) {
     const substituted = substitutePlaceholders(src);
     if (substituted === src) throw e;
     try {
-      return { json: pg.parseJson(substituted), placeholders: true };
+      return { split: pg.parseSplit(substituted), placeholders: true };
     } catch {
       throw e;
     }
   }
 }
 
-/** A whole-file pre-parse before decoding: the parser's JSON text (see `SqlPreParse` for the rest). */
+/** A whole-file pre-parse before decoding: the parser's JSON, split (see `SqlPreParse` for the rest). */
 export interface PreParsedJson {
-  json: string;
-  /** The tree, when it had to be decoded already (to check PL/pgSQL bodies), lazily (`lazy-json.ts`). */
+  split: SplitTree;
+  /** The tree, when it had to be decoded already (to check PL/pgSQL bodies), lazily: `decodeSplit(split)`. */
   tree?: RawParseTree;
-  /** The split `tree` was decoded from (`splitTreeJson(json)`), when it was. */
-  split?: SplitTree;
   placeholders: boolean;
   plpgsql: Map<number, string | null>;
 }
@@ -171,21 +169,19 @@ export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FIL
   const src = sqlSource(text);
   const byteLength = Buffer.byteLength(src, 'utf8');
   if (byteLength > maxBytes) return null;
-  let json: string;
+  let split: SplitTree;
   let placeholders: boolean;
   try {
-    ({ json, placeholders } = parseFileJson(pg, src));
+    ({ split, placeholders } = parseFileJson(pg, src));
   } catch {
     return null;
   }
   const plpgsql = new Map<number, string | null>();
   let tree: RawParseTree | undefined;
-  let split: SplitTree | undefined;
   // A statement with a body to check is a CreateFunctionStmt or a DoStmt: its node key is in the
-  // text (a string value that merely mentions one costs a needless decode, nothing else).
-  if (json.includes('"CreateFunctionStmt"') || json.includes('"DoStmt"')) {
-    split = splitTreeJson(json);
-    tree = decodeTreeLazily(json, split);
+  // skeleton (a string value that merely mentions one costs a needless decode, nothing else).
+  if (split.json.includes('"CreateFunctionStmt"') || split.json.includes('"DoStmt"')) {
+    tree = decodeSplit(split);
     const stmts = tree.stmts ?? [];
     let utf8: Utf8OffsetMap | null = null;
     for (let index = 0; index < stmts.length; index++) {
@@ -199,7 +195,7 @@ export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FIL
       plpgsql.set(index, plpgsqlOutcome(pg, plpgsqlSource(text.slice(start, end))));
     }
   }
-  return { json, tree, split, placeholders, plpgsql };
+  return { split, tree, placeholders, plpgsql };
 }
 
 /** `null` when PL/pgSQL source parses, else the parser's message. */
