@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as libpg from 'libpg-query';
-import { decodeSplit, decodeSplitTree, decodeTreeLazily, splitTreeBytes, splitTreeJson } from '../../server/src/analysis/sql/lazy-json';
+import { decodeSplit, decodeSplitTree, splitTreeBytes, splitTreeJson } from '../../server/src/analysis/sql/lazy-json';
 import { parseSqlFile, preParseSql } from '../../server/src/analysis/sql/parse';
 import { loadPgBinding, type PgBinding } from '../../server/src/analysis/sql/pg';
 import { stripBom } from '../../server/src/analysis/text';
@@ -122,7 +122,7 @@ describe('SQL parser binding and lazy trees', () => {
     const table = tree.stmts![1].stmt.CreateStmt;
     table.tableElts = [];
     assert.deepEqual(table.tableElts, []);
-    assert.deepEqual(decodeTreeLazily(json), JSON.parse(json));
+    assert.deepEqual(decodeSplit(splitTreeJson(json)), JSON.parse(json));
     // Nothing to split: the tree is decoded as is.
     assert.deepEqual(splitTreeJson('{"version":1,"stmts":[]}'), { json: '{"version":1,"stmts":[]}', fields: [] });
     // Split from bytes: the values stay bytes until read; multi-byte text and escapes survive.

@@ -208,12 +208,6 @@ function kindOf(stmt: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** `JSON.parse(json)` of a parse tree, with its large statement fields decoded on first read. */
-export function decodeTreeLazily(json: string): RawParseTree {
-  const split = splitTreeJson(json);
-  return (split.fields.length && decodeSplitTree(split)) || (JSON.parse(json) as RawParseTree);
-}
-
 /**
  * The tree a split stands for (`JSON.parse` of the JSON it was made from), its split-out fields decoded
  * on first read. Throws if the skeleton lacks a split-out field's place (never for a split made here).
