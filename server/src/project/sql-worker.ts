@@ -1,9 +1,9 @@
 /**
  * The SQL parse worker (bundled as dist/sql-worker.js, next to libpg-query.wasm): pre-parses migration
  * files for `SqlParseWorker` (sql-pool.ts) on a second core with its own instance of the PostgreSQL
- * parser. Each tree goes back as the parser's JSON text with its large statement fields split out
- * (lazy-json.ts): text crosses threads far cheaper than objects, and the main thread decodes only
- * what the analysis reads.
+ * parser. Each tree goes back undecoded, as `PgBinding.parseSplit` made it (the JSON text, its large
+ * statement fields split out as UTF-8 bytes, lazy-json.ts): text and bytes cross threads far cheaper
+ * than objects, and the main thread decodes only what the analysis reads.
  *
  * Protocol: one `WorkerJob` message; the worker claims files one at a time from the shared counter
  * (the main thread claims from the same counter, so each file is parsed exactly once), posts one

@@ -4,11 +4,12 @@
  * Most of a migration's parse tree is never read: the catalog replay and the rules look at a
  * statement's top-level fields (`ViewStmt.view`, `CreateTableAsStmt.into`, …) but rarely at a view's
  * or a data migration's query tree, which is most of the JSON (civitai: 3.3 of 5.4 MB are view
- * queries). So each large field value of a statement node is split out of the JSON text
- * (`splitTreeJson`, done by whoever parsed: this thread or a worker), the rest is decoded, and each
- * split-out value becomes a property that decodes itself on first read (`decodeSplitTree`). The
- * result reads exactly like `JSON.parse(json)`: same keys in the same order, same values
- * (`JSON.stringify`, `Object.keys`, `in` all agree); only the decoding of what nobody reads is skipped.
+ * queries). So each large field value of a statement node is split out of the JSON (done by whoever
+ * parsed, this thread or a worker: `splitTreeBytes` on the parser's UTF-8 output, `splitTreeJson` on
+ * text), the rest is decoded, and each split-out value becomes a property that decodes itself on
+ * first read (`decodeSplitTree`). The result reads exactly like `JSON.parse(json)`: same keys in the
+ * same order, same values (`JSON.stringify`, `Object.keys`, `in` all agree); only the decoding of what
+ * nobody reads is skipped.
  */
 import type { RawParseTree } from './preparse';
 

@@ -3,9 +3,10 @@
  *
  * libpg-query's `parseSync` decodes the parser's JSON output into objects. We call the WebAssembly
  * module the same way (same exports, same memory handling, same errors, see libpg-query's
- * wasm/index.cjs) but keep the JSON *text*: a worker thread can then hand it over cheaply, and the
- * analysis decodes only the parts of a tree it reads (`lazy-json.ts`). The text is exactly the JSON
- * `parseSync` would have decoded, so the trees are the same.
+ * wasm/index.cjs) but keep the JSON undecoded (`parseSplit`: a text skeleton, its large statement
+ * fields as UTF-8 bytes): a worker thread can then hand it over cheaply, and the analysis decodes only
+ * the parts of a tree it reads (`lazy-json.ts`). It is exactly the JSON `parseSync` would have
+ * decoded, so the trees are the same.
  *
  * Should a libpg-query version not expose what this needs, the binding falls back to the public API
  * (trees re-encoded as JSON): slower, identical results.
