@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as libpg from 'libpg-query';
-import { decodeSplit, decodeSplitTree, splitTreeBytes, splitTreeJson } from '../../server/src/analysis/sql/lazy-json';
+import { decodeSplit, decodeSplitTree, splitTreeBytes } from '../../server/src/analysis/sql/lazy-json';
 import { parseSqlFile, preParseSql } from '../../server/src/analysis/sql/parse';
 import { loadPgBinding, type PgBinding } from '../../server/src/analysis/sql/pg';
 import { stripBom } from '../../server/src/analysis/text';
@@ -18,7 +18,6 @@ import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
 
 const CORPUS = corpusRoot();
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const available = corpusAvailable();
 /** Every `.sql` file of the corpus (civitai alone has 400 migrations with 116 views). */
 function corpusSql(): Array<{ path: string; text: string }> {
@@ -85,7 +84,9 @@ describe('SQL parser binding and lazy trees', () => {
         continue;
       }
       const eager = JSON.parse(json);
-      const s = splitTreeJson(json);
+      // Split from the UTF-8 bytes, as the binding does with the parser's output (and made the same way by it).
+      const s = splitTreeBytes(encoder.encode(json));
+      assert.deepEqual(wasm.parseSplit(text), s, path);
       split += s.fields.length;
       const lazy = decodeSplitTree(s) ?? JSON.parse(json);
       // Shapes first (keys in order, without decoding the split-out fields), then everything.
@@ -95,22 +96,14 @@ describe('SQL parser binding and lazy trees', () => {
       }
       assert.equal(JSON.stringify(lazy), JSON.stringify(eager), path);
       assert.deepEqual(lazy, eager, path);
-      // Split from the UTF-8 bytes (what the binding does with the parser's output): the same split.
-      const fromBytes = splitTreeBytes(encoder.encode(json));
-      assert.deepEqual(
-        { json: fromBytes.json, fields: fromBytes.fields.map(([i, f, v]) => [i, f, typeof v === 'string' ? v : decoder.decode(v)]) },
-        s,
-        path,
-      );
-      assert.deepEqual(wasm.parseSplit(text), fromBytes, path);
-      assert.deepEqual(decodeSplit(fromBytes), eager, path);
+      assert.deepEqual(decodeSplit(s), eager, path);
     }
     assert.ok(split > 100, `large statement fields are split out (${split})`);
   });
 
   it('a split-out field decodes once, on first read, and can be assigned', () => {
     const json = wasm.parseJson(EDGE_CASES.bigView);
-    const s = splitTreeJson(json);
+    const s = wasm.parseSplit(EDGE_CASES.bigView);
     assert.ok(s.fields.some(([, field]) => field === 'query'), 'the view query is split out');
     const tree = decodeSplitTree(s)!;
     const view = tree.stmts![0].stmt.ViewStmt;
@@ -122,9 +115,9 @@ describe('SQL parser binding and lazy trees', () => {
     const table = tree.stmts![1].stmt.CreateStmt;
     table.tableElts = [];
     assert.deepEqual(table.tableElts, []);
-    assert.deepEqual(decodeSplit(splitTreeJson(json)), JSON.parse(json));
+    assert.deepEqual(decodeSplit(wasm.parseSplit(EDGE_CASES.bigView)), JSON.parse(json));
     // Nothing to split: the tree is decoded as is.
-    assert.deepEqual(splitTreeJson('{"version":1,"stmts":[]}'), { json: '{"version":1,"stmts":[]}', fields: [] });
+    assert.deepEqual(splitTreeBytes(encoder.encode('{"version":1,"stmts":[]}')), { json: '{"version":1,"stmts":[]}', fields: [] });
     // Split from bytes: the values stay bytes until read; multi-byte text and escapes survive.
     const multi = `CREATE VIEW "größe" AS SELECT 'ünï "q" \\ 🎉' AS "x""y", ${Array.from({ length: 60 }, (_, i) => `'日本${i}'`).join(', ')};`;
     for (const text of [EDGE_CASES.bigView, multi]) {

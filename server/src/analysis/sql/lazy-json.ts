@@ -4,17 +4,16 @@
  * Most of a migration's parse tree is never read: the catalog replay and the rules look at a
  * statement's top-level fields (`ViewStmt.view`, `CreateTableAsStmt.into`, …) but rarely at a view's
  * or a data migration's query tree, which is most of the JSON (civitai: 3.3 of 5.4 MB are view
- * queries). So each large field value of a statement node is split out of the JSON (done by whoever
- * parsed, this thread or a worker: `splitTreeBytes` on the parser's UTF-8 output, `splitTreeJson` on
- * text), the rest is decoded, and each split-out value becomes a property that decodes itself on
- * first read (`decodeSplitTree`). The result reads exactly like `JSON.parse(json)`: same keys in the
+ * queries). So each large field value of a statement node is split out of the parser's UTF-8 output
+ * (`splitTreeBytes`, done by whoever parsed: this thread or a worker), the rest is decoded, and each
+ * split-out value becomes a property that decodes itself on first read (`decodeSplitTree`). The result reads exactly like `JSON.parse(json)`: same keys in the
  * same order, same values (`JSON.stringify`, `Object.keys`, `in` all agree); only the decoding of what
  * nobody reads is skipped.
  */
 import type { RawParseTree } from './preparse';
 
-/** A field value split out of the tree: statement index, field name, the value's JSON text (or its UTF-8 bytes). */
-export type SplitField = [stmt: number, field: string, json: string | Uint8Array];
+/** A field value split out of the tree: statement index, field name, the value's JSON as UTF-8 bytes. */
+export type SplitField = [stmt: number, field: string, json: Uint8Array];
 
 export interface SplitTree {
   /** The tree's JSON text with each split-out value replaced by `0`. */
@@ -22,91 +21,28 @@ export interface SplitTree {
   fields: SplitField[];
 }
 
-/** Field values of at least this many characters are split out (smaller ones cost more to defer than to decode). */
-const SPLIT_MIN_CHARS = 1024;
-
-/** End (exclusive) of the JSON string starting at `i` (a `"`). */
-function stringEnd(json: string, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const q = json.indexOf('"', j);
-    if (q < 0) return json.length;
-    let back = 0;
-    for (let k = q - 1; json.charCodeAt(k) === 92 /* \ */; k--) back++;
-    if (back % 2 === 0) return q + 1;
-    j = q + 1;
-  }
-}
-
-/**
- * Splits the large field values of each statement node (`stmts[i].stmt.<Kind>.<field>`) out of
- * libpg-query's JSON. Anything unexpected in the shape leaves the tree whole (no fields split).
- */
-export function splitTreeJson(json: string, minChars = SPLIT_MIN_CHARS): SplitTree {
-  const n = json.length;
-  if (n < minChars) return { json, fields: [] };
-  const fields: SplitField[] = [];
-  const parts: string[] = [];
-  let copied = 0;
-  // Depths: 1 the tree, 2 `stmts`, 3 a statement, 4 `stmt`, 5 the node, 6 a field value of the node.
-  let depth = 0;
-  let stmt = -1;
-  let keyStart = -1;
-  let keyEnd = -1;
-  for (let i = 0; i < n; i++) {
-    const c = json.charCodeAt(i);
-    if (c === 34 /* " */) {
-      const end = stringEnd(json, i);
-      // A node field's name: a string at depth 5 followed by `:`.
-      if (depth === 5 && json.charCodeAt(end) === 58 /* : */) {
-        keyStart = i;
-        keyEnd = end;
-      }
-      i = end - 1;
-    } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (depth === 5 && keyEnd === i - 1) {
-        // A field value that is an object or array: find its end, split it out when large.
-        const end = valueEnd(json, i);
-        if (end < 0) return { json, fields: [] };
-        if (end - i >= minChars) {
-          const rawKey = json.slice(keyStart + 1, keyEnd - 1);
-          const key = rawKey.includes('\\') ? (JSON.parse(json.slice(keyStart, keyEnd)) as string) : rawKey;
-          parts.push(json.slice(copied, i), '0');
-          fields.push([stmt, key, json.slice(i, end)]);
-          copied = end;
-        }
-        i = end - 1;
-        continue;
-      }
-      depth++;
-      if (depth === 3) stmt++;
-    } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      depth--;
-      if (depth < 0) return { json, fields: [] };
-    }
-  }
-  if (depth !== 0 || !fields.length) return { json, fields: [] };
-  parts.push(json.slice(copied));
-  return { json: parts.join(''), fields };
-}
+/** Field values of at least this many bytes are split out (smaller ones cost more to defer than to decode). */
+const SPLIT_MIN_BYTES = 1024;
 
 const decoder = new TextDecoder();
 
 /**
- * `splitTreeJson(decode(bytes))` straight from the parser's UTF-8 output (e.g. in WebAssembly memory):
+ * Splits the large field values of each statement node (`stmts[i].stmt.<Kind>.<field>`) out of
+ * libpg-query's JSON, straight from its UTF-8 bytes (e.g. the parser's output in WebAssembly memory):
  * the structure is found on the bytes, only the skeleton is decoded to a string, and each split-out
  * value is a copy of its bytes, decoded when first read. Saves decoding and scanning as a string the
  * megabytes of view and data-migration query trees nobody reads. The split points are ASCII
  * brackets, so no multi-byte character is ever cut. `bytes` is not kept (values are copied).
+ * Anything unexpected in the shape leaves the tree whole (no fields split).
  */
-export function splitTreeBytes(bytes: Uint8Array, minBytes = SPLIT_MIN_CHARS): SplitTree {
+export function splitTreeBytes(bytes: Uint8Array, minBytes = SPLIT_MIN_BYTES): SplitTree {
   const n = bytes.length;
   const whole = (): SplitTree => ({ json: decoder.decode(bytes), fields: [] });
   if (n < minBytes) return whole();
   const fields: SplitField[] = [];
   /** Split-out extents [start, end) in order. */
   const cuts: number[] = [];
-  // Depths as in splitTreeJson.
+  // Depths: 1 the tree, 2 `stmts`, 3 a statement, 4 `stmt`, 5 the node, 6 a field value of the node.
   let depth = 0;
   let stmt = -1;
   let keyStart = -1;
@@ -115,6 +51,7 @@ export function splitTreeBytes(bytes: Uint8Array, minBytes = SPLIT_MIN_CHARS): S
     const c = bytes[i];
     if (c === 34 /* " */) {
       const end = bytesStringEnd(bytes, i);
+      // A node field's name: a string at depth 5 followed by `:`.
       if (depth === 5 && bytes[end] === 58 /* : */) {
         keyStart = i;
         keyEnd = end;
@@ -122,6 +59,7 @@ export function splitTreeBytes(bytes: Uint8Array, minBytes = SPLIT_MIN_CHARS): S
       i = end - 1;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (depth === 5 && keyEnd === i - 1) {
+        // A field value that is an object or array: find its end, split it out when large.
         const end = bytesValueEnd(bytes, i);
         if (end < 0) return whole();
         if (end - i >= minBytes) {
@@ -188,20 +126,6 @@ function bytesValueEnd(b: Uint8Array, start: number): number {
   return -1;
 }
 
-/** End (exclusive) of the object or array starting at `start`, or -1. */
-function valueEnd(json: string, start: number): number {
-  let depth = 0;
-  const n = json.length;
-  for (let i = start; i < n; i++) {
-    const c = json.charCodeAt(i);
-    if (c === 34) i = stringEnd(json, i) - 1;
-    else if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) {
-      if (--depth === 0) return i + 1;
-    }
-  }
-  return -1;
-}
 
 /** The first (only) key of a statement wrapper: the node kind. */
 function kindOf(stmt: Record<string, unknown>): string | undefined {
@@ -237,14 +161,14 @@ export function decodeSplitTree(split: SplitTree): RawParseTree | null {
   return tree;
 }
 
-function lazyProperty(node: Record<string, unknown>, field: string, json: string | Uint8Array): void {
+function lazyProperty(node: Record<string, unknown>, field: string, json: Uint8Array): void {
   const settle = (value: unknown) => {
     // Redefining keeps the property's place in the key order.
     Object.defineProperty(node, field, { value, writable: true, enumerable: true, configurable: true });
     return value;
   };
   Object.defineProperty(node, field, {
-    get: () => settle(JSON.parse(typeof json === 'string' ? json : decoder.decode(json))),
+    get: () => settle(JSON.parse(decoder.decode(json))),
     set: (v: unknown) => settle(v),
     enumerable: true,
     configurable: true,

@@ -12,7 +12,7 @@
  * (trees re-encoded as JSON): slower, identical results.
  */
 import type { ScanToken } from 'libpg-query';
-import { splitTreeBytes, splitTreeJson, type SplitTree } from './lazy-json';
+import { splitTreeBytes, type SplitTree } from './lazy-json';
 
 /** The error the parser reports, shaped like libpg-query's `SqlError`. */
 class PgSqlError extends Error {
@@ -28,7 +28,7 @@ class PgSqlError extends Error {
 export interface PgBinding {
   /** JSON text of the parse tree of `query` (what `parseSync` decodes); throws what `parseSync` throws. */
   parseJson(query: string): string;
-  /** `splitTreeJson(parseJson(query))`, made from the parser's output bytes where it can (`splitTreeBytes`). */
+  /** `splitTreeBytes` of the JSON `parseJson(query)` returns, made from the parser's output bytes where it can. */
   parseSplit(query: string): SplitTree;
   /** JSON text of the PL/pgSQL parse of `query`; throws what `parsePlPgSQLSync` throws. */
   plpgsqlJson(query: string): string;
@@ -146,8 +146,8 @@ function wasmBinding(m: PgWasm): PgBinding {
       parsed(query, (ptr) => {
         const heap = m.HEAPU8;
         const end = heap instanceof Uint8Array ? heap.indexOf(0, ptr) : -1;
-        // Short or unusual output: as text (ptrToString keeps Emscripten's decoding of short strings).
-        return end - ptr > 16 ? splitTreeBytes(heap!.subarray(ptr, end)) : splitTreeJson(ptrToString(m, ptr));
+        // Short or unusual output: whole, as text (ptrToString keeps Emscripten's decoding of short strings).
+        return end - ptr > 16 ? splitTreeBytes(heap!.subarray(ptr, end)) : { json: ptrToString(m, ptr), fields: [] };
       }),
     plpgsqlJson(query) {
       const result = callForString(m, (ptr) => m._wasm_parse_plpgsql(ptr), query);
@@ -182,7 +182,7 @@ async function apiBinding(): Promise<PgBinding> {
   return {
     kind: 'api',
     parseJson: (query) => JSON.stringify(pg.parseSync(query)),
-    parseSplit: (query) => splitTreeJson(JSON.stringify(pg.parseSync(query))),
+    parseSplit: (query) => splitTreeBytes(encoder.encode(JSON.stringify(pg.parseSync(query)))),
     plpgsqlJson: (query) => JSON.stringify(pg.parsePlPgSQLSync(query)),
     scan: (query) => pg.scanSync(query).tokens,
   };
