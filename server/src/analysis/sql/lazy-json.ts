@@ -112,13 +112,8 @@ function bytesValueEnd(b: Uint8Array, start: number): number {
   const n = b.length;
   for (let i = start; i < n; i++) {
     const c = b[i];
-    if (c === 34) {
-      for (i++; i < n; i++) {
-        const d = b[i];
-        if (d === 34) break;
-        if (d === 92) i++;
-      }
-    } else if (c === 123 || c === 91) depth++;
+    if (c === 34) i = bytesStringEnd(b, i) - 1;
+    else if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) {
       if (--depth === 0) return i + 1;
     }
