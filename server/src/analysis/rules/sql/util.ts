@@ -6,7 +6,7 @@ import { rangeKey, splitKey, type Table } from '../../sql/catalog';
 import type { ParsedSqlFile, SqlStatement } from '../../sql/parse';
 import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/project';
 import type { Range, TextEdit } from '../../types';
-import { detectEol } from '../../text';
+import { detectEol, escapeRegExp } from '../../text';
 import { quoteIdent } from '../../sql/expr';
 
 export type Reporter = (r: Report) => void;
@@ -64,8 +64,6 @@ export function* alterCommandsOnExistingTables(project: MigrationProject, subtyp
     }
   }
 }
-
-import { escapeRegExp } from '../../text';
 
 /** From offset `at` (a match inside the statement) to the end of its line; the statement's first line when `at < 0`. */
 export function rangeFromMatch(file: ParsedSqlFile, stmt: SqlStatement, at: number): Range {
