@@ -272,5 +272,7 @@ export function displayPath(root: string, abs: string): string {
     return abs.slice(root.length + 1);
   }
   const r = relative(root, abs);
-  return (r && !r.startsWith('..') ? r : abs).split(sep).join('/');
+  // Outside the root: `..` or `../…` (a folder named `..x` is inside, as on the fast path above).
+  const outside = !r || r === '..' || r.startsWith(`..${sep}`);
+  return (outside ? abs : r).split(sep).join('/');
 }

@@ -21,8 +21,8 @@ export interface LoadedProject {
 export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig): LoadedProject {
   const files: LoadedProject['files'] = [];
   const unreadable: Finding[] = [];
-  const read = (abs: string, rule: string): SourceFile | null => {
-    const rel = displayPath(layout.root, abs);
+  /** Reads `abs` (shown as `rel`); an unreadable file becomes a finding of `rule`. */
+  const read = (abs: string, rel: string, rule: string): SourceFile | null => {
     const r = readSourceFile(abs);
     if ('error' in r) {
       const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -33,23 +33,26 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
   };
   const prismaFiles: SourceFile[] = [];
   for (const f of layout.schemaFiles) {
-    files.push({ path: displayPath(layout.root, f), kind: 'prisma' });
-    const s = read(f, 'prisma-syntax-error');
+    const rel = displayPath(layout.root, f);
+    files.push({ path: rel, kind: 'prisma' });
+    const s = read(f, rel, 'prisma-syntax-error');
     if (s) prismaFiles.push(s);
   }
   const sqlFiles: SourceFile[] = [];
   for (const f of layout.migrationFiles) {
-    files.push({ path: displayPath(layout.root, f), kind: 'migration' });
-    const s = read(f, 'sql-syntax-error');
+    const rel = displayPath(layout.root, f);
+    files.push({ path: rel, kind: 'migration' });
+    const s = read(f, rel, 'sql-syntax-error');
     if (s) sqlFiles.push(s);
   }
   let config: AuditConfig = configOverride ?? {};
   let configProblems: string[] = [];
   if (!configOverride && layout.configFile) {
-    files.push({ path: displayPath(layout.root, layout.configFile), kind: 'config' });
+    const rel = displayPath(layout.root, layout.configFile);
+    files.push({ path: rel, kind: 'config' });
     const c = loadConfigFile(layout.configFile, (id) => RULES_BY_ID.has(id));
     config = c.config;
-    configProblems = c.problems.map((p) => `${displayPath(layout.root, layout.configFile!)}: ${p}`);
+    configProblems = c.problems.map((p) => `${rel}: ${p}`);
   }
   return {
     layout,
