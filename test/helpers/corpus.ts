@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { stripBom } from '../../server/src/analysis/text';
 
 export interface CorpusFile {
   /** Path relative to the corpus root, `/`-separated: `civitai__civitai/packages/…/schema.full.prisma`. */
@@ -105,6 +106,21 @@ export function corpusSchema(idOrProject: string): CorpusSchema {
     return hit[0];
   }
   return hit;
+}
+
+let sqlCache: CorpusFile[] | null = null;
+
+/** Every `.sql` file of the corpus, project by project (sorted), with its text (BOM stripped; cached). */
+export function corpusSqlFiles(): CorpusFile[] {
+  if (sqlCache) return sqlCache;
+  const root = corpusRoot();
+  const out: CorpusFile[] = [];
+  for (const d of readdirSync(root).sort()) {
+    if (!statSync(join(root, d)).isDirectory()) continue;
+    for (const f of sqlFilesUnder(join(root, d)).sort()) out.push({ path: f.slice(root.length + 1), absPath: f, text: stripBom(readFileSync(f, 'utf8')) });
+  }
+  sqlCache = out;
+  return out;
 }
 
 /** Every `.sql` file below `dir` (recursively), in directory-listing order. */

@@ -6,14 +6,12 @@
  * statement itself and perturbed (prefixes, other case, quotes, regex metacharacters), and on edge cases.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseSqlFile } from '../../server/src/analysis/sql/parse';
 import { findInStatement, findNamed } from '../../server/src/analysis/rules/sql/util';
-import { escapeRegExp, stripBom } from '../../server/src/analysis/text';
+import { escapeRegExp } from '../../server/src/analysis/text';
 import { ready } from './helpers';
-import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
+import { corpusAvailable, corpusSqlFiles } from '../helpers/corpus';
 
 /** The heads and tails the rules use (as findNamed wants them: head global, tail sticky). */
 const CASES: Array<{ head: RegExp | null; headSource: string; tail?: RegExp }> = [
@@ -72,22 +70,18 @@ describe('findNamed equals the per-name regular expression it replaces', () => {
   });
 
   it('on every corpus migration statement that has a head keyword', { skip: !corpusAvailable() && 'corpus not available' }, () => {
-    const root = corpusRoot();
     let compared = 0;
     let found = 0;
-    for (const d of readdirSync(root).sort()) {
-      if (!statSync(join(root, d)).isDirectory()) continue;
-      for (const path of sqlFilesUnder(join(root, d))) {
-        const file = parseSqlFile(path, stripBom(readFileSync(path, 'utf8')));
-        for (const stmt of file.statements) {
-          if (stmt.text.length > 20_000 || !/\b(ALTER|ADD|DROP|CONSTRAINT|FOREIGN|REFERENCES)\b/i.test(stmt.text)) continue;
-          for (const c of CASES) {
-            for (const name of namesIn(stmt.text).slice(0, 16)) {
-              const expected = viaRegExp(stmt, c, name);
-              assert.equal(findNamed(stmt, c.head, name, c.tail), expected, `${path}: ${c.headSource} ${JSON.stringify(name)}`);
-              compared++;
-              if (expected >= 0) found++;
-            }
+    for (const { path, text } of corpusSqlFiles()) {
+      const file = parseSqlFile(path, text);
+      for (const stmt of file.statements) {
+        if (stmt.text.length > 20_000 || !/\b(ALTER|ADD|DROP|CONSTRAINT|FOREIGN|REFERENCES)\b/i.test(stmt.text)) continue;
+        for (const c of CASES) {
+          for (const name of namesIn(stmt.text).slice(0, 16)) {
+            const expected = viaRegExp(stmt, c, name);
+            assert.equal(findNamed(stmt, c.head, name, c.tail), expected, `${path}: ${c.headSource} ${JSON.stringify(name)}`);
+            compared++;
+            if (expected >= 0) found++;
           }
         }
       }

@@ -5,29 +5,16 @@
  * text, empty files).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as libpg from 'libpg-query';
 import { decodeSplit, decodeSplitTree, splitTreeBytes } from '../../server/src/analysis/sql/lazy-json';
 import { parseSqlFile, preParseSql } from '../../server/src/analysis/sql/parse';
 import { loadPgBinding, type PgBinding } from '../../server/src/analysis/sql/pg';
-import { stripBom } from '../../server/src/analysis/text';
 import { parsedSnapshot, ready } from './helpers';
-import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
+import { corpusAvailable, corpusSqlFiles } from '../helpers/corpus';
 
-const CORPUS = corpusRoot();
 const encoder = new TextEncoder();
 const available = corpusAvailable();
-/** Every `.sql` file of the corpus (civitai alone has 400 migrations with 116 views). */
-function corpusSql(): Array<{ path: string; text: string }> {
-  const out: Array<{ path: string; text: string }> = [];
-  for (const d of readdirSync(CORPUS).sort()) {
-    if (!statSync(join(CORPUS, d)).isDirectory()) continue;
-    for (const f of sqlFilesUnder(join(CORPUS, d)).sort()) out.push({ path: f.slice(CORPUS.length + 1), text: stripBom(readFileSync(f, 'utf8')) });
-  }
-  return out;
-}
 
 const EDGE_CASES: Record<string, string> = {
   empty: '',
@@ -44,7 +31,6 @@ const EDGE_CASES: Record<string, string> = {
   bigView: `CREATE VIEW v AS SELECT ${Array.from({ length: 200 }, (_, i) => `max(iif(a = ${i}, b, NULL)) AS c${i}`).join(', ')} FROM t GROUP BY a;\nCREATE TABLE t2 (${Array.from({ length: 80 }, (_, i) => `"c${i}" text NOT NULL DEFAULT 'x'`).join(', ')});`,
 };
 
-/** A parsed file as plain data (the offset functions are compared through their results). */
 describe('SQL parser binding and lazy trees', () => {
   let wasm: PgBinding;
   let api: PgBinding;
@@ -58,7 +44,7 @@ describe('SQL parser binding and lazy trees', () => {
   });
 
   it('the WASM binding returns what libpg-query returns: trees, errors, PL/pgSQL, tokens', () => {
-    const texts = [...Object.values(EDGE_CASES), ...(available ? corpusSql().slice(0, 300).map((f) => f.text) : [])];
+    const texts = [...Object.values(EDGE_CASES), ...(available ? corpusSqlFiles().slice(0, 300).map((f) => f.text) : [])];
     for (const text of texts) {
       const outcome = (f: () => unknown) => {
         try {
@@ -76,7 +62,7 @@ describe('SQL parser binding and lazy trees', () => {
 
   it('a lazily decoded tree equals JSON.parse: values, key order, serialisation (corpus)', { skip: !available && 'corpus not available' }, () => {
     let split = 0;
-    for (const { path, text } of corpusSql()) {
+    for (const { path, text } of corpusSqlFiles()) {
       let json: string;
       try {
         json = wasm.parseJson(text);
@@ -133,7 +119,7 @@ describe('SQL parser binding and lazy trees', () => {
   });
 
   it('parseSqlFile with a pre-parse equals parseSqlFile without (edge cases and corpus)', () => {
-    const cases = [...Object.entries(EDGE_CASES).map(([name, text]) => ({ path: `${name}.sql`, text })), ...(available ? corpusSql() : [])];
+    const cases = [...Object.entries(EDGE_CASES).map(([name, text]) => ({ path: `${name}.sql`, text })), ...(available ? corpusSqlFiles() : [])];
     let preParsed = 0;
     for (const { path, text } of cases) {
       const pre = preParseSql(text);

@@ -44,14 +44,13 @@ function run(job: WorkerJob, pg: PgBinding, readyAt: number): void {
     const k = Atomics.add(counter, 0, 1);
     if (k >= n) break;
     const i = job.order[k];
-    let msg: WorkerResult;
+    // Left to the main thread unless it pre-parses here.
+    let msg: WorkerResult = { i, json: null, fields: [], placeholders: false, plpgsql: [] };
     try {
       const r = preParseJson(job.texts[i], pg);
-      if (r) {
-        msg = { i, json: r.split.json, fields: r.split.fields, placeholders: r.placeholders, plpgsql: [...r.plpgsql] };
-      } else msg = { i, json: null, fields: [], placeholders: false, plpgsql: [] };
+      if (r) msg = { i, json: r.split.json, fields: r.split.fields, placeholders: r.placeholders, plpgsql: [...r.plpgsql] };
     } catch {
-      msg = { i, json: null, fields: [], placeholders: false, plpgsql: [] };
+      // as above: the main thread parses it
     }
     job.port.postMessage(msg);
   }
