@@ -18,13 +18,13 @@ const production = args.has('--production');
 const watch = args.has('--watch');
 
 const entries = [
-  { in: 'client/src/extension.ts', out: 'extension', external: ['vscode'] },
-  { in: 'server/src/server.ts', out: 'server', external: [] },
+  { in: 'client/src/extension.ts', out: 'extension' },
+  { in: 'server/src/server.ts', out: 'server' },
   // dist/cli.js (bin.ts) runs the CLI bundle dist/cli-main.js with its code cache (see writeCodeCache).
-  { in: 'server/src/cli/main.ts', out: 'cli-main', external: [] },
-  { in: 'server/src/cli/bin.ts', out: 'cli', external: [] },
+  { in: 'server/src/cli/main.ts', out: 'cli-main' },
+  { in: 'server/src/cli/bin.ts', out: 'cli' },
   // The CLI's SQL parse worker (server/src/project/sql-pool.ts loads it from next to dist/cli.js).
-  { in: 'server/src/project/sql-worker.ts', out: 'sql-worker', external: [] },
+  { in: 'server/src/project/sql-worker.ts', out: 'sql-worker' },
 ].filter((e) => existsSync(join(root, e.in)));
 
 function newestMtime(dir) {
@@ -76,7 +76,7 @@ function writeCodeCache() {
 
 const options = {
   absWorkingDir: root,
-  entryPoints: entries.map((e) => ({ in: e.in, out: e.out })),
+  entryPoints: entries,
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -82,7 +82,6 @@ const openMs = performance.now() - t0;
 // what a user does, and every edit changes the text the server must re-audit.
 const targets = [];
 for (let i = 0; i < lines.length; i++) if (/^\s+\w+\s+String/.test(lines[i])) targets.push(i);
-timingsFrom = timings.length;
 const allSamples = [];
 for (let i = 0; i < 2 * EDITS; i++) {
   if (i === EDITS) timingsFrom = timings.length;

@@ -15,7 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { audit, compareFindings } from '../analysis/engine';
 import { renderRuleDocPage } from '../analysis/docs';
 import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
-import { ensureSqlParser } from '../analysis/sql/parse';
+import { ensureSqlParser, type SqlPreParse } from '../analysis/sql/parse';
 import { migrationInventory } from '../analysis/sql/project';
 import { SEVERITY_RANK, type AuditConfig, type Finding, type Severity } from '../analysis/types';
 import { discoverProjects, loadConfigFile, projectForFiles, type ProjectLayout } from '../project/discover';
@@ -170,7 +170,7 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   const files: ReportInput['files'] = [];
   const inventory: NonNullable<ReportInput['inventory']> = [];
   const ruleErrors: Record<string, string> = {};
-  const timing: Record<string, number | string> & { parseMs: number; rulesMs: number; bytes: number } = { startMs: tStart, discoverMs, sqlLoadMs, loadMs: 0, preParseMs: 0, parseMs: 0, rulesMs: 0, renderMs: 0, bytes: 0 };
+  const timing: Record<string, number | string> & { preParseMs: number; parseMs: number; rulesMs: number; bytes: number } = { startMs: tStart, discoverMs, sqlLoadMs, loadMs: 0, preParseMs: 0, parseMs: 0, rulesMs: 0, renderMs: 0, bytes: 0 };
   const tRead = performance.now();
   const projects: LoadedProject[] = [];
   for (const layout of layouts) {
@@ -217,7 +217,7 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
     err(`wrote the audit report to ${o.report}`);
   }
   if (o.timings) {
-    err(JSON.stringify({ ...timing, analysisMs: (timing.preParseMs as number) + timing.parseMs + timing.rulesMs, totalMs: performance.now(), maxRssKb: process.resourceUsage().maxRSS, findings: findings.length }));
+    err(JSON.stringify({ ...timing, analysisMs: timing.preParseMs + timing.parseMs + timing.rulesMs, totalMs: performance.now(), maxRssKb: process.resourceUsage().maxRSS, findings: findings.length }));
   }
   if (o.failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[o.failOn as Severity];
@@ -234,7 +234,7 @@ async function preParseProjects(projects: LoadedProject[], minChars: number): Pr
   if (!outcome) return null;
   let k = 0;
   for (const p of projects) {
-    const map = new Map<string, NonNullable<(typeof outcome.results)[number]>>();
+    const map = new Map<string, SqlPreParse>();
     for (const f of p.input.sqlFiles ?? []) {
       const r = outcome.results[k++];
       if (r) map.set(f.path, r);

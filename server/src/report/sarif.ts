@@ -100,11 +100,13 @@ function fingerprintKey(f: Finding): string {
   return JSON.stringify([f.rule, f.file, jsonSubject(f.subject)]);
 }
 
+/** node:crypto, loaded on first use: it costs a few ms of start-up that only SARIF output needs. */
+let crypto: typeof import('node:crypto') | undefined;
+
 function sha(s: string): string {
-  // Loaded on first use: node:crypto costs a few ms of start-up that only SARIF output needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  return createHash('sha256').update(s).digest('hex').slice(0, 32);
+  crypto ??= require('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash('sha256').update(s).digest('hex').slice(0, 32);
 }
 
 function sarifFix(fix: Fix) {
