@@ -223,3 +223,8 @@ export function applyEdits(text: string, edits: Array<{ range: Range; newText: s
   }
   return out;
 }
+
+/** Whether two ranges are equal (same start and end positions). */
+export function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}

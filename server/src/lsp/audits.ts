@@ -14,7 +14,8 @@ import type { MigrationProject } from '../analysis/sql/project';
 import type { Finding, Severity, SourceFile } from '../analysis/types';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import { pathToUri, sameRange, SOURCE, toDiagnostic } from './convert';
+import { sameRange } from '../analysis/text';
+import { pathToUri, SOURCE, toDiagnostic } from './convert';
 import type { FileText, Project, ProjectSet } from './projects';
 
 export interface Snapshot {

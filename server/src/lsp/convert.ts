@@ -74,14 +74,6 @@ export function toDiagnostic(f: Finding, docUrl: (id: string) => string): Diagno
   return d;
 }
 
-export function sameRange(a: Range, b: Range): boolean {
-  return (
-    a.start.line === b.start.line &&
-    a.start.character === b.start.character &&
-    a.end.line === b.end.line &&
-    a.end.character === b.end.character
-  );
-}
 
 /** Whether two ranges overlap or touch (a cursor at either end of a finding counts as "on" it). */
 export function rangesIntersect(a: Range, b: Range): boolean {

@@ -15,6 +15,7 @@
  * scratch after random edits on every corpus schema. Without a session this only runs `body`.
  */
 import type { Report } from '../rule';
+import { sameRange } from '../text';
 import type { Range } from '../types';
 import type { TextChange } from './parser';
 import type { Field, Model, PrismaSchema, PrismaSession, Relation } from './schema';
@@ -74,7 +75,7 @@ export function memoModel(
   if (!session) return;
   let memo = model.ruleMemo;
   if (!memo) model.ruleMemo = memo = new Map();
-  run(session, memo, ruleId, typeof depsOf === 'function' ? depsOf(schema, model) : depsOf, report, body);
+  run(schema, session, memo, ruleId, typeof depsOf === 'function' ? depsOf(schema, model) : depsOf, report, body);
 }
 
 /** `memoModel` deps of the relation rules: `[relationsKey(model)]`, one array per model and build. */
@@ -96,6 +97,7 @@ export function enumDeps(schema: PrismaSchema): readonly unknown[] {
 const enumDepsOf = new WeakMap<PrismaSchema, readonly unknown[]>();
 
 function run(
+  schema: PrismaSchema,
   session: PrismaSession,
   memo: Map<string, MemoEntry>,
   ruleId: string,
@@ -104,7 +106,7 @@ function run(
   body: (report: (r: Report) => void, use: Use) => void,
 ): void {
   const prev = memo.get(ruleId);
-  if (prev && prev.serial === session.serial - 1 && sameList(prev.deps, deps) && allCurrent(session, prev.models)) {
+  if (prev && prev.serial === session.serial - 1 && sameList(prev.deps, deps) && allCurrent(schema, prev.models)) {
     const moved = moveReports(session, prev.reports);
     if (moved) {
       memoStats.replayed++;
@@ -136,8 +138,9 @@ function run(
   else memo.delete(ruleId);
 }
 
-function allCurrent(session: PrismaSession, models: Model[]): boolean {
-  for (let i = 0; i < models.length; i++) if (models[i].builtIn !== session.serial) return false;
+/** Whether each model is part of this build (the same object under its name). */
+function allCurrent(schema: PrismaSchema, models: Model[]): boolean {
+  for (let i = 0; i < models.length; i++) if (schema.modelByName.get(models[i].name) !== models[i]) return false;
   return true;
 }
 
@@ -157,7 +160,7 @@ export function memoSchema(
 ): void {
   const session = sessionOrRun(schema, report, body);
   if (!session) return;
-  run(session, session.schemaMemo, ruleId, typeof depsOf === 'function' ? depsOf() : depsOf, report, body);
+  run(schema, session, session.schemaMemo, ruleId, typeof depsOf === 'function' ? depsOf() : depsOf, report, body);
 }
 
 /**
@@ -201,28 +204,24 @@ function sameOwnedRelations(model: Model, rels: Array<Relation | Field | null>):
   return k === rels.length;
 }
 
-/** The texts of all enum blocks: a static dependency for rules that read enums (they are rebuilt every build). */
-export function enumsKey(schema: PrismaSchema): string {
-  let key = enumsKeys.get(schema);
-  if (key === undefined) {
-    const session = schema.session;
-    if (session && session.enumsKey !== null && sameList(session.enumsKeyOf, schema.enums)) {
-      // The same enum objects as last build (their blocks untouched): the same texts.
-      key = session.enumsKey;
-    } else {
-      key = schema.enums.map((e) => `${e.file.path}\u0000${e.file.text.slice(e.block.span.start, e.block.span.end)}`).join('\u0000');
-      // The same string object as last build's when equal: the per-model dependency checks compare by identity.
-      if (session) {
-        if (session.enumsKey === key) key = session.enumsKey;
-        else session.enumsKey = key;
-      }
+/** The texts of all enum blocks: a static dependency for rules that read enums (once per build: `enumDeps`). */
+function enumsKey(schema: PrismaSchema): string {
+  const session = schema.session;
+  let key: string;
+  if (session && session.enumsKey !== null && sameList(session.enumsKeyOf, schema.enums)) {
+    // The same enum objects as last build (their blocks untouched): the same texts.
+    key = session.enumsKey;
+  } else {
+    key = schema.enums.map((e) => `${e.file.path}\u0000${e.file.text.slice(e.block.span.start, e.block.span.end)}`).join('\u0000');
+    // The same string object as last build's when equal: the per-model dependency checks compare by identity.
+    if (session) {
+      if (session.enumsKey === key) key = session.enumsKey;
+      else session.enumsKey = key;
     }
-    if (session) session.enumsKeyOf = schema.enums;
-    enumsKeys.set(schema, key);
   }
+  if (session) session.enumsKeyOf = schema.enums;
   return key;
 }
-const enumsKeys = new WeakMap<PrismaSchema, string>();
 
 /** Whether both lists hold the same values (by identity) in the same order. */
 export function sameList<T>(a: readonly T[] | null, b: readonly T[]): boolean {
@@ -299,16 +298,12 @@ function materialize(session: PrismaSession, s: StoredReport): Report {
   return out;
 }
 
-function samePosition(a: Range['start'], b: Range['start']): boolean {
-  return a.line === b.line && a.character === b.character;
-}
-
 /** Whether `r`'s ranges (in `ranges()` order) are `moved`. */
 function sameRanges(r: Report, moved: Range[]): boolean {
   let k = 0;
   const same = (range: Range): boolean => {
     const m = moved[k++];
-    return m !== undefined && samePosition(range.start, m.start) && samePosition(range.end, m.end);
+    return m !== undefined && sameRange(range, m);
   };
   if (!same(r.range)) return false;
   for (const f of r.fixes ?? []) for (const e of f.edits) if (!same(e.range)) return false;

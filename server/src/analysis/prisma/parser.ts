@@ -118,7 +118,7 @@ export function parsePrisma(text: string): SchemaFileAst {
  * end of its line (a line break or the end of the text follows) with no comment pending. Parsing from
  * here depends only on the text from here on, so an unchanged tail can be reused after an edit.
  */
-export interface ParseBoundary {
+interface ParseBoundary {
   /** Offset of the line break (or the end of the text). */
   pos: number;
   /** How many blocks, comments and diagnostics the parse had produced by then. */
@@ -352,7 +352,7 @@ interface Mark {
  * ~0.1 MB per keystroke. A concatenation is flattened into a new string by `slice`, which then
  * points into that copy of `s` alone.
  */
-export function detach(s: string): string {
+function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 

@@ -156,8 +156,6 @@ export interface Model extends Located {
   blockAttr(name: string): Attribute | undefined;
   /** @internal Rule results kept for the next build of a `PrismaSession` (memo.ts); null without one. */
   ruleMemo: Map<string, MemoEntry> | null;
-  /** @internal The last session build (`PrismaSession.serial`) this model is part of; 0 without a session. */
-  builtIn: number;
 }
 
 export interface EnumValue {
@@ -510,10 +508,10 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
           schema.diagnostics.push({ message: `The name \`${name}\` is already used by another model, view, type or enum.`, span: block.name.span, file });
           continue;
         }
+        for (const m of block.members) if (m.kind === 'enumValue') checkName(schema, file, m.name, 'Enum Value');
         const kept = session?.enums.get(block);
         if (kept && kept.file === file) {
           // The block was not touched by the edit (moved in place): the same enum.
-          for (const m of block.members) if (m.kind === 'enumValue') checkName(schema, file, m.name, 'Enum Value');
           schema.enums.push(kept);
           schema.enumByName.set(name, kept);
           builtEnums?.set(block, kept);
@@ -522,7 +520,6 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
         const values: EnumValue[] = [];
         for (const m of block.members) {
           if (m.kind !== 'enumValue') continue;
-          checkName(schema, file, m.name, 'Enum Value');
           const map = m.attributes.find((a) => a.name === 'map');
           const mapName = exprString(attrArg(map, 'name', 0));
           values.push({ name: m.name.name, dbName: mapName ?? m.name.name, mapName, documentation: documentationOf(m.docs, m.trailingComment), decl: m });
@@ -573,7 +570,6 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
     session.models = built!;
     session.enums = builtEnums!;
     session.env = env;
-    for (const m of schema.models) m.builtIn = session.serial;
     schema.session = session;
   }
   // Pass 3: relations. In a session, a relation between two reused models is kept as it was (with its
@@ -630,7 +626,6 @@ function createModel(file: SchemaFile, block: Block): Model {
     documentation: documentationOf(block.docs),
     blockAttr: modelBlockAttr,
     ruleMemo: null,
-    builtIn: 0,
   };
   return model;
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { enumsKey, memoModel } from '../../prisma/memo';
+import { enumDeps, memoModel } from '../../prisma/memo';
 import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, ownComments, pascalCase, valuesFromComments } from '../../prisma/naming';
 import { conversionSql, enumNameFor, insertEnumAfterModelEdit, migrationNote, planEnumValues, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
@@ -126,7 +126,7 @@ export default defineRule({
     const driftOn = ctx.isEnabled('enum-drift');
     const sql = ctx.input.sqlFiles?.length ? ctx.sql : null;
     let deps: readonly unknown[] | null = null;
-    const depsOf = () => (deps ??= [driftOn, sql, enumsKey(schema)]);
+    const depsOf = () => (deps ??= [driftOn, sql, enumDeps(schema)[0]]);
     for (const model of schema.models) {
       memoModel(schema, 'string-enum-candidate', model, depsOf, report, (report) => {
         for (const field of model.fields) {
