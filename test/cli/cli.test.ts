@@ -95,6 +95,17 @@ test('text output: gcc-style lines with 1-based positions and a summary line', (
   assert.match(lines[lines.length - 1], /^\d+ findings?: \d+ errors?, \d+ warnings?, \d+ info, \d+ hints?/);
 });
 
+test('a reader that closes the pipe early (| head) ends the CLI quietly with its exit code', (t) => {
+  const project = join(corpusRoot(), 'civitai__civitai');
+  if (!existsSync(project)) return t.skip('corpus not found');
+  // Far more output than a pipe buffers, so writes after `head` exits hit a closed pipe (EPIPE).
+  for (const failOn of ['never', 'info']) {
+    const r = spawnSync('bash', ['-c', `"$0" "$1" audit "$2" --no-color --fail-on ${failOn} | head -c 200 >/dev/null; exit \${PIPESTATUS[0]}`, process.execPath, CLI, project], { encoding: 'utf8' });
+    assert.equal(r.stderr, '', 'no error or stack trace on a closed pipe');
+    assert.equal(r.status, failOn === 'never' ? 0 : 1);
+  }
+});
+
 test('configuration: --config turns rules off; an invalid config is a usage error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'si-cfg-'));
   const cfg = join(dir, 'c.json');

@@ -312,6 +312,12 @@ function exitWhenFlushed(code: number): void {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`… | head`) closes the pipe: end quietly with the audit's exit code, as
+  // command-line tools do, instead of an unhandled EPIPE error and its stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
   main(process.argv.slice(2)).then(exitWhenFlushed, (e) => {
     process.stderr.write(`schema-insight: ${String(e)}\n`);
     exitWhenFlushed(3);
