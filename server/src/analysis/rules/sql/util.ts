@@ -30,8 +30,17 @@ export function migrationAt(project: MigrationProject, path: string): Migration 
   return byPath.get(path);
 }
 
-export function* statements(project: MigrationProject): Generator<{ m: Migration; s: ReplayedStatement }> {
-  for (const m of project.migrations) for (const s of m.statements) yield { m, s };
+const statementLists = new WeakMap<MigrationProject, ReadonlyArray<{ m: Migration; s: ReplayedStatement }>>();
+
+/** Every statement of the project with its migration, in apply order (listed once per project: several rules walk them). */
+export function statements(project: MigrationProject): ReadonlyArray<{ m: Migration; s: ReplayedStatement }> {
+  let list = statementLists.get(project);
+  if (!list) {
+    const out: Array<{ m: Migration; s: ReplayedStatement }> = [];
+    for (const m of project.migrations) for (const s of m.statements) out.push({ m, s });
+    statementLists.set(project, (list = out));
+  }
+  return list;
 }
 
 /** An `ALTER TABLE` sub-command, with the statement and migration it belongs to. */
@@ -47,22 +56,36 @@ export interface AlterCommand {
   cmds: any[];
 }
 
+const alterCommandLists = new WeakMap<MigrationProject, Map<string, AlterCommand[]>>();
+const NO_COMMANDS: readonly AlterCommand[] = Object.freeze([]);
+
 /**
  * `ALTER TABLE` sub-commands of one subtype (`AT_AddColumn`, `AT_AlterColumnType`, …) on tables that
- * existed before their migration: the safety rules only matter for tables that may hold rows.
+ * existed before their migration, in apply order: the safety rules only matter for tables that may
+ * hold rows. All subtypes are collected in one pass per project (several rules ask).
  */
-export function* alterCommandsOnExistingTables(project: MigrationProject, subtype: string): Generator<AlterCommand> {
-  for (const { m, s } of statements(project)) {
-    if (s.stmt.kind !== 'AlterTableStmt') continue;
-    const n = s.stmt.node;
-    const key = rangeKey(n.relation);
-    if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
-    const cmds = n.cmds ?? [];
-    for (const item of cmds) {
-      const cmd = item.AlterTableCmd;
-      if (cmd?.subtype === subtype) yield { m, s, key, cmd, cmds };
+export function alterCommandsOnExistingTables(project: MigrationProject, subtype: string): readonly AlterCommand[] {
+  let bySubtype = alterCommandLists.get(project);
+  if (!bySubtype) {
+    bySubtype = new Map();
+    for (const { m, s } of statements(project)) {
+      if (s.stmt.kind !== 'AlterTableStmt') continue;
+      const n = s.stmt.node;
+      const key = rangeKey(n.relation);
+      if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
+      const cmds = n.cmds ?? [];
+      for (const item of cmds) {
+        const cmd = item.AlterTableCmd;
+        const st = cmd?.subtype;
+        if (typeof st !== 'string') continue;
+        let list = bySubtype.get(st);
+        if (!list) bySubtype.set(st, (list = []));
+        list.push({ m, s, key, cmd, cmds });
+      }
     }
+    alterCommandLists.set(project, bySubtype);
   }
+  return bySubtype.get(subtype) ?? NO_COMMANDS;
 }
 
 /** From offset `at` (a match inside the statement) to the end of its line; the statement's first line when `at < 0`. */
