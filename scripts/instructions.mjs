@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Instruction count of one CLI run, for comparing two builds when wall times are too noisy to tell a
+// few percent apart (a shared 2-core VM: the same run varies by ±20%). valgrind's callgrind counts the
+// instructions executed; node runs with --single-threaded --predictable so V8's background compilers
+// and GC threads do not make the count depend on timing (two runs of the same build agree within
+// ~0.05%). Instructions are not time (memory stalls and GC pauses weigh differently), so confirm a
+// real change with `npm run bench`; use this to see whether a change helps at all, and by how much.
+// Compare builds in one invocation (`--dist A,B`, runs interleaved): the level itself can shift a few
+// percent between invocations (environment, file system), the difference between builds does not.
+//   node scripts/instructions.mjs [--runs N] [--dist DIR[,DIR…]] [-- <dist/cli.js arguments>]
+// Default arguments: audit civitai's 400 migrations to JSON. About 30 s per run (valgrind).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const sep = argv.indexOf('--');
+const own = sep < 0 ? argv : argv.slice(0, sep);
+const option = (name, fallback) => (own.includes(name) ? own[own.indexOf(name) + 1] : fallback);
+const runs = Number(option('--runs', '1'));
+const dists = option('--dist', join(root, 'dist')).split(',').map((d) => resolve(d));
+const cliArgs =
+  sep >= 0
+    ? argv.slice(sep + 1)
+    : ['audit', resolve(root, '../shared/corpus/civitai__civitai/packages/civitai-db-schema/prisma/migrations'), '--format', 'json', '--fail-on', 'never'];
+
+if (spawnSync('valgrind', ['--version']).status !== 0) {
+  console.error('instructions: valgrind not found (apt-get install valgrind)');
+  process.exit(2);
+}
+for (const dist of dists) {
+  if (!existsSync(join(dist, 'cli.js'))) {
+    console.error(`instructions: ${join(dist, 'cli.js')} not found: run \`node esbuild.mjs\` first`);
+    process.exit(2);
+  }
+}
+
+const counts = new Map(dists.map((d) => [d, []]));
+for (let i = 0; i < runs; i++) {
+  for (const dist of dists) {
+    const r = spawnSync(
+      'valgrind',
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--predictable', join(dist, 'cli.js'), ...cliArgs],
+      { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 },
+    );
+    const m = /Collected\s*:\s*(\d+)/.exec(r.stderr);
+    if (!m || (r.status !== 0 && r.status !== 1)) {
+      console.error(`instructions: run failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+      process.exit(1);
+    }
+    counts.get(dist).push(Number(m[1]));
+    console.log(`${dist} run ${i + 1}: ${Number(m[1]).toLocaleString('en-US')} instructions`);
+  }
+}
+const medianOf = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+const first = medianOf(counts.get(dists[0]));
+for (const dist of dists) {
+  const med = medianOf(counts.get(dist));
+  const vs = dist === dists[0] ? '' : ` (${(((med - first) / first) * 100).toFixed(2)}% vs ${dists[0]})`;
+  console.log(`median of ${runs}: ${med.toLocaleString('en-US')} instructions, ${dist}${vs}`);
+}
