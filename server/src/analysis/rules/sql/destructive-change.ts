@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { rangeKey } from '../../sql/catalog';
 import { names } from '../../sql/expr';
-import { findNamed, headRange, sqlProject, statementReport, statements, tableName } from './util';
+import { alterCommandsOnExistingTables, findNamed, headRange, rangeFromMatch, sqlProject, statementReport, statements, tableName } from './util';
 
 /** `DROP [COLUMN] [IF EXISTS] <name>` (findNamed). */
 const DROP_COLUMN = /\bDROP\s+(COLUMN\s+)?(IF\s+EXISTS\s+)?/gi;
@@ -54,19 +54,12 @@ export default defineRule({
           if (!existed(key)) continue;
           report({ ...statementReport(m, s), range: headRange(m.file, s.stmt), message: `\`TRUNCATE ${tableName(key)}\` deletes every row of the table.`, subject: { table: tableName(key) } });
         }
-      } else if (s.stmt.kind === 'AlterTableStmt') {
-        const key = rangeKey(n.relation);
-        if (!existed(key)) continue;
-        for (const item of n.cmds ?? []) {
-          const cmd = item.AlterTableCmd;
-          if (cmd?.subtype !== 'AT_DropColumn' || !cmd.name) continue;
-          const col = project.catalog.columnCreatedIn(key, cmd.name);
-          if (col === m.index) continue;
-          const at = findNamed(s.stmt, DROP_COLUMN, cmd.name);
-          const range = at >= 0 ? m.file.lines.range(at, Math.min(s.stmt.end, m.file.lines.lineEnd(m.file.lines.positionAt(at).line))) : headRange(m.file, s.stmt);
-          report({ ...statementReport(m, s), range, message: `Dropping column \`${tableName(key)}.${cmd.name}\` deletes its data; code still deployed that reads or writes it fails.`, subject: { table: tableName(key), column: cmd.name } });
-        }
       }
+    }
+    for (const { m, s, key, cmd } of alterCommandsOnExistingTables(project, 'AT_DropColumn')) {
+      if (!cmd.name || project.catalog.columnCreatedIn(key, cmd.name) === m.index) continue;
+      const range = rangeFromMatch(m.file, s.stmt, findNamed(s.stmt, DROP_COLUMN, cmd.name));
+      report({ ...statementReport(m, s), range, message: `Dropping column \`${tableName(key)}.${cmd.name}\` deletes its data; code still deployed that reads or writes it fails.`, subject: { table: tableName(key), column: cmd.name } });
     }
   },
 });
