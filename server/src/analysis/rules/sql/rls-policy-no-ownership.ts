@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { isConstTrue, referencesCaller } from './rls-util';
-import { findInStatement, headRange, migrationAt, sqlProject } from './util';
+import { findInStatement, migrationAt, rangeFromMatch, sqlProject } from './util';
 
 const PER_USER_ROLES = new Set(['authenticated', 'public']);
 
@@ -35,7 +35,7 @@ export default defineRule({
         if (!m) continue;
         const stmt = p.statement;
         const at = findInStatement(stmt, /\b(USING|WITH\s+CHECK)\b/i);
-        const range = at >= 0 ? m.file.lines.range(at, Math.min(stmt.end, m.file.lines.lineEnd(m.file.lines.positionAt(at).line))) : headRange(m.file, stmt);
+        const range = rangeFromMatch(m.file, stmt, at);
         const cond = [p.usingText && `USING (${p.usingText})`, p.withCheckText && `WITH CHECK (${p.withCheckText})`].filter(Boolean).join(' ');
         report({
           file: m.path,
