@@ -305,19 +305,22 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
 function exitWhenFlushed(code: number): void {
   process.exitCode = code;
   // A write's callback runs once everything written before it is out. On a write error (a closed
-  // pipe), the process ends as it always did.
+  // pipe), the stream's 'error' listener ends the process (see below).
   process.stdout.write('', (e) => {
     if (!e) process.stderr.write('', (e2) => e2 || process.exit(code));
   });
 }
 
 if (require.main === module) {
-  // A reader that stops early (`… | head`) closes the pipe: end quietly with the audit's exit code, as
-  // command-line tools do, instead of an unhandled EPIPE error and its stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  });
+  // A reader that stops early (`… | head`, also `2>&1 | head`) closes the pipe: end quietly with the
+  // audit's exit code (`process.exitCode`, 0 if not set yet), as command-line tools do, instead of an
+  // unhandled EPIPE error and its stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit();
+    });
+  }
   main(process.argv.slice(2)).then(exitWhenFlushed, (e) => {
     process.stderr.write(`schema-insight: ${String(e)}\n`);
     exitWhenFlushed(3);
