@@ -1,5 +1,5 @@
 /**
- * The VS Code side of Schema Insight: starts the language server (dist/server.js over IPC), and adds
+ * The VS Code side of Schema Insight: starts the language server (dist/server.js over stdio), and adds
  * the commands (Export Audit Report…, Show Audit Report, Re-run Audit, Explain Rule…) and the status
  * bar item with the finding counts.
  *

@@ -74,7 +74,6 @@ export function toDiagnostic(f: Finding, docUrl: (id: string) => string): Diagno
   return d;
 }
 
-
 /** Whether two ranges overlap or touch (a cursor at either end of a finding counts as "on" it). */
 export function rangesIntersect(a: Range, b: Range): boolean {
   const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);

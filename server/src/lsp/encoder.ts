@@ -66,12 +66,8 @@ export function diagnosticsEncoder(): DiagnosticsEncoder {
   };
   return {
     name: 'application/json',
-    encode(msg: Message, options: ContentTypeEncoderOptions) {
-      try {
-        return Promise.resolve(encode(msg, (options?.charset ?? 'utf-8') as BufferEncoding));
-      } catch (e) {
-        return Promise.reject(e);
-      }
+    async encode(msg: Message, options: ContentTypeEncoderOptions) {
+      return encode(msg, (options?.charset ?? 'utf-8') as BufferEncoding);
     },
     get serialized() {
       return serialized;
