@@ -7,7 +7,7 @@ import { rangeOf, type Field, type Model, type ReferentialAction, type Relation 
 import type { Fix, Range, Subject, TextEdit } from '../types';
 
 /**
- * The relations the referential-action rules (and missing-fk-index) look at in a model: the ones it owns (`fields: [...]`),
+ * The relations the referential-action rules (and missing-fk-index, required-relation-cycle) look at in a model: the ones it owns (`fields: [...]`),
  * in a `model` block that is not `@@ignore`d, through a relation field that is not `@ignore`d.
  */
 export function checkedOwnedRelations(model: Model): readonly Relation[] {

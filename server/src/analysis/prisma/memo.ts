@@ -154,13 +154,13 @@ export const NO_DEPS: readonly unknown[] = Object.freeze([]);
 export function memoSchema(
   schema: PrismaSchema,
   ruleId: string,
-  depsOf: readonly unknown[] | (() => readonly unknown[]),
+  depsOf: readonly unknown[] | ((schema: PrismaSchema) => readonly unknown[]),
   report: Emit,
   body: Body,
 ): void {
   const session = sessionOrRun(schema, report, body);
   if (!session) return;
-  run(schema, session, session.schemaMemo, ruleId, typeof depsOf === 'function' ? depsOf() : depsOf, report, body);
+  run(schema, session, session.schemaMemo, ruleId, typeof depsOf === 'function' ? depsOf(schema) : depsOf, report, body);
 }
 
 /**

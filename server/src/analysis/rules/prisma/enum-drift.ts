@@ -175,7 +175,7 @@ export default defineRule({
       });
     }
     // 2. Two enums whose values nearly coincide (depends on the enums alone).
-    memoSchema(schema, 'enum-drift', () => enumDeps(schema), report, (report) => {
+    memoSchema(schema, 'enum-drift', enumDeps, report, (report) => {
       const enums = schema.enums;
       const facts = enumFacts(schema);
       // By position, for the pair loop (no map lookups per pair).

@@ -1,8 +1,8 @@
 import { defineRule, type Report } from '../../rule';
 import { stronglyConnectedComponents } from '../../graph';
 import { memoSchema } from '../../prisma/memo';
-import { owningRelations, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
-import { isRequiredRelation, relationArgRange, relationSubject } from '../../prisma/fix-relation';
+import type { Model, PrismaSchema, Relation } from '../../prisma/schema';
+import { checkedOwnedRelations, isRequiredRelation, relationArgRange, relationSubject } from '../../prisma/fix-relation';
 
 interface Edge {
   from: Model;
@@ -13,10 +13,9 @@ interface Edge {
 
 function edgesOf(schema: PrismaSchema): Edge[] {
   const out: Edge[] = [];
-  for (const rel of owningRelations(schema)) {
-    const from = rel.field.model;
+  for (const from of schema.models) for (const rel of checkedOwnedRelations(from)) {
     const to = rel.target;
-    if (!to || from.kind !== 'model' || to.kind !== 'model' || from.isIgnored || to.isIgnored || rel.field.isIgnored) continue;
+    if (!to || to.kind !== 'model' || to.isIgnored) continue;
     if (rel.scalarFields.length !== rel.fields.length) continue;
     const required = isRequiredRelation(rel);
     // An optional self-relation is an ordinary tree (parentId): not a cycle anyone needs to hear about.
@@ -94,7 +93,7 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema) return;
-    memoSchema(schema, 'required-relation-cycle', () => graphKey(schema), report, (report) => checkSchema(schema, report));
+    memoSchema(schema, 'required-relation-cycle', graphKey, report, (report) => checkSchema(schema, report));
   },
 });
 
