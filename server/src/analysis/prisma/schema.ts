@@ -407,7 +407,6 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
   const changes = new Map<string, TextChange>();
   const files = sources.map((s) => {
     const prev = parses.has(s.path) ? undefined : session.parses.get(s.path);
-    let changedFrom: string | null = null;
     let parse: PrismaParse;
     if (!prev) parse = parsePrismaTracked(s.text);
     else if (prev.text === s.text) {
@@ -415,10 +414,7 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
       changes.set(s.path, { start: s.text.length, oldEnd: s.text.length, delta: 0 });
     } else {
       parse = reparsePrisma(prev, s.text);
-      if (parse.change) {
-        changes.set(s.path, parse.change);
-        changedFrom = prev.text;
-      }
+      if (parse.change) changes.set(s.path, parse.change);
     }
     parses.set(s.path, parse);
     let file = kept.has(s.path) ? undefined : session.files.get(s.path);
@@ -426,7 +422,7 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
       if (file.text !== s.text) {
         const change = changes.get(s.path);
         // The change is relative to the previous parse's text: update the index only if it is of that text.
-        file.lines = change && file.lines.text === changedFrom ? LineIndex.afterEdit(file.lines, s.text, change) : new LineIndex(s.text);
+        file.lines = change && prev && file.lines.text === prev.text ? LineIndex.afterEdit(file.lines, s.text, change) : new LineIndex(s.text);
         file.text = s.text;
       }
       file.ast = parse.ast;
@@ -890,13 +886,14 @@ function resolveRelation(schema: PrismaSchema, field: Field): void {
 function pairRelations(schema: PrismaSchema): void {
   // Relation fields by model, then relation name (declaration order); a name with one field (the
   // usual case) holds it without a list. No string keys are built. Grouped on demand: only the
-  // targets of unpaired relations (all of them in a fresh build, few when a session kept pairs).
+  // targets of unpaired relations (all of them in a fresh build, few when a session kept pairs). Only
+  // object fields have relations (pass 3 resolves nothing else).
   const byModel = new Map<Model, Map<string, Field | Field[]>>();
   const groupsOf = (model: Model): Map<string, Field | Field[]> => {
     let names = byModel.get(model);
     if (names) return names;
     byModel.set(model, (names = new Map()));
-    for (const field of model.fields) {
+    for (const field of objectFieldsOf(model)) {
       const rel = field.relation;
       if (!rel || !rel.target) continue;
       const g = names.get(rel.relationName);
@@ -907,7 +904,7 @@ function pairRelations(schema: PrismaSchema): void {
     return names;
   };
   for (const model of schema.models) {
-    for (const field of model.fields) {
+    for (const field of objectFieldsOf(model)) {
       const rel = field.relation;
       if (!rel || rel.back || !rel.target) continue;
       // The fields of the other model with the same relation name that point back at this model.
