@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { decodeSplitTree } from '../analysis/sql/lazy-json';
-import { preParseSql, type SqlPreParse } from '../analysis/sql/parse';
+import { preParseSql, reparseDeferred, type SqlPreParse } from '../analysis/sql/parse';
 import type { WorkerJob, WorkerResult } from './sql-worker';
 
 /**
@@ -152,7 +152,7 @@ export class SqlParseWorker {
         stats.worker = { readyMs: m.readyAt - t0, startMs: m.startAt - t0, endMs: m.endAt - t0 };
       } else {
         stats.byWorker++;
-        const tree = m.json === null ? null : decodeSplitTree({ json: m.json, fields: m.fields });
+        const tree = m.json === null ? null : decodeSplitTree({ json: m.json, fields: m.fields }, reparseDeferred);
         results[m.i] = tree && { text: texts[m.i], tree, placeholders: m.placeholders, plpgsql: new Map(m.plpgsql) };
       }
     };

@@ -12,8 +12,24 @@
  */
 import type { RawParseTree } from './preparse';
 
-/** A field value split out of the tree: statement index, field name, the value's JSON as UTF-8 bytes. */
-export type SplitField = [stmt: number, field: string, json: Uint8Array];
+/**
+ * A field value that was never turned into JSON (`elide.ts`): it is `stmts[0].stmt.<Kind>.<field>` of
+ * the parse of `text` after `pad` spaces (the statement at its byte offset in the file, so the value's
+ * locations are the file's).
+ */
+export interface DeferredParse {
+  pad: number;
+  text: string;
+}
+
+/**
+ * A field value split out of the tree: statement index, field name, and the value's JSON as UTF-8
+ * bytes, or the statement to parse for it.
+ */
+export type SplitField = [stmt: number, field: string, json: Uint8Array | DeferredParse];
+
+/** Parses a deferred statement (`DeferredParse`): the tree of `' '.repeat(pad) + text`. */
+export type Reparse = (deferred: DeferredParse) => RawParseTree;
 
 export interface SplitTree {
   /** The tree's JSON text with each split-out value replaced by `0`. */
@@ -132,9 +148,9 @@ function kindOf(stmt: Record<string, unknown>): string | undefined {
  * The tree a split stands for (`JSON.parse` of the JSON it was made from), its split-out fields decoded
  * on first read. Throws if the skeleton lacks a split-out field's place (never for a split made here).
  */
-export function decodeSplit(split: SplitTree): RawParseTree {
+export function decodeSplit(split: SplitTree, reparse?: Reparse): RawParseTree {
   if (!split.fields.length) return JSON.parse(split.json) as RawParseTree;
-  const tree = decodeSplitTree(split);
+  const tree = decodeSplitTree(split, reparse);
   if (!tree) throw new Error('the parse tree does not have the shape it was split for');
   return tree;
 }
@@ -142,28 +158,39 @@ export function decodeSplit(split: SplitTree): RawParseTree {
 /**
  * Decodes a split tree: `JSON.parse` of the skeleton, then each split-out field as a property that
  * decodes its JSON on first read (and becomes a plain data property, in place, from then on).
- * Returns null when the skeleton does not have the shape the split was made for.
+ * A deferred field (`DeferredParse`) is parsed with `reparse` on first read, and must come from a
+ * statement of the same kind. Returns null when the skeleton does not have the shape the split was
+ * made for (or a deferred field has no `reparse`).
  */
-export function decodeSplitTree(split: SplitTree): RawParseTree | null {
+export function decodeSplitTree(split: SplitTree, reparse?: Reparse): RawParseTree | null {
   const tree = JSON.parse(split.json) as RawParseTree;
-  for (const [i, field, json] of split.fields) {
+  for (const [i, field, value] of split.fields) {
     const wrapper = tree.stmts?.[i]?.stmt as Record<string, unknown> | undefined;
     const kind = wrapper && kindOf(wrapper);
     const node = kind === undefined ? undefined : (wrapper![kind] as Record<string, unknown> | undefined);
     if (!node || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, field)) return null;
-    lazyProperty(node, field, json);
+    if (value instanceof Uint8Array) lazyProperty(node, field, () => JSON.parse(decoder.decode(value)));
+    else if (reparse) lazyProperty(node, field, () => deferredField(reparse(value), kind!, field));
+    else return null;
   }
   return tree;
 }
 
-function lazyProperty(node: Record<string, unknown>, field: string, json: Uint8Array): void {
+/** `stmts[0].stmt.<kind>.<field>` of a deferred statement's tree; throws if it is not that statement. */
+function deferredField(tree: RawParseTree, kind: string, field: string): unknown {
+  const node = tree.stmts?.[0]?.stmt?.[kind] as Record<string, unknown> | undefined;
+  if (tree.stmts?.length !== 1 || !node || !Object.prototype.hasOwnProperty.call(node, field)) throw new Error(`the deferred ${kind} does not parse to one ${kind} with a ${field}`);
+  return node[field];
+}
+
+function lazyProperty(node: Record<string, unknown>, field: string, decode: () => unknown): void {
   const settle = (value: unknown) => {
     // Redefining keeps the property's place in the key order.
     Object.defineProperty(node, field, { value, writable: true, enumerable: true, configurable: true });
     return value;
   };
   Object.defineProperty(node, field, {
-    get: () => settle(JSON.parse(decoder.decode(json))),
+    get: () => settle(decode()),
     set: (v: unknown) => settle(v),
     enumerable: true,
     configurable: true,

@@ -7,7 +7,7 @@
  */
 import type { ScanToken } from 'libpg-query';
 import { LineIndex, Utf8OffsetMap } from '../text';
-import { decodeSplit } from './lazy-json';
+import { decodeSplit, type Reparse } from './lazy-json';
 import { loadPgBinding, type PgBinding } from './pg';
 import type { Range } from '../types';
 import {
@@ -17,6 +17,7 @@ import {
   plpgsqlOutcome,
   plpgsqlSource,
   preParseJson,
+  reparseWith,
   skipTrivia,
   sqlSource,
   statementExtent,
@@ -156,13 +157,16 @@ function splitByScanner(text: string, byteLength: number): Array<{ byteStart: nu
 export function preParseSql(text: string): SqlPreParse | null {
   if (!loaded) return null;
   const r = preParseJson(text, pg, MAX_SQL_FILE_BYTES);
-  return r && { text, tree: r.tree ?? decodeSplit(r.split), placeholders: r.placeholders, plpgsql: r.plpgsql };
+  return r && { text, tree: r.tree ?? decodeSplit(r.split, reparseDeferred), placeholders: r.placeholders, plpgsql: r.plpgsql };
 }
 
 /** `parseSync(query)`: the parse tree, its large statement fields decoded on first read (`lazy-json.ts`). */
 function parseTree(query: string): RawParseTree {
   return decodeSplit(pg.parseSplit(query));
 }
+
+/** Parses a deferred view statement (`lazy-json.ts`) when its query is first read. The parser must be loaded. */
+export const reparseDeferred: Reparse = (d) => reparseWith(pg)(d);
 
 /**
  * Parses one SQL file. Never throws. `pre`, the parser's work done ahead for this very text (e.g. on
@@ -233,7 +237,7 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
       if (pre.placeholders) file.placeholders = true;
     } else {
       const r = parseFileJson(pg, src);
-      res = decodeSplit(r.split);
+      res = r.tree ?? decodeSplit(r.split, reparseDeferred);
       if (r.placeholders) file.placeholders = true;
     }
     addStatements(res.stmts ?? [], 0, byteLength);

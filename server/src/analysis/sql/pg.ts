@@ -34,6 +34,12 @@ export interface PgBinding {
   plpgsqlJson(query: string): string;
   /** Tokens of `query` (`scanSync(query).tokens`); throws what `scanSync` throws. */
   scan(query: string): ScanToken[];
+  /**
+   * libpg-query's `normalizeSync(query)`: the grammar's check of `query` without a tree (constants
+   * become `$n`). Throws on syntax errors; other errors (an unterminated string, say) come back as the
+   * returned text itself, so a caller tells success by the text (it starts as `query` does).
+   */
+  normalize(query: string): string;
   /** 'wasm': the module called directly; 'api': libpg-query's public API. */
   readonly kind: 'wasm' | 'api';
 }
@@ -51,6 +57,7 @@ interface PgWasm {
   _wasm_free_parse_result(ptr: number): void;
   _wasm_parse_plpgsql(ptr: number): number;
   _wasm_scan(ptr: number): number;
+  _wasm_normalize_query(ptr: number): number;
   _wasm_free_string(ptr: number): void;
 }
 
@@ -65,6 +72,7 @@ const WASM_CALLS: Array<keyof PgWasm> = [
   '_wasm_free_parse_result',
   '_wasm_parse_plpgsql',
   '_wasm_scan',
+  '_wasm_normalize_query',
   '_wasm_free_string',
 ];
 
@@ -159,6 +167,11 @@ function wasmBinding(m: PgWasm): PgBinding {
       if (isErrorText(result)) throw new Error(result);
       return (JSON.parse(result) as { tokens: ScanToken[] }).tokens;
     },
+    normalize(query) {
+      const result = callForString(m, (ptr) => m._wasm_normalize_query(ptr), query);
+      if (isErrorText(result)) throw new Error(result);
+      return result;
+    },
   };
 }
 
@@ -185,6 +198,7 @@ async function apiBinding(): Promise<PgBinding> {
     parseSplit: (query) => splitTreeBytes(encoder.encode(JSON.stringify(pg.parseSync(query)))),
     plpgsqlJson: (query) => JSON.stringify(pg.parsePlPgSQLSync(query)),
     scan: (query) => pg.scanSync(query).tokens,
+    normalize: (query) => pg.normalizeSync(query),
   };
 }
 

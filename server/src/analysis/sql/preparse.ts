@@ -8,7 +8,8 @@
  * in-thread path (`preParseSql` in `parse.ts`) and a worker share one definition of a pre-parse.
  */
 import { Utf8OffsetMap } from '../text';
-import { decodeSplit, type SplitTree } from './lazy-json';
+import { planViewElision, type ViewElision } from './elide';
+import { decodeSplit, decodeSplitTree, type Reparse, type SplitField, type SplitTree } from './lazy-json';
 import type { PgBinding } from './pg';
 
 /** Files above this size are not parsed (reported instead): migrations are never this large. */
@@ -130,29 +131,79 @@ export function plpgsqlSource(statementText: string): string {
 }
 
 /**
- * The parser's JSON for a whole file (`src`, from `sqlSource`), split (`lazy-json.ts`). graphile-migrate (and psql) substitute
- * `:NAME` placeholders before running a file: one that does not parse as written is retried with them
- * turned into identifiers of the same length, so positions stay exact. Throws the error of the file as
- * written.
+ * The parser's JSON for a whole file (`src`, from `sqlSource`), split (`lazy-json.ts`), its long view
+ * queries deferred (`elide.ts`). graphile-migrate (and psql) substitute `:NAME` placeholders before
+ * running a file: one that does not parse as written is retried with them turned into identifiers of
+ * the same length, so positions stay exact. Throws the error of the file as written. `tree`, when
+ * set, is `decodeSplit(split, …)` already made (the elision is checked on it).
  */
-export function parseFileJson(pg: PgBinding, src: string): { split: SplitTree; placeholders: boolean } {
+export function parseFileJson(pg: PgBinding, src: string): { split: SplitTree; tree?: RawParseTree; placeholders: boolean } {
   try {
-    return { split: pg.parseSplit(src), placeholders: false };
+    return { ...parseDeferringViews(pg, src), placeholders: false };
   } catch (e) {
     const substituted = substitutePlaceholders(src);
     if (substituted === src) throw e;
     try {
-      return { split: pg.parseSplit(substituted), placeholders: true };
+      return { ...parseDeferringViews(pg, substituted), placeholders: true };
     } catch {
       throw e;
     }
   }
 }
 
+/** `' '.repeat(pad) + text` parsed, for a deferred field (`DeferredParse`). */
+export function reparseWith(pg: PgBinding): Reparse {
+  return (d) => decodeSplit(pg.parseSplit(' '.repeat(d.pad) + d.text));
+}
+
+/**
+ * `pg.parseSplit(src)`, or, when `src` has long view queries (`planViewElision`), the parse of `src`
+ * with those queries elided: each view statement is checked by the grammar as written, and its
+ * `query` becomes a deferred field. The elided parse is used only when the parser agrees with the
+ * scanner on every statement (count, and each view's kind, start and end); anything else parses `src`
+ * as written. Throws what parsing `src` throws.
+ */
+function parseDeferringViews(pg: PgBinding, src: string): { split: SplitTree; tree?: RawParseTree } {
+  const plan = planViewElision(src);
+  const elided = plan && elidedParse(pg, src, plan);
+  return elided ?? { split: pg.parseSplit(src) };
+}
+
+function elidedParse(pg: PgBinding, src: string, plan: ViewElision): { split: SplitTree; tree: RawParseTree } | null {
+  const utf8 = new Utf8OffsetMap(src);
+  const deferred: SplitField[] = [];
+  try {
+    for (const v of plan.views) {
+      const text = src.slice(v.start, v.end);
+      // The grammar's verdict on the statement as written. Normalizing only replaces constants: a
+      // statement that parses comes back starting with its own head (an error message never does).
+      if (!pg.normalize(text).startsWith(src.slice(v.start, v.queryStart))) return null;
+      deferred.push([v.index, 'query', { pad: utf8.toUtf8(v.start), text }]);
+    }
+    const split = pg.parseSplit(plan.text);
+    split.fields.push(...deferred);
+    const tree = decodeSplitTree(split, reparseWith(pg));
+    const stmts = tree?.stmts;
+    if (!stmts || stmts.length !== plan.statements) return null;
+    for (const v of plan.views) {
+      const raw = stmts[v.index];
+      const kind = stmtKind(raw);
+      if (kind !== 'ViewStmt' && kind !== 'CreateTableAsStmt') return null;
+      const location = raw.stmt_location ?? 0;
+      if (location !== utf8.toUtf8(v.start)) return null;
+      // A statement that runs to the end of the text has no length; any other ends at its `;`.
+      if (raw.stmt_len ? location + raw.stmt_len !== utf8.toUtf8(v.end) : v.end !== src.length) return null;
+    }
+    return { split, tree: tree! };
+  } catch {
+    return null;
+  }
+}
+
 /** A whole-file pre-parse before decoding: the parser's JSON, split (see `SqlPreParse` for the rest). */
 export interface PreParsedJson {
   split: SplitTree;
-  /** The tree, when it had to be decoded already (to check PL/pgSQL bodies), lazily: `decodeSplit(split)`. */
+  /** The tree, when it was decoded already (to check PL/pgSQL bodies, or view queries were deferred): `decodeSplit(split, …)`. */
   tree?: RawParseTree;
   placeholders: boolean;
   plpgsql: Map<number, string | null>;
@@ -171,17 +222,17 @@ export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FIL
   if (byteLength > maxBytes) return null;
   let split: SplitTree;
   let placeholders: boolean;
+  let tree: RawParseTree | undefined;
   try {
-    ({ split, placeholders } = parseFileJson(pg, src));
+    ({ split, tree, placeholders } = parseFileJson(pg, src));
   } catch {
     return null;
   }
   const plpgsql = new Map<number, string | null>();
-  let tree: RawParseTree | undefined;
   // A statement with a body to check is a CreateFunctionStmt or a DoStmt: its node key is in the
   // skeleton (a string value that merely mentions one costs a needless decode, nothing else).
   if (split.json.includes('"CreateFunctionStmt"') || split.json.includes('"DoStmt"')) {
-    tree = decodeSplit(split);
+    tree ??= decodeSplit(split, reparseWith(pg));
     const stmts = tree.stmts ?? [];
     let utf8: Utf8OffsetMap | null = null;
     for (let index = 0; index < stmts.length; index++) {

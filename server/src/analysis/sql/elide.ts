@@ -1,0 +1,253 @@
+/**
+ * View queries, parsed only when read.
+ *
+ * A view's (or materialized view's) query is most of a view-heavy migration set (civitai: 57% of the
+ * SQL, 62% of the parser's JSON), and no rule reads it: the catalog replay and the rules look at the
+ * view's name, `replace` flag and options. Turning that query into JSON costs the parser more than
+ * checking it: PostgreSQL's grammar still checks every view here (`PgBinding.check`), but the file is
+ * parsed with each long view query replaced by `SELECT 1` padded with spaces to the same UTF-8
+ * length, so every byte location in the tree is the one the real text has. The view's `query` field
+ * then parses the view statement on its own when first read (`lazy-json.ts`), at the same byte
+ * locations, so the tree reads exactly like the parse of the real text.
+ *
+ * This module finds those queries with a scanner that follows PostgreSQL's lexical rules for what can
+ * hide a `;` (quoted strings and identifiers, escape strings, dollar quotes, nested comments). It is
+ * pure; `preparse.ts` uses it and checks the result against the parser (statement count, kinds and
+ * ends), falling back to parsing the text as written on any disagreement.
+ */
+
+/** One view statement whose query is elided. Offsets are UTF-16, in the text given to `planViewElision`. */
+export interface ElidedView {
+  /** Index of the statement among the text's non-empty statements (the parser's `stmts` index). */
+  index: number;
+  /** The statement's first token. */
+  start: number;
+  /** The statement's end: its `;`, or the end of the text. */
+  end: number;
+  /** Start of the elided query (just after the top-level `AS`). */
+  queryStart: number;
+}
+
+export interface ViewElision {
+  /** The text to parse: each elided query replaced by ` SELECT 1` and spaces, same UTF-8 byte length. */
+  text: string;
+  /** Non-empty top-level statements the scanner found. */
+  statements: number;
+  views: ElidedView[];
+}
+
+/** Queries shorter than this are left in place: parsing them costs less than checking them apart. */
+export const MIN_ELIDED_QUERY_CHARS = 256;
+
+const REPLACEMENT = ' SELECT 1';
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+}
+
+function isIdentCont(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57) || c === 36; /* $ */
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Whether `text[start, end)` is the keyword `word` (lower-case ASCII), in any case. */
+function isWord(text: string, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if ((text.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** End of the nested block comment opened at `i`; -1 if unterminated. */
+function blockCommentEnd(text: string, i: number): number {
+  const n = text.length;
+  let depth = 1;
+  let j = i + 2;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (c === 47 /* / */ && text.charCodeAt(j + 1) === 42 /* * */) {
+      depth++;
+      j += 2;
+    } else if (c === 42 && text.charCodeAt(j + 1) === 47) {
+      j += 2;
+      if (--depth === 0) return j;
+    } else j++;
+  }
+  return -1;
+}
+
+/** The dollar-quote delimiter (`$$`, `$tag$`) starting at `i`, or null. */
+function dollarDelimiter(text: string, i: number): string | null {
+  let j = i + 1;
+  if (text.charCodeAt(j) === 36) return '$$';
+  if (!isIdentStart(text.charCodeAt(j))) return null;
+  j++;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === 36) return text.slice(i, j + 1);
+    if (!(isIdentStart(c) || isDigit(c))) return null;
+    j++;
+  }
+  return null;
+}
+
+/** Whether the statement at `i` (its first token) creates a view or a materialized view (keywords only, no comments between them). */
+const VIEW_HEAD = /create\s+(?:or\s+replace\s+)?(?:temp\s+|temporary\s+|materialized\s+)?view\b/iy;
+
+/** What may end a statement or hide a `;`: the scanner stops only at these. */
+const SIGNIFICANT = /[;'"$]|--|\/\*/g;
+
+/** The body of an escape string (`E'…'`) after its opening quote, through its closing quote. */
+const ESCAPE_STRING_BODY = /(?:[^'\\]|\\[\s\S]|'')*'/y;
+
+/** End of the quoted string or identifier opened by `quote` at `i` (doubled quotes stay inside); -1 if unterminated. */
+function quotedEnd(text: string, i: number, quote: string): number {
+  let j = text.indexOf(quote, i + 1);
+  while (j >= 0 && text[j + 1] === quote) j = text.indexOf(quote, j + 2);
+  return j < 0 ? -1 : j + 1;
+}
+
+/** Whether the identifier-like run of characters ending just before `i` is a word (not a number). */
+function wordBefore(text: string, i: number): boolean {
+  let j = i;
+  while (j > 0 && isIdentCont(text.charCodeAt(j - 1))) j--;
+  return j < i && !isDigit(text.charCodeAt(j));
+}
+
+/**
+ * Top-level statement ends (offsets of `;`, then the text's length) in `src`, skipping quoted
+ * strings and identifiers, escape strings, dollar quotes and comments as PostgreSQL's scanner does.
+ * Null on what this does not follow (an unterminated quote or comment, a `$` after a number).
+ */
+function statementEnds(src: string): number[] | null {
+  const ends: number[] = [];
+  const re = SIGNIFICANT;
+  re.lastIndex = 0;
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    const i = m.index;
+    const c = src.charCodeAt(i);
+    let next: number;
+    if (c === 59 /* ; */) {
+      ends.push(i);
+      next = i + 1;
+    } else if (c === 39 /* ' */) {
+      // E'…' (the E a token of its own) takes backslash escapes; every other string does not.
+      const escape = i > 0 && (src.charCodeAt(i - 1) | 0x20) === 101 && !(i > 1 && isIdentCont(src.charCodeAt(i - 2)));
+      if (escape) {
+        ESCAPE_STRING_BODY.lastIndex = i + 1;
+        next = ESCAPE_STRING_BODY.test(src) ? ESCAPE_STRING_BODY.lastIndex : -1;
+      } else next = quotedEnd(src, i, "'");
+    } else if (c === 34 /* " */) {
+      next = quotedEnd(src, i, '"');
+    } else if (c === 36 /* $ */) {
+      if (i > 0 && isIdentCont(src.charCodeAt(i - 1))) {
+        // Inside an identifier (`a$b`) it is a letter; after a number, PostgreSQL's reading is not followed here.
+        if (!wordBefore(src, i)) return null;
+        next = i + 1;
+      } else {
+        const delimiter = dollarDelimiter(src, i);
+        if (delimiter) {
+          const close = src.indexOf(delimiter, i + delimiter.length);
+          next = close < 0 ? -1 : close + delimiter.length;
+        } else next = i + 1; // a parameter ($1)
+      }
+    } else if (c === 45 /* - */) {
+      // A line comment ends at a newline (PostgreSQL: \n or \r).
+      let j = i + 2;
+      while (j < src.length && src.charCodeAt(j) !== 10 && src.charCodeAt(j) !== 13) j++;
+      next = j;
+    } else next = blockCommentEnd(src, i);
+    if (next < 0) return null;
+    re.lastIndex = next;
+  }
+  ends.push(src.length);
+  return ends;
+}
+
+/**
+ * End of the first top-level `AS` keyword in a view statement's head, from `i` (after the `VIEW`
+ * keyword) up to `end`; -1 when there is none or the head has anything unusual (a dollar quote).
+ */
+function headAsEnd(src: string, i: number, end: number): number {
+  let depth = 0;
+  while ((i = skipComments(src, i, end)) < end) {
+    const c = src.charCodeAt(i);
+    if (c === 39 || c === 34) {
+      i = quotedEnd(src, i, src[i]);
+      if (i < 0) return -1;
+    } else if (c === 36) return -1;
+    else if (c === 40) {
+      depth++;
+      i++;
+    } else if (c === 41) {
+      depth--;
+      i++;
+    } else if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < end && isIdentCont(src.charCodeAt(j))) j++;
+      if (depth === 0 && isWord(src, i, j, 'as')) return j;
+      // A string right after a one-letter word (E'…', B'…') would be a constant in the head: not followed.
+      if (src.charCodeAt(j) === 39) return -1;
+      i = j;
+    } else i++;
+  }
+  return -1;
+}
+
+/** Skips whitespace and comments from `i` (up to `end`). */
+function skipComments(src: string, i: number, end: number): number {
+  while (i < end) {
+    const c = src.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) i++;
+    else if (c === 45 && src.charCodeAt(i + 1) === 45) {
+      while (i < end && src.charCodeAt(i) !== 10 && src.charCodeAt(i) !== 13) i++;
+    } else if (c === 47 && src.charCodeAt(i + 1) === 42) {
+      const e = blockCommentEnd(src, i);
+      if (e < 0) return end;
+      i = e;
+    } else break;
+  }
+  return i;
+}
+
+/** `WITH [NO] DATA` / `WITH … CHECK OPTION` near the end of a view statement: fields of its own, kept. */
+const TRAILING_CLAUSE = /\b(?:data|option)\b/i;
+
+/**
+ * The view statements of `src` (a whole migration file) whose query can be elided, and the text to
+ * parse instead. Null when there is nothing to elide, or when the text has anything the scanner does
+ * not follow (an unterminated quote or comment, a `BEGIN ATOMIC` body): the text is then parsed as
+ * written.
+ */
+export function planViewElision(src: string, minQueryChars = MIN_ELIDED_QUERY_CHARS): ViewElision | null {
+  if (!/view/i.test(src) || /\batomic\b/i.test(src)) return null;
+  const ends = statementEnds(src);
+  if (!ends) return null;
+  const views: ElidedView[] = [];
+  let statements = 0;
+  let from = 0;
+  for (const end of ends) {
+    const start = skipComments(src, from, end);
+    from = end + 1;
+    if (start >= end) continue;
+    const index = statements++;
+    VIEW_HEAD.lastIndex = start;
+    if (!VIEW_HEAD.test(src)) continue;
+    const queryStart = headAsEnd(src, VIEW_HEAD.lastIndex, end);
+    if (queryStart < 0 || end - queryStart < minQueryChars) continue;
+    if (TRAILING_CLAUSE.test(src.slice(Math.max(queryStart, end - 200), end))) continue;
+    views.push({ index, start, end, queryStart });
+  }
+  if (!views.length) return null;
+  const parts: string[] = [];
+  let at = 0;
+  for (const v of views) {
+    const bytes = Buffer.byteLength(src.slice(v.queryStart, v.end), 'utf8');
+    parts.push(src.slice(at, v.queryStart), REPLACEMENT, ' '.repeat(bytes - REPLACEMENT.length));
+    at = v.end;
+  }
+  parts.push(src.slice(at));
+  return { text: parts.join(''), statements, views };
+}
