@@ -9,7 +9,7 @@ import * as libpg from 'libpg-query';
 import { planViewElision } from '../../server/src/analysis/sql/elide';
 import { decodeSplit } from '../../server/src/analysis/sql/lazy-json';
 import { loadPgBinding, type PgBinding } from '../../server/src/analysis/sql/pg';
-import { parseFileJson, reparseWith, sqlSource } from '../../server/src/analysis/sql/preparse';
+import { parseFileJson, reparseWith, sqlSource, type RawParseTree } from '../../server/src/analysis/sql/preparse';
 import { corpusAvailable, corpusSqlFiles } from '../helpers/corpus';
 
 const available = corpusAvailable();
@@ -53,9 +53,9 @@ describe('deferred view queries', () => {
       const plan = planViewElision(sqlSource(c.text));
       assert.equal(plan?.views.length ?? 0, c.elided, 'views elided by the scanner');
       const { tree, deferred } = parsed(c.text);
-      const expected = libpg.parseSync(c.text);
+      const expected = libpg.parseSync(c.text) as RawParseTree;
       // Shape first (the deferred queries unread), then every value.
-      assert.deepEqual(tree.stmts!.map((s) => Object.keys(s.stmt)), expected.stmts.map((s: { stmt: object }) => Object.keys(s.stmt)));
+      assert.deepEqual(tree.stmts!.map((s) => Object.keys(s.stmt)), expected.stmts!.map((s) => Object.keys(s.stmt)));
       assert.deepEqual(tree, expected);
       assert.equal(JSON.stringify(tree), JSON.stringify(expected));
       assert.equal(deferred, c.elided, 'deferred fields');
@@ -71,7 +71,7 @@ describe('deferred view queries', () => {
     const q = view.query;
     assert.equal(view.query, q);
     assert.equal(Object.getOwnPropertyDescriptor(view, 'query')!.value, q, 'a plain property after the first read');
-    assert.deepEqual(q, libpg.parseSync(text).stmts[1].stmt.ViewStmt.query);
+    assert.deepEqual(q, (libpg.parseSync(text) as RawParseTree).stmts![1].stmt.ViewStmt.query);
   });
 
   it('errors inside a view query are the errors of the file as written', () => {
