@@ -200,28 +200,37 @@ function isIdentChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
 }
 
+/** Where `maskSql` has something to do: a comment, a quoted identifier or string, a `$`. */
+const MASK_START = /--|\/\*|["'$]/g;
+
 /** Replaces comments, string literals and dollar-quoted bodies by spaces (same length) for keyword searches. */
 export function maskSql(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
+  const parts: string[] = [];
+  /** `text[copied, …)` is not in `parts` yet (copied as is up to the next masked stretch). */
+  let copied = 0;
+  const mask = (from: number, to: number, replacement: string): void => {
+    parts.push(text.slice(copied, from), replacement);
+    copied = to;
+  };
+  const re = MASK_START;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const i = m.index;
     const c = text[i];
-    if (c === '-' && text[i + 1] === '-') {
+    let next: number;
+    if (c === '-') {
       const nl = text.indexOf('\n', i);
-      const end = nl < 0 ? text.length : nl;
-      out += ' '.repeat(end - i);
-      i = end;
-    } else if (c === '/' && text[i + 1] === '*') {
+      next = nl < 0 ? text.length : nl;
+      mask(i, next, ' '.repeat(next - i));
+    } else if (c === '/') {
       const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? text.length : close + 2;
-      out += text.slice(i, end).replace(/[^\n]/g, ' ');
-      i = end;
+      next = close < 0 ? text.length : close + 2;
+      mask(i, next, text.slice(i, next).replace(/[^\n]/g, ' '));
     } else if (c === '"') {
       // Quoted identifiers stay (rules search for names), but their content is never a comment/string.
       let j = i + 1;
       while (j < text.length && !(text[j] === '"' && text[j + 1] !== '"')) j += text[j] === '"' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
+      next = j + 1;
     } else if (c === "'") {
       let j = i + 1;
       while (j < text.length) {
@@ -230,26 +239,23 @@ export function maskSql(text: string): string {
           else break;
         } else j++;
       }
-      out += c + text.slice(i + 1, j).replace(/[^\n]/g, ' ') + (j < text.length ? c : '');
-      i = j + 1;
-    } else if (c === '$') {
-      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
-      if (m && !(i > 0 && /[\w]/.test(text[i - 1]))) {
-        const tag = m[0];
-        const close = text.indexOf(tag, i + tag.length);
-        const end = close < 0 ? text.length : close + tag.length;
-        out += tag + text.slice(i + tag.length, close < 0 ? end : close).replace(/[^\n]/g, ' ') + (close < 0 ? '' : tag);
-        i = end;
-      } else {
-        out += c;
-        i++;
-      }
+      mask(i + 1, j, text.slice(i + 1, j).replace(/[^\n]/g, ' '));
+      next = j + 1;
     } else {
-      out += c;
-      i++;
+      const d = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
+      if (d && !(i > 0 && /[\w]/.test(text[i - 1]))) {
+        const tag = d[0];
+        const close = text.indexOf(tag, i + tag.length);
+        next = close < 0 ? text.length : close + tag.length;
+        const bodyEnd = close < 0 ? next : close;
+        mask(i + tag.length, bodyEnd, text.slice(i + tag.length, bodyEnd).replace(/[^\n]/g, ' '));
+      } else next = i + 1;
     }
+    re.lastIndex = next;
   }
-  return out;
+  if (!parts.length) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 /** A text edit that inserts `lines` on new lines after a statement (after its `;`). */
