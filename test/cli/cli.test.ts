@@ -131,6 +131,16 @@ test('bad input: binary and BOM files give clear findings, never a crash', () =>
   assert.equal(r.code, 1, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.match(out.findings[0].message, /NUL bytes|binary/);
+  // A migration that is not UTF-8 (Latin-1 bytes) is reported, and the other migrations still audited.
+  mkdirSync(join(dir, 'migrations/1_latin1'), { recursive: true });
+  mkdirSync(join(dir, 'migrations/2_ok'), { recursive: true });
+  writeFileSync(join(dir, 'migrations/1_latin1/migration.sql'), Buffer.concat([Buffer.from("CREATE TABLE t (id int PRIMARY KEY, name text DEFAULT '"), Buffer.from([0xe9, 0xe8]), Buffer.from("');\n")]));
+  writeFileSync(join(dir, 'migrations/2_ok/migration.sql'), 'ALTER TABLE t ADD COLUMN x int NOT NULL;\n');
+  const m = cli(['audit', join(dir, 'migrations'), '--format', 'json', '--fail-on', 'never']);
+  assert.equal(m.code, 0, m.stderr);
+  const mf = JSON.parse(m.stdout).findings as Array<{ file: string; message: string; rule: string }>;
+  assert.ok(mf.some((f) => f.file.includes('1_latin1') && /not valid UTF-8/.test(f.message)), JSON.stringify(mf));
+  assert.ok(mf.some((f) => f.file.includes('2_ok') && f.rule === 'add-required-column'), JSON.stringify(mf));
   const bom = mkdtempSync(join(tmpdir(), 'si-bom-'));
   writeFileSync(join(bom, 'schema.prisma'), '\uFEFFdatasource db {\n  provider = "postgresql"\n}\nmodel User {\n  id    String @id\n  email String @unique\n\n  @@index([email])\n}\n');
   const b = JSON.parse(cli(['audit', bom, '--format', 'json']).stdout);

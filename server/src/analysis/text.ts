@@ -136,6 +136,9 @@ export function indentOf(line: string): string {
   return m ? m[0] : '';
 }
 
+/** Any character outside ASCII. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /**
  * Converts UTF-8 byte offsets (what libpg-query reports) into UTF-16 string offsets.
  * Build once per file, then convert any number of offsets in O(log n).
@@ -145,14 +148,7 @@ export class Utf8OffsetMap {
 
   constructor(readonly text: string) {
     // Fast path: pure ASCII text has identical offsets.
-    let ascii = true;
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) > 0x7f) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
+    if (!NON_ASCII.test(text)) {
       this.byteAt = null;
       return;
     }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { stripBom } from '../analysis/text';
 
 /** Files larger than this are not analysed (a schema or migration this big is almost certainly not one). */
@@ -12,34 +13,33 @@ export type SourceRead = { text: string } | { error: string };
  * shows as a diagnostic instead of crashing or hanging.
  */
 export function readSourceFile(absPath: string, maxBytes = MAX_SOURCE_BYTES): SourceRead {
-  let size: number;
+  let fd: number;
   try {
-    const st = statSync(absPath);
-    if (!st.isFile()) return { error: 'not a regular file' };
-    size = st.size;
+    // Non-blocking: opening a FIFO someone left in the tree must not hang (it is refused below).
+    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
-  }
-  if (size > maxBytes) {
-    return { error: `file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB limit for analysis; skipped` };
   }
   let buf: Buffer;
   try {
-    buf = Buffer.alloc(size);
-    const fd = openSync(absPath, 'r');
-    try {
-      let off = 0;
-      while (off < size) {
-        const n = readSync(fd, buf, off, size - off, off);
-        if (n <= 0) break;
-        off += n;
-      }
-      buf = buf.subarray(0, off);
-    } finally {
-      closeSync(fd);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: 'not a regular file' };
+    const size = st.size;
+    if (size > maxBytes) {
+      return { error: `file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB limit for analysis; skipped` };
     }
+    buf = Buffer.alloc(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n <= 0) break;
+      off += n;
+    }
+    buf = buf.subarray(0, off);
   } catch (e) {
     return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  } finally {
+    closeSync(fd);
   }
   const problem = binaryProblem(buf);
   if (problem) return { error: problem };
@@ -50,11 +50,7 @@ export function readSourceFile(absPath: string, maxBytes = MAX_SOURCE_BYTES): So
 export function binaryProblem(buf: Uint8Array): string | null {
   const head = buf.subarray(0, 65536);
   if (head.includes(0)) return 'file contains NUL bytes (binary, or UTF-16 encoded); only UTF-8 text is analysed';
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, lastCompleteUtf8(head)));
-  } catch {
-    return 'file is not valid UTF-8 text; only UTF-8 is analysed';
-  }
+  if (!isUtf8(head.subarray(0, lastCompleteUtf8(head)))) return 'file is not valid UTF-8 text; only UTF-8 is analysed';
   return null;
 }
 
