@@ -60,14 +60,9 @@ function sourceRows(): SourceRow[] {
   });
 }
 
+/** Every `.prisma` file below `dir` (recursively), sorted. */
 function prismaFilesIn(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...prismaFilesIn(p));
-    else if (e.name.endsWith('.prisma')) out.push(p);
-  }
-  return out.sort();
+  return filesUnder(dir, '.prisma').sort();
 }
 
 let cache: CorpusSchema[] | null = null;
@@ -117,18 +112,18 @@ export function corpusSqlFiles(): CorpusFile[] {
   const out: CorpusFile[] = [];
   for (const d of readdirSync(root).sort()) {
     if (!statSync(join(root, d)).isDirectory()) continue;
-    for (const f of sqlFilesUnder(join(root, d)).sort()) out.push({ path: f.slice(root.length + 1), absPath: f, text: stripBom(readFileSync(f, 'utf8')) });
+    for (const f of filesUnder(join(root, d), '.sql').sort()) out.push({ path: f.slice(root.length + 1), absPath: f, text: stripBom(readFileSync(f, 'utf8')) });
   }
   sqlCache = out;
   return out;
 }
 
-/** Every `.sql` file below `dir` (recursively), in directory-listing order. */
-export function sqlFilesUnder(dir: string, out: string[] = []): string[] {
+/** Every file below `dir` (recursively) whose name ends with `ext` (any case), in directory-listing order. */
+function filesUnder(dir: string, ext: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) sqlFilesUnder(p, out);
-    else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) out.push(p);
+    if (e.isDirectory()) filesUnder(p, ext, out);
+    else if (e.isFile() && e.name.toLowerCase().endsWith(ext)) out.push(p);
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { stripBom } from '../../server/src/analysis/text';
 import type { SourceFile } from '../../server/src/analysis/types';
 import { findMigrationFiles } from '../../server/src/project/migrations';
 import { ready } from './helpers';
-import { corpusAvailable, corpusRoot, sqlFilesUnder } from '../helpers/corpus';
+import { corpusAvailable, corpusRoot, corpusSqlFiles } from '../helpers/corpus';
 
 const CORPUS = corpusRoot();
 const available = corpusAvailable();
@@ -42,13 +42,12 @@ describe('SQL module on the corpus', { skip: !available && 'corpus not found' },
   });
 
   it('parses every .sql file of the corpus (statements, PL/pgSQL bodies)', () => {
-    const all = sqlFilesUnder(CORPUS);
+    const all = corpusSqlFiles();
     assert.ok(all.length > 3000, `only ${all.length} SQL files found`);
     const failures: string[] = [];
     let statements = 0;
-    for (const f of all) {
-      const rel = f.slice(CORPUS.length + 1);
-      const parsed = parseSqlFile(rel, stripBom(readFileSync(f, 'utf8')));
+    for (const { path: rel, text } of all) {
+      const parsed = parseSqlFile(rel, text);
       statements += parsed.statements.length;
       if (parsed.errors.length && !GENUINE_ERRORS[rel]) failures.push(`${rel}:${parsed.errors[0].range.start.line + 1}: ${parsed.errors[0].message}`);
     }
