@@ -15,6 +15,7 @@
  * pure; `preparse.ts` uses it and checks the result against the parser (statement count, kinds and
  * ends), falling back to parsing the text as written on any disagreement.
  */
+import { blockCommentEnd, isDigit, isIdentCont, isIdentStart, skipTrivia } from './lexical';
 
 /** One view statement whose query is elided. Offsets are UTF-16, in the text given to `planViewElision`. */
 export interface ElidedView {
@@ -37,45 +38,15 @@ export interface ViewElision {
 }
 
 /** Queries shorter than this are left in place: parsing them costs less than checking them apart. */
-export const MIN_ELIDED_QUERY_CHARS = 256;
+const MIN_ELIDED_QUERY_CHARS = 256;
 
 const REPLACEMENT = ' SELECT 1';
-
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
-}
-
-function isIdentCont(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57) || c === 36; /* $ */
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /** Whether `text[start, end)` is the keyword `word` (lower-case ASCII), in any case. */
 function isWord(text: string, start: number, end: number, word: string): boolean {
   if (end - start !== word.length) return false;
   for (let k = 0; k < word.length; k++) if ((text.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return false;
   return true;
-}
-
-/** End of the nested block comment opened at `i`; -1 if unterminated. */
-function blockCommentEnd(text: string, i: number): number {
-  const n = text.length;
-  let depth = 1;
-  let j = i + 2;
-  while (j < n) {
-    const c = text.charCodeAt(j);
-    if (c === 47 /* / */ && text.charCodeAt(j + 1) === 42 /* * */) {
-      depth++;
-      j += 2;
-    } else if (c === 42 && text.charCodeAt(j + 1) === 47) {
-      j += 2;
-      if (--depth === 0) return j;
-    } else j++;
-  }
-  return -1;
 }
 
 /** The dollar-quote delimiter (`$$`, `$tag$`) starting at `i`, or null. */
@@ -172,7 +143,7 @@ function statementEnds(src: string): number[] | null {
  */
 function headAsEnd(src: string, i: number, end: number): number {
   let depth = 0;
-  while ((i = skipComments(src, i, end)) < end) {
+  while ((i = skipTrivia(src, i, end)) < end) {
     const c = src.charCodeAt(i);
     if (c === 39 || c === 34) {
       i = quotedEnd(src, i, src[i]);
@@ -196,22 +167,6 @@ function headAsEnd(src: string, i: number, end: number): number {
   return -1;
 }
 
-/** Skips whitespace and comments from `i` (up to `end`). */
-function skipComments(src: string, i: number, end: number): number {
-  while (i < end) {
-    const c = src.charCodeAt(i);
-    if (c === 32 || (c >= 9 && c <= 13)) i++;
-    else if (c === 45 && src.charCodeAt(i + 1) === 45) {
-      while (i < end && src.charCodeAt(i) !== 10 && src.charCodeAt(i) !== 13) i++;
-    } else if (c === 47 && src.charCodeAt(i + 1) === 42) {
-      const e = blockCommentEnd(src, i);
-      if (e < 0) return end;
-      i = e;
-    } else break;
-  }
-  return i;
-}
-
 /** `WITH [NO] DATA` / `WITH … CHECK OPTION` near the end of a view statement: fields of its own, kept. */
 const TRAILING_CLAUSE = /\b(?:data|option)\b/i;
 
@@ -221,7 +176,7 @@ const TRAILING_CLAUSE = /\b(?:data|option)\b/i;
  * not follow (an unterminated quote or comment, a `BEGIN ATOMIC` body): the text is then parsed as
  * written.
  */
-export function planViewElision(src: string, minQueryChars = MIN_ELIDED_QUERY_CHARS): ViewElision | null {
+export function planViewElision(src: string): ViewElision | null {
   if (!/view/i.test(src) || /\batomic\b/i.test(src)) return null;
   const ends = statementEnds(src);
   if (!ends) return null;
@@ -229,14 +184,14 @@ export function planViewElision(src: string, minQueryChars = MIN_ELIDED_QUERY_CH
   let statements = 0;
   let from = 0;
   for (const end of ends) {
-    const start = skipComments(src, from, end);
+    const start = skipTrivia(src, from, end);
     from = end + 1;
     if (start >= end) continue;
     const index = statements++;
     VIEW_HEAD.lastIndex = start;
     if (!VIEW_HEAD.test(src)) continue;
     const queryStart = headAsEnd(src, VIEW_HEAD.lastIndex, end);
-    if (queryStart < 0 || end - queryStart < minQueryChars) continue;
+    if (queryStart < 0 || end - queryStart < MIN_ELIDED_QUERY_CHARS) continue;
     if (TRAILING_CLAUSE.test(src.slice(Math.max(queryStart, end - 200), end))) continue;
     views.push({ index, start, end, queryStart });
   }

@@ -18,7 +18,6 @@ import {
   plpgsqlSource,
   preParseJson,
   reparseWith,
-  skipTrivia,
   sqlSource,
   statementExtent,
   stmtKind,
@@ -28,8 +27,9 @@ import {
   type RawStmt,
   type SqlPreParse,
 } from './preparse';
+import { skipTrivia } from './lexical';
 
-export { MAX_SQL_FILE_BYTES, skipTrivia, substitutePlaceholders, type PgNode, type SqlPreParse };
+export { MAX_SQL_FILE_BYTES, substitutePlaceholders, type PgNode, type SqlPreParse };
 
 let loaded = false;
 let loading: Promise<void> | null = null;

@@ -9,6 +9,7 @@
  */
 import { Utf8OffsetMap } from '../text';
 import { planViewElision, type ViewElision } from './elide';
+import { skipTrivia } from './lexical';
 import { decodeSplit, decodeSplitTree, type Reparse, type SplitField, type SplitTree } from './lazy-json';
 import type { PgBinding } from './pg';
 
@@ -59,31 +60,6 @@ export function sqlSource(text: string): string {
 /** `:DATABASE_OWNER` → `_DATABASE_OWNER` (same length), not touching `::casts`. */
 export function substitutePlaceholders(text: string): string {
   return text.replace(/(^|[^:\w]):([A-Za-z_][A-Za-z0-9_]*)\b/g, (_m, pre: string, name: string) => `${pre}_${name}`);
-}
-
-/** Skips whitespace and SQL comments (`--`, nested block comments) from `i`. */
-export function skipTrivia(text: string, i: number, end = text.length): number {
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 0xfeff) i++;
-    else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? end : nl + 1;
-    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
-      let depth = 1;
-      i += 2;
-      while (i < end && depth > 0) {
-        if (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 42) {
-          depth++;
-          i += 2;
-        } else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) {
-          depth--;
-          i += 2;
-        } else i++;
-      }
-    } else break;
-  }
-  return Math.min(i, end);
 }
 
 /** The node kind of a raw statement (`CreateStmt`, …). */

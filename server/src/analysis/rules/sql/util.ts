@@ -8,6 +8,7 @@ import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/p
 import type { Range, TextEdit } from '../../types';
 import { detectEol, escapeRegExp } from '../../text';
 import { quoteIdent } from '../../sql/expr';
+import { isIdentCont } from '../../sql/lexical';
 
 export type Reporter = (r: Report) => void;
 
@@ -168,7 +169,7 @@ export function findNamed(stmt: SqlStatement, head: RegExp | null, name: string,
   };
   const matchesAt = (p: number) => {
     if (text.charCodeAt(p) === 34 /* " */ && nameAt(p + 1) && text.charCodeAt(p + 1 + name.length) === 34 && tailAt(p + 2 + name.length)) return true;
-    return nameAt(p) && !isIdentChar(text.charCodeAt(p + name.length)) && tailAt(p + name.length);
+    return nameAt(p) && !isIdentCont(text.charCodeAt(p + name.length)) && tailAt(p + name.length);
   };
   if (head) {
     head.lastIndex = 0;
@@ -193,11 +194,6 @@ export function findNamed(stmt: SqlStatement, head: RegExp | null, name: string,
     }
   }
   return -1;
-}
-
-/** Whether a UTF-16 code unit continues a bare SQL identifier (letters, digits, `_`, `$`, non-ASCII). */
-function isIdentChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
 }
 
 /** Where `maskSql` has something to do: a comment, a quoted identifier or string, a `$`. */
