@@ -391,7 +391,8 @@ class Parser {
     // Keep the diagnostic list bounded on garbage input.
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
     const s = Math.min(Math.max(0, start), this.len);
-    this.diagnostics.push({ message, span: { start: s, end: Math.min(Math.max(end, s), this.len) } });
+    // Messages quote the document (`Unexpected \`…\``): detached, so a kept diagnostic does not pin the text.
+    this.diagnostics.push({ message: detach(message), span: { start: s, end: Math.min(Math.max(end, s), this.len) } });
   }
 
   private mark(): Mark {
