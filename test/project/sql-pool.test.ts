@@ -99,7 +99,7 @@ describe('parallel SQL parsing (worker thread)', () => {
        parentPort.once('message', (job) => {
          const counter = new Int32Array(job.counter);
          for (let j = 0; j < 3; j++) Atomics.add(counter, 0, 1);
-         job.port.postMessage({ i: job.order[0], json: null, fields: [], placeholders: false, plpgsql: [] });
+         job.port.postMessage({ i: job.order[0], split: null, placeholders: false, plpgsql: [] });
          setTimeout(() => process.exit(3), 20);
        });\n`,
     );

@@ -13,33 +13,31 @@ export type SourceRead = { text: string } | { error: string };
  * shows as a diagnostic instead of crashing or hanging.
  */
 export function readSourceFile(absPath: string, maxBytes = MAX_SOURCE_BYTES): SourceRead {
-  let fd: number;
-  try {
-    // Non-blocking: opening a FIFO someone left in the tree must not hang (it is refused below).
-    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
-  }
   let buf: Buffer;
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { error: 'not a regular file' };
-    const size = st.size;
-    if (size > maxBytes) {
-      return { error: `file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB limit for analysis; skipped` };
+    // Non-blocking: opening a FIFO someone left in the tree must not hang (it is refused below).
+    const fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return { error: 'not a regular file' };
+      const size = st.size;
+      if (size > maxBytes) {
+        return { error: `file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB limit for analysis; skipped` };
+      }
+      buf = Buffer.alloc(size);
+      let off = 0;
+      while (off < size) {
+        const n = readSync(fd, buf, off, size - off, off);
+        if (n <= 0) break;
+        off += n;
+      }
+      buf = buf.subarray(0, off);
+    } finally {
+      closeSync(fd);
     }
-    buf = Buffer.alloc(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n <= 0) break;
-      off += n;
-    }
-    buf = buf.subarray(0, off);
   } catch (e) {
+    // Opening, reading and closing fail alike.
     return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
-  } finally {
-    closeSync(fd);
   }
   const problem = binaryProblem(buf);
   if (problem) return { error: problem };

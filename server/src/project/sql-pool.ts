@@ -152,7 +152,7 @@ export class SqlParseWorker {
         stats.worker = { readyMs: m.readyAt - t0, startMs: m.startAt - t0, endMs: m.endAt - t0 };
       } else {
         stats.byWorker++;
-        const tree = m.json === null ? null : decodeSplitTree({ json: m.json, fields: m.fields }, reparseDeferred);
+        const tree = m.split && decodeSplitTree(m.split, reparseDeferred);
         results[m.i] = tree && { text: texts[m.i], tree, placeholders: m.placeholders, plpgsql: new Map(m.plpgsql) };
       }
     };

@@ -10,7 +10,7 @@
  * `WorkerResult` per claimed file on the job's port, then a `done` message, and exits.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import type { SplitField } from '../analysis/sql/lazy-json';
+import type { SplitTree } from '../analysis/sql/lazy-json';
 import { loadPgBinding, type PgBinding } from '../analysis/sql/pg';
 import { preParseJson } from '../analysis/sql/preparse';
 
@@ -25,10 +25,10 @@ export interface WorkerJob {
 
 export type WorkerResult =
   /**
-   * File `i`: the parse tree's JSON text with its large statement fields in `fields` (lazy-json.ts),
-   * or `json: null` when the file must be parsed in-thread (a syntax error, say).
+   * File `i`: the parse tree's JSON split (its large statement fields apart, lazy-json.ts), or
+   * `split: null` when the file must be parsed in-thread (a syntax error, say).
    */
-  | { i: number; json: string | null; fields: SplitField[]; placeholders: boolean; plpgsql: Array<[number, string | null]> }
+  | { i: number; split: SplitTree | null; placeholders: boolean; plpgsql: Array<[number, string | null]> }
   /** All claimed files are posted. Times are `performance.timeOrigin + performance.now()` (ms). */
   | { done: true; readyAt: number; startAt: number; endAt: number }
   /** The parser could not be loaded: the worker claimed nothing. */
@@ -45,10 +45,10 @@ function run(job: WorkerJob, pg: PgBinding, readyAt: number): void {
     if (k >= n) break;
     const i = job.order[k];
     // Left to the main thread unless it pre-parses here.
-    let msg: WorkerResult = { i, json: null, fields: [], placeholders: false, plpgsql: [] };
+    let msg: WorkerResult = { i, split: null, placeholders: false, plpgsql: [] };
     try {
       const r = preParseJson(job.texts[i], pg);
-      if (r) msg = { i, json: r.split.json, fields: r.split.fields, placeholders: r.placeholders, plpgsql: [...r.plpgsql] };
+      if (r) msg = { i, split: r.split, placeholders: r.placeholders, plpgsql: [...r.plpgsql] };
     } catch {
       // as above: the main thread parses it
     }
