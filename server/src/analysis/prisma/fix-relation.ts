@@ -6,22 +6,6 @@ import { makeOptionalEdits, setRelationArgumentEdit } from './edits';
 import { rangeOf, type Field, type Model, type ReferentialAction, type Relation } from './schema';
 import type { Fix, Range, Subject, TextEdit } from '../types';
 
-/**
- * The relations the referential-action rules (and missing-fk-index, required-relation-cycle) look at in a model: the ones it owns (`fields: [...]`),
- * in a `model` block that is not `@@ignore`d, through a relation field that is not `@ignore`d.
- */
-export function checkedOwnedRelations(model: Model): readonly Relation[] {
-  // A list, not a generator: four rules ask for every model, and a generator allocates per item.
-  if (model.kind !== 'model' || model.isIgnored) return NO_RELATIONS;
-  let out: Relation[] | null = null;
-  for (const field of model.fields) {
-    const rel = field.relation;
-    if (rel && rel.fields.length && !field.isIgnored) (out ??= []).push(rel);
-  }
-  return out ?? NO_RELATIONS;
-}
-const NO_RELATIONS: readonly Relation[] = Object.freeze([]);
-
 export function relationSubject(rel: Relation): Subject {
   return { model: rel.field.model.name, field: rel.fields[0] ?? rel.field.name };
 }

@@ -18,7 +18,7 @@ import type { Report } from '../rule';
 import { sameRange } from '../text';
 import type { Range } from '../types';
 import type { TextChange } from './parser';
-import type { Field, Model, PrismaSchema, PrismaSession, Relation } from './schema';
+import { ownedRelationPairs, sameOwnedRelations, type Field, type Model, type PrismaSchema, type PrismaSession, type Relation } from './schema';
 
 /** A report with its positions as offsets (in the text of the build it was stored in). */
 interface StoredReport {
@@ -175,12 +175,7 @@ function relationsKey(model: Model): string {
   // fields) as last build give the same string, without building it again.
   const last = lastRelationKeys.get(model);
   if (last && sameOwnedRelations(model, last.rels)) return last.key;
-  const rels: Array<Relation | Field | null> = [];
-  for (const f of model.fields) {
-    const rel = f.relation;
-    if (!rel || !rel.fields.length) continue;
-    rels.push(rel, rel.back);
-  }
+  const rels = ownedRelationPairs(model);
   let key = '';
   for (let i = 0; i < rels.length; i += 2) {
     const rel = rels[i] as Relation;
@@ -191,18 +186,6 @@ function relationsKey(model: Model): string {
   return key;
 }
 const lastRelationKeys = new WeakMap<Model, { rels: Array<Relation | Field | null>; key: string }>();
-
-/** Whether the model's owning relations (and their back fields) are, in order, `rels` (compared in place, per keystroke). */
-function sameOwnedRelations(model: Model, rels: Array<Relation | Field | null>): boolean {
-  let k = 0;
-  for (const f of model.fields) {
-    const rel = f.relation;
-    if (!rel || !rel.fields.length) continue;
-    if (k + 1 >= rels.length || rels[k] !== rel || rels[k + 1] !== rel.back) return false;
-    k += 2;
-  }
-  return k === rels.length;
-}
 
 /** The texts of all enum blocks: a static dependency for rules that read enums (once per build: `enumDeps`). */
 function enumsKey(schema: PrismaSchema): string {

@@ -925,8 +925,49 @@ function pairRelations(schema: PrismaSchema): void {
 /** The owning side of each relation (the field with `fields: [...]`), once per relation. */
 export function owningRelations(schema: PrismaSchema): Relation[] {
   const out: Relation[] = [];
-  for (const m of schema.models) for (const f of m.fields) if (f.relation && f.relation.fields.length) out.push(f.relation);
+  for (const m of schema.models) for (const f of objectFieldsOf(m)) if (f.relation && f.relation.fields.length) out.push(f.relation);
   return out;
+}
+
+/**
+ * The relations the relation rules look at in a model: the ones it owns (`fields: [...]`), in a
+ * `model` block that is not `@@ignore`d, through a relation field that is not `@ignore`d.
+ */
+export function checkedOwnedRelations(model: Model): readonly Relation[] {
+  // A list, not a generator: several rules ask for every model, and a generator allocates per item.
+  if (model.kind !== 'model' || model.isIgnored) return NO_RELATIONS;
+  let out: Relation[] | null = null;
+  for (const field of objectFieldsOf(model)) {
+    const rel = field.relation;
+    if (rel && rel.fields.length && !field.isIgnored) (out ??= []).push(rel);
+  }
+  return out ?? NO_RELATIONS;
+}
+const NO_RELATIONS: readonly Relation[] = Object.freeze([]);
+
+/**
+ * The relations a model owns, in field order, each followed by its back field: `[rel, back, rel,
+ * back, …]`. Kept by per-model caches whose keys depend on them (`sameOwnedRelations` tells when).
+ */
+export function ownedRelationPairs(model: Model): Array<Relation | Field | null> {
+  const pairs: Array<Relation | Field | null> = [];
+  for (const f of objectFieldsOf(model)) {
+    const rel = f.relation;
+    if (rel && rel.fields.length) pairs.push(rel, rel.back);
+  }
+  return pairs;
+}
+
+/** Whether `pairs` (`ownedRelationPairs`) are still the model's: compared in place, no list per model and keystroke. */
+export function sameOwnedRelations(model: Model, pairs: ReadonlyArray<Relation | Field | null>): boolean {
+  let k = 0;
+  for (const f of objectFieldsOf(model)) {
+    const rel = f.relation;
+    if (!rel || !rel.fields.length) continue;
+    if (k + 1 >= pairs.length || pairs[k] !== rel || pairs[k + 1] !== rel.back) return false;
+    k += 2;
+  }
+  return k === pairs.length;
 }
 
 /** All unique/primary/index column lists of a model (what can serve as a leading prefix). */

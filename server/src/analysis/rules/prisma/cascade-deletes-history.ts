@@ -2,7 +2,8 @@ import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isTenantModel } from '../../prisma/naming';
-import { checkedOwnedRelations, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
+import { checkedOwnedRelations } from '../../prisma/schema';
+import { relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
 
 const KIND_TEXT = {

@@ -1,8 +1,8 @@
 import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
-import { type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
-import { checkedOwnedRelations, childrenLabel, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
+import { checkedOwnedRelations, type PrismaSchema, type ReferentialAction, type Relation } from '../../prisma/schema';
+import { childrenLabel, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
 
 /** What deleting the parent does under `action`, in words. */

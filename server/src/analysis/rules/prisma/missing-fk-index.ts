@@ -1,8 +1,7 @@
 import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { insertBlockAttributeEdit } from '../../prisma/edits';
-import { checkedOwnedRelations } from '../../prisma/fix-relation';
-import { isLeadingPrefix, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
+import { checkedOwnedRelations, isLeadingPrefix, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
 
 /** Index types that serve equality lookups on their leading columns (a foreign key's joins and deletes). */

@@ -1,8 +1,8 @@
 import { defineRule, type Report } from '../../rule';
 import { stronglyConnectedComponents } from '../../graph';
 import { memoSchema } from '../../prisma/memo';
-import type { Model, PrismaSchema, Relation } from '../../prisma/schema';
-import { checkedOwnedRelations, isRequiredRelation, relationArgRange, relationSubject } from '../../prisma/fix-relation';
+import { checkedOwnedRelations, ownedRelationPairs, sameOwnedRelations, type Field, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
+import { isRequiredRelation, relationArgRange, relationSubject } from '../../prisma/fix-relation';
 
 interface Edge {
   from: Model;
@@ -111,25 +111,18 @@ function graphKey(schema: PrismaSchema): string[] {
 /** One model's part of `graphKey`; a model a session reused, with the same relations, gives the same string. */
 function modelGraphKey(m: Model): string {
   const last = lastGraphKeys.get(m);
-  if (last && sameRelations(m, last.rels)) return last.key;
-  const rels: Relation[] = [];
-  for (const f of m.fields) if (f.relation && f.relation.fields.length) rels.push(f.relation);
+  if (last && sameOwnedRelations(m, last.rels)) return last.key;
+  const rels = ownedRelationPairs(m);
   let key = `${m.file.path}:${m.name}:${m.kind}:${m.isIgnored ? 1 : 0}`;
-  for (const rel of rels) {
+  for (let i = 0; i < rels.length; i += 2) {
+    const rel = rels[i] as Relation;
     const f = rel.field;
     key += `>${f.name}:${rel.target?.name ?? ''}:${rel.fields.join(',')}:${rel.scalarFields.length}:${isRequiredRelation(rel) ? 1 : 0}:${f.isIgnored ? 1 : 0}`;
   }
   lastGraphKeys.set(m, { rels, key });
   return key;
 }
-const lastGraphKeys = new WeakMap<Model, { rels: Relation[]; key: string }>();
-
-/** Whether the model's owning relations are, in order, `rels` (compared in place: no array per model and keystroke). */
-function sameRelations(m: Model, rels: Relation[]): boolean {
-  let k = 0;
-  for (const f of m.fields) if (f.relation && f.relation.fields.length && rels[k++] !== f.relation) return false;
-  return k === rels.length;
-}
+const lastGraphKeys = new WeakMap<Model, { rels: Array<Relation | Field | null>; key: string }>();
 
 function checkSchema(schema: PrismaSchema, report: (r: Report) => void): void {
   const nodes = schema.models.filter((m) => m.kind === 'model' && !m.isIgnored);

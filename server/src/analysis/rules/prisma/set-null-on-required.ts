@@ -1,7 +1,8 @@
 import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
-import { checkedOwnedRelations, makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
+import { checkedOwnedRelations } from '../../prisma/schema';
+import { makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import { setRelationArgumentEdit } from '../../prisma/edits';
 import type { Fix } from '../../types';
 
