@@ -26,15 +26,11 @@ interface StoredReport {
   files: string[];
   /** Start/end offset pairs: the report's range, then each fix edit's range, then each related range. */
   offsets: number[];
-  /** The report with ranges at these offsets, once made (reports are read-only: shared across builds). */
-  report: Report | null;
   /**
-   * Until `report` is made: the report of the build these offsets were moved from. Reused as `report`
-   * when every range comes out the same (the edit moved offsets but no line/column, e.g. typing on
-   * another line), so the report stays the same object and what front ends derived from it (findings,
-   * LSP diagnostics, their JSON) is reused too.
+   * The report with ranges at these offsets (reports are read-only: shared across builds). Null only
+   * between `moveReports` and `materialize`, which makes it.
    */
-  prev?: Report | null;
+  report: Report | null;
 }
 
 export interface MemoEntry {
@@ -110,7 +106,7 @@ function run(
     const moved = moveReports(session, prev.reports);
     if (moved) {
       memoStats.replayed++;
-      for (let i = 0; i < moved.length; i++) report(materialize(session, moved[i]));
+      for (let i = 0; i < moved.length; i++) report(materialize(session, moved[i], prev.reports[i].report));
       prev.serial = session.serial;
       prev.deps = deps;
       prev.reports = moved;
@@ -260,18 +256,22 @@ function moveReports(session: PrismaSession, reports: StoredReport[]): StoredRep
     }
     // Nothing before the edit moves: the stored report (and the Report made for it) stays as it is.
     if (offsets && !out) out = reports.slice(0, k);
-    if (out) out.push(offsets ? { base: s.base, files: s.files, offsets, report: null, prev: s.report ?? s.prev } : s);
+    if (out) out.push(offsets ? { base: s.base, files: s.files, offsets, report: null } : s);
   }
   return out ?? reports;
 }
 
-function materialize(session: PrismaSession, s: StoredReport): Report {
+/**
+ * The report of a stored report `moveReports` returned (index for index with the list it moved):
+ * `before`, the report of the entry it was moved from, is reused when every range comes out the same
+ * (the edit moved offsets but no line/column, e.g. typing on another line), so the report stays the
+ * same object and what front ends derived from it (findings, LSP diagnostics, their JSON) is reused too.
+ */
+function materialize(session: PrismaSession, s: StoredReport, before: Report | null): Report {
   if (s.report) return s.report;
   const moved: Range[] = [];
   for (let k = 0; k < s.files.length; k++) moved.push(session.files.get(s.files[k])!.lines.range(s.offsets[2 * k], s.offsets[2 * k + 1]));
-  const prev = s.prev;
-  s.prev = null;
-  if (prev && sameRanges(prev, moved)) return (s.report = prev);
+  if (before && sameRanges(before, moved)) return (s.report = before);
   let k = 0;
   const b = s.base;
   const out: Report = { ...b, range: moved[k++] };
