@@ -5,7 +5,7 @@
  * the output goes through our encoder (lsp/encoder.ts), which re-sends unchanged diagnostics as
  * cached bytes.
  */
-import { format } from 'node:util';
+import { format, inspect, type InspectOptions } from 'node:util';
 import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { diagnosticsEncoder } from './lsp/encoder';
 import { startServer } from './lsp/server';
@@ -22,6 +22,9 @@ function stdioConnection(): Connection {
   console.debug = to((m) => c.console.log(m));
   console.warn = to((m) => c.console.warn(m));
   console.error = to((m) => c.console.error(m));
+  // Node's other console methods go through the ones above, except these two, which write to stdout directly.
+  console.dir = (item: unknown, options?: InspectOptions) => c.console.log(inspect(item, options));
+  console.dirxml = to((m) => c.console.log(m));
   return c;
 }
 
