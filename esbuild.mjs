@@ -84,7 +84,8 @@ const options = {
   format: 'cjs',
   sourcemap: !production,
   minify: production,
-  external: ['vscode'],
+  // pg.ts resolves the parser's .wasm in the package only when run from source (a bundle finds it beside itself).
+  external: ['vscode', 'libpg-query/wasm/libpg-query.wasm'],
   logLevel: 'warning',
   define: { 'process.env.SCHEMA_INSIGHT_VERSION': JSON.stringify(require('./package.json').version) },
   plugins: [

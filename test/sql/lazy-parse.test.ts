@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as libpg from 'libpg-query';
 import { decodeSplit, decodeSplitTree, splitTreeBytes } from '../../server/src/analysis/sql/lazy-json';
 import { parseSqlFile, preParseSql } from '../../server/src/analysis/sql/parse';
@@ -41,6 +44,21 @@ describe('SQL parser binding and lazy trees', () => {
     api = await loadPgBinding('api');
     assert.equal(wasm.kind, 'wasm', 'libpg-query exposes the WASM calls the binding uses');
     assert.equal(api.kind, 'api');
+  });
+
+  it('a parser module that cannot be read or compiled means the public API, not a hang or a crash', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'si-wasm-'));
+    try {
+      const corrupt = join(dir, 'corrupt.wasm');
+      writeFileSync(corrupt, Buffer.from('\0asm\x01\0\0\0\x01\xff\xff garbage'));
+      for (const file of [join(dir, 'missing.wasm'), corrupt]) {
+        const b = await loadPgBinding('wasm', file);
+        assert.equal(b.kind, 'api', file);
+        assert.deepEqual(JSON.parse(b.parseJson('SELECT 1')), libpg.parseSync('SELECT 1'));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the WASM binding returns what libpg-query returns: trees, errors, PL/pgSQL, tokens', () => {

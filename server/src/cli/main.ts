@@ -6,10 +6,8 @@
  *   schema-insight rules            list the rules
  *   schema-insight explain <rule>   print a rule's documentation
  */
-// First: configures V8 before the SQL parser's WebAssembly module is compiled, then starts loading
-// the parser so that it overlaps the rest of the start-up.
+// First: configures V8 before the SQL parser's WebAssembly module is compiled.
 import './wasm-tiering';
-import './early';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { audit, compareFindings } from '../analysis/engine';
@@ -162,15 +160,16 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
     configOverride = c.config;
   }
   if (!layouts.length) err(`warning: no Prisma schema or migration folder found under ${o.paths.join(' ') || '.'}`);
-  const tLoad = performance.now();
-  if (layouts.some((l) => l.migrationFiles.length)) await ensureSqlParser();
-  const sqlLoadMs = performance.now() - tLoad;
+  // Started now, awaited once the files are read: the parser compiles on V8's background threads meanwhile.
+  const sqlParser = layouts.some((l) => l.migrationFiles.length) ? ensureSqlParser() : null;
+  // Its failure surfaces where it is awaited.
+  sqlParser?.catch(() => {});
 
   const findings: Finding[] = [];
   const files: ReportInput['files'] = [];
   const inventory: NonNullable<ReportInput['inventory']> = [];
   const ruleErrors: Record<string, string> = {};
-  const timing: Record<string, number | string> & { preParseMs: number; parseMs: number; rulesMs: number; bytes: number } = { startMs: tStart, discoverMs, sqlLoadMs, loadMs: 0, preParseMs: 0, parseMs: 0, rulesMs: 0, renderMs: 0, bytes: 0 };
+  const timing: Record<string, number | string> & { preParseMs: number; parseMs: number; rulesMs: number; bytes: number } = { startMs: tStart, discoverMs, loadMs: 0, sqlLoadMs: 0, preParseMs: 0, parseMs: 0, rulesMs: 0, renderMs: 0, bytes: 0 };
   const tRead = performance.now();
   const projects: LoadedProject[] = [];
   for (const layout of layouts) {
@@ -179,6 +178,9 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
     projects.push(project);
   }
   timing.loadMs = performance.now() - tRead;
+  const tLoad = performance.now();
+  await sqlParser;
+  timing.sqlLoadMs = performance.now() - tLoad;
   const tPre = performance.now();
   const minChars = sqlWorkerMinChars();
   const preParse = minChars === null ? null : await preParseProjects(projects, minChars);

@@ -11,6 +11,8 @@
  * Should a libpg-query version not expose what this needs, the binding falls back to the public API
  * (trees re-encoded as JSON): slower, identical results.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ScanToken } from 'libpg-query';
 import { splitTreeBytes, type SplitTree } from './lazy-json';
 
@@ -202,17 +204,58 @@ async function apiBinding(): Promise<PgBinding> {
   };
 }
 
+/** A compiled `WebAssembly.Module` (opaque here: the ES2022 lib and @types/node 20 do not declare WebAssembly). */
+type WasmModule = { readonly __wasmModule: unique symbol };
+
+/** The part of the WebAssembly API used here. */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  Instance: new (module: WasmModule, imports: object) => object;
+}
+
+/**
+ * libpg-query.wasm where libpg-query's loader looks for it: next to the running script (esbuild.mjs
+ * copies it next to each bundle in dist/), else in the package (running from source).
+ */
+function wasmFile(): string {
+  const beside = join(__dirname, 'libpg-query.wasm');
+  return existsSync(beside) ? beside : require.resolve('libpg-query/wasm/libpg-query.wasm');
+}
+
+/**
+ * libpg-query's Emscripten module, instantiated from a compile of libpg-query.wasm that starts right
+ * away, on V8's background threads. Left to itself, the loader reads and compiles the file only once
+ * the caller yields to the event loop: the CLI starts loading the parser before it discovers and reads
+ * the project, all synchronous, so the compile would wait for all of that instead of overlapping it.
+ * Null when the loader is not the factory this expects.
+ */
+async function loadWasm(file: string): Promise<PgWasm | null> {
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  // Before any await: the compile runs while this thread goes on.
+  const compiled = api.compile(readFileSync(file));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const factory = require('libpg-query/wasm/libpg-query.js') as unknown;
+  if (typeof factory !== 'function') return null;
+  // The loader waits for the hook's callback and has no way to hear of a failure: race it.
+  let fail!: (e: unknown) => void;
+  const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+  const instantiateWasm = (imports: object, ok: (instance: object, module: WasmModule) => void): object => {
+    compiled.then((module) => ok(new api.Instance(module, imports), module)).catch(fail);
+    return {};
+  };
+  return (await Promise.race([(factory as (options: object) => Promise<PgWasm>)({ instantiateWasm }), failed])) as PgWasm;
+}
+
 /**
  * Instantiates the parser (a WebAssembly instance of its own). `prefer: 'api'` uses libpg-query's
- * public API (tests compare both).
+ * public API (tests compare both). `wasm`: the module's file, when not the one libpg-query's loader
+ * would use (tests); one that cannot be read or compiled means the public API.
  */
-export async function loadPgBinding(prefer: 'wasm' | 'api' = 'wasm'): Promise<PgBinding> {
+export async function loadPgBinding(prefer: 'wasm' | 'api' = 'wasm', wasm?: string): Promise<PgBinding> {
   if (prefer === 'wasm') {
     let m: PgWasm | null = null;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const factory = require('libpg-query/wasm/libpg-query.js') as unknown;
-      if (typeof factory === 'function') m = (await (factory as () => Promise<PgWasm>)()) as PgWasm;
+      m = await loadWasm(wasm ?? wasmFile());
     } catch {
       m = null;
     }
