@@ -89,8 +89,9 @@ describe('SQL parser binding and lazy trees', () => {
       }
       const eager = JSON.parse(json);
       // Split from the UTF-8 bytes, as the binding does with the parser's output (and made the same way by it).
-      const s = splitTreeBytes(encoder.encode(json));
-      assert.deepEqual(wasm.parseSplit(text), s, path);
+      assert.deepEqual(wasm.parseSplit(text), splitTreeBytes(encoder.encode(json)), path);
+      // Every output scanned (the binding scans large ones only): each split reads as JSON.parse.
+      const s = splitTreeBytes(encoder.encode(json), undefined, 0);
       split += s.fields.length;
       const lazy = decodeSplitTree(s) ?? JSON.parse(json);
       // Shapes first (keys in order, without decoding the split-out fields), then everything.
@@ -123,7 +124,7 @@ describe('SQL parser binding and lazy trees', () => {
     // Nothing to split: the tree is decoded as is.
     assert.deepEqual(splitTreeBytes(encoder.encode('{"version":1,"stmts":[]}')), { json: '{"version":1,"stmts":[]}', fields: [] });
     // Split from bytes: the values stay bytes until read; multi-byte text and escapes survive.
-    const multi = `CREATE VIEW "größe" AS SELECT 'ünï "q" \\ 🎉' AS "x""y", ${Array.from({ length: 60 }, (_, i) => `'日本${i}'`).join(', ')};`;
+    const multi = `CREATE VIEW "größe" AS SELECT 'ünï "q" \\ 🎉' AS "x""y", ${Array.from({ length: 800 }, (_, i) => `'日本${i}'`).join(', ')};`;
     for (const text of [EDGE_CASES.bigView, multi]) {
       const fromBytes = wasm.parseSplit(text);
       assert.ok(fromBytes.fields.length > 0 && fromBytes.fields.every(([, , v]) => v instanceof Uint8Array));
@@ -133,6 +134,10 @@ describe('SQL parser binding and lazy trees', () => {
     }
     // Short or unsplittable output is decoded whole.
     assert.deepEqual(splitTreeBytes(encoder.encode('{"a":"ü"}')), { json: '{"a":"ü"}', fields: [] });
+    const small = wasm.parseJson(EDGE_CASES.bigView.replace(/, max\(iif\(a = (\d\d+).*? AS c\d+/g, ''));
+    assert.ok(small.length > 1024 && small.length < 64 * 1024 && /"query"/.test(small));
+    assert.deepEqual(splitTreeBytes(encoder.encode(small)), { json: small, fields: [] }, 'an output under 64 KB is not scanned');
+    assert.ok(splitTreeBytes(encoder.encode(small), undefined, 0).fields.length > 0, 'though it has a value to split');
     assert.deepEqual(splitTreeBytes(encoder.encode(`{"stmts":[{"stmt":{"X":{"a":[${'1,'.repeat(600)}1]}}]`), 16), { json: `{"stmts":[{"stmt":{"X":{"a":[${'1,'.repeat(600)}1]}}]`, fields: [] });
   });
 
