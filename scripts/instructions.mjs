@@ -10,7 +10,8 @@
 //   node scripts/instructions.mjs [--runs N] [--dist DIR[,DIR…]] [-- <dist/cli.js arguments>]
 // Default arguments: audit civitai's 400 migrations to JSON. About 30 s per run (valgrind).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,12 +38,35 @@ for (const dist of dists) {
   }
 }
 
+// V8 accepts a code cache only under the flags it was made with, so the build's cache (made without
+// --single-threaded --predictable) would be rejected here and every run would compile the bundle from
+// source, unlike a real run. Each build is measured from a copy whose cache is made under these flags.
+const NODE_FLAGS = ['--single-threaded', '--predictable'];
+const copies = [];
+function measuredCopy(dist) {
+  if (!existsSync(join(dist, 'cli-main.js.cache'))) return dist;
+  const copy = mkdtempSync(join(tmpdir(), 'si-instructions-'));
+  copies.push(copy);
+  cpSync(dist, copy, { recursive: true });
+  const cache = join(copy, 'cli-main.js.cache');
+  rmSync(cache);
+  spawnSync(process.execPath, [...NODE_FLAGS, join(copy, 'cli.js'), 'audit', join(root, 'examples', 'saas'), '--format', 'json', '--fail-on', 'never'], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, SCHEMA_INSIGHT_WRITE_CODE_CACHE: cache, SCHEMA_INSIGHT_SQL_WORKER: '0' },
+  });
+  if (!existsSync(cache)) console.error(`instructions: no code cache for ${dist} (its runs compile the bundle)`);
+  return copy;
+}
+const measured = new Map(dists.map((d) => [d, measuredCopy(d)]));
+process.on('exit', () => copies.forEach((c) => rmSync(c, { recursive: true, force: true })));
+
 const counts = new Map(dists.map((d) => [d, []]));
 for (let i = 0; i < runs; i++) {
   for (const dist of dists) {
     const r = spawnSync(
       'valgrind',
-      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--predictable', join(dist, 'cli.js'), ...cliArgs],
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...NODE_FLAGS, join(measured.get(dist), 'cli.js'), ...cliArgs],
       { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 },
     );
     const m = /Collected\s*:\s*(\d+)/.exec(r.stderr);
