@@ -1,3 +1,4 @@
+import { nowMs } from './clock';
 import { parsePrismaSchema, type PrismaSchema } from './prisma/schema';
 import type { SqlPreParse } from './sql/preparse';
 import { buildMigrationProject, type MigrationProject } from './sql/project';
@@ -110,9 +111,9 @@ export function effectiveSeverity(rule: Rule, config: AuditConfig | undefined): 
 
 /** Runs every enabled rule over the project and returns findings with suppressions applied. */
 export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): AuditResult {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const prisma = input.prismaFiles.length ? parsePrismaSchema(input.prismaFiles) : null;
-  const t1 = performance.now();
+  const t1 = nowMs();
   const config = input.config;
   const enabledIds = new Set(rules.filter((r) => effectiveSeverity(r, config) !== 'off').map((r) => r.id));
   const enabled = (id: string) => enabledIds.has(id);
@@ -215,7 +216,7 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
   }
 
   findings.sort(compareFindings);
-  const t2 = performance.now();
+  const t2 = nowMs();
   return { findings, ruleErrors, prisma, sql: ctx.builtSql(), timings: { parseMs: t1 - t0, rulesMs: t2 - t1 } };
 }
 

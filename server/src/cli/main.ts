@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { audit, compareFindings } from '../analysis/engine';
 import { renderRuleDocPage } from '../analysis/docs';
 import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
+import { nowMs } from '../analysis/clock';
 import { ensureSqlParser, type SqlPreParse } from '../analysis/sql/parse';
 import { migrationInventory } from '../analysis/sql/project';
 import { SEVERITY_RANK, type AuditConfig, type Finding, type Severity } from '../analysis/types';
@@ -148,9 +149,11 @@ function sqlWorkerMinChars(): number | null {
 }
 
 export async function runAudit(o: Options, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const tStart = performance.now();
+  const tStart = nowMs();
+  // Since the process started (--timings).
+  const startMs = process.uptime() * 1000;
   const { root, layouts } = layoutsFor(o.paths);
-  const discoverMs = performance.now() - tStart;
+  const discoverMs = nowMs() - tStart;
   let configOverride: AuditConfig | undefined;
   if (o.config) {
     const c = loadConfigFile(resolve(o.config), (id) => RULES_BY_ID.has(id));
@@ -169,22 +172,22 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   const files: ReportInput['files'] = [];
   const inventory: NonNullable<ReportInput['inventory']> = [];
   const ruleErrors: Record<string, string> = {};
-  const timing: Record<string, number | string> & { preParseMs: number; parseMs: number; rulesMs: number; bytes: number } = { startMs: tStart, discoverMs, loadMs: 0, sqlLoadMs: 0, preParseMs: 0, parseMs: 0, rulesMs: 0, renderMs: 0, bytes: 0 };
-  const tRead = performance.now();
+  const timing: Record<string, number | string> & { preParseMs: number; parseMs: number; rulesMs: number; bytes: number } = { startMs, discoverMs, loadMs: 0, sqlLoadMs: 0, preParseMs: 0, parseMs: 0, rulesMs: 0, renderMs: 0, bytes: 0 };
+  const tRead = nowMs();
   const projects: LoadedProject[] = [];
   for (const layout of layouts) {
     const project = loadProject(layout, configOverride);
     for (const p of project.configProblems) err(`warning: ${p}`);
     projects.push(project);
   }
-  timing.loadMs = performance.now() - tRead;
-  const tLoad = performance.now();
+  timing.loadMs = nowMs() - tRead;
+  const tLoad = nowMs();
   await sqlParser;
-  timing.sqlLoadMs = performance.now() - tLoad;
-  const tPre = performance.now();
+  timing.sqlLoadMs = nowMs() - tLoad;
+  const tPre = nowMs();
   const minChars = sqlWorkerMinChars();
   const preParse = minChars === null ? null : await preParseProjects(projects, minChars);
-  timing.preParseMs = performance.now() - tPre;
+  timing.preParseMs = nowMs() - tPre;
   if (preParse) {
     Object.assign(timing, { sqlFiles: preParse.files, byWorker: preParse.byWorker, inThread: preParse.inThread });
     if (preParse.worker) Object.assign(timing, { workerReadyMs: preParse.worker.readyMs, workerStartMs: preParse.worker.startMs, workerEndMs: preParse.worker.endMs });
@@ -195,7 +198,7 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
     const result = audit(project.input);
     timing.parseMs += result.timings.parseMs;
     timing.rulesMs += result.timings.rulesMs;
-    for (const f of [...project.input.prismaFiles, ...(project.input.sqlFiles ?? [])]) timing.bytes += Buffer.byteLength(f.text);
+    if (o.timings) for (const f of [...project.input.prismaFiles, ...(project.input.sqlFiles ?? [])]) timing.bytes += Buffer.byteLength(f.text);
     findings.push(...project.unreadable, ...result.findings);
     Object.assign(ruleErrors, result.ruleErrors);
     if (result.sql) inventory.push(...migrationInventory(result.sql));
@@ -207,9 +210,9 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   const input: ReportInput = { root: shownRoot, files, findings, toolVersion: VERSION, ...(inventory.length ? { inventory } : {}), ruleErrors };
   // Text lines are `file:line:col`: prefix the audited root so they open from the current folder.
   const pathPrefix = o.format === 'text' && shownRoot !== '.' ? `${shownRoot.replace(/\/+$/, '')}/` : '';
-  const tRender = performance.now();
+  const tRender = nowMs();
   const rendered = renderReport(o.format, input, { color: o.color && !o.output, pathPrefix });
-  timing.renderMs = performance.now() - tRender;
+  timing.renderMs = nowMs() - tRender;
   if (o.output) {
     writeOut(o.output, rendered);
     err(`wrote ${o.format} output to ${o.output}`);
@@ -219,7 +222,7 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
     err(`wrote the audit report to ${o.report}`);
   }
   if (o.timings) {
-    err(JSON.stringify({ ...timing, analysisMs: timing.preParseMs + timing.parseMs + timing.rulesMs, totalMs: performance.now(), maxRssKb: process.resourceUsage().maxRSS, findings: findings.length }));
+    err(JSON.stringify({ ...timing, analysisMs: timing.preParseMs + timing.parseMs + timing.rulesMs, totalMs: process.uptime() * 1000, maxRssKb: process.resourceUsage().maxRSS, findings: findings.length }));
   }
   if (o.failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[o.failOn as Severity];
