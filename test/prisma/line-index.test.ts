@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineIndex } from '../../server/src/analysis/text';
+import { LineIndex, Utf8OffsetMap } from '../../server/src/analysis/text';
 import { textChange } from '../../server/src/analysis/prisma/parser';
 import { prng } from '../helpers/random';
 
@@ -48,4 +48,15 @@ test('LineIndex.afterEdit with a change that is not of these texts rebuilds (nev
   const text = 'a\nbb\nc\nd';
   // A wrong length delta: the texts do not match the change.
   assert.deepEqual(LineIndex.afterEdit(prev, text, { start: 2, oldEnd: 3, delta: 1 }).lineStarts, new LineIndex(text).lineStarts);
+});
+
+test('Utf8OffsetMap.byteLength is the UTF-8 length (ASCII, 2-, 3- and 4-byte characters, a lone surrogate, BOM)', () => {
+  const rnd = prng(7);
+  const pieces = ['a', 'SELECT 1;', 'é', '日本', '😀', '\ud800', '\udc00x', '\ufeff', '\r\n'];
+  const texts = ['', 'abc', 'é', '😀', '\ud800', ...Array.from({ length: 200 }, () => Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => pieces[Math.floor(rnd() * pieces.length)]).join(''))];
+  for (const t of texts) {
+    const map = new Utf8OffsetMap(t);
+    assert.equal(map.byteLength, Buffer.byteLength(t, 'utf8'), JSON.stringify(t));
+    assert.equal(map.toUtf16(map.byteLength), t.length, JSON.stringify(t));
+  }
 });

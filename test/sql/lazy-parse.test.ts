@@ -61,6 +61,28 @@ describe('SQL parser binding and lazy trees', () => {
     }
   });
 
+  it('queries reach the parser as libpg-query encodes them: 2- and 3-byte characters, astral ones, lone surrogates', () => {
+    const texts = [
+      "SELECT 'é' AS \"ä\";",
+      "COMMENT ON TABLE t IS '日本語のテキスト';\nSELECT 1;",
+      `SELECT '${'€'.repeat(5000)}' AS x, 'ü';`,
+      "SELECT '😀', 'é';",
+      "SELECT '\ud800' AS lone;",
+      "SELECT 'é' AS x; SELECT (;",
+    ];
+    for (const text of texts) {
+      const outcome = (f: () => unknown) => {
+        try {
+          return { ok: f() };
+        } catch (e) {
+          return { message: (e as Error).message, sqlDetails: (e as { sqlDetails?: unknown }).sqlDetails ?? null };
+        }
+      };
+      assert.deepEqual(outcome(() => JSON.parse(wasm.parseJson(text))), outcome(() => libpg.parseSync(text)), text.slice(0, 60));
+      assert.equal(wasm.normalize(text.replace(' SELECT (;', '')), libpg.normalizeSync(text.replace(' SELECT (;', '')), text.slice(0, 60));
+    }
+  });
+
   it('the WASM binding returns what libpg-query returns: trees, errors, PL/pgSQL, tokens', () => {
     const texts = [...Object.values(EDGE_CASES), ...(available ? corpusSqlFiles().slice(0, 300).map((f) => f.text) : [])];
     for (const text of texts) {

@@ -175,6 +175,11 @@ export class Utf8OffsetMap {
     this.byteAt = map;
   }
 
+  /** The text's length in UTF-8 bytes (`Buffer.byteLength(text, 'utf8')`: a lone surrogate is 3 bytes). */
+  get byteLength(): number {
+    return this.byteAt ? this.byteAt[this.text.length] : this.text.length;
+  }
+
   toUtf16(byteOffset: number): number {
     const map = this.byteAt;
     if (!map) return Math.max(0, Math.min(byteOffset, this.text.length));

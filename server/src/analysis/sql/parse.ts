@@ -200,7 +200,7 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
     whole('This file contains NUL bytes (binary content?); it was not parsed as SQL.');
     return file;
   }
-  const byteLength = Buffer.byteLength(src, 'utf8');
+  const byteLength = utf8.byteLength;
   if (byteLength > MAX_SQL_FILE_BYTES) {
     whole(`This file is ${(byteLength / 1024 / 1024).toFixed(1)} MB, above the ${MAX_SQL_FILE_BYTES / 1024 / 1024} MB limit for migrations; it was not parsed.`);
     return file;

@@ -86,13 +86,15 @@ const decoder = new TextDecoder();
 function stringToPtr(m: PgWasm, s: string): number {
   // Without surrogates, the native encoder writes exactly the bytes Emscripten's encoder would.
   const native = m.HEAPU8 instanceof Uint8Array && !SURROGATE.test(s);
-  const len = (native ? Buffer.byteLength(s, 'utf8') : m.lengthBytesUTF8(s)) + 1;
+  // Natively: room for the longest encoding (3 bytes per UTF-16 code unit), so the text is not
+  // measured first; the encoder reports what it wrote.
+  const len = (native ? s.length * 3 : m.lengthBytesUTF8(s)) + 1;
   const ptr = m._malloc(len);
   try {
     const heap = m.HEAPU8; // read after _malloc: the memory may have grown
     if (native && heap instanceof Uint8Array) {
-      encoder.encodeInto(s, heap.subarray(ptr, ptr + len - 1));
-      heap[ptr + len - 1] = 0;
+      const { written } = encoder.encodeInto(s, heap.subarray(ptr, ptr + len - 1));
+      heap[ptr + written] = 0;
     } else m.stringToUTF8(s, ptr, len);
     return ptr;
   } catch (e) {

@@ -194,8 +194,8 @@ export interface PreParsedJson {
 export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FILE_BYTES): PreParsedJson | null {
   if (!text || text.includes('\u0000')) return null;
   const src = sqlSource(text);
-  const byteLength = Buffer.byteLength(src, 'utf8');
-  if (byteLength > maxBytes) return null;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: most files need no count.
+  if (src.length * 3 > maxBytes && Buffer.byteLength(src, 'utf8') > maxBytes) return null;
   let split: SplitTree;
   let placeholders: boolean;
   let tree: RawParseTree | undefined;
@@ -217,7 +217,7 @@ export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FIL
       if (!isPlpgsqlBody(kind, raw.stmt?.[kind] ?? {})) continue;
       utf8 ??= new Utf8OffsetMap(src);
       const bStart = raw.stmt_location ?? 0;
-      const bEnd = raw.stmt_len ? bStart + raw.stmt_len : byteLength;
+      const bEnd = raw.stmt_len ? bStart + raw.stmt_len : utf8.byteLength;
       const { start, end } = statementExtent(text, utf8, bStart, bEnd);
       plpgsql.set(index, plpgsqlOutcome(pg, plpgsqlSource(text.slice(start, end))));
     }
