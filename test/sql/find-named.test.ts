@@ -14,14 +14,14 @@ import { ready } from './helpers';
 import { corpusAvailable, corpusSqlFiles } from '../helpers/corpus';
 
 /** The heads and tails the rules use (as findNamed wants them: head global, tail sticky). */
-const CASES: Array<{ head: RegExp | null; headSource: string; tail?: RegExp }> = [
+const CASES: Array<{ head: RegExp; headSource: string; tail?: RegExp }> = [
   { head: /\bALTER\s+(COLUMN\s+)?/gi, headSource: '\\bALTER\\s+(COLUMN\\s+)?', tail: /\s+(SET\s+DATA\s+)?TYPE\b/iy },
   { head: /\bADD\s+(COLUMN\s+)?(IF\s+NOT\s+EXISTS\s+)?/gi, headSource: '\\bADD\\s+(COLUMN\\s+)?(IF\\s+NOT\\s+EXISTS\\s+)?' },
   { head: /\bDROP\s+(COLUMN\s+)?(IF\s+EXISTS\s+)?/gi, headSource: '\\bDROP\\s+(COLUMN\\s+)?(IF\\s+EXISTS\\s+)?' },
   { head: /\bCONSTRAINT\s+/gi, headSource: '\\bCONSTRAINT\\s+' },
   { head: /CONSTRAINT\s+/gi, headSource: 'CONSTRAINT\\s+' },
   { head: /FOREIGN\s+KEY\s*\(\s*/gi, headSource: 'FOREIGN\\s+KEY\\s*\\(\\s*' },
-  { head: null, headSource: '(^|[\\s,(])', tail: /\s[^,;]*?REFERENCES/iy },
+  { head: /(^|[\s,(])/g, headSource: '(^|[\\s,(])', tail: /\s[^,;]*?REFERENCES/iy },
 ];
 
 /** The expression findNamed stands for: a quoted name, or a bare one not followed by more of an identifier. */

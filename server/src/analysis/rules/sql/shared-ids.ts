@@ -16,7 +16,7 @@ function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: numb
   for (const find of [
     () => (fk.name ? findNamed(stmt, CONSTRAINT, fk.name) : -1),
     () => findNamed(stmt, FOREIGN_KEY, col),
-    () => findNamed(stmt, null, col, THEN_REFERENCES),
+    () => findNamed(stmt, NAME_START, col, THEN_REFERENCES),
   ]) {
     let at = find();
     if (at < 0) continue;
@@ -29,6 +29,8 @@ function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: numb
 }
 const CONSTRAINT = /CONSTRAINT\s+/gi;
 const FOREIGN_KEY = /FOREIGN\s+KEY\s*\(\s*/gi;
+/** A column definition's name: at the start of the statement, or after a space, comma or parenthesis. */
+const NAME_START = /(^|[\s,(])/g;
 const THEN_REFERENCES = /\s[^,;]*?REFERENCES/iy;
 
 /** The replayed catalog's indexes by table, grouped once per project (both checks below read them). */

@@ -6,7 +6,7 @@ import { rangeKey, splitKey, type Table } from '../../sql/catalog';
 import type { ParsedSqlFile, SqlStatement } from '../../sql/parse';
 import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/project';
 import type { Range, TextEdit } from '../../types';
-import { detectEol, escapeRegExp } from '../../text';
+import { detectEol } from '../../text';
 import { quoteIdent } from '../../sql/expr';
 import { isIdentCont } from '../../sql/lexical';
 
@@ -153,11 +153,10 @@ function maskedText(stmt: SqlStatement): string {
  * would (name escaped), without compiling a regular expression per name (~25 µs each, hundreds per
  * audit). One difference: the head's optional words are never given back to make the name match (a
  * column named `column` is not found in `ADD COLUMN IF NOT EXISTS x`).
- * `head`: a global, case-insensitive pattern, or null for `(^|[\s,(])` (the name starts the statement
- * or follows a space, comma or parenthesis); `tail`: a sticky, case-insensitive pattern. Both are
+ * `head`: a global, case-insensitive pattern; `tail`: a sticky, case-insensitive pattern. Both are
  * reused (their `lastIndex` is set here), so pass module constants.
  */
-export function findNamed(stmt: SqlStatement, head: RegExp | null, name: string, tail?: RegExp): number {
+export function findNamed(stmt: SqlStatement, head: RegExp, name: string, tail?: RegExp): number {
   if (!name) return -1;
   const text = maskedText(stmt);
   const lower = name.toLowerCase();
@@ -171,27 +170,11 @@ export function findNamed(stmt: SqlStatement, head: RegExp | null, name: string,
     if (text.charCodeAt(p) === 34 /* " */ && nameAt(p + 1) && text.charCodeAt(p + 1 + name.length) === 34 && tailAt(p + 2 + name.length)) return true;
     return nameAt(p) && !isIdentCont(text.charCodeAt(p + name.length)) && tailAt(p + name.length);
   };
-  if (head) {
-    head.lastIndex = 0;
-    for (let m = head.exec(text); m; m = head.exec(text)) {
-      if (matchesAt(m.index + m[0].length)) return stmt.start + m.index;
-      // Every start position is tried, as a single regular expression would.
-      head.lastIndex = m.index + 1;
-    }
-    return -1;
-  }
-  // No head: driven by where the name occurs (when lower-casing keeps offsets, as it does for ASCII).
-  const lowered = text.toLowerCase();
-  if (lowered.length !== text.length) {
-    const id = escapeRegExp(name);
-    return findInStatement(stmt, new RegExp(`(^|[\\s,(])(?:"${id}"|${id}(?![\\w$\\u0080-\\uffff]))${tail?.source ?? ''}`, 'i'));
-  }
-  for (let q = lowered.indexOf(lower); q >= 0; q = lowered.indexOf(lower, q + 1)) {
-    // The match starts at the character before the name (or its quote), or at 0 with an empty head.
-    for (const start of text.charCodeAt(q - 1) === 34 ? [q - 1, q] : [q]) {
-      const at = start === 0 ? 0 : /[\s,(]/.test(text[start - 1]) ? start - 1 : -1;
-      if (at >= 0 && matchesAt(start)) return stmt.start + at;
-    }
+  head.lastIndex = 0;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    if (matchesAt(m.index + m[0].length)) return stmt.start + m.index;
+    // Every start position is tried, as a single regular expression would.
+    head.lastIndex = m.index + 1;
   }
   return -1;
 }
