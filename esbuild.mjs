@@ -5,11 +5,11 @@
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --if-needed   build only when dist/ is missing or older than the sources
 import * as esbuild from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { writeCodeCache } from './scripts/code-cache.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -20,7 +20,7 @@ const watch = args.has('--watch');
 const entries = [
   { in: 'client/src/extension.ts', out: 'extension' },
   { in: 'server/src/server.ts', out: 'server' },
-  // dist/cli.js (bin.ts) runs the CLI bundle dist/cli-main.js with its code cache (see writeCodeCache).
+  // dist/cli.js (bin.ts) runs the CLI bundle dist/cli-main.js with its code cache (see makeCodeCache).
   { in: 'server/src/cli/main.ts', out: 'cli-main' },
   { in: 'server/src/cli/bin.ts', out: 'cli' },
   // The CLI's SQL parse worker (server/src/project/sql-pool.ts loads it from next to dist/cli.js).
@@ -59,19 +59,9 @@ function copyAssets() {
  * not results; dist/cli.js uses it only for this very bundle, see server/src/cli/bin.ts). Best effort:
  * without it the CLI compiles as usual.
  */
-function writeCodeCache() {
-  const cache = join(root, 'dist', 'cli-main.js.cache');
-  rmSync(cache, { force: true });
-  if (!existsSync(join(root, 'dist', 'cli.js')) || !existsSync(join(root, 'examples', 'saas'))) return;
-  const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'audit', join(root, 'examples', 'saas'), '--format', 'json', '--fail-on', 'never'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, SCHEMA_INSIGHT_WRITE_CODE_CACHE: cache, SCHEMA_INSIGHT_SQL_WORKER: '0' },
-  });
-  if (r.status !== 0 || !existsSync(cache)) {
-    rmSync(cache, { force: true });
-    console.warn(`warning: no CLI code cache (${r.status}): ${String(r.stderr).trim().slice(0, 300)}`);
-  }
+function makeCodeCache() {
+  const problem = writeCodeCache(root, join(root, 'dist'));
+  if (problem) console.warn(`warning: no CLI code cache (${problem})`);
 }
 
 const options = {
@@ -94,7 +84,7 @@ const options = {
       setup(build) {
         build.onEnd((result) => {
           if (!result.errors.length) copyAssets();
-          if (!result.errors.length && !watch) writeCodeCache();
+          if (!result.errors.length && !watch) makeCodeCache();
           if (watch) console.log(`[watch] build finished${result.errors.length ? ' with errors' : ''}`);
         });
       },

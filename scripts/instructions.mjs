@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCodeCache } from './code-cache.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -48,14 +49,8 @@ function measuredCopy(dist) {
   const copy = mkdtempSync(join(tmpdir(), 'si-instructions-'));
   copies.push(copy);
   cpSync(dist, copy, { recursive: true });
-  const cache = join(copy, 'cli-main.js.cache');
-  rmSync(cache);
-  spawnSync(process.execPath, [...NODE_FLAGS, join(copy, 'cli.js'), 'audit', join(root, 'examples', 'saas'), '--format', 'json', '--fail-on', 'never'], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, SCHEMA_INSIGHT_WRITE_CODE_CACHE: cache, SCHEMA_INSIGHT_SQL_WORKER: '0' },
-  });
-  if (!existsSync(cache)) console.error(`instructions: no code cache for ${dist} (its runs compile the bundle)`);
+  const problem = writeCodeCache(root, copy, NODE_FLAGS);
+  if (problem !== null) console.error(`instructions: no code cache for ${dist} (its runs compile the bundle)${problem && `: ${problem}`}`);
   return copy;
 }
 const measured = new Map(dists.map((d) => [d, measuredCopy(d)]));
