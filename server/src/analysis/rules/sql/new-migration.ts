@@ -2,6 +2,7 @@
 import { joinPath } from '../../sql/discovery';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { FileOperation } from '../../types';
+import { perProject } from './util';
 
 /** Path of a new migration after the last one of `near`'s set, or null when the tool has no such convention. */
 export function newMigrationPath(project: MigrationProject, near: Migration, slug: string): string | null {
@@ -20,11 +21,10 @@ export function newMigrationPath(project: MigrationProject, near: Migration, slu
 }
 
 /** Per project and migration set (folder + kind): the version after the highest one, or null. */
-const nextVersions = new WeakMap<MigrationProject, Map<string, string | null>>();
+const nextVersions = perProject(() => new Map<string, string | null>());
 
 function nextVersion(project: MigrationProject, near: Migration): string | null {
-  let bySet = nextVersions.get(project);
-  if (!bySet) nextVersions.set(project, (bySet = new Map()));
+  const bySet = nextVersions(project);
   const key = `${near.info.kind}\u0000${near.info.setDir}`;
   let next = bySet.get(key);
   if (next === undefined) {

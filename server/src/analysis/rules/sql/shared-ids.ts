@@ -5,7 +5,7 @@ import { quoteIdent, quoteQualified } from '../../sql/expr';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
 import { createMigrationOp, newMigrationPath } from './new-migration';
-import { findNamed, headRange, isPrismaTable, migrationAt, sqlProject } from './util';
+import { findNamed, headRange, isPrismaTable, migrationAt, perProject, sqlProject } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
 
@@ -34,12 +34,7 @@ const NAME_START = /(^|[\s,(])/g;
 const THEN_REFERENCES = /\s[^,;]*?REFERENCES/iy;
 
 /** The replayed catalog's indexes by table, grouped once per project (both checks below read them). */
-function indexesByTable(project: MigrationProject): ReadonlyMap<string, Index[]> {
-  let byTable = indexesOfProject.get(project);
-  if (!byTable) indexesOfProject.set(project, (byTable = project.catalog.indexesByTable()));
-  return byTable;
-}
-const indexesOfProject = new WeakMap<MigrationProject, ReadonlyMap<string, Index[]>>();
+const indexesByTable = perProject((project) => project.catalog.indexesByTable());
 
 /** Index-like structures that serve equality lookups on their leading columns. */
 function lookupIndexes(catalog: Catalog, t: Table, indexesOfTable: ReadonlyMap<string, Index[]>): IndexLike[] {

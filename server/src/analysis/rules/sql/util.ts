@@ -22,27 +22,32 @@ export function sqlProject(ctx: AuditContext): MigrationProject | null {
   return p && p.parserLoaded ? p : null;
 }
 
-const migrationsByPath = new WeakMap<MigrationProject, Map<string, Migration>>();
+/**
+ * `build(project)`, made once per project and kept while the project lives: for what several rules (or
+ * one rule, many times) derive from the same project.
+ */
+export function perProject<T>(build: (project: MigrationProject) => T): (project: MigrationProject) => T {
+  const made = new WeakMap<MigrationProject, T>();
+  return (project) => {
+    let value = made.get(project);
+    if (value === undefined) made.set(project, (value = build(project)));
+    return value;
+  };
+}
+
+const migrationsByPath = perProject((project) => new Map(project.migrations.map((m) => [m.path, m])));
 
 /** The migration (in apply order) at a path, looked up in a map built once per project. */
 export function migrationAt(project: MigrationProject, path: string): Migration | undefined {
-  let byPath = migrationsByPath.get(project);
-  if (!byPath) migrationsByPath.set(project, (byPath = new Map(project.migrations.map((m) => [m.path, m]))));
-  return byPath.get(path);
+  return migrationsByPath(project).get(path);
 }
-
-const statementLists = new WeakMap<MigrationProject, ReadonlyArray<{ m: Migration; s: ReplayedStatement }>>();
 
 /** Every statement of the project with its migration, in apply order (listed once per project: several rules walk them). */
-export function statements(project: MigrationProject): ReadonlyArray<{ m: Migration; s: ReplayedStatement }> {
-  let list = statementLists.get(project);
-  if (!list) {
-    const out: Array<{ m: Migration; s: ReplayedStatement }> = [];
-    for (const m of project.migrations) for (const s of m.statements) out.push({ m, s });
-    statementLists.set(project, (list = out));
-  }
-  return list;
-}
+export const statements = perProject((project): ReadonlyArray<{ m: Migration; s: ReplayedStatement }> => {
+  const out: Array<{ m: Migration; s: ReplayedStatement }> = [];
+  for (const m of project.migrations) for (const s of m.statements) out.push({ m, s });
+  return out;
+});
 
 /** An `ALTER TABLE` sub-command, with the statement and migration it belongs to. */
 export interface AlterCommand {
@@ -57,8 +62,28 @@ export interface AlterCommand {
   cmds: any[];
 }
 
-const alterCommandLists = new WeakMap<MigrationProject, Map<string, AlterCommand[]>>();
 const NO_COMMANDS: readonly AlterCommand[] = Object.freeze([]);
+
+/** Every `ALTER TABLE` sub-command on a table that existed before its migration, by subtype (one pass per project). */
+const alterCommandsBySubtype = perProject((project) => {
+  const bySubtype = new Map<string, AlterCommand[]>();
+  for (const { m, s } of statements(project)) {
+    if (s.stmt.kind !== 'AlterTableStmt') continue;
+    const n = s.stmt.node;
+    const key = rangeKey(n.relation);
+    if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
+    const cmds = n.cmds ?? [];
+    for (const item of cmds) {
+      const cmd = item.AlterTableCmd;
+      const st = cmd?.subtype;
+      if (typeof st !== 'string') continue;
+      let list = bySubtype.get(st);
+      if (!list) bySubtype.set(st, (list = []));
+      list.push({ m, s, key, cmd, cmds });
+    }
+  }
+  return bySubtype;
+});
 
 /**
  * `ALTER TABLE` sub-commands of one subtype (`AT_AddColumn`, `AT_AlterColumnType`, …) on tables that
@@ -66,27 +91,7 @@ const NO_COMMANDS: readonly AlterCommand[] = Object.freeze([]);
  * hold rows. All subtypes are collected in one pass per project (several rules ask).
  */
 export function alterCommandsOnExistingTables(project: MigrationProject, subtype: string): readonly AlterCommand[] {
-  let bySubtype = alterCommandLists.get(project);
-  if (!bySubtype) {
-    bySubtype = new Map();
-    for (const { m, s } of statements(project)) {
-      if (s.stmt.kind !== 'AlterTableStmt') continue;
-      const n = s.stmt.node;
-      const key = rangeKey(n.relation);
-      if ((s.facts.tables.get(key) ?? 'unknown') === 'new') continue;
-      const cmds = n.cmds ?? [];
-      for (const item of cmds) {
-        const cmd = item.AlterTableCmd;
-        const st = cmd?.subtype;
-        if (typeof st !== 'string') continue;
-        let list = bySubtype.get(st);
-        if (!list) bySubtype.set(st, (list = []));
-        list.push({ m, s, key, cmd, cmds });
-      }
-    }
-    alterCommandLists.set(project, bySubtype);
-  }
-  return bySubtype.get(subtype) ?? NO_COMMANDS;
+  return alterCommandsBySubtype(project).get(subtype) ?? NO_COMMANDS;
 }
 
 /** From offset `at` (a match inside the statement) to the end of its line; the statement's first line when `at < 0`. */
