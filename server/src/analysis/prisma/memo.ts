@@ -18,7 +18,7 @@ import type { Report } from '../rule';
 import { sameRange } from '../text';
 import type { Range } from '../types';
 import type { TextChange } from './parser';
-import { ownedRelationPairs, sameOwnedRelations, type Field, type Model, type PrismaSchema, type PrismaSession, type Relation } from './schema';
+import { keyOfOwnedRelations, type Model, type PrismaSchema, type PrismaSession } from './schema';
 
 /** A report with its positions as offsets (in the text of the build it was stored in). */
 interface StoredReport {
@@ -166,22 +166,14 @@ export function memoSchema(
  * unless one of these facts changes. Computed from the current build's relations (resolved again
  * whenever a target changes); `relationDeps` calls it once per model and build.
  */
-function relationsKey(model: Model): string {
-  // A session keeps the relation objects between reused models: the same relations (and back
-  // fields) as last build give the same string, without building it again.
-  const last = lastRelationKeys.get(model);
-  if (last && sameOwnedRelations(model, last.rels)) return last.key;
-  const rels = ownedRelationPairs(model);
+const relationsKey = keyOfOwnedRelations((_model, relations) => {
   let key = '';
-  for (let i = 0; i < rels.length; i += 2) {
-    const rel = rels[i] as Relation;
+  for (const rel of relations) {
     const t = rel.target;
     key += t ? `${rel.field.name}>${t.name}:${t.kind}:${t.isIgnored ? 1 : 0}:${rel.back?.name ?? ''}\n` : `${rel.field.name}>\n`;
   }
-  lastRelationKeys.set(model, { rels, key });
   return key;
-}
-const lastRelationKeys = new WeakMap<Model, { rels: Array<Relation | Field | null>; key: string }>();
+});
 
 /** The texts of all enum blocks: a static dependency for rules that read enums (once per build: `enumDeps`). */
 function enumsKey(schema: PrismaSchema): string {

@@ -947,9 +947,9 @@ const NO_RELATIONS: readonly Relation[] = Object.freeze([]);
 
 /**
  * The relations a model owns, in field order, each followed by its back field: `[rel, back, rel,
- * back, …]`. Kept by per-model caches whose keys depend on them (`sameOwnedRelations` tells when).
+ * back, …]`, what a `keyOfOwnedRelations` key depends on (`sameOwnedRelations` tells when it changed).
  */
-export function ownedRelationPairs(model: Model): Array<Relation | Field | null> {
+function ownedRelationPairs(model: Model): Array<Relation | Field | null> {
   const pairs: Array<Relation | Field | null> = [];
   for (const f of objectFieldsOf(model)) {
     const rel = f.relation;
@@ -959,7 +959,7 @@ export function ownedRelationPairs(model: Model): Array<Relation | Field | null>
 }
 
 /** Whether `pairs` (`ownedRelationPairs`) are still the model's: compared in place, no list per model and keystroke. */
-export function sameOwnedRelations(model: Model, pairs: ReadonlyArray<Relation | Field | null>): boolean {
+function sameOwnedRelations(model: Model, pairs: ReadonlyArray<Relation | Field | null>): boolean {
   let k = 0;
   for (const f of objectFieldsOf(model)) {
     const rel = f.relation;
@@ -968,6 +968,25 @@ export function sameOwnedRelations(model: Model, pairs: ReadonlyArray<Relation |
     k += 2;
   }
   return k === pairs.length;
+}
+
+/**
+ * A per-model key made by `build` from the relations the model owns (field order), made again only
+ * when those relations or their back fields changed: a session keeps the relation objects of reused
+ * models, so an unchanged model gives the same string without building it again.
+ */
+export function keyOfOwnedRelations(build: (model: Model, relations: readonly Relation[]) => string): (model: Model) => string {
+  const last = new WeakMap<Model, { pairs: Array<Relation | Field | null>; key: string }>();
+  return (model) => {
+    const known = last.get(model);
+    if (known && sameOwnedRelations(model, known.pairs)) return known.key;
+    const pairs = ownedRelationPairs(model);
+    const relations: Relation[] = [];
+    for (let i = 0; i < pairs.length; i += 2) relations.push(pairs[i] as Relation);
+    const key = build(model, relations);
+    last.set(model, { pairs, key });
+    return key;
+  };
 }
 
 /** All unique/primary/index column lists of a model (what can serve as a leading prefix). */

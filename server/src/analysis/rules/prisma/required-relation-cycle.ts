@@ -1,7 +1,7 @@
 import { defineRule, type Report } from '../../rule';
 import { stronglyConnectedComponents } from '../../graph';
 import { memoSchema } from '../../prisma/memo';
-import { checkedOwnedRelations, ownedRelationPairs, sameOwnedRelations, type Field, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
+import { checkedOwnedRelations, keyOfOwnedRelations, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { isRequiredRelation, relationArgRange, relationSubject } from '../../prisma/fix-relation';
 
 interface Edge {
@@ -109,20 +109,14 @@ function graphKey(schema: PrismaSchema): string[] {
 }
 
 /** One model's part of `graphKey`; a model a session reused, with the same relations, gives the same string. */
-function modelGraphKey(m: Model): string {
-  const last = lastGraphKeys.get(m);
-  if (last && sameOwnedRelations(m, last.rels)) return last.key;
-  const rels = ownedRelationPairs(m);
+const modelGraphKey = keyOfOwnedRelations((m, relations) => {
   let key = `${m.file.path}:${m.name}:${m.kind}:${m.isIgnored ? 1 : 0}`;
-  for (let i = 0; i < rels.length; i += 2) {
-    const rel = rels[i] as Relation;
+  for (const rel of relations) {
     const f = rel.field;
     key += `>${f.name}:${rel.target?.name ?? ''}:${rel.fields.join(',')}:${rel.scalarFields.length}:${isRequiredRelation(rel) ? 1 : 0}:${f.isIgnored ? 1 : 0}`;
   }
-  lastGraphKeys.set(m, { rels, key });
   return key;
-}
-const lastGraphKeys = new WeakMap<Model, { rels: Array<Relation | Field | null>; key: string }>();
+});
 
 function checkSchema(schema: PrismaSchema, report: (r: Report) => void): void {
   const nodes = schema.models.filter((m) => m.kind === 'model' && !m.isIgnored);
