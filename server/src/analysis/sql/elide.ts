@@ -15,7 +15,7 @@
  * pure; `preparse.ts` uses it and checks the result against the parser (statement count, kinds and
  * ends), falling back to parsing the text as written on any disagreement.
  */
-import { blockCommentEnd, isDigit, isIdentCont, isIdentStart, skipTrivia } from './lexical';
+import { isDigit, isIdentCont, isIdentStart, lexemeEnd, quotedEnd, skipTrivia } from './lexical';
 
 /** One view statement whose query is elided. Offsets are UTF-16, in the text given to `planViewElision`. */
 export interface ElidedView {
@@ -49,36 +49,11 @@ function isWord(text: string, start: number, end: number, word: string): boolean
   return true;
 }
 
-/** The dollar-quote delimiter (`$$`, `$tag$`) starting at `i`, or null. */
-function dollarDelimiter(text: string, i: number): string | null {
-  let j = i + 1;
-  if (text.charCodeAt(j) === 36) return '$$';
-  if (!isIdentStart(text.charCodeAt(j))) return null;
-  j++;
-  while (j < text.length) {
-    const c = text.charCodeAt(j);
-    if (c === 36) return text.slice(i, j + 1);
-    if (!(isIdentStart(c) || isDigit(c))) return null;
-    j++;
-  }
-  return null;
-}
-
 /** Whether the statement at `i` (its first token) creates a view or a materialized view (keywords only, no comments between them). */
 const VIEW_HEAD = /create\s+(?:or\s+replace\s+)?(?:temp\s+|temporary\s+|materialized\s+)?view\b/iy;
 
 /** What may end a statement or hide a `;`: the scanner stops only at these. */
 const SIGNIFICANT = /[;'"$]|--|\/\*/g;
-
-/** The body of an escape string (`E'…'`) after its opening quote, through its closing quote. */
-const ESCAPE_STRING_BODY = /(?:[^'\\]|\\[\s\S]|'')*'/y;
-
-/** End of the quoted string or identifier opened by `quote` at `i` (doubled quotes stay inside); -1 if unterminated. */
-function quotedEnd(text: string, i: number, quote: string): number {
-  let j = text.indexOf(quote, i + 1);
-  while (j >= 0 && text[j + 1] === quote) j = text.indexOf(quote, j + 2);
-  return j < 0 ? -1 : j + 1;
-}
 
 /** Whether the identifier-like run of characters ending just before `i` is a word (not a number). */
 function wordBefore(text: string, i: number): boolean {
@@ -103,33 +78,10 @@ function statementEnds(src: string): number[] | null {
     if (c === 59 /* ; */) {
       ends.push(i);
       next = i + 1;
-    } else if (c === 39 /* ' */) {
-      // E'…' (the E a token of its own) takes backslash escapes; every other string does not.
-      const escape = i > 0 && (src.charCodeAt(i - 1) | 0x20) === 101 && !(i > 1 && isIdentCont(src.charCodeAt(i - 2)));
-      if (escape) {
-        ESCAPE_STRING_BODY.lastIndex = i + 1;
-        next = ESCAPE_STRING_BODY.test(src) ? ESCAPE_STRING_BODY.lastIndex : -1;
-      } else next = quotedEnd(src, i, "'");
-    } else if (c === 34 /* " */) {
-      next = quotedEnd(src, i, '"');
-    } else if (c === 36 /* $ */) {
-      if (i > 0 && isIdentCont(src.charCodeAt(i - 1))) {
-        // Inside an identifier (`a$b`) it is a letter; after a number, PostgreSQL's reading is not followed here.
-        if (!wordBefore(src, i)) return null;
-        next = i + 1;
-      } else {
-        const delimiter = dollarDelimiter(src, i);
-        if (delimiter) {
-          const close = src.indexOf(delimiter, i + delimiter.length);
-          next = close < 0 ? -1 : close + delimiter.length;
-        } else next = i + 1; // a parameter ($1)
-      }
-    } else if (c === 45 /* - */) {
-      // A line comment ends at a newline (PostgreSQL: \n or \r).
-      let j = i + 2;
-      while (j < src.length && src.charCodeAt(j) !== 10 && src.charCodeAt(j) !== 13) j++;
-      next = j;
-    } else next = blockCommentEnd(src, i);
+    } else if (c === 36 /* $ */ && i > 0 && isIdentCont(src.charCodeAt(i - 1)) && !wordBefore(src, i)) {
+      // Inside an identifier (`a$b`) a `$` is a letter; after a number, PostgreSQL's reading is not followed here.
+      return null;
+    } else next = lexemeEnd(src, i);
     if (next < 0) return null;
     re.lastIndex = next;
   }

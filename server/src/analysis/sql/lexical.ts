@@ -36,6 +36,65 @@ export function blockCommentEnd(text: string, i: number): number {
   return -1;
 }
 
+/** The dollar-quote delimiter (`$$`, `$tag$`) starting at `i`, or null. */
+export function dollarDelimiter(text: string, i: number): string | null {
+  let j = i + 1;
+  if (text.charCodeAt(j) === 36) return '$$';
+  if (!isIdentStart(text.charCodeAt(j))) return null;
+  j++;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === 36) return text.slice(i, j + 1);
+    if (!(isIdentStart(c) || isDigit(c))) return null;
+    j++;
+  }
+  return null;
+}
+
+/** End of the quoted string or identifier opened by `quote` at `i` (doubled quotes stay inside); -1 if unterminated. */
+export function quotedEnd(text: string, i: number, quote: string): number {
+  let j = text.indexOf(quote, i + 1);
+  while (j >= 0 && text[j + 1] === quote) j = text.indexOf(quote, j + 2);
+  return j < 0 ? -1 : j + 1;
+}
+
+/** The body of an escape string (`E'…'`) after its opening quote, through its closing quote. */
+const ESCAPE_STRING_BODY = /(?:[^'\\]|\\[\s\S]|'')*'/y;
+
+/**
+ * End of the lexeme that starts at `i` and can hide anything else (a `;`, a keyword), as PostgreSQL's
+ * scanner reads it; `text[i]` is one of `'`, `"`, `$`, or the start of `--` or `/*`:
+ * - a string: `E'…'` (the `E` a token of its own) takes backslash escapes, every other string does not;
+ * - a quoted identifier;
+ * - a dollar-quoted string (`$$…$$`, `$tag$…$tag$`); any other `$` (a parameter `$1`, a letter inside
+ *   an identifier `a$b`) is one character;
+ * - a line comment, which ends at a newline (`\n` or `\r`, not included);
+ * - a block comment, nested ones included.
+ * -1 when the string, identifier, dollar quote or block comment is not terminated.
+ */
+export function lexemeEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 39 /* ' */) {
+    const escape = i > 0 && (text.charCodeAt(i - 1) | 0x20) === 101 /* e */ && !(i > 1 && isIdentCont(text.charCodeAt(i - 2)));
+    if (!escape) return quotedEnd(text, i, "'");
+    ESCAPE_STRING_BODY.lastIndex = i + 1;
+    return ESCAPE_STRING_BODY.test(text) ? ESCAPE_STRING_BODY.lastIndex : -1;
+  }
+  if (c === 34 /* " */) return quotedEnd(text, i, '"');
+  if (c === 36 /* $ */) {
+    const delimiter = i > 0 && isIdentCont(text.charCodeAt(i - 1)) ? null : dollarDelimiter(text, i);
+    if (!delimiter) return i + 1;
+    const close = text.indexOf(delimiter, i + delimiter.length);
+    return close < 0 ? -1 : close + delimiter.length;
+  }
+  if (c === 45 /* - */) {
+    let j = i + 2;
+    while (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+    return j;
+  }
+  return blockCommentEnd(text, i);
+}
+
 /** Skips whitespace and SQL comments (`--`, nested block comments) from `i`. */
 export function skipTrivia(text: string, i: number, end = text.length): number {
   while (i < end) {

@@ -8,7 +8,7 @@ import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/p
 import type { Range, TextEdit } from '../../types';
 import { detectEol } from '../../text';
 import { quoteIdent } from '../../sql/expr';
-import { isIdentCont } from '../../sql/lexical';
+import { dollarDelimiter, isIdentCont, lexemeEnd } from '../../sql/lexical';
 
 export type Reporter = (r: Report) => void;
 
@@ -187,53 +187,38 @@ export function findNamed(stmt: SqlStatement, head: RegExp, name: string, tail?:
 /** Where `maskSql` has something to do: a comment, a quoted identifier or string, a `$`. */
 const MASK_START = /--|\/\*|["'$]/g;
 
-/** Replaces comments, string literals and dollar-quoted bodies by spaces (same length) for keyword searches. */
+/** `s` with every character but line breaks replaced by a space (same length, same lines). */
+function blank(s: string): string {
+  return s.replace(/[^\r\n]/g, ' ');
+}
+
+/**
+ * Replaces comments, string literals and dollar-quoted bodies by spaces (same length and lines) for
+ * keyword searches; quoted identifiers stay (rules search for names). Lexemes are read as PostgreSQL
+ * does (`lexemeEnd`: escape strings, nested comments, `$` inside identifiers); an unterminated one
+ * runs to the end of the text.
+ */
 export function maskSql(text: string): string {
   const parts: string[] = [];
   /** `text[copied, …)` is not in `parts` yet (copied as is up to the next masked stretch). */
   let copied = 0;
-  const mask = (from: number, to: number, replacement: string): void => {
-    parts.push(text.slice(copied, from), replacement);
+  const mask = (from: number, to: number): void => {
+    if (to <= from) return;
+    parts.push(text.slice(copied, from), blank(text.slice(from, to)));
     copied = to;
   };
   const re = MASK_START;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const i = m.index;
-    const c = text[i];
-    let next: number;
-    if (c === '-') {
-      const nl = text.indexOf('\n', i);
-      next = nl < 0 ? text.length : nl;
-      mask(i, next, ' '.repeat(next - i));
-    } else if (c === '/') {
-      const close = text.indexOf('*/', i + 2);
-      next = close < 0 ? text.length : close + 2;
-      mask(i, next, text.slice(i, next).replace(/[^\n]/g, ' '));
-    } else if (c === '"') {
-      // Quoted identifiers stay (rules search for names), but their content is never a comment/string.
-      let j = i + 1;
-      while (j < text.length && !(text[j] === '"' && text[j + 1] !== '"')) j += text[j] === '"' ? 2 : 1;
-      next = j + 1;
-    } else if (c === "'") {
-      let j = i + 1;
-      while (j < text.length) {
-        if (text[j] === c) {
-          if (text[j + 1] === c) j += 2;
-          else break;
-        } else j++;
-      }
-      mask(i + 1, j, text.slice(i + 1, j).replace(/[^\n]/g, ' '));
-      next = j + 1;
-    } else {
-      const d = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
-      if (d && !(i > 0 && /[\w]/.test(text[i - 1]))) {
-        const tag = d[0];
-        const close = text.indexOf(tag, i + tag.length);
-        next = close < 0 ? text.length : close + tag.length;
-        const bodyEnd = close < 0 ? next : close;
-        mask(i + tag.length, bodyEnd, text.slice(i + tag.length, bodyEnd).replace(/[^\n]/g, ' '));
-      } else next = i + 1;
+    const c = text.charCodeAt(i);
+    const end = lexemeEnd(text, i);
+    const next = end < 0 ? text.length : end;
+    if (c === 45 /* - */ || c === 47 /* / */) mask(i, next);
+    else if (c === 39 /* ' */) mask(i + 1, end < 0 ? next : next - 1);
+    else if (c === 36 /* $ */ && next > i + 1) {
+      const delimiter = dollarDelimiter(text, i)!.length;
+      mask(i + delimiter, end < 0 ? next : next - delimiter);
     }
     re.lastIndex = next;
   }
