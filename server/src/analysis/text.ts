@@ -115,6 +115,31 @@ export class LineIndex {
   }
 }
 
+/** Whether `text[from, to)` holds a line break character. */
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
+/**
+ * After an edit that replaced `old[start, oldEnd)` (`text` is the result, `lines` its index): the
+ * offset in `text` from which every offset has the same line and character as the offset `delta`
+ * before it had in `old` — the start of the line after the edited one — or -1 when there is none:
+ * the edit is on the last line, or removed or inserted a line break (or touched a "\r" that may pair
+ * with a "\n"), which moves lines.
+ */
+export function positionsStableFrom(old: string, text: string, change: { start: number; oldEnd: number; delta: number }, lines: LineIndex): number {
+  const newEnd = change.oldEnd + change.delta;
+  if (hasLineBreak(old, change.start, change.oldEnd) || hasLineBreak(text, change.start, newEnd)) return -1;
+  if (change.start > 0 && text.charCodeAt(change.start - 1) === 13) return -1;
+  const line = lines.positionAt(newEnd).line;
+  // On the last line, every offset after the edit is on the edited line.
+  return line + 1 < lines.lineCount ? lines.lineStarts[line + 1] : -1;
+}
+
 /** `s` with the characters that are special in a regular expression escaped. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

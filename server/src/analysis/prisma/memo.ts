@@ -261,6 +261,8 @@ function moveReports(session: PrismaSession, reports: StoredReport[]): StoredRep
  */
 function materialize(session: PrismaSession, s: StoredReport, before: Report | null): Report {
   if (s.report) return s.report;
+  // Every offset before the edit or past the edited line (in an edit that moved no line): same ranges.
+  if (before && positionsUnmoved(session, s)) return (s.report = before);
   const moved: Range[] = [];
   for (let k = 0; k < s.files.length; k++) moved.push(session.files.get(s.files[k])!.lines.range(s.offsets[2 * k], s.offsets[2 * k + 1]));
   if (before && sameRanges(before, moved)) return (s.report = before);
@@ -271,6 +273,19 @@ function materialize(session: PrismaSession, s: StoredReport, before: Report | n
   if (b.related) out.related = b.related.map((x) => ({ ...x, range: moved[k++] }));
   s.report = out;
   return out;
+}
+
+/** Whether each (moved) offset of `s` has the line and character its offset had in the previous build. */
+function positionsUnmoved(session: PrismaSession, s: StoredReport): boolean {
+  for (let i = 0; i < s.offsets.length; i++) {
+    const file = s.files[i >> 1];
+    const from = session.stableFrom.get(file);
+    const change = session.changes.get(file);
+    if (from === undefined || from < 0 || !change) return false;
+    const o = s.offsets[i];
+    if (o >= change.start && o < from) return false;
+  }
+  return true;
 }
 
 /** Whether `r`'s ranges (in `ranges()` order) are `moved`. */

@@ -1,7 +1,7 @@
 import type { Attribute, Block, Comment, EnumValueDecl, Expr, FieldDecl, SchemaFileAst, Span, SyntaxDiagnostic } from './ast';
 import { parsePrisma, parsePrismaTracked, reparsePrisma, type PrismaParse, type TextChange } from './parser';
 import type { MemoEntry } from './memo';
-import { LineIndex } from '../text';
+import { LineIndex, positionsStableFrom } from '../text';
 import type { Range, SourceFile } from '../types';
 
 /**
@@ -386,6 +386,11 @@ export class PrismaSession {
   serial = 0;
   /** @internal How each file changed in the last build (absent: parsed from scratch). */
   changes = new Map<string, TextChange>();
+  /**
+   * @internal Per file edited in the last build: the offset from which line/character positions are
+   * those of the previous build (`positionsStableFrom`; -1: none are).
+   */
+  stableFrom = new Map<string, number>();
   /** @internal Results of rules' whole-schema work (memo.ts `memoSchema`), by rule id. */
   schemaMemo = new Map<string, MemoEntry>();
   /** @internal The last build's enums key (memo.ts `enumsKey`): kept so that equal keys are the same string. */
@@ -405,6 +410,7 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
   const parses = new Map<string, PrismaParse>();
   const kept = new Map<string, SchemaFile>();
   const changes = new Map<string, TextChange>();
+  const stableFrom = new Map<string, number>();
   const files = sources.map((s) => {
     const prev = parses.has(s.path) ? undefined : session.parses.get(s.path);
     let parse: PrismaParse;
@@ -422,7 +428,9 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
       if (file.text !== s.text) {
         const change = changes.get(s.path);
         // The change is relative to the previous parse's text: update the index only if it is of that text.
-        file.lines = change && prev && file.lines.text === prev.text ? LineIndex.afterEdit(file.lines, s.text, change) : new LineIndex(s.text);
+        const incremental = change && prev && file.lines.text === prev.text;
+        file.lines = incremental ? LineIndex.afterEdit(file.lines, s.text, change) : new LineIndex(s.text);
+        if (change && prev) stableFrom.set(s.path, positionsStableFrom(prev.text, s.text, change, file.lines));
         file.text = s.text;
       }
       file.ast = parse.ast;
@@ -433,6 +441,7 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
   session.parses = parses;
   session.files = kept;
   session.changes = changes;
+  session.stableFrom = stableFrom;
   session.serial++;
   return files;
 }
