@@ -134,6 +134,11 @@ export interface Block {
   /** Offset of `}`; null when the block is not closed. */
   closeBrace: number | null;
   span: Span;
+  /**
+   * Every span object the parser made for this block (reachable ones once each; comments and
+   * diagnostics are not in it): what an incremental reparse moves when the block shifts.
+   */
+  spans: Span[];
 }
 
 export interface SyntaxDiagnostic {

@@ -264,75 +264,25 @@ export function reparsePrisma(previous: PrismaParse, text: string): PrismaParse 
   return { text, ast: { blocks, comments, diagnostics }, boundaries, change };
 }
 
-// Moving nodes in place (`reparsePrisma`). Every span object is moved exactly
-// once: the parser shares a span between an attribute and its name, a type and its name, a positional
-// argument and its value (moved once, via the first); comments are moved through the file's list only.
+// Moving nodes in place (`reparsePrisma`): every span of a block is in its `spans` list once (the
+// parser lists each span it makes while parsing the block, shared ones once: an attribute and its
+// name, a type and its name, a positional argument and its value); comments and diagnostics are moved
+// through the file's lists only.
 
 function moveSpan(s: Span, delta: number): void {
   s.start += delta;
   s.end += delta;
 }
 
-function moveExpr(e: Expr, delta: number): void {
-  moveSpan(e.span, delta);
-  if (e.kind === 'call') {
-    moveSpan(e.nameSpan, delta);
-    moveArgList(e.args, delta);
-  } else if (e.kind === 'array') for (let i = 0; i < e.items.length; i++) moveExpr(e.items[i], delta);
-}
-
-function moveArgList(a: ArgList, delta: number): void {
-  moveSpan(a.span, delta);
-  for (let i = 0; i < a.args.length; i++) {
-    const x = a.args[i];
-    if (x.name) moveSpan(x.name.span, delta);
-    moveExpr(x.value, delta);
-    if (x.span !== x.value.span) moveSpan(x.span, delta);
-  }
-}
-
-function moveAttributes(list: Attribute[], delta: number): void {
-  for (let i = 0; i < list.length; i++) moveAttribute(list[i], delta);
-}
-
-function moveAttribute(a: Attribute, delta: number): void {
-  moveSpan(a.nameSpan, delta);
-  if (a.span !== a.nameSpan) moveSpan(a.span, delta);
-  if (a.args) moveArgList(a.args, delta);
-}
-
 function moveBlock(b: Block, delta: number): void {
-  moveSpan(b.keyword.span, delta);
-  if (b.name) moveSpan(b.name.span, delta);
-  moveSpan(b.span, delta);
+  const spans = b.spans;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
+    s.start += delta;
+    s.end += delta;
+  }
   if (b.openBrace !== null) b.openBrace += delta;
   if (b.closeBrace !== null) b.closeBrace += delta;
-  for (let i = 0; i < b.members.length; i++) {
-    const m = b.members[i];
-    moveSpan(m.span, delta);
-    moveSpan(m.lineSpan, delta);
-    switch (m.kind) {
-      case 'field':
-        moveSpan(m.name.span, delta);
-        if (m.type) {
-          moveSpan(m.type.nameSpan, delta);
-          if (m.type.span !== m.type.nameSpan) moveSpan(m.type.span, delta);
-        }
-        moveAttributes(m.attributes, delta);
-        break;
-      case 'blockAttribute':
-        moveAttribute(m.attribute, delta);
-        break;
-      case 'property':
-        moveSpan(m.name.span, delta);
-        if (m.value) moveExpr(m.value, delta);
-        break;
-      case 'enumValue':
-        moveSpan(m.name.span, delta);
-        moveAttributes(m.attributes, delta);
-        break;
-    }
-  }
 }
 
 interface Mark {
@@ -372,6 +322,8 @@ class Parser {
   private lastWasComment = false;
   /** Nesting of calls/arrays in the current expression. */
   private depth = 0;
+  /** The spans made for the block being parsed (`Block.spans`); null outside blocks. */
+  private blockSpans: Span[] | null = null;
   /** The name `readDottedName` read last. */
   private dottedName = '';
   /** Scratch lists by nesting (attributes → arguments → arrays → …), see `ListBuilder`. */
@@ -466,12 +418,19 @@ class Parser {
     return detach(this.text.slice(start, end));
   }
 
+  /** A new span, listed in the current block's `spans` (what `reparsePrisma` moves). */
+  private sp(start: number, end: number): Span {
+    const s = { start, end };
+    if (this.blockSpans) this.blockSpans.push(s);
+    return s;
+  }
+
   private readIdent(): { name: string; span: Span } | null {
     const start = this.pos;
     const end = this.identEnd(start);
     if (end === start) return null;
     this.pos = end;
-    return { name: this.owned(start, end), span: { start, end } };
+    return { name: this.owned(start, end), span: this.sp(start, end) };
   }
 
   /**
@@ -485,7 +444,7 @@ class Parser {
     while (end < this.len && this.text.charCodeAt(end) === C.DOT && this.isNameStart(end + 1)) end = this.identEnd(end + 1);
     this.pos = end;
     this.dottedName = this.owned(start, end);
-    return { start, end };
+    return this.sp(start, end);
   }
 
   private findLineEnd(from: number): number {
@@ -634,7 +593,9 @@ class Parser {
       if (this.pos >= this.len) return null;
       const kind = this.blockKeywordHere();
       if (kind) {
+        this.blockSpans = [];
         blocks.push(this.parseBlock(kind));
+        this.blockSpans = null;
         if (boundaries && this.atEndOfLine() && this.pending.length === 0 && !this.lastWasComment && this.depth === 0) {
           const b: ParseBoundary = { pos: this.pos, blocks: blocks.length, comments: this.comments.length, diagnostics: this.diagnostics.length };
           boundaries.push(b);
@@ -709,7 +670,8 @@ class Parser {
       leadingComments: ofKind(leading, 'line'),
       openBrace: null,
       closeBrace: null,
-      span: { start, end: this.pos },
+      span: this.sp(start, this.pos),
+      spans: this.blockSpans ?? [],
     };
     const headEnd = name ? name.span.end : keyword.span.end;
     if (this.ch() !== C.LBRACE) {
@@ -812,8 +774,8 @@ class Parser {
         attribute,
         leadingComments: ofKind(leading, 'line'),
         trailingComment: null,
-        span: { start, end: this.pos },
-        lineSpan: { start: lineStart, end: this.pos },
+        span: this.sp(start, this.pos),
+        lineSpan: this.sp(lineStart, this.pos),
       };
     } else if (this.isNameStart()) {
       const name = this.readIdent()!;
@@ -826,7 +788,7 @@ class Parser {
           value = this.parseExpr();
           if (!value) this.error(`Expected a value for \`${name.name}\`.`, name.span.start, Math.max(this.pos, name.span.end));
         } else this.error(`Expected \`=\` after \`${name.name}\`.`, name.span.start, name.span.end);
-        member = { kind: 'property', name, value, span: { start, end: this.pos }, lineSpan: { start: lineStart, end: this.pos } };
+        member = { kind: 'property', name, value, span: this.sp(start, this.pos), lineSpan: this.sp(lineStart, this.pos) };
       } else if (block.kind === 'enum') {
         const attributes = this.parseAttributes(false);
         const value: EnumValueDecl = {
@@ -835,8 +797,8 @@ class Parser {
           attributes,
           docs: this.takeDocBlock(),
           trailingComment: null,
-          span: { start, end: this.pos },
-          lineSpan: { start: lineStart, end: this.pos },
+          span: this.sp(start, this.pos),
+          lineSpan: this.sp(lineStart, this.pos),
         };
         member = value;
       } else {
@@ -932,7 +894,7 @@ class Parser {
       }
       typeNameSpan.end = nameEnd;
       // A plain `Type` (no `?`, `[]`) spans just its name: share the (read-only) span object.
-      const typeSpan = typeNameSpan.start === typeStart && typeNameSpan.end === this.pos ? typeNameSpan : { start: typeStart, end: this.pos };
+      const typeSpan = typeNameSpan.start === typeStart && typeNameSpan.end === this.pos ? typeNameSpan : this.sp(typeStart, this.pos);
       type = { name: typeName, nameSpan: typeNameSpan, optional, list, unsupported, span: typeSpan };
       const c = this.ch();
       if (c !== -1 && !isInlineSpace(c) && !isLineBreak(c) && c !== C.AT && c !== C.RBRACE && !this.atComment()) {
@@ -961,8 +923,8 @@ class Parser {
       docs,
       leadingComments: ofKind(leading, 'line'),
       trailingComment: null,
-      span: { start, end: this.pos },
-      lineSpan: { start: lineStart, end: this.pos },
+      span: this.sp(start, this.pos),
+      lineSpan: this.sp(lineStart, this.pos),
     };
   }
 
@@ -994,14 +956,14 @@ class Parser {
     if (identSpan) {
       nameSpan = identSpan;
       nameSpan.start = start;
-    } else nameSpan = { start, end: this.pos };
+    } else nameSpan = this.sp(start, this.pos);
     let args: ArgList | null = null;
     const save = this.pos;
     this.skipInlineSpaces();
     if (this.ch() === C.LPAREN) args = this.parseArgList();
     else this.pos = save;
     // Without arguments the attribute is its name: share the (read-only) span object.
-    return { name, block, nameSpan, args, span: args === null && nameSpan.end === this.pos ? nameSpan : { start, end: this.pos } };
+    return { name, block, nameSpan, args, span: args === null && nameSpan.end === this.pos ? nameSpan : this.sp(start, this.pos) };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1016,7 +978,7 @@ class Parser {
       const c = this.ch();
       if (c === C.RPAREN) {
         this.pos++;
-        return { args: this.closeList(args), span: { start, end: this.pos }, closed: true };
+        return { args: this.closeList(args), span: this.sp(start, this.pos), closed: true };
       }
       if (c === -1 || isLineBreak(c)) break;
       if (c === C.COMMA) {
@@ -1032,7 +994,7 @@ class Parser {
         let p = identEnd;
         while (p < this.len && isInlineSpace(this.text.charCodeAt(p))) p++;
         if (p < this.len && this.text.charCodeAt(p) === C.COLON) {
-          name = { name: this.owned(this.pos, identEnd), span: { start: this.pos, end: identEnd } };
+          name = { name: this.owned(this.pos, identEnd), span: this.sp(this.pos, identEnd) };
           this.pos = p + 1;
           this.skipInlineSpaces();
         }
@@ -1043,15 +1005,15 @@ class Parser {
         const end = this.skipToListEnd(C.RPAREN);
         if (name && end === valueStart) {
           this.error(`Expected a value for \`${name.name}:\`.`, argStart, Math.max(end, argStart + 1));
-          args.items[args.n++] = { name, value: { kind: 'error', text: '', span: { start: end, end } }, span: { start: argStart, end } };
+          args.items[args.n++] = { name, value: { kind: 'error', text: '', span: this.sp(end, end) }, span: this.sp(argStart, end) };
         } else {
           this.error(`Unexpected \`${this.text.slice(valueStart, Math.min(end, valueStart + 20))}\` in arguments.`, valueStart, Math.max(end, valueStart + 1));
-          if (name) args.items[args.n++] = { name, value: { kind: 'error', text: this.owned(valueStart, end), span: { start: valueStart, end } }, span: { start: argStart, end } };
+          if (name) args.items[args.n++] = { name, value: { kind: 'error', text: this.owned(valueStart, end), span: this.sp(valueStart, end) }, span: this.sp(argStart, end) };
         }
         continue;
       }
       // A positional argument spans exactly its value: share the (read-only) span object.
-      const span = name === null && value.span.start === argStart && value.span.end === this.pos ? value.span : { start: argStart, end: this.pos };
+      const span = name === null && value.span.start === argStart && value.span.end === this.pos ? value.span : this.sp(argStart, this.pos);
       args.items[args.n++] = { name, value, span };
       this.skipInlineSpaces();
       const d = this.ch();
@@ -1062,7 +1024,7 @@ class Parser {
       }
     }
     this.error('Unclosed `(`: missing `)` before the end of the line.', start, start + 1);
-    return { args: this.closeList(args), span: { start, end: this.pos }, closed: false };
+    return { args: this.closeList(args), span: this.sp(start, this.pos), closed: false };
   }
 
   /** Moves to `close` or the end of the line (skipping strings) and returns that position. */
@@ -1137,11 +1099,11 @@ class Parser {
       const end = this.findLineEnd(this.pos);
       this.error('Too deeply nested.', this.pos, end);
       this.pos = end;
-      return { kind: 'error', text: '', span: { start, end } };
+      return { kind: 'error', text: '', span: this.sp(start, end) };
     }
     if (c === C.QUOTE) {
       const value = this.readString();
-      return { kind: 'string', value, span: { start, end: this.pos } };
+      return { kind: 'string', value, span: this.sp(start, this.pos) };
     }
     if (isDigit(c) || (c === C.MINUS && isDigit(this.ch(1)))) {
       this.pos++;
@@ -1150,7 +1112,7 @@ class Parser {
         this.pos++;
         while (isDigit(this.ch())) this.pos++;
       }
-      return { kind: 'number', value: this.owned(start, this.pos), span: { start, end: this.pos } };
+      return { kind: 'number', value: this.owned(start, this.pos), span: this.sp(start, this.pos) };
     }
     if (c === C.LBRACKET) {
       this.depth++;
@@ -1167,7 +1129,7 @@ class Parser {
         this.depth++;
         const args = this.parseArgList();
         this.depth--;
-        return { kind: 'call', name, nameSpan, args, span: { start, end: this.pos } };
+        return { kind: 'call', name, nameSpan, args, span: this.sp(start, this.pos) };
       }
       this.pos = save;
       return { kind: 'path', name, span: nameSpan };
@@ -1184,11 +1146,11 @@ class Parser {
       const d = this.ch();
       if (d === C.RBRACKET) {
         this.pos++;
-        return { kind: 'array', items: this.closeList(items), span: { start, end: this.pos } };
+        return { kind: 'array', items: this.closeList(items), span: this.sp(start, this.pos) };
       }
       if (d === -1 || isLineBreak(d)) {
         this.error('Unclosed `[`: missing `]` before the end of the line.', start, start + 1);
-        return { kind: 'array', items: this.closeList(items), span: { start, end: this.pos } };
+        return { kind: 'array', items: this.closeList(items), span: this.sp(start, this.pos) };
       }
       if (d === C.COMMA) {
         this.error('Unexpected `,`.', this.pos);
