@@ -58,8 +58,12 @@ export function quotedEnd(text: string, i: number, quote: string): number {
   return j < 0 ? -1 : j + 1;
 }
 
-/** The body of an escape string (`E'…'`) after its opening quote, through its closing quote. */
-const ESCAPE_STRING_BODY = /(?:[^'\\]|\\[\s\S]|'')*'/y;
+/**
+ * The body of an escape string (`E'…'`) after its opening quote, through its closing quote. The body
+ * is matched whole inside a lookahead (which never backtracks), so an unterminated string does not
+ * match by ending at the first quote of a doubled `''`.
+ */
+const ESCAPE_STRING_BODY = /(?=((?:[^'\\]|\\[\s\S]|'')*))\1'/y;
 
 /**
  * End of the lexeme that starts at `i` and can hide anything else (a `;`, a keyword), as PostgreSQL's
@@ -67,7 +71,9 @@ const ESCAPE_STRING_BODY = /(?:[^'\\]|\\[\s\S]|'')*'/y;
  * - a string: `E'…'` (the `E` a token of its own) takes backslash escapes, every other string does not;
  * - a quoted identifier;
  * - a dollar-quoted string (`$$…$$`, `$tag$…$tag$`); any other `$` (a parameter `$1`, a letter inside
- *   an identifier `a$b`) is one character;
+ *   an identifier `a$b`) is one character. A `$` right after a number or parameter (`1$$`, `$1$$`) is
+ *   one character too, where PostgreSQL 15+ rejects the junk after the number (older versions read a
+ *   dollar quote there): `elide.ts`, which must agree with the parser, refuses such text;
  * - a line comment, which ends at a newline (`\n` or `\r`, not included);
  * - a block comment, nested ones included.
  * -1 when the string, identifier, dollar quote or block comment is not terminated.
@@ -100,10 +106,7 @@ export function skipTrivia(text: string, i: number, end = text.length): number {
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 0xfeff) i++;
-    else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? end : nl + 1;
-    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+    else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) i = lexemeEnd(text, i); else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
       const close = blockCommentEnd(text, i);
       i = close < 0 ? end : close;
     } else break;
