@@ -83,6 +83,7 @@ test('positionsStableFrom: every offset from it has the position its offset had 
     }
     stable++;
     assert.ok(from >= change.oldEnd + change.delta, 'never inside the edit');
+    for (let o = 0; o < change.start; o++) assert.deepEqual(after.positionAt(o), before.positionAt(o), `before the edit, at ${o}`);
     for (let o = from; o <= next.length; o++) {
       assert.deepEqual(after.positionAt(o), before.positionAt(o - change.delta), `${JSON.stringify(text)} -> ${JSON.stringify(next)} at ${o}`);
     }

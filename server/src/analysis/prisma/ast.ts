@@ -135,8 +135,10 @@ export interface Block {
   closeBrace: number | null;
   span: Span;
   /**
-   * Every span object the parser made for this block (reachable ones once each; comments and
-   * diagnostics are not in it): what an incremental reparse moves when the block shifts.
+   * Every span object the parser made while parsing this block, each once: all those reachable from
+   * the block (comments' and diagnostics' are not: the file's lists hold those), plus a few of parts
+   * it parsed and dropped (the arguments of `Unsupported(…)`, a misplaced field attribute). What an
+   * incremental reparse moves when the block shifts.
    */
   spans: Span[];
 }

@@ -277,13 +277,20 @@ function materialize(session: PrismaSession, s: StoredReport, before: Report | n
 
 /** Whether each (moved) offset of `s` has the line and character its offset had in the previous build. */
 function positionsUnmoved(session: PrismaSession, s: StoredReport): boolean {
+  let file: string | null = null;
+  let start = 0;
+  let from = -1;
   for (let i = 0; i < s.offsets.length; i++) {
-    const file = s.files[i >> 1];
-    const from = session.stableFrom.get(file);
-    const change = session.changes.get(file);
-    if (from === undefined || from < 0 || !change) return false;
+    if (s.files[i >> 1] !== file) {
+      file = s.files[i >> 1];
+      const change = session.changes.get(file);
+      if (!change) return false;
+      start = change.start;
+      // An unchanged file (see `sessionFiles`): every offset is before its "change".
+      from = change.delta === 0 && change.start === change.oldEnd ? Infinity : (session.stableFrom.get(file) ?? -1);
+    }
     const o = s.offsets[i];
-    if (o >= change.start && o < from) return false;
+    if (o >= start && (from < 0 || o < from)) return false;
   }
   return true;
 }

@@ -388,7 +388,8 @@ export class PrismaSession {
   changes = new Map<string, TextChange>();
   /**
    * @internal Per file edited in the last build: the offset from which line/character positions are
-   * those of the previous build (`positionsStableFrom`; -1: none are).
+   * again those of the previous build (`positionsStableFrom`; -1: none after the edit are). Positions
+   * before the edit (its `changes` start) are always the previous build's.
    */
   stableFrom = new Map<string, number>();
   /** @internal Results of rules' whole-schema work (memo.ts `memoSchema`), by rule id. */
@@ -430,7 +431,8 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
         // The change is relative to the previous parse's text: update the index only if it is of that text.
         const incremental = change && prev && file.lines.text === prev.text;
         file.lines = incremental ? LineIndex.afterEdit(file.lines, s.text, change) : new LineIndex(s.text);
-        if (change && prev) stableFrom.set(s.path, positionsStableFrom(prev.text, s.text, change, file.lines));
+        // Only when the change is of the previous build's text (the reports' positions were made on it).
+        if (incremental) stableFrom.set(s.path, positionsStableFrom(prev.text, s.text, change, file.lines));
         file.text = s.text;
       }
       file.ast = parse.ast;
