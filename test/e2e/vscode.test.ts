@@ -199,17 +199,20 @@ test('Schema Insight in a real VS Code (code-server + chromium)', { skip, timeou
       await goTo(fkLine, fkCol);
       const item = page.locator('.action-widget .monaco-list-row', { hasText: fixTitle });
       // Ctrl+. can race with the lightbulb's own request for the previous cursor position (VS Code then
-      // says "No code actions available"): on that message, close it and ask again (at most 3 times).
+      // says "No code actions available"): on that message, close it, wait until it is gone (a message
+      // still fading out would be read as the next attempt's answer) and ask again (at most 5 times).
+      const noActions = page.getByText('No code actions available').first();
       for (let attempt = 1; ; attempt++) {
         await page.keyboard.press(`${modifier}+Period`);
         const outcome = await until('the quick fix menu', async () => {
           if (await item.first().isVisible().catch(() => false)) return 'menu';
-          if (await page.getByText('No code actions available').first().isVisible().catch(() => false)) return 'none';
+          if (await noActions.isVisible().catch(() => false)) return 'none';
           return null;
         });
         if (outcome === 'menu') break;
-        if (attempt === 3) assert.fail('VS Code reported "No code actions available" three times');
+        if (attempt === 5) assert.fail('VS Code reported "No code actions available" five times');
         await page.keyboard.press('Escape');
+        await until('the "No code actions available" message to close', async () => !(await noActions.isVisible().catch(() => false)));
         await goTo(fkLine, fkCol);
       }
       await shot('4-quickfix-menu');
@@ -244,6 +247,8 @@ test('Schema Insight in a real VS Code (code-server + chromium)', { skip, timeou
 
     await check('"Export Audit Report…" writes the report through the save dialog', async () => {
       if (existsSync(reportPath)) rmSync(reportPath);
+      // Nothing from an earlier step (a menu, a message) may hold the focus.
+      await page.keyboard.press('Escape');
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor();
