@@ -201,7 +201,9 @@ test('Schema Insight in a real VS Code (code-server + chromium)', { skip, timeou
       // Ctrl+. can race with the lightbulb's own request for the previous cursor position (VS Code then
       // says "No code actions available"): on that message, close it, wait until it is gone (a message
       // still fading out would be read as the next attempt's answer) and ask again (at most 5 times).
-      const noActions = page.getByText('No code actions available').first();
+      // The editor's message widget, not the text itself: VS Code also writes it into its screen-reader
+      // alert region (off-screen at left: -999em, yet "visible" to Playwright), where it stays.
+      const noActions = page.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions available' }).first();
       for (let attempt = 1; ; attempt++) {
         await page.keyboard.press(`${modifier}+Period`);
         const outcome = await until('the quick fix menu', async () => {
