@@ -5,6 +5,8 @@
  * the output goes through our encoder (lsp/encoder.ts), which re-sends unchanged diagnostics as
  * cached bytes.
  */
+// Before anything is compiled: V8's compiler settings for a keystroke-latency server (see the module).
+import './lsp/js-tiering';
 import { format, inspect, type InspectOptions } from 'node:util';
 import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { diagnosticsEncoder } from './lsp/encoder';
