@@ -6,7 +6,7 @@
  * cached bytes.
  */
 // Before anything is compiled: V8's compiler settings for a keystroke-latency server (see the module).
-import './lsp/js-tiering';
+import './js-tiering';
 import { format, inspect, type InspectOptions } from 'node:util';
 import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { diagnosticsEncoder } from './lsp/encoder';

@@ -10,6 +10,7 @@
  */
 // Before compiling anything: the flags the cache was made with (and that the audit wants).
 import './wasm-tiering';
+import '../js-tiering';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
