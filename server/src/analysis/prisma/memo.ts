@@ -103,6 +103,13 @@ function run(
 ): void {
   const prev = memo.get(ruleId);
   if (prev && prev.serial === session.serial - 1 && sameList(prev.deps, deps) && allCurrent(schema, prev.models)) {
+    if (prev.reports.length === 0) {
+      // Nothing to replay (most models, for most rules).
+      memoStats.replayed++;
+      prev.serial = session.serial;
+      prev.deps = deps;
+      return;
+    }
     const moved = moveReports(session, prev.reports);
     if (moved) {
       memoStats.replayed++;
@@ -196,6 +203,7 @@ function enumsKey(schema: PrismaSchema): string {
 
 /** Whether both lists hold the same values (by identity) in the same order. */
 export function sameList<T>(a: readonly T[] | null, b: readonly T[]): boolean {
+  if (a === b) return true;
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
