@@ -5,7 +5,8 @@
 // Two series are measured and both printed: the first 30 edits after opening the file (V8 is still
 // compiling the hot code: what the first seconds of typing feel like) and the next 30 edits (a server
 // that has been in use for a few seconds: the steady state the budget is about).
-//   node scripts/bench-lsp.mjs [--json out.json] [--folder]    budget: p95 <= 20 ms (steady state)
+//   node scripts/bench-lsp.mjs [--json out.json] [--folder]    budget: p95 <= 20 ms
+// Both series print their verdict; the exit code (2 when over) follows the steady state.
 // Writes bench-results/lsp.json (lsp-folder.json with --folder); exit 2 when over budget.
 // --folder also opens the package folder as the workspace, so the project includes its ~400
 // migrations (each edit re-audits the schema with the SQL model of the migrations too).
@@ -132,7 +133,7 @@ const result = {
 };
 console.log(
   `LSP didChange → publishDiagnostics, ${result.file} (${(result.bytes / 1024).toFixed(0)} KB, ${result.workspace}, debounce 0 ms, ${EDITS} edits, ${lastCount} diagnostics):\n` +
-    `  first audit on open ${result.openMs} ms | first ${EDITS} edits (JIT warming up): p50 ${result.firstEdits.p50} ms, p95 ${result.firstEdits.p95} ms, max ${result.firstEdits.max} ms\n` +
+    `  first audit on open ${result.openMs} ms | first ${EDITS} edits (JIT warming up): p50 ${result.firstEdits.p50} ms, p95 ${result.firstEdits.p95} ms, max ${result.firstEdits.max} ms | p95 <= ${BUDGET_P95} ms: ${result.firstEdits.p95 <= BUDGET_P95 ? 'OK' : 'OVER'}\n` +
     `  next ${EDITS} edits (steady state): p50 ${result.p50} ms | p95 ${result.p95} ms | max ${result.max} ms | budget p95 <= ${BUDGET_P95} ms: ${result.p95 <= BUDGET_P95 ? 'OK' : 'OVER'}\n` +
     `  inside the server (medians): audit ${result.serverMedians.auditMs} ms (parse ${result.serverMedians.parseMs}, rules ${result.serverMedians.rulesMs}), publish ${result.serverMedians.publishMs} ms`,
 );
