@@ -385,13 +385,7 @@ export class PrismaSession {
   /** @internal Builds so far (memo entries remember the build they belong to). */
   serial = 0;
   /** @internal How each file changed in the last build (absent: parsed from scratch). */
-  changes = new Map<string, TextChange>();
-  /**
-   * @internal Per file edited in the last build: the offset from which line/character positions are
-   * again those of the previous build (`positionsStableFrom`; -1: none after the edit are). Positions
-   * before the edit (its `changes` start) are always the previous build's.
-   */
-  stableFrom = new Map<string, number>();
+  changes = new Map<string, FileChange>();
   /** @internal Results of rules' whole-schema work (memo.ts `memoSchema`), by rule id. */
   schemaMemo = new Map<string, MemoEntry>();
   /** @internal The last build's enums key (memo.ts `enumsKey`): kept so that equal keys are the same string. */
@@ -402,6 +396,16 @@ export class PrismaSession {
   enumsKeyOf: Enum[] | null = null;
 }
 
+/**
+ * How a file changed since the previous build of a session: the `TextChange` (an unchanged file's
+ * starts past its end, so nothing moves), and `stableFrom`, the offset from which line/character
+ * positions are again the previous build's (`positionsStableFrom`; -1: none after the edit are).
+ * Positions before the change are always the previous build's.
+ */
+export interface FileChange extends TextChange {
+  stableFrom: number;
+}
+
 /** A source file that carries the session of its project (all files of a project carry the same one). */
 export interface SessionSourceFile extends SourceFile {
   prismaSession?: PrismaSession;
@@ -410,29 +414,32 @@ export interface SessionSourceFile extends SourceFile {
 function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile[] {
   const parses = new Map<string, PrismaParse>();
   const kept = new Map<string, SchemaFile>();
-  const changes = new Map<string, TextChange>();
-  const stableFrom = new Map<string, number>();
+  const changes = new Map<string, FileChange>();
   const files = sources.map((s) => {
     const prev = parses.has(s.path) ? undefined : session.parses.get(s.path);
     let parse: PrismaParse;
+    /** The change of an edited file (the previous build's text became this one). */
+    let edit: FileChange | undefined;
     if (!prev) parse = parsePrismaTracked(s.text);
     else if (prev.text === s.text) {
       parse = prev;
-      changes.set(s.path, { start: s.text.length, oldEnd: s.text.length, delta: 0 });
+      const past = s.text.length + 1;
+      changes.set(s.path, { start: past, oldEnd: past, delta: 0, stableFrom: 0 });
     } else {
       parse = reparsePrisma(prev, s.text);
-      if (parse.change) changes.set(s.path, parse.change);
+      const c = parse.change;
+      if (c) changes.set(s.path, (edit = { start: c.start, oldEnd: c.oldEnd, delta: c.delta, stableFrom: -1 }));
     }
     parses.set(s.path, parse);
     let file = kept.has(s.path) ? undefined : session.files.get(s.path);
     if (file) {
       if (file.text !== s.text) {
-        const change = changes.get(s.path);
-        // The change is relative to the previous parse's text: update the index only if it is of that text.
-        const incremental = change && prev && file.lines.text === prev.text;
-        file.lines = incremental ? LineIndex.afterEdit(file.lines, s.text, change) : new LineIndex(s.text);
-        // Only when the change is of the previous build's text (the reports' positions were made on it).
-        if (incremental) stableFrom.set(s.path, positionsStableFrom(prev.text, s.text, change, file.lines));
+        // The change is relative to the previous parse's text: update the index only if it is of that
+        // text (and only then are positions after the edit known to be the previous build's).
+        if (edit && prev && file.lines.text === prev.text) {
+          file.lines = LineIndex.afterEdit(file.lines, s.text, edit);
+          edit.stableFrom = positionsStableFrom(prev.text, s.text, edit, file.lines);
+        } else file.lines = new LineIndex(s.text);
         file.text = s.text;
       }
       file.ast = parse.ast;
@@ -443,7 +450,6 @@ function sessionFiles(sources: SourceFile[], session: PrismaSession): SchemaFile
   session.parses = parses;
   session.files = kept;
   session.changes = changes;
-  session.stableFrom = stableFrom;
   session.serial++;
   return files;
 }
