@@ -593,8 +593,9 @@ class Parser {
       if (this.pos >= this.len) return null;
       const kind = this.blockKeywordHere();
       if (kind) {
-        this.blockSpans = [];
-        blocks.push(this.parseBlock(kind));
+        const spans: Span[] = [];
+        this.blockSpans = spans;
+        blocks.push(this.parseBlock(kind, spans));
         this.blockSpans = null;
         if (boundaries && this.atEndOfLine() && this.pending.length === 0 && !this.lastWasComment && this.depth === 0) {
           const b: ParseBoundary = { pos: this.pos, blocks: blocks.length, comments: this.comments.length, diagnostics: this.diagnostics.length };
@@ -650,7 +651,8 @@ class Parser {
     this.lastWasComment = false;
   }
 
-  private parseBlock(kind: BlockKind): Block {
+  /** `spans`: the list `sp` fills while this block is parsed (`Block.spans`). */
+  private parseBlock(kind: BlockKind, spans: Span[]): Block {
     const leading = this.takePending();
     this.docBlock = [];
     this.lastWasComment = false;
@@ -671,7 +673,7 @@ class Parser {
       openBrace: null,
       closeBrace: null,
       span: this.sp(start, this.pos),
-      spans: this.blockSpans ?? [],
+      spans,
     };
     const headEnd = name ? name.span.end : keyword.span.end;
     if (this.ch() !== C.LBRACE) {
