@@ -19,7 +19,7 @@ export function isDigit(c: number): boolean {
 }
 
 /** End of the nested block comment opened at `i`; -1 if unterminated. */
-export function blockCommentEnd(text: string, i: number): number {
+function blockCommentEnd(text: string, i: number): number {
   const n = text.length;
   let depth = 1;
   let j = i + 2;
@@ -106,8 +106,9 @@ export function skipTrivia(text: string, i: number, end = text.length): number {
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 0xfeff) i++;
-    else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) i = lexemeEnd(text, i); else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
-      const close = blockCommentEnd(text, i);
+    else if ((c === 45 /* - */ && text.charCodeAt(i + 1) === 45) || (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */)) {
+      // A comment (`lexemeEnd`: a line comment ends before its line break, a block comment may nest).
+      const close = lexemeEnd(text, i);
       i = close < 0 ? end : close;
     } else break;
   }
