@@ -2,7 +2,7 @@
 import { joinPath } from '../../sql/discovery';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { FileOperation } from '../../types';
-import { perProject } from './util';
+import { perObject } from './util';
 
 /** Path of a new migration after the last one of `near`'s set, or null when the tool has no such convention. */
 export function newMigrationPath(project: MigrationProject, near: Migration, slug: string): string | null {
@@ -21,7 +21,7 @@ export function newMigrationPath(project: MigrationProject, near: Migration, slu
 }
 
 /** Per project and migration set (folder + kind): the version after the highest one, or null. */
-const nextVersions = perProject(() => new Map<string, string | null>());
+const nextVersions = perObject((_project: MigrationProject) => new Map<string, string | null>());
 
 function nextVersion(project: MigrationProject, near: Migration): string | null {
   const bySet = nextVersions(project);

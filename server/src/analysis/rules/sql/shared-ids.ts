@@ -5,7 +5,7 @@ import { quoteIdent, quoteQualified } from '../../sql/expr';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
 import { createMigrationOp, newMigrationPath } from './new-migration';
-import { findNamed, headRange, isPrismaTable, migrationAt, perProject, sqlProject } from './util';
+import { findNamed, headRange, isPrismaTable, migrationAt, perObject, sqlProject } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
 
@@ -34,7 +34,7 @@ const NAME_START = /(^|[\s,(])/g;
 const THEN_REFERENCES = /\s[^,;]*?REFERENCES/iy;
 
 /** The replayed catalog's indexes by table, grouped once per project (both checks below read them). */
-const indexesByTable = perProject((project) => project.catalog.indexesByTable());
+const indexesByTable = perObject((project: MigrationProject) => project.catalog.indexesByTable());
 
 /** Index-like structures that serve equality lookups on their leading columns. */
 function lookupIndexes(catalog: Catalog, t: Table, indexesOfTable: ReadonlyMap<string, Index[]>): IndexLike[] {

@@ -23,19 +23,19 @@ export function sqlProject(ctx: AuditContext): MigrationProject | null {
 }
 
 /**
- * `build(project)`, made once per project and kept while the project lives: for what several rules (or
- * one rule, many times) derive from the same project.
+ * `build(key)`, made once per key object (a project, a statement, a schema) and kept while the key
+ * lives: for what several rules (or one rule, many times) derive from the same object.
  */
-export function perProject<T>(build: (project: MigrationProject) => T): (project: MigrationProject) => T {
-  const made = new WeakMap<MigrationProject, T>();
-  return (project) => {
-    let value = made.get(project);
-    if (value === undefined) made.set(project, (value = build(project)));
+export function perObject<K extends object, T>(build: (key: K) => T): (key: K) => T {
+  const made = new WeakMap<K, T>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) made.set(key, (value = build(key)));
     return value;
   };
 }
 
-const migrationsByPath = perProject((project) => new Map(project.migrations.map((m) => [m.path, m])));
+const migrationsByPath = perObject((project: MigrationProject) => new Map(project.migrations.map((m) => [m.path, m])));
 
 /** The migration (in apply order) at a path, looked up in a map built once per project. */
 export function migrationAt(project: MigrationProject, path: string): Migration | undefined {
@@ -43,7 +43,7 @@ export function migrationAt(project: MigrationProject, path: string): Migration 
 }
 
 /** Every statement of the project with its migration, in apply order (listed once per project: several rules walk them). */
-export const statements = perProject((project): ReadonlyArray<{ m: Migration; s: ReplayedStatement }> => {
+export const statements = perObject((project: MigrationProject): ReadonlyArray<{ m: Migration; s: ReplayedStatement }> => {
   const out: Array<{ m: Migration; s: ReplayedStatement }> = [];
   for (const m of project.migrations) for (const s of m.statements) out.push({ m, s });
   return out;
@@ -65,7 +65,7 @@ export interface AlterCommand {
 const NO_COMMANDS: readonly AlterCommand[] = Object.freeze([]);
 
 /** Every `ALTER TABLE` sub-command on a table that existed before its migration, by subtype (one pass per project). */
-const alterCommandsBySubtype = perProject((project) => {
+const alterCommandsBySubtype = perObject((project: MigrationProject) => {
   const bySubtype = new Map<string, AlterCommand[]>();
   for (const { m, s } of statements(project)) {
     if (s.stmt.kind !== 'AlterTableStmt') continue;
@@ -130,7 +130,7 @@ export function tokenRange(file: ParsedSqlFile, stmt: SqlStatement, byteLocation
 }
 
 /** `maskSql(stmt.text)` per statement (several rules search the same statements). */
-const maskedTexts = new WeakMap<SqlStatement, string>();
+const maskedText = perObject((stmt: SqlStatement) => maskSql(stmt.text));
 
 /** Finds the offset (UTF-16, in the file) of a keyword/word sequence inside a statement, or -1. */
 export function findInStatement(stmt: SqlStatement, pattern: RegExp, from = 0): number {
@@ -142,12 +142,6 @@ export function findInStatement(stmt: SqlStatement, pattern: RegExp, from = 0): 
   }
   const m = re.exec(maskedText(stmt));
   return m ? stmt.start + m.index : -1;
-}
-
-function maskedText(stmt: SqlStatement): string {
-  let masked = maskedTexts.get(stmt);
-  if (masked === undefined) maskedTexts.set(stmt, (masked = maskSql(stmt.text)));
-  return masked;
 }
 
 /**
@@ -243,16 +237,14 @@ export function insertAfterStatement(file: ParsedSqlFile, stmt: SqlStatement, sq
 export function isPrismaTable(ctx: AuditContext, table: Table): boolean {
   const schema = ctx.prisma;
   if (!schema?.models.length) return false;
-  let tables = prismaTables.get(schema);
-  if (!tables) {
-    tables = new Set();
-    for (const m of schema.models) if (m.kind !== 'type') tables.add(`${m.schemaName ?? 'public'}\u0000${m.tableName}`);
-    prismaTables.set(schema, tables);
-  }
-  return tables.has(`${table.schema}\u0000${table.name}`);
+  return prismaTables(schema).has(`${table.schema}\u0000${table.name}`);
 }
 /** Per schema: `schema\0table` of every model and view (one scan instead of one per table asked about). */
-const prismaTables = new WeakMap<PrismaSchema, Set<string>>();
+const prismaTables = perObject((schema: PrismaSchema) => {
+  const tables = new Set<string>();
+  for (const m of schema.models) if (m.kind !== 'type') tables.add(`${m.schemaName ?? 'public'}\u0000${m.tableName}`);
+  return tables;
+});
 
 export function statementReport(m: Migration, s: ReplayedStatement): Pick<Report, 'file' | 'anchorLine' | 'migration'> {
   return { file: m.path, anchorLine: s.stmt.range.start.line, migration: m.label };
