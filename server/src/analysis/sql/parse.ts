@@ -236,7 +236,7 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
       res = pre.tree;
       if (pre.placeholders) file.placeholders = true;
     } else {
-      const r = parseFileJson(pg, src);
+      const r = parseFileJson(pg, src, () => utf8);
       res = r.tree ?? decodeSplit(r.split, reparseDeferred);
       if (r.placeholders) file.placeholders = true;
     }

@@ -111,16 +111,18 @@ export function plpgsqlSource(statementText: string): string {
  * queries deferred (`elide.ts`). graphile-migrate (and psql) substitute `:NAME` placeholders before
  * running a file: one that does not parse as written is retried with them turned into identifiers of
  * the same length, so positions stay exact. Throws the error of the file as written. `tree`, when
- * set, is `decodeSplit(split, …)` already made (the elision is checked on it).
+ * set, is `decodeSplit(split, …)` already made (the elision is checked on it). `utf8Of`: the caller's
+ * (lazily made) `Utf8OffsetMap` of `src`, if it has one; it also maps the substituted text (ASCII for
+ * ASCII).
  */
-export function parseFileJson(pg: PgBinding, src: string): { split: SplitTree; tree?: RawParseTree; placeholders: boolean } {
+export function parseFileJson(pg: PgBinding, src: string, utf8Of = (): Utf8OffsetMap => new Utf8OffsetMap(src)): { split: SplitTree; tree?: RawParseTree; placeholders: boolean } {
   try {
-    return { ...parseDeferringViews(pg, src), placeholders: false };
+    return { ...parseDeferringViews(pg, src, utf8Of), placeholders: false };
   } catch (e) {
     const substituted = substitutePlaceholders(src);
     if (substituted === src) throw e;
     try {
-      return { ...parseDeferringViews(pg, substituted), placeholders: true };
+      return { ...parseDeferringViews(pg, substituted, utf8Of), placeholders: true };
     } catch {
       throw e;
     }
@@ -139,14 +141,13 @@ export function reparseWith(pg: PgBinding): Reparse {
  * scanner on every statement (count, and each view's kind, start and end); anything else parses `src`
  * as written. Throws what parsing `src` throws.
  */
-function parseDeferringViews(pg: PgBinding, src: string): { split: SplitTree; tree?: RawParseTree } {
+function parseDeferringViews(pg: PgBinding, src: string, utf8Of: () => Utf8OffsetMap): { split: SplitTree; tree?: RawParseTree } {
   const plan = planViewElision(src);
-  const elided = plan && elidedParse(pg, src, plan);
+  const elided = plan && elidedParse(pg, src, plan, utf8Of());
   return elided ?? { split: pg.parseSplit(src) };
 }
 
-function elidedParse(pg: PgBinding, src: string, plan: ViewElision): { split: SplitTree; tree: RawParseTree } | null {
-  const utf8 = new Utf8OffsetMap(src);
+function elidedParse(pg: PgBinding, src: string, plan: ViewElision, utf8: Utf8OffsetMap): { split: SplitTree; tree: RawParseTree } | null {
   const deferred: SplitField[] = [];
   try {
     for (const v of plan.views) {
@@ -199,8 +200,11 @@ export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FIL
   let split: SplitTree;
   let placeholders: boolean;
   let tree: RawParseTree | undefined;
+  // Made when first needed (view elision, PL/pgSQL bodies), once.
+  let utf8: Utf8OffsetMap | null = null;
+  const utf8Of = (): Utf8OffsetMap => (utf8 ??= new Utf8OffsetMap(src));
   try {
-    ({ split, tree, placeholders } = parseFileJson(pg, src));
+    ({ split, tree, placeholders } = parseFileJson(pg, src, utf8Of));
   } catch {
     return null;
   }
@@ -210,15 +214,14 @@ export function preParseJson(text: string, pg: PgBinding, maxBytes = MAX_SQL_FIL
   if (split.json.includes('"CreateFunctionStmt"') || split.json.includes('"DoStmt"')) {
     tree ??= decodeSplit(split, reparseWith(pg));
     const stmts = tree.stmts ?? [];
-    let utf8: Utf8OffsetMap | null = null;
     for (let index = 0; index < stmts.length; index++) {
       const raw = stmts[index];
       const kind = stmtKind(raw);
       if (!isPlpgsqlBody(kind, raw.stmt?.[kind] ?? {})) continue;
-      utf8 ??= new Utf8OffsetMap(src);
+      const map = utf8Of();
       const bStart = raw.stmt_location ?? 0;
-      const bEnd = raw.stmt_len ? bStart + raw.stmt_len : utf8.byteLength;
-      const { start, end } = statementExtent(text, utf8, bStart, bEnd);
+      const bEnd = raw.stmt_len ? bStart + raw.stmt_len : map.byteLength;
+      const { start, end } = statementExtent(text, map, bStart, bEnd);
       plpgsql.set(index, plpgsqlOutcome(pg, plpgsqlSource(text.slice(start, end))));
     }
   }
