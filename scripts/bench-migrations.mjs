@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, mkdtempSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = resolve(root, '../shared/corpus');
@@ -64,11 +65,6 @@ const tools = [
   { name: 'npx squawk', run: (s) => run('npx', ['--no-install', 'squawk', '--reporter', 'gcc', ...s.files]) },
   ...(existsSync(squawkBin) ? [{ name: 'squawk (node_modules/.bin)', run: (s) => run(squawkBin, ['--reporter', 'gcc', ...s.files]) }] : []),
 ];
-
-const median = (xs) => {
-  const a = [...xs].sort((x, y) => x - y);
-  return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
-};
 
 const results = [];
 for (const s of sets) {

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCodeCache } from './code-cache.mjs';
+import { median } from './median.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -73,10 +74,9 @@ for (let i = 0; i < runs; i++) {
     console.log(`${dist} run ${i + 1}: ${Number(m[1]).toLocaleString('en-US')} instructions`);
   }
 }
-const medianOf = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
-const first = medianOf(counts.get(dists[0]));
+const first = median(counts.get(dists[0]));
 for (const dist of dists) {
-  const med = medianOf(counts.get(dist));
+  const med = median(counts.get(dist));
   const vs = dist === dists[0] ? '' : ` (${(((med - first) / first) * 100).toFixed(2)}% vs ${dists[0]})`;
   console.log(`median of ${runs}: ${med.toLocaleString('en-US')} instructions, ${dist}${vs}`);
 }
