@@ -253,6 +253,8 @@ export function startServer(connection: Connection): void {
     }
     const hit = projectForUri(e.document.uri);
     if (hit) auditor.schedule(hit.project, 0);
+    // TextDocument builds its line index on first use, which is the first keystroke's update: build it now.
+    e.document.positionAt(0);
   });
 
   documents.onDidChangeContent((e) => {
