@@ -169,6 +169,59 @@ ALTER TABLE public.k ADD CONSTRAINT k_pkey PRIMARY KEY USING INDEX k_pkey;`,
     assert.equal(st[2].facts.tables.get('public.a'), 'existing');
     assert.equal(st[3].facts.tables.get('public.x'), 'unknown');
   });
+
+  it('keeps indexes and foreign keys with their tables through renames, replacements and drops', () => {
+    const migrations: Record<string, string> = {
+      'm/migrations/001_init.sql': `CREATE TABLE a (id int PRIMARY KEY, b_id int, c text);
+CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id), note text);
+ALTER TABLE a ADD CONSTRAINT a_b_fkey FOREIGN KEY (b_id) REFERENCES b (id);
+CREATE INDEX a_b ON a (b_id);
+CREATE INDEX a_c ON a (c, b_id);
+CREATE INDEX b_a ON b (a_id);
+CREATE INDEX orphan ON later (x);`,
+      'm/migrations/002_renames.sql': `ALTER TABLE a RENAME TO a2;
+ALTER TABLE a2 RENAME COLUMN b_id TO bee;
+ALTER TABLE a2 RENAME COLUMN id TO ident;
+ALTER INDEX a_b RENAME TO a2_bee;
+CREATE TABLE later (x int);`,
+      // A second CREATE INDEX of a name replaces the first, in place (here on another table): dropping
+      // a column of the first one's table must leave it alone.
+      'm/migrations/003_replace.sql': `CREATE INDEX a_c ON b (note);
+ALTER TABLE a2 DROP COLUMN c;
+ALTER TABLE later RENAME TO later2;`,
+      'm/migrations/004_drops.sql': `ALTER TABLE b DROP COLUMN note;
+DROP TABLE a2;`,
+    };
+    const upTo = (n: number) => project(Object.fromEntries(Object.entries(migrations).slice(0, n))).catalog;
+    const indexes = (c: ReturnType<typeof upTo>) => [...c.indexes.values()].map((i) => [i.key, i.table, i.columns.join()]);
+    const fks = (c: ReturnType<typeof upTo>, t: string) => c.tables.get(t)!.foreignKeys.map((f) => [f.columns.join(), f.refTable, f.refColumns.join()]);
+
+    const renamed = upTo(2);
+    assert.deepEqual(indexes(renamed), [
+      ['public.a_c', 'public.a2', 'c,bee'],
+      ['public.b_a', 'public.b', 'a_id'],
+      ['public.orphan', 'public.later', 'x'],
+      ['public.a2_bee', 'public.a2', 'bee'],
+    ]);
+    assert.deepEqual(fks(renamed, 'public.b'), [['a_id', 'public.a2', 'ident']]);
+    assert.deepEqual(fks(renamed, 'public.a2'), [['bee', 'public.b', 'id']]);
+
+    const replaced = upTo(3);
+    assert.deepEqual(indexes(replaced), [
+      ['public.a_c', 'public.b', 'note'],
+      ['public.b_a', 'public.b', 'a_id'],
+      ['public.orphan', 'public.later2', 'x'],
+      ['public.a2_bee', 'public.a2', 'bee'],
+    ]);
+
+    const dropped = upTo(4);
+    assert.equal(dropped.tables.has('public.a2'), false);
+    assert.deepEqual(indexes(dropped), [
+      ['public.b_a', 'public.b', 'a_id'],
+      ['public.orphan', 'public.later2', 'x'],
+    ]);
+    assert.deepEqual(fks(dropped, 'public.b'), []);
+  });
 });
 
 describe('DDL inside DO blocks', () => {

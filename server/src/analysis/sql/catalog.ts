@@ -187,6 +187,17 @@ export class Catalog {
   readonly renamedInMigration = new Map<number, Set<string>>();
   /** Migration index in which each table key was (last) created. */
   private readonly createdIn = new Map<string, number>();
+  /**
+   * Table key → the indexes on it: finds them without a pass over every index (`indexes` keeps the
+   * catalog order; these sets only say which). Kept in step by `putIndex`, `removeIndex` and the
+   * renames and drops below.
+   */
+  private readonly indexesOn = new Map<string, Set<Index>>();
+  /**
+   * Table key → the tables that got a foreign key to it: a superset (a table may have dropped that
+   * key since, or left the catalog), so users check `referencers`' result again.
+   */
+  private readonly referencing = new Map<string, Set<Table>>();
 
   table(schema: string | undefined, name: string): Table | undefined {
     return this.tables.get(qualify(schema, name));
@@ -216,6 +227,37 @@ export class Catalog {
       if (list) list.push(i);
       else out.set(i.table, [i]);
     }
+    return out;
+  }
+
+  /** Adds (or replaces, in place) the index under its key. */
+  private putIndex(i: Index): void {
+    const old = this.indexes.get(i.key);
+    if (old) this.indexesOn.get(old.table)?.delete(old);
+    this.indexes.set(i.key, i);
+    let on = this.indexesOn.get(i.table);
+    if (!on) this.indexesOn.set(i.table, (on = new Set()));
+    on.add(i);
+  }
+
+  private removeIndex(i: Index): void {
+    this.indexes.delete(i.key);
+    this.indexesOn.get(i.table)?.delete(i);
+  }
+
+  /** Drops every index on a table key. */
+  private dropIndexesOn(tableKey: string): void {
+    const on = this.indexesOn.get(tableKey);
+    if (!on) return;
+    for (const i of on) this.indexes.delete(i.key);
+    this.indexesOn.delete(tableKey);
+  }
+
+  /** The tables in the catalog with a foreign key to `key` (a few without, see `referencing`). */
+  private referencers(key: string): Table[] {
+    const out: Table[] = [];
+    const maybe = this.referencing.get(key);
+    if (maybe) for (const t of maybe) if (this.tables.get(t.key) === t) out.push(t);
     return out;
   }
 
@@ -537,6 +579,9 @@ export class Catalog {
         checkCols(columns);
         let refColumns = cols(con.pk_attrs);
         if (!refColumns.length) refColumns = this.tables.get(refKey)?.primaryKey?.columns ?? [];
+        let referencing = this.referencing.get(refKey);
+        if (!referencing) this.referencing.set(refKey, (referencing = new Set()));
+        referencing.add(t);
         t.foreignKeys.push({
           name,
           columns,
@@ -559,7 +604,7 @@ export class Catalog {
     const key = qualify(t.schema, indexName);
     const i = this.indexes.get(key);
     if (!i) return [];
-    this.indexes.delete(key);
+    this.removeIndex(i);
     return i.columns;
   }
 
@@ -649,7 +694,8 @@ export class Catalog {
     t.uniques = t.uniques.filter((u) => !uses(u.columns));
     t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
     t.checks = t.checks.filter((c) => c.column !== name);
-    for (const [k, i] of this.indexes) if (i.table === t.key && i.columns.includes(name)) this.indexes.delete(k);
+    const on = this.indexesOn.get(t.key);
+    if (on) for (const i of on) if (i.columns.includes(name)) this.removeIndex(i);
   }
 
   private dropConstraint(t: Table, name: string): void {
@@ -676,7 +722,7 @@ export class Catalog {
     const name = n.idxname ?? defaultIndexName(n.relation?.relname ?? 'x', columns);
     const key = qualify(schema, name);
     if (n.if_not_exists && this.indexes.has(key)) return;
-    this.indexes.set(key, {
+    this.putIndex({
       schema,
       name,
       key,
@@ -739,8 +785,8 @@ export class Catalog {
         for (const u of t.uniques) u.columns = ren(u.columns);
         for (const f of t.foreignKeys) f.columns = ren(f.columns);
         for (const c of t.checks) if (c.column === from) c.column = to;
-        for (const i of this.indexes.values()) if (i.table === key) i.columns = ren(i.columns);
-        for (const other of this.tables.values()) for (const f of other.foreignKeys) if (f.refTable === key) f.refColumns = ren(f.refColumns);
+        for (const i of this.indexesOn.get(key) ?? []) i.columns = ren(i.columns);
+        for (const other of this.referencers(key)) for (const f of other.foreignKeys) if (f.refTable === key) f.refColumns = ren(f.refColumns);
         t.changedBy.push(ref);
         break;
       }
@@ -757,10 +803,10 @@ export class Catalog {
         const key = qualify(schema, n.relation?.relname);
         const i = this.indexes.get(key);
         if (i) {
-          this.indexes.delete(key);
+          this.removeIndex(i);
           i.name = n.newname;
           i.key = qualify(schema, n.newname);
-          this.indexes.set(i.key, i);
+          this.putIndex(i);
         } else {
           // ALTER INDEX renames the index behind a PK/unique constraint too.
           for (const t of this.tables.values()) {
@@ -832,9 +878,24 @@ export class Catalog {
     this.tables.set(newKey, t);
     this.createdIn.set(newKey, this.createdIn.get(oldKey) ?? ref.migrationIndex);
     if (!this.everCreated.has(newKey)) this.everCreated.set(newKey, ref.migrationIndex);
-    for (const i of this.indexes.values()) if (i.table === oldKey) i.table = newKey;
     for (const p of t.policies.values()) p.table = newKey;
-    for (const other of this.tables.values()) for (const f of other.foreignKeys) if (f.refTable === oldKey) f.refTable = newKey;
+    if (oldKey === newKey) return;
+    const moved = this.indexesOn.get(oldKey);
+    if (moved) {
+      this.indexesOn.delete(oldKey);
+      for (const i of moved) i.table = newKey;
+      const into = this.indexesOn.get(newKey);
+      if (into) for (const i of moved) into.add(i);
+      else this.indexesOn.set(newKey, moved);
+    }
+    for (const other of this.referencers(oldKey)) for (const f of other.foreignKeys) if (f.refTable === oldKey) f.refTable = newKey;
+    const referencing = this.referencing.get(oldKey);
+    if (referencing) {
+      this.referencing.delete(oldKey);
+      const into = this.referencing.get(newKey);
+      if (into) for (const r of referencing) into.add(r);
+      else this.referencing.set(newKey, referencing);
+    }
   }
 
   private drop(n: PgNode, ref: SourceRef, facts: StatementFacts, touch: (k: string) => void): void {
@@ -848,18 +909,18 @@ export class Catalog {
           const key = partsKey(parts);
           touch(key);
           // Indexes go with the relation, even one the replay did not see created (DDL in a DO block).
-          for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
+          this.dropIndexesOn(key);
           const t = this.tables.get(key);
           if (!t) break;
           this.tables.delete(key);
-          for (const other of this.tables.values()) other.foreignKeys = other.foreignKeys.filter((f) => f.refTable !== key);
+          for (const other of this.referencers(key)) other.foreignKeys = other.foreignKeys.filter((f) => f.refTable !== key);
           break;
         }
         case 'OBJECT_VIEW':
         case 'OBJECT_MATVIEW': {
           const key = partsKey(parts);
           this.views.delete(key);
-          for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
+          this.dropIndexesOn(key);
           break;
         }
         case 'OBJECT_INDEX': {
@@ -868,7 +929,7 @@ export class Catalog {
           if (i) {
             facts.indexTables.set(key, i.table);
             touch(i.table);
-            this.indexes.delete(key);
+            this.removeIndex(i);
           }
           break;
         }
@@ -890,7 +951,7 @@ export class Catalog {
           const schema = parts[0];
           this.schemas.delete(schema);
           for (const [k, t] of this.tables) if (t.schema === schema) this.tables.delete(k);
-          for (const [k, i] of this.indexes) if (i.schema === schema) this.indexes.delete(k);
+          for (const i of [...this.indexes.values()]) if (i.schema === schema) this.removeIndex(i);
           for (const [k, e] of this.enums) if (e.schema === schema) this.enums.delete(k);
           break;
         }
