@@ -71,8 +71,12 @@ function statementEnds(src: string): number[] | null {
   const ends: number[] = [];
   const re = SIGNIFICANT;
   re.lastIndex = 0;
-  for (let m = re.exec(src); m; m = re.exec(src)) {
-    const i = m.index;
+  // test(), not exec(): no match array per stop (view-heavy files have thousands). A match is one
+  // character, or two when it ends with the `-` of `--` or the `*` of `/*`.
+  while (re.test(src)) {
+    const after = re.lastIndex;
+    const last = src.charCodeAt(after - 1);
+    const i = last === 45 /* - */ || last === 42 /* * */ ? after - 2 : after - 1;
     const c = src.charCodeAt(i);
     let next: number;
     if (c === 59 /* ; */) {
