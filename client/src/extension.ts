@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { Counts } from '../../server/src/lsp/audits';
+import serverNodeFlags from '../../server/node-flags.json';
 import { reportWebviewHtml } from './webview';
 
 type ReportFormat = 'markdown' | 'html' | 'json' | 'sarif';
@@ -44,9 +45,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   // stdio: the server then re-sends unchanged diagnostics as cached bytes (server/src/lsp/encoder.ts),
   // which Node's IPC channel (JSON.stringify of every message) cannot.
+  // server/node-flags.json: V8 heap settings the server starts with (they cannot be set once it runs;
+  // scripts/bench-lsp.mjs starts it the same way).
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: serverNodeFlags } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...serverNodeFlags, '--nolazy', '--inspect=6019'] } },
   };
   const settings = vscode.workspace.getConfiguration('schemaInsight');
   const clientOptions: LanguageClientOptions = {
