@@ -222,6 +222,37 @@ DROP TABLE a2;`,
     ]);
     assert.deepEqual(fks(dropped, 'public.b'), []);
   });
+
+  it('merges what pointed at a table key with what pointed at the key it is renamed to', () => {
+    // Indexes and foreign keys recorded against a table that did not exist yet (DDL the replay did
+    // not see) meet those of a table renamed to that name: all follow later drops.
+    const c = project({
+      'm/migrations/001_init.sql': `CREATE TABLE later (x int PRIMARY KEY);
+CREATE INDEX on_later ON later (x);
+CREATE INDEX on_z ON z (x);
+CREATE TABLE q (id int, z_x int REFERENCES z (x));
+CREATE TABLE r (id int, later_x int REFERENCES later (x));`,
+      'm/migrations/002_rename.sql': `ALTER TABLE later RENAME TO z;`,
+    }).catalog;
+    assert.deepEqual([...c.indexes.values()].map((i) => [i.key, i.table]), [
+      ['public.on_later', 'public.z'],
+      ['public.on_z', 'public.z'],
+    ]);
+    assert.deepEqual(c.tables.get('public.r')!.foreignKeys.map((f) => f.refTable), ['public.z']);
+    const after = project({
+      'm/migrations/001_init.sql': `CREATE TABLE later (x int PRIMARY KEY);
+CREATE INDEX on_later ON later (x);
+CREATE INDEX on_z ON z (x);
+CREATE TABLE q (id int, z_x int REFERENCES z (x));
+CREATE TABLE r (id int, later_x int REFERENCES later (x));`,
+      'm/migrations/002_rename.sql': `ALTER TABLE later RENAME TO z;
+ALTER TABLE z RENAME COLUMN x TO y;`,
+      'm/migrations/003_drop.sql': `DROP TABLE z;`,
+    }).catalog;
+    assert.equal(after.indexes.size, 0);
+    assert.deepEqual(after.tables.get('public.q')!.foreignKeys, []);
+    assert.deepEqual(after.tables.get('public.r')!.foreignKeys, []);
+  });
 });
 
 describe('DDL inside DO blocks', () => {

@@ -52,7 +52,11 @@ function isWord(text: string, start: number, end: number, word: string): boolean
 /** Whether the statement at `i` (its first token) creates a view or a materialized view (keywords only, no comments between them). */
 const VIEW_HEAD = /create\s+(?:or\s+replace\s+)?(?:temp\s+|temporary\s+|materialized\s+)?view\b/iy;
 
-/** What may end a statement or hide a `;`: the scanner stops only at these. */
+/**
+ * What may end a statement or hide a `;`: the scanner stops only at these. `statementEnds` recovers
+ * where a match starts from its end (one character, or two when the last is the `-` of `--` or the `*`
+ * of `/*`): a new alternative must keep that readable.
+ */
 const SIGNIFICANT = /[;'"$]|--|\/\*/g;
 
 /** Whether the identifier-like run of characters ending just before `i` is a word (not a number). */
