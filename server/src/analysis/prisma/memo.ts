@@ -30,6 +30,12 @@ interface StoredReport {
    * between `moveReports` and `materialize`, which makes it.
    */
   report: Report | null;
+  /**
+   * Set by `moveReports` on a report it moved: every offset kept its line and character (it is before
+   * the edit, or at or past the file's `stableFrom`), so the ranges of the report it was moved from
+   * still hold. Not read once `report` is set.
+   */
+  linesKept: boolean;
 }
 
 export interface MemoEntry {
@@ -227,7 +233,7 @@ function toStored(session: PrismaSession, r: Report): StoredReport | null {
     files.push(file);
     offsets.push(f.lines.offsetAt(range.start), f.lines.offsetAt(range.end));
   }
-  return { base: r, files, offsets, report: r };
+  return { base: r, files, offsets, report: r, linesKept: true };
 }
 
 /**
@@ -239,6 +245,7 @@ function moveReports(session: PrismaSession, reports: StoredReport[]): StoredRep
   for (let k = 0; k < reports.length; k++) {
     const s = reports[k];
     let offsets: number[] | null = null;
+    let linesKept = true;
     let file: string | null = null;
     let change: FileChange | undefined;
     for (let i = 0; i < s.offsets.length; i++) {
@@ -250,14 +257,16 @@ function moveReports(session: PrismaSession, reports: StoredReport[]): StoredRep
       const o = s.offsets[i];
       let moved: number;
       if (o < change.start) moved = o;
-      else if (o > change.oldEnd) moved = o + change.delta;
-      else return null;
+      else if (o > change.oldEnd) {
+        moved = o + change.delta;
+        if (change.stableFrom < 0 || moved < change.stableFrom) linesKept = false;
+      } else return null;
       if (moved !== o && !offsets) offsets = s.offsets.slice(0, i);
       if (offsets) offsets.push(moved);
     }
     // Nothing before the edit moves: the stored report (and the Report made for it) stays as it is.
     if (offsets && !out) out = reports.slice(0, k);
-    if (out) out.push(offsets ? { base: s.base, files: s.files, offsets, report: null } : s);
+    if (out) out.push(offsets ? { base: s.base, files: s.files, offsets, report: null, linesKept } : s);
   }
   return out ?? reports;
 }
@@ -271,7 +280,7 @@ function moveReports(session: PrismaSession, reports: StoredReport[]): StoredRep
 function materialize(session: PrismaSession, s: StoredReport, before: Report | null): Report {
   if (s.report) return s.report;
   // Every offset before the edit or past the edited line (in an edit that moved no line): same ranges.
-  if (before && positionsUnmoved(session, s)) return (s.report = before);
+  if (before && s.linesKept) return (s.report = before);
   const moved: Range[] = [];
   for (let k = 0; k < s.files.length; k++) moved.push(session.files.get(s.files[k])!.lines.range(s.offsets[2 * k], s.offsets[2 * k + 1]));
   if (before && sameRanges(before, moved)) return (s.report = before);
@@ -282,22 +291,6 @@ function materialize(session: PrismaSession, s: StoredReport, before: Report | n
   if (b.related) out.related = b.related.map((x) => ({ ...x, range: moved[k++] }));
   s.report = out;
   return out;
-}
-
-/** Whether each (moved) offset of `s` has the line and character its offset had in the previous build. */
-function positionsUnmoved(session: PrismaSession, s: StoredReport): boolean {
-  let file: string | null = null;
-  let change: FileChange | undefined;
-  for (let i = 0; i < s.offsets.length; i++) {
-    if (s.files[i >> 1] !== file) {
-      file = s.files[i >> 1];
-      change = session.changes.get(file);
-    }
-    if (!change) return false;
-    const o = s.offsets[i];
-    if (o >= change.start && (change.stableFrom < 0 || o < change.stableFrom)) return false;
-  }
-  return true;
 }
 
 /** Whether `r`'s ranges (in `ranges()` order) are `moved`. */
