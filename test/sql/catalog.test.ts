@@ -6,6 +6,14 @@ before(async () => {
   await ready;
 });
 
+/** The catalog after replaying the first `n` of `migrations` (in their order). */
+function upTo(migrations: Record<string, string>, n: number) {
+  return project(Object.fromEntries(Object.entries(migrations).slice(0, n))).catalog;
+}
+type Catalog = ReturnType<typeof upTo>;
+const indexes = (c: Catalog) => [...c.indexes.values()].map((i) => [i.key, i.table, i.columns.join()]);
+const fks = (c: Catalog, table: string) => c.tables.get(table)!.foreignKeys.map((f) => [f.columns.join(), f.refTable, f.refColumns.join()]);
+
 describe('catalog replay', () => {
   it('builds tables with columns, keys, checks, foreign keys and indexes', () => {
     const p = project({
@@ -192,11 +200,7 @@ ALTER TABLE later RENAME TO later2;`,
       'm/migrations/004_drops.sql': `ALTER TABLE b DROP COLUMN note;
 DROP TABLE a2;`,
     };
-    const upTo = (n: number) => project(Object.fromEntries(Object.entries(migrations).slice(0, n))).catalog;
-    const indexes = (c: ReturnType<typeof upTo>) => [...c.indexes.values()].map((i) => [i.key, i.table, i.columns.join()]);
-    const fks = (c: ReturnType<typeof upTo>, t: string) => c.tables.get(t)!.foreignKeys.map((f) => [f.columns.join(), f.refTable, f.refColumns.join()]);
-
-    const renamed = upTo(2);
+    const renamed = upTo(migrations, 2);
     assert.deepEqual(indexes(renamed), [
       ['public.a_c', 'public.a2', 'c,bee'],
       ['public.b_a', 'public.b', 'a_id'],
@@ -206,7 +210,7 @@ DROP TABLE a2;`,
     assert.deepEqual(fks(renamed, 'public.b'), [['a_id', 'public.a2', 'ident']]);
     assert.deepEqual(fks(renamed, 'public.a2'), [['bee', 'public.b', 'id']]);
 
-    const replaced = upTo(3);
+    const replaced = upTo(migrations, 3);
     assert.deepEqual(indexes(replaced), [
       ['public.a_c', 'public.b', 'note'],
       ['public.b_a', 'public.b', 'a_id'],
@@ -214,7 +218,7 @@ DROP TABLE a2;`,
       ['public.a2_bee', 'public.a2', 'bee'],
     ]);
 
-    const dropped = upTo(4);
+    const dropped = upTo(migrations, 4);
     assert.equal(dropped.tables.has('public.a2'), false);
     assert.deepEqual(indexes(dropped), [
       ['public.b_a', 'public.b', 'a_id'],
@@ -225,30 +229,29 @@ DROP TABLE a2;`,
 
   it('merges what pointed at a table key with what pointed at the key it is renamed to', () => {
     // Indexes and foreign keys recorded against a table that did not exist yet (DDL the replay did
-    // not see) meet those of a table renamed to that name: all follow later drops.
-    const c = project({
+    // not see) meet those of a table renamed to that name: all follow later renames and drops.
+    const migrations: Record<string, string> = {
       'm/migrations/001_init.sql': `CREATE TABLE later (x int PRIMARY KEY);
 CREATE INDEX on_later ON later (x);
 CREATE INDEX on_z ON z (x);
 CREATE TABLE q (id int, z_x int REFERENCES z (x));
 CREATE TABLE r (id int, later_x int REFERENCES later (x));`,
       'm/migrations/002_rename.sql': `ALTER TABLE later RENAME TO z;`,
-    }).catalog;
+      'm/migrations/003_rename_column.sql': `ALTER TABLE z RENAME COLUMN x TO y;`,
+      'm/migrations/004_drop.sql': `DROP TABLE z;`,
+    };
+    const c = upTo(migrations, 2);
     assert.deepEqual([...c.indexes.values()].map((i) => [i.key, i.table]), [
       ['public.on_later', 'public.z'],
       ['public.on_z', 'public.z'],
     ]);
     assert.deepEqual(c.tables.get('public.r')!.foreignKeys.map((f) => f.refTable), ['public.z']);
-    const after = project({
-      'm/migrations/001_init.sql': `CREATE TABLE later (x int PRIMARY KEY);
-CREATE INDEX on_later ON later (x);
-CREATE INDEX on_z ON z (x);
-CREATE TABLE q (id int, z_x int REFERENCES z (x));
-CREATE TABLE r (id int, later_x int REFERENCES later (x));`,
-      'm/migrations/002_rename.sql': `ALTER TABLE later RENAME TO z;
-ALTER TABLE z RENAME COLUMN x TO y;`,
-      'm/migrations/003_drop.sql': `DROP TABLE z;`,
-    }).catalog;
+    const renamed = upTo(migrations, 3);
+    assert.deepEqual([...fks(renamed, 'public.q'), ...fks(renamed, 'public.r')], [
+      ['z_x', 'public.z', 'y'],
+      ['later_x', 'public.z', 'y'],
+    ]);
+    const after = upTo(migrations, 4);
     assert.equal(after.indexes.size, 0);
     assert.deepEqual(after.tables.get('public.q')!.foreignKeys, []);
     assert.deepEqual(after.tables.get('public.r')!.foreignKeys, []);
