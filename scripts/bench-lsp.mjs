@@ -61,6 +61,13 @@ for (let i = 0; i < lines.length; i++) if (/^\s+\w+\s+String/.test(lines[i])) ta
 async function session() {
   const proc = spawn(process.execPath, [...serverNodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise((r) => proc.on('exit', r));
+  let ended = false;
+  // A server that dies (or never answers) ends the benchmark with a message instead of a hang.
+  proc.on('exit', (code, signal) => {
+    if (ended) return;
+    console.error(`bench-lsp: the server exited during the session (code ${code}, signal ${signal})`);
+    process.exit(1);
+  });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map();
   let lastCount = 0;
@@ -89,7 +96,17 @@ async function session() {
   });
   await conn.sendNotification('initialized', {});
 
-  const published = (version) => new Promise((r) => waiting.set(version, r));
+  const published = (version) =>
+    new Promise((r) => {
+      const timer = setTimeout(() => {
+        console.error(`bench-lsp: no publishDiagnostics for version ${version} within 60 s`);
+        process.exit(1);
+      }, 60_000);
+      waiting.set(version, (t) => {
+        clearTimeout(timer);
+        r(t);
+      });
+    });
   let version = 1;
   let timingsFrom = 0;
   let p = published(version);
@@ -117,6 +134,7 @@ async function session() {
     const end = await p;
     samples.push(end - start);
   }
+  ended = true;
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   await exited;
