@@ -47,4 +47,9 @@ test('an unchanged diagnostic object is serialized once, then re-sent from cache
   const next = [...diagnostics.slice(0, 10), diag(99), ...diagnostics.slice(12)];
   assert.equal(await bytes(enc, msg(next)), JSON.stringify(msg(next)));
   assert.equal(enc.serialized, 51);
+  // A cached item moves to the front of the array, and the front one further back (the comma is not part of it).
+  const moved = [diagnostics[20], diagnostics[0], diagnostics[21]];
+  assert.equal(await bytes(enc, msg(moved)), JSON.stringify(msg(moved)));
+  assert.equal(await bytes(enc, msg([diagnostics[20]])), JSON.stringify(msg([diagnostics[20]])));
+  assert.equal(enc.serialized, 51);
 });

@@ -18,9 +18,6 @@ const PUBLISH = 'textDocument/publishDiagnostics';
 /** Stands for the diagnostics array while the rest of the message is stringified (NUL cannot occur unescaped in a URI). */
 const HOLE = '\u0000schema-insight-diagnostics\u0000';
 const HOLE_JSON = JSON.stringify(HOLE);
-const COMMA = Buffer.from(',');
-const OPEN = Buffer.from('[');
-const CLOSE = Buffer.from(']');
 
 function plainEncode(msg: Message, charset: BufferEncoding): Uint8Array {
   return Buffer.from(JSON.stringify(msg, undefined, 0), charset);
@@ -35,14 +32,15 @@ export interface DiagnosticsEncoder {
 }
 
 export function diagnosticsEncoder(): DiagnosticsEncoder {
+  /** Per diagnostic object: `,` and its JSON, as UTF-8 (the first item of the array drops the comma). */
   const bytes = new WeakMap<object, Buffer>();
   let serialized = 0;
-  const bytesOf = (d: unknown): Buffer => {
-    if (d === null || typeof d !== 'object') return Buffer.from(JSON.stringify(d) ?? 'null');
+  const itemBytes = (d: unknown): Buffer => {
+    if (d === null || typeof d !== 'object') return Buffer.from(`,${JSON.stringify(d) ?? 'null'}`);
     let b = bytes.get(d);
     if (!b) {
       // `toJSON` or undefined-valued fields are handled exactly as in the whole-message stringify.
-      b = Buffer.from(JSON.stringify(d) ?? 'null');
+      b = Buffer.from(`,${JSON.stringify(d) ?? 'null'}`);
       bytes.set(d, b);
       serialized++;
     }
@@ -55,14 +53,27 @@ export function diagnosticsEncoder(): DiagnosticsEncoder {
     const head = JSON.stringify({ ...m, params: { ...m.params, diagnostics: HOLE } }, undefined, 0);
     const at = head.indexOf(HOLE_JSON);
     if (at < 0 || head.indexOf(HOLE_JSON, at + 1) >= 0) return plainEncode(msg, charset);
-    const parts: Buffer[] = [Buffer.from(head.slice(0, at)), OPEN];
+    // `…"diagnostics":[` + items + `]…`: the items' cached bytes copied once into the message.
+    const before = Buffer.from(`${head.slice(0, at)}[`);
+    const after = Buffer.from(`]${head.slice(at + HOLE_JSON.length)}`);
+    const items: Buffer[] = new Array(diagnostics.length);
+    let length = before.length + after.length;
     for (let i = 0; i < diagnostics.length; i++) {
-      if (i) parts.push(COMMA);
       // JSON.stringify writes holes and undefined array items as null.
-      parts.push(bytesOf(diagnostics[i] === undefined ? null : diagnostics[i]));
+      const b = itemBytes(diagnostics[i] === undefined ? null : diagnostics[i]);
+      items[i] = b;
+      length += i ? b.length : b.length - 1;
     }
-    parts.push(CLOSE, Buffer.from(head.slice(at + HOLE_JSON.length)));
-    return Buffer.concat(parts);
+    const out = Buffer.allocUnsafe(length);
+    out.set(before, 0);
+    let pos = before.length;
+    for (let i = 0; i < items.length; i++) {
+      const b = items[i];
+      out.set(i ? b : b.subarray(1), pos);
+      pos += i ? b.length : b.length - 1;
+    }
+    out.set(after, pos);
+    return out;
   };
   return {
     name: 'application/json',
