@@ -235,9 +235,7 @@ export class Catalog {
     const old = this.indexes.get(i.key);
     if (old) this.indexesOn.get(old.table)?.delete(old);
     this.indexes.set(i.key, i);
-    let on = this.indexesOn.get(i.table);
-    if (!on) this.indexesOn.set(i.table, (on = new Set()));
-    on.add(i);
+    addTo(this.indexesOn, i.table, i);
   }
 
   private removeIndex(i: Index): void {
@@ -579,9 +577,7 @@ export class Catalog {
         checkCols(columns);
         let refColumns = cols(con.pk_attrs);
         if (!refColumns.length) refColumns = this.tables.get(refKey)?.primaryKey?.columns ?? [];
-        let referencing = this.referencing.get(refKey);
-        if (!referencing) this.referencing.set(refKey, (referencing = new Set()));
-        referencing.add(t);
+        addTo(this.referencing, refKey, t);
         t.foreignKeys.push({
           name,
           columns,
@@ -880,22 +876,9 @@ export class Catalog {
     if (!this.everCreated.has(newKey)) this.everCreated.set(newKey, ref.migrationIndex);
     for (const p of t.policies.values()) p.table = newKey;
     if (oldKey === newKey) return;
-    const moved = this.indexesOn.get(oldKey);
-    if (moved) {
-      this.indexesOn.delete(oldKey);
-      for (const i of moved) i.table = newKey;
-      const into = this.indexesOn.get(newKey);
-      if (into) for (const i of moved) into.add(i);
-      else this.indexesOn.set(newKey, moved);
-    }
+    for (const i of moveSet(this.indexesOn, oldKey, newKey) ?? []) i.table = newKey;
     for (const other of this.referencers(oldKey)) for (const f of other.foreignKeys) if (f.refTable === oldKey) f.refTable = newKey;
-    const referencing = this.referencing.get(oldKey);
-    if (referencing) {
-      this.referencing.delete(oldKey);
-      const into = this.referencing.get(newKey);
-      if (into) for (const r of referencing) into.add(r);
-      else this.referencing.set(newKey, referencing);
-    }
+    moveSet(this.referencing, oldKey, newKey);
   }
 
   private drop(n: PgNode, ref: SourceRef, facts: StatementFacts, touch: (k: string) => void): void {
@@ -960,6 +943,24 @@ export class Catalog {
       }
     }
   }
+}
+
+/** Adds `value` to the set under `key`, made when missing. */
+function addTo<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+/** Moves the set under `from` to `to`, merged into the set already there if any; returns the moved values. */
+function moveSet<T>(map: Map<string, Set<T>>, from: string, to: string): Set<T> | undefined {
+  const moved = map.get(from);
+  if (!moved) return undefined;
+  map.delete(from);
+  const into = map.get(to);
+  if (into) for (const v of moved) into.add(v);
+  else map.set(to, moved);
+  return moved;
 }
 
 export function qualify(schema: string | undefined | null, name: string): string {
