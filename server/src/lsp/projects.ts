@@ -165,7 +165,10 @@ export class ProjectSet {
       if (doc.text.length > MAX_SOURCE_BYTES) {
         return { error: `file is over the ${(MAX_SOURCE_BYTES / 1024 / 1024).toFixed(0)} MB limit for analysis; skipped`, version: doc.version };
       }
-      const problem = doc.text.includes('\0') ? binaryProblem(Buffer.from(doc.text.slice(0, 65536), 'utf8')) : null;
+      // binaryProblem reads the first 64 KiB of UTF-8, which come from at most the first 65,536 characters:
+      // a NUL past those cannot make it report, so the rest of the buffer is not searched on every keystroke.
+      const head = doc.text.slice(0, 65536);
+      const problem = head.includes('\0') ? binaryProblem(Buffer.from(head, 'utf8')) : null;
       if (problem) return { error: problem, version: doc.version };
       return { text: doc.text, version: doc.version };
     }
