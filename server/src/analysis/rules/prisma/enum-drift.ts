@@ -3,8 +3,11 @@ import { enumDeps, memoModel, memoSchema, sameList } from '../../prisma/memo';
 import { rangeOf, type Enum, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, pascalCase, singular, wordsOf } from '../../prisma/naming';
 import { conversionSql, existingEnumValuePlan, migrationNote, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';
+import { checkValuesFor, enumTypeFor, historyCoversSchema, valueDrift, type ValueDrift } from '../../prisma/fix-sql-evidence';
 import { enumEvidenceOf, isEnumCandidateField, type EnumEvidence } from './string-enum-candidate';
-import type { Fix } from '../../types';
+import type { Report } from '../../rule';
+import type { MigrationProject } from '../../sql/project';
+import type { Fix, RelatedLocation } from '../../types';
 
 export interface DriftMatch {
   en: Enum;
@@ -129,23 +132,32 @@ export default defineRule({
   language: 'prisma',
   docs: {
     whatItDoes:
-      'Reports values defined inconsistently in the schema: a `String` field named like an existing enum (`role String` with `enum Role`, `Payment.status` with `enum PaymentStatus`, or `tier String @default("free")` with the one enum ending in `Tier` whose values include "free"), and two enums about the same thing (their names share a word other than Status/Type/Kind/State/Mode) whose value sets share at least three values and differ by one or two (`enum ArticleIngestionStatus` next to `enum ChallengeIngestionStatus`). A field whose default or comment uses none of the enum\'s values is another concept and is not reported. Comparing enums with `CHECK` constraints and `CREATE TYPE` in the migrations comes with the SQL catalogue.',
+      'Reports values defined inconsistently in the schema: a `String` field named like an existing enum (`role String` with `enum Role`, `Payment.status` with `enum PaymentStatus`, or `tier String @default("free")` with the one enum ending in `Tier` whose values include "free"), and two enums about the same thing (their names share a word other than Status/Type/Kind/State/Mode) whose value sets share at least three values and differ by one or two (`enum ArticleIngestionStatus` next to `enum ChallengeIngestionStatus`). A field whose default or comment uses none of the enum\'s values is another concept and is not reported. With migrations, it also compares each enum with the type they leave in the database (`CREATE TYPE … AS ENUM`, then every `ALTER TYPE … ADD VALUE / RENAME VALUE / RENAME TO` and `DROP TYPE`, so Prisma\'s re-create pattern too), value by value through `@map`, and an enum field with the `CHECK (col IN (…))` on its column. That comparison needs the migrations to be the schema\'s whole history: when they create no table for more than two of its models (a folder cut short, a database made with `db push`), it is skipped; a type created only by dynamic SQL (`EXECUTE` in a `DO` block) is not compared.',
     whyItMatters:
-      'The String copy accepts any value, so code that writes `tier: "premium"` compiles and the row silently falls out of every query that filters on the enum\'s values; two near-identical enums drift further with every new value (a plan added to one and forgotten in the other), and converting between them needs casts that fail at run time.',
+      'The String copy accepts any value, so code that writes `tier: "premium"` compiles and the row silently falls out of every query that filters on the enum\'s values; two near-identical enums drift further with every new value (a plan added to one and forgotten in the other), and converting between them needs casts that fail at run time. An enum value that no migration adds passes type checking and review, then fails in production with `invalid input value for enum` on the first write (the schema was edited but `prisma migrate dev` never ran); a value the database has but the enum lacks makes Prisma Client fail on every query that reads a row holding it (`Value \'…\' not found in enum`).',
     example:
       'model User {\n  id   Int    @id\n  tier String @default("free")\n}\n\nenum SubscriptionTier {\n  free\n  pro\n  enterprise\n}\n',
     useInstead:
       'model User {\n  id   Int              @id\n  tier SubscriptionTier @default(free)\n}\n\nenum SubscriptionTier {\n  free\n  pro\n  enterprise\n}\n',
     fixSafety:
-      'For a String field, the fix changes its type to the existing enum (and `@default("free")` to `@default(free)`, dropping `@db.VarChar`/`@db.Text`); it is offered only when the enum\'s values include the field\'s default and any values its comment lists. It needs a data migration: on PostgreSQL Prisma drops and re-creates the column, so use the `ALTER COLUMN … TYPE … USING` SQL from the finding, which fails if a row holds a value outside the enum. Near-identical enums have no automatic fix.',
+      'For a String field, the fix changes its type to the existing enum (and `@default("free")` to `@default(free)`, dropping `@db.VarChar`/`@db.Text`); it is offered only when the enum\'s values include the field\'s default and any values its comment lists. It needs a data migration: on PostgreSQL Prisma drops and re-creates the column, so use the `ALTER COLUMN … TYPE … USING` SQL from the finding, which fails if a row holds a value outside the enum. Near-identical enums, and enums that differ from their migrations, have no automatic fix: which side is right is a decision (create the missing migration with `prisma migrate dev`, or add the database\'s values to the enum).',
   },
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema || !providerSupportsEnums(schema.provider)) return;
-    // 1. String fields named like an existing enum.
+    // The migrations, when they are the schema's whole history (an incomplete one proves nothing).
+    const built = ctx.input.sqlFiles?.length ? ctx.sql : null;
+    const sql = built && historyCoversSchema(built, schema) ? built : null;
+    let deps: readonly unknown[] | null = null;
+    const depsOf = () => (deps ??= [enumDeps(schema)[0], sql]);
+    // 1. String fields named like an existing enum; enum fields whose column's CHECK allows other values.
     for (const model of schema.models) {
-      memoModel(schema, 'enum-drift', model, enumDeps, report, (report) => {
+      memoModel(schema, 'enum-drift', model, depsOf, report, (report) => {
         for (const field of model.fields) {
+          if (field.kind === 'enum') {
+            if (sql && field.decl.type && model.kind === 'model') checkAgainstColumnCheck(sql, schema, field, report);
+            continue;
+          }
           const m = driftEnumFor(schema, field);
           if (!m) continue;
           const values = m.en.values.map((v) => v.dbName);
@@ -224,5 +236,63 @@ export default defineRule({
         });
       }
     });
+    // 3. Enums whose database type, as the migrations leave it, has other values.
+    if (sql) {
+      memoSchema(schema, 'enum-drift/migrations', depsOf, report, (report) => {
+        for (const en of schema.enums) {
+          const type = enumTypeFor(sql, en);
+          const drift = type && valueDrift(en, type.values);
+          if (!type || !drift) continue;
+          const typeName = type.schema === 'public' ? `"${type.name}"` : `"${type.schema}"."${type.name}"`;
+          const related: RelatedLocation[] = [{ file: type.createdBy.file, range: type.createdBy.range, message: `${typeName} is created in ${type.createdBy.migration}` }];
+          const last = type.changedBy[type.changedBy.length - 1];
+          if (last) related.push({ file: last.file, range: last.range, message: `${typeName} is last changed in ${last.migration}` });
+          report({
+            file: en.file.path,
+            range: rangeOf(en.file, en.nameSpan),
+            message: `\`enum ${en.name}\` and the type ${typeName} its migrations create have different values: ${driftParts(drift)}.`,
+            subject: { enum: en.name },
+            related,
+            data: { databaseType: type.key, databaseValues: type.values.join(', '), onlyInSchema: drift.onlySchema.join(', '), onlyInDatabase: drift.onlyDb.join(', '), migration: (last ?? type.createdBy).migration },
+          });
+        }
+      });
+    }
   },
 });
+
+const quoted = (values: string[]) => values.map((v) => `"${v}"`).join(', ');
+const isAre = (values: string[]) => (values.length === 1 ? 'is' : 'are');
+const itThem = (values: string[]) => (values.length === 1 ? 'it' : 'them');
+
+/** What a drift between an enum and its database type means: values only the schema has, then values only the type has. */
+function driftParts(d: ValueDrift): string {
+  const parts: string[] = [];
+  const { onlySchema, onlyDb } = d;
+  if (onlySchema.length) {
+    parts.push(`${quoted(onlySchema)} ${isAre(onlySchema)} in the schema but in no migration, so writing ${itThem(onlySchema)} fails ("invalid input value for enum") until a migration adds ${itThem(onlySchema)} (\`prisma migrate dev\`)`);
+  }
+  if (onlyDb.length) parts.push(`${quoted(onlyDb)} ${isAre(onlyDb)} in the database type but not in the enum, so Prisma Client fails on rows that hold ${itThem(onlyDb)} ("Value '…' not found in enum")`);
+  return parts.join('; ');
+}
+
+/** An enum field whose column carries a `CHECK (col IN (...))`, after all migrations, that allows another set of values. */
+function checkAgainstColumnCheck(sql: MigrationProject, schema: PrismaSchema, field: Field, report: (r: Report) => void): void {
+  const en = schema.enumByName.get(field.type);
+  const check = en && checkValuesFor(sql, field);
+  if (!en || !check) return;
+  const drift = valueDrift(en, check.values);
+  if (!drift) return;
+  const onlyInCheck = drift.onlyDb;
+  const parts: string[] = [];
+  if (drift.onlySchema.length) parts.push(`${quoted(drift.onlySchema)} ${isAre(drift.onlySchema)} in the enum but not allowed by the check, so writing ${itThem(drift.onlySchema)} fails`);
+  if (onlyInCheck.length) parts.push(`the check also allows ${quoted(onlyInCheck)}, which the enum lacks`);
+  report({
+    file: field.file.path,
+    range: rangeOf(field.file, field.decl.type!.span),
+    message: `\`${field.model.name}.${field.name}\` is \`enum ${en.name}\`, but the CHECK constraint \`${check.constraint}\` on its column (${check.migration}) allows ${quoted(check.values)}: ${parts.join('; ')}. Make the enum and the check list the same values.`,
+    subject: { model: field.model.name, field: field.name },
+    related: [{ file: check.source.file, range: check.source.range, message: `The CHECK constraint, in ${check.migration}` }],
+    data: { enum: en.name, constraint: check.constraint, checkValues: check.values.join(', '), onlyInSchema: drift.onlySchema.join(', '), onlyInCheck: onlyInCheck.join(', ') },
+  });
+}
