@@ -49,11 +49,6 @@ export function toLspSeverity(s: Severity): DiagnosticSeverity {
   }
 }
 
-export interface DiagnosticData {
-  /** Index of the finding in the project's last audit, to find it back in code actions. */
-  rule: string;
-}
-
 export function toDiagnostic(f: Finding, docUrl: (id: string) => string): Diagnostic {
   const d: Diagnostic = {
     range: f.range,
@@ -62,7 +57,6 @@ export function toDiagnostic(f: Finding, docUrl: (id: string) => string): Diagno
     codeDescription: { href: docUrl(f.rule) },
     source: SOURCE,
     message: f.message,
-    data: { rule: f.rule } satisfies DiagnosticData,
   };
   const tags: DiagnosticTag[] = [];
   if (f.tags?.includes('unnecessary')) tags.push(DiagnosticTag.Unnecessary);
