@@ -133,3 +133,16 @@ test('enum-drift: an enum field whose column CHECK allows other values', () => {
   assert.equal(f.related?.[0].file, 'prisma/migrations/20240101000000_init/migration.sql');
   assert.equal(run(schema, sql.replace("'draft', 'published')", "'draft', 'published', 'archived')"), 'enum-drift').length, 0);
 });
+
+test('enum-drift: @@schema enums are compared with the type in that schema', () => {
+  const schema = 'model Sub {\n  id   Int  @id\n  plan Plan\n\n  @@schema("billing")\n}\n\nenum Plan {\n  FREE\n  PRO\n\n  @@schema("billing")\n}\n';
+  const table = 'CREATE TABLE "billing"."Sub" ("id" INTEGER NOT NULL PRIMARY KEY, "plan" "billing"."Plan" NOT NULL);\n';
+  const [f, ...rest] = run(schema, 'CREATE SCHEMA "billing";\nCREATE TYPE "billing"."Plan" AS ENUM (\'FREE\');\n' + table, 'enum-drift');
+  assert.equal(rest.length, 0);
+  assert.equal(f.data?.databaseType, 'billing.Plan');
+  assert.match(f.message, /the type "billing"\."Plan" its migrations create/);
+  assert.equal(f.data?.onlyInSchema, 'PRO');
+  // A type of the same name in another schema is not this enum's.
+  const elsewhere = 'CREATE SCHEMA "billing";\nCREATE TYPE "Plan" AS ENUM (\'FREE\');\nCREATE TYPE "billing"."Plan" AS ENUM (\'FREE\', \'PRO\');\n' + table;
+  assert.equal(run(schema, elsewhere, 'enum-drift').length, 0);
+});
