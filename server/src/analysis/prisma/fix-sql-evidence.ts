@@ -7,7 +7,7 @@
 import { qualify, type EnumType, type SourceRef } from '../sql/catalog';
 import type { MigrationProject } from '../sql/project';
 import type { PgNode } from '../sql/parse';
-import { attrArg, exprString, type Enum, type Field, type PrismaSchema } from './schema';
+import type { Enum, Field, PrismaSchema } from './schema';
 import { escapeRegExp } from '../text';
 
 function tableOf(sql: MigrationProject, field: Field) {
@@ -61,12 +61,6 @@ export function historyCoversSchema(sql: MigrationProject, schema: PrismaSchema)
   return true;
 }
 
-/** The enum's `@@schema("x")` (multiSchema), or null (the default schema). */
-function enumSchemaName(en: Enum): string | null {
-  for (const m of en.block.members) if (m.kind === 'blockAttribute' && m.attribute.name === 'schema') return exprString(attrArg(m.attribute, 'name', 0));
-  return null;
-}
-
 /**
  * The enum type the migrations leave in the database under the enum's name (`@@map`, `@@schema`),
  * after every `CREATE TYPE … AS ENUM`, `ALTER TYPE … ADD VALUE / RENAME VALUE / RENAME TO` and
@@ -74,7 +68,7 @@ function enumSchemaName(en: Enum): string | null {
  */
 export function enumTypeFor(sql: MigrationProject | null, en: Enum): EnumType | null {
   if (!sql) return null;
-  return sql.catalog.enums.get(qualify(enumSchemaName(en), en.dbName)) ?? null;
+  return sql.catalog.enums.get(qualify(en.schemaName, en.dbName)) ?? null;
 }
 
 function sval(n: PgNode): string | undefined {

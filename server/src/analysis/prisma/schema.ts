@@ -176,6 +176,8 @@ export interface Enum extends Located {
   dbName: string;
   /** The explicit `@@map("x")` name, or null. */
   mapName: string | null;
+  /** `@@schema("x")` (multiSchema), or null. */
+  schemaName: string | null;
   documentation: string | null;
   values: EnumValue[];
 }
@@ -537,8 +539,9 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
           const mapName = exprString(attrArg(map, 'name', 0));
           values.push({ name: m.name.name, dbName: mapName ?? m.name.name, mapName, documentation: documentationOf(m.docs, m.trailingComment), decl: m });
         }
-        const mapAttr = block.members.find((m) => m.kind === 'blockAttribute' && m.attribute.name === 'map');
-        const mapName = mapAttr && mapAttr.kind === 'blockAttribute' ? exprString(attrArg(mapAttr.attribute, 'name', 0)) : null;
+        const blockAttributes: Attribute[] = [];
+        for (const m of block.members) if (m.kind === 'blockAttribute') blockAttributes.push(m.attribute);
+        const mapName = exprString(attrArg(findAttr(blockAttributes, 'map'), 'name', 0));
         const en: Enum = {
           file,
           name,
@@ -546,6 +549,7 @@ export function parsePrismaSchema(sources: SourceFile[]): PrismaSchema {
           nameSpan: block.name.span,
           dbName: mapName ?? name,
           mapName,
+          schemaName: exprString(attrArg(findAttr(blockAttributes, 'schema'), 'name', 0)),
           documentation: documentationOf(block.docs),
           values,
         };
