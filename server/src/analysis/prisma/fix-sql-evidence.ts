@@ -16,13 +16,13 @@ function tableOf(sql: MigrationProject, field: Field) {
 }
 
 /** The values of a `CHECK (col IN (...))` on the field's column after all migrations ran. */
-export function checkValuesFor(sql: MigrationProject | null, field: Field): { values: string[]; constraint: string; migration: string; source: SourceRef } | null {
+export function checkValuesFor(sql: MigrationProject | null, field: Field): { values: string[]; constraint: string; source: SourceRef } | null {
   if (!sql) return null;
   const t = tableOf(sql, field);
   if (!t) return null;
   for (const c of t.checks) {
     if (c.column === field.columnName && c.values && c.values.length >= 2) {
-      return { values: c.values, constraint: c.name ?? c.expr, migration: c.source.migration, source: c.source };
+      return { values: c.values, constraint: c.name ?? c.expr, source: c.source };
     }
   }
   return null;

@@ -290,9 +290,9 @@ function checkAgainstColumnCheck(sql: MigrationProject, schema: PrismaSchema, fi
   report({
     file: field.file.path,
     range: rangeOf(field.file, field.decl.type!.span),
-    message: `\`${field.model.name}.${field.name}\` is \`enum ${en.name}\`, but the CHECK constraint \`${check.constraint}\` on its column (${check.migration}) allows ${quoted(check.values)}: ${parts.join('; ')}. Make the enum and the check list the same values.`,
+    message: `\`${field.model.name}.${field.name}\` is \`enum ${en.name}\`, but the CHECK constraint \`${check.constraint}\` on its column (${check.source.migration}) allows ${quoted(check.values)}: ${parts.join('; ')}. Make the enum and the check list the same values.`,
     subject: { model: field.model.name, field: field.name },
-    related: [{ file: check.source.file, range: check.source.range, message: `The CHECK constraint, in ${check.migration}` }],
+    related: [{ file: check.source.file, range: check.source.range, message: `The CHECK constraint, in ${check.source.migration}` }],
     data: { enum: en.name, constraint: check.constraint, checkValues: check.values.join(', '), onlyInSchema: drift.onlySchema.join(', '), onlyInCheck: onlyInCheck.join(', ') },
   });
 }

@@ -58,7 +58,7 @@ function computeEnumEvidence(field: Field, sql: MigrationProject | null): EnumEv
   const def = field.default;
   const defaultValue = def && def.expr?.kind === 'string' ? def.expr.value : null;
   const check = checkValuesFor(sql, field);
-  if (check) return { values: check.values, source: 'check', complete: true, comment: `CHECK ${check.constraint} (migration ${check.migration})`, defaultValue };
+  if (check) return { values: check.values, source: 'check', complete: true, comment: `CHECK ${check.constraint} (migration ${check.source.migration})`, defaultValue };
   const fromComments = valuesFromComments(ownComments(field));
   if (fromComments) {
     return {
