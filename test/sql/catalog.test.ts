@@ -73,6 +73,22 @@ ALTER TABLE members ENABLE ROW LEVEL SECURITY;
     assert.equal(members.rlsSource!.range.start.line, 17);
   });
 
+  it('marks temporary tables (a migration\'s scratch tables, gone when its session ends)', () => {
+    const c = project({
+      'supabase/migrations/20240101000000_init.sql':
+        'CREATE TEMP TABLE scratch AS SELECT 1 AS x;\nCREATE TEMPORARY TABLE t2 (a int) ON COMMIT DROP;\nCREATE UNLOGGED TABLE u (a int);\nCREATE TABLE kept (a int);\n',
+    }).catalog;
+    assert.deepEqual(
+      [...c.tables.values()].map((t) => [t.name, t.temporary]),
+      [
+        ['scratch', true],
+        ['t2', true],
+        ['u', false],
+        ['kept', false],
+      ],
+    );
+  });
+
   it('replays renames, drops and enum values added later, across migrations in version order', () => {
     const p = project({
       // Given out of order on purpose: the replay orders by version.

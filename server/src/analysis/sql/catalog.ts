@@ -123,6 +123,8 @@ export interface Table {
   policies: Map<string, Policy>;
   partitioned: boolean;
   partitionOf?: string;
+  /** `CREATE TEMP TABLE`: gone when the session that ran the migration ends (a migration's scratch table). */
+  temporary: boolean;
   createdBy: SourceRef;
   changedBy: SourceRef[];
 }
@@ -994,6 +996,7 @@ function newTable(rv: PgNode, ref: SourceRef): Table {
     rlsForced: false,
     policies: new Map(),
     partitioned: false,
+    temporary: rv?.relpersistence === 't',
     createdBy: ref,
     changedBy: [],
   };
