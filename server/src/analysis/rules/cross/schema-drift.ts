@@ -1,0 +1,426 @@
+import { defineRule, type Report } from '../../rule';
+import { historyCoversSchema } from '../../prisma/fix-sql-evidence';
+import { rangeOf, type Enum, type Field, type IndexDef, type Model, type PrismaSchema } from '../../prisma/schema';
+import { qualify, type ForeignKey, type Index, type SourceRef, type Table } from '../../sql/catalog';
+import type { PgNode } from '../../sql/parse';
+import type { MigrationProject } from '../../sql/project';
+import type { RelatedLocation } from '../../types';
+import { headRange, migrationAt, perObject, sqlProject, tokenRange } from '../sql/util';
+
+const RULE = 'schema-drift';
+
+export default defineRule({
+  id: RULE,
+  title: 'Schema and migrations disagree on what exists',
+  category: 'Schema drift',
+  defaultSeverity: 'warning',
+  language: 'cross',
+  docs: {
+    whatItDoes:
+      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index, and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), every migration parses, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views, partial and expression indexes (the schema cannot declare them), and objects a migration may create with dynamic SQL (`EXECUTE` in a `DO` block or function that mentions the name).',
+    whyItMatters:
+      'Prisma Migrate makes each new migration from the difference between the schema and the database the existing migrations build. Whatever exists only in the migrations is therefore dropped by the next `prisma migrate dev`: a table with its rows, a column with its data, the trigram index search depends on, the foreign key that kept rows consistent. Hand-written SQL in a migration that never reached the schema is lost this way on the next unrelated change. The other way round, a model or field with no migration is in the generated client but not in the database the deploy builds: every query on it fails with "The table … does not exist" (P2021) or "The column … does not exist" (P2022), and a relation with no foreign key lets orphans in.',
+    example:
+      '// file: prisma/schema.prisma\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" (\n    "id" SERIAL NOT NULL,\n    "email" TEXT NOT NULL,\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n);\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");\n-- file: prisma/migrations/20240201000000_audit_log/migration.sql\n-- Added by hand, never added to schema.prisma.\nCREATE TABLE "AuditLog" (\n    "id" SERIAL NOT NULL,\n    "userId" INTEGER NOT NULL,\n    "action" TEXT NOT NULL,\n    CONSTRAINT "AuditLog_pkey" PRIMARY KEY ("id")\n);\n',
+    useInstead:
+      '// file: prisma/schema.prisma\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n\nmodel AuditLog {\n  id     Int    @id @default(autoincrement())\n  userId Int\n  action String\n}\n-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" (\n    "id" SERIAL NOT NULL,\n    "email" TEXT NOT NULL,\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")\n);\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");\n-- file: prisma/migrations/20240201000000_audit_log/migration.sql\nCREATE TABLE "AuditLog" (\n    "id" SERIAL NOT NULL,\n    "userId" INTEGER NOT NULL,\n    "action" TEXT NOT NULL,\n    CONSTRAINT "AuditLog_pkey" PRIMARY KEY ("id")\n);\n',
+    fixSafety:
+      'No automatic fix: which side is right is a decision. To keep what only the migrations have, add it to the schema (`prisma db pull` against a database the migrations built writes the models, fields and indexes). To keep what only the schema has, create its migration with `prisma migrate dev`. Dropping the object instead needs a migration of its own, with the data loss that implies.',
+  },
+  check(ctx, report) {
+    const schema = ctx.prisma;
+    if (!schema || !ctx.input.sqlFiles?.length || !isPostgres(schema.provider)) return;
+    const sql = sqlProject(ctx);
+    if (!sql || !comparable(sql).ok || !historyCoversSchema(sql, schema)) return;
+    new Comparison(schema, sql, report).run();
+  },
+});
+
+function isPostgres(provider: string | null): boolean {
+  return provider === 'postgresql' || provider === 'postgres';
+}
+
+/** Every migration parsed (a statement lost to a syntax error would make objects look missing). */
+const comparable = perObject((sql: MigrationProject): { ok: boolean } => ({
+  ok: sql.migrations.every((m) => !m.file.skipped && m.file.errors.every((e) => e.kind === 'plpgsql')),
+}));
+
+/** Words of the statements that create, change or remove objects. */
+const DDL = /\b(create|alter|drop|rename)\b/i;
+
+/**
+ * The lower-cased text of every `DO` block and function that runs dynamic SQL (`EXECUTE`) and holds
+ * DDL words: what it creates, renames or drops is invisible to the replay, so a name it mentions may
+ * exist after all, or be gone. (`EXECUTE format('GRANT …')` loops and the like do not count.)
+ */
+const dynamicSql = perObject((sql: MigrationProject): { text: string } => {
+  const parts: string[] = [];
+  for (const m of sql.migrations) {
+    for (const { stmt } of m.statements) {
+      if ((stmt.kind === 'DoStmt' || stmt.kind === 'CreateFunctionStmt') && /\bexecute\b/i.test(stmt.text) && DDL.test(stmt.text)) parts.push(stmt.text.toLowerCase());
+    }
+  }
+  return { text: parts.join('\n') };
+});
+
+/**
+ * Whether dynamic SQL in the migrations mentions `name` as a whole word (any case): the object may be
+ * created, renamed or dropped there, out of the replay's sight, so neither side is reported.
+ */
+function inDynamicSql(sql: MigrationProject, name: string): boolean {
+  const text = dynamicSql(sql).text;
+  if (!text) return false;
+  const lower = name.toLowerCase();
+  for (let at = text.indexOf(lower); at >= 0; at = text.indexOf(lower, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + lower.length))) return true;
+  }
+  return false;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
+}
+
+const NO_INDEXES: readonly Index[] = [];
+
+/** Table key → its indexes, once per replayed project. */
+const indexesByTable = perObject((sql: MigrationProject) => sql.catalog.indexesByTable());
+
+/** Whether two column lists are the same, in the same order. */
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * What the comparison needs from a model's own block, derived once per model object (an editor's
+ * next build reuses the objects of the models an edit did not touch): its table key, the fields that
+ * are columns, the column lists of its `@id`/`@unique`/`@@index` declarations and of its relations.
+ */
+interface ModelFacts {
+  tableKey: string;
+  columnFields: Field[];
+  declared: Array<{ def: IndexDef; columns: string[] }>;
+  relations: Array<{ field: Field; columns: string[] }>;
+}
+
+const factsOf = perObject((model: Model): ModelFacts => {
+  const colOf = (name: string) => model.fieldByName.get(name)?.columnName ?? name;
+  const declared: ModelFacts['declared'] = [];
+  for (const def of [...(model.primaryKey ? [model.primaryKey] : []), ...model.uniques, ...model.indexes]) {
+    if (def.kind === 'fulltext' || !def.fields.length) continue;
+    declared.push({ def, columns: def.fields.map((f) => colOf(f.name)) });
+  }
+  const relations: ModelFacts['relations'] = [];
+  for (const f of model.fields) if (f.relation?.fields.length) relations.push({ field: f, columns: f.relation.fields.map(colOf) });
+  return { tableKey: qualify(model.schemaName ?? undefined, model.tableName), columnFields: model.fields.filter(hasColumn), declared, relations };
+});
+
+function shown(columns: readonly string[]): string {
+  return columns.join(', ');
+}
+
+class Comparison {
+  /** Database schemas the Prisma schema describes (`public` and every `@@schema`). */
+  private readonly dbSchemas = new Set<string>();
+  /** Table key → the model (or view) mapped to it. */
+  private readonly modelOfTable = new Map<string, Model>();
+  /** Names of Prisma's implicit many-to-many tables (`_CategoryToPost`). */
+  private readonly implicitTables = new Set<string>();
+  /** Whether every migration is a Prisma Migrate migration (the next `prisma migrate dev` diffs against them). */
+  private readonly prismaMigrate: boolean;
+
+  constructor(
+    private readonly schema: PrismaSchema,
+    private readonly sql: MigrationProject,
+    private readonly report: (r: Report) => void,
+  ) {
+    for (const m of schema.models) {
+      if (m.kind === 'type') continue;
+      this.dbSchemas.add(m.schemaName ?? 'public');
+      this.modelOfTable.set(factsOf(m).tableKey, m);
+      for (const f of m.fields) {
+        const r = f.isList ? f.relation : null;
+        if (r && r.back?.isList && !r.fields.length && !r.back.relation?.fields.length) this.implicitTables.add(`_${r.relationName}`);
+      }
+    }
+    for (const e of schema.enums) this.dbSchemas.add(e.schemaName ?? 'public');
+    this.prismaMigrate = sql.migrations.every((m) => m.info.kind === 'prisma');
+  }
+
+  run(): void {
+    this.tablesOnlyInDatabase();
+    for (const model of this.schema.models) {
+      if (model.kind !== 'model') continue;
+      const table = this.tableOf(model);
+      if (!table) {
+        this.modelWithoutTable(model);
+        continue;
+      }
+      this.columns(model, table);
+      this.indexes(model, table);
+      if (this.schema.relationMode !== 'prisma') this.foreignKeys(model, table);
+    }
+    this.enums();
+  }
+
+  private tableOf(model: Model): Table | undefined {
+    const t = this.sql.catalog.tables.get(factsOf(model).tableKey);
+    return t && !t.temporary ? t : undefined;
+  }
+
+  /** What the next `prisma migrate dev` does with an object only the migrations have. */
+  private dropped(what: string): string {
+    return this.prismaMigrate
+      ? `the next \`prisma migrate dev\` generates a migration that drops ${what}`
+      : `\`prisma db push\` or \`prisma migrate diff\` from this schema would drop ${what}`;
+  }
+
+  /** Report fields for a finding at (a token of) the statement a catalog object came from. */
+  private at(ref: SourceRef, byteLocation?: number): Pick<Report, 'file' | 'range' | 'anchorLine' | 'migration'> | null {
+    const m = migrationAt(this.sql, ref.file);
+    const stmt = ref.statement;
+    if (!m || !stmt) return null;
+    return { file: ref.file, range: byteLocation === undefined ? headRange(m.file, stmt) : tokenRange(m.file, stmt, byteLocation), anchorLine: stmt.range.start.line, migration: ref.migration };
+  }
+
+  private modelLocation(model: Model, message: string): RelatedLocation {
+    return { file: model.file.path, range: rangeOf(model.file, model.nameSpan), message };
+  }
+
+  // ---- Tables ----
+
+  private tablesOnlyInDatabase(): void {
+    for (const t of this.sql.catalog.tables.values()) {
+      if (!this.dbSchemas.has(t.schema) || this.modelOfTable.has(t.key) || t.temporary || t.partitionOf) continue;
+      if (t.name === '_prisma_migrations' || this.implicitTables.has(t.name) || inDynamicSql(this.sql, t.name)) continue;
+      const where = this.at(t.createdBy, tableLocation(t.createdBy.statement?.node));
+      if (!where) continue;
+      const rows = t.columns.size ? ` (${t.columns.size} column${t.columns.size === 1 ? '' : 's'})` : '';
+      this.report({
+        ...where,
+        message: `Table \`${t.name}\`${rows} is created by the migrations (in ${t.createdBy.migration}) but no model maps to it: Prisma Client cannot query it, and ${this.dropped('it with all its rows')}. Add its model to the schema (\`prisma db pull\` writes it), or drop the table in a migration if it is no longer used.`,
+        subject: { table: t.name },
+        data: { side: 'migrations', object: 'table' },
+      });
+    }
+  }
+
+  private modelWithoutTable(model: Model): void {
+    if (inDynamicSql(this.sql, model.tableName)) return;
+    const name = model.schemaName ? `${model.schemaName}.${model.tableName}` : model.tableName;
+    this.report({
+      file: model.file.path,
+      range: rangeOf(model.file, model.nameSpan),
+      message: `No migration creates table \`${name}\` for model ${model.name}: the database the migrations build has no such table, so every query on \`${model.name}\` fails with "The table \`${name}\` does not exist" (P2021). Create the migration with \`prisma migrate dev\`.`,
+      subject: { model: model.name },
+      data: { side: 'schema', object: 'table', table: model.tableName },
+    });
+  }
+
+  // ---- Columns ----
+
+  private columns(model: Model, table: Table): void {
+    if (!table.columnsComplete) return;
+    const fields = factsOf(model).columnFields;
+    let matched = 0;
+    for (const f of fields) {
+      if (table.columns.has(f.columnName)) {
+        matched++;
+        continue;
+      }
+      if (inDynamicSql(this.sql, f.columnName)) continue;
+      this.report({
+        file: f.file.path,
+        range: rangeOf(f.file, f.decl.name.span),
+        message: `No migration creates column \`${f.columnName}\` of table \`${table.name}\` for \`${model.name}.${f.name}\`: Prisma Client selects every scalar field by default, so queries on \`${model.name}\` fail with "The column … does not exist" (P2022) until a migration adds it (\`prisma migrate dev\`).`,
+        subject: { model: model.name, field: f.name },
+        related: [{ file: table.createdBy.file, range: table.createdBy.range, message: `Table \`${table.name}\` is created in ${table.createdBy.migration}` }],
+        data: { side: 'schema', object: 'column', table: table.name, column: f.columnName },
+      });
+    }
+    // Every column is some field's (field columns are distinct): none only in the database.
+    if (matched === table.columns.size) return;
+    const fieldColumns = new Set(fields.map((f) => f.columnName));
+    for (const c of table.columns.values()) {
+      if (fieldColumns.has(c.name) || inDynamicSql(this.sql, c.name)) continue;
+      const where = this.at(c.createdBy, columnLocation(c.createdBy.statement?.node, c.name));
+      if (!where) continue;
+      const required = c.notNull && c.default === undefined && !c.identity && !c.generated;
+      this.report({
+        ...where,
+        message: `Column \`${table.name}.${c.name}\` is created by the migrations (in ${c.createdBy.migration}) but model ${model.name} has no field for it: ${this.dropped('the column with its data')}${required ? `, and as it is NOT NULL without a default, every \`${model.name}\` create through Prisma Client fails until then` : ''}. Add the field to the model, or drop the column in a migration.`,
+        subject: { table: table.name, column: c.name },
+        related: [this.modelLocation(model, `model ${model.name} maps to \`${table.name}\``)],
+        data: { side: 'migrations', object: 'column', model: model.name, ...(required ? { required: 'true' } : {}) },
+      });
+    }
+  }
+
+  // ---- Indexes ----
+
+  private indexes(model: Model, table: Table): void {
+    const declared = factsOf(model).declared;
+    const dbIndexes = indexesByTable(this.sql).get(table.key) ?? NO_INDEXES;
+    const built = (columns: readonly string[]) => {
+      if (table.primaryKey && sameColumns(table.primaryKey.columns, columns)) return true;
+      for (const u of table.uniques) if (sameColumns(u.columns, columns)) return true;
+      for (const i of dbIndexes) if (sameColumns(i.columns, columns)) return true;
+      return false;
+    };
+    const isDeclared = (columns: readonly string[]) => {
+      for (const d of declared) if (sameColumns(d.columns, columns)) return true;
+      return false;
+    };
+
+    // Declared in the schema, built by no migration.
+    for (const { def, columns } of declared) {
+      if (built(columns)) continue;
+      if (def.map && inDynamicSql(this.sql, def.map)) continue;
+      const what = def.kind === 'id' ? 'primary key' : def.kind === 'unique' ? 'unique index' : 'index';
+      const consequence =
+        def.kind === 'index' ? 'queries that filter on these columns scan the table' : `the database does not enforce it, so duplicate ${shown(columns)} values can be written`;
+      this.report({
+        file: def.file.path,
+        range: rangeOf(def.file, def.attr.span),
+        message: `No migration creates the ${what} on \`${table.name}\` (${shown(columns)}) that \`${model.name}\` declares: ${consequence}. Create the migration with \`prisma migrate dev\`.`,
+        subject: { model: model.name, ...(def.source === 'field' && def.fields.length === 1 ? { field: def.fields[0].name } : {}), ...(def.map ? { index: def.map } : {}) },
+        data: { side: 'schema', object: def.kind === 'id' ? 'primary key' : def.kind, table: table.name, columns: shown(columns) },
+      });
+    }
+
+    // Built by a migration, declared nowhere in the schema.
+    const onlyInDb = (columns: readonly string[], unique: boolean, name: string | undefined, source: SourceRef, method: string) => {
+      if (isDeclared(columns) || (name && inDynamicSql(this.sql, name))) return;
+      const where = this.at(source);
+      if (!where) return;
+      const label = name ? `\`${name}\`` : `on (${shown(columns)})`;
+      const declare = unique ? `@@unique([${columns.map((c) => fieldNameOf(model, c)).join(', ')}])` : `@@index([${columns.map((c) => fieldNameOf(model, c)).join(', ')}]${method !== 'btree' ? `, type: ${pascal(method)}` : ''})`;
+      this.report({
+        ...where,
+        message: `${unique ? 'Unique index' : 'Index'} ${label} on \`${table.name}\` (${shown(columns)}${method !== 'btree' ? `, ${method}` : ''}) is created by the migrations (in ${source.migration}) but model ${model.name} does not declare it: ${this.dropped(unique ? 'it, and the uniqueness it enforces with it' : 'it, and the queries it serves go back to scanning the table')}. Declare it in the model (\`${declare}\`${method !== 'btree' ? ', with the operator class if it has one' : ''}).`,
+        subject: { table: table.name, ...(name ? { index: name } : {}) },
+        related: [this.modelLocation(model, `model ${model.name} maps to \`${table.name}\``)],
+        data: { side: 'migrations', object: unique ? 'unique' : 'index', model: model.name, columns: shown(columns), method },
+      });
+    };
+    for (const i of dbIndexes) {
+      // The schema cannot declare a partial or an expression index: not drift it could fix.
+      if (i.partial || i.columns.some((c) => c.startsWith('('))) continue;
+      onlyInDb(i.columns, i.unique, i.name, i.source, i.method);
+    }
+    for (const u of table.uniques) onlyInDb(u.columns, true, u.name, u.source, 'btree');
+    if (table.primaryKey && !model.primaryKey) {
+      onlyInDb(table.primaryKey.columns, true, table.primaryKey.name, table.primaryKey.source, 'btree');
+    }
+  }
+
+  // ---- Foreign keys ----
+
+  private foreignKeys(model: Model, table: Table): void {
+    const relations = factsOf(model).relations;
+    const declares = (fk: ForeignKey) => {
+      for (const { field, columns } of relations) {
+        const target = field.relation!.target;
+        if (target && target.kind === 'model' && factsOf(target).tableKey === fk.refTable && sameColumns(columns, fk.columns)) return true;
+      }
+      return false;
+    };
+    for (const { field: f, columns } of relations) {
+      const r = f.relation!;
+      const target = r.target;
+      if (!target || target.kind !== 'model') continue;
+      const targetKey = factsOf(target).tableKey;
+      if (table.foreignKeys.some((fk) => fk.refTable === targetKey && sameColumns(fk.columns, columns))) continue;
+      if (!this.tableOf(target)) continue; // reported as a model without a table
+      this.report({
+        file: f.file.path,
+        range: rangeOf(f.file, f.decl.name.span),
+        message: `No migration creates the foreign key of relation \`${model.name}.${f.name}\` (${shown(columns)} → \`${target.tableName}\`): the database does not enforce it, so rows can point at ${target.name} rows that do not exist, and \`onDelete\` does nothing. Create the migration with \`prisma migrate dev\`.`,
+        subject: { model: model.name, field: f.name },
+        data: { side: 'schema', object: 'foreign key', table: table.name, columns: shown(columns), references: target.tableName },
+      });
+    }
+    for (const fk of table.foreignKeys) {
+      if (declares(fk)) continue;
+      // A foreign key to a table the schema has no model for cannot be declared as a relation.
+      const target = this.modelOfTable.get(fk.refTable);
+      if (!target || target.kind !== 'model') continue;
+      this.reportForeignKeyOnlyInDb(model, table, target, fk);
+    }
+  }
+
+  private reportForeignKeyOnlyInDb(model: Model, table: Table, target: Model, fk: ForeignKey): void {
+    const where = this.at(fk.source);
+    if (!where || (fk.name && inDynamicSql(this.sql, fk.name))) return;
+    const label = fk.name ? `\`${fk.name}\` ` : '';
+    this.report({
+      ...where,
+      message: `Foreign key ${label}(\`${table.name}\`.${shown(fk.columns)} → \`${target.tableName}\`) is created by the migrations (in ${fk.source.migration}) but model ${model.name} has no relation for it: ${this.dropped('the constraint')}, after which nothing stops rows pointing at ${target.name} rows that do not exist. Add the relation field (\`@relation(fields: [${fk.columns.map((c) => fieldNameOf(model, c)).join(', ')}], references: [${fk.refColumns.map((c) => fieldNameOf(target, c)).join(', ')}])\`).`,
+      subject: { table: table.name, column: fk.columns[0] },
+      related: [this.modelLocation(model, `model ${model.name} maps to \`${table.name}\``)],
+      data: { side: 'migrations', object: 'foreign key', model: model.name, columns: shown(fk.columns), references: target.tableName },
+    });
+  }
+
+  // ---- Enums ----
+
+  private enums(): void {
+    const declared = new Map<string, Enum>();
+    for (const e of this.schema.enums) declared.set(qualify(e.schemaName ?? undefined, e.dbName), e);
+    for (const [key, e] of declared) {
+      if (this.sql.catalog.enums.has(key) || inDynamicSql(this.sql, e.dbName)) continue;
+      this.report({
+        file: e.file.path,
+        range: rangeOf(e.file, e.nameSpan),
+        message: `No migration creates the enum type \`${e.dbName}\` for \`enum ${e.name}\`: columns of this type cannot exist in the database the migrations build, and writing its values fails. Create the migration with \`prisma migrate dev\`.`,
+        subject: { enum: e.name },
+        data: { side: 'schema', object: 'enum', type: e.dbName },
+      });
+    }
+    for (const t of this.sql.catalog.enums.values()) {
+      if (!this.dbSchemas.has(t.schema) || declared.has(t.key) || inDynamicSql(this.sql, t.name)) continue;
+      const where = this.at(t.createdBy);
+      if (!where) continue;
+      this.report({
+        ...where,
+        message: `Enum type \`${t.name}\` (${t.values.join(', ')}) is created by the migrations (in ${t.createdBy.migration}) but the schema has no enum for it: ${this.dropped('the type')}. Add \`enum ${t.name}\` to the schema, or drop the type in a migration if nothing uses it.`,
+        subject: { enum: t.name },
+        data: { side: 'migrations', object: 'enum', values: t.values.join(', ') },
+      });
+    }
+  }
+}
+
+/** Scalar, enum and `Unsupported` fields are columns; relation fields and half-typed fields are not (yet). */
+function hasColumn(f: Field): boolean {
+  return !!f.decl.type && (f.kind === 'scalar' || f.kind === 'enum' || f.kind === 'unsupported');
+}
+
+/** The field of `model` stored in `column`, or the column name when none is. */
+function fieldNameOf(model: Model, column: string): string {
+  for (const f of model.fields) if (f.columnName === column && hasColumn(f)) return f.name;
+  return column;
+}
+
+function pascal(method: string): string {
+  const m = method.toLowerCase();
+  return m === 'gin' ? 'Gin' : m === 'gist' ? 'Gist' : m === 'brin' ? 'Brin' : m === 'hash' ? 'Hash' : m === 'spgist' ? 'SpGist' : method;
+}
+
+/** Byte location of the created table's name in its statement. */
+function tableLocation(node: PgNode | undefined): number | undefined {
+  return node?.relation?.location ?? node?.into?.rel?.location;
+}
+
+/** Byte location of a column's definition (`CREATE TABLE` element or `ADD COLUMN`) in its statement. */
+function columnLocation(node: PgNode | undefined, column: string): number | undefined {
+  if (!node) return undefined;
+  for (const el of node.tableElts ?? []) if (el.ColumnDef?.colname === column) return el.ColumnDef.location;
+  for (const c of node.cmds ?? []) {
+    const def = c.AlterTableCmd?.def?.ColumnDef;
+    if (def?.colname === column) return def.location;
+  }
+  return undefined;
+}
