@@ -17,7 +17,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index, and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), every migration parses, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views, partial and expression indexes (the schema cannot declare them), and objects a migration may create with dynamic SQL (`EXECUTE` in a `DO` block or function that mentions the name).',
+      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index, and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models) and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views, partial and expression indexes (the schema cannot declare them), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
     whyItMatters:
       'Prisma Migrate makes each new migration from the difference between the schema and the database the existing migrations build. Whatever exists only in the migrations is therefore dropped by the next `prisma migrate dev`: a table with its rows, a column with its data, the trigram index search depends on, the foreign key that kept rows consistent. Hand-written SQL in a migration that never reached the schema is lost this way on the next unrelated change. The other way round, a model or field with no migration is in the generated client but not in the database the deploy builds: every query on it fails with "The table … does not exist" (P2021) or "The column … does not exist" (P2022), and a relation with no foreign key lets orphans in.',
     example:
@@ -40,22 +40,27 @@ function isPostgres(provider: string | null): boolean {
   return provider === 'postgresql' || provider === 'postgres';
 }
 
-/** Every migration parsed (a statement lost to a syntax error would make objects look missing). */
+/** Every migration was read (a file skipped whole, binary or too large, could hold anything). */
 const comparable = perObject((sql: MigrationProject): { ok: boolean } => ({
-  ok: sql.migrations.every((m) => !m.file.skipped && m.file.errors.every((e) => e.kind === 'plpgsql')),
+  ok: sql.migrations.every((m) => !m.file.skipped && m.file.errors.every((e) => e.kind !== 'file')),
 }));
 
 /** Words of the statements that create, change or remove objects. */
 const DDL = /\b(create|alter|drop|rename)\b/i;
 
 /**
- * The lower-cased text of every `DO` block and function that runs dynamic SQL (`EXECUTE`) and holds
- * DDL words: what it creates, renames or drops is invisible to the replay, so a name it mentions may
- * exist after all, or be gone. (`EXECUTE format('GRANT …')` loops and the like do not count.)
+ * Lower-cased SQL whose effect the replay cannot see: every `DO` block and function that runs dynamic
+ * SQL (`EXECUTE`) and holds DDL words, and the whole text of a migration with a syntax error (its
+ * broken statement is lost). What these create, rename or drop may exist after all, or be gone.
+ * (`EXECUTE format('GRANT …')` loops and the like do not count.)
  */
-const dynamicSql = perObject((sql: MigrationProject): { text: string } => {
+const opaqueSql = perObject((sql: MigrationProject): { text: string } => {
   const parts: string[] = [];
   for (const m of sql.migrations) {
+    if (m.file.errors.some((e) => e.kind === 'syntax')) {
+      parts.push(m.file.text.toLowerCase());
+      continue;
+    }
     for (const { stmt } of m.statements) {
       if ((stmt.kind === 'DoStmt' || stmt.kind === 'CreateFunctionStmt') && /\bexecute\b/i.test(stmt.text) && DDL.test(stmt.text)) parts.push(stmt.text.toLowerCase());
     }
@@ -64,11 +69,11 @@ const dynamicSql = perObject((sql: MigrationProject): { text: string } => {
 });
 
 /**
- * Whether dynamic SQL in the migrations mentions `name` as a whole word (any case): the object may be
- * created, renamed or dropped there, out of the replay's sight, so neither side is reported.
+ * Whether SQL the replay cannot see (`opaqueSql`) mentions `name` as a whole word (any case): the
+ * object may be created, renamed or dropped there, so neither side is reported.
  */
-function inDynamicSql(sql: MigrationProject, name: string): boolean {
-  const text = dynamicSql(sql).text;
+function inOpaqueSql(sql: MigrationProject, name: string): boolean {
+  const text = opaqueSql(sql).text;
   if (!text) return false;
   const lower = name.toLowerCase();
   for (let at = text.indexOf(lower); at >= 0; at = text.indexOf(lower, at + 1)) {
@@ -194,7 +199,7 @@ class Comparison {
   private tablesOnlyInDatabase(): void {
     for (const t of this.sql.catalog.tables.values()) {
       if (!this.dbSchemas.has(t.schema) || this.modelOfTable.has(t.key) || t.temporary || t.partitionOf) continue;
-      if (t.name === '_prisma_migrations' || this.implicitTables.has(t.name) || inDynamicSql(this.sql, t.name)) continue;
+      if (t.name === '_prisma_migrations' || this.implicitTables.has(t.name) || inOpaqueSql(this.sql, t.name)) continue;
       const where = this.at(t.createdBy, tableLocation(t.createdBy.statement?.node));
       if (!where) continue;
       const rows = t.columns.size ? ` (${t.columns.size} column${t.columns.size === 1 ? '' : 's'})` : '';
@@ -208,7 +213,7 @@ class Comparison {
   }
 
   private modelWithoutTable(model: Model): void {
-    if (inDynamicSql(this.sql, model.tableName)) return;
+    if (inOpaqueSql(this.sql, model.tableName)) return;
     const name = model.schemaName ? `${model.schemaName}.${model.tableName}` : model.tableName;
     this.report({
       file: model.file.path,
@@ -230,7 +235,7 @@ class Comparison {
         matched++;
         continue;
       }
-      if (inDynamicSql(this.sql, f.columnName)) continue;
+      if (inOpaqueSql(this.sql, f.columnName)) continue;
       this.report({
         file: f.file.path,
         range: rangeOf(f.file, f.decl.name.span),
@@ -244,7 +249,7 @@ class Comparison {
     if (matched === table.columns.size) return;
     const fieldColumns = new Set(fields.map((f) => f.columnName));
     for (const c of table.columns.values()) {
-      if (fieldColumns.has(c.name) || inDynamicSql(this.sql, c.name)) continue;
+      if (fieldColumns.has(c.name) || inOpaqueSql(this.sql, c.name)) continue;
       const where = this.at(c.createdBy, columnLocation(c.createdBy.statement?.node, c.name));
       if (!where) continue;
       const required = c.notNull && c.default === undefined && !c.identity && !c.generated;
@@ -277,7 +282,7 @@ class Comparison {
     // Declared in the schema, built by no migration.
     for (const { def, columns } of declared) {
       if (built(columns)) continue;
-      if (def.map && inDynamicSql(this.sql, def.map)) continue;
+      if (def.map && inOpaqueSql(this.sql, def.map)) continue;
       const what = def.kind === 'id' ? 'primary key' : def.kind === 'unique' ? 'unique index' : 'index';
       const consequence =
         def.kind === 'index' ? 'queries that filter on these columns scan the table' : `the database does not enforce it, so duplicate ${shown(columns)} values can be written`;
@@ -292,7 +297,7 @@ class Comparison {
 
     // Built by a migration, declared nowhere in the schema.
     const onlyInDb = (columns: readonly string[], unique: boolean, name: string | undefined, source: SourceRef, method: string) => {
-      if (isDeclared(columns) || (name && inDynamicSql(this.sql, name))) return;
+      if (isDeclared(columns) || (name && inOpaqueSql(this.sql, name))) return;
       const where = this.at(source);
       if (!where) return;
       const label = name ? `\`${name}\`` : `on (${shown(columns)})`;
@@ -353,7 +358,7 @@ class Comparison {
 
   private reportForeignKeyOnlyInDb(model: Model, table: Table, target: Model, fk: ForeignKey): void {
     const where = this.at(fk.source);
-    if (!where || (fk.name && inDynamicSql(this.sql, fk.name))) return;
+    if (!where || (fk.name && inOpaqueSql(this.sql, fk.name))) return;
     const label = fk.name ? `\`${fk.name}\` ` : '';
     this.report({
       ...where,
@@ -370,7 +375,7 @@ class Comparison {
     const declared = new Map<string, Enum>();
     for (const e of this.schema.enums) declared.set(qualify(e.schemaName ?? undefined, e.dbName), e);
     for (const [key, e] of declared) {
-      if (this.sql.catalog.enums.has(key) || inDynamicSql(this.sql, e.dbName)) continue;
+      if (this.sql.catalog.enums.has(key) || inOpaqueSql(this.sql, e.dbName)) continue;
       this.report({
         file: e.file.path,
         range: rangeOf(e.file, e.nameSpan),
@@ -380,7 +385,7 @@ class Comparison {
       });
     }
     for (const t of this.sql.catalog.enums.values()) {
-      if (!this.dbSchemas.has(t.schema) || declared.has(t.key) || inDynamicSql(this.sql, t.name)) continue;
+      if (!this.dbSchemas.has(t.schema) || declared.has(t.key) || inOpaqueSql(this.sql, t.name)) continue;
       const where = this.at(t.createdBy);
       if (!where) continue;
       this.report({
