@@ -65,7 +65,7 @@ test('the example project: every rule family fires, JSON follows the contract, r
   assert.equal(r.code, 0, r.stderr);
   const out = checkContract(r.stdout);
   const rules = new Set(out.findings.map((f: { rule: string }) => f.rule));
-  for (const id of ['missing-fk-index', 'redundant-index', 'missing-relation', 'missing-primary-key', 'set-null-on-required', 'string-enum-candidate', 'rls-disabled', 'duplicate-migration-version', 'sql-syntax-error', 'unused-ignore']) {
+  for (const id of ['missing-fk-index', 'redundant-index', 'missing-relation', 'missing-primary-key', 'set-null-on-required', 'string-enum-candidate', 'rls-disabled', 'duplicate-migration-version', 'sql-syntax-error', 'schema-drift', 'unused-ignore']) {
     assert.ok(rules.has(id), `example has no ${id} finding`);
   }
   const sql = out.findings.filter((f: { file: string }) => f.file.endsWith('.sql'));
