@@ -167,18 +167,66 @@ test('foreign keys: a relation without one, one without a relation; relationMode
   assert.deepEqual(drift(schema, { [INIT]: USER_SQL + post }, prismaMode), []);
 });
 
-test('@@schema: only the database schemas the Prisma schema uses are compared, each in its own', () => {
-  const ds = 'datasource db {\n  provider = "postgresql"\n  schemas  = ["public", "billing"]\n}\n\n';
+test('@@schema and datasource schemas: the database schemas the Prisma schema describes are compared, each in its own', () => {
+  const ds = 'datasource db {\n  provider = "postgresql"\n  schemas  = ["billing"]\n}\n\n';
   const schema = 'model Invoice {\n  id Int @id\n\n  @@schema("billing")\n}\n';
   const sql = 'CREATE SCHEMA billing;\nCREATE TABLE billing."Invoice" (id INTEGER PRIMARY KEY);\nCREATE TABLE audit.events (id INTEGER PRIMARY KEY);\n';
   assert.deepEqual(drift(schema, { [INIT]: sql }, ds), [], 'the audit schema is not described by the Prisma schema');
   const found = drift(schema, { [INIT]: sql.replace('billing."Invoice"', 'public."Invoice"') }, ds);
-  assert.deepEqual(
-    found.map((f) => f.subject),
-    [{ model: 'Invoice' }],
-    'public.Invoice is not the table of the billing model (and public is not a schema this Prisma schema uses)',
-  );
+  assert.deepEqual(found.map((f) => f.subject), [{ model: 'Invoice' }], 'public.Invoice is not the table of the billing model');
   assert.match(found[0].message, /No migration creates table `billing.Invoice`/);
+  // A schema the datasource lists is described even when no model uses it: its tables are drift.
+  const listed = drift(schema, { [INIT]: sql }, ds.replace('["billing"]', '["billing", "audit"]'));
+  assert.deepEqual(listed.map((f) => f.subject), [{ table: 'events' }]);
+});
+
+test('what the replay cannot see, and what is being typed, is not reported', () => {
+  // An index and a foreign key made by EXECUTE (or by a statement that does not parse).
+  const schema = USER.replace('}\n', '  posts Post[]\n\n  @@index([name])\n}\n') + 'model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n';
+  const post = 'CREATE TABLE "Post" ("id" INTEGER NOT NULL, "authorId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));\n';
+  const dynamic = 'DO $$\nBEGIN\n  EXECUTE \'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id")\';\n  EXECUTE \'CREATE INDEX "User_name_idx" ON "User"("name")\';\nEND $$;\n';
+  assert.equal(drift(schema, { [INIT]: USER_SQL + post }).length, 2, 'without the DO block: the index and the foreign key are missing');
+  assert.deepEqual(drift(schema, { [INIT]: USER_SQL + post, '20240201000000_dynamic': dynamic }), []);
+  // A function that only runs queries with EXECUTE hides nothing (its own CREATE FUNCTION is not DDL it runs).
+  const search = 'CREATE FUNCTION search_posts(q text) RETURNS SETOF "Post" LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN QUERY EXECUTE \'SELECT * FROM "Post" WHERE "authorId" = $1\' USING q::int;\nEND;\n$$;\n';
+  assert.equal(drift(schema, { [INIT]: USER_SQL + post, '20240201000000_search': search }).length, 2);
+  // Half-typed: a field without a type, a relation to a model not written yet, an index naming a typo.
+  const typing = USER.replace('  name  String?\n', '  name\n') + 'model Post {\n  id       Int  @id\n  authorId Int\n  author   Autho @relation(fields: [authorId], references: [id])\n\n  @@index([auth])\n}\n';
+  const fk = 'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n';
+  assert.deepEqual(drift(typing, { [INIT]: USER_SQL + post + fk }).map((f) => f.message), []);
+});
+
+test('a model over a view, long implicit join-table names, migrations of several tools', () => {
+  const view = USER + 'model ActiveUser {\n  id    Int    @id\n  email String\n}\n';
+  assert.deepEqual(drift(view, { [INIT]: USER_SQL + 'CREATE VIEW "ActiveUser" AS SELECT id, email FROM "User";\n' }), []);
+  // PostgreSQL (and Prisma) keep the first 63 bytes of `_OrganizationMembershipInvitationToOrganizationMembershipRoleAssignment`.
+  const a = 'OrganizationMembershipInvitation';
+  const b = 'OrganizationMembershipRoleAssignment';
+  const m2m = USER + `model ${a} {\n  id    Int    @id\n  roles ${b}[]\n}\n\nmodel ${b} {\n  id          Int    @id\n  invitations ${a}[]\n}\n`;
+  const join = `_${a}To${b}`;
+  const tables = `CREATE TABLE "${a}" (id INTEGER PRIMARY KEY);\nCREATE TABLE "${b}" (id INTEGER PRIMARY KEY);\nCREATE TABLE "${join}" ("A" INTEGER NOT NULL, "B" INTEGER NOT NULL);\n`;
+  assert.ok(join.length > 63);
+  // Written in full in the migration (PostgreSQL's parser cuts it), or as Prisma writes it, cut.
+  assert.deepEqual(drift(m2m, { [INIT]: USER_SQL + tables }), []);
+  assert.deepEqual(drift(m2m, { [INIT]: USER_SQL + tables.replace(join, join.slice(0, 63)) }), []);
+  // Prisma migrations next to another tool's: which tables the schema describes is unknowable.
+  const r = audit({
+    prismaFiles: [{ path: 'prisma/schema.prisma', text: DS + USER }],
+    sqlFiles: [
+      { path: `prisma/migrations/${INIT}/migration.sql`, text: USER_SQL },
+      { path: 'supabase/migrations/20240101000000_events.sql', text: 'CREATE TABLE events (id INTEGER PRIMARY KEY);\n' },
+    ],
+  });
+  assert.deepEqual(r.findings.filter((f) => f.rule === 'schema-drift'), []);
+});
+
+test('fields and models Prisma Client never reads (@ignore, Unsupported, @@ignore) are still migrated: the message says so', () => {
+  const schema = USER.replace('  name  String?\n', '  name  String?\n  tsv   Unsupported("tsvector")?\n');
+  const [f] = drift(schema, { [INIT]: USER_SQL });
+  assert.deepEqual(f.subject, { model: 'User', field: 'tsv' });
+  assert.match(f.message, /Prisma Client does not read it, but the next `prisma migrate dev` adds it/);
+  const [m] = drift(USER + 'model Legacy {\n  id Int @id\n\n  @@ignore\n}\n', { [INIT]: USER_SQL });
+  assert.match(m.message, /the next `prisma migrate dev` creates it \(the model is `@@ignore`d/);
 });
 
 test('a migration with a syntax error hides the names it mentions; other providers and no migrations: no comparison', () => {

@@ -17,7 +17,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index, and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models) and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views, partial and expression indexes (the schema cannot declare them), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
+      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index, and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses or its datasource lists (`schemas = [...]`) are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), they are not Prisma migrations mixed with another tool\'s, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views (and models over them), partial and expression indexes (the schema cannot declare them), what the database has beyond a model that is being edited (a syntax error in it, a type not resolved yet), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
     whyItMatters:
       'Prisma Migrate makes each new migration from the difference between the schema and the database the existing migrations build. Whatever exists only in the migrations is therefore dropped by the next `prisma migrate dev`: a table with its rows, a column with its data, the trigram index search depends on, the foreign key that kept rows consistent. Hand-written SQL in a migration that never reached the schema is lost this way on the next unrelated change. The other way round, a model or field with no migration is in the generated client but not in the database the deploy builds: every query on it fails with "The table … does not exist" (P2021) or "The column … does not exist" (P2022), and a relation with no foreign key lets orphans in.',
     example:
@@ -31,7 +31,7 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema || !ctx.input.sqlFiles?.length || !isPostgres(schema.provider)) return;
     const sql = sqlProject(ctx);
-    if (!sql || !comparable(sql).ok || !historyCoversSchema(sql, schema)) return;
+    if (!sql || !comparable(sql).ok || mixedSets(sql) || !historyCoversSchema(sql, schema)) return;
     new Comparison(schema, sql, report).run();
   },
 });
@@ -45,8 +45,24 @@ const comparable = perObject((sql: MigrationProject): { ok: boolean } => ({
   ok: sql.migrations.every((m) => !m.file.skipped && m.file.errors.every((e) => e.kind !== 'file')),
 }));
 
+/**
+ * Prisma migrations next to migrations of another tool: the folder of another service or a Supabase
+ * set the schema does not describe; which objects belong to the schema is unknowable, so no comparison.
+ */
+function mixedSets(sql: MigrationProject): boolean {
+  let prisma = false;
+  let other = false;
+  for (const m of sql.migrations) {
+    if (m.info.kind === 'prisma') prisma = true;
+    else other = true;
+  }
+  return prisma && other;
+}
+
 /** Words of the statements that create, change or remove objects. */
 const DDL = /\b(create|alter|drop|rename)\b/i;
+/** `CREATE [OR REPLACE] FUNCTION|PROCEDURE`: the statement's own DDL words. */
+const ROUTINE_HEAD = /^\s*create\s+(?:or\s+replace\s+)?(?:function|procedure)\b/i;
 
 /**
  * Lower-cased SQL whose effect the replay cannot see: every `DO` block and function that runs dynamic
@@ -62,7 +78,7 @@ const opaqueSql = perObject((sql: MigrationProject): { text: string } => {
       continue;
     }
     for (const { stmt } of m.statements) {
-      if ((stmt.kind === 'DoStmt' || stmt.kind === 'CreateFunctionStmt') && /\bexecute\b/i.test(stmt.text) && DDL.test(stmt.text)) parts.push(stmt.text.toLowerCase());
+      if ((stmt.kind === 'DoStmt' || stmt.kind === 'CreateFunctionStmt') && /\bexecute\b/i.test(stmt.text) && DDL.test(stmt.text.replace(ROUTINE_HEAD, ''))) parts.push(stmt.text.toLowerCase());
     }
   }
   return { text: parts.join('\n') };
@@ -106,7 +122,8 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 interface ModelFacts {
   tableKey: string;
   columnFields: Field[];
-  declared: Array<{ def: IndexDef; columns: string[] }>;
+  /** `complete`: every field it names is a column field (not a typo, a relation field, a field being typed). */
+  declared: Array<{ def: IndexDef; columns: string[]; complete: boolean }>;
   relations: Array<{ field: Field; columns: string[] }>;
 }
 
@@ -115,7 +132,11 @@ const factsOf = perObject((model: Model): ModelFacts => {
   const declared: ModelFacts['declared'] = [];
   for (const def of [...(model.primaryKey ? [model.primaryKey] : []), ...model.uniques, ...model.indexes]) {
     if (def.kind === 'fulltext' || !def.fields.length) continue;
-    declared.push({ def, columns: def.fields.map((f) => colOf(f.name)) });
+    const complete = def.fields.every((f) => {
+      const field = model.fieldByName.get(f.name);
+      return !!field && hasColumn(field);
+    });
+    declared.push({ def, columns: def.fields.map((f) => colOf(f.name)), complete });
   }
   const relations: ModelFacts['relations'] = [];
   for (const f of model.fields) if (f.relation?.fields.length) relations.push({ field: f, columns: f.relation.fields.map(colOf) });
@@ -147,10 +168,12 @@ class Comparison {
       this.modelOfTable.set(factsOf(m).tableKey, m);
       for (const f of m.fields) {
         const r = f.isList ? f.relation : null;
-        if (r && r.back?.isList && !r.fields.length && !r.back.relation?.fields.length) this.implicitTables.add(`_${r.relationName}`);
+        // PostgreSQL keeps the first 63 bytes of a longer name (its parser cuts the migration's name; Prisma cuts its own).
+        if (r && r.back?.isList && !r.fields.length && !r.back.relation?.fields.length) this.implicitTables.add(identifier(`_${r.relationName}`));
       }
     }
     for (const e of schema.enums) this.dbSchemas.add(e.schemaName ?? 'public');
+    for (const name of datasourceSchemas(schema)) this.dbSchemas.add(name);
     this.prismaMigrate = sql.migrations.every((m) => m.info.kind === 'prisma');
   }
 
@@ -163,11 +186,21 @@ class Comparison {
         this.modelWithoutTable(model);
         continue;
       }
-      this.columns(model, table);
-      this.indexes(model, table);
-      if (this.schema.relationMode !== 'prisma') this.foreignKeys(model, table);
+      // A model being edited (a syntax error in it, a type not resolved yet) may lack a field, an index or
+      // a relation only for now: what the database has beyond it waits until the model reads cleanly.
+      const settled = this.isSettled(model);
+      this.columns(model, table, settled);
+      this.indexes(model, table, settled);
+      if (this.schema.relationMode !== 'prisma') this.foreignKeys(model, table, settled);
     }
     this.enums();
+  }
+
+  private isSettled(model: Model): boolean {
+    for (const f of model.fields) if (f.kind === 'unknown') return false;
+    const { start, end } = model.block.span;
+    for (const d of this.schema.diagnostics) if (d.file === model.file && d.span.start < end && d.span.end > start) return false;
+    return true;
   }
 
   private tableOf(model: Model): Table | undefined {
@@ -179,7 +212,7 @@ class Comparison {
   private dropped(what: string): string {
     return this.prismaMigrate
       ? `the next \`prisma migrate dev\` generates a migration that drops ${what}`
-      : `\`prisma db push\` or \`prisma migrate diff\` from this schema would drop ${what}`;
+      : `\`prisma db push\` from this schema would drop ${what}`;
   }
 
   /** Report fields for a finding at (a token of) the statement a catalog object came from. */
@@ -213,12 +246,16 @@ class Comparison {
   }
 
   private modelWithoutTable(model: Model): void {
-    if (inOpaqueSql(this.sql, model.tableName)) return;
+    // A model over a view the migrations create (the way before Prisma's `view` blocks): queries work.
+    if (inOpaqueSql(this.sql, model.tableName) || this.sql.catalog.views.has(factsOf(model).tableKey)) return;
     const name = model.schemaName ? `${model.schemaName}.${model.tableName}` : model.tableName;
+    const effect = model.isIgnored
+      ? 'the next `prisma migrate dev` creates it (the model is `@@ignore`d, so Prisma Client never queries it)'
+      : `every query on \`${model.name}\` fails with "The table \`${name}\` does not exist" (P2021)`;
     this.report({
       file: model.file.path,
       range: rangeOf(model.file, model.nameSpan),
-      message: `No migration creates table \`${name}\` for model ${model.name}: the database the migrations build has no such table, so every query on \`${model.name}\` fails with "The table \`${name}\` does not exist" (P2021). Create the migration with \`prisma migrate dev\`.`,
+      message: `No migration creates table \`${name}\` for model ${model.name}: the database the migrations build has no such table, so ${effect}. Create the migration with \`prisma migrate dev\`.`,
       subject: { model: model.name },
       data: { side: 'schema', object: 'table', table: model.tableName },
     });
@@ -226,7 +263,7 @@ class Comparison {
 
   // ---- Columns ----
 
-  private columns(model: Model, table: Table): void {
+  private columns(model: Model, table: Table, settled: boolean): void {
     if (!table.columnsComplete) return;
     const fields = factsOf(model).columnFields;
     let matched = 0;
@@ -236,18 +273,24 @@ class Comparison {
         continue;
       }
       if (inOpaqueSql(this.sql, f.columnName)) continue;
+      const inClient = !f.isIgnored && !model.isIgnored && f.kind !== 'unsupported';
+      const effect = inClient
+        ? `Prisma Client selects every scalar field by default, so queries on \`${model.name}\` fail with "The column … does not exist" (P2022) until a migration adds it`
+        : 'Prisma Client does not read it, but the next `prisma migrate dev` adds it';
       this.report({
         file: f.file.path,
         range: rangeOf(f.file, f.decl.name.span),
-        message: `No migration creates column \`${f.columnName}\` of table \`${table.name}\` for \`${model.name}.${f.name}\`: Prisma Client selects every scalar field by default, so queries on \`${model.name}\` fail with "The column … does not exist" (P2022) until a migration adds it (\`prisma migrate dev\`).`,
+        message: `No migration creates column \`${f.columnName}\` of table \`${table.name}\` for \`${model.name}.${f.name}\`: ${effect} (\`prisma migrate dev\`).`,
         subject: { model: model.name, field: f.name },
         related: [{ file: table.createdBy.file, range: table.createdBy.range, message: `Table \`${table.name}\` is created in ${table.createdBy.migration}` }],
         data: { side: 'schema', object: 'column', table: table.name, column: f.columnName },
       });
     }
     // Every column is some field's (field columns are distinct): none only in the database.
-    if (matched === table.columns.size) return;
-    const fieldColumns = new Set(fields.map((f) => f.columnName));
+    if (!settled || matched === table.columns.size) return;
+    // Every field that is, or may yet become, a column (one being typed has no type yet) claims its name.
+    const fieldColumns = new Set<string>();
+    for (const f of model.fields) if (f.kind !== 'object' && f.kind !== 'composite') fieldColumns.add(f.columnName);
     for (const c of table.columns.values()) {
       if (fieldColumns.has(c.name) || inOpaqueSql(this.sql, c.name)) continue;
       const where = this.at(c.createdBy, columnLocation(c.createdBy.statement?.node, c.name));
@@ -265,7 +308,7 @@ class Comparison {
 
   // ---- Indexes ----
 
-  private indexes(model: Model, table: Table): void {
+  private indexes(model: Model, table: Table, settled: boolean): void {
     const declared = factsOf(model).declared;
     const dbIndexes = indexesByTable(this.sql).get(table.key) ?? NO_INDEXES;
     const built = (columns: readonly string[]) => {
@@ -279,9 +322,10 @@ class Comparison {
       return false;
     };
 
-    // Declared in the schema, built by no migration.
-    for (const { def, columns } of declared) {
-      if (built(columns)) continue;
+    // Declared in the schema, built by no migration (unless SQL the replay cannot follow touches the table).
+    const opaque = inOpaqueSql(this.sql, table.name);
+    for (const { def, columns, complete } of declared) {
+      if (!complete || opaque || built(columns)) continue;
       if (def.map && inOpaqueSql(this.sql, def.map)) continue;
       const what = def.kind === 'id' ? 'primary key' : def.kind === 'unique' ? 'unique index' : 'index';
       const consequence =
@@ -296,6 +340,7 @@ class Comparison {
     }
 
     // Built by a migration, declared nowhere in the schema.
+    if (!settled) return;
     const onlyInDb = (columns: readonly string[], unique: boolean, name: string | undefined, source: SourceRef, method: string) => {
       if (isDeclared(columns) || (name && inOpaqueSql(this.sql, name))) return;
       const where = this.at(source);
@@ -323,21 +368,23 @@ class Comparison {
 
   // ---- Foreign keys ----
 
-  private foreignKeys(model: Model, table: Table): void {
+  private foreignKeys(model: Model, table: Table, settled: boolean): void {
     const relations = factsOf(model).relations;
     const declares = (fk: ForeignKey) => {
       for (const { field, columns } of relations) {
         const target = field.relation!.target;
-        if (target && target.kind === 'model' && factsOf(target).tableKey === fk.refTable && sameColumns(columns, fk.columns)) return true;
+        // A relation whose target does not resolve (being typed, a typo) may well be this key.
+        if (sameColumns(columns, fk.columns) && (!target || (target.kind === 'model' && factsOf(target).tableKey === fk.refTable))) return true;
       }
       return false;
     };
+    const opaque = inOpaqueSql(this.sql, table.name);
     for (const { field: f, columns } of relations) {
       const r = f.relation!;
       const target = r.target;
       if (!target || target.kind !== 'model') continue;
       const targetKey = factsOf(target).tableKey;
-      if (table.foreignKeys.some((fk) => fk.refTable === targetKey && sameColumns(fk.columns, columns))) continue;
+      if (opaque || table.foreignKeys.some((fk) => fk.refTable === targetKey && sameColumns(fk.columns, columns))) continue;
       if (!this.tableOf(target)) continue; // reported as a model without a table
       this.report({
         file: f.file.path,
@@ -347,6 +394,7 @@ class Comparison {
         data: { side: 'schema', object: 'foreign key', table: table.name, columns: shown(columns), references: target.tableName },
       });
     }
+    if (!settled) return;
     for (const fk of table.foreignKeys) {
       if (declares(fk)) continue;
       // A foreign key to a table the schema has no model for cannot be declared as a relation.
@@ -401,6 +449,31 @@ class Comparison {
 /** Scalar, enum and `Unsupported` fields are columns; relation fields and half-typed fields are not (yet). */
 function hasColumn(f: Field): boolean {
   return !!f.decl.type && (f.kind === 'scalar' || f.kind === 'enum' || f.kind === 'unsupported');
+}
+
+/** A name as PostgreSQL keeps it: its first 63 bytes (NAMEDATALEN - 1). */
+function identifier(name: string): string {
+  let bytes = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.codePointAt(i)!;
+    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (bytes + size > 63) return name.slice(0, i);
+    bytes += size;
+    if (c >= 0x10000) i++;
+  }
+  return name;
+}
+
+/** The database schemas the datasource lists (`schemas = ["public", "auth"]`), if any. */
+function datasourceSchemas(schema: PrismaSchema): string[] {
+  const ds = schema.datasource;
+  if (!ds) return [];
+  const text = ds.file.text.slice(ds.block.span.start, ds.block.span.end);
+  const list = /^\s*schemas\s*=\s*\[([^\]]*)\]/m.exec(text);
+  if (!list) return [];
+  const out: string[] = [];
+  for (const m of list[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)) out.push(m[1]);
+  return out;
 }
 
 /** The field of `model` stored in `column`, or the column name when none is. */
