@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { audit } from '../../server/src/analysis/engine';
+import { audit, type AuditResult } from '../../server/src/analysis/engine';
 import { parseSqlFile } from '../../server/src/analysis/sql/parse';
 import { buildMigrationProject, migrationInventory } from '../../server/src/analysis/sql/project';
 import { generateRollback } from '../../server/src/analysis/sql/rollback';
@@ -34,6 +34,26 @@ function load(root: string): { files: SourceFile[]; supabase: boolean } {
     files: found.files.map((f) => ({ path: f.slice(root.length + 1), text: stripBom(readFileSync(f, 'utf8')) })),
     supabase: found.supabase,
   };
+}
+
+let audited: Array<{ project: string; result: AuditResult }> | undefined;
+/**
+ * The audit of every corpus project that has a Prisma schema and migrations, each asserted free of
+ * rule errors; made once for the tests that read them (auditing them all takes seconds).
+ */
+function prismaProjectsWithMigrations(): Array<{ project: string; result: AuditResult }> {
+  if (audited) return audited;
+  audited = [];
+  for (const d of projects()) {
+    for (const layout of discoverProjects(join(CORPUS, d))) {
+      const { input } = loadProject(layout);
+      if (!input.prismaFiles.length || !input.sqlFiles?.length) continue;
+      const result = audit(input);
+      assert.deepEqual(result.ruleErrors, {}, d);
+      audited.push({ project: d, result });
+    }
+  }
+  return audited;
 }
 
 /** Files that are genuinely not valid PostgreSQL (none so far: list them here with the reason). */
@@ -125,28 +145,22 @@ describe('SQL module on the corpus', { skip: !available && 'corpus not found' },
     let changedLater = 0;
     const drifts: string[] = [];
     const partial: string[] = [];
-    for (const d of projects()) {
-      for (const layout of discoverProjects(join(CORPUS, d))) {
-        const { input } = loadProject(layout);
-        if (!input.prismaFiles.length || !input.sqlFiles?.length) continue;
-        const r = audit(input);
-        assert.deepEqual(r.ruleErrors, {}, d);
-        if (!r.prisma || !r.sql) continue;
-        if (!historyCoversSchema(r.sql, r.prisma)) {
-          partial.push(d);
-          continue;
-        }
-        for (const en of r.prisma.enums) {
-          const type = enumTypeFor(r.sql, en);
-          if (!type) continue;
-          compared.push(`${d} ${en.name}`);
-          if (type.changedBy.length) changedLater++;
-          const drift = valueDrift(en, type.values);
-          if (drift) drifts.push(`${d} ${en.name}: ${JSON.stringify(drift)}`);
-        }
-        const reported = r.findings.filter((f) => f.rule === 'enum-drift' && (f.data?.databaseType || f.data?.constraint));
-        assert.deepEqual(reported.map((f) => f.message), [], d);
+    for (const { project: d, result: r } of prismaProjectsWithMigrations()) {
+      if (!r.prisma || !r.sql) continue;
+      if (!historyCoversSchema(r.sql, r.prisma)) {
+        partial.push(d);
+        continue;
       }
+      for (const en of r.prisma.enums) {
+        const type = enumTypeFor(r.sql, en);
+        if (!type) continue;
+        compared.push(`${d} ${en.name}`);
+        if (type.changedBy.length) changedLater++;
+        const drift = valueDrift(en, type.values);
+        if (drift) drifts.push(`${d} ${en.name}: ${JSON.stringify(drift)}`);
+      }
+      const reported = r.findings.filter((f) => f.rule === 'enum-drift' && (f.data?.databaseType || f.data?.constraint));
+      assert.deepEqual(reported.map((f) => f.message), [], d);
     }
     // The corpus README: these two migration folders are cut to their oldest 400 migrations.
     assert.deepEqual(partial.sort(), ['civitai__civitai', 'triggerdotdev__trigger.dev']);
@@ -159,15 +173,9 @@ describe('SQL module on the corpus', { skip: !available && 'corpus not found' },
   it('schema-drift: exactly the hand-checked drift between each Prisma schema and its migrations', () => {
     const found: string[] = [];
     let modelsCompared = 0;
-    for (const d of projects()) {
-      for (const layout of discoverProjects(join(CORPUS, d))) {
-        const { input } = loadProject(layout);
-        if (!input.prismaFiles.length || !input.sqlFiles?.length) continue;
-        const r = audit(input);
-        assert.deepEqual(r.ruleErrors, {}, d);
-        if (r.prisma && r.sql && historyCoversSchema(r.sql, r.prisma)) modelsCompared += r.prisma.models.filter((m) => m.kind === 'model').length;
-        for (const f of r.findings) if (f.rule === 'schema-drift') found.push(`${d} ${f.migration ?? 'schema'} ${f.data?.object} ${JSON.stringify(f.subject)}`);
-      }
+    for (const { project: d, result: r } of prismaProjectsWithMigrations()) {
+      if (r.prisma && r.sql && historyCoversSchema(r.sql, r.prisma)) modelsCompared += r.prisma.models.filter((m) => m.kind === 'model').length;
+      for (const f of r.findings) if (f.rule === 'schema-drift') found.push(`${d} ${f.migration ?? 'schema'} ${f.data?.object} ${JSON.stringify(f.subject)}`);
     }
     // Each one read in its migration and schema: all are real drift (the next `prisma migrate dev`
     // would drop the object, or create the missing one).
