@@ -5,6 +5,7 @@ import { qualify, type ForeignKey, type Index, type SourceRef, type Table } from
 import type { PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
 import type { RelatedLocation } from '../../types';
+import { isIdentCont } from '../../sql/lexical';
 import { headRange, migrationAt, perObject, sqlProject, tokenRange } from '../sql/util';
 
 const RULE = 'schema-drift';
@@ -31,7 +32,7 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema || !ctx.input.sqlFiles?.length || !isPostgres(schema.provider)) return;
     const sql = sqlProject(ctx);
-    if (!sql || !comparable(sql).ok || mixedSets(sql) || !historyCoversSchema(sql, schema)) return;
+    if (!sql || !allRead(sql) || migrationTool(sql) === 'mixed' || !historyCoversSchema(sql, schema)) return;
     new Comparison(schema, sql, report).run();
   },
 });
@@ -41,23 +42,22 @@ function isPostgres(provider: string | null): boolean {
 }
 
 /** Every migration was read (a file skipped whole, binary or too large, could hold anything). */
-const comparable = perObject((sql: MigrationProject): { ok: boolean } => ({
-  ok: sql.migrations.every((m) => !m.file.skipped && m.file.errors.every((e) => e.kind !== 'file')),
-}));
+const allRead = perObject((sql: MigrationProject): boolean => sql.migrations.every((m) => !m.file.skipped && m.file.errors.every((e) => e.kind !== 'file')));
 
 /**
- * Prisma migrations next to migrations of another tool: the folder of another service or a Supabase
- * set the schema does not describe; which objects belong to the schema is unknowable, so no comparison.
+ * Whose migrations these are. `prisma`: the next `prisma migrate dev` diffs against them. `mixed`:
+ * Prisma migrations next to another tool's (another service's folder, a Supabase set the schema does
+ * not describe): which objects belong to the schema is unknowable, so there is no comparison.
  */
-function mixedSets(sql: MigrationProject): boolean {
+const migrationTool = perObject((sql: MigrationProject): 'prisma' | 'other' | 'mixed' => {
   let prisma = false;
   let other = false;
   for (const m of sql.migrations) {
     if (m.info.kind === 'prisma') prisma = true;
     else other = true;
   }
-  return prisma && other;
-}
+  return prisma && other ? 'mixed' : prisma ? 'prisma' : 'other';
+});
 
 /** Words of the statements that create, change or remove objects. */
 const DDL = /\b(create|alter|drop|rename)\b/i;
@@ -70,7 +70,7 @@ const ROUTINE_HEAD = /^\s*create\s+(?:or\s+replace\s+)?(?:function|procedure)\b/
  * broken statement is lost). What these create, rename or drop may exist after all, or be gone.
  * (`EXECUTE format('GRANT …')` loops and the like do not count.)
  */
-const opaqueSql = perObject((sql: MigrationProject): { text: string } => {
+const opaqueSql = perObject((sql: MigrationProject): string => {
   const parts: string[] = [];
   for (const m of sql.migrations) {
     if (m.file.errors.some((e) => e.kind === 'syntax')) {
@@ -81,7 +81,7 @@ const opaqueSql = perObject((sql: MigrationProject): { text: string } => {
       if ((stmt.kind === 'DoStmt' || stmt.kind === 'CreateFunctionStmt') && /\bexecute\b/i.test(stmt.text) && DDL.test(stmt.text.replace(ROUTINE_HEAD, ''))) parts.push(stmt.text.toLowerCase());
     }
   }
-  return { text: parts.join('\n') };
+  return parts.join('\n');
 });
 
 /**
@@ -89,17 +89,13 @@ const opaqueSql = perObject((sql: MigrationProject): { text: string } => {
  * object may be created, renamed or dropped there, so neither side is reported.
  */
 function inOpaqueSql(sql: MigrationProject, name: string): boolean {
-  const text = opaqueSql(sql).text;
+  const text = opaqueSql(sql);
   if (!text) return false;
   const lower = name.toLowerCase();
   for (let at = text.indexOf(lower); at >= 0; at = text.indexOf(lower, at + 1)) {
-    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + lower.length))) return true;
+    if (!isIdentCont(text.charCodeAt(at - 1)) && !isIdentCont(text.charCodeAt(at + lower.length))) return true;
   }
   return false;
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
 }
 
 const NO_INDEXES: readonly Index[] = [];
@@ -154,8 +150,6 @@ class Comparison {
   private readonly modelOfTable = new Map<string, Model>();
   /** Names of Prisma's implicit many-to-many tables (`_CategoryToPost`). */
   private readonly implicitTables = new Set<string>();
-  /** Whether every migration is a Prisma Migrate migration (the next `prisma migrate dev` diffs against them). */
-  private readonly prismaMigrate: boolean;
 
   constructor(
     private readonly schema: PrismaSchema,
@@ -174,7 +168,6 @@ class Comparison {
     }
     for (const e of schema.enums) this.dbSchemas.add(e.schemaName ?? 'public');
     for (const name of datasourceSchemas(schema)) this.dbSchemas.add(name);
-    this.prismaMigrate = sql.migrations.every((m) => m.info.kind === 'prisma');
   }
 
   run(): void {
@@ -210,7 +203,7 @@ class Comparison {
 
   /** What the next `prisma migrate dev` does with an object only the migrations have. */
   private dropped(what: string): string {
-    return this.prismaMigrate
+    return migrationTool(this.sql) === 'prisma'
       ? `the next \`prisma migrate dev\` generates a migration that drops ${what}`
       : `\`prisma db push\` from this schema would drop ${what}`;
   }
