@@ -9,6 +9,7 @@
  */
 import type { Range } from '../types';
 import { checkValueList, exprText, names, typeKey, typeText } from './expr';
+import { truncateIdentifier } from './lexical';
 import type { PgNode, SqlStatement } from './parse';
 
 export interface SourceRef {
@@ -1032,14 +1033,11 @@ function action(code: string | undefined): ReferentialAction {
 
 /** PostgreSQL's default name for an unnamed constraint (`<table>_<cols>_key` / `_fkey` / `_pkey`). */
 export function defaultConstraintName(t: Table, columns: string[], suffix: string): string {
-  return truncateName(`${t.name}_${columns.join('_')}_${suffix}`);
+  return truncateIdentifier(`${t.name}_${columns.join('_')}_${suffix}`);
 }
 
-function defaultIndexName(table: string, columns: string[]): string {
+/** The name PostgreSQL gives `CREATE INDEX ON table (columns)` (and Prisma its `@@index`). */
+export function defaultIndexName(table: string, columns: readonly string[]): string {
   const cols = columns.map((c) => (c.startsWith('(') ? 'expr' : c));
-  return truncateName(`${table}_${cols.join('_')}_idx`);
-}
-
-function truncateName(s: string): string {
-  return Buffer.byteLength(s) > 63 ? s.slice(0, 63) : s;
+  return truncateIdentifier(`${table}_${cols.join('_')}_idx`);
 }

@@ -9,6 +9,23 @@ export function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
 }
 
+/**
+ * A name as PostgreSQL keeps it: at most its first 63 bytes of UTF-8 (NAMEDATALEN - 1), never cutting a
+ * character. Its parser cuts longer identifiers so; Prisma and PostgreSQL's default constraint and
+ * index names are cut the same way.
+ */
+export function truncateIdentifier(name: string): string {
+  let bytes = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.codePointAt(i)!;
+    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (bytes + size > 63) return name.slice(0, i);
+    bytes += size;
+    if (c >= 0x10000) i++;
+  }
+  return name;
+}
+
 /** Whether a UTF-16 code unit continues a bare identifier (letters, digits, `_`, `$`, non-ASCII). */
 export function isIdentCont(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57) || c === 36; /* $ */

@@ -5,7 +5,7 @@ import { qualify, type ForeignKey, type Index, type SourceRef, type Table } from
 import type { PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
 import type { RelatedLocation } from '../../types';
-import { isIdentCont } from '../../sql/lexical';
+import { isIdentCont, truncateIdentifier } from '../../sql/lexical';
 import { headRange, migrationAt, perObject, sqlProject, tokenRange } from '../sql/util';
 
 const RULE = 'schema-drift';
@@ -163,7 +163,7 @@ class Comparison {
       for (const f of m.fields) {
         const r = f.isList ? f.relation : null;
         // PostgreSQL keeps the first 63 bytes of a longer name (its parser cuts the migration's name; Prisma cuts its own).
-        if (r && r.back?.isList && !r.fields.length && !r.back.relation?.fields.length) this.implicitTables.add(identifier(`_${r.relationName}`));
+        if (r && r.back?.isList && !r.fields.length && !r.back.relation?.fields.length) this.implicitTables.add(truncateIdentifier(`_${r.relationName}`));
       }
     }
     for (const e of schema.enums) this.dbSchemas.add(e.schemaName ?? 'public');
@@ -442,19 +442,6 @@ class Comparison {
 /** Scalar, enum and `Unsupported` fields are columns; relation fields and half-typed fields are not (yet). */
 function hasColumn(f: Field): boolean {
   return !!f.decl.type && (f.kind === 'scalar' || f.kind === 'enum' || f.kind === 'unsupported');
-}
-
-/** A name as PostgreSQL keeps it: its first 63 bytes (NAMEDATALEN - 1). */
-function identifier(name: string): string {
-  let bytes = 0;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.codePointAt(i)!;
-    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    if (bytes + size > 63) return name.slice(0, i);
-    bytes += size;
-    if (c >= 0x10000) i++;
-  }
-  return name;
 }
 
 /** The database schemas the datasource lists (`schemas = ["public", "auth"]`), if any. */

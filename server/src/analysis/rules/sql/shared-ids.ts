@@ -1,6 +1,6 @@
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
-import type { Catalog, ForeignKey, Index, IndexLike, Table } from '../../sql/catalog';
+import { defaultIndexName, type Catalog, type ForeignKey, type Index, type IndexLike, type Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
@@ -65,7 +65,7 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
       if (!m) continue;
       const { range, anchorLine } = fkRange(m, fk);
       const ref = fk.refTable.slice(fk.refTable.indexOf('.') + 1);
-      const indexName = `${t.name}_${fk.columns.join('_')}_idx`.slice(0, 63);
+      const indexName = defaultIndexName(t.name, fk.columns);
       const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${quoteQualified(t.schema, t.name)} (${fk.columns.map(quoteIdent).join(', ')});\n`;
       const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `index_${t.name}_${fk.columns.join('_')}`);
       report({
