@@ -306,3 +306,55 @@ describe('DDL inside DO blocks', () => {
     );
   });
 });
+
+describe('names PostgreSQL generates for unnamed constraints and indexes', () => {
+  const one = (sql: string) => project({ 'supabase/migrations/20240101000000_x.sql': sql }).catalog;
+
+  it('names each unnamed constraint when it is made, so renaming the table later does not rename it', () => {
+    const c = one(`
+CREATE TABLE orgs (id int PRIMARY KEY);
+CREATE TABLE teams (id int PRIMARY KEY, org_id int REFERENCES orgs (id), slug text UNIQUE, status text CHECK (status IN ('a', 'b')), lo int, hi int, CHECK (lo < hi));
+ALTER TABLE teams RENAME TO groups;
+`);
+    const t = c.tables.get('public.groups')!;
+    assert.equal(t.primaryKey!.name, 'teams_pkey');
+    assert.deepEqual(t.foreignKeys.map((f) => f.name), ['teams_org_id_fkey']);
+    assert.deepEqual(t.uniques.map((u) => u.name), ['teams_slug_key']);
+    // One column referenced: table_column_check; more: table_check.
+    assert.deepEqual(t.checks.map((x) => x.name), ['teams_status_check', 'teams_check']);
+  });
+
+  it('drops constraints by the names they were given, after a rename of the table', () => {
+    const c = one(`
+CREATE TABLE orgs (id int PRIMARY KEY);
+CREATE TABLE teams (id int PRIMARY KEY, org_id int REFERENCES orgs (id), slug text UNIQUE, status text CHECK (status IN ('a', 'b')));
+ALTER TABLE teams RENAME TO groups;
+ALTER TABLE groups DROP CONSTRAINT teams_org_id_fkey, DROP CONSTRAINT teams_pkey, DROP CONSTRAINT teams_slug_key, DROP CONSTRAINT teams_status_check;
+`);
+    const t = c.tables.get('public.groups')!;
+    assert.deepEqual([t.primaryKey, t.foreignKeys, t.uniques, t.checks], [undefined, [], [], []]);
+  });
+
+  it('cuts long generated names as PostgreSQL does, keeping the label', () => {
+    // 57 bytes for table and columns (63 - `_` - `_fkey`): the table (the longer) is cut to 36.
+    const table = `organization_membership_invitations${'x'.repeat(21)}`; // 56 bytes
+    const c = one(`
+CREATE TABLE accounts (id int PRIMARY KEY);
+CREATE TABLE ${table} (id int PRIMARY KEY, invited_by_account_id int REFERENCES accounts (id));
+ALTER TABLE ${table} DROP CONSTRAINT organization_membership_invitationsx_invited_by_account_id_fkey;
+`);
+    const t = c.tables.get(`public.${table}`)!;
+    assert.equal(t.primaryKey!.name, `${table}_pkey`);
+    assert.deepEqual(t.foreignKeys, [], 'the foreign key is dropped by its generated name');
+  });
+
+  it('numbers the name of a second unnamed index on the same columns, so both exist', () => {
+    const c = one(`
+CREATE TABLE posts (id int PRIMARY KEY, author_id int);
+CREATE INDEX ON posts (author_id);
+CREATE INDEX ON posts (author_id);
+CREATE INDEX ON posts (lower(author_id::text), upper(author_id::text));
+`);
+    assert.deepEqual([...c.indexes.values()].map((i) => i.name), ['posts_author_id_idx', 'posts_author_id_idx1', 'posts_expr_expr1_idx']);
+  });
+});

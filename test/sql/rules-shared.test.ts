@@ -75,6 +75,17 @@ describe('redundant-index (SQL side)', () => {
     assert.match(f[1].message, /duplicate of unique constraint/);
     assert.match((f[0].fixes[0].fileOperations![0] as { content: string }).content, /DROP INDEX CONCURRENTLY IF EXISTS t_a;/);
   });
+
+  it('reports the second of two unnamed indexes on the same columns by the name PostgreSQL gave it', () => {
+    const text = ['create table t (id int primary key, a int);', 'create index on t (a);', 'create index on t (a);'].join('\n');
+    const f = findingsOf({ [M]: text }, 'redundant-index');
+    assert.deepEqual(
+      f.map((x) => x.subject.index),
+      ['t_a_idx1'],
+    );
+    assert.match(f[0].message, /duplicate of index `t_a_idx`/);
+    assert.match((f[0].fixes[0].fileOperations![0] as { content: string }).content, /DROP INDEX CONCURRENTLY IF EXISTS t_a_idx1;/);
+  });
 });
 
 describe('missing-primary-key (SQL side)', () => {

@@ -8,8 +8,8 @@
  * keys are `schema.name`, with `public` for unqualified names.
  */
 import type { Range } from '../types';
-import { checkValueList, exprText, names, typeKey, typeText } from './expr';
-import { truncateIdentifier } from './lexical';
+import { checkValueList, exprText, names, typeKey, typeText, walk } from './expr';
+import { choosePgName, clipUtf8, pgNameAddition } from './lexical';
 import type { PgNode, SqlStatement } from './parse';
 
 export interface SourceRef {
@@ -39,13 +39,15 @@ export interface Column {
 }
 
 export interface KeyConstraint {
-  name?: string;
+  /** The name given, or the one PostgreSQL generated when the constraint was made (`pgObjectName`). */
+  name: string;
   columns: string[];
   source: SourceRef;
 }
 
 export interface CheckConstraint {
-  name?: string;
+  /** The name given, or the one PostgreSQL generated when the constraint was made. */
+  name: string;
   expr: string;
   /** `col IN ('a','b')` / `col = ANY (ARRAY[...])`: the column and its allowed values. */
   column?: string;
@@ -56,7 +58,8 @@ export interface CheckConstraint {
 export type ReferentialAction = 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
 
 export interface ForeignKey {
-  name?: string;
+  /** The name given, or the one PostgreSQL generated when the constraint was made. */
+  name: string;
   columns: string[];
   /** Key (`schema.name`) of the referenced table. */
   refTable: string;
@@ -555,7 +558,7 @@ export class Catalog {
       case 'CONSTR_PRIMARY': {
         const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
-        t.primaryKey = { name: name ?? con.indexname ?? undefined, columns, source: ref };
+        t.primaryKey = { name: name ?? con.indexname ?? this.generatedName(t, null, 'pkey', true), columns, source: ref };
         for (const c of columns) {
           const col = t.columns.get(c);
           if (col) col.notNull = true;
@@ -565,12 +568,18 @@ export class Catalog {
       case 'CONSTR_UNIQUE': {
         const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
-        t.uniques.push({ name: name ?? con.indexname ?? undefined, columns, source: ref });
+        t.uniques.push({ name: name ?? con.indexname ?? this.generatedName(t, pgNameAddition(columns), 'key', true), columns, source: ref });
         break;
       }
       case 'CONSTR_CHECK': {
         const list = checkValueList(con.raw_expr);
-        t.checks.push({ name, expr: exprText(con.raw_expr), column: list?.column, values: list?.values, source: ref });
+        // PostgreSQL names a check on exactly one column `table_column_check`, any other `table_check`.
+        const referenced = new Set<string>();
+        walk(con.raw_expr, (kind, v) => {
+          if (kind === 'ColumnRef') referenced.add(names(v.fields).pop() ?? '');
+        });
+        const only = referenced.size === 1 ? [...referenced][0] : null;
+        t.checks.push({ name: name ?? this.generatedName(t, only, 'check', false), expr: exprText(con.raw_expr), column: list?.column, values: list?.values, source: ref });
         break;
       }
       case 'CONSTR_FOREIGN': {
@@ -582,7 +591,7 @@ export class Catalog {
         if (!refColumns.length) refColumns = this.tables.get(refKey)?.primaryKey?.columns ?? [];
         addTo(this.referencing, refKey, t);
         t.foreignKeys.push({
-          name,
+          name: name ?? this.generatedName(t, pgNameAddition(columns), 'fkey', false),
           columns,
           refTable: refKey,
           refColumns,
@@ -596,6 +605,33 @@ export class Catalog {
       default:
         break;
     }
+  }
+
+  /**
+   * The name PostgreSQL gives an unnamed constraint of `t` (`choosePgName`): for a primary key or unique
+   * constraint (`relation`) one no table, view or index of the schema has, for any a name no other
+   * constraint of the schema has. Given once, when the constraint is made: renaming the table or a
+   * column later does not rename it.
+   */
+  private generatedName(t: Table, columns: string | null, label: string, relation: boolean): string {
+    return choosePgName(t.name, columns, label, (n) => (relation && this.relationNameTaken(t.schema, n)) || this.constraintNameTaken(t.schema, n));
+  }
+
+  /** Whether a table, view, index or primary key / unique constraint (an index too) of `schema` is called `name`. */
+  private relationNameTaken(schema: string, name: string): boolean {
+    const key = qualify(schema, name);
+    if (this.tables.has(key) || this.indexes.has(key) || this.views.has(key)) return true;
+    for (const t of this.tables.values()) if (t.schema === schema && (t.primaryKey?.name === name || t.uniques.some((u) => u.name === name))) return true;
+    return false;
+  }
+
+  /** Whether a constraint of a table of `schema` is called `name`. */
+  private constraintNameTaken(schema: string, name: string): boolean {
+    for (const t of this.tables.values()) {
+      if (t.schema !== schema) continue;
+      if (t.primaryKey?.name === name || t.uniques.some((u) => u.name === name) || t.foreignKeys.some((f) => f.name === name) || t.checks.some((c) => c.name === name)) return true;
+    }
+    return false;
   }
 
   /** `ADD CONSTRAINT … PRIMARY KEY/UNIQUE USING INDEX i`: the index becomes the constraint's index. */
@@ -698,9 +734,9 @@ export class Catalog {
   }
 
   private dropConstraint(t: Table, name: string): void {
-    if (t.primaryKey?.name === name || (!t.primaryKey?.name && name === `${t.name}_pkey`)) t.primaryKey = undefined;
-    t.uniques = t.uniques.filter((u) => (u.name ?? defaultConstraintName(t, u.columns, 'key')) !== name);
-    t.foreignKeys = t.foreignKeys.filter((f) => (f.name ?? defaultConstraintName(t, f.columns, 'fkey')) !== name);
+    if (t.primaryKey?.name === name) t.primaryKey = undefined;
+    t.uniques = t.uniques.filter((u) => u.name !== name);
+    t.foreignKeys = t.foreignKeys.filter((f) => f.name !== name);
     t.checks = t.checks.filter((c) => c.name !== name);
   }
 
@@ -718,7 +754,7 @@ export class Catalog {
       signature.push(`${e.ordering ?? ''}|${e.nulls_ordering ?? ''}|${names(e.opclass).join('.')}|${names(e.collation).join('.')}`);
       if (e.name && t && t.columnsComplete && !t.columns.has(e.name)) facts.missing.push({ kind: 'column', key: tkey, column: e.name, byteLocation: n.relation?.location });
     }
-    const name = n.idxname ?? defaultIndexName(n.relation?.relname ?? 'x', columns);
+    const name = n.idxname ?? choosePgName(n.relation?.relname ?? 'x', pgNameAddition(indexColumnNames(columns)), 'idx', (x) => this.relationNameTaken(schema, x));
     const key = qualify(schema, name);
     if (n.if_not_exists && this.indexes.has(key)) return;
     this.putIndex({
@@ -794,7 +830,6 @@ export class Catalog {
         if (!t) break;
         const from = n.subname;
         for (const c of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks]) if (c && c.name === from) c.name = n.newname;
-        if (t.primaryKey && !t.primaryKey.name && from === `${t.name}_pkey`) t.primaryKey.name = n.newname;
         break;
       }
       case 'OBJECT_INDEX': {
@@ -810,8 +845,8 @@ export class Catalog {
           // ALTER INDEX renames the index behind a PK/unique constraint too.
           for (const t of this.tables.values()) {
             if (t.schema !== schema) continue;
-            if (t.primaryKey && (t.primaryKey.name ?? `${t.name}_pkey`) === n.relation?.relname) t.primaryKey.name = n.newname;
-            for (const u of t.uniques) if ((u.name ?? defaultConstraintName(t, u.columns, 'key')) === n.relation?.relname) u.name = n.newname;
+            if (t.primaryKey && t.primaryKey.name === n.relation?.relname) t.primaryKey.name = n.newname;
+            for (const u of t.uniques) if (u.name === n.relation?.relname) u.name = n.newname;
           }
         }
         break;
@@ -1031,13 +1066,17 @@ function action(code: string | undefined): ReferentialAction {
   }
 }
 
-/** PostgreSQL's default name for an unnamed constraint (`<table>_<cols>_key` / `_fkey` / `_pkey`). */
-export function defaultConstraintName(t: Table, columns: string[], suffix: string): string {
-  return truncateIdentifier(`${t.name}_${columns.join('_')}_${suffix}`);
-}
-
-/** The name PostgreSQL gives `CREATE INDEX ON table (columns)` (and Prisma its `@@index`). */
-export function defaultIndexName(table: string, columns: readonly string[]): string {
-  const cols = columns.map((c) => (c.startsWith('(') ? 'expr' : c));
-  return truncateIdentifier(`${table}_${cols.join('_')}_idx`);
+/**
+ * The column names PostgreSQL uses in an index's generated name (`ChooseIndexColumnNames`): an
+ * expression is `expr`, and a name already used earlier in the list gets a number (`expr1`, …).
+ */
+function indexColumnNames(columns: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const c of columns) {
+    const orig = c.startsWith('(') ? 'expr' : c;
+    let name = orig;
+    for (let i = 1; out.includes(name); i++) name = `${clipUtf8(orig, 63 - String(i).length)}${i}`;
+    out.push(name);
+  }
+  return out;
 }

@@ -9,21 +9,103 @@ export function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
 }
 
-/**
- * A name as PostgreSQL keeps it: at most its first 63 bytes of UTF-8 (NAMEDATALEN - 1), never cutting a
- * character. Its parser cuts longer identifiers so; Prisma and PostgreSQL's default constraint and
- * index names are cut the same way.
- */
-export function truncateIdentifier(name: string): string {
+/** NAMEDATALEN - 1: the most bytes of UTF-8 PostgreSQL keeps of a name. */
+const MAX_NAME_BYTES = 63;
+
+/** The longest prefix of `s` of at most `max` bytes of UTF-8, never cutting a character (`pg_mbcliplen`). */
+export function clipUtf8(s: string, max: number): string {
   let bytes = 0;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.codePointAt(i)!;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
     const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    if (bytes + size > 63) return name.slice(0, i);
+    if (bytes + size > max) return s.slice(0, i);
     bytes += size;
     if (c >= 0x10000) i++;
   }
+  return s;
+}
+
+/** Length of `s` in bytes of UTF-8. */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (c >= 0x10000) i++;
+  }
+  return bytes;
+}
+
+/**
+ * A name as PostgreSQL keeps it: at most its first 63 bytes of UTF-8 (NAMEDATALEN - 1), never cutting a
+ * character. Its parser cuts longer identifiers so (a `CREATE TABLE` of a long name, Prisma's implicit
+ * many-to-many tables). Generated names are cut otherwise: `pgObjectName`, `prismaIndexName`.
+ */
+export function truncateIdentifier(name: string): string {
+  return clipUtf8(name, MAX_NAME_BYTES);
+}
+
+/**
+ * The name PostgreSQL generates for an object from `name1` (the table), `name2` (column names, or
+ * null) and `label` (`pkey`, `key`, `fkey`, `idx`, `check`, …), as its `makeObjectName` does:
+ * `name1_name2_label`, where, when that is over 63 bytes, the longer of name1 and name2 is cut first
+ * (byte by byte, never half a character), so the label always survives.
+ */
+export function pgObjectName(name1: string, name2: string | null, label: string | null): string {
+  const overhead = (name2 !== null ? 1 : 0) + (label !== null ? utf8Length(label) + 1 : 0);
+  const available = MAX_NAME_BYTES - overhead;
+  let chars1 = utf8Length(name1);
+  let chars2 = name2 !== null ? utf8Length(name2) : 0;
+  while (chars1 + chars2 > available) {
+    if (chars1 > chars2) chars1--;
+    else chars2--;
+  }
+  let name = clipUtf8(name1, chars1);
+  if (name2 !== null) name += `_${clipUtf8(name2, chars2)}`;
+  if (label !== null) name += `_${label}`;
   return name;
+}
+
+/**
+ * The column part of a generated index or constraint name (PostgreSQL's `ChooseIndexNameAddition` and
+ * `ChooseForeignKeyConstraintNameAddition`): the names joined with `_`, stopping once 64 bytes are
+ * reached (more can never be kept).
+ */
+export function pgNameAddition(columns: readonly string[]): string {
+  let out = '';
+  let bytes = 0;
+  for (const c of columns) {
+    if (out) {
+      out += '_';
+      bytes++;
+    }
+    const part = clipUtf8(c, MAX_NAME_BYTES);
+    out += part;
+    bytes += utf8Length(part);
+    if (bytes >= MAX_NAME_BYTES + 1) break;
+  }
+  return out;
+}
+
+/**
+ * `pgObjectName` made unique as PostgreSQL's `ChooseRelationName` / `ChooseConstraintName` do: while
+ * the name is `taken`, the label gets a number (`t_a_idx1`, `t_a_idx2`, …).
+ */
+export function choosePgName(name1: string, name2: string | null, label: string, taken: (name: string) => boolean): string {
+  let name = pgObjectName(name1, name2, label);
+  for (let pass = 1; taken(name) && pass < 10_000; pass++) name = pgObjectName(name1, name2, `${label}${pass}`);
+  return name;
+}
+
+/**
+ * The name Prisma gives an `@@index` (or `@@unique`, with `_key`) it creates without an explicit name:
+ * `table_col1_col2`, cut to 63 bytes less the suffix's when it reaches that length, then the suffix (so a suggested
+ * index with this name is the one `prisma migrate` expects: no rename follows).
+ */
+export function prismaIndexName(table: string, columns: readonly string[], suffix: '_idx' | '_key' = '_idx'): string {
+  const joined = `${table}_${columns.join('_')}`;
+  const limit = MAX_NAME_BYTES - suffix.length;
+  return `${utf8Length(joined) >= limit ? clipUtf8(joined, limit) : joined}${suffix}`;
 }
 
 /** Whether a UTF-16 code unit continues a bare identifier (letters, digits, `_`, `$`, non-ASCII). */

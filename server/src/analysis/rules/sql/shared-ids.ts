@@ -1,7 +1,8 @@
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
-import { defaultIndexName, type Catalog, type ForeignKey, type Index, type IndexLike, type Table } from '../../sql/catalog';
+import { type Catalog, type ForeignKey, type Index, type IndexLike, type Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
+import { prismaIndexName } from '../../sql/lexical';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
 import { createMigrationOp, newMigrationPath } from './new-migration';
@@ -65,7 +66,8 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
       if (!m) continue;
       const { range, anchorLine } = fkRange(m, fk);
       const ref = fk.refTable.slice(fk.refTable.indexOf('.') + 1);
-      const indexName = defaultIndexName(t.name, fk.columns);
+      // Prisma's name for `@@index([...])` on these columns: a model over this table then expects this very index.
+      const indexName = prismaIndexName(t.name, fk.columns);
       const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${quoteQualified(t.schema, t.name)} (${fk.columns.map(quoteIdent).join(', ')});\n`;
       const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `index_${t.name}_${fk.columns.join('_')}`);
       report({
