@@ -151,6 +151,39 @@ test('indexes: declared but never built, built but never declared; partial and e
   assert.match(unique.message, /^Unique index `User_email_key` .*uniqueness it enforces/);
 });
 
+test('indexes: uniqueness is compared too; a primary key only as @id; a partial unique index kept under the declared name', () => {
+  const plainEmail = USER_SQL.replace('CREATE UNIQUE INDEX "User_email_key"', 'CREATE INDEX "User_email_idx"');
+  // @unique, but the migrations build a non-unique index: one finding, at the declaration.
+  const [notUnique, ...rest1] = drift(USER, { [INIT]: plainEmail });
+  assert.equal(rest1.length, 0);
+  assert.deepEqual([notUnique.file, notUnique.subject, notUnique.data?.object], ['prisma/schema.prisma', { model: 'User', field: 'email' }, 'unique']);
+  assert.match(notUnique.message, /No migration creates the unique index on `User` \(email\).*duplicate email values can be written \(the migrations build only a non-unique index on these columns\)/);
+  // A unique index the schema declares only as @@index: reported at the index (the next migrate dev drops the uniqueness).
+  const [onlyIndex, ...rest2] = drift(USER.replace(' @unique', '').replace('}\n', '\n  @@index([email])\n}\n'), { [INIT]: USER_SQL });
+  assert.equal(rest2.length, 0);
+  assert.deepEqual(onlyIndex.subject, { table: 'User', index: 'User_email_key' });
+  assert.match(onlyIndex.message, /^Unique index `User_email_key` .*does not declare it unique \(only as a non-unique `@@index`\).*uniqueness it enforces/);
+  // @@unique plus a plain index the schema does not declare: the plain index is reported.
+  const [extra, ...rest3] = drift(USER, { [INIT]: USER_SQL + 'CREATE INDEX "User_email_idx" ON "User"("email");\n' });
+  assert.equal(rest3.length, 0);
+  assert.deepEqual(extra.subject, { table: 'User', index: 'User_email_idx' });
+  // @id needs the primary key: a unique index on the column is not one.
+  const noPk = USER_SQL.replace(',\n    CONSTRAINT "User_pkey" PRIMARY KEY ("id")', '') + 'CREATE UNIQUE INDEX "User_id_key" ON "User"("id");\n';
+  const found = drift(USER, { [INIT]: noPk });
+  assert.deepEqual(
+    found.map((f) => [f.file, f.data?.object]),
+    [['prisma/schema.prisma', 'primary key']],
+  );
+  assert.match(found[0].message, /only a unique index on these columns, so the table has no primary key/);
+  // A hand-edited migration that made the declared unique index partial (the usual way to keep one in Prisma): in step.
+  const partial = USER_SQL.replace('ON "User"("email");', 'ON "User"("email") WHERE "name" IS NOT NULL;');
+  assert.deepEqual(drift(USER, { [INIT]: partial }), []);
+  // Under another name it is not the declared index: Prisma Migrate would create that one.
+  const [renamed, ...rest4] = drift(USER, { [INIT]: partial.replace('"User_email_key"', '"User_email_some"') });
+  assert.equal(rest4.length, 0);
+  assert.deepEqual([renamed.file, renamed.data?.object], ['prisma/schema.prisma', 'unique']);
+});
+
 test('foreign keys: a relation without one, one without a relation; relationMode = "prisma" compares none', () => {
   const schema = USER.replace('}\n', '  posts Post[]\n}\n') + 'model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n\n  @@index([authorId])\n}\n';
   const post = 'CREATE TABLE "Post" ("id" INTEGER NOT NULL, "authorId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));\nCREATE INDEX "Post_authorId_idx" ON "Post"("authorId");\n';

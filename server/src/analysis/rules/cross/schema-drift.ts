@@ -5,7 +5,7 @@ import { qualify, type ForeignKey, type Index, type SourceRef, type Table } from
 import type { PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
 import type { RelatedLocation } from '../../types';
-import { isIdentCont, truncateIdentifier } from '../../sql/lexical';
+import { isIdentCont, prismaIndexName, truncateIdentifier } from '../../sql/lexical';
 import { headRange, migrationAt, perObject, sqlProject, tokenRange } from '../sql/util';
 
 const RULE = 'schema-drift';
@@ -18,7 +18,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index, and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses or its datasource lists (`schemas = [...]`) are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), they are not Prisma migrations mixed with another tool\'s, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views (and models over them), partial and expression indexes (the schema cannot declare them), what the database has beyond a model that is being edited (a syntax error in it, a type not resolved yet), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
+      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index (an `@id` needs the primary key, an `@unique` a unique index or constraint; a unique index the model declares only as `@@index` is reported at the index), and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses or its datasource lists (`schemas = [...]`) are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), they are not Prisma migrations mixed with another tool\'s, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views (and models over them), partial and expression indexes (the schema cannot declare them; a partial index with the name and columns of one the model declares counts as that index, as it does for Prisma Migrate), what the database has beyond a model that is being edited (a syntax error in it, a type not resolved yet), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
     whyItMatters:
       'Prisma Migrate makes each new migration from the difference between the schema and the database the existing migrations build. Whatever exists only in the migrations is therefore dropped by the next `prisma migrate dev`: a table with its rows, a column with its data, the trigram index search depends on, the foreign key that kept rows consistent. Hand-written SQL in a migration that never reached the schema is lost this way on the next unrelated change. The other way round, a model or field with no migration is in the generated client but not in the database the deploy builds: every query on it fails with "The table … does not exist" (P2021) or "The column … does not exist" (P2022), and a relation with no foreign key lets orphans in.',
     example:
@@ -304,25 +304,52 @@ class Comparison {
   private indexes(model: Model, table: Table, settled: boolean): void {
     const declared = factsOf(model).declared;
     const dbIndexes = indexesByTable(this.sql).get(table.key) ?? NO_INDEXES;
-    const built = (columns: readonly string[]) => {
-      if (table.primaryKey && sameColumns(table.primaryKey.columns, columns)) return true;
-      for (const u of table.uniques) if (sameColumns(u.columns, columns)) return true;
-      for (const i of dbIndexes) if (sameColumns(i.columns, columns)) return true;
-      return false;
+    /**
+     * What the migrations build on exactly these columns. A partial index counts only under `name`: a
+     * model declaring an index that a hand-edited migration made partial, under the name Prisma
+     * expects, is how projects keep a partial unique index Prisma cannot express (Prisma Migrate
+     * matches it by name and columns and leaves it alone).
+     */
+    const built = (columns: readonly string[], name: string | null = null) => {
+      let primary = false;
+      let unique = false;
+      let index = false;
+      if (table.primaryKey && sameColumns(table.primaryKey.columns, columns)) primary = true;
+      for (const u of table.uniques) if (sameColumns(u.columns, columns)) unique = true;
+      for (const i of dbIndexes) {
+        if (!sameColumns(i.columns, columns) || (i.partial && i.name !== name)) continue;
+        if (i.unique) unique = true;
+        else index = true;
+      }
+      return { primary, unique, index };
     };
-    const isDeclared = (columns: readonly string[]) => {
-      for (const d of declared) if (sameColumns(d.columns, columns)) return true;
-      return false;
+    /** Whether the schema declares these columns unique (`@id`, `@unique`, `@@unique`), or as an `@@index`. */
+    const declaredAs = (columns: readonly string[]) => {
+      let unique = false;
+      let index = false;
+      for (const d of declared) {
+        if (!sameColumns(d.columns, columns)) continue;
+        if (d.def.kind === 'index') index = true;
+        else unique = true;
+      }
+      return { unique, index };
     };
 
     // Declared in the schema, built by no migration (unless SQL the replay cannot follow touches the table).
     const opaque = inOpaqueSql(this.sql, table.name);
     for (const { def, columns, complete } of declared) {
-      if (!complete || opaque || built(columns)) continue;
+      if (!complete || opaque) continue;
+      const b = built(columns, def.map ?? prismaIndexName(table.name, columns, def.kind === 'index' ? '_idx' : '_key'));
+      // An @id is the primary key; @unique is kept by any unique index; an @@index by any index that leads with these columns the same.
+      if (def.kind === 'id' ? b.primary : def.kind === 'unique' ? b.primary || b.unique : b.primary || b.unique || b.index) continue;
       if (def.map && inOpaqueSql(this.sql, def.map)) continue;
       const what = def.kind === 'id' ? 'primary key' : def.kind === 'unique' ? 'unique index' : 'index';
       const consequence =
-        def.kind === 'index' ? 'queries that filter on these columns scan the table' : `the database does not enforce it, so duplicate ${shown(columns)} values can be written`;
+        def.kind === 'index'
+          ? 'queries that filter on these columns scan the table'
+          : def.kind === 'id' && b.unique
+            ? 'the migrations build only a unique index on these columns, so the table has no primary key (logical replication and Supabase Realtime need one)'
+            : `the database does not enforce it, so duplicate ${shown(columns)} values can be written${b.index ? ' (the migrations build only a non-unique index on these columns)' : ''}`;
       this.report({
         file: def.file.path,
         range: rangeOf(def.file, def.attr.span),
@@ -335,14 +362,18 @@ class Comparison {
     // Built by a migration, declared nowhere in the schema.
     if (!settled) return;
     const onlyInDb = (columns: readonly string[], unique: boolean, name: string | undefined, source: SourceRef, method: string) => {
-      if (isDeclared(columns) || (name && inOpaqueSql(this.sql, name))) return;
+      const d = declaredAs(columns);
+      // A unique index the schema declares unique; an index the schema declares, or declares unique while the
+      // migrations build no unique index on these columns (reported once, at the declaration, above).
+      if (unique ? d.unique : d.index || (d.unique && !built(columns).unique && !built(columns).primary)) return;
+      if (name && inOpaqueSql(this.sql, name)) return;
       const where = this.at(source);
       if (!where) return;
       const label = name ? `\`${name}\`` : `on (${shown(columns)})`;
       const declare = unique ? `@@unique([${columns.map((c) => fieldNameOf(model, c)).join(', ')}])` : `@@index([${columns.map((c) => fieldNameOf(model, c)).join(', ')}]${method !== 'btree' ? `, type: ${pascal(method)}` : ''})`;
       this.report({
         ...where,
-        message: `${unique ? 'Unique index' : 'Index'} ${label} on \`${table.name}\` (${shown(columns)}${method !== 'btree' ? `, ${method}` : ''}) is created by the migrations (in ${source.migration}) but model ${model.name} does not declare it: ${this.dropped(unique ? 'it, and the uniqueness it enforces with it' : 'it, and the queries it serves go back to scanning the table')}. Declare it in the model (\`${declare}\`${method !== 'btree' ? ', with the operator class if it has one' : ''}).`,
+        message: `${unique ? 'Unique index' : 'Index'} ${label} on \`${table.name}\` (${shown(columns)}${method !== 'btree' ? `, ${method}` : ''}) is created by the migrations (in ${source.migration}) but model ${model.name} does not declare it${unique && d.index ? ' unique (only as a non-unique `@@index`)' : ''}: ${this.dropped(unique ? 'it, and the uniqueness it enforces with it' : 'it, and the queries it serves go back to scanning the table')}. Declare it in the model (\`${declare}\`${method !== 'btree' ? ', with the operator class if it has one' : ''}).`,
         subject: { table: table.name, ...(name ? { index: name } : {}) },
         related: [this.modelLocation(model, `model ${model.name} maps to \`${table.name}\``)],
         data: { side: 'migrations', object: unique ? 'unique' : 'index', model: model.name, columns: shown(columns), method },
