@@ -151,7 +151,7 @@ test('indexes: declared but never built, built but never declared; partial and e
   assert.match(unique.message, /^Unique index `User_email_key` .*uniqueness it enforces/);
 });
 
-test('indexes: uniqueness is compared too; a primary key only as @id; a partial unique index kept under the declared name', () => {
+test('indexes: uniqueness and access method are compared too; a primary key only as @id; a partial unique index kept under the declared name', () => {
   const plainEmail = USER_SQL.replace('CREATE UNIQUE INDEX "User_email_key"', 'CREATE INDEX "User_email_idx"');
   // @unique, but the migrations build a non-unique index: one finding, at the declaration.
   const [notUnique, ...rest1] = drift(USER, { [INIT]: plainEmail });
@@ -182,6 +182,12 @@ test('indexes: uniqueness is compared too; a primary key only as @id; a partial 
   const [renamed, ...rest4] = drift(USER, { [INIT]: partial.replace('"User_email_key"', '"User_email_some"') });
   assert.equal(rest4.length, 0);
   assert.deepEqual([renamed.file, renamed.data?.object], ['prisma/schema.prisma', 'unique']);
+  // The access method too: an @@index is a B-tree unless `type:` says otherwise.
+  const gin = USER_SQL + 'CREATE INDEX "User_name_idx" ON "User" USING gin ("name");\n';
+  const [method, ...rest5] = drift(USER.replace('}\n', '\n  @@index([name])\n}\n'), { [INIT]: gin });
+  assert.equal(rest5.length, 0);
+  assert.match(method.message, /the migrations build a gin index on these columns, not the BTree index the model declares \(set `type: Gin`/);
+  assert.deepEqual(drift(USER.replace('}\n', '\n  @@index([name], type: Gin)\n}\n'), { [INIT]: gin }), []);
 });
 
 test('foreign keys: a relation without one, one without a relation; relationMode = "prisma" compares none', () => {

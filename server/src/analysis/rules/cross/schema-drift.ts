@@ -18,7 +18,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index (an `@id` needs the primary key, an `@unique` a unique index or constraint; a unique index the model declares only as `@@index` is reported at the index), and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses or its datasource lists (`schemas = [...]`) are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), they are not Prisma migrations mixed with another tool\'s, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views (and models over them), partial and expression indexes (the schema cannot declare them; a partial index with the name and columns of one the model declares counts as that index, as it does for Prisma Migrate), what the database has beyond a model that is being edited (a syntax error in it, a type not resolved yet), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
+      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index (an `@id` needs the primary key, an `@unique` a unique index or constraint, an `@@index` an index of its `type`; a unique index the model declares only as `@@index` is reported at the index), and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses or its datasource lists (`schemas = [...]`) are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), they are not Prisma migrations mixed with another tool\'s, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views (and models over them), partial and expression indexes (the schema cannot declare them; a partial index with the name and columns of one the model declares counts as that index, as it does for Prisma Migrate), what the database has beyond a model that is being edited (a syntax error in it, a type not resolved yet), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
     whyItMatters:
       'Prisma Migrate makes each new migration from the difference between the schema and the database the existing migrations build. Whatever exists only in the migrations is therefore dropped by the next `prisma migrate dev`: a table with its rows, a column with its data, the trigram index search depends on, the foreign key that kept rows consistent. Hand-written SQL in a migration that never reached the schema is lost this way on the next unrelated change. The other way round, a model or field with no migration is in the generated client but not in the database the deploy builds: every query on it fails with "The table … does not exist" (P2021) or "The column … does not exist" (P2022), and a relation with no foreign key lets orphans in.',
     example:
@@ -314,14 +314,19 @@ class Comparison {
       let primary = false;
       let unique = false;
       let index = false;
+      /** Access methods of the non-unique indexes (`btree`, `gin`, …). */
+      const methods: string[] = [];
       if (table.primaryKey && sameColumns(table.primaryKey.columns, columns)) primary = true;
       for (const u of table.uniques) if (sameColumns(u.columns, columns)) unique = true;
       for (const i of dbIndexes) {
         if (!sameColumns(i.columns, columns) || (i.partial && i.name !== name)) continue;
         if (i.unique) unique = true;
-        else index = true;
+        else {
+          index = true;
+          methods.push(i.method.toLowerCase());
+        }
       }
-      return { primary, unique, index };
+      return { primary, unique, index, methods };
     };
     /** Whether the schema declares these columns unique (`@id`, `@unique`, `@@unique`), or as an `@@index`. */
     const declaredAs = (columns: readonly string[]) => {
@@ -341,12 +346,16 @@ class Comparison {
       if (!complete || opaque) continue;
       const b = built(columns, def.map ?? prismaIndexName(table.name, columns, def.kind === 'index' ? '_idx' : '_key'));
       // An @id is the primary key; @unique is kept by any unique index; an @@index by any index that leads with these columns the same.
-      if (def.kind === 'id' ? b.primary : def.kind === 'unique' ? b.primary || b.unique : b.primary || b.unique || b.index) continue;
+      // An @@index is kept by an index of its type (`type:`, BTree by default; keys are B-trees).
+      const method = (def.type ?? 'BTree').toLowerCase();
+      if (def.kind === 'id' ? b.primary : def.kind === 'unique' ? b.primary || b.unique : ((b.primary || b.unique) && method === 'btree') || b.methods.includes(method)) continue;
       if (def.map && inOpaqueSql(this.sql, def.map)) continue;
       const what = def.kind === 'id' ? 'primary key' : def.kind === 'unique' ? 'unique index' : 'index';
       const consequence =
         def.kind === 'index'
-          ? 'queries that filter on these columns scan the table'
+          ? b.index || b.unique || b.primary
+            ? `the migrations build ${b.methods.length ? `a ${b.methods.join('/')} index` : 'a key'} on these columns, not the ${def.type ?? 'BTree'} index the model declares${b.methods.length ? ` (set \`type: ${pascal(b.methods[0])}\` if that is the one intended)` : ''}`
+            : 'queries that filter on these columns scan the table'
           : def.kind === 'id' && b.unique
             ? 'the migrations build only a unique index on these columns, so the table has no primary key (logical replication and Supabase Realtime need one)'
             : `the database does not enforce it, so duplicate ${shown(columns)} values can be written${b.index ? ' (the migrations build only a non-unique index on these columns)' : ''}`;
