@@ -358,3 +358,25 @@ CREATE INDEX ON posts (lower(author_id::text), upper(author_id::text));
     assert.deepEqual([...c.indexes.values()].map((i) => i.name), ['posts_author_id_idx', 'posts_author_id_idx1', 'posts_expr_expr1_idx']);
   });
 });
+
+describe('generated names: INCLUDE columns, keys written twice, checks of dropped columns', () => {
+  const one = (sql: string) => project({ 'supabase/migrations/20240101000000_x.sql': sql }).catalog;
+
+  it('names INCLUDE columns too, merges a key written twice in one statement, and drops the checks of a dropped column', () => {
+    const c = one(`
+CREATE TABLE t (id int PRIMARY KEY UNIQUE, a int UNIQUE, b int, CHECK (b > 0), UNIQUE (a));
+CREATE INDEX ON t (a) INCLUDE (b);
+ALTER TABLE t ADD UNIQUE (b) INCLUDE (a);
+ALTER TABLE t DROP COLUMN b;
+ALTER TABLE t ADD COLUMN b int CHECK (b > 0);
+`);
+    const t = c.tables.get('public.t')!;
+    assert.equal(t.primaryKey!.name, 't_pkey');
+    // id's UNIQUE merges into the primary key, the second UNIQUE (a) into the first; dropping b drops its key.
+    assert.deepEqual(t.uniques.map((u) => u.name), ['t_a_key']);
+    assert.deepEqual([...c.indexes.values()].map((i) => i.name), []);
+    assert.deepEqual(t.checks.map((x) => x.name), ['t_b_check'], 'the old check went with its column: the name is free again');
+    const d = one(`CREATE TABLE t (a int, b int);\nCREATE INDEX ON t (a) INCLUDE (b);\nALTER TABLE t ADD CONSTRAINT u UNIQUE (b) INCLUDE (a);`);
+    assert.deepEqual([...d.indexes.values()].map((i) => i.name), ['t_a_b_idx']);
+  });
+});

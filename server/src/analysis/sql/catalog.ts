@@ -52,6 +52,8 @@ export interface CheckConstraint {
   /** `col IN ('a','b')` / `col = ANY (ARRAY[...])`: the column and its allowed values. */
   column?: string;
   values?: string[];
+  /** The columns the expression references (dropping one drops the check, as in PostgreSQL). */
+  columns: string[];
   source: SourceRef;
 }
 
@@ -78,6 +80,8 @@ export interface Index {
   table: string;
   /** Column names; expressions as `(expr)`. */
   columns: string[];
+  /** `INCLUDE (…)` columns (stored, not searchable; dropping one drops the index). */
+  include: string[];
   /** Sort/opclass signature per column, to compare indexes of the same shape. */
   signature: string[];
   unique: boolean;
@@ -558,6 +562,8 @@ export class Catalog {
       case 'CONSTR_PRIMARY': {
         const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
+        // PostgreSQL merges a key written twice in one statement (`a int UNIQUE PRIMARY KEY`): the primary key stays.
+        t.uniques = t.uniques.filter((u) => !(u.source === ref && sameNames(u.columns, columns)));
         t.primaryKey = { name: name ?? con.indexname ?? this.generatedName(t, null, 'pkey', true), columns, source: ref };
         for (const c of columns) {
           const col = t.columns.get(c);
@@ -568,7 +574,11 @@ export class Catalog {
       case 'CONSTR_UNIQUE': {
         const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
-        t.uniques.push({ name: name ?? con.indexname ?? this.generatedName(t, pgNameAddition(columns), 'key', true), columns, source: ref });
+        const same = (k: KeyConstraint | undefined) => !!k && k.source === ref && sameNames(k.columns, columns);
+        if (same(t.primaryKey) || t.uniques.some(same)) break; // written twice in one statement: one key
+        // INCLUDE columns are part of the generated name.
+        const named = [...columns, ...cols(con.including)];
+        t.uniques.push({ name: name ?? con.indexname ?? this.generatedName(t, pgNameAddition(named), 'key', true), columns, source: ref });
         break;
       }
       case 'CONSTR_CHECK': {
@@ -579,7 +589,7 @@ export class Catalog {
           if (kind === 'ColumnRef') referenced.add(names(v.fields).pop() ?? '');
         });
         const only = referenced.size === 1 ? [...referenced][0] : null;
-        t.checks.push({ name: name ?? this.generatedName(t, only, 'check', false), expr: exprText(con.raw_expr), column: list?.column, values: list?.values, source: ref });
+        t.checks.push({ name: name ?? this.generatedName(t, only, 'check', false), expr: exprText(con.raw_expr), column: list?.column, values: list?.values, columns: [...referenced], source: ref });
         break;
       }
       case 'CONSTR_FOREIGN': {
@@ -728,9 +738,9 @@ export class Catalog {
     if (t.primaryKey && uses(t.primaryKey.columns)) t.primaryKey = undefined;
     t.uniques = t.uniques.filter((u) => !uses(u.columns));
     t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
-    t.checks = t.checks.filter((c) => c.column !== name);
+    t.checks = t.checks.filter((c) => c.column !== name && !c.columns.includes(name));
     const on = this.indexesOn.get(t.key);
-    if (on) for (const i of on) if (i.columns.includes(name)) this.removeIndex(i);
+    if (on) for (const i of on) if (i.columns.includes(name) || i.include.includes(name)) this.removeIndex(i);
   }
 
   private dropConstraint(t: Table, name: string): void {
@@ -754,7 +764,9 @@ export class Catalog {
       signature.push(`${e.ordering ?? ''}|${e.nulls_ordering ?? ''}|${names(e.opclass).join('.')}|${names(e.collation).join('.')}`);
       if (e.name && t && t.columnsComplete && !t.columns.has(e.name)) facts.missing.push({ kind: 'column', key: tkey, column: e.name, byteLocation: n.relation?.location });
     }
-    const name = n.idxname ?? choosePgName(n.relation?.relname ?? 'x', pgNameAddition(indexColumnNames(columns)), 'idx', (x) => this.relationNameTaken(schema, x));
+    // The generated name lists the INCLUDE columns too.
+    const included: string[] = (n.indexIncludingParams ?? []).map((p: PgNode) => p.IndexElem?.name ?? 'expr');
+    const name = n.idxname ?? choosePgName(n.relation?.relname ?? 'x', pgNameAddition(indexColumnNames([...columns, ...included])), 'idx', (x) => this.relationNameTaken(schema, x));
     const key = qualify(schema, name);
     if (n.if_not_exists && this.indexes.has(key)) return;
     this.putIndex({
@@ -763,6 +775,7 @@ export class Catalog {
       key,
       table: tkey,
       columns,
+      include: included,
       signature,
       unique: !!n.unique,
       partial: !!n.whereClause,
@@ -1064,6 +1077,11 @@ function action(code: string | undefined): ReferentialAction {
     default:
       return 'NO ACTION';
   }
+}
+
+/** Whether two column lists are the same names in the same order. */
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**

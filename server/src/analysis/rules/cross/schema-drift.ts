@@ -5,7 +5,7 @@ import { qualify, type ForeignKey, type Index, type SourceRef, type Table } from
 import type { PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
 import type { RelatedLocation } from '../../types';
-import { isIdentCont, prismaIndexName, truncateIdentifier } from '../../sql/lexical';
+import { isIdentCont, truncateIdentifier } from '../../sql/lexical';
 import { headRange, migrationAt, perObject, sqlProject, tokenRange } from '../sql/util';
 
 const RULE = 'schema-drift';
@@ -18,7 +18,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index (an `@id` needs the primary key, an `@unique` a unique index or constraint, an `@@index` an index of its `type`; a unique index the model declares only as `@@index` is reported at the index), and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses or its datasource lists (`schemas = [...]`) are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), they are not Prisma migrations mixed with another tool\'s, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views (and models over them), partial and expression indexes (the schema cannot declare them; a partial index with the name and columns of one the model declares counts as that index, as it does for Prisma Migrate), what the database has beyond a model that is being edited (a syntax error in it, a type not resolved yet), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
+      'Replays the migrations and compares the database they build with the Prisma schema, both ways. On the migration side it reports, at the statement that creates them: tables no model maps to, columns no field maps to, enum types no enum maps to, indexes and unique constraints the model does not declare, and foreign keys between models that no relation declares. On the schema side it reports, at the model or field: models whose table no migration creates, fields whose column is missing, enums whose type is missing, `@id`/`@unique`/`@@index` declarations with no matching index (an `@id` needs the primary key, an `@unique` a unique index or constraint, an `@@index` an index of its `type`; a unique index the model declares only as `@@index` is reported at the index), and relations with no foreign key (unless `relationMode = "prisma"`). Names go through `@map`/`@@map`/`@@schema`; only the database schemas the Prisma schema uses or its datasource lists (`schemas = [...]`) are compared. It runs only when the migrations are the schema\'s whole history (they create a table for all but at most two models), they are not Prisma migrations mixed with another tool\'s, and the provider is PostgreSQL. Not reported: temporary tables, partitions, Prisma\'s implicit many-to-many tables, views (and models over them), partial and expression indexes (the schema cannot declare them; a partial index on the columns of one the model declares counts as that index, as it does for Prisma Migrate), what the database has beyond a model that is being edited (a syntax error in it, a type not resolved yet), and objects whose name appears in SQL the replay cannot follow (dynamic DDL run by `EXECUTE` in a `DO` block or function, or a migration with a syntax error).',
     whyItMatters:
       'Prisma Migrate makes each new migration from the difference between the schema and the database the existing migrations build. Whatever exists only in the migrations is therefore dropped by the next `prisma migrate dev`: a table with its rows, a column with its data, the trigram index search depends on, the foreign key that kept rows consistent. Hand-written SQL in a migration that never reached the schema is lost this way on the next unrelated change. The other way round, a model or field with no migration is in the generated client but not in the database the deploy builds: every query on it fails with "The table … does not exist" (P2021) or "The column … does not exist" (P2022), and a relation with no foreign key lets orphans in.',
     example:
@@ -305,12 +305,12 @@ class Comparison {
     const declared = factsOf(model).declared;
     const dbIndexes = indexesByTable(this.sql).get(table.key) ?? NO_INDEXES;
     /**
-     * What the migrations build on exactly these columns. A partial index counts only under `name`: a
-     * model declaring an index that a hand-edited migration made partial, under the name Prisma
-     * expects, is how projects keep a partial unique index Prisma cannot express (Prisma Migrate
-     * matches it by name and columns and leaves it alone).
+     * What the migrations build on exactly these columns. A partial index counts: Prisma Migrate
+     * compares indexes without their WHERE (and pairs two that differ only by name with a rename), and
+     * declaring an index that a hand-edited migration made partial is how projects keep a partial
+     * unique index Prisma cannot express.
      */
-    const built = (columns: readonly string[], name: string | null = null) => {
+    const built = (columns: readonly string[]) => {
       let primary = false;
       let unique = false;
       let index = false;
@@ -319,11 +319,11 @@ class Comparison {
       if (table.primaryKey && sameColumns(table.primaryKey.columns, columns)) primary = true;
       for (const u of table.uniques) if (sameColumns(u.columns, columns)) unique = true;
       for (const i of dbIndexes) {
-        if (!sameColumns(i.columns, columns) || (i.partial && i.name !== name)) continue;
+        if (!sameColumns(i.columns, columns)) continue;
         if (i.unique) unique = true;
         else {
           index = true;
-          methods.push(i.method.toLowerCase());
+          if (!methods.includes(i.method.toLowerCase())) methods.push(i.method.toLowerCase());
         }
       }
       return { primary, unique, index, methods };
@@ -344,9 +344,9 @@ class Comparison {
     const opaque = inOpaqueSql(this.sql, table.name);
     for (const { def, columns, complete } of declared) {
       if (!complete || opaque) continue;
-      const b = built(columns, def.map ?? prismaIndexName(table.name, columns, def.kind === 'index' ? '_idx' : '_key'));
-      // An @id is the primary key; @unique is kept by any unique index; an @@index by any index that leads with these columns the same.
-      // An @@index is kept by an index of its type (`type:`, BTree by default; keys are B-trees).
+      const b = built(columns);
+      // An @id needs the primary key, an @unique a unique index or constraint, an @@index an index on the
+      // same columns of its type (`type:`, BTree by default; keys are B-trees).
       const method = (def.type ?? 'BTree').toLowerCase();
       if (def.kind === 'id' ? b.primary : def.kind === 'unique' ? b.primary || b.unique : ((b.primary || b.unique) && method === 'btree') || b.methods.includes(method)) continue;
       if (def.map && inOpaqueSql(this.sql, def.map)) continue;
@@ -504,7 +504,7 @@ function fieldNameOf(model: Model, column: string): string {
 
 function pascal(method: string): string {
   const m = method.toLowerCase();
-  return m === 'gin' ? 'Gin' : m === 'gist' ? 'Gist' : m === 'brin' ? 'Brin' : m === 'hash' ? 'Hash' : m === 'spgist' ? 'SpGist' : method;
+  return m === 'btree' ? 'BTree' : m === 'gin' ? 'Gin' : m === 'gist' ? 'Gist' : m === 'brin' ? 'Brin' : m === 'hash' ? 'Hash' : m === 'spgist' ? 'SpGist' : method;
 }
 
 /** Byte location of the created table's name in its statement. */
