@@ -14,6 +14,7 @@
  * enums (`enumsKey`), the SQL model, configuration. Tests compare incremental audits with audits from
  * scratch after random edits on every corpus schema. Without a session this only runs `body`.
  */
+import { sameList } from '../lists';
 import type { Report } from '../rule';
 import { sameRange } from '../text';
 import type { Range } from '../types';
@@ -205,14 +206,6 @@ function enumsKey(schema: PrismaSchema): string {
   }
   if (session) session.enumsKeyOf = schema.enums;
   return key;
-}
-
-/** Whether both lists hold the same values (by identity) in the same order. */
-export function sameList<T>(a: readonly T[] | null, b: readonly T[]): boolean {
-  if (a === b) return true;
-  if (!a || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function ranges(r: Report): Array<{ file: string; range: Range }> {

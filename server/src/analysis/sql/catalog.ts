@@ -7,6 +7,7 @@
  * Names are stored as PostgreSQL stores them (unquoted identifiers folded to lower case by the parser);
  * keys are `schema.name`, with `public` for unqualified names.
  */
+import { sameList } from '../lists';
 import type { Range } from '../types';
 import { checkValueList, exprText, names, typeKey, typeText, walk } from './expr';
 import { choosePgName, clipUtf8, pgNameAddition } from './lexical';
@@ -563,7 +564,7 @@ export class Catalog {
         const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
         // PostgreSQL merges a key written twice in one statement (`a int UNIQUE PRIMARY KEY`): the primary key stays.
-        t.uniques = t.uniques.filter((u) => !(u.source === ref && sameNames(u.columns, columns)));
+        t.uniques = t.uniques.filter((u) => !(u.source === ref && sameList(u.columns, columns)));
         t.primaryKey = { name: name ?? con.indexname ?? this.generatedName(t, null, 'pkey', true), columns, source: ref };
         for (const c of columns) {
           const col = t.columns.get(c);
@@ -574,7 +575,7 @@ export class Catalog {
       case 'CONSTR_UNIQUE': {
         const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
-        const same = (k: KeyConstraint | undefined) => !!k && k.source === ref && sameNames(k.columns, columns);
+        const same = (k: KeyConstraint | undefined) => !!k && k.source === ref && sameList(k.columns, columns);
         if (same(t.primaryKey) || t.uniques.some(same)) break; // written twice in one statement: one key
         // INCLUDE columns are part of the generated name.
         const named = [...columns, ...cols(con.including)];
@@ -1077,11 +1078,6 @@ function action(code: string | undefined): ReferentialAction {
     default:
       return 'NO ACTION';
   }
-}
-
-/** Whether two column lists are the same names in the same order. */
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**

@@ -12,12 +12,17 @@ export function isIdentStart(c: number): boolean {
 /** NAMEDATALEN - 1: the most bytes of UTF-8 PostgreSQL keeps of a name. */
 const MAX_NAME_BYTES = 63;
 
+/** Bytes of UTF-8 of a code point. */
+function utf8Size(c: number): number {
+  return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+}
+
 /** The longest prefix of `s` of at most `max` bytes of UTF-8, never cutting a character (`pg_mbcliplen`). */
 export function clipUtf8(s: string, max: number): string {
   let bytes = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.codePointAt(i)!;
-    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    const size = utf8Size(c);
     if (bytes + size > max) return s.slice(0, i);
     bytes += size;
     if (c >= 0x10000) i++;
@@ -30,7 +35,7 @@ export function utf8Length(s: string): number {
   let bytes = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.codePointAt(i)!;
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    bytes += utf8Size(c);
     if (c >= 0x10000) i++;
   }
   return bytes;

@@ -1,3 +1,4 @@
+import { sameList } from '../../lists';
 import { defineRule, type Report } from '../../rule';
 import { historyCoversSchema } from '../../prisma/fix-sql-evidence';
 import { rangeOf, type Enum, type Field, type IndexDef, type Model, type PrismaSchema } from '../../prisma/schema';
@@ -102,13 +103,6 @@ const NO_INDEXES: readonly Index[] = [];
 
 /** Table key → its indexes, once per replayed project. */
 const indexesByTable = perObject((sql: MigrationProject) => sql.catalog.indexesByTable());
-
-/** Whether two column lists are the same, in the same order. */
-function sameColumns(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * What the comparison needs from a model's own block, derived once per model object (an editor's
@@ -316,10 +310,10 @@ class Comparison {
       let index = false;
       /** Access methods of the non-unique indexes (`btree`, `gin`, …). */
       const methods: string[] = [];
-      if (table.primaryKey && sameColumns(table.primaryKey.columns, columns)) primary = true;
-      for (const u of table.uniques) if (sameColumns(u.columns, columns)) unique = true;
+      if (table.primaryKey && sameList(table.primaryKey.columns, columns)) primary = true;
+      for (const u of table.uniques) if (sameList(u.columns, columns)) unique = true;
       for (const i of dbIndexes) {
-        if (!sameColumns(i.columns, columns)) continue;
+        if (!sameList(i.columns, columns)) continue;
         if (i.unique) unique = true;
         else {
           index = true;
@@ -328,12 +322,13 @@ class Comparison {
       }
       return { primary, unique, index, methods };
     };
+    const isKey = (b: ReturnType<typeof built>) => b.primary || b.unique;
     /** Whether the schema declares these columns unique (`@id`, `@unique`, `@@unique`), or as an `@@index`. */
     const declaredAs = (columns: readonly string[]) => {
       let unique = false;
       let index = false;
       for (const d of declared) {
-        if (!sameColumns(d.columns, columns)) continue;
+        if (!sameList(d.columns, columns)) continue;
         if (d.def.kind === 'index') index = true;
         else unique = true;
       }
@@ -348,12 +343,12 @@ class Comparison {
       // An @id needs the primary key, an @unique a unique index or constraint, an @@index an index on the
       // same columns of its type (`type:`, BTree by default; keys are B-trees).
       const method = (def.type ?? 'BTree').toLowerCase();
-      if (def.kind === 'id' ? b.primary : def.kind === 'unique' ? b.primary || b.unique : ((b.primary || b.unique) && method === 'btree') || b.methods.includes(method)) continue;
+      if (def.kind === 'id' ? b.primary : def.kind === 'unique' ? isKey(b) : (isKey(b) && method === 'btree') || b.methods.includes(method)) continue;
       if (def.map && inOpaqueSql(this.sql, def.map)) continue;
       const what = def.kind === 'id' ? 'primary key' : def.kind === 'unique' ? 'unique index' : 'index';
       const consequence =
         def.kind === 'index'
-          ? b.index || b.unique || b.primary
+          ? b.index || isKey(b)
             ? `the migrations build ${b.methods.length ? `a ${b.methods.join('/')} index` : 'a key'} on these columns, not the ${def.type ?? 'BTree'} index the model declares${b.methods.length ? ` (set \`type: ${pascal(b.methods[0])}\` if that is the one intended)` : ''}`
             : 'queries that filter on these columns scan the table'
           : def.kind === 'id' && b.unique
@@ -374,7 +369,7 @@ class Comparison {
       const d = declaredAs(columns);
       // A unique index the schema declares unique; an index the schema declares, or declares unique while the
       // migrations build no unique index on these columns (reported once, at the declaration, above).
-      if (unique ? d.unique : d.index || (d.unique && !built(columns).unique && !built(columns).primary)) return;
+      if (unique ? d.unique : d.index || (d.unique && !isKey(built(columns)))) return;
       if (name && inOpaqueSql(this.sql, name)) return;
       const where = this.at(source);
       if (!where) return;
@@ -407,7 +402,7 @@ class Comparison {
       for (const { field, columns } of relations) {
         const target = field.relation!.target;
         // A relation whose target does not resolve (being typed, a typo) may well be this key.
-        if (sameColumns(columns, fk.columns) && (!target || (target.kind === 'model' && factsOf(target).tableKey === fk.refTable))) return true;
+        if (sameList(columns, fk.columns) && (!target || (target.kind === 'model' && factsOf(target).tableKey === fk.refTable))) return true;
       }
       return false;
     };
@@ -417,7 +412,7 @@ class Comparison {
       const target = r.target;
       if (!target || target.kind !== 'model') continue;
       const targetKey = factsOf(target).tableKey;
-      if (opaque || table.foreignKeys.some((fk) => fk.refTable === targetKey && sameColumns(fk.columns, columns))) continue;
+      if (opaque || table.foreignKeys.some((fk) => fk.refTable === targetKey && sameList(fk.columns, columns))) continue;
       if (!this.tableOf(target)) continue; // reported as a model without a table
       this.report({
         file: f.file.path,

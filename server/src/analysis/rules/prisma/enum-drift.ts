@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { enumDeps, memoModel, memoSchema, sameList } from '../../prisma/memo';
+import { sameList } from '../../lists';
+import { enumDeps, memoModel, memoSchema } from '../../prisma/memo';
 import { rangeOf, type Enum, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isEnumLikeName, pascalCase, singular, wordsOf } from '../../prisma/naming';
 import { conversionSql, existingEnumValuePlan, migrationNote, providerSupportsEnums, retypeFieldEdits } from '../../prisma/fix-enum';

@@ -1,6 +1,6 @@
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
-import { type Catalog, type ForeignKey, type Index, type IndexLike, type Table } from '../../sql/catalog';
+import type { Catalog, ForeignKey, Index, IndexLike, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import { prismaIndexName } from '../../sql/lexical';
 import type { Migration, MigrationProject } from '../../sql/project';
