@@ -69,6 +69,15 @@ test('missing-fk-index: MySQL indexes FKs itself, but not with relationMode = "p
   assert.match(emulated[0].message, /relationMode = "prisma"/);
 });
 
+test('missing-fk-index: the message names the database of the datasource', () => {
+  const on = (provider: string) => byRule(auditSchema(`datasource db {\n  provider = "${provider}"\n}\n\n${USER_POST('')}`), 'missing-fk-index')[0].message;
+  assert.match(on('postgresql'), /PostgreSQL does not index foreign keys: .* is a sequential scan\./);
+  assert.match(on('sqlite'), /SQLite does not index foreign keys: .* is a full table scan\./);
+  assert.match(on('sqlserver'), /SQL Server does not index foreign keys/);
+  assert.match(on('cockroachdb'), /CockroachDB does not index foreign keys/);
+  for (const p of ['sqlite', 'sqlserver', 'cockroachdb']) assert.doesNotMatch(on(p), /PostgreSQL/, p);
+});
+
 test('missing-fk-index: the fix adds @@index at the end of the block, in its indentation, and the result is valid', async () => {
   const { fixed, after } = fixAndReaudit(USER_POST('').replace(/^ {2}/gm, '\t'), 'missing-fk-index');
   assert.equal(after.length, 0);
@@ -138,6 +147,18 @@ test('missing-relation: camelCase, snake_case and @map names of another model wi
     assert.equal(byRule(auditSchema(schema(field)), 'missing-relation').length, 0, field);
   }
   assert.equal(byRule(auditSchema(USER_POST('')), 'missing-relation').length, 0);
+});
+
+test('missing-relation: with MongoDB or relationMode = "prisma" the message does not blame a missing foreign key', () => {
+  const models = 'model Horario {\n  id String @id @default(auto()) @map("_id") @db.ObjectId\n}\n\nmodel Servico {\n  id        String  @id @default(auto()) @map("_id") @db.ObjectId\n  horarioId String? @db.ObjectId\n}\n';
+  const [mongo] = byRule(auditSchema(`datasource db {\n  provider = "mongodb"\n}\n\n${models}`), 'missing-relation');
+  assert.match(mongo.message, /emulated referential actions do not cover it/);
+  assert.doesNotMatch(mongo.message, /foreign key/);
+  const pgModels = models.replace(/ @default\(auto\(\)\) @map\("_id"\) @db\.ObjectId| @db\.ObjectId/g, '');
+  const [emulated] = byRule(auditSchema(`datasource db {\n  provider = "postgresql"\n  relationMode = "prisma"\n}\n\n${pgModels}`), 'missing-relation');
+  assert.match(emulated.message, /emulated referential actions/);
+  const [real] = byRule(auditSchema(`datasource db {\n  provider = "postgresql"\n}\n\n${pgModels}`), 'missing-relation');
+  assert.match(real.message, /the database has no foreign key/);
 });
 
 test('missing-relation: qualified names (createdByUserId) and comments saying the FK is deliberate', () => {

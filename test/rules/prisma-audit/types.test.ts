@@ -40,6 +40,16 @@ test('float-for-money: SQLite gets plain Decimal (no native type); cents names s
   assert.match(fixed, /costInCents Decimal\n/);
 });
 
+test('float-for-money: the message names the type the fix writes (no @db.Decimal on SQLite; the datasource\'s own name elsewhere)', () => {
+  const model = '\nmodel Order {\n  id    Int   @id\n  total Float\n}\n';
+  const [lite] = findings('datasource db {\n  provider = "sqlite"\n  url      = "file:dev.db"\n}\n' + model, 'float-for-money');
+  assert.match(lite.message, /Use `Decimal` \(or whole cents/);
+  assert.doesNotMatch(lite.message, /@db\./);
+  const [pg] = findings('datasource store {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' + model, 'float-for-money');
+  assert.match(pg.message, /Use `Decimal @store\.Decimal\(19, 4\)`/);
+  assert.equal(pg.fixes[0].title, 'Change to Decimal @store.Decimal(19, 4)');
+});
+
 // ---------------------------------------------------------------- missing-updated-at
 
 test('missing-updated-at: updatedAt without @updatedAt and createdAt without a default', async () => {

@@ -22,12 +22,17 @@ function looksLikeRate(field: Field): boolean {
   return false;
 }
 
+/** The native type attribute the fix writes (`@db.Decimal(19, 4)`), null where the provider has none. */
+function nativeDecimal(schema: PrismaSchema): string | null {
+  return NATIVE_DECIMAL.has(schema.provider ?? '') ? `@${schema.datasource?.name ?? 'db'}.Decimal(19, 4)` : null;
+}
+
 function decimalFix(schema: PrismaSchema, field: Field): Fix | null {
   const t = field.decl.type;
   if (!t) return null;
   const file = field.file;
   const edits: TextEdit[] = [replaceSpanEdit(file, t.nameSpan, 'Decimal')];
-  const native = NATIVE_DECIMAL.has(schema.provider ?? '') ? `@${schema.datasource?.name ?? 'db'}.Decimal(19, 4)` : null;
+  const native = nativeDecimal(schema);
   const existing = field.decl.attributes.find((a) => /^[A-Za-z_]\w*\./.test(a.name) && a.name.split('.')[0] === (schema.datasource?.name ?? 'db'));
   if (existing && native) edits.push(replaceSpanEdit(file, existing.span, native));
   else if (existing) {
@@ -68,15 +73,18 @@ export default defineRule({
           if (looksLikeRate(field)) continue;
           const cents = wordsOf(field.name).some((w) => w === 'cents' || w === 'cent');
           const fix = model.kind === 'type' ? null : decimalFix(schema, field);
+          // SQLite (and a schema without a datasource) has no `@db.Decimal`: only the type is named.
+          const native = nativeDecimal(schema);
+          const decimal = native ? `Decimal ${native}` : 'Decimal';
           report({
             file: field.file.path,
             range: rangeOf(field.file, field.decl.type.span),
             message:
               `\`${model.name}.${field.name}\` stores money in a \`Float\`: binary floating point cannot represent most decimal amounts (0.1 + 0.2 ≠ 0.3), so totals drift. ` +
-              (cents ? 'Store whole cents in `Int`/`BigInt`, or use `Decimal`.' : 'Use `Decimal @db.Decimal(19, 4)` (or whole cents in an `Int`).'),
+              (cents ? 'Store whole cents in `Int`/`BigInt`, or use `Decimal`.' : `Use \`${decimal}\` (or whole cents in an \`Int\`).`),
             subject: { model: model.name, field: field.name },
             data: {
-              suggestedType: 'Decimal @db.Decimal(19, 4)',
+              suggestedType: decimal,
               precision: 'Decimal(19, 4): any fiat amount incl. sub-cent prices; Decimal(12, 2): whole cents only; Decimal(36, 18): crypto tokens; or Int/BigInt minor units',
             },
             fixes: fix ? [fix] : [],

@@ -38,7 +38,7 @@ export default defineRule({
     whatItDoes:
       'Reports a relation whose scalar fields (`fields: [...]`) are not the leading columns, in order, of any `@id`, `@@id`, `@unique`, `@@unique` or `@@index` of the model — and, in SQL migrations, a FOREIGN KEY whose columns lead no index once all migrations ran.',
     whyItMatters:
-      'PostgreSQL does not create an index for a foreign-key column: only PRIMARY KEY and UNIQUE do. Without one, every delete or key update of a parent row scans the whole child table to enforce the constraint (holding locks while it does), and loading a parent\'s children (`include: { posts: true }`) is a sequential scan. With `relationMode = "prisma"` there is no foreign key at all and Prisma Client emulates the referential actions with the same lookups, so the index matters even more. (MySQL/InnoDB indexes foreign keys itself.)',
+      'PostgreSQL (like SQLite and SQL Server) does not create an index for a foreign-key column: only PRIMARY KEY and UNIQUE do. Without one, every delete or key update of a parent row scans the whole child table to enforce the constraint (holding locks while it does), and loading a parent\'s children (`include: { posts: true }`) is a sequential scan. With `relationMode = "prisma"` there is no foreign key at all and Prisma Client emulates the referential actions with the same lookups, so the index matters even more. (MySQL/InnoDB indexes foreign keys itself.)',
     example:
       'model User {\n  id    String @id @default(cuid())\n  posts Post[]\n}\n\nmodel Post {\n  id       String @id @default(cuid())\n  author   User   @relation(fields: [authorId], references: [id])\n  authorId String\n}\n',
     useInstead:
@@ -71,6 +71,22 @@ export default defineRule({
   },
 });
 
+/** The database the schema's datasource names, as its makers spell it (the message says which one does not index foreign keys). */
+function databaseName(schema: PrismaSchema): string {
+  switch (schema.provider) {
+    case 'sqlite':
+      return 'SQLite';
+    case 'sqlserver':
+      return 'SQL Server';
+    case 'cockroachdb':
+      return 'CockroachDB';
+    case 'postgresql':
+      return 'PostgreSQL';
+    default:
+      return 'The database';
+  }
+}
+
 function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
   const model = rel.field.model;
   const file = model.file;
@@ -81,9 +97,10 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
   const list = cols.map((c) => `\`${c}\``).join(', ');
   const attribute = `@@index([${cols.join(', ')}])`;
   const emulated = schema.relationMode === 'prisma';
+  const db = databaseName(schema);
   const consequence = emulated
     ? `With relationMode = "prisma" there is no foreign key in the database: Prisma Client looks up ${model.name} rows by ${list} for every delete or update of ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target} and for every \`include\`, and each lookup is a full scan.`
-    : `PostgreSQL does not index foreign keys: deleting ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target} scans all of ${model.name} to check the constraint, and loading ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target}'s ${rel.back?.name ?? model.name + ' rows'} is a sequential scan.`;
+    : `${db} does not index foreign keys: deleting ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target} scans all of ${model.name} to check the constraint, and loading ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target}'s ${rel.back?.name ?? model.name + ' rows'} is a ${db === 'PostgreSQL' || db === 'CockroachDB' ? 'sequential' : 'full table'} scan.`;
   return {
     file: file.path,
     range: rangeOf(file, span),

@@ -127,7 +127,10 @@ function checkModel(schema: PrismaSchema, model: Model, report: (r: Report) => v
         report({
           file: file.path,
           range: rangeOf(file, field.decl.name.span),
-          message: `\`${model.name}.${field.name}\` holds ${target.name} ids (same type as \`${target.name}.${targetId.name}\`) but no @relation uses it: the database has no foreign key, so orphaned rows are possible, and Prisma Client cannot \`include\` ${target.name}. Add a relation field.`,
+          message: `\`${model.name}.${field.name}\` holds ${target.name} ids (same type as \`${target.name}.${targetId.name}\`) but no @relation uses it: ${
+            // MongoDB and relationMode = "prisma" have no foreign keys at all: Prisma Client emulates the referential actions of declared relations only.
+            schema.provider === 'mongodb' || schema.relationMode === 'prisma' ? "Prisma Client's emulated referential actions do not cover it" : 'the database has no foreign key'
+          }, so orphaned rows are possible, and Prisma Client cannot \`include\` ${target.name}. Add a relation field.`,
           subject: { model: model.name, field: field.name },
           data: { references: `${target.name}.${targetId.name}` },
           fixes: [buildFix(schema, model, field, target, targetId.name)],
