@@ -93,7 +93,7 @@ test('secretLabelOf: credentials vs metadata, previews and protected values', ()
     secretKey: 'secret key',
   };
   for (const [n, label] of Object.entries(yes)) assert.equal(secretLabelOf(n), label, n);
-  for (const n of ['passwordHash', 'hashedPassword', 'encryptedToken', 'tokenCount', 'tokenType', 'token_type', 'passwordUpdatedAt', 'resetTokenExpiresAt', 'apiKeyId', 'tokenUrl', 'secretProvisioning', 'partialToken', 'displaySecretKey', 'maskedSecret', 'maxTokens', 'publicKey', 'key', 'hashedKey', 'tokenHash', 'passwordDigest', 'forgejoTokenEncrypted', 'refreshTokenCipher'])
+  for (const n of ['passwordHash', 'hashedPassword', 'encryptedToken', 'tokenCount', 'tokenType', 'token_type', 'passwordUpdatedAt', 'resetTokenExpiresAt', 'apiKeyId', 'tokenUrl', 'secretProvisioning', 'partialToken', 'displaySecretKey', 'maskedSecret', 'maxTokens', 'publicKey', 'key', 'hashedKey', 'tokenHash', 'passwordDigest', 'forgejoTokenEncrypted', 'refreshTokenCipher', 'fencingToken', 'nextPageToken', 'page_token', 'syncToken', 'idempotencyToken', 'lockToken', 'pushToken', 'fcmToken', 'expoPushToken', 'apnsToken'])
     assert.equal(secretLabelOf(n), null, n);
 });
 

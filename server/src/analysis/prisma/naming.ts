@@ -366,7 +366,12 @@ const PROTECTED_WORDS = new Set([
 ]);
 
 /** Words before the credential words that make the field a preview, a limit or a flag, not the credential. */
-const NOT_SECRET_BEFORE = new Set(['max', 'min', 'num', 'total', 'input', 'output', 'prompt', 'completion', 'public', 'has', 'is', 'use', 'require', 'allow', 'partial', 'display', 'masked', 'obfuscated', 'preview', 'last', 'revoked']);
+const NOT_SECRET_BEFORE = new Set([
+  ...['max', 'min', 'num', 'total', 'input', 'output', 'prompt', 'completion', 'public', 'has', 'is', 'use', 'require', 'allow', 'partial', 'display', 'masked', 'obfuscated', 'preview', 'last', 'revoked'],
+  // Opaque tokens that grant nothing: pagination and sync cursors, fencing/lock/concurrency tokens,
+  // idempotency and correlation ids, push-notification device addresses.
+  ...['page', 'cursor', 'continuation', 'pagination', 'sync', 'fencing', 'lock', 'lease', 'concurrency', 'version', 'idempotency', 'correlation', 'cancellation', 'push', 'fcm', 'apns', 'expo'],
+]);
 
 /**
  * The credential a `String` field name stores in clear, or null: `password` → 'password',
