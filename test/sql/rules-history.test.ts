@@ -80,6 +80,27 @@ describe('migration-order', () => {
     );
   });
 
+  it('reports a CREATE of a table or type an earlier migration made, but not IF NOT EXISTS, a drop in between, or a guarded DO block', () => {
+    const second = 'CREATE TABLE tools (\n  id bigint PRIMARY KEY,\n  name text NOT NULL\n);\nCREATE TABLE IF NOT EXISTS kinds (id int);\nCREATE TYPE mood AS ENUM (\'a\');\nDROP TABLE gone;\nCREATE TABLE gone (id int);\nCREATE TABLE fresh (id int);\nCREATE TABLE fresh (id int);\nDO $$ BEGIN\n  CREATE TYPE level AS ENUM (\'x\');\nEXCEPTION WHEN duplicate_object THEN null;\nEND $$;\n';
+    const f = findingsOf(
+      {
+        'supabase/migrations/20240101000000_tools.sql': "CREATE TABLE tools (id bigint PRIMARY KEY, name text);\nCREATE TABLE kinds (id int);\nCREATE TYPE mood AS ENUM ('a');\nCREATE TYPE level AS ENUM ('x');\nCREATE TABLE gone (id int);",
+        'supabase/migrations/20240102000000_tools_again.sql': second,
+      },
+      'migration-order',
+    );
+    assert.deepEqual(
+      f.map((x) => [textAt(second, x), x.message.replace(/ already created.*/, '')]),
+      [
+        ['tools', 'This statement creates table `tools`, which migration `20240101000000_tools.sql`'],
+        ['CREATE TYPE mood AS ENUM (\'a\')', 'This statement creates type `mood`, which migration `20240101000000_tools.sql`'],
+        ['fresh', 'This statement creates table `fresh`, which an earlier statement of this migration'],
+      ],
+    );
+    assert.match(f[0].message, /a fresh database fails here \(`relation "tools" already exists`\)/);
+    assert.deepEqual(f[0].subject, { table: 'tools' });
+  });
+
   it('reports names the tool skips or orders oddly, and not references to auth/storage', () => {
     const f = findingsOf(
       {

@@ -167,6 +167,11 @@ export interface StatementFacts {
   indexTables: Map<string, string>;
   /** Objects referenced but absent from the catalog at this point. */
   missing: Array<{ kind: 'table' | 'type' | 'column'; key: string; column?: string; byteLocation?: number }>;
+  /**
+   * Objects the statement creates that already exist at this point (a CREATE without IF NOT EXISTS
+   * that PostgreSQL refuses: `relation "…" already exists`), with the migration that created them.
+   */
+  existing?: Array<{ kind: 'table' | 'type'; key: string; createdIn: number; byteLocation?: number }>;
   /** Columns as they were before an ALTER TABLE changed them (for rollbacks). */
   previousColumns?: Map<string, { type: string; default?: string; notNull: boolean }>;
 }
@@ -331,6 +336,7 @@ export class Catalog {
         break;
       case 'CreateEnumStmt': {
         const key = typeKey({ names: n.typeName });
+        this.typeExists(key, facts);
         const [schema, name] = splitKey(key);
         this.enums.set(key, { schema, name, key, values: (n.vals ?? []).map((v: PgNode) => v.String?.sval ?? ''), createdBy: ref, changedBy: [] });
         this.created(key, mi);
@@ -338,6 +344,7 @@ export class Catalog {
       }
       case 'CompositeTypeStmt': {
         const key = rangeKey(n.typevar);
+        this.typeExists(key, facts);
         this.types.set(key, ref);
         this.created(key, mi);
         break;
@@ -345,6 +352,7 @@ export class Catalog {
       case 'CreateDomainStmt':
       case 'CreateRangeStmt': {
         const key = typeKey({ names: n.domainname ?? n.typeName });
+        this.typeExists(key, facts);
         this.types.set(key, ref);
         this.created(key, mi);
         break;
@@ -468,10 +476,20 @@ export class Catalog {
     this.createdIn.set(key, mi);
   }
 
+  /** Records in `facts` that a CREATE TYPE / DOMAIN (which has no IF NOT EXISTS) names a type that exists. */
+  private typeExists(key: string, facts: StatementFacts): void {
+    const before = this.enums.get(key)?.createdBy ?? this.types.get(key);
+    if (before) (facts.existing ??= []).push({ kind: 'type', key, createdIn: before.migrationIndex });
+  }
+
   private createTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
     const key = rangeKey(n.relation);
     touch(key);
-    if (this.tables.has(key) && n.if_not_exists) return;
+    const before = this.tables.get(key)?.createdBy ?? this.views.get(key);
+    if (before) {
+      if (n.if_not_exists) return;
+      (facts.existing ??= []).push({ kind: 'table', key, createdIn: before.migrationIndex, byteLocation: n.relation?.location });
+    }
     const t = newTable(n.relation, ref);
     if (n.inhRelations?.length) {
       t.columnsComplete = false;

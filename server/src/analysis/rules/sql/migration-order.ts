@@ -13,7 +13,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references or adds a policy to a table, type or column that no earlier statement created: either a later migration creates it (the files are misordered) or none does. It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
+      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references or adds a policy to a table, type or column that no earlier statement created: either a later migration creates it (the files are misordered) or none does. Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
     whyItMatters:
       'A fresh database (a new developer, CI, a preview branch) replays the history from scratch and stops at this statement with `relation "…" does not exist`, even though production, which received the migrations over months, looks fine.',
     example:
@@ -43,6 +43,22 @@ export default defineRule({
         });
       }
       for (const s of m.statements) {
+        // A CREATE of an object an earlier statement made. Not inside a DO block: those are usually
+        // guarded (IF NOT EXISTS checks, EXCEPTION WHEN duplicate_object), which the replay ignores.
+        if (!s.inDoBlock) {
+          for (const dup of s.facts.existing ?? []) {
+            const [schema, name] = splitKey(dup.key);
+            if (EXTERNAL_SCHEMAS.has(schema)) continue;
+            const what = dup.kind === 'table' ? `table \`${name}\`` : `type \`${name}\``;
+            const where = dup.createdIn === m.index ? 'an earlier statement of this migration' : `migration \`${project.migrations[dup.createdIn]?.label ?? '?'}\``;
+            report({
+              ...statementReport(m, s),
+              range: dup.byteLocation !== undefined ? tokenRange(m.file, s.stmt, dup.byteLocation) : headRange(m.file, s.stmt),
+              message: `This statement creates ${what}, which ${where} already created: a fresh database fails here (\`${dup.kind === 'table' ? 'relation' : 'type'} "${name}" already exists\`). Change it to ALTER statements, or drop the earlier object first.`,
+              subject: dup.kind === 'table' ? { table: name } : {},
+            });
+          }
+        }
         const seen = new Set<string>();
         for (const miss of s.facts.missing) {
           const id = `${miss.kind}:${miss.key}:${miss.column ?? ''}`;
