@@ -64,6 +64,8 @@ describe('rls-policy-always-true', () => {
       'create policy "anyone inserts" on todos for insert with check (true);',
       'create policy "read all" on todos for select to anon using (true);',
       'create policy "service" on todos for all to service_role using (true);',
+      'create policy "restrictive" on todos as restrictive for delete to authenticated using (true);',
+      'create policy "never" on todos for update to authenticated using (true) with check (false);',
     ].join('\n');
     const f = findingsOf({ [M]: text }, 'rls-policy-always-true');
     assert.deepEqual(
@@ -97,6 +99,16 @@ describe('rls-policy-no-ownership', () => {
       'create policy "f" on profiles for update to service_role using (user_hash is not null);',
     ].join('\n');
     assert.deepEqual(findingsOf({ [M]: base + ok }, 'rls-policy-no-ownership'), []);
+  });
+
+  it('does not report deny-all policies (false) or restrictive ones, which grant nothing', () => {
+    const denied = [
+      'create policy "no inserts" on profiles for insert to authenticated with check (false);',
+      'create policy "no updates" on profiles for update to authenticated using (false);',
+      "create policy \"no deletes\" on profiles for delete to authenticated using ('f'::boolean);",
+      'create policy "narrow" on profiles as restrictive for update to authenticated using (user_hash is not null);',
+    ].join('\n');
+    assert.deepEqual(findingsOf({ [M]: base + denied }, 'rls-policy-no-ownership'), []);
   });
 
   it('looks into functions defined in the migrations', () => {

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { appliesToClients, isConstTrue } from './rls-util';
+import { appliesToClients, isConstFalse, isConstTrue } from './rls-util';
 import { migrationAt, sqlProject, tokenRange } from './util';
 
 export default defineRule({
@@ -10,7 +10,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports a policy for `anon`, `authenticated` or `public` (no `TO` clause) covering INSERT, UPDATE, DELETE or ALL whose `USING` or `WITH CHECK` is the constant `true`. Read-only (`FOR SELECT`) policies with `USING (true)` are a normal way to publish data and are not reported.',
+      'Reports a policy for `anon`, `authenticated` or `public` (no `TO` clause) covering INSERT, UPDATE, DELETE or ALL whose `USING` or `WITH CHECK` is the constant `true`. Read-only (`FOR SELECT`) policies with `USING (true)` are a normal way to publish data and are not reported, nor are restrictive policies (`AS RESTRICTIVE` only narrows what permissive ones grant) and policies whose other clause is `false` (they grant nothing).',
     whyItMatters:
       'The policy turns row level security off for writes: any signed-in user (or, for `anon`/`public`, anyone with the anon key) can update or delete every row, including other users\' data, with one API call.',
     example:
@@ -25,6 +25,8 @@ export default defineRule({
     for (const t of project.catalog.tables.values()) {
       for (const p of t.policies.values()) {
         if (p.command === 'select' || !appliesToClients(p)) continue;
+        // A restrictive `true` narrows nothing and grants nothing; the other clause being `false` denies every row.
+        if (!p.permissive || isConstFalse(p.using) || isConstFalse(p.withCheck)) continue;
         for (const [clause, expr, from] of [
           ['USING', p.using, p.usingFrom],
           ['WITH CHECK', p.withCheck, p.withCheckFrom],

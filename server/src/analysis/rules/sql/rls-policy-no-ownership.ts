@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { isConstTrue, referencesCaller } from './rls-util';
+import { isConstFalse, isConstTrue, referencesCaller } from './rls-util';
 import { findInStatement, migrationAt, rangeFromMatch, sqlProject } from './util';
 
 const PER_USER_ROLES = new Set(['authenticated', 'public']);
@@ -12,7 +12,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations. Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business.',
+      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations. Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. Not reported: restrictive policies (they only narrow what permissive ones grant) and deny-all policies whose `USING` or `WITH CHECK` is `false`.',
     whyItMatters:
       'A condition such as `USING (user_hash IS NOT NULL)` looks like a restriction but is the same for every caller: any signed-in user can update every row that has an owner — somebody else\'s profile, order or API key.',
     example:
@@ -30,6 +30,8 @@ export default defineRule({
         if (p.command === 'select' || !p.roles.some((r) => PER_USER_ROLES.has(r))) continue;
         if (!p.using && !p.withCheck) continue;
         if (isConstTrue(p.using) || isConstTrue(p.withCheck)) continue;
+        // A restrictive policy only narrows what permissive ones grant; a condition that never holds grants nothing.
+        if (!p.permissive || isConstFalse(p.using) || isConstFalse(p.withCheck)) continue;
         if (referencesCaller(p.using, catalog) || referencesCaller(p.withCheck, catalog)) continue;
         const m = migrationAt(project, p.source.file);
         if (!m) continue;

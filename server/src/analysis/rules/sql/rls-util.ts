@@ -26,11 +26,26 @@ export function appliesToClients(p: Policy): boolean {
   return p.roles.some((r) => CLIENT_ROLES.has(r));
 }
 
-export function isConstTrue(e: PgNode | null): boolean {
-  if (!e) return false;
+/** The boolean a policy condition is written as (`true`, `false`, `'t'::boolean` …), or null for any other expression. */
+function constBool(e: PgNode | null): boolean | null {
+  if (!e) return null;
   let x = e;
   while (x?.TypeCast) x = x.TypeCast.arg;
-  return x?.A_Const?.boolval?.boolval === true || (x?.A_Const?.sval?.sval ?? '').toLowerCase() === 'true';
+  const c = x?.A_Const;
+  if (!c) return null;
+  // libpg-query omits `boolval` for false (protobuf default): a boolean constant then has an empty `boolval`.
+  if (c.boolval) return c.boolval.boolval === true;
+  const text = (c.sval?.sval ?? '').toLowerCase();
+  return text === 'true' || text === 't' ? true : text === 'false' || text === 'f' ? false : null;
+}
+
+export function isConstTrue(e: PgNode | null): boolean {
+  return constBool(e) === true;
+}
+
+/** A condition that never holds: a policy with it (`USING (false)`, `WITH CHECK (false)`) grants nothing. */
+export function isConstFalse(e: PgNode | null): boolean {
+  return constBool(e) === false;
 }
 
 /**
