@@ -101,6 +101,21 @@ describe('rls-policy-no-ownership', () => {
     assert.deepEqual(findingsOf({ [M]: base + ok }, 'rls-policy-no-ownership'), []);
   });
 
+  it('reports an OR branch that lets every caller through, at that branch', () => {
+    const text =
+      base +
+      'create policy "accept invite" on profiles for update\n  using (id = auth.uid() or user_hash is not null)\n  with check (id = auth.uid() or user_hash is not null);\n' +
+      'create policy "own or org" on profiles for delete to authenticated using (id = auth.uid() or (org_id is not null and org_id = (auth.jwt() ->> \'org\')::uuid));\n' +
+      'create policy "own and flagged" on profiles for delete to authenticated using (id = auth.uid() and (user_hash is null or org_id is null));\n' +
+      'create policy "never" on profiles for insert to authenticated with check (id = auth.uid() or false);\n';
+    const f = findingsOf({ [M]: text }, 'rls-policy-no-ownership');
+    assert.deepEqual(
+      f.map((x) => [x.subject.policy, textAt(text, x), x.data?.uncheckedBranch]),
+      [['accept invite', 'user_hash', 'user_hash IS NOT NULL']],
+    );
+    assert.match(f[0].message, /checks the caller in one branch of an OR, but the branch `user_hash IS NOT NULL` never does: any user can update every row it matches/);
+  });
+
   it('does not report deny-all policies (false) or restrictive ones, which grant nothing', () => {
     const denied = [
       'create policy "no inserts" on profiles for insert to authenticated with check (false);',

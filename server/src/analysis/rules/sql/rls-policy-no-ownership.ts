@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
-import { isConstFalse, isConstTrue, referencesCaller } from './rls-util';
-import { findInStatement, migrationAt, rangeFromMatch, sqlProject } from './util';
+import { exprText } from '../../sql/expr';
+import { isConstFalse, isConstTrue, startLocation, uncheckedPart } from './rls-util';
+import { findInStatement, migrationAt, rangeFromMatch, sqlProject, tokenRange } from './util';
 
 const PER_USER_ROLES = new Set(['authenticated', 'public']);
 
@@ -12,7 +13,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations. Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. Not reported: restrictive policies (they only narrow what permissive ones grant) and deny-all policies whose `USING` or `WITH CHECK` is `false`.',
+      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. Not reported: restrictive policies (they only narrow what permissive ones grant) and deny-all policies whose `USING` or `WITH CHECK` is `false`.',
     whyItMatters:
       'A condition such as `USING (user_hash IS NOT NULL)` looks like a restriction but is the same for every caller: any signed-in user can update every row that has an owner — somebody else\'s profile, order or API key.',
     example:
@@ -32,21 +33,29 @@ export default defineRule({
         if (isConstTrue(p.using) || isConstTrue(p.withCheck)) continue;
         // A restrictive policy only narrows what permissive ones grant; a condition that never holds grants nothing.
         if (!p.permissive || isConstFalse(p.using) || isConstFalse(p.withCheck)) continue;
-        if (referencesCaller(p.using, catalog) || referencesCaller(p.withCheck, catalog)) continue;
+        // What lets a row through each clause without a caller check (an absent clause checks nothing).
+        const usingGap = p.using && uncheckedPart(p.using, catalog);
+        const checkGap = p.withCheck && uncheckedPart(p.withCheck, catalog);
+        if ((p.using && !usingGap) || (p.withCheck && !checkGap)) continue;
         const m = migrationAt(project, p.source.file);
         if (!m) continue;
         const stmt = p.statement;
-        const at = findInStatement(stmt, /\b(USING|WITH\s+CHECK)\b/i);
-        const range = rangeFromMatch(m.file, stmt, at);
         const cond = [p.usingText && `USING (${p.usingText})`, p.withCheckText && `WITH CHECK (${p.withCheckText})`].filter(Boolean).join(' ');
+        const verb = p.command === 'all' ? 'modify' : p.command;
+        // The condition checks the caller in one OR branch, but another lets every caller through.
+        const branch = usingGap && usingGap !== p.using ? { node: usingGap, from: p.usingFrom } : checkGap && checkGap !== p.withCheck ? { node: checkGap, from: p.withCheckFrom } : null;
+        const at = branch?.from && migrationAt(project, branch.from.ref.file) === m ? startLocation(branch.node) : undefined;
+        const range = branch?.from && at !== undefined ? tokenRange(m.file, branch.from.stmt, at) : rangeFromMatch(m.file, stmt, findInStatement(stmt, /\b(USING|WITH\s+CHECK)\b/i));
         report({
           file: m.path,
           range,
           anchorLine: stmt.range.start.line,
           migration: m.label,
-          message: `Policy \`${p.name}\` on \`${t.name}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')}) never compares a column with the caller: \`${cond}\` is the same for every user, so any user can ${p.command === 'all' ? 'modify' : p.command} every matching row.`,
+          message: branch
+            ? `Policy \`${p.name}\` on \`${t.name}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')}) checks the caller in one branch of an OR, but the branch \`${exprText(branch.node)}\` never does: any user can ${verb} every row it matches (\`${cond}\`).`
+            : `Policy \`${p.name}\` on \`${t.name}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')}) never compares a column with the caller: \`${cond}\` is the same for every user, so any user can ${verb} every matching row.`,
           subject: { table: t.name, policy: p.name },
-          data: { condition: cond },
+          data: { condition: cond, ...(branch ? { uncheckedBranch: exprText(branch.node) } : {}) },
         });
       }
     }

@@ -69,6 +69,37 @@ export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0):
   return found;
 }
 
+/**
+ * A part of a policy condition that lets rows through without comparing anything with the caller, or
+ * null when every way through it does: the condition itself when it never references the caller; for
+ * `a OR b`, the first branch that does not (every caller passes through it); for `a AND b`, the whole
+ * conjunction when no conjunct does. A `false` branch lets nothing through.
+ */
+export function uncheckedPart(e: PgNode, catalog: Catalog): PgNode | null {
+  if (isConstFalse(e)) return null;
+  const b = e.BoolExpr;
+  if (b?.boolop === 'OR_EXPR') {
+    for (const a of b.args ?? []) {
+      const u = uncheckedPart(a, catalog);
+      if (u) return u;
+    }
+    return null;
+  }
+  if (b?.boolop === 'AND_EXPR') return (b.args ?? []).some((a: PgNode) => !uncheckedPart(a, catalog)) ? null : e;
+  return referencesCaller(e, catalog) ? null : e;
+}
+
+/** The smallest node `location` in an expression: where its text starts (up to an opening parenthesis). */
+export function startLocation(e: PgNode): number | undefined {
+  let min: number | undefined;
+  const see = (v: PgNode) => {
+    if (typeof v?.location === 'number' && v.location >= 0 && (min === undefined || v.location < min)) min = v.location;
+  };
+  for (const v of Object.values(e)) see(v as PgNode);
+  walk(e, (_kind, v) => see(v));
+  return min;
+}
+
 const BUILTIN = /^(pg_catalog\.)?(coalesce|lower|upper|now|length|char_length|array_length|cardinality|nullif|greatest|least|jsonb?_\w+|to_jsonb?|array_\w+|date_trunc|extract|random|gen_random_uuid|uuid_generate_v4|concat|concat_ws|split_part|substring|trim|btrim|ltrim|rtrim|replace|position|regexp_\w+|count|sum|min|max|avg|bool_and|bool_or|exists|abs|round|floor|ceil|md5|encode|decode|starts_with)$/;
 
 function functionChecksCaller(name: string, catalog: Catalog, depth: number): boolean {
