@@ -216,7 +216,8 @@ function ourIndex(i: IndexDef): PlainIndex {
 }
 
 export function plainFromOurs(s: PrismaSchema): PlainSchema {
-  const models = s.models.filter((m) => m.kind !== 'type' && !m.isIgnored);
+  // DMMF lists the models, then the views (each in declaration order).
+  const models = [...s.models.filter((m) => m.kind === 'model' && !m.isIgnored), ...s.models.filter((m) => m.kind === 'view' && !m.isIgnored)];
   return {
     models: models.map(ourModel),
     types: s.models.filter((m) => m.kind === 'type').map(ourModel),

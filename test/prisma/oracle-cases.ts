@@ -74,6 +74,12 @@ view UserEmail {
   id    Int
   @@unique([email, id])
 }
+
+// A model declared after the views (DMMF lists models first, then views).
+model Team {
+  id   Int    @id
+  name String
+}
 `,
   ),
   one(
