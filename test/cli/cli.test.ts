@@ -75,6 +75,17 @@ test('the example project: every rule family fires, JSON follows the contract, r
   assert.match(md, /Migration inventory/);
 });
 
+test('a MySQL project: its Prisma migrations are not parsed as PostgreSQL, and the CLI says so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'si-mysql-'));
+  mkdirSync(join(dir, 'prisma/migrations/20240101000000_init'), { recursive: true });
+  writeFileSync(join(dir, 'prisma/schema.prisma'), 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n\nmodel User {\n  id Int @id @default(autoincrement())\n}\n');
+  writeFileSync(join(dir, 'prisma/migrations/20240101000000_init/migration.sql'), 'CREATE TABLE `User` (\n  `id` INTEGER NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4;\n');
+  const r = cli(['audit', dir, '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).findings, []);
+  assert.match(r.stderr, /note: prisma\/schema\.prisma: 1 Prisma migration file is not audited: the schema's datasource is mysql/);
+});
+
 test('exit codes: findings at or above --fail-on → 1, below → 0, usage errors → 2', () => {
   assert.equal(cli(['audit', EXAMPLE, '--format', 'json']).code, 1);
   const clean = mkdtempSync(join(tmpdir(), 'si-clean-'));

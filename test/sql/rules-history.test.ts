@@ -56,6 +56,38 @@ describe('duplicate-migration-version', () => {
   });
 });
 
+describe('migrations of a schema that is not PostgreSQL', () => {
+  const mysqlMigration = 'CREATE TABLE `User` (\n  `id` INTEGER NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) DEFAULT CHARACTER SET utf8mb4;\n';
+  const schema = (provider: string) => ({ 'prisma/schema.prisma': `datasource db {\n  provider = "${provider}"\n}\n\nmodel User {\n  id Int @id @default(autoincrement())\n}\n` });
+  const sql = {
+    'prisma/migrations/20240101000000_init/migration.sql': mysqlMigration,
+    'prisma/migrations/20240101000000_init/down.sql': 'DROP TABLE `User`;',
+    'supabase/migrations/20240101000000_x.sql': 'CREATE TABLE x (id int PRIMARY KEY,);',
+  };
+
+  it('leaves out Prisma Migrate folders written for MySQL, SQLite or SQL Server, and says which', () => {
+    for (const provider of ['mysql', 'sqlite', 'sqlserver']) {
+      const r = auditSql(sql, { prisma: schema(provider) });
+      assert.deepEqual(r.notAudited, { provider, files: ['prisma/migrations/20240101000000_init/migration.sql', 'prisma/migrations/20240101000000_init/down.sql'] }, provider);
+      // No PostgreSQL syntax error for MySQL's backticks; another tool's migration set is still audited.
+      assert.deepEqual(
+        r.findings.filter((f) => f.rule === 'sql-syntax-error').map((f) => f.file),
+        ['supabase/migrations/20240101000000_x.sql'],
+        provider,
+      );
+      assert.ok(!r.findings.some((f) => f.file.startsWith('prisma/migrations/')), provider);
+    }
+  });
+
+  it('audits them for PostgreSQL and CockroachDB, and without a schema', () => {
+    for (const prisma of [schema('postgresql'), schema('postgres'), schema('cockroachdb'), {}]) {
+      const r = auditSql(sql, { prisma });
+      assert.equal(r.notAudited, null);
+      assert.ok(r.findings.some((f) => f.rule === 'sql-syntax-error' && f.file === 'prisma/migrations/20240101000000_init/migration.sql'));
+    }
+  });
+});
+
 describe('migration-order', () => {
   it('reports a reference to a table created by a later migration, at the reference', () => {
     const text = 'CREATE TABLE comments (\n  id int PRIMARY KEY,\n  post_id int REFERENCES posts (id)\n);';

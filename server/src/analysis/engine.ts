@@ -1,5 +1,6 @@
 import { nowMs } from './clock';
 import { parsePrismaSchema, type PrismaSchema } from './prisma/schema';
+import { classifyMigration, rollbackTarget } from './sql/discovery';
 import type { SqlPreParse } from './sql/preparse';
 import { buildMigrationProject, type MigrationProject } from './sql/project';
 import type { Report, Rule } from './rule';
@@ -50,7 +51,34 @@ export interface AuditResult {
   /** The schema and migration models the rules saw (for hovers, report inventories). */
   prisma: PrismaSchema | null;
   sql: MigrationProject | null;
+  /**
+   * Migration files left out of the audit: Prisma Migrate wrote them for a database that is not
+   * PostgreSQL (the schema's provider), and the SQL rules read PostgreSQL only.
+   */
+  notAudited: { provider: string; files: string[] } | null;
   timings: { parseMs: number; rulesMs: number };
+}
+
+/** Providers whose Prisma migrations are PostgreSQL (CockroachDB speaks its dialect). */
+const POSTGRES_PROVIDERS = new Set(['postgresql', 'cockroachdb']);
+
+/**
+ * The SQL files the SQL rules audit, and those left out: Prisma Migrate folders (`<name>/migration.sql`
+ * and their `down.sql`) when the schema's datasource is MySQL, SQLite, SQL Server … (their SQL is that
+ * database's dialect: parsing it as PostgreSQL would only report syntax errors). Other migration sets
+ * (a Supabase folder next to the schema) are audited whatever the provider.
+ */
+function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null): { audited: SourceFile[]; notAudited: AuditResult['notAudited'] } {
+  const provider = prisma?.provider;
+  if (!files.length || !provider || POSTGRES_PROVIDERS.has(provider)) return { audited: files, notAudited: null };
+  const prismaFolders = new Set<string>();
+  for (const f of files) if (classifyMigration(f.path).kind === 'prisma') prismaFolders.add(f.path.slice(0, f.path.lastIndexOf('/')));
+  if (!prismaFolders.size) return { audited: files, notAudited: null };
+  const left = (f: SourceFile): boolean => {
+    const dir = f.path.slice(0, f.path.lastIndexOf('/'));
+    return prismaFolders.has(dir) && (classifyMigration(f.path).kind === 'prisma' || rollbackTarget(f.path) !== null);
+  };
+  return { audited: files.filter((f) => !left(f)), notAudited: { provider, files: files.filter(left).map((f) => f.path) } };
 }
 
 class Context implements AuditContext {
@@ -62,14 +90,16 @@ class Context implements AuditContext {
     readonly input: AuditInput,
     readonly prisma: PrismaSchema | null,
     private readonly enabled: (id: string) => boolean,
+    /** The SQL files the SQL rules audit (`splitSqlFiles`). */
+    private readonly sqlFiles: SourceFile[],
   ) {
     for (const f of input.prismaFiles) this.texts.set(f.path, f.text);
-    for (const f of input.sqlFiles ?? []) this.texts.set(f.path, f.text);
+    for (const f of sqlFiles) this.texts.set(f.path, f.text);
   }
 
   get sql(): MigrationProject | null {
     if (this.sqlProject === undefined) {
-      const files = this.input.sqlFiles ?? [];
+      const files = this.sqlFiles;
       this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase, preParsed: this.input.sqlPreParsed }) : null;
     }
     return this.sqlProject;
@@ -105,6 +135,12 @@ class Context implements AuditContext {
   }
 }
 
+/** One line for front ends to show about `AuditResult.notAudited`. */
+export function notAuditedNote(n: NonNullable<AuditResult['notAudited']>): string {
+  const count = n.files.length;
+  return `${count} Prisma migration file${count === 1 ? ' is' : 's are'} not audited: the schema's datasource is ${n.provider}, and the SQL rules read PostgreSQL migrations only.`;
+}
+
 export function effectiveSeverity(rule: Rule, config: AuditConfig | undefined): Severity | 'off' {
   return config?.rules?.[rule.id] ?? rule.defaultSeverity;
 }
@@ -117,7 +153,8 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
   const config = input.config;
   const enabledIds = new Set(rules.filter((r) => effectiveSeverity(r, config) !== 'off').map((r) => r.id));
   const enabled = (id: string) => enabledIds.has(id);
-  const ctx = new Context(input, prisma, enabled);
+  const { audited: sqlFiles, notAudited } = splitSqlFiles(input.sqlFiles ?? [], prisma);
+  const ctx = new Context(input, prisma, enabled, sqlFiles);
   const raw: Array<{ rule: Rule; report: Report }> = [];
   const ruleErrors: Record<string, string> = {};
   for (const rule of rules) {
@@ -147,7 +184,7 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
     }
     return s;
   };
-  for (const f of [...input.prismaFiles, ...(input.sqlFiles ?? [])]) suppressionsOf(f.path);
+  for (const f of [...input.prismaFiles, ...sqlFiles]) suppressionsOf(f.path);
 
   const findings: Finding[] = [];
   for (const { rule, report } of raw) {
@@ -217,7 +254,7 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
 
   findings.sort(compareFindings);
   const t2 = nowMs();
-  return { findings, ruleErrors, prisma, sql: ctx.builtSql(), timings: { parseMs: t1 - t0, rulesMs: t2 - t1 } };
+  return { findings, ruleErrors, prisma, sql: ctx.builtSql(), notAudited, timings: { parseMs: t1 - t0, rulesMs: t2 - t1 } };
 }
 
 /**

@@ -10,7 +10,7 @@
 import './wasm-tiering';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { audit, compareFindings } from '../analysis/engine';
+import { audit, compareFindings, notAuditedNote } from '../analysis/engine';
 import { renderRuleDocPage } from '../analysis/docs';
 import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
 import { nowMs } from '../analysis/clock';
@@ -196,6 +196,7 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   for (const project of projects) {
     files.push(...project.files);
     const result = audit(project.input);
+    if (result.notAudited) err(`note: ${project.input.prismaFiles[0]?.path ?? displayRoot(root)}: ${notAuditedNote(result.notAudited)}`);
     timing.parseMs += result.timings.parseMs;
     timing.rulesMs += result.timings.rulesMs;
     if (o.timings) for (const f of [...project.input.prismaFiles, ...(project.input.sqlFiles ?? [])]) timing.bytes += Buffer.byteLength(f.text);

@@ -7,7 +7,7 @@
  * only await (the SQL parser's one-time initialisation) is followed by a re-read of the texts. A
  * request that needs fresh results (hover, code actions) flushes the pending audit first.
  */
-import { audit, type AuditResult } from '../analysis/engine';
+import { audit, notAuditedNote, type AuditResult } from '../analysis/engine';
 import { ruleDocUrl } from '../analysis/docs';
 import { parsePrismaSchema, PrismaSession, type PrismaSchema, type SessionSourceFile } from '../analysis/prisma/schema';
 import type { MigrationProject } from '../analysis/sql/project';
@@ -67,6 +67,8 @@ interface State {
    * audit ran; the snapshot is replaced in the same synchronous step.
    */
   prismaSession: PrismaSession;
+  /** What the last audit said about migrations it left out (logged when it changes, not per keystroke). */
+  notAudited?: string;
 }
 
 const NO_FINDINGS: Finding[] = [];
@@ -193,7 +195,7 @@ export class Auditor {
     const t0 = performance.now();
     let result: AuditResult;
     if (!this.enabled) {
-      result = { findings: [], ruleErrors: {}, prisma: null, sql: null, timings: { parseMs: 0, rulesMs: 0 } };
+      result = { findings: [], ruleErrors: {}, prisma: null, sql: null, notAudited: null, timings: { parseMs: 0, rulesMs: 0 } };
     } else {
       try {
         result = audit({
@@ -211,6 +213,11 @@ export class Auditor {
       }
     }
     for (const [id, err] of Object.entries(result.ruleErrors)) this.host.log(`rule ${id} failed: ${err}`);
+    const note = result.notAudited ? notAuditedNote(result.notAudited) : '';
+    if (note !== (s.notAudited ?? '')) {
+      if (note) this.host.log(`${p.layout.root}: ${note}`);
+      s.notAudited = note;
+    }
     const byFile = new Map<string, Finding[]>();
     for (const f of result.findings) {
       let list = byFile.get(f.file);
