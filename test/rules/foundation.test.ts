@@ -195,6 +195,16 @@ test('missing-relation: fix names the relation when the models are already relat
 
 // ---------------------------------------------------------------- missing-primary-key
 
+test('missing-primary-key: names PostgreSQL tools only for PostgreSQL', () => {
+  const model = 'model M {\n  a String\n  b String\n\n  @@unique([a, b])\n}\n';
+  const on = (provider: string) => byRule(auditSchema(`datasource db {\n  provider = "${provider}"\n}\n\n${model}`), 'missing-primary-key')[0].message;
+  assert.match(on('postgresql'), /logical replication, Supabase Realtime and CDC tools cannot identify its rows/);
+  for (const p of ['mysql', 'sqlite', 'sqlserver']) {
+    assert.match(on(p), /replication, CDC and sync tools that identify rows by primary key cannot identify its rows/, p);
+    assert.doesNotMatch(on(p), /Supabase|logical replication/, p);
+  }
+});
+
 test('missing-primary-key: promotes a required @@unique to @@id; no fix when a field is optional', async () => {
   const { fixed, after } = fixAndReaudit('model M {\n  a String\n  b String\n\n  @@unique([a, b])\n}\n', 'missing-primary-key');
   assert.equal(after.length, 0);

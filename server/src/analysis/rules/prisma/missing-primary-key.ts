@@ -47,10 +47,12 @@ export default defineRule({
             });
           }
           const uniques = model.uniques.map((u) => u.fields.map((f) => f.name).join(', '));
+          // Logical replication and Supabase Realtime are PostgreSQL's; other databases have their own replication and CDC.
+          const who = schema.provider === 'postgresql' || schema.provider === 'cockroachdb' || !schema.provider ? 'logical replication, Supabase Realtime and CDC tools' : 'replication, CDC and sync tools that identify rows by primary key';
           report({
             file: file.path,
             range: rangeOf(file, model.nameSpan),
-            message: `${model.name} has no primary key${uniques.length ? ` (only unique constraint${uniques.length > 1 ? 's' : ''} on ${uniques.map((u) => `(${u})`).join(', ')})` : ''}: logical replication, Supabase Realtime and CDC tools cannot identify its rows.${fixes.length ? ' Promote a unique constraint to `@@id`.' : ' Add an `@id` field.'}`,
+            message: `${model.name} has no primary key${uniques.length ? ` (only unique constraint${uniques.length > 1 ? 's' : ''} on ${uniques.map((u) => `(${u})`).join(', ')})` : ''}: ${who} cannot identify its rows.${fixes.length ? ' Promote a unique constraint to `@@id`.' : ' Add an `@id` field.'}`,
             subject: { model: model.name },
             fixes,
           });
