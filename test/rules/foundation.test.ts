@@ -149,6 +149,14 @@ test('missing-relation: camelCase, snake_case and @map names of another model wi
   assert.equal(byRule(auditSchema(USER_POST('')), 'missing-relation').length, 0);
 });
 
+test('missing-relation: a field named just after its own model is another id of the row; a role-named self-reference is reported', () => {
+  const schema = 'model Account {\n  id             String  @id\n  accountId      String\n  account_id     String  @map("legacy")\n  sourceAccountId String?\n}\n';
+  assert.deepEqual(
+    byRule(auditSchema(schema), 'missing-relation').map((f) => f.subject.field),
+    ['sourceAccountId'],
+  );
+});
+
 test('missing-relation: with MongoDB or relationMode = "prisma" the message does not blame a missing foreign key', () => {
   const models = 'model Horario {\n  id String @id @default(auto()) @map("_id") @db.ObjectId\n}\n\nmodel Servico {\n  id        String  @id @default(auto()) @map("_id") @db.ObjectId\n  horarioId String? @db.ObjectId\n}\n';
   const [mongo] = byRule(auditSchema(`datasource db {\n  provider = "mongodb"\n}\n\n${models}`), 'missing-relation');

@@ -107,6 +107,12 @@ export default defineRule({
   },
 });
 
+/** `accountId` / `account_id` in model `Account`. */
+function isOwnName(model: Model, name: string): boolean {
+  const bare = (s: string) => s.toLowerCase().replace(/_/g, '');
+  return bare(name) === `${bare(model.name)}id`;
+}
+
 function checkModel(schema: PrismaSchema, model: Model, report: (r: Report) => void, use: Use): void {
       const used = relationScalars(model);
       for (const field of model.fields) {
@@ -120,6 +126,10 @@ function checkModel(schema: PrismaSchema, model: Model, report: (r: Report) => v
         if (!pk || pk.fields.length !== 1) continue;
         const targetId = target.fieldByName.get(pk.fields[0].name);
         if (!targetId || targetId.type !== field.type) continue;
+        // `Account.accountId`, `Plugin.plugin_id`: a field named just after its own model is another id
+        // of the same row (the provider's account id, a public id), not a reference. Self-relations
+        // name a role (`parentId`, `sourceCommissionId`) and are still reported.
+        if (target === model && (isOwnName(model, field.name) || isOwnName(model, field.columnName))) continue;
         if (target === model && targetId === field) continue;
         // A native type mismatch (e.g. @db.Uuid vs text) would make the FK invalid: require the same native type.
         if ((targetId.nativeType?.name ?? null) !== (field.nativeType?.name ?? null)) continue;
