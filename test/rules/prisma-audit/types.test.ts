@@ -109,6 +109,15 @@ test('plaintext-secret: reported as info without a fix, with advice that fits th
   assert.match(got[0].message, /argon2id or bcrypt/);
   assert.match(got[1].message, /SHA-256 hash/);
   assert.equal(got[1].data?.credential, 'API key');
+  assert.match(got[1].message, /looks like an API key stored in clear/);
+  assert.match(got[0].message, /looks like a password stored in clear/);
+});
+
+test('plaintext-secret: the bare token of a model named for an opaque token (MobilePushToken.token) is not a credential', () => {
+  const model = (name: string) => `model ${name} {\n  id    Int    @id\n  token String @unique\n}\n`;
+  assert.equal(findings(model('MobilePushToken'), 'plaintext-secret').length, 0);
+  assert.equal(findings(model('FcmDevice'), 'plaintext-secret').length, 0);
+  assert.equal(findings(model('EmailToken'), 'plaintext-secret').length, 1);
 });
 
 test('plaintext-secret: Auth.js Account tokens are reported with useful advice; VerificationToken and sessionToken are not', () => {

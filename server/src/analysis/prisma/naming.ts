@@ -366,12 +366,20 @@ const PROTECTED_WORDS = new Set([
 ]);
 
 /** Words before the credential words that make the field a preview, a limit or a flag, not the credential. */
+/**
+ * Words naming opaque tokens that grant nothing: pagination and sync cursors, fencing/lock/concurrency
+ * tokens, idempotency and correlation ids, push-notification device addresses.
+ */
+const OPAQUE_TOKEN_WORDS = new Set(['page', 'cursor', 'continuation', 'pagination', 'sync', 'fencing', 'lock', 'lease', 'concurrency', 'version', 'idempotency', 'correlation', 'cancellation', 'push', 'fcm', 'apns', 'expo']);
 const NOT_SECRET_BEFORE = new Set([
   ...['max', 'min', 'num', 'total', 'input', 'output', 'prompt', 'completion', 'public', 'has', 'is', 'use', 'require', 'allow', 'partial', 'display', 'masked', 'obfuscated', 'preview', 'last', 'revoked'],
-  // Opaque tokens that grant nothing: pagination and sync cursors, fencing/lock/concurrency tokens,
-  // idempotency and correlation ids, push-notification device addresses.
-  ...['page', 'cursor', 'continuation', 'pagination', 'sync', 'fencing', 'lock', 'lease', 'concurrency', 'version', 'idempotency', 'correlation', 'cancellation', 'push', 'fcm', 'apns', 'expo'],
+  ...OPAQUE_TOKEN_WORDS,
 ]);
+
+/** A model named for an opaque token (`MobilePushToken`, `PageCursorToken`): its bare `token` field is that token. */
+export function namesOpaqueToken(modelName: string): boolean {
+  return sharedWords(modelName).some((w) => OPAQUE_TOKEN_WORDS.has(w));
+}
 
 /**
  * The credential a `String` field name stores in clear, or null: `password` → 'password',

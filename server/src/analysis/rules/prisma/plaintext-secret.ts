@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { rangeOf, type Field } from '../../prisma/schema';
-import { commentsShowProtection, ownComments, secretLabelOf } from '../../prisma/naming';
+import { commentsShowProtection, namesOpaqueToken, ownComments, secretLabelOf } from '../../prisma/naming';
 
 /** Auth.js / NextAuth adapter models (`Account` with provider + providerAccountId). */
 function isAuthJsAccount(field: Field): boolean {
@@ -48,6 +48,8 @@ export default defineRule({
           if (!label) continue;
           if (commentsShowProtection(ownComments(field))) continue;
           if (isAuthJsVerificationToken(field) || isAuthJsSessionToken(field)) continue;
+          // `MobilePushToken.token`: the model says what kind of token it is.
+          if (label === 'token' && field.name.toLowerCase() === 'token' && namesOpaqueToken(model.name)) continue;
           // A password column of exactly 60 characters holds a bcrypt hash (`$2b$10$…` is 60 long).
           if (label === 'password' && field.nativeType && /^(VarChar|Char)$/.test(field.nativeType.name) && field.nativeType.args[0] === '60') continue;
           // A domain-verification token is published in DNS: it is not a secret.
@@ -63,7 +65,7 @@ export default defineRule({
           report({
             file: field.file.path,
             range: rangeOf(field.file, field.decl.name.span),
-            message: `${where} looks like a ${label} stored in clear: anyone who can read the table (a backup, a replica, an SQL injection) can use it. ${advice} If it is already hashed or encrypted, say so in the name (\`…Hash\`, \`…Encrypted\`) or a comment.`,
+            message: `${where} looks like ${/^(API|MFA)\b/.test(label) ? 'an' : 'a'} ${label} stored in clear: anyone who can read the table (a backup, a replica, an SQL injection) can use it. ${advice} If it is already hashed or encrypted, say so in the name (\`…Hash\`, \`…Encrypted\`) or a comment.`,
             subject: { model: model.name, field: field.name },
             data: { credential: label },
           });
