@@ -101,6 +101,18 @@ describe('rls-policy-no-ownership', () => {
     assert.deepEqual(findingsOf({ [M]: base + ok }, 'rls-policy-no-ownership'), []);
   });
 
+  it('a function whose parameter defaults to the caller checks the caller when the call leaves it out', () => {
+    const fn = 'create function public.is_admin(uid uuid default auth.uid()) returns boolean language sql stable security definer as $$ select exists (select 1 from admins where user_id = uid) $$;\n';
+    const ok = [
+      'create policy "admins update" on profiles for update to authenticated using (public.is_admin());',
+      'create policy "admins delete" on profiles for delete to authenticated using (is_admin(uid => auth.uid()));',
+    ].join('\n');
+    assert.deepEqual(findingsOf({ [M]: base + fn + ok }, 'rls-policy-no-ownership'), []);
+    // Passing a column instead compares that column with nothing the caller controls.
+    const f = findingsOf({ [M]: base + fn + 'create policy "flagged" on profiles for update to authenticated using (public.is_admin(org_id));' }, 'rls-policy-no-ownership');
+    assert.deepEqual(f.map((x) => x.subject.policy), ['flagged']);
+  });
+
   it('reports an OR branch that lets every caller through, at that branch', () => {
     const text =
       base +

@@ -154,6 +154,11 @@ export interface FunctionDef {
   language: string;
   body: string;
   securityDefiner: boolean;
+  /**
+   * The input parameters in order (IN, INOUT, VARIADIC: what a call passes): name and the text of
+   * the default, if any (`uid uuid DEFAULT auth.uid()`: a call without that argument checks the caller).
+   */
+  inputs: Array<{ name: string | null; defaultText: string | null }>;
   createdBy: SourceRef;
 }
 
@@ -435,6 +440,10 @@ export class Catalog {
           language: String(opt('language')?.String?.sval ?? 'sql').toLowerCase(),
           body: n.sql_body ? JSON.stringify(n.sql_body) : bodyText,
           securityDefiner: !!opt('security')?.Boolean?.boolval,
+          inputs: (n.parameters ?? [])
+            .map((x: PgNode) => x.FunctionParameter)
+            .filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE')
+            .map((fp: PgNode) => ({ name: fp.name ?? null, defaultText: fp.defexpr ? exprText(fp.defexpr) : null })),
           createdBy: ref,
         };
         const list = this.functions.get(key) ?? [];

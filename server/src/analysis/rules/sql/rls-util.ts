@@ -1,5 +1,5 @@
 /** Shared logic of the Row Level Security rules. */
-import type { Catalog, Policy, Table } from '../../sql/catalog';
+import type { Catalog, FunctionDef, Policy, Table } from '../../sql/catalog';
 import { names, walk } from '../../sql/expr';
 import type { PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
@@ -63,7 +63,7 @@ export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0):
     else if (kind === 'FuncCall') {
       const n = funcName(v);
       if (CALLER_FUNCTIONS.has(n)) found = true;
-      else if (functionChecksCaller(n, catalog, depth)) found = true;
+      else if (functionChecksCaller(n, catalog, depth, v)) found = true;
     }
   });
   return found;
@@ -102,7 +102,7 @@ export function startLocation(e: PgNode): number | undefined {
 
 const BUILTIN = /^(pg_catalog\.)?(coalesce|lower|upper|now|length|char_length|array_length|cardinality|nullif|greatest|least|jsonb?_\w+|to_jsonb?|array_\w+|date_trunc|extract|random|gen_random_uuid|uuid_generate_v4|concat|concat_ws|split_part|substring|trim|btrim|ltrim|rtrim|replace|position|regexp_\w+|count|sum|min|max|avg|bool_and|bool_or|exists|abs|round|floor|ceil|md5|encode|decode|starts_with)$/;
 
-function functionChecksCaller(name: string, catalog: Catalog, depth: number): boolean {
+function functionChecksCaller(name: string, catalog: Catalog, depth: number, call?: PgNode): boolean {
   if (BUILTIN.test(name)) return false;
   const key = name.includes('.') ? name : `public.${name}`;
   const defs = catalog.functions.get(key);
@@ -111,7 +111,19 @@ function functionChecksCaller(name: string, catalog: Catalog, depth: number): bo
     return true;
   }
   if (depth > 3) return true;
-  return defs.some((d) => CALLER_TEXT.test(d.body) || callsCheckingFunction(d.body, catalog, depth + 1));
+  return defs.some((d) => CALLER_TEXT.test(d.body) || defaultsToCaller(d, call) || callsCheckingFunction(d.body, catalog, depth + 1));
+}
+
+/**
+ * Whether the call leaves out an argument whose default is the caller: `is_admin()` for
+ * `is_admin(uid uuid DEFAULT auth.uid())` compares with the caller; `is_admin(owner_id)` does not.
+ */
+function defaultsToCaller(d: FunctionDef, call: PgNode | undefined): boolean {
+  if (!call) return false;
+  const args: PgNode[] = call.args ?? [];
+  const named = new Set(args.map((a) => a?.NamedArgExpr?.name).filter((x): x is string => typeof x === 'string'));
+  const positional = args.filter((a) => !a?.NamedArgExpr).length;
+  return d.inputs.some((p, i) => i >= positional && !(p.name && named.has(p.name)) && p.defaultText !== null && CALLER_TEXT.test(p.defaultText));
 }
 
 function callsCheckingFunction(body: string, catalog: Catalog, depth: number): boolean {
