@@ -66,6 +66,7 @@ describe('rls-policy-always-true', () => {
       'create policy "service" on todos for all to service_role using (true);',
       'create policy "restrictive" on todos as restrictive for delete to authenticated using (true);',
       'create policy "never" on todos for update to authenticated using (true) with check (false);',
+      'create policy "all reads and deletes" on todos for all to authenticated using (true) with check (false);',
     ].join('\n');
     const f = findingsOf({ [M]: text }, 'rls-policy-always-true');
     assert.deepEqual(
@@ -73,6 +74,7 @@ describe('rls-policy-always-true', () => {
       [
         ['anyone updates', 'true', 'USING'],
         ['anyone inserts', 'true', 'WITH CHECK'],
+        ['all reads and deletes', 'true', 'USING'],
       ],
     );
     assert.equal(f[0].severity, 'warning');
@@ -103,11 +105,15 @@ describe('rls-policy-no-ownership', () => {
 
   it('a function whose parameter defaults to the caller checks the caller when the call leaves it out', () => {
     const fn = 'create function public.is_admin(uid uuid default auth.uid()) returns boolean language sql stable security definer as $$ select exists (select 1 from admins where user_id = uid) $$;\n';
+    const wrapper = 'create function public.can_edit() returns boolean language sql stable as $$ select public.is_admin() $$;\n';
     const ok = [
       'create policy "admins update" on profiles for update to authenticated using (public.is_admin());',
-      'create policy "admins delete" on profiles for delete to authenticated using (is_admin(uid => auth.uid()));',
+      'create policy "editors delete" on profiles for delete to authenticated using (public.can_edit());',
     ].join('\n');
-    assert.deepEqual(findingsOf({ [M]: base + fn + ok }, 'rls-policy-no-ownership'), []);
+    assert.deepEqual(findingsOf({ [M]: base + fn + wrapper + ok }, 'rls-policy-no-ownership'), []);
+    // A named argument in place of the default: no caller check.
+    const named = findingsOf({ [M]: base + fn + 'create policy "named" on profiles for delete to authenticated using (is_admin(uid => org_id));' }, 'rls-policy-no-ownership');
+    assert.deepEqual(named.map((x) => x.subject.policy), ['named']);
     // Passing a column instead compares that column with nothing the caller controls.
     const f = findingsOf({ [M]: base + fn + 'create policy "flagged" on profiles for update to authenticated using (public.is_admin(org_id));' }, 'rls-policy-no-ownership');
     assert.deepEqual(f.map((x) => x.subject.policy), ['flagged']);
@@ -125,7 +131,35 @@ describe('rls-policy-no-ownership', () => {
       f.map((x) => [x.subject.policy, textAt(text, x), x.data?.uncheckedBranch]),
       [['accept invite', 'user_hash', 'user_hash IS NOT NULL']],
     );
-    assert.match(f[0].message, /checks the caller in one branch of an OR, but the branch `user_hash IS NOT NULL` never does: any user can update every row it matches/);
+    assert.match(f[0].message, /checks the caller, but not on every way through its USING: rows matching `user_hash IS NOT NULL` pass without a caller check, so any user can update every such row/);
+  });
+
+  it('judges each command by the clause that decides which rows it touches', () => {
+    const text =
+      base +
+      // UPDATE: a caller check in WITH CHECK does not stop updating the rows USING lets through.
+      'create policy "takeover" on profiles for update to authenticated using (user_hash is not null) with check (id = auth.uid());\n' +
+      // UPDATE: USING checks the caller; what the row may become is WITH CHECK's business.
+      'create policy "own rows" on profiles for update to authenticated using (id = auth.uid()) with check (user_hash is not null);\n' +
+      // ALL: deletes go through USING alone, inserts through WITH CHECK alone.
+      'create policy "all deny check" on profiles for all to authenticated using (user_hash is not null) with check (false);\n' +
+      'create policy "all deny using" on profiles for all to authenticated using (false) with check (org_id is not null);\n' +
+      // An OR inside an AND: only the rows of the unchecked branch that also pass the other conjunct.
+      'create policy "nested" on profiles for delete to authenticated using ((id = auth.uid() or user_hash is not null) and org_id is not null);\n' +
+      // NULL and string spellings of false let nothing through.
+      "create policy \"never\" on profiles for delete to authenticated using (null);\ncreate policy \"off\" on profiles for delete to authenticated using ('off'::boolean);\n";
+    const f = findingsOf({ [M]: text }, 'rls-policy-no-ownership');
+    assert.deepEqual(
+      f.map((x) => [x.subject.policy, x.data?.uncheckedBranch ?? null]),
+      [
+        ['takeover', 'user_hash IS NOT NULL'],
+        ['all deny check', null],
+        ['all deny using', null],
+        ['nested', 'user_hash IS NOT NULL AND org_id IS NOT NULL'],
+      ],
+    );
+    assert.match(f[0].message, /not on every way through its USING/);
+    assert.equal(textAt(text, f[3]), 'user_hash');
   });
 
   it('does not report deny-all policies (false) or restrictive ones, which grant nothing', () => {

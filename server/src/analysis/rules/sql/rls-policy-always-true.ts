@@ -10,7 +10,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports a policy for `anon`, `authenticated` or `public` (no `TO` clause) covering INSERT, UPDATE, DELETE or ALL whose `USING` or `WITH CHECK` is the constant `true`. Read-only (`FOR SELECT`) policies with `USING (true)` are a normal way to publish data and are not reported, nor are restrictive policies (`AS RESTRICTIVE` only narrows what permissive ones grant) and policies whose other clause is `false` (they grant nothing).',
+      'Reports a policy for `anon`, `authenticated` or `public` (no `TO` clause) covering INSERT, UPDATE, DELETE or ALL whose `USING` or `WITH CHECK` is the constant `true`. Read-only (`FOR SELECT`) policies with `USING (true)` are a normal way to publish data and are not reported, nor are restrictive policies (`AS RESTRICTIVE` only narrows what permissive ones grant) and UPDATE policies whose other clause is `false` (they update nothing).',
     whyItMatters:
       'The policy turns row level security off for writes: any signed-in user (or, for `anon`/`public`, anyone with the anon key) can update or delete every row, including other users\' data, with one API call.',
     example:
@@ -25,13 +25,16 @@ export default defineRule({
     for (const t of project.catalog.tables.values()) {
       for (const p of t.policies.values()) {
         if (p.command === 'select' || !appliesToClients(p)) continue;
-        // A restrictive `true` narrows nothing and grants nothing; the other clause being `false` denies every row.
-        if (!p.permissive || isConstFalse(p.using) || isConstFalse(p.withCheck)) continue;
-        for (const [clause, expr, from] of [
-          ['USING', p.using, p.usingFrom],
-          ['WITH CHECK', p.withCheck, p.withCheckFrom],
+        // A restrictive `true` narrows nothing and grants nothing.
+        if (!p.permissive) continue;
+        for (const [clause, expr, from, other] of [
+          ['USING', p.using, p.usingFrom, p.withCheck],
+          ['WITH CHECK', p.withCheck, p.withCheckFrom, p.using],
         ] as const) {
           if (!isConstTrue(expr) || !from) continue;
+          // An UPDATE must pass both clauses: with the other one `false` it touches no row. (ALL still
+          // deletes through USING and inserts through WITH CHECK alone.)
+          if (p.command === 'update' && isConstFalse(other)) continue;
           const m = migrationAt(project, from.ref.file);
           if (!m) continue;
           let e = expr;

@@ -1,7 +1,8 @@
 import { defineRule } from '../../rule';
 import { exprText } from '../../sql/expr';
-import { isConstFalse, isConstTrue, startLocation, uncheckedPart } from './rls-util';
-import { findInStatement, migrationAt, rangeFromMatch, sqlProject, tokenRange } from './util';
+import type { PgNode } from '../../sql/parse';
+import { isConstFalse, isConstTrue, referencesCaller, startLocation, uncheckedPart } from './rls-util';
+import { findInStatement, headRange, migrationAt, rangeFromMatch, sqlProject, tokenRange } from './util';
 
 const PER_USER_ROLES = new Set(['authenticated', 'public']);
 
@@ -13,7 +14,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations (in its body, or as the default of a parameter the call leaves out: `is_admin(uid uuid DEFAULT auth.uid())` called as `is_admin()`) — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. Not reported: restrictive policies (they only narrow what permissive ones grant) and deny-all policies whose `USING` or `WITH CHECK` is `false`.',
+      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations (in its body, or as the default of a parameter the call leaves out: `is_admin(uid uuid DEFAULT auth.uid())` called as `is_admin()`) — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. The clause that decides which rows a command may touch is checked: `USING` for UPDATE and DELETE (a caller check in an UPDATE\'s `WITH CHECK` does not stop anyone from updating rows its `USING` lets through), `WITH CHECK` for INSERT, both for ALL. Not reported: restrictive policies (they only narrow what permissive ones grant) and clauses that are `false` or NULL (they let nothing through).',
     whyItMatters:
       'A condition such as `USING (user_hash IS NOT NULL)` looks like a restriction but is the same for every caller: any signed-in user can update every row that has an owner — somebody else\'s profile, order or API key.',
     example:
@@ -30,32 +31,55 @@ export default defineRule({
       for (const p of t.policies.values()) {
         if (p.command === 'select' || !p.roles.some((r) => PER_USER_ROLES.has(r))) continue;
         if (!p.using && !p.withCheck) continue;
-        if (isConstTrue(p.using) || isConstTrue(p.withCheck)) continue;
-        // A restrictive policy only narrows what permissive ones grant; a condition that never holds grants nothing.
-        if (!p.permissive || isConstFalse(p.using) || isConstFalse(p.withCheck)) continue;
-        // What lets a row through each clause without a caller check (an absent clause checks nothing).
-        const usingGap = p.using && uncheckedPart(p.using, catalog);
-        const checkGap = p.withCheck && uncheckedPart(p.withCheck, catalog);
-        if ((p.using && !usingGap) || (p.withCheck && !checkGap)) continue;
-        const m = migrationAt(project, p.source.file);
-        if (!m) continue;
-        const stmt = p.statement;
+        // A restrictive policy only narrows what permissive ones grant.
+        if (!p.permissive) continue;
+        // The clause that decides which rows each command may touch: USING for UPDATE and DELETE (an
+        // UPDATE's WITH CHECK only limits what a row may become), WITH CHECK for INSERT; ALL has both
+        // paths. An absent clause stands in for the other, as in PostgreSQL.
+        const using = p.using ? { clause: 'USING', expr: p.using, from: p.usingFrom } : null;
+        const check = p.withCheck ? { clause: 'WITH CHECK', expr: p.withCheck, from: p.withCheckFrom } : null;
+        const gates = p.command === 'insert' ? [check ?? using] : p.command === 'all' ? [using ?? check, check ?? using] : [using ?? check];
+        let gap: { node: PgNode; gate: NonNullable<typeof using> } | null = null;
+        for (const g of gates) {
+          // `true` is rls-policy-always-true's finding; `false` lets nothing through.
+          if (!g || gap || isConstTrue(g.expr) || isConstFalse(g.expr)) continue;
+          const node = uncheckedPart(g.expr, catalog);
+          if (node) gap = { node, gate: g };
+        }
+        if (!gap) continue;
         const cond = [p.usingText && `USING (${p.usingText})`, p.withCheckText && `WITH CHECK (${p.withCheckText})`].filter(Boolean).join(' ');
         const verb = p.command === 'all' ? 'modify' : p.command;
-        // The condition checks the caller in one OR branch, but another lets every caller through.
-        const branch = usingGap && usingGap !== p.using ? { node: usingGap, from: p.usingFrom } : checkGap && checkGap !== p.withCheck ? { node: checkGap, from: p.withCheckFrom } : null;
-        const at = branch?.from && migrationAt(project, branch.from.ref.file) === m ? startLocation(branch.node) : undefined;
-        const range = branch?.from && at !== undefined ? tokenRange(m.file, branch.from.stmt, at) : rangeFromMatch(m.file, stmt, findInStatement(stmt, /\b(USING|WITH\s+CHECK)\b/i));
+        const head = `Policy \`${p.name}\` on \`${t.name}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')})`;
+        if (!referencesCaller(p.using, catalog) && !referencesCaller(p.withCheck, catalog)) {
+          const m = migrationAt(project, p.source.file);
+          if (!m) continue;
+          const stmt = p.statement;
+          report({
+            file: m.path,
+            range: rangeFromMatch(m.file, stmt, findInStatement(stmt, /\b(USING|WITH\s+CHECK)\b/i)),
+            anchorLine: stmt.range.start.line,
+            migration: m.label,
+            message: `${head} never compares a column with the caller: \`${cond}\` is the same for every user, so any user can ${verb} every matching row.`,
+            subject: { table: t.name, policy: p.name },
+            data: { condition: cond },
+          });
+          continue;
+        }
+        // The caller is checked somewhere, but not on every way through the deciding clause (an OR
+        // branch, or the other clause of an UPDATE): reported where that clause was written.
+        const from = gap.gate.from ?? { stmt: p.statement, ref: p.source };
+        const m = migrationAt(project, from.ref.file);
+        if (!m) continue;
+        const at = startLocation(gap.node);
+        const text = exprText(gap.node);
         report({
           file: m.path,
-          range,
-          anchorLine: stmt.range.start.line,
+          range: at !== undefined ? tokenRange(m.file, from.stmt, at) : headRange(m.file, from.stmt),
+          anchorLine: from.stmt.range.start.line,
           migration: m.label,
-          message: branch
-            ? `Policy \`${p.name}\` on \`${t.name}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')}) checks the caller in one branch of an OR, but the branch \`${exprText(branch.node)}\` never does: any user can ${verb} every row it matches (\`${cond}\`).`
-            : `Policy \`${p.name}\` on \`${t.name}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')}) never compares a column with the caller: \`${cond}\` is the same for every user, so any user can ${verb} every matching row.`,
+          message: `${head} checks the caller, but not on every way through its ${gap.gate.clause}: rows matching \`${text}\` pass without a caller check, so any user can ${verb} every such row (\`${cond}\`).`,
           subject: { table: t.name, policy: p.name },
-          data: { condition: cond, ...(branch ? { uncheckedBranch: exprText(branch.node) } : {}) },
+          data: { condition: cond, uncheckedBranch: text },
         });
       }
     }

@@ -27,6 +27,9 @@ export function appliesToClients(p: Policy): boolean {
 }
 
 /** The boolean a policy condition is written as (`true`, `false`, `'t'::boolean` …), or null for any other expression. */
+const TRUE_TEXT = new Set(['true', 't', 'yes', 'y', 'on', '1']);
+const FALSE_TEXT = new Set(['false', 'f', 'no', 'n', 'off', '0']);
+
 function constBool(e: PgNode | null): boolean | null {
   if (!e) return null;
   let x = e;
@@ -35,8 +38,11 @@ function constBool(e: PgNode | null): boolean | null {
   if (!c) return null;
   // libpg-query omits `boolval` for false (protobuf default): a boolean constant then has an empty `boolval`.
   if (c.boolval) return c.boolval.boolval === true;
-  const text = (c.sval?.sval ?? '').toLowerCase();
-  return text === 'true' || text === 't' ? true : text === 'false' || text === 'f' ? false : null;
+  // NULL is not true: no row passes.
+  if (c.isnull) return false;
+  // A string literal read as boolean (PostgreSQL's boolin spellings).
+  const text = (c.sval?.sval ?? '').trim().toLowerCase();
+  return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : null;
 }
 
 export function isConstTrue(e: PgNode | null): boolean {
@@ -85,7 +91,14 @@ export function uncheckedPart(e: PgNode, catalog: Catalog): PgNode | null {
     }
     return null;
   }
-  if (b?.boolop === 'AND_EXPR') return (b.args ?? []).some((a: PgNode) => !uncheckedPart(a, catalog)) ? null : e;
+  if (b?.boolop === 'AND_EXPR') {
+    const args: PgNode[] = b.args ?? [];
+    const gaps = args.map((a) => uncheckedPart(a, catalog));
+    if (gaps.some((g) => !g)) return null;
+    // No conjunct checks the caller on every way through it: the rows that pass without a check are
+    // those matching every conjunct's gap (the whole conjunction when no conjunct checks at all).
+    return gaps.every((g, i) => g === args[i]) ? e : { BoolExpr: { boolop: 'AND_EXPR', args: gaps } };
+  }
   return referencesCaller(e, catalog) ? null : e;
 }
 
@@ -132,6 +145,9 @@ function callsCheckingFunction(body: string, catalog: Catalog, depth: number): b
     if (!new RegExp(`\\b${short.replace(/[$]/g, '\\$')}\\s*\\(`).test(body)) continue;
     if (depth > 3) return true;
     if (defs.some((d) => CALLER_TEXT.test(d.body))) return true;
+    // `is_admin()` in the body, for `is_admin(uid uuid DEFAULT auth.uid())`: the default is the caller.
+    const name = short.replace(/[$]/g, '\\$');
+    if (new RegExp(`\\b${name}\\s*\\(\\s*\\)`).test(body) && defs.some((d) => d.inputs.some((p) => p.defaultText !== null && CALLER_TEXT.test(p.defaultText)))) return true;
   }
   return false;
 }
