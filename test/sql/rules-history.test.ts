@@ -133,6 +133,44 @@ describe('migration-order', () => {
     assert.deepEqual(f[0].subject, { table: 'tools' });
   });
 
+  it('follows renames, schema moves, DROP SCHEMA and temporary tables before calling a CREATE a duplicate', () => {
+    const f = findingsOf(
+      {
+        'db/migrations/001_a.sql':
+          "CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT 1 AS x;\nCREATE DOMAIN d AS int;\nCREATE TYPE mood AS ENUM ('a');\nCREATE SCHEMA s;\nCREATE DOMAIN s.d2 AS int;\nCREATE TEMP TABLE scratch (id int);",
+        'db/migrations/002_b.sql': [
+          'ALTER TABLE t RENAME TO t_old;\nCREATE TABLE t (id int);',
+          'ALTER TABLE v RENAME TO v_old;\nCREATE TABLE v (id int);',
+          'ALTER DOMAIN d RENAME TO d_old;\nCREATE DOMAIN d AS int;',
+          "ALTER TYPE mood SET SCHEMA s;\nCREATE TYPE mood AS ENUM ('b');",
+          'DROP SCHEMA s CASCADE;\nCREATE SCHEMA s;\nCREATE DOMAIN s.d2 AS int;',
+          'CREATE TABLE scratch (id int);',
+          'CREATE TABLE t_old (id int);',
+        ].join('\n'),
+      },
+      'migration-order',
+    );
+    // Only the table that took the renamed table's name is a real clash.
+    assert.deepEqual(f.map((x) => x.subject), [{ table: 't_old' }]);
+    assert.match(f[0].message, /^This statement creates table `t_old`, which an earlier statement of this migration already gave that name to another table: a fresh database fails here/);
+  });
+
+  it('does not compare independent migration sets, and reports a never-created table once', () => {
+    const sets = findingsOf(
+      {
+        'prisma/migrations/0_init/migration.sql': 'CREATE TABLE "User" (id int PRIMARY KEY);',
+        'supabase/migrations/20240102000000_init.sql': 'CREATE TABLE "User" (id int PRIMARY KEY);',
+      },
+      'migration-order',
+    );
+    assert.deepEqual(sets, []);
+    const text = 'ALTER TABLE profiles ADD COLUMN a int;\nALTER TABLE profiles ADD COLUMN b int;\nCREATE INDEX p_a ON profiles (a);';
+    const never = findingsOf({ 'db/migrations/001_a.sql': 'CREATE TABLE x (id int);', 'db/migrations/002_b.sql': text }, 'migration-order');
+    assert.equal(never.length, 1);
+    assert.equal(never[0].range.start.line, 0);
+    assert.match(never[0].message, /which no migration creates: a fresh database fails here\. 2 later statements use it too\.$/);
+  });
+
   it('reports names the tool skips or orders oddly, and not references to auth/storage', () => {
     const f = findingsOf(
       {

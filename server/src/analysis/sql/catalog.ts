@@ -134,6 +134,8 @@ export interface Table {
   partitionOf?: string;
   /** `CREATE TEMP TABLE`: gone when the session that ran the migration ends (a migration's scratch table). */
   temporary: boolean;
+  /** The statement that gave the table its current name, when it was renamed (or moved to another schema). */
+  renamedBy?: SourceRef;
   createdBy: SourceRef;
   changedBy: SourceRef[];
 }
@@ -176,7 +178,7 @@ export interface StatementFacts {
    * Objects the statement creates that already exist at this point (a CREATE without IF NOT EXISTS
    * that PostgreSQL refuses: `relation "…" already exists`), with the migration that created them.
    */
-  existing?: Array<{ kind: 'table' | 'type'; key: string; createdIn: number; byteLocation?: number }>;
+  existing?: Array<{ kind: 'table' | 'type'; key: string; createdIn: number; renamed?: boolean; byteLocation?: number }>;
   /** Columns as they were before an ALTER TABLE changed them (for rollbacks). */
   previousColumns?: Map<string, { type: string; default?: string; notNull: boolean }>;
 }
@@ -455,11 +457,17 @@ export class Catalog {
         if (n.schemaname) this.schemas.add(n.schemaname);
         break;
       case 'AlterObjectSchemaStmt': {
-        if (n.objectType === 'OBJECT_TABLE' && n.relation && n.newschema) {
+        if (!n.newschema) break;
+        if (n.objectType === 'OBJECT_TABLE' && n.relation) {
           const key = rangeKey(n.relation);
           touch(key);
           const t = this.tables.get(key);
           if (t) this.renameTable(t, n.newschema, t.name, ref);
+        } else if ((n.objectType === 'OBJECT_VIEW' || n.objectType === 'OBJECT_MATVIEW') && n.relation) {
+          this.moveView(rangeKey(n.relation), qualify(n.newschema, n.relation.relname), ref);
+        } else if (n.objectType === 'OBJECT_TYPE' || n.objectType === 'OBJECT_DOMAIN') {
+          const parts = names(n.object?.List?.items);
+          if (parts.length) this.moveType(partsKey(parts), qualify(n.newschema, parts[parts.length - 1]), ref);
         }
         break;
       }
@@ -494,10 +502,14 @@ export class Catalog {
   private createTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
     const key = rangeKey(n.relation);
     touch(key);
-    const before = this.tables.get(key)?.createdBy ?? this.views.get(key);
+    const prev = this.tables.get(key);
+    const before = prev ? (prev.renamedBy ?? prev.createdBy) : this.views.get(key);
     if (before) {
       if (n.if_not_exists) return;
-      (facts.existing ??= []).push({ kind: 'table', key, createdIn: before.migrationIndex, byteLocation: n.relation?.location });
+      // A temporary table lives in the session's own schema: no clash with a permanent one.
+      if (!prev?.temporary && n.relation?.relpersistence !== 't') {
+        (facts.existing ??= []).push({ kind: 'table', key, createdIn: before.migrationIndex, renamed: !!prev?.renamedBy, byteLocation: n.relation?.location });
+      }
     }
     const t = newTable(n.relation, ref);
     if (n.inhRelations?.length) {
@@ -824,20 +836,14 @@ export class Catalog {
         else need(key, n.relation?.location);
         const t = this.tables.get(key);
         if (t) this.renameTable(t, t.schema, n.newname, ref);
+        // PostgreSQL renames a view through ALTER TABLE too.
+        else this.moveView(key, qualify(n.relation?.schemaname, n.newname), ref);
         break;
       }
       case 'OBJECT_VIEW':
-      case 'OBJECT_MATVIEW': {
-        const key = rangeKey(n.relation);
-        const v = this.views.get(key);
-        if (v) {
-          this.views.delete(key);
-          const nk = qualify(n.relation?.schemaname, n.newname);
-          this.views.set(nk, ref);
-          this.created(nk, ref.migrationIndex);
-        }
+      case 'OBJECT_MATVIEW':
+        this.moveView(rangeKey(n.relation), qualify(n.relation?.schemaname, n.newname), ref);
         break;
-      }
       case 'OBJECT_COLUMN': {
         const key = rangeKey(n.relation);
         if (n.missing_ok) touch(key);
@@ -892,6 +898,11 @@ export class Catalog {
         }
         break;
       }
+      case 'OBJECT_DOMAIN': {
+        const parts = names(n.object?.List?.items);
+        if (parts.length) this.moveType(partsKey(parts), qualify(splitKey(partsKey(parts))[0], n.newname), ref);
+        break;
+      }
       case 'OBJECT_TYPE': {
         const parts = names(n.object?.List?.items);
         const key = parts.length > 1 ? parts.join('.') : `public.${parts[0]}`;
@@ -942,6 +953,34 @@ export class Catalog {
     }
   }
 
+  /** A view renamed or moved to another schema (its name now taken by `ref`). */
+  private moveView(from: string, to: string, ref: SourceRef): void {
+    if (!this.views.has(from) || from === to) return;
+    this.views.delete(from);
+    this.views.set(to, ref);
+    this.created(to, ref.migrationIndex);
+  }
+
+  /** A composite type, domain or enum moved to another schema or a domain renamed (the name now taken by `ref`). */
+  private moveType(from: string, to: string, ref: SourceRef): void {
+    if (from === to) return;
+    const e = this.enums.get(from);
+    if (e) {
+      this.enums.delete(from);
+      const [schema, name] = splitKey(to);
+      e.schema = schema;
+      e.name = name;
+      e.key = to;
+      e.changedBy.push(ref);
+      this.enums.set(to, e);
+      for (const t of this.tables.values()) for (const c of t.columns.values()) if (c.typeKey === from) c.typeKey = to;
+    } else if (this.types.has(from)) {
+      this.types.delete(from);
+      this.types.set(to, ref);
+    } else return;
+    this.created(to, ref.migrationIndex);
+  }
+
   private renameTable(t: Table, schema: string, name: string, ref: SourceRef): void {
     const oldKey = t.key;
     const newKey = qualify(schema, name);
@@ -950,6 +989,7 @@ export class Catalog {
     t.name = name;
     t.key = newKey;
     t.changedBy.push(ref);
+    if (oldKey !== newKey) t.renamedBy = ref;
     this.tables.set(newKey, t);
     this.createdIn.set(newKey, this.createdIn.get(oldKey) ?? ref.migrationIndex);
     if (!this.everCreated.has(newKey)) this.everCreated.set(newKey, ref.migrationIndex);
@@ -1015,6 +1055,8 @@ export class Catalog {
           for (const [k, t] of this.tables) if (t.schema === schema) this.tables.delete(k);
           for (const i of [...this.indexes.values()]) if (i.schema === schema) this.removeIndex(i);
           for (const [k, e] of this.enums) if (e.schema === schema) this.enums.delete(k);
+          for (const k of [...this.types.keys()]) if (splitKey(k)[0] === schema) this.types.delete(k);
+          for (const k of [...this.views.keys()]) if (splitKey(k)[0] === schema) this.views.delete(k);
           break;
         }
         default:

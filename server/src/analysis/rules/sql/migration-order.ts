@@ -1,4 +1,4 @@
-import { defineRule } from '../../rule';
+import { defineRule, type Report } from '../../rule';
 import { splitKey } from '../../sql/catalog';
 import { sqlProject, tokenRange, headRange, statementReport } from './util';
 
@@ -15,7 +15,7 @@ export default defineRule({
     whatItDoes:
       'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references or adds a policy to a table, type or column that no earlier statement created: either a later migration creates it (the files are misordered) or none does. Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
     whyItMatters:
-      'A fresh database (a new developer, CI, a preview branch) replays the history from scratch and stops at this statement with `relation "…" does not exist`, even though production, which received the migrations over months, looks fine.',
+      'A fresh database (a new developer, CI, a preview branch) replays the history from scratch and stops at this statement with `relation "…" does not exist` (or `… already exists`), even though production, which received the migrations over months, looks fine.',
     example:
       '-- file: supabase/migrations/20240101000000_comments.sql\nCREATE TABLE comments (\n  id bigint PRIMARY KEY,\n  post_id bigint REFERENCES posts (id)\n);\n-- file: supabase/migrations/20240102000000_posts.sql\nCREATE TABLE posts (id bigint PRIMARY KEY);\n',
     useInstead:
@@ -26,6 +26,8 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     const catalog = project.catalog;
+    /** Object never created → its first use, and how many later statements use it too. */
+    const neverCreated = new Map<string, { report: Report; more: number }>();
     for (const m of project.ignored) {
       for (const p of m.info.nameProblems) {
         report({ file: m.path, range: firstLine(m), message: `Migration \`${m.label}\` is never applied: ${p}.`, subject: {}, migration: m.label, severity: 'warning' });
@@ -49,12 +51,15 @@ export default defineRule({
           for (const dup of s.facts.existing ?? []) {
             const [schema, name] = splitKey(dup.key);
             if (EXTERNAL_SCHEMAS.has(schema)) continue;
+            const earlier = project.migrations[dup.createdIn];
+            // Another migration set (a Prisma baseline next to a Supabase folder) builds its own database.
+            if (!earlier || earlier.info.setDir !== m.info.setDir) continue;
             const what = dup.kind === 'table' ? `table \`${name}\`` : `type \`${name}\``;
-            const where = dup.createdIn === m.index ? 'an earlier statement of this migration' : `migration \`${project.migrations[dup.createdIn]?.label ?? '?'}\``;
+            const where = dup.createdIn === m.index ? 'an earlier statement of this migration' : `migration \`${earlier.label}\``;
             report({
               ...statementReport(m, s),
               range: dup.byteLocation !== undefined ? tokenRange(m.file, s.stmt, dup.byteLocation) : headRange(m.file, s.stmt),
-              message: `This statement creates ${what}, which ${where} already created: a fresh database fails here (\`${dup.kind === 'table' ? 'relation' : 'type'} "${name}" already exists\`). Change it to ALTER statements, or drop the earlier object first.`,
+              message: `This statement creates ${what}, which ${where} already ${dup.renamed ? 'gave that name to another table' : 'created'}: a fresh database fails here (\`${dup.kind === 'table' ? 'relation' : 'type'} "${name}" already exists\`). Change it to ALTER statements, or drop the earlier object first.`,
               subject: dup.kind === 'table' ? { table: name } : {},
             });
           }
@@ -74,16 +79,28 @@ export default defineRule({
           } else if (created === undefined && miss.kind !== 'type' && schema === 'public') {
             // Only tables/columns: types may come from extensions (citext, vector, …).
             if (miss.kind === 'table' && project.migrations.length < 2) continue;
+            // Reported once, at the first use (a fresh database stops there; the table was made
+            // outside the migrations, e.g. in a dashboard): later uses only add to the count.
+            const first = neverCreated.get(id);
+            if (first) {
+              first.more++;
+              continue;
+            }
             message = `This statement uses ${what}, which no migration creates: a fresh database fails here.`;
           } else continue;
-          report({
+          const r: Report = {
             ...statementReport(m, s),
             range: miss.byteLocation !== undefined ? tokenRange(m.file, s.stmt, miss.byteLocation) : headRange(m.file, s.stmt),
             message,
             subject: miss.kind === 'column' ? { table: name, column: miss.column } : miss.kind === 'table' ? { table: name } : {},
-          });
+          };
+          if (created === undefined) neverCreated.set(id, { report: r, more: 0 });
+          else report(r);
         }
       }
+    }
+    for (const { report: r, more } of neverCreated.values()) {
+      report(more ? { ...r, message: `${r.message} ${more} later statement${more === 1 ? ' uses' : 's use'} it too.` } : r);
     }
   },
 });
