@@ -91,6 +91,15 @@ test('secretLabelOf: credentials vs metadata, previews and protected values', ()
     openAiApiKey: 'API key',
     resetToken: 'token',
     secretKey: 'secret key',
+    mfaSecret: 'MFA secret',
+    // An opaque-token word counts only right before `token`.
+    pageAccessToken: 'token',
+    syncRefreshToken: 'token',
+    fcmApiKey: 'API key',
+    apnsPrivateKey: 'private key',
+    syncPassword: 'password',
+    pushSecret: 'secret',
+    cancellationToken: 'token',
   };
   for (const [n, label] of Object.entries(yes)) assert.equal(secretLabelOf(n), label, n);
   for (const n of ['passwordHash', 'hashedPassword', 'encryptedToken', 'tokenCount', 'tokenType', 'token_type', 'passwordUpdatedAt', 'resetTokenExpiresAt', 'apiKeyId', 'tokenUrl', 'secretProvisioning', 'partialToken', 'displaySecretKey', 'maskedSecret', 'maxTokens', 'publicKey', 'key', 'hashedKey', 'tokenHash', 'passwordDigest', 'forgejoTokenEncrypted', 'refreshTokenCipher', 'fencingToken', 'nextPageToken', 'page_token', 'syncToken', 'idempotencyToken', 'lockToken', 'pushToken', 'fcmToken', 'expoPushToken', 'apnsToken'])
@@ -115,9 +124,19 @@ test('plaintext-secret: reported as info without a fix, with advice that fits th
 
 test('plaintext-secret: the bare token of a model named for an opaque token (MobilePushToken.token) is not a credential', () => {
   const model = (name: string) => `model ${name} {\n  id    Int    @id\n  token String @unique\n}\n`;
-  assert.equal(findings(model('MobilePushToken'), 'plaintext-secret').length, 0);
-  assert.equal(findings(model('FcmDevice'), 'plaintext-secret').length, 0);
-  assert.equal(findings(model('EmailToken'), 'plaintext-secret').length, 1);
+  for (const name of ['MobilePushToken', 'PageToken', 'FcmDevice', 'PushSubscription']) assert.equal(findings(model(name), 'plaintext-secret').length, 0, name);
+  for (const name of ['EmailToken', 'Page', 'GitSyncProvider', 'CalendarSync', 'PushProvider', 'ApiTokenVersion']) assert.equal(findings(model(name), 'plaintext-secret').length, 1, name);
+});
+
+test('plaintext-secret: the article fits the credential', () => {
+  const text = 'model Aws {\n  id              Int    @id\n  awsAccessKey    String\n  userCredentials String\n  mfaSecret       String\n  otp             String\n}\n';
+  const got = findings(text, 'plaintext-secret').map((f) => f.message.replace(/ stored in clear.*/, ''));
+  assert.deepEqual(got, [
+    '`Aws.awsAccessKey` looks like an access key',
+    '`Aws.userCredentials` looks like credentials',
+    '`Aws.mfaSecret` looks like an MFA secret',
+    '`Aws.otp` looks like a one-time password',
+  ]);
 });
 
 test('plaintext-secret: Auth.js Account tokens are reported with useful advice; VerificationToken and sessionToken are not', () => {

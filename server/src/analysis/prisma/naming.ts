@@ -313,7 +313,7 @@ function computeMoneyLike(fieldName: string): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Secret-like fields (plaintext-secret)
 
-/** Word sequences naming a credential. */
+/** Word sequences naming a credential (matched longest first: `mfaSecret` is an MFA secret). */
 const SECRET_PATTERNS: Array<{ words: string[]; label: string }> = [
   { words: ['password'], label: 'password' },
   { words: ['passwd'], label: 'password' },
@@ -332,7 +332,13 @@ const SECRET_PATTERNS: Array<{ words: string[]; label: string }> = [
   { words: ['otp'], label: 'one-time password' },
   { words: ['totp'], label: 'TOTP seed' },
   { words: ['mfa', 'secret'], label: 'MFA secret' },
-];
+].sort((a, b) => b.words.length - a.words.length);
+
+/** The label with its article, as a message says it: `an API key`, `a password`, `credentials`. */
+export function withArticle(label: string): string {
+  if (label === 'credentials') return label;
+  return `${/^(API|MFA|[aeiou])/i.test(label) && !/^one-/i.test(label) ? 'an' : 'a'} ${label}`;
+}
 
 /** Words that show the value is protected (or is not the secret itself). */
 const PROTECTED_WORDS = new Set([
@@ -366,19 +372,27 @@ const PROTECTED_WORDS = new Set([
 ]);
 
 /** Words before the credential words that make the field a preview, a limit or a flag, not the credential. */
-/**
- * Words naming opaque tokens that grant nothing: pagination and sync cursors, fencing/lock/concurrency
- * tokens, idempotency and correlation ids, push-notification device addresses.
- */
-const OPAQUE_TOKEN_WORDS = new Set(['page', 'cursor', 'continuation', 'pagination', 'sync', 'fencing', 'lock', 'lease', 'concurrency', 'version', 'idempotency', 'correlation', 'cancellation', 'push', 'fcm', 'apns', 'expo']);
-const NOT_SECRET_BEFORE = new Set([
-  ...['max', 'min', 'num', 'total', 'input', 'output', 'prompt', 'completion', 'public', 'has', 'is', 'use', 'require', 'allow', 'partial', 'display', 'masked', 'obfuscated', 'preview', 'last', 'revoked'],
-  ...OPAQUE_TOKEN_WORDS,
-]);
+const NOT_SECRET_BEFORE = new Set(['max', 'min', 'num', 'total', 'input', 'output', 'prompt', 'completion', 'public', 'has', 'is', 'use', 'require', 'allow', 'partial', 'display', 'masked', 'obfuscated', 'preview', 'last', 'revoked']);
 
-/** A model named for an opaque token (`MobilePushToken`, `PageCursorToken`): its bare `token` field is that token. */
+/**
+ * Words that, right before `token`, name an opaque token that grants nothing: pagination and sync
+ * cursors (`nextPageToken`, `syncToken`), fencing/lock/concurrency tokens, idempotency and
+ * correlation ids, push-notification device addresses (`pushToken`, `fcmToken`). Only the word right
+ * before counts: `pageAccessToken` and `fcmApiKey` are credentials.
+ */
+const OPAQUE_TOKEN_WORDS = new Set(['page', 'cursor', 'continuation', 'pagination', 'sync', 'fencing', 'lock', 'lease', 'concurrency', 'version', 'idempotency', 'correlation', 'push', 'fcm', 'apns', 'expo']);
+const PUSH_WORDS = new Set(['push', 'fcm', 'apns', 'expo']);
+const DEVICE_WORDS = new Set(['device', 'subscription', 'registration', 'token']);
+
+/**
+ * A model that is itself an opaque token (`MobilePushToken`, `PageToken`) or a push-notification
+ * device (`FcmDevice`, `PushSubscription`): its bare `token` field is that token, not a credential.
+ */
 export function namesOpaqueToken(modelName: string): boolean {
-  return sharedWords(modelName).some((w) => OPAQUE_TOKEN_WORDS.has(w));
+  const w = sharedWords(modelName);
+  const last = w[w.length - 1];
+  if (last === 'token' && w.length >= 2 && OPAQUE_TOKEN_WORDS.has(w[w.length - 2])) return true;
+  return DEVICE_WORDS.has(last) && w.some((x) => PUSH_WORDS.has(x));
 }
 
 /**
@@ -405,6 +419,7 @@ function computeSecretLabel(fieldName: string): string | null {
     if (!p.words.every((pw, j) => tail[j] === pw || (pw !== 'key' && tail[j] === pw + 's' && p.words.length === 1 && pw !== 'token'))) continue;
     const before = w.slice(0, w.length - n);
     if (before.some((x) => NOT_SECRET_BEFORE.has(x))) return null;
+    if (p.label === 'token' && OPAQUE_TOKEN_WORDS.has(before[before.length - 1])) return null;
     return p.label;
   }
   return null;

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { rangeOf, type Field } from '../../prisma/schema';
-import { commentsShowProtection, namesOpaqueToken, ownComments, secretLabelOf } from '../../prisma/naming';
+import { commentsShowProtection, namesOpaqueToken, ownComments, secretLabelOf, withArticle } from '../../prisma/naming';
 
 /** Auth.js / NextAuth adapter models (`Account` with provider + providerAccountId). */
 function isAuthJsAccount(field: Field): boolean {
@@ -65,7 +65,7 @@ export default defineRule({
           report({
             file: field.file.path,
             range: rangeOf(field.file, field.decl.name.span),
-            message: `${where} looks like ${/^(API|MFA)\b/.test(label) ? 'an' : 'a'} ${label} stored in clear: anyone who can read the table (a backup, a replica, an SQL injection) can use it. ${advice} If it is already hashed or encrypted, say so in the name (\`…Hash\`, \`…Encrypted\`) or a comment.`,
+            message: `${where} looks like ${withArticle(label)} stored in clear: anyone who can read the table (a backup, a replica, an SQL injection) can use it. ${advice} If it is already hashed or encrypted, say so in the name (\`…Hash\`, \`…Encrypted\`) or a comment.`,
             subject: { model: model.name, field: field.name },
             data: { credential: label },
           });
