@@ -83,7 +83,7 @@ test('a MySQL project: its Prisma migrations are not parsed as PostgreSQL, and t
   const r = cli(['audit', dir, '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).findings, []);
-  assert.match(r.stderr, /note: prisma\/schema\.prisma: 1 Prisma migration file is not audited: the schema's datasource is mysql/);
+  assert.match(r.stderr, /note: prisma\/schema\.prisma: 1 migration file is not audited: the schema's datasource is mysql/);
 });
 
 test('exit codes: findings at or above --fail-on → 1, below → 0, usage errors → 2', () => {

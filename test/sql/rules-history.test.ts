@@ -62,20 +62,26 @@ describe('migrations of a schema that is not PostgreSQL', () => {
   const sql = {
     'prisma/migrations/20240101000000_init/migration.sql': mysqlMigration,
     'prisma/migrations/20240101000000_init/down.sql': 'DROP TABLE `User`;',
+    'db/migrations/001_init.sql': mysqlMigration,
+    'db/migrations/rollback/001_init.sql': 'DROP TABLE `User`;',
     'supabase/migrations/20240101000000_x.sql': 'CREATE TABLE x (id int PRIMARY KEY,);',
   };
 
-  it('leaves out Prisma Migrate folders written for MySQL, SQLite or SQL Server, and says which', () => {
+  it('leaves out the migrations written for MySQL, SQLite or SQL Server, and says which', () => {
     for (const provider of ['mysql', 'sqlite', 'sqlserver']) {
       const r = auditSql(sql, { prisma: schema(provider) });
-      assert.deepEqual(r.notAudited, { provider, files: ['prisma/migrations/20240101000000_init/migration.sql', 'prisma/migrations/20240101000000_init/down.sql'] }, provider);
+      assert.deepEqual(
+        r.notAudited,
+        { provider, files: ['prisma/migrations/20240101000000_init/migration.sql', 'prisma/migrations/20240101000000_init/down.sql', 'db/migrations/001_init.sql', 'db/migrations/rollback/001_init.sql'] },
+        provider,
+      );
       // No PostgreSQL syntax error for MySQL's backticks; another tool's migration set is still audited.
       assert.deepEqual(
         r.findings.filter((f) => f.rule === 'sql-syntax-error').map((f) => f.file),
         ['supabase/migrations/20240101000000_x.sql'],
         provider,
       );
-      assert.ok(!r.findings.some((f) => f.file.startsWith('prisma/migrations/')), provider);
+      assert.ok(!r.findings.some((f) => f.file.startsWith('prisma/migrations/') || f.file.startsWith('db/')), provider);
     }
   });
 

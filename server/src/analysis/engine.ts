@@ -52,8 +52,8 @@ export interface AuditResult {
   prisma: PrismaSchema | null;
   sql: MigrationProject | null;
   /**
-   * Migration files left out of the audit: Prisma Migrate wrote them for a database that is not
-   * PostgreSQL (the schema's provider), and the SQL rules read PostgreSQL only.
+   * Migration files left out of the audit: they were written for the schema's database, which is not
+   * PostgreSQL, and the SQL rules read PostgreSQL only (`splitSqlFiles`).
    */
   notAudited: { provider: string; files: string[] } | null;
   timings: { parseMs: number; rulesMs: number };
@@ -62,23 +62,36 @@ export interface AuditResult {
 /** Providers whose Prisma migrations are PostgreSQL (CockroachDB speaks its dialect). */
 const POSTGRES_PROVIDERS = new Set(['postgresql', 'cockroachdb']);
 
+/** Migration sets that are PostgreSQL whatever the schema's provider says (Supabase, graphile-migrate). */
+const POSTGRES_TOOLS = new Set(['supabase', 'graphile']);
+
 /**
- * The SQL files the SQL rules audit, and those left out: Prisma Migrate folders (`<name>/migration.sql`
- * and their `down.sql`) when the schema's datasource is MySQL, SQLite, SQL Server … (their SQL is that
- * database's dialect: parsing it as PostgreSQL would only report syntax errors). Other migration sets
- * (a Supabase folder next to the schema) are audited whatever the provider.
+ * The SQL files the SQL rules audit, and those left out: when the schema's datasource is MySQL,
+ * SQLite, SQL Server …, its migrations are that database's dialect (parsing them as PostgreSQL would
+ * only report syntax errors), so every migration set is left out (Prisma Migrate folders, numbered
+ * and Flyway files, their rollback scripts) except the tools that only speak PostgreSQL (a Supabase
+ * folder next to the schema is audited whatever the provider).
  */
 function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null): { audited: SourceFile[]; notAudited: AuditResult['notAudited'] } {
   const provider = prisma?.provider;
   if (!files.length || !provider || POSTGRES_PROVIDERS.has(provider)) return { audited: files, notAudited: null };
-  const prismaFolders = new Set<string>();
-  for (const f of files) if (classifyMigration(f.path).kind === 'prisma') prismaFolders.add(f.path.slice(0, f.path.lastIndexOf('/')));
-  if (!prismaFolders.size) return { audited: files, notAudited: null };
-  const left = (f: SourceFile): boolean => {
-    const dir = f.path.slice(0, f.path.lastIndexOf('/'));
-    return prismaFolders.has(dir) && (classifyMigration(f.path).kind === 'prisma' || rollbackTarget(f.path) !== null);
+  // Folders that belong to a PostgreSQL-only tool: their files (and rollback scripts) stay.
+  const postgresDirs = new Set<string>();
+  for (const f of files) {
+    if (rollbackTarget(f.path) === null && POSTGRES_TOOLS.has(classifyMigration(f.path).kind)) postgresDirs.add(dirOf(f.path));
+  }
+  const kept = (f: SourceFile): boolean => {
+    const dir = dirOf(f.path);
+    return postgresDirs.has(dir) || postgresDirs.has(dirOf(dir));
   };
-  return { audited: files.filter((f) => !left(f)), notAudited: { provider, files: files.filter(left).map((f) => f.path) } };
+  const left = files.filter((f) => !kept(f));
+  if (!left.length) return { audited: files, notAudited: null };
+  return { audited: files.filter(kept), notAudited: { provider, files: left.map((f) => f.path) } };
+}
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
 }
 
 class Context implements AuditContext {
@@ -138,7 +151,7 @@ class Context implements AuditContext {
 /** One line for front ends to show about `AuditResult.notAudited`. */
 export function notAuditedNote(n: NonNullable<AuditResult['notAudited']>): string {
   const count = n.files.length;
-  return `${count} Prisma migration file${count === 1 ? ' is' : 's are'} not audited: the schema's datasource is ${n.provider}, and the SQL rules read PostgreSQL migrations only.`;
+  return `${count} migration file${count === 1 ? ' is' : 's are'} not audited: the schema's datasource is ${n.provider}, and the SQL rules read PostgreSQL migrations only.`;
 }
 
 export function effectiveSeverity(rule: Rule, config: AuditConfig | undefined): Severity | 'off' {
