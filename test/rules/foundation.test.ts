@@ -76,6 +76,9 @@ test('missing-fk-index: the message names the database of the datasource', () =>
   assert.match(on('sqlserver'), /SQL Server does not index foreign keys/);
   assert.match(on('cockroachdb'), /CockroachDB does not index foreign keys/);
   for (const p of ['sqlite', 'sqlserver', 'cockroachdb']) assert.doesNotMatch(on(p), /PostgreSQL/, p);
+  // Without a datasource the schema is read as PostgreSQL's.
+  const bare = audit({ prismaFiles: [{ path: 'schema.prisma', text: USER_POST('') }] }).findings.filter((f) => f.rule === 'missing-fk-index');
+  assert.match(bare[0].message, /PostgreSQL does not index foreign keys/);
 });
 
 test('missing-fk-index: the fix adds @@index at the end of the block, in its indentation, and the result is valid', async () => {
@@ -207,7 +210,7 @@ test('missing-primary-key: names PostgreSQL tools only for PostgreSQL', () => {
   const model = 'model M {\n  a String\n  b String\n\n  @@unique([a, b])\n}\n';
   const on = (provider: string) => byRule(auditSchema(`datasource db {\n  provider = "${provider}"\n}\n\n${model}`), 'missing-primary-key')[0].message;
   assert.match(on('postgresql'), /logical replication, Supabase Realtime and CDC tools cannot identify its rows/);
-  for (const p of ['mysql', 'sqlite', 'sqlserver']) {
+  for (const p of ['mysql', 'sqlite', 'sqlserver', 'cockroachdb']) {
     assert.match(on(p), /replication, CDC and sync tools that identify rows by primary key cannot identify its rows/, p);
     assert.doesNotMatch(on(p), /Supabase|logical replication/, p);
   }

@@ -31,19 +31,23 @@ test('float-for-money: fees that are rates (comment or fractional default) are n
   assert.deepEqual(findings(text, 'float-for-money').map((f) => f.subject.field), ['flatFee']);
 });
 
-test('float-for-money: SQLite gets plain Decimal (no native type); cents names suggest Int', async () => {
-  const text = 'datasource db {\n  provider = "sqlite"\n  url      = "file:dev.db"\n}\n\nmodel Run {\n  id          Int   @id\n  costInCents Float\n}\n';
-  const [f] = findings(text, 'float-for-money');
-  assert.match(f.message, /whole cents in `Int`\/`BigInt`/);
-  assert.equal(f.fixes[0].title, 'Change to Decimal');
-  const fixed = await checkFix(text, f, f.fixes[0]);
-  assert.match(fixed, /costInCents Decimal\n/);
+test('float-for-money: cents names suggest Int; on SQLite (whose DECIMAL is floating point) only Int, and no Decimal fix', async () => {
+  const pg = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel Run {\n  id          Int   @id\n  costInCents Float\n}\n';
+  const [c] = findings(pg, 'float-for-money');
+  assert.match(c.message, /whole cents in `Int`\/`BigInt`/);
+  const fixed = await checkFix(pg, c, c.fixes[0]);
+  assert.match(fixed, /costInCents Decimal @db\.Decimal\(19, 4\)\n/);
+  const lite = pg.replace('"postgresql"', '"sqlite"').replace('env("DATABASE_URL")', '"file:dev.db"');
+  const [f] = findings(lite, 'float-for-money');
+  assert.match(f.message, /Store whole cents in an `Int`: SQLite keeps `Decimal` values as floating point too\./);
+  assert.equal(f.fixes.length, 0);
 });
 
 test('float-for-money: the message names the type the fix writes (no @db.Decimal on SQLite; the datasource\'s own name elsewhere)', () => {
   const model = '\nmodel Order {\n  id    Int   @id\n  total Float\n}\n';
+  const [none] = findings(model, 'float-for-money');
+  assert.match(none.message, /Use `Decimal @db\.Decimal\(19, 4\)`/);
   const [lite] = findings('datasource db {\n  provider = "sqlite"\n  url      = "file:dev.db"\n}\n' + model, 'float-for-money');
-  assert.match(lite.message, /Use `Decimal` \(or whole cents/);
   assert.doesNotMatch(lite.message, /@db\./);
   const [pg] = findings('datasource store {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' + model, 'float-for-money');
   assert.match(pg.message, /Use `Decimal @store\.Decimal\(19, 4\)`/);

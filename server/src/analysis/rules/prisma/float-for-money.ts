@@ -59,7 +59,7 @@ export default defineRule({
     example: 'model Invoice {\n  id     Int   @id\n  amount Float\n}\n',
     useInstead: 'model Invoice {\n  id     Int     @id\n  amount Decimal @db.Decimal(19, 4)\n}\n',
     fixSafety:
-      'The fix changes the type to `Decimal` with `@db.Decimal(19, 4)` (PostgreSQL, MySQL, CockroachDB, SQL Server; SQLite has no native decimal type, so only `Decimal` is written). Precision choices: `Decimal(19, 4)` holds amounts up to 10^15 with 4 decimals — enough for any fiat currency and for sub-cent unit prices; use `Decimal(12, 2)` when you only ever store whole cents, and `Decimal(36, 18)` for crypto-token amounts; or store minor units in `Int`/`BigInt` (`amountCents`). The migration runs `ALTER COLUMN … TYPE DECIMAL(19,4)`, which converts existing values (rounding them to 4 decimals) and rewrites the table under a lock. Prisma Client then returns `Prisma.Decimal` objects instead of numbers, so arithmetic and JSON serialisation in the application must change: not applied by fix-all.',
+      'The fix changes the type to `Decimal` with `@db.Decimal(19, 4)` (PostgreSQL, MySQL, CockroachDB, SQL Server). On SQLite no fix is offered: SQLite stores `DECIMAL` values with numeric affinity, as floating point for fractions, so only whole cents in an `Int` avoid the drift. Precision choices: `Decimal(19, 4)` holds amounts up to 10^15 with 4 decimals — enough for any fiat currency and for sub-cent unit prices; use `Decimal(12, 2)` when you only ever store whole cents, and `Decimal(36, 18)` for crypto-token amounts; or store minor units in `Int`/`BigInt` (`amountCents`). The migration runs `ALTER COLUMN … TYPE DECIMAL(19,4)`, which converts existing values (rounding them to 4 decimals) and rewrites the table under a lock. Prisma Client then returns `Prisma.Decimal` objects instead of numbers, so arithmetic and JSON serialisation in the application must change: not applied by fix-all.',
   },
   check(ctx, report) {
     const schema = ctx.prisma;
@@ -72,7 +72,8 @@ export default defineRule({
           if (!isMoneyLikeName(field.name)) continue;
           if (looksLikeRate(field)) continue;
           const cents = wordsOf(field.name).some((w) => w === 'cents' || w === 'cent');
-          const fix = model.kind === 'type' ? null : decimalFix(schema, field);
+          // No fix on SQLite: its DECIMAL columns store floating-point values, so `Decimal` would not help.
+          const fix = model.kind === 'type' || schema.provider === 'sqlite' ? null : decimalFix(schema, field);
           // SQLite (and a schema without a datasource) has no `@db.Decimal`: only the type is named.
           const native = nativeDecimal(schema);
           const decimal = native ? `Decimal ${native}` : 'Decimal';
@@ -81,7 +82,11 @@ export default defineRule({
             range: rangeOf(field.file, field.decl.type.span),
             message:
               `\`${model.name}.${field.name}\` stores money in a \`Float\`: binary floating point cannot represent most decimal amounts (0.1 + 0.2 ≠ 0.3), so totals drift. ` +
-              (cents ? 'Store whole cents in `Int`/`BigInt`, or use `Decimal`.' : `Use \`${decimal}\` (or whole cents in an \`Int\`).`),
+              (schema.provider === 'sqlite'
+                ? 'Store whole cents in an `Int`: SQLite keeps `Decimal` values as floating point too.'
+                : cents
+                  ? 'Store whole cents in `Int`/`BigInt`, or use `Decimal`.'
+                  : `Use \`${decimal}\` (or whole cents in an \`Int\`).`),
             subject: { model: model.name, field: field.name },
             data: {
               suggestedType: decimal,

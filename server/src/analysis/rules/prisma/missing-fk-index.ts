@@ -81,6 +81,8 @@ function databaseName(schema: PrismaSchema): string {
     case 'cockroachdb':
       return 'CockroachDB';
     case 'postgresql':
+    case null:
+      // Without a datasource the schema is read as PostgreSQL's, as the other rules do.
       return 'PostgreSQL';
     default:
       return 'The database';

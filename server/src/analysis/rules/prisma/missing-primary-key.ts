@@ -47,8 +47,8 @@ export default defineRule({
             });
           }
           const uniques = model.uniques.map((u) => u.fields.map((f) => f.name).join(', '));
-          // Logical replication and Supabase Realtime are PostgreSQL's; other databases have their own replication and CDC.
-          const who = schema.provider === 'postgresql' || schema.provider === 'cockroachdb' || !schema.provider ? 'logical replication, Supabase Realtime and CDC tools' : 'replication, CDC and sync tools that identify rows by primary key';
+          // Logical replication and Supabase Realtime are PostgreSQL's (a schema without a datasource is read as PostgreSQL); other databases have their own replication and CDC.
+          const who = schema.provider === 'postgresql' || !schema.provider ? 'logical replication, Supabase Realtime and CDC tools' : 'replication, CDC and sync tools that identify rows by primary key';
           report({
             file: file.path,
             range: rangeOf(file, model.nameSpan),
