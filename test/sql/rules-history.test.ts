@@ -191,6 +191,23 @@ describe('migration-order', () => {
   });
 });
 
+describe('migrations with their own down section (dbmate, goose)', () => {
+  it('replays only the up section, and the down section counts as the rollback', () => {
+    const files = {
+      'db/migrations/20240101000000_users.sql': '-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE users;\n',
+      'db/migrations/20240102000000_posts.sql': '-- +goose Up\nCREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n\n-- +goose Down\nDROP TABLE posts;\n',
+    };
+    const r = auditSql(files);
+    // The tables exist after the replay (the down sections did not drop them) …
+    assert.deepEqual(r.findings.filter((f) => f.rule === 'missing-fk-index').map((f) => f.subject), [{ table: 'posts', column: 'user_id' }]);
+    // … the DROP TABLEs are not destructive changes, and no rollback script is missing.
+    assert.deepEqual(r.findings.filter((f) => f.rule === 'destructive-change' || f.rule === 'missing-rollback'), []);
+    // Without the markers, the same files have no rollback.
+    const plain = auditSql({ 'db/migrations/20240101000000_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n' });
+    assert.equal(plain.findings.filter((f) => f.rule === 'missing-rollback').length, 1);
+  });
+});
+
 describe('missing-rollback', () => {
   it('generates a parseable rollback that reverses statements in reverse order with TODOs for irreversible ones', () => {
     const text = [

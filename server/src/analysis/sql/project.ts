@@ -23,7 +23,16 @@ export interface Migration {
   statements: ReplayedStatement[];
   /** Path of its rollback script, when one exists. */
   rollback?: string;
+  /**
+   * Where the file's own down section starts (UTF-16 offset of its marker line): dbmate's
+   * `-- migrate:down`, goose's `-- +goose Down`. Statements from there on undo the migration: they are
+   * not replayed, and the migration has its rollback.
+   */
+  downFrom?: number;
 }
+
+/** The marker of an in-file down section (dbmate, goose). */
+const DOWN_MARKER = /^[ \t]*--[ \t]*(?:migrate:down|\+goose[ \t]+down)\b/im;
 
 /**
  * The ordered, parsed and replayed migrations of a project.
@@ -112,6 +121,8 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
       file: parsed.get(info.path)!,
       statements: [],
     };
+    const down = DOWN_MARKER.exec(m.file.text);
+    if (down) m.downFrom = down.index + down[0].length - down[0].trimStart().length;
     if (info.ignoredByTool) ignored.push(m);
     else {
       m.index = migrations.length;
@@ -134,6 +145,7 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   const catalog = new Catalog();
   for (const m of migrations) {
     for (const top of m.file.statements) {
+      if (m.downFrom !== undefined && top.start >= m.downFrom) break;
       // DDL inside a DO block is replayed too, right after it, as statements of its own.
       for (const stmt of [top, ...doBlockStatements(m.file, top)]) {
         const ref: SourceRef = { file: m.path, migration: m.label, migrationIndex: m.index, statementIndex: stmt.index, range: stmt.range, statement: stmt };

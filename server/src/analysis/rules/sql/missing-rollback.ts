@@ -11,7 +11,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports a migration that has no rollback script next to it: `down.sql` in a Prisma migration folder, `<name>.down.sql`, or `rollback/<name>.sql` (also `down/<name>.sql`, Flyway `U<version>__…`). Empty migrations are not reported.',
+      'Reports a migration that has no rollback script next to it: `down.sql` in a Prisma migration folder, `<name>.down.sql`, or `rollback/<name>.sql` (also `down/<name>.sql`, Flyway `U<version>__…`), or a down section in the file itself (dbmate `-- migrate:down`, goose `-- +goose Down`). Empty migrations are not reported.',
     whyItMatters:
       'When a deploy goes wrong the rollback is written under pressure, by hand, while the site is down. A reviewed script written with the migration turns a 40-minute incident into a 2-minute one, and writing it shows early which steps are irreversible (dropped columns, data updates).',
     example: '-- file: supabase/migrations/20240101000000_add_bio.sql\nALTER TABLE profiles ADD COLUMN bio text;\n',
@@ -24,7 +24,7 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     for (const m of project.migrations) {
-      if (m.rollback || !m.file.statements.length || m.file.skipped) continue;
+      if (m.rollback || m.downFrom !== undefined || !m.file.statements.length || m.file.skipped) continue;
       const path = rollbackPath(m);
       const eol = detectEol(m.file.text);
       const line = m.file.statements[0].range.start.line;
