@@ -1,6 +1,6 @@
 import { nowMs } from './clock';
 import { parsePrismaSchema, type PrismaSchema } from './prisma/schema';
-import { classifyMigration, rollbackTarget } from './sql/discovery';
+import { classifyMigration, lockProvider, rollbackTarget } from './sql/discovery';
 import type { SqlPreParse } from './sql/preparse';
 import { buildMigrationProject, type MigrationProject } from './sql/project';
 import type { Report, Rule } from './rule';
@@ -20,6 +20,11 @@ export interface AuditInput {
   prismaFiles: SourceFile[];
   /** Migration SQL files of the project (any order; the SQL module orders them by version). */
   sqlFiles?: SourceFile[];
+  /**
+   * The `migration_lock.toml` files of the Prisma Migrate sets among `sqlFiles` that exist (paths from
+   * `migrationLockPaths`): the provider a set was written for, when no schema says it.
+   */
+  migrationLocks?: SourceFile[];
   /** TypeScript/JavaScript sources scanned for Prisma Client query patterns. */
   codeFiles?: SourceFile[];
   config?: AuditConfig;
@@ -66,27 +71,47 @@ const POSTGRES_PROVIDERS = new Set(['postgresql', 'cockroachdb']);
 const POSTGRES_TOOLS = new Set(['supabase', 'graphile']);
 
 /**
- * The SQL files the SQL rules audit, and those left out: when the schema's datasource is MySQL,
- * SQLite, SQL Server …, its migrations are that database's dialect (parsing them as PostgreSQL would
- * only report syntax errors), so every migration set is left out (Prisma Migrate folders, numbered
- * and Flyway files, their rollback scripts) except the tools that only speak PostgreSQL (a Supabase
- * folder next to the schema is audited whatever the provider).
+ * The SQL files the SQL rules audit, and those left out. A Prisma Migrate set is written in the
+ * dialect its `migration_lock.toml` names, else the schema's datasource; any other set in the
+ * schema's. When that is MySQL, SQLite, SQL Server … the set is left out (parsing it as PostgreSQL
+ * would only report syntax errors), with its rollback scripts, except the tools that only speak
+ * PostgreSQL (a Supabase folder next to the schema is audited whatever the provider).
  */
-function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null): { audited: SourceFile[]; notAudited: AuditResult['notAudited'] } {
-  const provider = prisma?.provider;
-  if (!files.length || !provider || POSTGRES_PROVIDERS.has(provider)) return { audited: files, notAudited: null };
-  // Folders that belong to a PostgreSQL-only tool: their files (and rollback scripts) stay.
-  const postgresDirs = new Set<string>();
-  for (const f of files) {
-    if (rollbackTarget(f.path) === null && POSTGRES_TOOLS.has(classifyMigration(f.path).kind)) postgresDirs.add(dirOf(f.path));
+function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null, locks: SourceFile[] = []): { audited: SourceFile[]; notAudited: AuditResult['notAudited'] } {
+  const schemaProvider = prisma?.provider ?? null;
+  const lockOf = new Map<string, string>();
+  for (const l of locks) {
+    const provider = lockProvider(l.text);
+    if (provider) lockOf.set(dirOf(l.path), provider);
   }
-  const kept = (f: SourceFile): boolean => {
+  if (!files.length || ((!schemaProvider || POSTGRES_PROVIDERS.has(schemaProvider)) && ![...lockOf.values()].some((p) => !POSTGRES_PROVIDERS.has(p)))) {
+    return { audited: files, notAudited: null };
+  }
+  // The dialect of each folder holding migrations; rollback scripts follow their folder or its parent.
+  const dialectOf = new Map<string, string | null>();
+  for (const f of files) {
+    if (rollbackTarget(f.path) !== null) continue;
+    const info = classifyMigration(f.path);
+    const provider = POSTGRES_TOOLS.has(info.kind) ? 'postgresql' : info.kind === 'prisma' ? (lockOf.get(info.setDir) ?? schemaProvider) : schemaProvider;
+    dialectOf.set(dirOf(f.path), provider);
+    if (info.kind === 'prisma') dialectOf.set(info.setDir, provider);
+  }
+  const providerOf = (f: SourceFile): string | null => {
     const dir = dirOf(f.path);
-    return postgresDirs.has(dir) || postgresDirs.has(dirOf(dir));
+    return dialectOf.has(dir) ? dialectOf.get(dir)! : dialectOf.has(dirOf(dir)) ? dialectOf.get(dirOf(dir))! : schemaProvider;
   };
-  const left = files.filter((f) => !kept(f));
-  if (!left.length) return { audited: files, notAudited: null };
-  return { audited: files.filter(kept), notAudited: { provider, files: left.map((f) => f.path) } };
+  const audited: SourceFile[] = [];
+  const left: string[] = [];
+  let provider: string | null = null;
+  for (const f of files) {
+    const p = providerOf(f);
+    if (!p || POSTGRES_PROVIDERS.has(p)) audited.push(f);
+    else {
+      left.push(f.path);
+      provider ??= p;
+    }
+  }
+  return { audited, notAudited: left.length ? { provider: provider!, files: left } : null };
 }
 
 function dirOf(path: string): string {
@@ -151,7 +176,7 @@ class Context implements AuditContext {
 /** One line for front ends to show about `AuditResult.notAudited`. */
 export function notAuditedNote(n: NonNullable<AuditResult['notAudited']>): string {
   const count = n.files.length;
-  return `${count} migration file${count === 1 ? ' is' : 's are'} not audited: the schema's datasource is ${n.provider}, and the SQL rules read PostgreSQL migrations only.`;
+  return `${count} migration file${count === 1 ? ' is' : 's are'} not audited: ${count === 1 ? 'it is' : 'they are'} written for ${n.provider}, and the SQL rules read PostgreSQL migrations only.`;
 }
 
 export function effectiveSeverity(rule: Rule, config: AuditConfig | undefined): Severity | 'off' {
@@ -166,7 +191,7 @@ export function audit(input: AuditInput, rules: readonly Rule[] = ALL_RULES): Au
   const config = input.config;
   const enabledIds = new Set(rules.filter((r) => effectiveSeverity(r, config) !== 'off').map((r) => r.id));
   const enabled = (id: string) => enabledIds.has(id);
-  const { audited: sqlFiles, notAudited } = splitSqlFiles(input.sqlFiles ?? [], prisma);
+  const { audited: sqlFiles, notAudited } = splitSqlFiles(input.sqlFiles ?? [], prisma, input.migrationLocks);
   const ctx = new Context(input, prisma, enabled, sqlFiles);
   const raw: Array<{ rule: Rule; report: Report }> = [];
   const ruleErrors: Record<string, string> = {};

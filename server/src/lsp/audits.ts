@@ -10,6 +10,7 @@
 import { audit, notAuditedNote, type AuditResult } from '../analysis/engine';
 import { ruleDocUrl } from '../analysis/docs';
 import { parsePrismaSchema, PrismaSession, type PrismaSchema, type SessionSourceFile } from '../analysis/prisma/schema';
+import { migrationLockPaths } from '../analysis/sql/discovery';
 import type { MigrationProject } from '../analysis/sql/project';
 import type { Finding, Severity, SourceFile } from '../analysis/types';
 import type { Diagnostic } from 'vscode-languageserver/node';
@@ -51,6 +52,9 @@ export interface AuditHost {
   /** Resolves once the SQL parser is ready (awaited before auditing migrations). */
   sqlReady(): Promise<void> | null;
 }
+
+/** A layout's migration file list → the `migration_lock.toml` paths of its Prisma sets (computed once). */
+const lockPathsOf = new WeakMap<string[], string[]>();
 
 interface State {
   timer: Pending | null;
@@ -192,6 +196,13 @@ export class Auditor {
       files.set(path, t);
       if ('text' in t) sqlFiles.push({ path, text: t.text });
     }
+    const migrationLocks: SourceFile[] = [];
+    let lockPaths = lockPathsOf.get(p.layout.migrationFiles);
+    if (!lockPaths) lockPathsOf.set(p.layout.migrationFiles, (lockPaths = migrationLockPaths(p.layout.migrationFiles)));
+    for (const path of lockPaths) {
+      const t = this.projects.read(path);
+      if ('text' in t) migrationLocks.push({ path, text: t.text });
+    }
     const t0 = performance.now();
     let result: AuditResult;
     if (!this.enabled) {
@@ -201,6 +212,7 @@ export class Auditor {
         result = audit({
           prismaFiles: prismaFiles.map((f): SessionSourceFile => ({ path: f.path, text: f.text, prismaSession: s.prismaSession })),
           sqlFiles,
+          migrationLocks,
           config: this.projects.configOf(p),
           hints: { supabase: p.layout.supabase },
         });

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import type { AuditInput } from '../analysis/engine';
+import { migrationLockPaths } from '../analysis/sql/discovery';
 import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, Finding, SourceFile } from '../analysis/types';
 import { displayPath, loadConfigFile, type ProjectLayout } from './discover';
@@ -45,6 +48,13 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
     const s = read(f, rel, 'sql-syntax-error');
     if (s) sqlFiles.push(s);
   }
+  // The Prisma Migrate sets' migration_lock.toml (the dialect they were written in).
+  const migrationLocks: SourceFile[] = [];
+  for (const lock of migrationLockPaths(layout.migrationFiles.map((f) => f.split(sep).join('/')))) {
+    if (!existsSync(lock)) continue;
+    const r = readSourceFile(lock);
+    if ('text' in r) migrationLocks.push({ path: displayPath(layout.root, lock), text: r.text });
+  }
   let config: AuditConfig = configOverride ?? {};
   let configProblems: string[] = [];
   if (!configOverride && layout.configFile) {
@@ -56,7 +66,7 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
   }
   return {
     layout,
-    input: { prismaFiles, sqlFiles, config, hints: { supabase: layout.supabase } },
+    input: { prismaFiles, sqlFiles, config, hints: { supabase: layout.supabase }, ...(migrationLocks.length ? { migrationLocks } : {}) },
     files,
     unreadable,
     configProblems,

@@ -178,3 +178,23 @@ export function orderMigrations(infos: MigrationFileInfo[]): MigrationFileInfo[]
       compareStrings(a.path, b.path),
   );
 }
+
+/**
+ * The `migration_lock.toml` each Prisma Migrate set may have (`<set>/migration_lock.toml`, next to the
+ * migration folders), for the migration files given: front ends read the ones that exist into
+ * `AuditInput.migrationLocks`.
+ */
+export function migrationLockPaths(sqlPaths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of sqlPaths) {
+    const info = classifyMigration(p);
+    if (info.kind === 'prisma') out.add(joinPath(info.setDir, 'migration_lock.toml'));
+  }
+  return [...out];
+}
+
+/** The `provider` a `migration_lock.toml` names (`provider = "mysql"`), or null. */
+export function lockProvider(text: string): string | null {
+  const m = /^\s*provider\s*=\s*"([^"]+)"/m.exec(text);
+  return m ? (m[1] === 'postgres' ? 'postgresql' : m[1]) : null;
+}
