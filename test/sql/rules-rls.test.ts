@@ -67,6 +67,8 @@ describe('rls-policy-always-true', () => {
       'create policy "restrictive" on todos as restrictive for delete to authenticated using (true);',
       'create policy "never" on todos for update to authenticated using (true) with check (false);',
       'create policy "all reads and deletes" on todos for all to authenticated using (true) with check (false);',
+      'create policy "all inserts" on todos for all to authenticated using (false) with check (true);',
+      'create policy "check only" on todos for update to authenticated with check (true);',
     ].join('\n');
     const f = findingsOf({ [M]: text }, 'rls-policy-always-true');
     assert.deepEqual(
@@ -75,7 +77,12 @@ describe('rls-policy-always-true', () => {
         ['anyone updates', 'true', 'USING'],
         ['anyone inserts', 'true', 'WITH CHECK'],
         ['all reads and deletes', 'true', 'USING'],
+        ['all inserts', 'true', 'WITH CHECK'],
       ],
+    );
+    assert.deepEqual(
+      f.map((x) => x.message.replace(/^Policy `[^`]+` on `todos` lets /, '')),
+      ['authenticated update every row: its USING is `true`.', 'public insert any row: its WITH CHECK is `true`.', 'authenticated read and delete every row: its USING is `true`.', 'authenticated insert any row: its WITH CHECK is `true`.'],
     );
     assert.equal(f[0].severity, 'warning');
   });
@@ -160,6 +167,18 @@ describe('rls-policy-no-ownership', () => {
     );
     assert.match(f[0].message, /not on every way through its USING/);
     assert.equal(textAt(text, f[3]), 'user_hash');
+  });
+
+  it('without USING an UPDATE or DELETE policy opens no row; ALL names what each clause lets through; IS NOT NULL checks nobody', () => {
+    const text =
+      base +
+      'create policy "check only" on profiles for update to authenticated with check (org_id is not null);\n' +
+      'create policy "own, insert any" on profiles for all to authenticated using (id = auth.uid()) with check (org_id is not null);\n' +
+      'create policy "signed in" on profiles for delete to authenticated using (auth.uid() is not null);\n';
+    const f = findingsOf({ [M]: text }, 'rls-policy-no-ownership');
+    assert.deepEqual(f.map((x) => x.subject.policy), ['own, insert any', 'signed in']);
+    assert.match(f[0].message, /not on every way through its WITH CHECK: rows matching `org_id IS NOT NULL` pass without a caller check, so any user can insert every such row/);
+    assert.match(f[1].message, /never compares a column with the caller: `USING \(auth\.uid\(\) IS NOT NULL\)` is the same for every user, so any user can delete every matching row/);
   });
 
   it('does not report deny-all policies (false) or restrictive ones, which grant nothing', () => {

@@ -32,9 +32,20 @@ export default defineRule({
           ['WITH CHECK', p.withCheck, p.withCheckFrom, p.using],
         ] as const) {
           if (!isConstTrue(expr) || !from) continue;
-          // An UPDATE must pass both clauses: with the other one `false` it touches no row. (ALL still
-          // deletes through USING and inserts through WITH CHECK alone.)
-          if (p.command === 'update' && isConstFalse(other)) continue;
+          // An UPDATE must pass both clauses: with the other one `false` it touches no row, and without
+          // USING no existing row is open to it. (ALL still deletes through USING and inserts through
+          // WITH CHECK alone.)
+          if (p.command === 'update' && (isConstFalse(other) || !p.using)) continue;
+          const what =
+            clause === 'USING'
+              ? p.command === 'all'
+                ? isConstFalse(p.withCheck)
+                  ? 'read and delete every row'
+                  : 'read, update and delete every row'
+                : `${p.command} every row`
+              : p.command === 'update'
+                ? 'write any values into the rows it may update'
+                : 'insert any row';
           const m = migrationAt(project, from.ref.file);
           if (!m) continue;
           let e = expr;
@@ -44,7 +55,7 @@ export default defineRule({
             range: tokenRange(m.file, from.stmt, e?.A_Const?.location),
             anchorLine: from.stmt.range.start.line,
             migration: m.label,
-            message: `Policy \`${p.name}\` on \`${t.name}\` lets ${p.roles.join(', ')} ${p.command === 'all' ? 'read and write' : p.command} every row: its ${clause} is \`true\`.`,
+            message: `Policy \`${p.name}\` on \`${t.name}\` lets ${p.roles.join(', ')} ${what}: its ${clause} is \`true\`.`,
             subject: { table: t.name, policy: p.name },
             data: { clause, roles: p.roles.join(', '), command: p.command },
           });

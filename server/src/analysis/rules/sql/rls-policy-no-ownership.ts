@@ -14,7 +14,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations (in its body, or as the default of a parameter the call leaves out: `is_admin(uid uuid DEFAULT auth.uid())` called as `is_admin()`) — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. The clause that decides which rows a command may touch is checked: `USING` for UPDATE and DELETE (a caller check in an UPDATE\'s `WITH CHECK` does not stop anyone from updating rows its `USING` lets through), `WITH CHECK` for INSERT, both for ALL. Not reported: restrictive policies (they only narrow what permissive ones grant) and clauses that are `false` or NULL (they let nothing through).',
+      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations (in its body, or as the default of a parameter the call leaves out: `is_admin(uid uuid DEFAULT auth.uid())` called as `is_admin()`) — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. The clause that decides which rows a command may touch is checked: `USING` for UPDATE and DELETE (a caller check in an UPDATE\'s `WITH CHECK` does not stop anyone from updating rows its `USING` lets through; without `USING` no row is open to them), `WITH CHECK` for INSERT, both for ALL. `auth.uid() IS NOT NULL` only says someone is signed in: it is no caller check. Not reported: restrictive policies (they only narrow what permissive ones grant) and clauses that are `false` or NULL (they let nothing through).',
     whyItMatters:
       'A condition such as `USING (user_hash IS NOT NULL)` looks like a restriction but is the same for every caller: any signed-in user can update every row that has an owner — somebody else\'s profile, order or API key.',
     example:
@@ -34,11 +34,12 @@ export default defineRule({
         // A restrictive policy only narrows what permissive ones grant.
         if (!p.permissive) continue;
         // The clause that decides which rows each command may touch: USING for UPDATE and DELETE (an
-        // UPDATE's WITH CHECK only limits what a row may become), WITH CHECK for INSERT; ALL has both
-        // paths. An absent clause stands in for the other, as in PostgreSQL.
-        const using = p.using ? { clause: 'USING', expr: p.using, from: p.usingFrom } : null;
-        const check = p.withCheck ? { clause: 'WITH CHECK', expr: p.withCheck, from: p.withCheckFrom } : null;
-        const gates = p.command === 'insert' ? [check ?? using] : p.command === 'all' ? [using ?? check, check ?? using] : [using ?? check];
+        // UPDATE's WITH CHECK only limits what a row may become; without USING a permissive policy
+        // lets no existing row through), WITH CHECK for INSERT (USING when it has none, as in
+        // PostgreSQL); ALL has both paths.
+        const using = p.using ? { clause: 'USING', expr: p.using, from: p.usingFrom, verb: p.command === 'all' ? 'read, update and delete' : p.command } : null;
+        const check = p.withCheck ?? p.using ? { clause: p.withCheck ? 'WITH CHECK' : 'USING', expr: (p.withCheck ?? p.using)!, from: p.withCheck ? p.withCheckFrom : p.usingFrom, verb: 'insert' } : null;
+        const gates = p.command === 'insert' ? [check] : p.command === 'all' ? [using, check] : [using];
         let gap: { node: PgNode; gate: NonNullable<typeof using> } | null = null;
         for (const g of gates) {
           // `true` is rls-policy-always-true's finding; `false` lets nothing through.
@@ -48,7 +49,7 @@ export default defineRule({
         }
         if (!gap) continue;
         const cond = [p.usingText && `USING (${p.usingText})`, p.withCheckText && `WITH CHECK (${p.withCheckText})`].filter(Boolean).join(' ');
-        const verb = p.command === 'all' ? 'modify' : p.command;
+        const verb = gap.gate.verb;
         const head = `Policy \`${p.name}\` on \`${t.name}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')})`;
         if (!referencesCaller(p.using, catalog) && !referencesCaller(p.withCheck, catalog)) {
           const m = migrationAt(project, p.source.file);

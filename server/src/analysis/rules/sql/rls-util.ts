@@ -27,6 +27,13 @@ export function appliesToClients(p: Policy): boolean {
 }
 
 /** The boolean a policy condition is written as (`true`, `false`, `'t'::boolean` …), or null for any other expression. */
+/** Whether a node is the argument of `IS [NOT] NULL` (through casts). */
+function nullTested(parents: string[]): boolean {
+  let i = parents.length - 1;
+  while (i >= 0 && parents[i] === 'TypeCast') i--;
+  return i >= 0 && parents[i] === 'NullTest';
+}
+
 const TRUE_TEXT = new Set(['true', 't', 'yes', 'y', 'on', '1']);
 const FALSE_TEXT = new Set(['false', 'f', 'no', 'n', 'off', '0']);
 
@@ -63,8 +70,10 @@ export function isConstFalse(e: PgNode | null): boolean {
 export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0): boolean {
   if (!e) return false;
   let found = false;
-  walk(e, (kind, v) => {
+  walk(e, (kind, v, parents) => {
     if (found) return;
+    // `auth.uid() IS NOT NULL` only asks whether someone is signed in: it compares nothing with the caller.
+    if (nullTested(parents)) return;
     if (kind === 'SQLValueFunction' && /CURRENT_USER|SESSION_USER|CURRENT_ROLE|USER/.test(String(v.op))) found = true;
     else if (kind === 'FuncCall') {
       const n = funcName(v);
