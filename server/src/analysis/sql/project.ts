@@ -26,13 +26,31 @@ export interface Migration {
   /**
    * Where the file's own down section starts (UTF-16 offset of its marker line): dbmate's
    * `-- migrate:down`, goose's `-- +goose Down`. Statements from there on undo the migration: they are
-   * not replayed, and the migration has its rollback.
+   * not replayed, and when there are any, the migration has its rollback.
    */
   downFrom?: number;
 }
 
-/** The marker of an in-file down section (dbmate, goose). */
-const DOWN_MARKER = /^[ \t]*--[ \t]*(?:migrate:down|\+goose[ \t]+down)\b/im;
+/**
+ * In-file up/down sections, as the tools write them (case-sensitive, whole comment lines): dbmate's
+ * `-- migrate:up` / `-- migrate:down` (options may follow), goose's `-- +goose Up` / `-- +goose Down`.
+ */
+const SECTION_MARKERS = [
+  { up: /^--[ \t]*migrate:up(?:[ \t].*)?$/m, down: /^--[ \t]*migrate:down(?:[ \t].*)?$/m },
+  { up: /^--[ \t]*\+goose[ \t]+Up[ \t]*$/m, down: /^--[ \t]*\+goose[ \t]+Down[ \t]*$/m },
+];
+
+/** Where a file's down section starts: its down marker, after an up marker (the tools' order). */
+function downSectionStart(text: string): number | undefined {
+  for (const { up, down } of SECTION_MARKERS) {
+    const u = up.exec(text);
+    if (!u) continue;
+    const rest = text.slice(u.index + u[0].length);
+    const d = down.exec(rest);
+    if (d) return u.index + u[0].length + d.index;
+  }
+  return undefined;
+}
 
 /**
  * The ordered, parsed and replayed migrations of a project.
@@ -121,8 +139,9 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
       file: parsed.get(info.path)!,
       statements: [],
     };
-    const down = DOWN_MARKER.exec(m.file.text);
-    if (down) m.downFrom = down.index + down[0].length - down[0].trimStart().length;
+    // Only the sets of the tools that write them (numbered, timestamped or plain files), never Prisma,
+    // Supabase or graphile migrations, where such a line is just a comment.
+    if (info.kind === 'numbered' || info.kind === 'plain') m.downFrom = downSectionStart(m.file.text);
     if (info.ignoredByTool) ignored.push(m);
     else {
       m.index = migrations.length;

@@ -24,7 +24,9 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     for (const m of project.migrations) {
-      if (m.rollback || m.downFrom !== undefined || !m.file.statements.length || m.file.skipped) continue;
+      // A down section in the file counts when it holds a statement (`dbmate new` writes an empty one).
+      const down = m.downFrom;
+      if (m.rollback || (down !== undefined && m.file.statements.some((s) => s.start >= down)) || !m.file.statements.length || m.file.skipped) continue;
       const path = rollbackPath(m);
       const eol = detectEol(m.file.text);
       const line = m.file.statements[0].range.start.line;
