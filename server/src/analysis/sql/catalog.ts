@@ -506,8 +506,10 @@ export class Catalog {
     const before = prev ? (prev.renamedBy ?? prev.createdBy) : this.views.get(key);
     if (before) {
       if (n.if_not_exists) return;
-      // A temporary table lives in the session's own schema: no clash with a permanent one.
-      if (!prev?.temporary && n.relation?.relpersistence !== 't') {
+      // A temporary table lives in the session's own schema: no clash with a permanent one, nor with
+      // one of an earlier migration (another session).
+      const temp = n.relation?.relpersistence === 't';
+      if (!!prev?.temporary === temp && (!temp || before.migrationIndex === ref.migrationIndex)) {
         (facts.existing ??= []).push({ kind: 'table', key, createdIn: before.migrationIndex, renamed: !!prev?.renamedBy, byteLocation: n.relation?.location });
       }
     }
