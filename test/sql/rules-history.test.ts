@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { parseSqlFile } from '../../server/src/analysis/sql/parse';
 import { migrationInventory } from '../../server/src/analysis/sql/project';
 import { audit } from '../../server/src/analysis/engine';
+import { lockProvider } from '../../server/src/analysis/sql/discovery';
 import { auditSql, files, findingsOf, project, ready, textAt } from './helpers';
 
 before(async () => {
@@ -95,6 +96,18 @@ describe('migrations of a schema that is not PostgreSQL', () => {
     const pg = audit({ prismaFiles: [], sqlFiles: files(only), migrationLocks: lock('postgresql') });
     assert.equal(pg.notAudited, null);
     assert.ok(pg.findings.some((f) => f.rule === 'sql-syntax-error'));
+    // Every database is named; a loose file in the set's folder follows the set, in any order.
+    const mixed = [
+      { path: 'prisma/migrations/20240101000000_init/migration.sql', text: mysqlMigration },
+      { path: 'prisma/migrations/custom.sql', text: mysqlMigration },
+      { path: 'db/migrations/001_a.sql', text: mysqlMigration },
+    ];
+    for (const sqlFiles of [mixed, [...mixed].reverse()]) {
+      const r = audit({ prismaFiles: files(schema('sqlite')), sqlFiles, migrationLocks: lock('mysql') });
+      assert.equal(r.notAudited?.provider, 'mysql and sqlite');
+      assert.equal(r.notAudited?.files.length, 3);
+    }
+    assert.equal(lockProvider(`${'\n'.repeat(80_000)}x`), null);
     // A lock in another folder says nothing about this set.
     const elsewhere = audit({ prismaFiles: [], sqlFiles: files(only), migrationLocks: [{ path: 'other/migrations/migration_lock.toml', text: 'provider = "mysql"' }] });
     assert.equal(elsewhere.notAudited, null);
@@ -166,14 +179,16 @@ describe('migration-order', () => {
           "ALTER TYPE mood SET SCHEMA s;\nCREATE TYPE mood AS ENUM ('b');",
           'DROP SCHEMA s CASCADE;\nCREATE SCHEMA s;\nCREATE DOMAIN s.d2 AS int;',
           'CREATE TABLE scratch (id int);',
+          'CREATE TEMP TABLE scratch (id int);',
+          'CREATE TEMP TABLE tmp2 (id int);\nCREATE TEMP TABLE tmp2 (id int);',
           'CREATE TABLE t_old (id int);',
         ].join('\n'),
       },
       'migration-order',
     );
-    // Only the table that took the renamed table's name is a real clash.
-    assert.deepEqual(f.map((x) => x.subject), [{ table: 't_old' }]);
-    assert.match(f[0].message, /^This statement creates table `t_old`, which an earlier statement of this migration already gave that name to another table: a fresh database fails here/);
+    // Only two temporary tables in one session and the table that took the renamed table's name clash.
+    assert.deepEqual(f.map((x) => x.subject), [{ table: 'tmp2' }, { table: 't_old' }]);
+    assert.match(f[1].message, /^This statement creates table `t_old`, which an earlier statement of this migration already gave that name to another table: a fresh database fails here/);
   });
 
   it('does not compare independent migration sets, and reports a never-created table once', () => {
@@ -220,6 +235,20 @@ describe('migrations with their own down section (dbmate, goose)', () => {
     // Without the markers, the same files have no rollback.
     const plain = auditSql({ 'db/migrations/20240101000000_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n' });
     assert.equal(plain.findings.filter((f) => f.rule === 'missing-rollback').length, 1);
+  });
+
+  it('needs the tools\' own markers, in order, outside Prisma and Supabase sets; an empty down section is no rollback', () => {
+    const rollbackMissing = (files: Record<string, string>) => auditSql(files).findings.filter((f) => f.rule === 'missing-rollback').map((f) => f.file);
+    // `dbmate new` writes an empty down section.
+    assert.deepEqual(rollbackMissing({ 'db/migrations/20240101000000_a.sql': '-- migrate:up\nCREATE TABLE a (id int PRIMARY KEY);\n\n-- migrate:down\n' }), ['db/migrations/20240101000000_a.sql']);
+    // A down marker before the up marker, a marker in another case, or in a Supabase migration, is a comment.
+    const tables = (files: Record<string, string>) => auditSql(files).findings.filter((f) => f.rule === 'rls-disabled').map((f) => f.subject.table);
+    assert.deepEqual(tables({ 'supabase/migrations/20240101000000_a.sql': '-- migrate:up\n-- migrate:down\nCREATE TABLE a (id int PRIMARY KEY);\n' }), ['a']);
+    // Here no marker counts, so the whole file runs and its DROP TABLE leaves no table `b` (with the
+    // goose marker honoured in the wrong case, `b` would stay and be reported).
+    const rls = (files: Record<string, string>) => auditSql(files, { supabase: true }).findings.filter((f) => f.rule === 'rls-disabled').map((f) => f.subject.table);
+    assert.deepEqual(rls({ 'db/migrations/20240101000000_b.sql': '-- migrate:down\n-- migrate:up\nCREATE TABLE b (id int PRIMARY KEY);\n-- +GOOSE DOWN\nDROP TABLE b;\n' }), []);
+    assert.deepEqual(rls({ 'db/migrations/20240101000000_b.sql': '-- +goose Up\nCREATE TABLE b (id int PRIMARY KEY);\n-- +goose Down\nDROP TABLE b;\n' }), ['b']);
   });
 });
 

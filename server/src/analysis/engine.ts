@@ -60,7 +60,11 @@ export interface AuditResult {
    * Migration files left out of the audit: they were written for the schema's database, which is not
    * PostgreSQL, and the SQL rules read PostgreSQL only (`splitSqlFiles`).
    */
-  notAudited: { provider: string; files: string[] } | null;
+  notAudited: {
+    /** The database(s) they were written for: `mysql`, or `mysql and sqlite` when sets differ. */
+    provider: string;
+    files: string[];
+  } | null;
   timings: { parseMs: number; rulesMs: number };
 }
 
@@ -89,12 +93,19 @@ function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null, locks: 
   }
   // The dialect of each folder holding migrations; rollback scripts follow their folder or its parent.
   const dialectOf = new Map<string, string | null>();
-  for (const f of files) {
+  const prismaDirs = new Set<string>();
+  // Prisma sets first, so a loose file in one of their folders cannot decide it.
+  const byKind = [...files].sort((a, b) => Number(classifyMigration(b.path).kind === 'prisma') - Number(classifyMigration(a.path).kind === 'prisma'));
+  for (const f of byKind) {
     if (rollbackTarget(f.path) !== null) continue;
     const info = classifyMigration(f.path);
     const provider = POSTGRES_TOOLS.has(info.kind) ? 'postgresql' : info.kind === 'prisma' ? (lockOf.get(info.setDir) ?? schemaProvider) : schemaProvider;
-    dialectOf.set(dirOf(f.path), provider);
-    if (info.kind === 'prisma') dialectOf.set(info.setDir, provider);
+    // A Prisma set's folders are decided by the set (its lock or the schema), whatever else lies there.
+    if (info.kind === 'prisma') {
+      dialectOf.set(dirOf(f.path), provider);
+      dialectOf.set(info.setDir, provider);
+      prismaDirs.add(dirOf(f.path)).add(info.setDir);
+    } else if (!prismaDirs.has(dirOf(f.path))) dialectOf.set(dirOf(f.path), provider);
   }
   const providerOf = (f: SourceFile): string | null => {
     const dir = dirOf(f.path);
@@ -102,16 +113,16 @@ function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null, locks: 
   };
   const audited: SourceFile[] = [];
   const left: string[] = [];
-  let provider: string | null = null;
+  const providers = new Set<string>();
   for (const f of files) {
     const p = providerOf(f);
     if (!p || POSTGRES_PROVIDERS.has(p)) audited.push(f);
     else {
       left.push(f.path);
-      provider ??= p;
+      providers.add(p);
     }
   }
-  return { audited, notAudited: left.length ? { provider: provider!, files: left } : null };
+  return { audited, notAudited: left.length ? { provider: [...providers].sort().join(' and '), files: left } : null };
 }
 
 function dirOf(path: string): string {

@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureSqlParser } from '../analysis/sql/parse';
+import { migrationLockPaths } from '../analysis/sql/discovery';
 import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
 import { renderRuleMarkdown, ruleDocUrl } from '../analysis/docs';
 import type { Finding, RuleSetting } from '../analysis/types';
@@ -204,7 +205,7 @@ export function startServer(connection: Connection): void {
     if (caps.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'schemaInsight' });
     if (caps.watchedFilesDynamic) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.prisma' }, { globPattern: '**/*.sql' }, { globPattern: '**/schema-insight.json' }],
+        watchers: [{ globPattern: '**/*.prisma' }, { globPattern: '**/*.sql' }, { globPattern: '**/schema-insight.json' }, { globPattern: '**/migration_lock.toml' }],
       });
     }
     if (caps.workspaceFolders) {
@@ -286,7 +287,8 @@ export function startServer(connection: Connection): void {
       const path = uriToPath(ch.uri);
       if (!path) continue;
       projects.invalidate(path);
-      if (isConfigPath(path)) {
+      // A Prisma migration lock decides which migrations are audited (rare: re-audit everything).
+      if (isConfigPath(path) || /[\\/]migration_lock\.toml$/.test(path)) {
         structural = true;
         continue;
       }
@@ -334,7 +336,7 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(RERUN_REQUEST, async () => {
     projects.invalidateConfig();
-    for (const p of projects.all()) if (!p.adhoc) for (const f of [...p.layout.schemaFiles, ...p.layout.migrationFiles]) projects.invalidate(f);
+    for (const p of projects.all()) if (!p.adhoc) for (const f of [...p.layout.schemaFiles, ...p.layout.migrationFiles, ...migrationLockPaths(p.layout.migrationFiles)]) projects.invalidate(f);
     return auditWorkspace('Schema Insight: re-running the audit', true);
   });
 

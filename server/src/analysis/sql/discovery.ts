@@ -195,6 +195,8 @@ export function migrationLockPaths(sqlPaths: readonly string[]): string[] {
 
 /** The `provider` a `migration_lock.toml` names (`provider = "mysql"`), or null. */
 export function lockProvider(text: string): string | null {
-  const m = /^\s*provider\s*=\s*"([^"]+)"/m.exec(text);
+  // Prisma writes a two-line file; anything much larger is not a lock file.
+  if (text.length > 64 * 1024) return null;
+  const m = /^[ \t]*provider[ \t]*=[ \t]*"([^"\n]+)"/m.exec(text);
   return m ? (m[1] === 'postgres' ? 'postgresql' : m[1]) : null;
 }
