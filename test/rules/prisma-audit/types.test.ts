@@ -106,7 +106,7 @@ test('secretLabelOf: credentials vs metadata, previews and protected values', ()
     cancellationToken: 'token',
   };
   for (const [n, label] of Object.entries(yes)) assert.equal(secretLabelOf(n), label, n);
-  for (const n of ['passwordHash', 'hashedPassword', 'encryptedToken', 'tokenCount', 'tokenType', 'token_type', 'passwordUpdatedAt', 'resetTokenExpiresAt', 'apiKeyId', 'tokenUrl', 'secretProvisioning', 'partialToken', 'displaySecretKey', 'maskedSecret', 'maxTokens', 'publicKey', 'key', 'hashedKey', 'tokenHash', 'passwordDigest', 'forgejoTokenEncrypted', 'refreshTokenCipher', 'fencingToken', 'nextPageToken', 'page_token', 'syncToken', 'idempotencyToken', 'lockToken', 'pushToken', 'fcmToken', 'expoPushToken', 'apnsToken'])
+  for (const n of ['passwordHash', 'hashedPassword', 'encryptedToken', 'tokenCount', 'tokenType', 'token_type', 'passwordUpdatedAt', 'resetTokenExpiresAt', 'apiKeyId', 'tokenUrl', 'secretProvisioning', 'partialToken', 'displaySecretKey', 'maskedSecret', 'maxTokens', 'publicKey', 'key', 'hashedKey', 'tokenHash', 'passwordDigest', 'forgejoTokenEncrypted', 'refreshTokenCipher', 'fencingToken', 'nextPageToken', 'page_token', 'syncToken', 'idempotencyToken', 'lockToken', 'pushToken', 'fcmToken', 'expoPushToken', 'apnsToken', 'fcmDeviceToken', 'apnsDeviceToken', 'fcmRegistrationToken', 'pushNotificationToken', 'expoPushNotificationToken'])
     assert.equal(secretLabelOf(n), null, n);
 });
 
@@ -128,7 +128,7 @@ test('plaintext-secret: reported as info without a fix, with advice that fits th
 
 test('plaintext-secret: the bare token of a model named for an opaque token (MobilePushToken.token) is not a credential', () => {
   const model = (name: string) => `model ${name} {\n  id    Int    @id\n  token String @unique\n}\n`;
-  for (const name of ['MobilePushToken', 'PageToken', 'FcmDevice', 'PushSubscription']) assert.equal(findings(model(name), 'plaintext-secret').length, 0, name);
+  for (const name of ['MobilePushToken', 'PageToken', 'PushTokens', 'FcmDevice', 'PushSubscription', 'PushNotificationToken']) assert.equal(findings(model(name), 'plaintext-secret').length, 0, name);
   for (const name of ['EmailToken', 'Page', 'GitSyncProvider', 'CalendarSync', 'PushProvider', 'ApiTokenVersion']) assert.equal(findings(model(name), 'plaintext-secret').length, 1, name);
 });
 

@@ -382,6 +382,15 @@ const NOT_SECRET_BEFORE = new Set(['max', 'min', 'num', 'total', 'input', 'outpu
  */
 const OPAQUE_TOKEN_WORDS = new Set(['page', 'cursor', 'continuation', 'pagination', 'sync', 'fencing', 'lock', 'lease', 'concurrency', 'version', 'idempotency', 'correlation', 'push', 'fcm', 'apns', 'expo']);
 const PUSH_WORDS = new Set(['push', 'fcm', 'apns', 'expo']);
+/** Words that may sit between an opaque-token word and `token`: `fcmDeviceToken`, `pushNotificationToken`. */
+const TOKEN_QUALIFIERS = new Set(['device', 'registration', 'notification', 'notifications']);
+
+/** Whether the words before `token` name an opaque token: the word right before, past device/registration/notification. */
+function opaqueBefore(before: string[]): boolean {
+  let i = before.length - 1;
+  while (i >= 0 && TOKEN_QUALIFIERS.has(before[i])) i--;
+  return i >= 0 && OPAQUE_TOKEN_WORDS.has(before[i]);
+}
 const DEVICE_WORDS = new Set(['device', 'subscription', 'registration', 'token']);
 
 /**
@@ -390,8 +399,8 @@ const DEVICE_WORDS = new Set(['device', 'subscription', 'registration', 'token']
  */
 export function namesOpaqueToken(modelName: string): boolean {
   const w = sharedWords(modelName);
-  const last = w[w.length - 1];
-  if (last === 'token' && w.length >= 2 && OPAQUE_TOKEN_WORDS.has(w[w.length - 2])) return true;
+  const last = w[w.length - 1]?.replace(/s$/, '');
+  if (last === 'token' && opaqueBefore(w.slice(0, -1))) return true;
   return DEVICE_WORDS.has(last) && w.some((x) => PUSH_WORDS.has(x));
 }
 
@@ -419,7 +428,7 @@ function computeSecretLabel(fieldName: string): string | null {
     if (!p.words.every((pw, j) => tail[j] === pw || (pw !== 'key' && tail[j] === pw + 's' && p.words.length === 1 && pw !== 'token'))) continue;
     const before = w.slice(0, w.length - n);
     if (before.some((x) => NOT_SECRET_BEFORE.has(x))) return null;
-    if (p.label === 'token' && OPAQUE_TOKEN_WORDS.has(before[before.length - 1])) return null;
+    if (p.label === 'token' && opaqueBefore(before)) return null;
     return p.label;
   }
   return null;
