@@ -163,6 +163,9 @@ test("a Prisma migration set locked to MySQL is not parsed as PostgreSQL; editin
     await c.initialize({ folders: [ws], initializationOptions: { debounceMs: 0 } });
     c.open(file, migration, 'sql');
     await c.waitForDiagnostics(file, (d) => d.length === 0);
+    // The exported report does not list it as audited.
+    const report = JSON.parse(((await c.conn.sendRequest('schemaInsight/report', { format: 'json' })) as { content: string }).content) as { files: Array<{ path: string }> };
+    assert.deepEqual(report.files, []);
     // The lock now says PostgreSQL: the same file is audited, and MySQL's backticks are a syntax error.
     writeFileSync(join(ws, 'prisma/migrations/migration_lock.toml'), 'provider = "postgresql"\n');
     const n = c.publications.length;

@@ -31,6 +31,8 @@ export interface Snapshot {
   schema(): PrismaSchema | null;
   /** The replayed migrations the audit used (for the report's migration inventory). */
   sql: MigrationProject | null;
+  /** Migration files left out of the audit (written for another database: `AuditResult.notAudited`). */
+  notAudited: ReadonlySet<string>;
 }
 
 export interface Counts {
@@ -248,6 +250,7 @@ export class Auditor {
       prismaSources: prismaFiles,
       schema: () => (schema === undefined ? (schema = prismaFiles.length ? parsePrismaSchema(prismaFiles) : null) : schema),
       sql: result.sql,
+      notAudited: new Set(result.notAudited?.files),
     };
     const auditMs = performance.now() - t0;
     this.publish(s, files, byFile);

@@ -372,7 +372,8 @@ export function startServer(connection: Connection): void {
       if (snap.sql) for (const row of migrationInventory(snap.sql)) inventory.push({ ...row, file: rel(row.file) });
       for (const f of snap.findings) findings.push(relativeFinding(f, rel));
       for (const f of p.layout.schemaFiles) files.push({ path: rel(f), kind: 'prisma' });
-      for (const f of p.layout.migrationFiles) files.push({ path: rel(f), kind: 'migration' });
+      // Left-out files (another database's dialect) are not listed as audited.
+      for (const f of p.layout.migrationFiles) if (!snap.notAudited.has(f)) files.push({ path: rel(f), kind: 'migration' });
       if (p.layout.configFile) files.push({ path: rel(p.layout.configFile), kind: 'config' });
     }
     const content = renderReport(
