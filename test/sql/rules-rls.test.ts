@@ -181,6 +181,25 @@ describe('rls-policy-no-ownership', () => {
     assert.match(f[1].message, /never compares a column with the caller: `USING \(auth\.uid\(\) IS NOT NULL\)` is the same for every user, so any user can delete every matching row/);
   });
 
+  it('a negated or unequal caller comparison, and a CASE way through without a check, let other callers through', () => {
+    const text =
+      base +
+      'create policy "not mine" on profiles for delete to authenticated using (not (id = auth.uid()));\n' +
+      'create policy "others" on profiles for delete to authenticated using (id <> auth.uid());\n' +
+      "create policy \"open or mine\" on profiles for delete to authenticated using (case when user_hash = 'open' then true else id = auth.uid() end);\n" +
+      "create policy \"mine only\" on profiles for delete to authenticated using (case when id = auth.uid() then true else false end);\n" +
+      "create policy \"no else\" on profiles for delete to authenticated using (case when id = auth.uid() then org_id is not null end);\n";
+    const f = findingsOf({ [M]: text }, 'rls-policy-no-ownership');
+    assert.deepEqual(
+      f.map((x) => [x.subject.policy, x.data?.uncheckedBranch]),
+      [
+        ['not mine', 'NOT id = auth.uid()'],
+        ['others', 'id <> auth.uid()'],
+        ['open or mine', "user_hash = 'open'"],
+      ],
+    );
+  });
+
   it('does not report deny-all policies (false) or restrictive ones, which grant nothing', () => {
     const denied = [
       'create policy "no inserts" on profiles for insert to authenticated with check (false);',

@@ -108,6 +108,23 @@ export function uncheckedPart(e: PgNode, catalog: Catalog): PgNode | null {
     // those matching every conjunct's gap (the whole conjunction when no conjunct checks at all).
     return gaps.every((g, i) => g === args[i]) ? e : { BoolExpr: { boolop: 'AND_EXPR', args: gaps } };
   }
+  // `NOT (user_id = auth.uid())`, `user_id <> auth.uid()`: every caller but one passes.
+  if (b?.boolop === 'NOT_EXPR') return e;
+  const op = e.A_Expr;
+  if (op?.kind === 'AEXPR_OP' && /^(<>|!=)$/.test(names(op.name).join('.'))) return e;
+  // A searched CASE: each WHEN is a way through (its condition and its result), the ELSE another.
+  const c = e.CaseExpr;
+  if (c && !c.arg) {
+    for (const w of c.args ?? []) {
+      const when = w?.CaseWhen;
+      if (!when) continue;
+      const cond = uncheckedPart(when.expr, catalog);
+      const result = uncheckedPart(when.result, catalog);
+      if (cond && result) return isConstTrue(result) ? cond : { BoolExpr: { boolop: 'AND_EXPR', args: [cond, result] } };
+    }
+    // Without ELSE the result is NULL: nothing passes.
+    return c.defresult ? uncheckedPart(c.defresult, catalog) : null;
+  }
   return referencesCaller(e, catalog) ? null : e;
 }
 
