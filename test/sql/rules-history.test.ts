@@ -200,6 +200,15 @@ describe('migration-order', () => {
       'migration-order',
     );
     assert.deepEqual(sets, []);
+    // Nor is a table made only by another set's later-sorted migration a misordering of this set.
+    const across = findingsOf(
+      {
+        'prisma/migrations/20240101000000_init/migration.sql': 'CREATE TABLE "Post" (id int PRIMARY KEY, profile_id uuid REFERENCES profiles (id));',
+        'supabase/migrations/20230101000000_profiles.sql': 'CREATE TABLE profiles (id uuid PRIMARY KEY);',
+      },
+      'migration-order',
+    );
+    assert.deepEqual(across, []);
     const text = 'ALTER TABLE profiles ADD COLUMN a int;\nALTER TABLE profiles ADD COLUMN b int;\nCREATE INDEX p_a ON profiles (a);';
     const never = findingsOf({ 'db/migrations/001_a.sql': 'CREATE TABLE x (id int);', 'db/migrations/002_b.sql': text }, 'migration-order');
     assert.equal(never.length, 1);

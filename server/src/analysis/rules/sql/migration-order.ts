@@ -75,6 +75,9 @@ export default defineRule({
           let message: string;
           const what = miss.kind === 'column' ? `column \`${name}.${miss.column}\`` : miss.kind === 'type' ? `type \`${name}\`` : `table \`${name}\``;
           if (created !== undefined && created > m.index) {
+            // Sets of different tools run in no known order relative to each other: only a later
+            // migration of the same set is a misordering.
+            if (project.migrations[created]?.info.setDir !== m.info.setDir) continue;
             message = `This statement uses ${what}, which is only created by a later migration (\`${project.migrations[created].label}\`): a fresh database fails here.`;
           } else if (created === undefined && miss.kind !== 'type' && schema === 'public') {
             // Only tables/columns: types may come from extensions (citext, vector, …).
