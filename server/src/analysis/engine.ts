@@ -1,6 +1,6 @@
 import { nowMs } from './clock';
 import { parsePrismaSchema, type PrismaSchema } from './prisma/schema';
-import { classifyMigration, lockProvider, rollbackTarget } from './sql/discovery';
+import { classifyMigration, dirOf, lockProvider, rollbackTarget, type MigrationFileInfo } from './sql/discovery';
 import type { SqlPreParse } from './sql/preparse';
 import { buildMigrationProject, type MigrationProject } from './sql/project';
 import type { Report, Rule } from './rule';
@@ -93,19 +93,19 @@ function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null, locks: 
   }
   // The dialect of each folder holding migrations; rollback scripts follow their folder or its parent.
   const dialectOf = new Map<string, string | null>();
-  const prismaDirs = new Set<string>();
-  // Prisma sets first, so a loose file in one of their folders cannot decide it.
-  const byKind = [...files].sort((a, b) => Number(classifyMigration(b.path).kind === 'prisma') - Number(classifyMigration(a.path).kind === 'prisma'));
-  for (const f of byKind) {
-    if (rollbackTarget(f.path) !== null) continue;
-    const info = classifyMigration(f.path);
-    const provider = POSTGRES_TOOLS.has(info.kind) ? 'postgresql' : info.kind === 'prisma' ? (lockOf.get(info.setDir) ?? schemaProvider) : schemaProvider;
-    // A Prisma set's folders are decided by the set (its lock or the schema), whatever else lies there.
-    if (info.kind === 'prisma') {
-      dialectOf.set(dirOf(f.path), provider);
-      dialectOf.set(info.setDir, provider);
-      prismaDirs.add(dirOf(f.path)).add(info.setDir);
-    } else if (!prismaDirs.has(dirOf(f.path))) dialectOf.set(dirOf(f.path), provider);
+  const migrations: MigrationFileInfo[] = [];
+  for (const f of files) if (rollbackTarget(f.path) === null) migrations.push(classifyMigration(f.path));
+  // Prisma sets first: their folders are decided by the set (its lock or the schema), whatever loose
+  // file lies there.
+  for (const info of migrations) {
+    if (info.kind !== 'prisma') continue;
+    const provider = lockOf.get(info.setDir) ?? schemaProvider;
+    dialectOf.set(dirOf(info.path), provider);
+    dialectOf.set(info.setDir, provider);
+  }
+  for (const info of migrations) {
+    const dir = dirOf(info.path);
+    if (info.kind !== 'prisma' && !dialectOf.has(dir)) dialectOf.set(dir, POSTGRES_TOOLS.has(info.kind) ? 'postgresql' : schemaProvider);
   }
   const providerOf = (f: SourceFile): string | null => {
     const dir = dirOf(f.path);
@@ -123,11 +123,6 @@ function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null, locks: 
     }
   }
   return { audited, notAudited: left.length ? { provider: [...providers].sort().join(' and '), files: left } : null };
-}
-
-function dirOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
 }
 
 class Context implements AuditContext {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { AuditInput } from '../analysis/engine';
 import { migrationLockPaths } from '../analysis/sql/discovery';
@@ -51,7 +50,7 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
   // The Prisma Migrate sets' migration_lock.toml (the dialect they were written in).
   const migrationLocks: SourceFile[] = [];
   for (const lock of migrationLockPaths(layout.migrationFiles.map((f) => f.split(sep).join('/')))) {
-    if (!existsSync(lock)) continue;
+    // A set without a lock file reads as an error here, like any unreadable file.
     const r = readSourceFile(lock);
     if ('text' in r) migrationLocks.push({ path: displayPath(layout.root, lock), text: r.text });
   }

@@ -902,7 +902,9 @@ export class Catalog {
       }
       case 'OBJECT_DOMAIN': {
         const parts = names(n.object?.List?.items);
-        if (parts.length) this.moveType(partsKey(parts), qualify(splitKey(partsKey(parts))[0], n.newname), ref);
+        if (!parts.length) break;
+        const key = partsKey(parts);
+        this.moveType(key, qualify(splitKey(key)[0], n.newname), ref);
         break;
       }
       case 'OBJECT_TYPE': {

@@ -37,7 +37,8 @@ export interface RollbackFileInfo {
   matchKeys: string[];
 }
 
-function dirOf(path: string): string {
+/** The folder part of a '/'-separated path ('' for a bare name). */
+export function dirOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);
 }

@@ -38,7 +38,7 @@ export default defineRule({
         // lets no existing row through), WITH CHECK for INSERT (USING when it has none, as in
         // PostgreSQL); ALL has both paths.
         const using = p.using ? { clause: 'USING', expr: p.using, from: p.usingFrom, verb: p.command === 'all' ? 'read, update and delete' : p.command } : null;
-        const check = p.withCheck ?? p.using ? { clause: p.withCheck ? 'WITH CHECK' : 'USING', expr: (p.withCheck ?? p.using)!, from: p.withCheck ? p.withCheckFrom : p.usingFrom, verb: 'insert' } : null;
+        const check = p.withCheck ? { clause: 'WITH CHECK', expr: p.withCheck, from: p.withCheckFrom, verb: 'insert' } : using && { ...using, verb: 'insert' };
         const gates = p.command === 'insert' ? [check] : p.command === 'all' ? [using, check] : [using];
         let gap: { node: PgNode; gate: NonNullable<typeof using> } | null = null;
         for (const g of gates) {

@@ -26,7 +26,6 @@ export function appliesToClients(p: Policy): boolean {
   return p.roles.some((r) => CLIENT_ROLES.has(r));
 }
 
-/** The boolean a policy condition is written as (`true`, `false`, `'t'::boolean` …), or null for any other expression. */
 /** Whether a node is the argument of `IS [NOT] NULL` (through casts). */
 function nullTested(parents: string[]): boolean {
   let i = parents.length - 1;
@@ -37,6 +36,7 @@ function nullTested(parents: string[]): boolean {
 const TRUE_TEXT = new Set(['true', 't', 'yes', 'y', 'on', '1']);
 const FALSE_TEXT = new Set(['false', 'f', 'no', 'n', 'off', '0']);
 
+/** The boolean a policy condition is written as (`true`, `false`, `'t'::boolean`, NULL …), or null for any other expression. */
 function constBool(e: PgNode | null): boolean | null {
   if (!e) return null;
   let x = e;
@@ -162,18 +162,22 @@ function defaultsToCaller(d: FunctionDef, call: PgNode | undefined): boolean {
   const args: PgNode[] = call.args ?? [];
   const named = new Set(args.map((a) => a?.NamedArgExpr?.name).filter((x): x is string => typeof x === 'string'));
   const positional = args.filter((a) => !a?.NamedArgExpr).length;
-  return d.inputs.some((p, i) => i >= positional && !(p.name && named.has(p.name)) && p.defaultText !== null && CALLER_TEXT.test(p.defaultText));
+  return d.inputs.some((p, i) => i >= positional && !(p.name && named.has(p.name)) && isCallerDefault(p));
+}
+
+/** A parameter whose default is the caller (`uid uuid DEFAULT auth.uid()`). */
+function isCallerDefault(p: FunctionDef['inputs'][number]): boolean {
+  return p.defaultText !== null && CALLER_TEXT.test(p.defaultText);
 }
 
 function callsCheckingFunction(body: string, catalog: Catalog, depth: number): boolean {
   for (const [key, defs] of catalog.functions) {
-    const short = key.slice(key.indexOf('.') + 1);
-    if (!new RegExp(`\\b${short.replace(/[$]/g, '\\$')}\\s*\\(`).test(body)) continue;
+    const name = key.slice(key.indexOf('.') + 1).replace(/[$]/g, '\\$');
+    if (!new RegExp(`\\b${name}\\s*\\(`).test(body)) continue;
     if (depth > 3) return true;
     if (defs.some((d) => CALLER_TEXT.test(d.body))) return true;
     // `is_admin()` in the body, for `is_admin(uid uuid DEFAULT auth.uid())`: the default is the caller.
-    const name = short.replace(/[$]/g, '\\$');
-    if (new RegExp(`\\b${name}\\s*\\(\\s*\\)`).test(body) && defs.some((d) => d.inputs.some((p) => p.defaultText !== null && CALLER_TEXT.test(p.defaultText)))) return true;
+    if (new RegExp(`\\b${name}\\s*\\(\\s*\\)`).test(body) && defs.some((d) => d.inputs.some(isCallerDefault))) return true;
   }
   return false;
 }
