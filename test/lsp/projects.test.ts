@@ -32,3 +32,38 @@ test('open buffers: a NUL in the first 64 KiB is reported as binary; later ones,
     assert.equal('error' in readOpen(t), binaryProblem(Buffer.from(t, 'utf8')) !== null, t.length.toString());
   }
 });
+
+test('Windows paths: discovery layouts and document paths are put in the server\'s /-separated form, which the analysis reads', async () => {
+  const { lspLayout } = await import('../../server/src/lsp/projects');
+  const { lspPath } = await import('../../server/src/lsp/convert');
+  const { audit } = await import('../../server/src/analysis/engine');
+  const { ensureSqlParser } = await import('../../server/src/analysis/sql/parse');
+  await ensureSqlParser();
+  const native = {
+    root: 'C:\\work\\shop',
+    schemaFiles: [],
+    migrationFiles: ['C:\\work\\shop\\prisma\\migrations\\20240101000000_init\\migration.sql', 'C:\\work\\shop\\prisma\\migrations\\20240201000000_more\\migration.sql'],
+    configFile: 'C:\\work\\shop\\schema-insight.json',
+    supabase: false,
+  };
+  const layout = lspLayout(native, '\\');
+  assert.deepEqual(layout.migrationFiles, ['C:/work/shop/prisma/migrations/20240101000000_init/migration.sql', 'C:/work/shop/prisma/migrations/20240201000000_more/migration.sql']);
+  assert.equal(layout.root, 'C:/work/shop');
+  assert.equal(layout.configFile, 'C:/work/shop/schema-insight.json');
+  assert.equal(lspPath('C:\\work\\shop\\prisma\\schema.prisma', '\\'), 'C:/work/shop/prisma/schema.prisma');
+  // On POSIX nothing changes (a backslash is an ordinary character in a file name there).
+  assert.equal(lspPath('/w/a\\b.sql', '/'), '/w/a\\b.sql');
+  assert.equal(lspLayout(native, '/'), native);
+
+  const texts = ['CREATE TABLE "A" ("id" SERIAL PRIMARY KEY);\n', 'ALTER TABLE "A" ADD COLUMN "b" TEXT;\n'];
+  const result = audit({ prismaFiles: [], sqlFiles: layout.migrationFiles.map((path, i) => ({ path, text: texts[i] })), config: {} });
+  const rollbacks = result.findings.filter((f) => f.rule === 'missing-rollback');
+  assert.equal(rollbacks.length, 2, JSON.stringify(result.findings.map((f) => f.rule)));
+  // Read as Prisma Migrate folders: each migration is its folder, its rollback is the folder's down.sql.
+  assert.deepEqual(
+    rollbacks.map((f) => f.message.replace(/ has no.*looked for /, ' → ')),
+    ['Migration `20240101000000_init` → `20240101000000_init/down.sql`).', 'Migration `20240201000000_more` → `20240201000000_more/down.sql`).'],
+  );
+  const create = rollbacks[1].fixes[0].fileOperations?.[0];
+  assert.equal(create?.kind === 'create' ? create.file : null, 'C:/work/shop/prisma/migrations/20240201000000_more/down.sql');
+});

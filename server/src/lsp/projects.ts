@@ -7,6 +7,7 @@
  */
 import { basename, dirname, sep } from 'node:path';
 import { discoverProjects, loadConfig, projectForFiles, type ProjectLayout } from '../project/discover';
+import { lspPath } from './convert';
 import { binaryProblem, MAX_SOURCE_BYTES, readSourceFile } from '../project/source';
 import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
@@ -46,8 +47,22 @@ function projectKey(layout: ProjectLayout): string {
   return `${layout.root}::${layout.schemaFiles[0] ?? layout.migrationFiles[0] ?? ''}`;
 }
 
+/** Both paths in the server's '/'-separated form (`lspPath`). */
 function isInside(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+  return path === folder || path.startsWith(folder.endsWith('/') ? folder : folder + '/');
+}
+
+/** A layout from discovery (native paths) with its paths in the server's form (`lspPath`). */
+export function lspLayout(layout: ProjectLayout, separator: string = sep): ProjectLayout {
+  if (separator === '/') return layout;
+  const to = (p: string) => lspPath(p, separator);
+  return {
+    ...layout,
+    root: to(layout.root),
+    schemaFiles: layout.schemaFiles.map(to),
+    migrationFiles: layout.migrationFiles.map(to),
+    configFile: layout.configFile === null ? null : to(layout.configFile),
+  };
 }
 
 export class ProjectSet {
@@ -75,7 +90,7 @@ export class ProjectSet {
     for (const folder of this.folders) {
       let layouts: ProjectLayout[] = [];
       try {
-        layouts = discoverProjects(folder);
+        layouts = discoverProjects(folder).map((l) => lspLayout(l));
       } catch (e) {
         this.log(`project discovery failed in ${folder}: ${e instanceof Error ? e.stack : String(e)}`);
       }
@@ -104,7 +119,7 @@ export class ProjectSet {
     if (!this.open.has(path) || !(isPrismaPath(path) || isSqlPath(path))) return null;
     let layout: ProjectLayout;
     try {
-      layout = projectForFiles(dirname(path), [path]);
+      layout = lspLayout(projectForFiles(dirname(path), [path]));
     } catch {
       layout = { root: dirname(path), schemaFiles: isPrismaPath(path) ? [path] : [], migrationFiles: isSqlPath(path) ? [path] : [], configFile: null, supabase: false };
     }
