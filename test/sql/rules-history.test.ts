@@ -214,6 +214,23 @@ describe('migration-order', () => {
     assert.equal(never.length, 1);
     assert.equal(never[0].range.start.line, 0);
     assert.match(never[0].message, /which no migration creates: a fresh database fails here\. 2 later statements use it too\.$/);
+    // Each set builds its own database: a table neither creates is reported in each, counted per set.
+    const perSet = findingsOf(
+      {
+        'db/migrations/001_a.sql': 'CREATE TABLE x (id int);',
+        'db/migrations/002_b.sql': text,
+        'supabase/migrations/20240101000000_a.sql': 'CREATE TABLE y (id int PRIMARY KEY);',
+        'supabase/migrations/20240102000000_b.sql': 'ALTER TABLE profiles ADD COLUMN c int;',
+      },
+      'migration-order',
+    );
+    assert.deepEqual(
+      perSet.map((f) => [f.file, f.message.replace(/^.*fresh database fails here\. ?/, '')]),
+      [
+        ['db/migrations/002_b.sql', '2 later statements use it too.'],
+        ['supabase/migrations/20240102000000_b.sql', ''],
+      ],
+    );
   });
 
   it('reports names the tool skips or orders oddly, and not references to auth/storage', () => {

@@ -26,7 +26,7 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     const catalog = project.catalog;
-    /** Object never created → its first use, and how many later statements use it too. */
+    /** Object never created (per migration set: each builds its own database) → its first use, and how many later statements of the set use it too. */
     const neverCreated = new Map<string, { report: Report; more: number }>();
     for (const m of project.ignored) {
       for (const p of m.info.nameProblems) {
@@ -66,7 +66,7 @@ export default defineRule({
         }
         const seen = new Set<string>();
         for (const miss of s.facts.missing) {
-          const id = `${miss.kind}:${miss.key}:${miss.column ?? ''}`;
+          const id = `${m.info.setDir}\0${miss.kind}:${miss.key}:${miss.column ?? ''}`;
           if (seen.has(id)) continue;
           seen.add(id);
           const [schema, name] = splitKey(miss.key);
