@@ -86,6 +86,15 @@ describe('rls-policy-always-true', () => {
     );
     assert.equal(f[0].severity, 'warning');
   });
+
+  it('points at a true written as a string (\'yes\'::boolean), quotes included', () => {
+    const text = "create table todos (id int primary key);\nalter table todos enable row level security;\ncreate policy \"yes\" on todos for delete to authenticated using ('it''s yes'::boolean and 'on'::boolean);\ncreate policy \"on\" on todos for delete to authenticated using ('on'::boolean);";
+    const f = findingsOf({ [M]: text }, 'rls-policy-always-true');
+    assert.deepEqual(
+      f.map((x) => textAt(text, x)),
+      ["'on'"],
+    );
+  });
 });
 
 describe('rls-policy-no-ownership', () => {

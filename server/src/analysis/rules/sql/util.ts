@@ -120,10 +120,17 @@ export function tokenRange(file: ParsedSqlFile, stmt: SqlStatement, byteLocation
       i++;
     } else while (i < text.length && /[\w$]/.test(text[i])) i++;
   };
-  ident();
-  while (text[i] === '.' && i < stmt.end) {
+  if (text[i] === "'") {
+    // A string literal ('yes'::boolean), with its doubled quotes.
     i++;
+    while (i < stmt.end && !(text[i] === "'" && text[i + 1] !== "'")) i += text[i] === "'" ? 2 : 1;
+    i++;
+  } else {
     ident();
+    while (text[i] === '.' && i < stmt.end) {
+      i++;
+      ident();
+    }
   }
   if (i === start) i = start + 1;
   return file.lines.range(start, Math.min(i, stmt.end));
