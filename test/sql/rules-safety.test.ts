@@ -33,6 +33,13 @@ describe('index-not-concurrent', () => {
   it('does not fire on tables created in the same migration', () => {
     assert.equal(findingsOf({ [INIT]: init + 'CREATE INDEX "Post_title_idx" ON "Post"("title");' }, 'index-not-concurrent').length, 0);
   });
+
+  it('does not fire on CREATE INDEX IF NOT EXISTS of an index that exists by then (PostgreSQL skips it)', () => {
+    const first = init + 'CREATE INDEX "Post_title_idx" ON "Post"("title");';
+    const next = 'CREATE INDEX IF NOT EXISTS "Post_title_idx" ON "Post"("title");\nCREATE INDEX IF NOT EXISTS "Post_other_idx" ON "Post"("title");\n';
+    const f = findingsOf({ [INIT]: first, [NEXT]: next }, 'index-not-concurrent');
+    assert.deepEqual(f.map((x) => x.subject.index), ['Post_other_idx']);
+  });
 });
 
 describe('add-required-column', () => {

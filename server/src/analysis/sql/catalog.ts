@@ -179,6 +179,8 @@ export interface StatementFacts {
    * that PostgreSQL refuses: `relation "…" already exists`), with the migration that created them.
    */
   existing?: Array<{ kind: 'table' | 'type'; key: string; createdIn: number; renamed?: boolean; byteLocation?: number }>;
+  /** The statement does nothing: a CREATE … IF NOT EXISTS of an object that exists at this point. */
+  noop?: true;
   /** Columns as they were before an ALTER TABLE changed them (for rollbacks). */
   previousColumns?: Map<string, { type: string; default?: string; notNull: boolean }>;
 }
@@ -505,7 +507,10 @@ export class Catalog {
     const prev = this.tables.get(key);
     const before = prev ? (prev.renamedBy ?? prev.createdBy) : this.views.get(key);
     if (before) {
-      if (n.if_not_exists) return;
+      if (n.if_not_exists) {
+        facts.noop = true;
+        return;
+      }
       // A temporary table lives in the session's own schema: no clash with a permanent one, nor with
       // one of an earlier migration (another session).
       const temp = n.relation?.relpersistence === 't';
@@ -810,7 +815,10 @@ export class Catalog {
     const included: string[] = (n.indexIncludingParams ?? []).map((p: PgNode) => p.IndexElem?.name ?? 'expr');
     const name = n.idxname ?? choosePgName(n.relation?.relname ?? 'x', pgNameAddition(indexColumnNames([...columns, ...included])), 'idx', (x) => this.relationNameTaken(schema, x));
     const key = qualify(schema, name);
-    if (n.if_not_exists && this.indexes.has(key)) return;
+    if (n.if_not_exists && this.indexes.has(key)) {
+      facts.noop = true;
+      return;
+    }
     this.putIndex({
       schema,
       name,

@@ -11,7 +11,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports `CREATE INDEX` and `DROP INDEX` without `CONCURRENTLY` on a table that existed before this migration (created by an earlier migration, or not by these migrations at all). Indexes on tables created in the same migration are fine.',
+      'Reports `CREATE INDEX` and `DROP INDEX` without `CONCURRENTLY` on a table that existed before this migration (created by an earlier migration, or not by these migrations at all). Indexes on tables created in the same migration are fine, and so is a `CREATE INDEX IF NOT EXISTS` of an index that exists by then (PostgreSQL skips it).',
     whyItMatters:
       '`CREATE INDEX` holds a SHARE lock for the whole build: every INSERT, UPDATE and DELETE on the table waits — minutes on a table with millions of rows, which is an outage for the feature. `DROP INDEX` takes an ACCESS EXCLUSIVE lock and queues even reads behind long transactions.',
     example:
@@ -30,7 +30,8 @@ export default defineRule({
       let keyword: RegExp;
       let what: string;
       if (s.stmt.kind === 'IndexStmt') {
-        if (n.concurrent) continue;
+        // IF NOT EXISTS of an index that exists by then: PostgreSQL skips it, nothing is built.
+        if (n.concurrent || s.facts.noop) continue;
         tableKey = rangeKey(n.relation);
         keyword = /\bINDEX\b/i;
         what = `CREATE ${n.unique ? 'UNIQUE ' : ''}INDEX${n.idxname ? ` ${n.idxname}` : ''}`;
