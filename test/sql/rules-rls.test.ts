@@ -285,3 +285,31 @@ describe('RLS rules see DDL inside DO blocks', () => {
     assert.equal(f[0].range.start.line, 3);
   });
 });
+
+describe('policies on tables the migrations do not create (storage.objects)', () => {
+  const storage = [
+    'create policy "read avatars" on storage.objects for select using (bucket_id = \'avatars\');',
+    'create policy "own avatar" on storage.objects for update to authenticated using ((select auth.uid()) = owner);',
+    'create policy "anyone overwrites" on storage.objects for update to authenticated using (true) with check (true);',
+    'create policy "any avatar" on storage.objects for delete to authenticated using (bucket_id = \'avatars\');',
+    'create policy "gone" on storage.objects for delete to authenticated using (true);',
+    'drop policy "gone" on storage.objects;',
+    'create policy "dup" on storage.objects for select to authenticated using (auth.uid() = owner);',
+  ].join('\n');
+  const rules = ['rls-policy-always-true', 'rls-policy-no-ownership', 'rls-initplan', 'rls-multiple-permissive', 'rls-policy-without-rls', 'rls-disabled', 'migration-order'];
+  it('are checked like the policies of the migrations\' own tables, and named with their schema', () => {
+    const byRule = (rule: string) => findingsOf({ [M]: storage }, rule).map((f) => [f.subject.policy, f.message.match(/on `([^`]+)`/)?.[1]]);
+    assert.deepEqual(byRule('rls-policy-always-true'), [
+      ['anyone overwrites', 'storage.objects'],
+      ['anyone overwrites', 'storage.objects'],
+    ]);
+    assert.deepEqual(byRule('rls-policy-no-ownership'), [['any avatar', 'storage.objects']]);
+    assert.deepEqual(byRule('rls-initplan'), [['dup', 'storage.objects']]);
+    assert.deepEqual(
+      byRule('rls-multiple-permissive').map(([p]) => p),
+      ['anyone overwrites', 'dup'],
+    );
+    // Their row level security is the platform's business: not reported, nor the table as missing.
+    for (const rule of ['rls-policy-without-rls', 'rls-disabled', 'migration-order']) assert.deepEqual(findingsOf({ [M]: storage }, rule), [], rule);
+  });
+});

@@ -199,6 +199,12 @@ export interface IndexLike {
 
 export class Catalog {
   readonly tables = new Map<string, Table>();
+  /**
+   * Tables the migrations never create but give policies to (Supabase's `storage.objects`, a table
+   * made in the dashboard): only their policies are known, so only the policy rules read them
+   * (`policyTables`).
+   */
+  readonly foreignTables = new Map<string, Table>();
   readonly indexes = new Map<string, Index>();
   readonly enums = new Map<string, EnumType>();
   /** Other user-defined types (composite, domain, range). */
@@ -387,8 +393,12 @@ export class Catalog {
       case 'CreatePolicyStmt': {
         const tkey = rangeKey(n.table);
         need(tkey, n.table?.location);
-        const t = this.tables.get(tkey);
-        if (!t) break;
+        let t = this.policyTable(tkey);
+        if (!t) {
+          t = newTable(n.table, ref);
+          t.columnsComplete = false;
+          this.foreignTables.set(tkey, t);
+        }
         const p: Policy = {
           name: n.policy_name,
           table: tkey,
@@ -412,7 +422,7 @@ export class Catalog {
       case 'AlterPolicyStmt': {
         const tkey = rangeKey(n.table);
         need(tkey, n.table?.location);
-        const p = this.tables.get(tkey)?.policies.get(n.policy_name);
+        const p = this.policyTable(tkey)?.policies.get(n.policy_name);
         if (!p) break;
         if (n.roles) p.roles = roleNames(n.roles);
         if (n.qual) {
@@ -797,6 +807,17 @@ export class Catalog {
     t.checks = t.checks.filter((c) => c.name !== name);
   }
 
+  /** The table a policy statement is about: one the migrations created, else one they only give policies to. */
+  private policyTable(key: string): Table | undefined {
+    return this.tables.get(key) ?? this.foreignTables.get(key);
+  }
+
+  /** Every table with policies to check: the migrations' own, then `foreignTables`. */
+  *policyTables(): IterableIterator<Table> {
+    yield* this.tables.values();
+    yield* this.foreignTables.values();
+  }
+
   private createIndex(n: PgNode, ref: SourceRef, facts: StatementFacts): void {
     const tkey = rangeKey(n.relation);
     const t = this.tables.get(tkey);
@@ -944,7 +965,7 @@ export class Catalog {
         break;
       }
       case 'OBJECT_POLICY': {
-        const t = this.tables.get(rangeKey(n.relation));
+        const t = this.policyTable(rangeKey(n.relation));
         const p = t?.policies.get(n.subname);
         if (t && p) {
           t.policies.delete(n.subname);
@@ -1024,6 +1045,7 @@ export class Catalog {
           touch(key);
           // Indexes go with the relation, even one the replay did not see created (DDL in a DO block).
           this.dropIndexesOn(key);
+          this.foreignTables.delete(key);
           const t = this.tables.get(key);
           if (!t) break;
           this.tables.delete(key);
@@ -1058,7 +1080,7 @@ export class Catalog {
           const pname = parts[parts.length - 1];
           const key = partsKey(parts.slice(0, -1));
           touch(key);
-          this.tables.get(key)?.policies.delete(pname);
+          this.policyTable(key)?.policies.delete(pname);
           break;
         }
         case 'OBJECT_SCHEMA': {

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { walk } from '../../sql/expr';
 import type { PgNode } from '../../sql/parse';
-import { funcName, INITPLAN_FUNCTIONS } from './rls-util';
+import { funcName, INITPLAN_FUNCTIONS, tableLabel } from './rls-util';
 import { migrationAt, sqlProject } from './util';
 
 /** End (UTF-16 offset) of a call starting at `start`: past its balanced parentheses. */
@@ -45,7 +45,7 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    for (const t of project.catalog.tables.values()) {
+    for (const t of project.catalog.policyTables()) {
       for (const p of t.policies.values()) {
         const seen = new Set<number>();
         for (const [expr, from] of [
@@ -72,7 +72,7 @@ export default defineRule({
               range,
               anchorLine: from.stmt.range.start.line,
               migration: m.label,
-              message: `\`${callText}\` in policy \`${p.name}\` on \`${t.name}\` is evaluated for every row; wrap it as \`(select ${callText})\` so PostgreSQL evaluates it once per statement.`,
+              message: `\`${callText}\` in policy \`${p.name}\` on \`${tableLabel(t)}\` is evaluated for every row; wrap it as \`(select ${callText})\` so PostgreSQL evaluates it once per statement.`,
               subject: { table: t.name, policy: p.name },
               fixes: [
                 {

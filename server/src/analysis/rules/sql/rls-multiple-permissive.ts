@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import type { Policy } from '../../sql/catalog';
-import { commandsOf, policiesInOrder } from './rls-util';
+import { commandsOf, policiesInOrder, tableLabel } from './rls-util';
 import { headRange, migrationAt, sqlProject } from './util';
 
 const BYPASS_RLS = new Set(['service_role', 'postgres', 'supabase_admin']);
@@ -25,7 +25,7 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    for (const t of project.catalog.tables.values()) {
+    for (const t of project.catalog.policyTables()) {
       const policies = policiesInOrder(t).filter((p) => p.permissive);
       if (policies.length < 2) continue;
       // Roles that bypass RLS (Supabase's service_role, superusers) never evaluate policies.
@@ -53,7 +53,7 @@ export default defineRule({
           range: headRange(m.file, p.statement),
           anchorLine: p.statement.range.start.line,
           migration: m.label,
-          message: `Policy \`${p.name}\` on \`${t.name}\` is one more permissive policy for ${overlaps.slice(0, 4).join(', ')}${overlaps.length > 4 ? ` and ${overlaps.length - 4} more` : ''} (with ${[...others].map((n) => `\`${n}\``).join(', ')}): all of them are evaluated for every row.`,
+          message: `Policy \`${p.name}\` on \`${tableLabel(t)}\` is one more permissive policy for ${overlaps.slice(0, 4).join(', ')}${overlaps.length > 4 ? ` and ${overlaps.length - 4} more` : ''} (with ${[...others].map((n) => `\`${n}\``).join(', ')}): all of them are evaluated for every row.`,
           subject: { table: t.name, policy: p.name },
         });
       }

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { appliesToClients, isConstFalse, isConstTrue } from './rls-util';
+import { appliesToClients, isConstFalse, isConstTrue, tableLabel } from './rls-util';
 import { migrationAt, sqlProject, tokenRange } from './util';
 
 export default defineRule({
@@ -22,7 +22,7 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project) return;
-    for (const t of project.catalog.tables.values()) {
+    for (const t of project.catalog.policyTables()) {
       for (const p of t.policies.values()) {
         if (p.command === 'select' || !appliesToClients(p)) continue;
         // A restrictive `true` narrows nothing and grants nothing.
@@ -55,7 +55,7 @@ export default defineRule({
             range: tokenRange(m.file, from.stmt, e?.A_Const?.location),
             anchorLine: from.stmt.range.start.line,
             migration: m.label,
-            message: `Policy \`${p.name}\` on \`${t.name}\` lets ${p.roles.join(', ')} ${what}: its ${clause} is \`true\`.`,
+            message: `Policy \`${p.name}\` on \`${tableLabel(t)}\` lets ${p.roles.join(', ')} ${what}: its ${clause} is \`true\`.`,
             subject: { table: t.name, policy: p.name },
             data: { clause, roles: p.roles.join(', '), command: p.command },
           });

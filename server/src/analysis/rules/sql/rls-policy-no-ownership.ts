@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { exprText } from '../../sql/expr';
 import type { PgNode } from '../../sql/parse';
-import { isConstFalse, isConstTrue, referencesCaller, startLocation, uncheckedPart } from './rls-util';
+import { isConstFalse, isConstTrue, referencesCaller, startLocation, uncheckedPart, tableLabel } from './rls-util';
 import { findInStatement, headRange, migrationAt, rangeFromMatch, sqlProject, tokenRange } from './util';
 
 const PER_USER_ROLES = new Set(['authenticated', 'public']);
@@ -27,7 +27,7 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     const catalog = project.catalog;
-    for (const t of catalog.tables.values()) {
+    for (const t of catalog.policyTables()) {
       for (const p of t.policies.values()) {
         if (p.command === 'select' || !p.roles.some((r) => PER_USER_ROLES.has(r))) continue;
         if (!p.using && !p.withCheck) continue;
@@ -50,7 +50,7 @@ export default defineRule({
         if (!gap) continue;
         const cond = [p.usingText && `USING (${p.usingText})`, p.withCheckText && `WITH CHECK (${p.withCheckText})`].filter(Boolean).join(' ');
         const verb = gap.gate.verb;
-        const head = `Policy \`${p.name}\` on \`${t.name}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')})`;
+        const head = `Policy \`${p.name}\` on \`${tableLabel(t)}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')})`;
         if (!referencesCaller(p.using, catalog) && !referencesCaller(p.withCheck, catalog)) {
           const m = migrationAt(project, p.source.file);
           if (!m) continue;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { policiesInOrder } from './rls-util';
+import { policiesInOrder, tableLabel } from './rls-util';
 import { headRange, insertAfterStatement, migrationAt, relationText, sqlProject } from './util';
 
 export default defineRule({
@@ -35,11 +35,11 @@ export default defineRule({
         range: headRange(m.file, stmt),
         anchorLine: stmt.range.start.line,
         migration: m.label,
-        message: `Table \`${t.name}\` has ${t.policies.size} polic${t.policies.size === 1 ? 'y' : 'ies'} but row level security is not enabled${disabled}: the policies do nothing and every API client can read and write all rows.`,
+        message: `Table \`${tableLabel(t)}\` has ${t.policies.size} polic${t.policies.size === 1 ? 'y' : 'ies'} but row level security is not enabled${disabled}: the policies do nothing and every API client can read and write all rows.`,
         subject: { table: t.name, policy: first.name },
         fixes: [
           {
-            title: `Enable row level security on ${t.name}`,
+            title: `Enable row level security on ${tableLabel(t)}`,
             edits: [insertAfterStatement(m.file, stmt, `ALTER TABLE ${relationText(stmt.node.table)} ENABLE ROW LEVEL SECURITY;`)],
             isPreferred: true,
             safe: false,

@@ -18,6 +18,11 @@ export function funcName(call: PgNode): string {
 }
 
 /** Tables whose policies matter: every table with RLS or policies. */
+/** A table as messages name it: schema-qualified outside `public` (`storage.objects`). */
+export function tableLabel(t: Table): string {
+  return t.schema === 'public' ? t.name : `${t.schema}.${t.name}`;
+}
+
 export function tablesOf(project: MigrationProject): Table[] {
   return [...project.catalog.tables.values()];
 }
