@@ -10,6 +10,18 @@ before(async () => {
 const M = 'supabase/migrations/20240101000000_init.sql';
 
 describe('rls-disabled', () => {
+  it('reports a table whose RLS a later migration disables at that statement, and says so', () => {
+    const second = 'supabase/migrations/20240102000000_debug.sql';
+    const later = '-- debugging\nalter table public.profiles disable row level security;\n';
+    const f = findingsOf({ [M]: 'create table public.profiles (id uuid primary key);\nalter table public.profiles enable row level security;\n', [second]: later }, 'rls-disabled');
+    assert.deepEqual(
+      f.map((x) => [x.file, textAt(later, x)]),
+      [[second, 'alter table public.profiles disable row level security']],
+    );
+    assert.match(f[0].message, /but migration `20240102000000_debug\.sql` disables row level security on it:/);
+    assert.equal(applyEdits(later, f[0].fixes[0].edits), later.replace('security;\n', 'security;\nALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;\n'));
+  });
+
   it('reports public tables of Supabase projects without RLS, with a fix that enables it', () => {
     const text = 'create table public.profiles (\n  id uuid primary key references auth.users,\n  bio text\n);\ncreate table private.secrets (id int primary key);\n';
     const f = findingsOf({ [M]: text }, 'rls-disabled');

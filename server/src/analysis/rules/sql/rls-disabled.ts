@@ -10,7 +10,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'In Supabase projects (a `supabase/migrations` folder, or migrations that use the `auth` schema), reports each table of the exposed `public` schema on which no migration enables row level security by the end of the history.',
+      'In Supabase projects (a `supabase/migrations` folder, or migrations that use the `auth` schema), reports each table of the exposed `public` schema on which row level security is not enabled by the end of the history: never enabled (reported at the CREATE TABLE), or disabled again by a later `ALTER TABLE … DISABLE ROW LEVEL SECURITY` (reported there).',
     whyItMatters:
       'Supabase serves every `public` table through its REST API to anyone holding the anon key, which ships in your front-end bundle. Without RLS, `curl https://<project>.supabase.co/rest/v1/profiles -H "apikey: <anon key>"` reads — and `PATCH` rewrites — every row.',
     example:
@@ -18,7 +18,7 @@ export default defineRule({
     useInstead:
       '-- file: supabase/migrations/20240101000000_profiles.sql\nCREATE TABLE public.profiles (\n  id uuid PRIMARY KEY REFERENCES auth.users (id),\n  bio text\n);\nALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;\nCREATE POLICY "Read own profile" ON public.profiles FOR SELECT TO authenticated USING ((select auth.uid()) = id);\n',
     fixSafety:
-      'Inserts `ALTER TABLE … ENABLE ROW LEVEL SECURITY;` after the CREATE TABLE. This changes behaviour: with RLS on and no policy, API clients see no rows at all until you add policies (the service role still bypasses RLS). If the migration was already applied, put the statement in a new migration instead.',
+      'Inserts `ALTER TABLE … ENABLE ROW LEVEL SECURITY;` after the CREATE TABLE (or after the statement that disables it). This changes behaviour: with RLS on and no policy, API clients see no rows at all until you add policies (the service role still bypasses RLS). If the migration was already applied, put the statement in a new migration instead.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -26,17 +26,20 @@ export default defineRule({
     for (const t of project.catalog.tables.values()) {
       if (t.schema !== 'public' || t.rls) continue;
       if (t.partitionOf && project.catalog.tables.get(t.partitionOf)?.rls) continue;
-      const m = migrationAt(project, t.createdBy.file);
-      const stmt = (t.createdBy.statement ?? m?.file.statements[t.createdBy.statementIndex]);
+      // Where RLS was last turned off (ALTER TABLE … DISABLE ROW LEVEL SECURITY), else the CREATE TABLE.
+      const at = t.rlsSource ?? t.createdBy;
+      const m = migrationAt(project, at.file);
+      const stmt = at.statement ?? m?.file.statements[at.statementIndex];
       if (!m || !stmt) continue;
-      // Named as at the CREATE TABLE (the table may be renamed later).
+      // Named as at that statement (the table may be renamed later).
       const sql = `ALTER TABLE ${relationText(stmt.node.relation ?? stmt.node.into?.rel)} ENABLE ROW LEVEL SECURITY;`;
+      const why = t.rlsSource ? `migration \`${m.label}\` disables row level security on it` : 'no migration enables row level security on it';
       report({
         file: m.path,
         range: headRange(m.file, stmt),
         anchorLine: stmt.range.start.line,
         migration: m.label,
-        message: `Table \`${t.name}\` is in the exposed \`public\` schema but no migration enables row level security on it: anyone with the anon key can read and write it through the API.${t.policies.size ? ` Its ${t.policies.size} polic${t.policies.size === 1 ? 'y does' : 'ies do'} nothing until RLS is enabled.` : ''}`,
+        message: `Table \`${t.name}\` is in the exposed \`public\` schema but ${why}: anyone with the anon key can read and write it through the API.${t.policies.size ? ` Its ${t.policies.size} polic${t.policies.size === 1 ? 'y does' : 'ies do'} nothing until RLS is enabled.` : ''}`,
         subject: { table: t.name },
         fixes: [
           {
