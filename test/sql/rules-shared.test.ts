@@ -86,6 +86,31 @@ describe('redundant-index (SQL side)', () => {
     assert.match(f[0].message, /duplicate of index `t_a_idx`/);
     assert.match((f[0].fixes[0].fileOperations![0] as { content: string }).content, /DROP INDEX CONCURRENTLY IF EXISTS t_a_idx1;/);
   });
+
+  it('reports a UNIQUE constraint added on the primary key\'s columns (or an earlier unique constraint\'s), with a DROP CONSTRAINT fix', () => {
+    const text = [
+      // A schema dump: the table, then its constraints one by one.
+      'create table public.history (id uuid not null, code text not null, note text);',
+      'alter table only public.history add constraint history_id_key unique (id);',
+      'alter table only public.history add constraint history_pkey primary key (id);',
+      'alter table public.history add constraint history_code_key unique (code);',
+      'alter table public.history add constraint history_code_again unique (code);',
+      'alter table public.history add constraint history_code_id_key unique (code, id);',
+      // In one CREATE TABLE PostgreSQL itself folds a UNIQUE on the primary key's columns into the key.
+      'create table one (id int primary key, constraint one_id_key unique (id));',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'redundant-index');
+    assert.deepEqual(
+      f.map((x) => [x.subject.index, textAt(text, x).replace(/ unique.*/, '')]),
+      [
+        ['history_id_key', 'constraint history_id_key'],
+        ['history_code_again', 'constraint history_code_again'],
+      ],
+    );
+    assert.match(f[0].message, /^Unique constraint `history_id_key` on `history` \(id\) duplicates the primary key \(id\)/);
+    assert.match(f[1].message, /duplicates unique constraint `history_code_key` \(code\)/);
+    assert.match((f[0].fixes[0].fileOperations![0] as { content: string }).content, /ALTER TABLE history DROP CONSTRAINT history_id_key;/);
+  });
 });
 
 describe('missing-primary-key (SQL side)', () => {

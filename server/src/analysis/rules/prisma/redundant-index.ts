@@ -45,7 +45,7 @@ export default defineRule({
   tags: ['unnecessary'],
   docs: {
     whatItDoes:
-      'Reports an `@@index` whose columns are the same as, or a leading prefix of, another index, unique constraint or primary key of the same model (same sort order and index type) — and, in SQL migrations, an index that duplicates another on the same table.',
+      'Reports an `@@index` whose columns are the same as, or a leading prefix of, another index, unique constraint or primary key of the same model (same sort order and index type) — and, in SQL migrations, an index that duplicates another on the same table, or a UNIQUE constraint added on exactly the primary key\'s columns (or an earlier unique constraint\'s), as schema dumps often have.',
     whyItMatters:
       'An index on `(a)` is useless next to one on `(a, b)` or a `UNIQUE (a)`: the planner uses the other one for every query the first could serve. The duplicate still has to be updated on every INSERT, UPDATE and DELETE, takes disk and cache space, and slows down vacuum and backups. A common case is `clerkId String @unique` plus `@@index([clerkId])`.',
     example:

@@ -6,7 +6,7 @@ import { prismaIndexName } from '../../sql/lexical';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
 import { createMigrationOp, newMigrationPath } from './new-migration';
-import { findNamed, headRange, isPrismaTable, migrationAt, perObject, sqlProject } from './util';
+import { findNamed, headRange, isPrismaTable, migrationAt, perObject, rangeFromMatch, sqlProject } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
 
@@ -152,8 +152,54 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
           : [],
       });
     }
+    // A UNIQUE constraint on exactly the primary key's columns, or on those of an earlier UNIQUE
+    // constraint (schema dumps often have both `…_id_key UNIQUE (id)` and `…_pkey PRIMARY KEY (id)`):
+    // a second identical unique index. Dropped with its constraint, not with DROP INDEX.
+    for (const ix of all) {
+      if (ix.kind !== 'unique') continue;
+      const cover = all.find(
+        (o) =>
+          (o.kind === 'primary' || (o.kind === 'unique' && o !== ix && (o.source.migrationIndex < ix.source.migrationIndex || (o.source.migrationIndex === ix.source.migrationIndex && o.source.statementIndex < ix.source.statementIndex)))) &&
+          o.columns.length === ix.columns.length &&
+          o.columns.every((c, k) => c === ix.columns[k]),
+      );
+      if (!cover || !ix.name) continue;
+      const m = migrationAt(project, ix.source.file);
+      if (!m) continue;
+      const stmt = ix.source.statement ?? m.file.statements[ix.source.statementIndex];
+      const at = findNamed(stmt, CONSTRAINT_NAME, ix.name);
+      const what = cover.kind === 'primary' ? 'the primary key' : `unique constraint \`${cover.name}\``;
+      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `drop_${ix.name}`);
+      report({
+        file: m.path,
+        range: at >= 0 ? rangeFromMatch(m.file, stmt, at) : headRange(m.file, stmt),
+        anchorLine: stmt.range.start.line,
+        migration: m.label,
+        message: `Unique constraint \`${ix.name}\` on \`${t.name}\` (${ix.columns.join(', ')}) duplicates ${what} (${cover.columns.join(', ')}): its index costs write time and storage and serves no query the other does not.`,
+        subject: { table: t.name, index: ix.name },
+        data: { index: ix.name, coveredBy: cover.name ?? cover.kind },
+        fixes: path
+          ? [
+              {
+                title: `Drop constraint ${ix.name} in a new migration`,
+                edits: [],
+                fileOperations: [
+                  createMigrationOp(
+                    path,
+                    `-- Fails if a foreign key was created against this constraint's index; re-create that foreign key after dropping it.\nALTER TABLE ${quoteQualified(t.schema, t.name)} DROP CONSTRAINT ${quoteIdent(ix.name)};\n`,
+                  ),
+                ],
+                isPreferred: true,
+                safe: false,
+              },
+            ]
+          : [],
+      });
+    }
   }
 };
+
+const CONSTRAINT_NAME = /\bCONSTRAINT\s+/gi;
 
 /** Schemas whose tables Supabase or extensions manage (not the project's to change). */
 const MANAGED_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pgbouncer', 'supabase_migrations']);
