@@ -121,6 +121,27 @@ test('redundant-index: prefix of a composite index, unique or id; the duplicate 
   assert.equal(byRule(auditSchema(pk), 'redundant-index').length, 1);
 });
 
+test('redundant-index: @unique on the @id field, @@unique on the @@id fields (a second unique index on the key), with a fix Prisma accepts', async () => {
+  const text = withDatasource(
+    'model Post {\n  id    String @id @unique @default(cuid())\n  title String\n}\n\nmodel Member {\n  userId String @map("user_id")\n  orgId  String\n\n  @@id([userId, orgId])\n  @@unique([userId, orgId])\n  @@unique([orgId, userId])\n}\n',
+  );
+  const f = byRule(auditSchema(text), 'redundant-index');
+  assert.deepEqual(
+    f.map((x) => [x.subject, x.message.match(/\(`([^`]+)`\)/)?.[1]]),
+    [
+      [{ model: 'Post', field: 'id' }, 'Post_id_key'],
+      [{ model: 'Member', field: 'userId' }, 'Member_user_id_orgId_key'],
+    ],
+  );
+  assert.equal(f[0].fixes[0].safe, false);
+  const fixed = applyEdits(text, [...f[0].fixes[0].edits, ...f[1].fixes[0].edits]);
+  assert.match(fixed, /id {4}String @id @default\(cuid\(\)\)\n/);
+  assert.doesNotMatch(fixed, /@@unique\(\[userId, orgId\]\)/);
+  assert.match(fixed, /@@unique\(\[orgId, userId\]\)/);
+  assert.deepEqual(byRule(auditSchema(fixed), 'redundant-index'), []);
+  assert.equal(await validateSchema([{ path: 'schema.prisma', text: fixed }]), null);
+});
+
 test('redundant-index: different sort, type or a non-prefix is not redundant', () => {
   for (const idx of ['@@index([a(sort: Desc)])', '@@index([a], type: Hash)', '@@index([b])', '@@index([b, a])']) {
     const t = `model T {\n  id Int @id\n  a  Int\n  b  Int\n\n  @@index([a, b])\n  ${idx}\n}\n`;

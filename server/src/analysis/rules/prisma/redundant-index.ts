@@ -1,6 +1,8 @@
 import { defineRule } from '../../rule';
 import { memoModel, NO_DEPS } from '../../prisma/memo';
-import { deleteMemberLineEdit } from '../../prisma/edits';
+import { deleteMemberLineEdit, replaceSpanEdit } from '../../prisma/edits';
+import type { TextEdit } from '../../types';
+import { prismaIndexName } from '../../sql/lexical';
 import { allIndexes, rangeOf, type IndexDef } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
 
@@ -21,6 +23,11 @@ function indexType(ix: IndexDef): string {
 
 /** The index/constraint that makes `ix` redundant, if any. */
 export function coveringIndex(ix: IndexDef, all: IndexDef[]): IndexDef | null {
+  if (ix.kind === 'unique') {
+    // `@id @unique`, or `@@unique` on exactly the `@@id` fields: a second unique index on the key's columns.
+    const id = all.find((o) => o.kind === 'id');
+    return id && id.fields.length === ix.fields.length && ix.fields.every((f, i) => sameColumn(f, id.fields[i])) ? id : null;
+  }
   if (ix.kind !== 'index') return null;
   for (const other of all) {
     if (other === ix || other.kind === 'fulltext') continue;
@@ -45,14 +52,14 @@ export default defineRule({
   tags: ['unnecessary'],
   docs: {
     whatItDoes:
-      'Reports an `@@index` whose columns are the same as, or a leading prefix of, another index, unique constraint or primary key of the same model (same sort order and index type) — and, in SQL migrations, an index that duplicates another on the same table, or a UNIQUE constraint added on exactly the primary key\'s columns (or an earlier unique constraint\'s), as schema dumps often have.',
+      'Reports an `@@index` whose columns are the same as, or a leading prefix of, another index, unique constraint or primary key of the same model (same sort order and index type), and a `@unique`/`@@unique` on exactly the `@id`/`@@id` fields (`id String @id @unique`: Prisma creates a second unique index for it) — and, in SQL migrations, an index that duplicates another on the same table, or a UNIQUE constraint added on exactly the primary key\'s columns (or an earlier unique constraint\'s), as schema dumps often have.',
     whyItMatters:
       'An index on `(a)` is useless next to one on `(a, b)` or a `UNIQUE (a)`: the planner uses the other one for every query the first could serve. The duplicate still has to be updated on every INSERT, UPDATE and DELETE, takes disk and cache space, and slows down vacuum and backups. A common case is `clerkId String @unique` plus `@@index([clerkId])`.',
     example:
       'model User {\n  id      String @id @default(cuid())\n  clerkId String @unique\n\n  @@index([clerkId])\n}\n',
     useInstead: 'model User {\n  id      String @id @default(cuid())\n  clerkId String @unique\n}\n',
     fixSafety:
-      'The fix deletes the `@@index` line; the next migration drops the index. Queries keep using the covering index, so results do not change. Rarely, a query plan that preferred the smaller index gets slightly slower.',
+      'The fix deletes the `@@index` line (or the `@unique`/`@@unique`); the next migration drops the index. Queries keep using the covering index, so results do not change. Rarely, a query plan that preferred the smaller index gets slightly slower. A unique index is not removed by fix-all: dropping it fails while a foreign key in the database was created against it (re-create that foreign key first), and a named `@@unique` is also a Prisma Client input name.',
   },
   check(ctx, report) {
     const schema = ctx.prisma;
@@ -61,20 +68,39 @@ export default defineRule({
         if (model.kind !== 'model') continue;
         memoModel(schema, 'redundant-index', model, NO_DEPS, report, (report) => {
           const all = allIndexes(model);
-          for (const ix of model.indexes) {
+          for (const ix of [...model.uniques, ...model.indexes]) {
             const cover = coveringIndex(ix, all);
             if (!cover) continue;
             const file = ix.file;
             const exact = cover.fields.length === ix.fields.length;
+            const unique = ix.kind === 'unique';
+            let edit: TextEdit | null = ix.lineSpan ? deleteMemberLineEdit(file, ix.lineSpan) : null;
+            if (!edit && ix.source === 'field') {
+              // `@unique` on a field: the attribute and the whitespace before it.
+              let start = ix.attr.span.start;
+              while (start > 0 && (file.text[start - 1] === ' ' || file.text[start - 1] === '\t')) start--;
+              edit = replaceSpanEdit(file, { start, end: ix.attr.span.end }, '');
+            }
             report({
               file: file.path,
               range: rangeOf(file, ix.attr.span),
-              message: `${describe(ix)} is redundant: ${describe(cover)} already ${exact ? 'indexes the same columns' : `starts with ${ix.fields.map((f) => f.name).join(', ')}`} and serves every lookup this index could. Remove it to save write time and storage.`,
+              message: unique
+                ? `${describe(ix)} is redundant: ${describe(cover)} is already unique on the same columns, and Prisma creates a second unique index for it (\`${ix.map ?? prismaIndexName(model.tableName, ix.fields.map((f) => model.fieldByName.get(f.name)?.columnName ?? f.name), '_key')}\`). Remove it to save write time and storage.`
+                : `${describe(ix)} is redundant: ${describe(cover)} already ${exact ? 'indexes the same columns' : `starts with ${ix.fields.map((f) => f.name).join(', ')}`} and serves every lookup this index could. Remove it to save write time and storage.`,
               subject: { model: model.name, field: ix.fields[0]?.name },
               data: { redundant: describe(ix), coveredBy: describe(cover) },
               related: [{ file: cover.file.path, range: rangeOf(cover.file, cover.attr.span), message: 'covering index' }],
-              fixes: ix.lineSpan
-                ? [{ title: `Remove the redundant ${describe(ix).replace(/`/g, '')}`, edits: [deleteMemberLineEdit(file, ix.lineSpan)], isPreferred: true, safe: true }]
+              fixes: edit
+                ? [
+                    {
+                      title: `Remove the redundant ${describe(ix).replace(/`/g, '')}`,
+                      edits: [edit],
+                      isPreferred: true,
+                      // Dropping a unique index fails while a database foreign key is bound to it; and a
+                      // named @@unique is also a Prisma Client input name.
+                      safe: !unique,
+                    },
+                  ]
                 : [],
             });
           }
