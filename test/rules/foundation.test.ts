@@ -96,6 +96,14 @@ test('missing-fk-index: the fix keeps CRLF line endings and goes after existing 
   assert.ok(!/[^\r]\n/.test(fixed));
 });
 
+test('missing-fk-index: the message names a table-like model as a row (an accounts row), a model with its article', () => {
+  const text = withDatasource('model accounts {\n  id    Int     @id\n  auths auths[]\n}\n\nmodel auths {\n  id        Int      @id\n  accountId Int\n  account   accounts @relation(fields: [accountId], references: [id])\n}\n');
+  const [f] = byRule(auditSchema(text), 'missing-fk-index');
+  assert.match(f.message, /deleting an accounts row scans all of auths to check the constraint, and loading an accounts row's auths is/);
+  const org = withDatasource(USER_POST('').replace(/\bUser\b/g, 'Organization'));
+  assert.match(byRule(auditSchema(org), 'missing-fk-index')[0].message, /deleting an Organization scans/);
+});
+
 // ---------------------------------------------------------------- redundant-index
 
 test('redundant-index: @unique plus @@index on the same column', () => {

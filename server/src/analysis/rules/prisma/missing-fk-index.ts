@@ -99,10 +99,12 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
   const list = cols.map((c) => `\`${c}\``).join(', ');
   const attribute = `@@index([${cols.join(', ')}])`;
   const emulated = schema.relationMode === 'prisma';
+  // `an Organization`, `a User`; a model named like a table (`accounts`): `an accounts row`.
+  const aTarget = `${/^[aeio]/i.test(target) ? 'an' : 'a'} ${target}${/^[a-z]/.test(target) ? ' row' : ''}`;
   const db = databaseName(schema);
   const consequence = emulated
-    ? `With relationMode = "prisma" there is no foreign key in the database: Prisma Client looks up ${model.name} rows by ${list} for every delete or update of ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target} and for every \`include\`, and each lookup is a full scan.`
-    : `${db} does not index foreign keys: deleting ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target} scans all of ${model.name} to check the constraint, and loading ${/^[AEIO]/.test(target) ? 'an' : 'a'} ${target}'s ${rel.back?.name ?? model.name + ' rows'} is a ${db === 'PostgreSQL' || db === 'CockroachDB' ? 'sequential' : 'full table'} scan.`;
+    ? `With relationMode = "prisma" there is no foreign key in the database: Prisma Client looks up ${model.name} rows by ${list} for every delete or update of ${aTarget} and for every \`include\`, and each lookup is a full scan.`
+    : `${db} does not index foreign keys: deleting ${aTarget} scans all of ${model.name} to check the constraint, and loading ${aTarget}'s ${rel.back?.name ?? model.name + ' rows'} is a ${db === 'PostgreSQL' || db === 'CockroachDB' ? 'sequential' : 'full table'} scan.`;
   return {
     file: file.path,
     range: rangeOf(file, span),
