@@ -77,6 +77,13 @@ export function deleteMemberLineEdit(file: SchemaFile, lineSpan: Span): TextEdit
   return { file: file.path, range: lines.range(start, end), newText: '' };
 }
 
+/** Deletes a field attribute (`@unique`, `@db.VarChar(255)`) and the spaces or tabs before it. */
+export function deleteFieldAttributeEdit(file: SchemaFile, attribute: { span: Span }): TextEdit {
+  let start = attribute.span.start;
+  while (start > 0 && (file.text[start - 1] === ' ' || file.text[start - 1] === '\t')) start--;
+  return replaceSpanEdit(file, { start, end: attribute.span.end }, '');
+}
+
 /**
  * Adds `name: value` to the relation's `@relation(...)` or replaces the value of an existing `name:`
  * argument, keeping the other arguments and their formatting. Without a `@relation` attribute, one is

@@ -2,7 +2,7 @@
  * Convert-to-enum quick fix (string-enum-candidate, enum-drift): enum names, value identifiers, the
  * text edits that switch a `String` field to an enum, and the data-preserving migration SQL.
  */
-import { insertAtEdit, memberIndent, replaceSpanEdit } from './edits';
+import { deleteFieldAttributeEdit, insertAtEdit, memberIndent, replaceSpanEdit } from './edits';
 import { pascalCase } from './naming';
 import type { Enum, Field, PrismaSchema } from './schema';
 import { detectEol } from '../text';
@@ -77,11 +77,7 @@ export function retypeFieldEdits(field: Field, enumName: string, values: EnumVal
     edits.push(replaceSpanEdit(file, e.span, v.name));
   }
   for (const attr of decl.attributes) {
-    if (!attr.name.startsWith('db.')) continue;
-    // Remove the attribute and the whitespace before it.
-    let start = attr.span.start;
-    while (start > 0 && (file.text[start - 1] === ' ' || file.text[start - 1] === '\t')) start--;
-    edits.push(replaceSpanEdit(file, { start, end: attr.span.end }, ''));
+    if (attr.name.startsWith('db.')) edits.push(deleteFieldAttributeEdit(file, attr));
   }
   return edits;
 }

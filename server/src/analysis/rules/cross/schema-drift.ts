@@ -31,16 +31,13 @@ export default defineRule({
   },
   check(ctx, report) {
     const schema = ctx.prisma;
-    if (!schema || !ctx.input.sqlFiles?.length || !isPostgres(schema.provider)) return;
+    // (`provider = "postgres"` reads as postgresql.)
+    if (!schema || !ctx.input.sqlFiles?.length || schema.provider !== 'postgresql') return;
     const sql = sqlProject(ctx);
     if (!sql || !allRead(sql) || migrationTool(sql) === 'mixed' || !historyCoversSchema(sql, schema)) return;
     new Comparison(schema, sql, report).run();
   },
 });
-
-function isPostgres(provider: string | null): boolean {
-  return provider === 'postgresql' || provider === 'postgres';
-}
 
 /** Every migration was read (a file skipped whole, binary or too large, could hold anything). */
 const allRead = perObject((sql: MigrationProject): boolean => sql.migrations.every((m) => !m.file.skipped && m.file.errors.every((e) => e.kind !== 'file')));

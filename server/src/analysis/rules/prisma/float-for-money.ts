@@ -2,7 +2,7 @@ import { defineRule } from '../../rule';
 import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isMoneyLikeName, ownComments, wordsOf } from '../../prisma/naming';
-import { replaceSpanEdit } from '../../prisma/edits';
+import { deleteFieldAttributeEdit, replaceSpanEdit } from '../../prisma/edits';
 import type { Fix, TextEdit } from '../../types';
 
 /** Providers with a `Decimal` native type (`@db.Decimal(p, s)`). */
@@ -35,11 +35,8 @@ function decimalFix(schema: PrismaSchema, field: Field): Fix | null {
   const native = nativeDecimal(schema);
   const existing = field.decl.attributes.find((a) => /^[A-Za-z_]\w*\./.test(a.name) && a.name.split('.')[0] === (schema.datasource?.name ?? 'db'));
   if (existing && native) edits.push(replaceSpanEdit(file, existing.span, native));
-  else if (existing) {
-    let start = existing.span.start;
-    while (start > 0 && (file.text[start - 1] === ' ' || file.text[start - 1] === '\t')) start--;
-    edits.push(replaceSpanEdit(file, { start, end: existing.span.end }, ''));
-  } else if (native) {
+  else if (existing) edits.push(deleteFieldAttributeEdit(file, existing));
+  else if (native) {
     edits.push(replaceSpanEdit(file, { start: t.span.end, end: t.span.end }, ` ${native}`));
   }
   return { title: native ? `Change to Decimal ${native}` : 'Change to Decimal', edits, isPreferred: true, safe: false };

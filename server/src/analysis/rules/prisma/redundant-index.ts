@@ -1,7 +1,6 @@
 import { defineRule } from '../../rule';
 import { memoModel, NO_DEPS } from '../../prisma/memo';
-import { deleteMemberLineEdit, replaceSpanEdit } from '../../prisma/edits';
-import type { TextEdit } from '../../types';
+import { deleteFieldAttributeEdit, deleteMemberLineEdit } from '../../prisma/edits';
 import { prismaIndexName } from '../../sql/lexical';
 import { allIndexes, rangeOf, type IndexDef } from '../../prisma/schema';
 import { sqlCheckFor } from './sql-bridge';
@@ -74,13 +73,8 @@ export default defineRule({
             const file = ix.file;
             const exact = cover.fields.length === ix.fields.length;
             const unique = ix.kind === 'unique';
-            let edit: TextEdit | null = ix.lineSpan ? deleteMemberLineEdit(file, ix.lineSpan) : null;
-            if (!edit && ix.source === 'field') {
-              // `@unique` on a field: the attribute and the whitespace before it.
-              let start = ix.attr.span.start;
-              while (start > 0 && (file.text[start - 1] === ' ' || file.text[start - 1] === '\t')) start--;
-              edit = replaceSpanEdit(file, { start, end: ix.attr.span.end }, '');
-            }
+            // A block attribute's line, or a field's `@unique`.
+            const edit = ix.lineSpan ? deleteMemberLineEdit(file, ix.lineSpan) : ix.source === 'field' ? deleteFieldAttributeEdit(file, ix.attr) : null;
             report({
               file: file.path,
               range: rangeOf(file, ix.attr.span),

@@ -1,6 +1,6 @@
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
-import type { Catalog, ForeignKey, Index, IndexLike, Table } from '../../sql/catalog';
+import type { Catalog, ForeignKey, Index, IndexLike, SourceRef, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import { prismaIndexName } from '../../sql/lexical';
 import type { Migration, MigrationProject } from '../../sql/project';
@@ -113,9 +113,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
         if (o.index && o.columns.length === i.columns.length) {
           // Identical column lists: keep the older one, report the later one; compare sort orders too.
           if (o.index.signature.join() !== i.signature.join()) return false;
-          const a = o.source;
-          const b = i.source;
-          return a.migrationIndex < b.migrationIndex || (a.migrationIndex === b.migrationIndex && a.statementIndex < b.statementIndex);
+          return madeBefore(o.source, i.source);
         }
         if (o.index && o.index.signature.slice(0, i.columns.length).join() !== i.signature.join()) return false;
         return true;
@@ -159,7 +157,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
       if (ix.kind !== 'unique') continue;
       const cover = all.find(
         (o) =>
-          (o.kind === 'primary' || (o.kind === 'unique' && o !== ix && (o.source.migrationIndex < ix.source.migrationIndex || (o.source.migrationIndex === ix.source.migrationIndex && o.source.statementIndex < ix.source.statementIndex)))) &&
+          (o.kind === 'primary' || (o.kind === 'unique' && madeBefore(o.source, ix.source))) &&
           o.columns.length === ix.columns.length &&
           o.columns.every((c, k) => c === ix.columns[k]),
       );
@@ -200,6 +198,11 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
 };
 
 const CONSTRAINT_NAME = /\bCONSTRAINT\s+/gi;
+
+/** Whether statement `a` runs before statement `b` in the replay. */
+function madeBefore(a: SourceRef, b: SourceRef): boolean {
+  return a.migrationIndex < b.migrationIndex || (a.migrationIndex === b.migrationIndex && a.statementIndex < b.statementIndex);
+}
 
 /** Schemas whose tables Supabase or extensions manage (not the project's to change). */
 const MANAGED_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pgbouncer', 'supabase_migrations']);

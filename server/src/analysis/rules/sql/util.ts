@@ -8,7 +8,7 @@ import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/p
 import type { Range, TextEdit } from '../../types';
 import { detectEol } from '../../text';
 import { quoteIdent } from '../../sql/expr';
-import { dollarDelimiter, isIdentCont, lexemeEnd } from '../../sql/lexical';
+import { dollarDelimiter, isIdentCont, lexemeEnd, quotedEnd } from '../../sql/lexical';
 
 export type Reporter = (r: Report) => void;
 
@@ -113,19 +113,15 @@ export function tokenRange(file: ParsedSqlFile, stmt: SqlStatement, byteLocation
   if (start < stmt.start || start > stmt.end) return headRange(file, stmt);
   const text = file.text;
   let i = start;
+  // An unterminated quote runs to the statement's end.
+  const past = (end: number) => (end < 0 ? stmt.end : end);
   const ident = () => {
-    if (text[i] === '"') {
-      i++;
-      while (i < text.length && !(text[i] === '"' && text[i + 1] !== '"')) i += text[i] === '"' ? 2 : 1;
-      i++;
-    } else while (i < text.length && /[\w$]/.test(text[i])) i++;
+    if (text[i] === '"') i = past(quotedEnd(text, i, '"'));
+    else while (i < text.length && /[\w$]/.test(text[i])) i++;
   };
-  if (text[i] === "'") {
-    // A string literal ('yes'::boolean), with its doubled quotes.
-    i++;
-    while (i < stmt.end && !(text[i] === "'" && text[i + 1] !== "'")) i += text[i] === "'" ? 2 : 1;
-    i++;
-  } else {
+  // A string literal ('yes'::boolean), read as PostgreSQL's scanner reads it.
+  if (text[i] === "'") i = past(lexemeEnd(text, i));
+  else {
     ident();
     while (text[i] === '.' && i < stmt.end) {
       i++;
