@@ -35,7 +35,7 @@ test('open buffers: a NUL in the first 64 KiB is reported as binary; later ones,
 
 test('Windows paths: discovery layouts and document paths are put in the server\'s /-separated form, which the analysis reads', async () => {
   const { lspLayout } = await import('../../server/src/lsp/projects');
-  const { lspPath } = await import('../../server/src/lsp/convert');
+  const { slashPath } = await import('../../server/src/project/discover');
   const { audit } = await import('../../server/src/analysis/engine');
   const { ensureSqlParser } = await import('../../server/src/analysis/sql/parse');
   await ensureSqlParser();
@@ -50,9 +50,9 @@ test('Windows paths: discovery layouts and document paths are put in the server\
   assert.deepEqual(layout.migrationFiles, ['C:/work/shop/prisma/migrations/20240101000000_init/migration.sql', 'C:/work/shop/prisma/migrations/20240201000000_more/migration.sql']);
   assert.equal(layout.root, 'C:/work/shop');
   assert.equal(layout.configFile, 'C:/work/shop/schema-insight.json');
-  assert.equal(lspPath('C:\\work\\shop\\prisma\\schema.prisma', '\\'), 'C:/work/shop/prisma/schema.prisma');
+  assert.equal(slashPath('C:\\work\\shop\\prisma\\schema.prisma', '\\'), 'C:/work/shop/prisma/schema.prisma');
   // On POSIX nothing changes (a backslash is an ordinary character in a file name there).
-  assert.equal(lspPath('/w/a\\b.sql', '/'), '/w/a\\b.sql');
+  assert.equal(slashPath('/w/a\\b.sql', '/'), '/w/a\\b.sql');
   assert.equal(lspLayout(native, '/'), native);
 
   const texts = ['CREATE TABLE "A" ("id" SERIAL PRIMARY KEY);\n', 'ALTER TABLE "A" ADD COLUMN "b" TEXT;\n'];

@@ -3,11 +3,10 @@
  * diagnostics, workspace edits). Positions are already LSP UTF-16 positions in the analysis, so the
  * only conversions here are paths ⇄ URIs and shapes.
  *
- * Paths in the language server are '/'-separated on every platform (`lspPath`), as the analysis reads
+ * Paths in the language server are '/'-separated on every platform (`slashPath`), as the analysis reads
  * them (a Prisma migration is `<set>/<folder>/migration.sql`): on Windows, `C:/proj/prisma/schema.prisma`.
  * Node.js's file functions and `pathToFileURL` take that form there as they take `C:\proj\…`.
  */
-import { sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CreateFile,
@@ -20,21 +19,17 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { Finding, Fix, Range, Severity, TextEdit } from '../analysis/types';
+import { slashPath } from '../project/discover';
 
 export const SOURCE = 'schema-insight';
 
 /** Remembers the exact URI string a client used for a path, so what we send back matches byte for byte. */
 const knownUris = new Map<string, string>();
 
-/** A native path in the language server's form: '/'-separated (`separator`: the platform's, for tests). */
-export function lspPath(native: string, separator: string = sep): string {
-  return separator === '/' ? native : native.split(separator).join('/');
-}
-
 export function uriToPath(uri: string): string | null {
   if (!uri.startsWith('file:')) return null;
   try {
-    const p = lspPath(fileURLToPath(uri));
+    const p = slashPath(fileURLToPath(uri));
     if (!knownUris.has(p)) knownUris.set(p, uri);
     return p;
   } catch {

@@ -6,8 +6,7 @@
  * No analysis here: discovery comes from `project/discover`, reading from `project/source`.
  */
 import { basename, dirname, sep } from 'node:path';
-import { discoverProjects, loadConfig, projectForFiles, type ProjectLayout } from '../project/discover';
-import { lspPath } from './convert';
+import { discoverProjects, loadConfig, projectForFiles, slashPath, type ProjectLayout } from '../project/discover';
 import { binaryProblem, MAX_SOURCE_BYTES, readSourceFile } from '../project/source';
 import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
@@ -47,15 +46,15 @@ function projectKey(layout: ProjectLayout): string {
   return `${layout.root}::${layout.schemaFiles[0] ?? layout.migrationFiles[0] ?? ''}`;
 }
 
-/** Both paths in the server's '/'-separated form (`lspPath`). */
+/** Both paths in the server's '/'-separated form (`slashPath`). */
 function isInside(path: string, folder: string): boolean {
   return path === folder || path.startsWith(folder.endsWith('/') ? folder : folder + '/');
 }
 
-/** A layout from discovery (native paths) with its paths in the server's form (`lspPath`). */
+/** A layout from discovery (native paths) with its paths in the server's form (`slashPath`). */
 export function lspLayout(layout: ProjectLayout, separator: string = sep): ProjectLayout {
   if (separator === '/') return layout;
-  const to = (p: string) => lspPath(p, separator);
+  const to = (p: string) => slashPath(p, separator);
   return {
     ...layout,
     root: to(layout.root),

@@ -288,7 +288,7 @@ export function startServer(connection: Connection): void {
       if (!path) continue;
       projects.invalidate(path);
       // A Prisma migration lock decides which migrations are audited (rare: re-audit everything).
-      if (isConfigPath(path) || /[\\/]migration_lock\.toml$/.test(path)) {
+      if (isConfigPath(path) || path.endsWith('/migration_lock.toml')) {
         structural = true;
         continue;
       }

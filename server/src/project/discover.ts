@@ -265,6 +265,11 @@ function isNormalAbsolute(p: string): boolean {
   return isAbsolute(p) && (p.length === 1 || (!p.endsWith('/') && !p.includes('//') && !p.includes('/./') && !p.includes('/../') && !p.endsWith('/.') && !p.endsWith('/..')));
 }
 
+/** A native path with '/' separators, as the analysis reads paths (`separator`: the platform's, for tests). */
+export function slashPath(native: string, separator: string = sep): string {
+  return separator === '/' ? native : native.split(separator).join('/');
+}
+
 /** Root-relative path with '/' separators (what findings and reports show). */
 export function displayPath(root: string, abs: string): string {
   // The common case without path.relative's normalisation: a normalised path below a normalised root.
@@ -274,5 +279,5 @@ export function displayPath(root: string, abs: string): string {
   const r = relative(root, abs);
   // Outside the root: `..` or `../…` (a folder named `..x` is inside, as on the fast path above).
   const outside = !r || r === '..' || r.startsWith(`..${sep}`);
-  return (outside ? abs : r).split(sep).join('/');
+  return slashPath(outside ? abs : r);
 }

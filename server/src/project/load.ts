@@ -1,9 +1,8 @@
-import { sep } from 'node:path';
 import type { AuditInput } from '../analysis/engine';
 import { migrationLockPaths } from '../analysis/sql/discovery';
 import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, Finding, SourceFile } from '../analysis/types';
-import { displayPath, loadConfigFile, type ProjectLayout } from './discover';
+import { displayPath, loadConfigFile, slashPath, type ProjectLayout } from './discover';
 import { readSourceFile } from './source';
 
 export interface LoadedProject {
@@ -49,7 +48,7 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
   }
   // The Prisma Migrate sets' migration_lock.toml (the dialect they were written in).
   const migrationLocks: SourceFile[] = [];
-  for (const lock of migrationLockPaths(layout.migrationFiles.map((f) => f.split(sep).join('/')))) {
+  for (const lock of migrationLockPaths(layout.migrationFiles.map((f) => slashPath(f)))) {
     // A set without a lock file reads as an error here, like any unreadable file.
     const r = readSourceFile(lock);
     if ('text' in r) migrationLocks.push({ path: displayPath(layout.root, lock), text: r.text });
