@@ -233,6 +233,27 @@ describe('migration-order', () => {
     );
   });
 
+  it('reports data migrations (INSERT, UPDATE, DELETE, TRUNCATE) on tables and columns that do not exist yet', () => {
+    const text =
+      "CREATE TABLE plans (id int PRIMARY KEY, name text);\nINSERT INTO plans (id, name, price) VALUES (1, 'free', 0);\nUPDATE plans SET name = 'Free', tier = 1 WHERE id = 1;\n" +
+      'INSERT INTO features (id) VALUES (1);\nDELETE FROM features;\nTRUNCATE features;\nINSERT INTO auth.users (id) VALUES (1);\n' +
+      "WITH p AS (SELECT id FROM plans) UPDATE plans SET name = 'x' FROM p WHERE plans.id = p.id;";
+    const f = findingsOf(
+      { 'supabase/migrations/20240101000000_seed.sql': text, 'supabase/migrations/20240102000000_features.sql': 'CREATE TABLE features (id int PRIMARY KEY);\nALTER TABLE plans ADD COLUMN price int;' },
+      'migration-order',
+    );
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, textAt(text, x), x.message.replace(/^This statement uses (\S+ `[^`]+`).*?(later migration|no migration).*$/, '$1: $2')]),
+      [
+        [1, 'price', 'column `plans.price`: later migration'],
+        [2, 'tier', 'column `plans.tier`: no migration'],
+        [3, 'features', 'table `features`: later migration'],
+        [4, 'features', 'table `features`: later migration'],
+        [5, 'features', 'table `features`: later migration'],
+      ],
+    );
+  });
+
   it('reports names the tool skips or orders oddly, and not references to auth/storage', () => {
     const f = findingsOf(
       {

@@ -347,7 +347,13 @@ export class Catalog {
         this.drop(n, ref, facts, touch);
         break;
       case 'TruncateStmt':
-        for (const r of n.relations ?? []) touch(rangeKey(r.RangeVar));
+        for (const r of n.relations ?? []) need(rangeKey(r.RangeVar), r.RangeVar?.location);
+        break;
+      case 'InsertStmt':
+      case 'UpdateStmt':
+      case 'DeleteStmt':
+      case 'MergeStmt':
+        this.dataChange(n, facts, need);
         break;
       case 'CreateEnumStmt': {
         const key = typeKey({ names: n.typeName });
@@ -708,6 +714,25 @@ export class Catalog {
     if (!i) return [];
     this.removeIndex(i);
     return i.columns;
+  }
+
+  /**
+   * INSERT / UPDATE / DELETE / MERGE (a data migration): the target table must exist, and so must the
+   * columns an INSERT lists or an UPDATE sets (when the table's columns are all known). Only the
+   * target: tables the statement reads may be CTE names, and are not changed.
+   */
+  private dataChange(n: PgNode, facts: StatementFacts, need: (k: string, loc?: number) => void): void {
+    const rv = n.relation;
+    if (!rv?.relname) return;
+    const key = rangeKey(rv);
+    need(key, rv.location);
+    const t = this.tables.get(key);
+    if (!t?.columnsComplete) return;
+    const targets: PgNode[] = n.cols ?? n.targetList ?? [];
+    for (const item of targets) {
+      const c = item.ResTarget?.name;
+      if (c && !t.columns.has(c)) facts.missing.push({ kind: 'column', key, column: c, byteLocation: item.ResTarget.location });
+    }
   }
 
   private alterTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
