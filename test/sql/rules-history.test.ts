@@ -254,6 +254,30 @@ describe('migration-order', () => {
     );
   });
 
+  it('reports a trigger whose table or function only a later migration creates (not functions no migration creates)', () => {
+    const text =
+      'CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users\n  FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();\n' +
+      'CREATE TRIGGER set_updated BEFORE UPDATE ON posts FOR EACH ROW EXECUTE PROCEDURE moddatetime (updated_at);\n' +
+      'CREATE TRIGGER touch BEFORE UPDATE ON profiles FOR EACH ROW EXECUTE FUNCTION touch();';
+    const later =
+      'CREATE TABLE posts (id int PRIMARY KEY, updated_at timestamptz);\nCREATE FUNCTION public.handle_new_user() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;';
+    const f = findingsOf(
+      {
+        'supabase/migrations/20240101000000_a.sql': 'CREATE TABLE profiles (id uuid PRIMARY KEY);\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;',
+        'supabase/migrations/20240102000000_triggers.sql': text,
+        'supabase/migrations/20240103000000_later.sql': later,
+      },
+      'migration-order',
+    );
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, textAt(text, x), x.message.replace(/^This statement uses (\S+ `[^`]+`).*$/, '$1')]),
+      [
+        [1, 'EXECUTE FUNCTION public.handle_new_user()', 'function `handle_new_user()`'],
+        [2, 'posts', 'table `posts`'],
+      ],
+    );
+  });
+
   it('reports names the tool skips or orders oddly, and not references to auth/storage', () => {
     const f = findingsOf(
       {

@@ -173,7 +173,7 @@ export interface StatementFacts {
   /** Index key → table key, for DROP INDEX. */
   indexTables: Map<string, string>;
   /** Objects referenced but absent from the catalog at this point. */
-  missing: Array<{ kind: 'table' | 'type' | 'column'; key: string; column?: string; byteLocation?: number }>;
+  missing: Array<{ kind: 'table' | 'type' | 'column' | 'function'; key: string; column?: string; byteLocation?: number }>;
   /**
    * Objects the statement creates that already exist at this point (a CREATE without IF NOT EXISTS
    * that PostgreSQL refuses: `relation "…" already exists`), with the migration that created them.
@@ -447,8 +447,7 @@ export class Catalog {
         break;
       }
       case 'CreateFunctionStmt': {
-        const fname = names(n.funcname);
-        const key = fname.length > 1 ? fname.join('.') : `public.${fname[0]}`;
+        const key = functionKey(names(n.funcname))!;
         const [schema, name] = splitKey(key);
         const opt = (d: string) => (n.options ?? []).find((o: PgNode) => o.DefElem?.defname === d)?.DefElem?.arg;
         const body = opt('as');
@@ -469,6 +468,13 @@ export class Catalog {
         const list = this.functions.get(key) ?? [];
         list.push(def);
         this.functions.set(key, list);
+        break;
+      }
+      case 'CreateTrigStmt': {
+        // The table, and the trigger function (`EXECUTE FUNCTION f()`), must exist already.
+        if (n.relation?.relname) need(rangeKey(n.relation), n.relation.location);
+        const key = functionKey(names(n.funcname));
+        if (key && !this.functions.has(key)) facts.missing.push({ kind: 'function', key });
         break;
       }
       case 'CreateSchemaStmt':
@@ -493,6 +499,13 @@ export class Catalog {
         break;
     }
     return facts;
+  }
+
+  /** First migration index that created a function of this key (`schema.name`, any arguments). */
+  functionCreatedIn(key: string): number | undefined {
+    let first: number | undefined;
+    for (const f of this.functions.get(key) ?? []) if (first === undefined || f.createdBy.migrationIndex < first) first = f.createdBy.migrationIndex;
+    return first;
   }
 
   /** First migration index that created `table.column` under this name. */
@@ -1150,6 +1163,12 @@ export function qualify(schema: string | undefined | null, name: string): string
 export function splitKey(key: string): [string, string] {
   const i = key.indexOf('.');
   return i < 0 ? ['public', key] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** A function's catalog key from its name parts: `schema.name`, `public.name` when unqualified; null without a name. */
+function functionKey(parts: string[]): string | null {
+  if (!parts.length) return null;
+  return parts.length > 1 ? parts.slice(-2).join('.') : `public.${parts[0]}`;
 }
 
 export function rangeKey(rv: PgNode): string {

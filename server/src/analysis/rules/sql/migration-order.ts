@@ -1,9 +1,12 @@
 import { defineRule, type Report } from '../../rule';
 import { splitKey } from '../../sql/catalog';
-import { sqlProject, tokenRange, headRange, statementReport } from './util';
+import { sqlProject, tokenRange, headRange, statementReport, rangeFromMatch, findInStatement } from './util';
 
 /** Schemas managed outside the migrations (Supabase, extensions): references to them are not checked. */
 const EXTERNAL_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pg_catalog', 'information_schema', 'pgbouncer']);
+
+/** Where a trigger names its function. */
+const EXECUTE_FUNCTION = /\bexecute\s+(?:function|procedure)\b/i;
 
 export default defineRule({
   id: 'migration-order',
@@ -13,7 +16,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references or adds a policy to a table, type or column, or writes rows to it (INSERT, UPDATE, DELETE, TRUNCATE; the columns an INSERT lists or an UPDATE sets), that no earlier statement created: either a later migration creates it (the files are misordered) or none does. Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
+      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references, adds a policy or a trigger to a table, type or column, or writes rows to it (INSERT, UPDATE, DELETE, TRUNCATE; the columns an INSERT lists or an UPDATE sets), that no earlier statement created: either a later migration creates it (the files are misordered) or none does. A trigger whose function only a later migration creates is reported too. Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
     whyItMatters:
       'A fresh database (a new developer, CI, a preview branch) replays the history from scratch and stops at this statement with `relation "…" does not exist` (or `… already exists`), even though production, which received the migrations over months, looks fine.',
     example:
@@ -71,16 +74,24 @@ export default defineRule({
           seen.add(id);
           const [schema, name] = splitKey(miss.key);
           if (EXTERNAL_SCHEMAS.has(schema)) continue;
-          const created = miss.kind === 'column' ? catalog.columnCreatedIn(miss.key, miss.column!) : catalog.everCreated.get(miss.key);
+          const created =
+            miss.kind === 'column' ? catalog.columnCreatedIn(miss.key, miss.column!) : miss.kind === 'function' ? catalog.functionCreatedIn(miss.key) : catalog.everCreated.get(miss.key);
           let message: string;
-          const what = miss.kind === 'column' ? `column \`${name}.${miss.column}\`` : miss.kind === 'type' ? `type \`${name}\`` : `table \`${name}\``;
+          const what =
+            miss.kind === 'column'
+              ? `column \`${name}.${miss.column}\``
+              : miss.kind === 'type'
+                ? `type \`${name}\``
+                : miss.kind === 'function'
+                  ? `function \`${name}()\``
+                  : `table \`${name}\``;
           if (created !== undefined && created > m.index) {
             // Sets of different tools run in no known order relative to each other: only a later
             // migration of the same set is a misordering.
             if (project.migrations[created]?.info.setDir !== m.info.setDir) continue;
             message = `This statement uses ${what}, which is only created by a later migration (\`${project.migrations[created].label}\`): a fresh database fails here.`;
-          } else if (created === undefined && miss.kind !== 'type' && schema === 'public') {
-            // Only tables/columns: types may come from extensions (citext, vector, …).
+          } else if (created === undefined && (miss.kind === 'table' || miss.kind === 'column') && schema === 'public') {
+            // Only tables/columns: types and functions may come from extensions (citext, moddatetime, …).
             if (miss.kind === 'table' && project.migrations.length < 2) continue;
             // Reported once, at the first use (a fresh database stops there; the table was made
             // outside the migrations, e.g. in a dashboard): later uses only add to the count.
@@ -93,7 +104,12 @@ export default defineRule({
           } else continue;
           const r: Report = {
             ...statementReport(m, s),
-            range: miss.byteLocation !== undefined ? tokenRange(m.file, s.stmt, miss.byteLocation) : headRange(m.file, s.stmt),
+            range:
+              miss.kind === 'function'
+                ? rangeFromMatch(m.file, s.stmt, findInStatement(s.stmt, EXECUTE_FUNCTION))
+                : miss.byteLocation !== undefined
+                  ? tokenRange(m.file, s.stmt, miss.byteLocation)
+                  : headRange(m.file, s.stmt),
             message,
             subject: miss.kind === 'column' ? { table: name, column: miss.column } : miss.kind === 'table' ? { table: name } : {},
           };
