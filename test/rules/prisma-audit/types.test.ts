@@ -54,6 +54,29 @@ test('float-for-money: the message names the type the fix writes (no @db.Decimal
   assert.equal(pg.fixes[0].title, 'Change to Decimal @store.Decimal(19, 4)');
 });
 
+test('float-for-money: a cryptocurrency amount (field, model or comment) gets Decimal(36, 18), which does not round it to 4 decimals', async () => {
+  const text =
+    'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel CryptoDeposit {\n  id        Int   @id\n  payAmount Float\n  paidFiat  Float\n}\n\n' +
+    'model Wallet {\n  id        Int   @id\n  amountEth Float\n  fee       Float // network fee in BTC\n  price     Float\n  method    String\n  costResolution Float\n}\n';
+  await assertValid(text);
+  const got = findings(text, 'float-for-money');
+  assert.deepEqual(
+    got.map((f) => [f.subject.field, /Decimal\((\d+, \d+)\)/.exec(f.message)?.[1]]),
+    [
+      ['payAmount', '36, 18'],
+      ['paidFiat', '19, 4'],
+      ['amountEth', '36, 18'],
+      ['fee', '36, 18'],
+      ['price', '19, 4'],
+      ['costResolution', '19, 4'],
+    ],
+  );
+  const fixed = await checkFix(text, got[0], got[0].fixes[0]);
+  assert.match(fixed, /  payAmount Decimal @db\.Decimal\(36, 18\)\n/);
+  assert.equal(got[0].fixes[0].title, 'Change to Decimal @db.Decimal(36, 18)');
+  assert.match(got[0].message, /Use `Decimal @db\.Decimal\(36, 18\)`: cryptocurrency amounts have up to 18 decimals\.$/);
+});
+
 // ---------------------------------------------------------------- missing-updated-at
 
 test('missing-updated-at: updatedAt without @updatedAt and createdAt without a default', async () => {

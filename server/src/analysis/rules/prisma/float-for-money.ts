@@ -22,9 +22,30 @@ function looksLikeRate(field: Field): boolean {
   return false;
 }
 
+/** Words of a cryptocurrency amount (in the field's or the model's name, or a comment). */
+const CRYPTO_WORDS = /(?:^|[^a-z])(crypto|cryptocurrenc(y|ies)|coins?|btc|bitcoin|eth|ether|ethereum|sol|solana|usdc|usdt|wei|gwei|satoshis?|sats|lamports?|on-?chain|blockchain)(?![a-z])/i;
+
+const FIAT_WORDS = /(?:^|[^a-z])(fiat|usd|eur|gbp|jpy|cents?|dollars?|euros?)(?![a-z])/i;
+
+/**
+ * An amount in a cryptocurrency (`CryptoDeposit.payAmount`, `amountEth`, `// in BTC`): such amounts
+ * have up to 18 decimals (ETH in wei), and `Decimal(19, 4)` would round them away.
+ */
+function isCryptoAmount(field: Field): boolean {
+  const words = (name: string) => wordsOf(name).join(' ');
+  // A fiat amount kept next to crypto ones (`CryptoDeposit.paidFiat`, `priceUsd`) is money as usual.
+  if (FIAT_WORDS.test(words(field.name))) return false;
+  return CRYPTO_WORDS.test(words(field.name)) || CRYPTO_WORDS.test(words(field.model.name)) || ownComments(field).some((c) => CRYPTO_WORDS.test(c));
+}
+
+/** Precision and scale the fix writes: `(19, 4)` for amounts of money, `(36, 18)` for crypto amounts. */
+function precisionOf(field: Field): string {
+  return isCryptoAmount(field) ? '36, 18' : '19, 4';
+}
+
 /** The native type attribute the fix writes (`@db.Decimal(19, 4)`), null where the provider has none. */
-function nativeDecimal(schema: PrismaSchema): string | null {
-  return NATIVE_DECIMAL.has(schema.provider ?? '') ? `@${schema.datasource?.name ?? 'db'}.Decimal(19, 4)` : null;
+function nativeDecimal(schema: PrismaSchema, field: Field): string | null {
+  return NATIVE_DECIMAL.has(schema.provider ?? '') ? `@${schema.datasource?.name ?? 'db'}.Decimal(${precisionOf(field)})` : null;
 }
 
 function decimalFix(schema: PrismaSchema, field: Field): Fix | null {
@@ -32,7 +53,7 @@ function decimalFix(schema: PrismaSchema, field: Field): Fix | null {
   if (!t) return null;
   const file = field.file;
   const edits: TextEdit[] = [replaceSpanEdit(file, t.nameSpan, 'Decimal')];
-  const native = nativeDecimal(schema);
+  const native = nativeDecimal(schema, field);
   const existing = field.decl.attributes.find((a) => /^[A-Za-z_]\w*\./.test(a.name) && a.name.split('.')[0] === (schema.datasource?.name ?? 'db'));
   if (existing && native) edits.push(replaceSpanEdit(file, existing.span, native));
   else if (existing) edits.push(deleteFieldAttributeEdit(file, existing));
@@ -56,7 +77,7 @@ export default defineRule({
     example: 'model Invoice {\n  id     Int   @id\n  amount Float\n}\n',
     useInstead: 'model Invoice {\n  id     Int     @id\n  amount Decimal @db.Decimal(19, 4)\n}\n',
     fixSafety:
-      'The fix changes the type to `Decimal` with `@db.Decimal(19, 4)` (PostgreSQL, MySQL, CockroachDB, SQL Server). On SQLite no fix is offered: SQLite stores `DECIMAL` values with numeric affinity, as floating point for fractions, so only whole cents in an `Int` avoid the drift. Precision choices: `Decimal(19, 4)` holds amounts up to 10^15 with 4 decimals — enough for any fiat currency and for sub-cent unit prices; use `Decimal(12, 2)` when you only ever store whole cents, and `Decimal(36, 18)` for crypto-token amounts; or store minor units in `Int`/`BigInt` (`amountCents`). The migration runs `ALTER COLUMN … TYPE DECIMAL(19,4)`, which converts existing values (rounding them to 4 decimals) and rewrites the table under a lock. Prisma Client then returns `Prisma.Decimal` objects instead of numbers, so arithmetic and JSON serialisation in the application must change: not applied by fix-all.',
+      'The fix changes the type to `Decimal` with `@db.Decimal(19, 4)` (PostgreSQL, MySQL, CockroachDB, SQL Server). On SQLite no fix is offered: SQLite stores `DECIMAL` values with numeric affinity, as floating point for fractions, so only whole cents in an `Int` avoid the drift. Precision choices: `Decimal(19, 4)` holds amounts up to 10^15 with 4 decimals — enough for any fiat currency and for sub-cent unit prices; use `Decimal(12, 2)` when you only ever store whole cents, and `Decimal(36, 18)` for crypto-token amounts (the fix writes that one when the field, its model or its comment names a cryptocurrency: `CryptoDeposit.payAmount`, `amountEth`); or store minor units in `Int`/`BigInt` (`amountCents`). The migration runs `ALTER COLUMN … TYPE DECIMAL(19,4)`, which converts existing values (rounding them to the scale, 4 decimals) and rewrites the table under a lock. Prisma Client then returns `Prisma.Decimal` objects instead of numbers, so arithmetic and JSON serialisation in the application must change: not applied by fix-all.',
   },
   check(ctx, report) {
     const schema = ctx.prisma;
@@ -69,10 +90,11 @@ export default defineRule({
           if (!isMoneyLikeName(field.name)) continue;
           if (looksLikeRate(field)) continue;
           const cents = wordsOf(field.name).some((w) => w === 'cents' || w === 'cent');
+          const crypto = isCryptoAmount(field);
           // No fix on SQLite: its DECIMAL columns store floating-point values, so `Decimal` would not help.
           const fix = model.kind === 'type' || schema.provider === 'sqlite' ? null : decimalFix(schema, field);
           // SQLite (and a schema without a datasource) has no `@db.Decimal`: only the type is named.
-          const native = nativeDecimal(schema);
+          const native = nativeDecimal(schema, field);
           const decimal = native ? `Decimal ${native}` : 'Decimal';
           report({
             file: field.file.path,
@@ -83,7 +105,9 @@ export default defineRule({
                 ? 'Store whole cents in an `Int`: SQLite keeps `Decimal` values as floating point too.'
                 : cents
                   ? 'Store whole cents in `Int`/`BigInt`, or use `Decimal`.'
-                  : `Use \`${decimal}\` (or whole cents in an \`Int\`).`),
+                  : crypto
+                    ? `Use \`${decimal}\`: cryptocurrency amounts have up to 18 decimals.`
+                    : `Use \`${decimal}\` (or whole cents in an \`Int\`).`),
             subject: { model: model.name, field: field.name },
             data: {
               suggestedType: decimal,
