@@ -108,17 +108,37 @@ describe('migrations of a schema that is not PostgreSQL', () => {
       assert.equal(r.notAudited?.files.length, 3);
     }
     assert.equal(lockProvider(`${'\n'.repeat(80_000)}x`), null);
-    // A lock in another folder says nothing about this set.
-    const elsewhere = audit({ prismaFiles: [], sqlFiles: files(only), migrationLocks: [{ path: 'other/migrations/migration_lock.toml', text: 'provider = "mysql"' }] });
+    // A lock in another folder says nothing about this set (PostgreSQL, read from its SQL).
+    const pgOnly = { 'prisma/migrations/20240101000000_init/migration.sql': 'CREATE TABLE "User" ("id" INTEGER NOT NULL);' };
+    const elsewhere = audit({ prismaFiles: [], sqlFiles: files(pgOnly), migrationLocks: [{ path: 'other/migrations/migration_lock.toml', text: 'provider = "mysql"' }] });
     assert.equal(elsewhere.notAudited, null);
   });
 
-  it('audits them for PostgreSQL and CockroachDB, and without a schema', () => {
-    for (const prisma of [schema('postgresql'), schema('postgres'), schema('cockroachdb'), {}]) {
+  it('audits them for PostgreSQL and CockroachDB', () => {
+    for (const prisma of [schema('postgresql'), schema('postgres'), schema('cockroachdb')]) {
       const r = auditSql(sql, { prisma });
       assert.equal(r.notAudited, null);
       assert.ok(r.findings.some((f) => f.rule === 'sql-syntax-error' && f.file === 'prisma/migrations/20240101000000_init/migration.sql'));
     }
+  });
+
+  it('without a schema or lock file, tells the database from the SQL of each set (at least half of its migrations)', () => {
+    const r = auditSql(sql);
+    assert.deepEqual(r.notAudited, { provider: 'mysql', files: ['prisma/migrations/20240101000000_init/migration.sql', 'prisma/migrations/20240101000000_init/down.sql', 'db/migrations/001_init.sql', 'db/migrations/rollback/001_init.sql'] });
+    assert.deepEqual(r.findings.filter((f) => f.rule === 'sql-syntax-error').map((f) => f.file), ['supabase/migrations/20240101000000_x.sql']);
+    const sqlite = 'PRAGMA foreign_keys=OFF;\nCREATE TABLE "new_User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT);\nPRAGMA foreign_keys=ON;\n';
+    const sqlserver = 'BEGIN TRY\n\nBEGIN TRAN;\n\nCREATE TABLE [dbo].[User] ([id] INT NOT NULL);\n\nCOMMIT TRAN;\n\nEND TRY\nBEGIN CATCH\nEND CATCH\n';
+    for (const [provider, text] of [['sqlite', sqlite], ['sqlserver', sqlserver]]) {
+      const one = auditSql({ 'prisma/migrations/20240101000000_init/migration.sql': text, 'prisma/migrations/20240102000000_b/migration.sql': 'CREATE INDEX "a" ON "User"("id");' });
+      assert.deepEqual(one.notAudited, { provider, files: ['prisma/migrations/20240101000000_init/migration.sql', 'prisma/migrations/20240102000000_b/migration.sql'] }, provider);
+    }
+    // A PostgreSQL set that mentions a backquote or PRAGMA in one migration of three is still PostgreSQL.
+    const pg = auditSql({
+      'db/migrations/001_a.sql': "CREATE TABLE a (id int PRIMARY KEY);\nCOMMENT ON TABLE a IS 'was `A` in MySQL';",
+      'db/migrations/002_b.sql': '-- ported from SQLite (PRAGMA foreign_keys)\nCREATE TABLE b (id int PRIMARY KEY);',
+      'db/migrations/003_c.sql': 'CREATE TABLE c (id int PRIMARY KEY);',
+    });
+    assert.equal(pg.notAudited, null);
   });
 });
 

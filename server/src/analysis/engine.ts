@@ -88,24 +88,27 @@ function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null, locks: 
     const provider = lockProvider(l.text);
     if (provider) lockOf.set(dirOf(l.path), provider);
   }
-  if (!files.length || ((!schemaProvider || POSTGRES_PROVIDERS.has(schemaProvider)) && ![...lockOf.values()].some((p) => !POSTGRES_PROVIDERS.has(p)))) {
+  // Without a schema's provider, a set with no lock file is read for signs of another database.
+  const sniff = !schemaProvider && files.some((f) => DIALECT_HINT.test(f.text));
+  if (!files.length || (!sniff && (!schemaProvider || POSTGRES_PROVIDERS.has(schemaProvider)) && ![...lockOf.values()].some((p) => !POSTGRES_PROVIDERS.has(p)))) {
     return { audited: files, notAudited: null };
   }
   // The dialect of each folder holding migrations; rollback scripts follow their folder or its parent.
   const dialectOf = new Map<string, string | null>();
   const migrations: MigrationFileInfo[] = [];
   for (const f of files) if (rollbackTarget(f.path) === null) migrations.push(classifyMigration(f.path));
+  const sniffed = sniff ? sniffDialects(files, migrations) : null;
   // Prisma sets first: their folders are decided by the set (its lock or the schema), whatever loose
   // file lies there.
   for (const info of migrations) {
     if (info.kind !== 'prisma') continue;
-    const provider = lockOf.get(info.setDir) ?? schemaProvider;
+    const provider = lockOf.get(info.setDir) ?? schemaProvider ?? sniffed?.get(info.setDir) ?? null;
     dialectOf.set(dirOf(info.path), provider);
     dialectOf.set(info.setDir, provider);
   }
   for (const info of migrations) {
     const dir = dirOf(info.path);
-    if (info.kind !== 'prisma' && !dialectOf.has(dir)) dialectOf.set(dir, POSTGRES_TOOLS.has(info.kind) ? 'postgresql' : schemaProvider);
+    if (info.kind !== 'prisma' && !dialectOf.has(dir)) dialectOf.set(dir, POSTGRES_TOOLS.has(info.kind) ? 'postgresql' : (schemaProvider ?? sniffed?.get(dir) ?? null));
   }
   const providerOf = (f: SourceFile): string | null => {
     const dir = dirOf(f.path);
@@ -123,6 +126,42 @@ function splitSqlFiles(files: SourceFile[], prisma: PrismaSchema | null, locks: 
     }
   }
   return { audited, notAudited: left.length ? { provider: [...providers].sort().join(' and '), files: left } : null };
+}
+
+/** Anything that may be a sign of a database other than PostgreSQL (checked before reading closer). */
+const DIALECT_HINT = /`|\bpragma\b|\bautoincrement\b|\bxact_abort\b|\bbegin\s+try\b|\[dbo\]/i;
+
+/** Statements only another database's migrations have (as Prisma Migrate and hand-written ones spell them). */
+const DIALECT_SIGNS: Array<[provider: string, sign: RegExp]> = [
+  ['mysql', /^[ \t]*(?:create|alter|drop)[ \t]+(?:table|(?:unique[ \t]+)?index)[ \t]+(?:if[ \t]+(?:not[ \t]+)?exists[ \t]+)?`|\bengine[ \t]*=[ \t]*innodb\b/im],
+  ['sqlite', /^[ \t]*pragma[ \t]+\w|\bprimary[ \t]+key[ \t]+autoincrement\b/im],
+  ['sqlserver', /^[ \t]*begin[ \t]+try\b|^[ \t]*set[ \t]+xact_abort[ \t]+on\b|\[dbo\]\./im],
+];
+
+/**
+ * The database each migration set (a Prisma set's folder, another set's folder) is written for, read
+ * from the SQL itself: for sets with neither a lock file nor a schema. A set is another database's
+ * when at least half of its migrations show that database's statements (MySQL's backquoted names,
+ * SQLite's PRAGMA, SQL Server's BEGIN TRY …): a stray word in a comment of one file does not count.
+ */
+function sniffDialects(files: SourceFile[], migrations: MigrationFileInfo[]): Map<string, string> {
+  const textOf = new Map(files.map((f) => [f.path, f.text]));
+  const bySet = new Map<string, { total: number; signs: Map<string, number> }>();
+  for (const info of migrations) {
+    const set = info.kind === 'prisma' ? info.setDir : dirOf(info.path);
+    let s = bySet.get(set);
+    if (!s) bySet.set(set, (s = { total: 0, signs: new Map() }));
+    s.total++;
+    const text = textOf.get(info.path) ?? '';
+    if (!DIALECT_HINT.test(text)) continue;
+    for (const [provider, sign] of DIALECT_SIGNS) if (sign.test(text)) s.signs.set(provider, (s.signs.get(provider) ?? 0) + 1);
+  }
+  const out = new Map<string, string>();
+  for (const [set, s] of bySet) {
+    const [provider, n] = [...s.signs].sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (provider && n! * 2 >= s.total) out.set(set, provider);
+  }
+  return out;
 }
 
 class Context implements AuditContext {
