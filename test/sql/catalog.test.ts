@@ -379,4 +379,39 @@ ALTER TABLE t ADD COLUMN b int CHECK (b > 0);
     const d = one(`CREATE TABLE t (a int, b int);\nCREATE INDEX ON t (a) INCLUDE (b);\nALTER TABLE t ADD CONSTRAINT u UNIQUE (b) INCLUDE (a);`);
     assert.deepEqual([...d.indexes.values()].map((i) => i.name), ['t_a_b_idx']);
   });
+  it('chooses generated names against constraints renamed, dropped or made by other tables, including in a large dump', () => {
+    const names = (c: Catalog, table: string) => {
+      const t = c.tables.get(table)!;
+      return [t.primaryKey?.name, ...t.uniques.map((u) => u.name), ...t.foreignKeys.map((f) => f.name), ...t.checks.map((x) => x.name)].filter(Boolean);
+    };
+    const c = project({
+      'db/migrations/001_a.sql': `CREATE TABLE a (x int CHECK (x > 0));
+ALTER TABLE a RENAME CONSTRAINT a_x_check TO a_positive;
+ALTER TABLE a ADD CHECK (x < 10);
+CREATE TABLE b (y int);
+ALTER TABLE b ADD CONSTRAINT tmp CHECK (y > 0);
+ALTER TABLE b RENAME CONSTRAINT tmp TO c_z_check;
+CREATE TABLE c (z int CHECK (z > 0));
+CREATE TABLE d (id int PRIMARY KEY);
+ALTER INDEX d_pkey RENAME TO e_pkey;
+CREATE TABLE e (id int PRIMARY KEY);
+CREATE TABLE f (id int PRIMARY KEY);
+DROP TABLE f;
+CREATE TABLE g (id int);
+ALTER TABLE g RENAME TO f;
+ALTER TABLE f ADD PRIMARY KEY (id);`,
+    }).catalog;
+    // The renamed check freed its name; a check renamed to c's name, and a key index renamed to e's, take them.
+    assert.deepEqual(names(c, 'public.a'), ['a_positive', 'a_x_check']);
+    assert.deepEqual(names(c, 'public.c'), ['c_z_check1']);
+    assert.deepEqual(names(c, 'public.d'), ['e_pkey']);
+    assert.deepEqual(names(c, 'public.e'), ['e_pkey1']);
+    // A dropped table's names are free again.
+    assert.deepEqual(names(c, 'public.f'), ['f_pkey']);
+    // A dump of many tables with unnamed constraints (names are looked up, no longer searched table by table).
+    const dump = Array.from({ length: 300 }, (_, i) => `CREATE TABLE t${i} (id int PRIMARY KEY, a int UNIQUE, p int REFERENCES t${Math.max(0, i - 1)} (id), CHECK (a > 0));`).join('\n');
+    const big = project({ 'db/migrations/001_dump.sql': dump + '\nALTER TABLE t5 RENAME CONSTRAINT t5_a_check TO t6_b_check;\nALTER TABLE t6 ADD COLUMN b int CHECK (b > 0);' }).catalog;
+    assert.deepEqual(names(big, 'public.t299'), ['t299_pkey', 't299_a_key', 't299_p_fkey', 't299_a_check']);
+    assert.deepEqual(names(big, 'public.t6'), ['t6_pkey', 't6_a_key', 't6_p_fkey', 't6_a_check', 't6_b_check1']);
+  });
 });

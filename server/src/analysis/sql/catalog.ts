@@ -200,6 +200,15 @@ export interface IndexLike {
 export class Catalog {
   readonly tables = new Map<string, Table>();
   /**
+   * Constraint name → tables that had a constraint of that name at the end of some statement (kept by
+   * `indexConstraintNames`; a table may since have lost it, been dropped or moved: callers check).
+   * Generated names are looked up here instead of scanning every table (a schema dump of thousands of
+   * tables with unnamed constraints made that quadratic: seconds).
+   */
+  private readonly constraintOwners = new Map<string, Set<Table>>();
+  /** The statement being applied: the tables it touches may hold names not indexed yet. */
+  private current: { facts: StatementFacts; renamed: Set<Table> } | null = null;
+  /**
    * Tables the migrations never create but give policies to (Supabase's `storage.objects`, a table
    * made in the dashboard): only their policies are known, so only the policy rules read them
    * (`policyTables`).
@@ -298,6 +307,46 @@ export class Catalog {
   /** Applies one statement. Never throws on unexpected shapes (it ignores what it does not model). */
   apply(stmt: SqlStatement, ref: SourceRef): StatementFacts {
     const facts: StatementFacts = { tables: new Map(), indexTables: new Map(), missing: [] };
+    const current = (this.current = { facts, renamed: new Set<Table>() });
+    try {
+      this.applyTo(stmt, ref, facts);
+    } finally {
+      this.current = null;
+      this.indexConstraintNames(facts, current.renamed);
+    }
+    return facts;
+  }
+
+  /** Records the constraint names of the tables a statement touched (see `constraintOwners`). */
+  private indexConstraintNames(facts: StatementFacts, renamed: Set<Table>): void {
+    const add = (t: Table | undefined) => {
+      if (!t) return;
+      for (const c of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks]) {
+        if (!c?.name) continue;
+        let owners = this.constraintOwners.get(c.name);
+        if (!owners) this.constraintOwners.set(c.name, (owners = new Set()));
+        owners.add(t);
+      }
+    };
+    for (const key of facts.tables.keys()) add(this.tables.get(key));
+    for (const t of renamed) add(t);
+  }
+
+  /** Whether a live table of `schema` has a constraint called `name` that `matches`. */
+  private someConstraintNamed(schema: string, name: string, matches: (t: Table) => boolean): boolean {
+    const live = (t: Table) => t.schema === schema && this.tables.get(t.key) === t && matches(t);
+    for (const t of this.constraintOwners.get(name) ?? []) if (live(t)) return true;
+    if (this.current) {
+      for (const key of this.current.facts.tables.keys()) {
+        const t = this.tables.get(key);
+        if (t && live(t)) return true;
+      }
+      for (const t of this.current.renamed) if (live(t)) return true;
+    }
+    return false;
+  }
+
+  private applyTo(stmt: SqlStatement, ref: SourceRef, facts: StatementFacts): void {
     const n = stmt.node;
     const mi = ref.migrationIndex;
     const touch = (key: string) => {
@@ -498,7 +547,6 @@ export class Catalog {
       default:
         break;
     }
-    return facts;
   }
 
   /** First migration index that created a function of this key (`schema.name`, any arguments). */
@@ -707,17 +755,16 @@ export class Catalog {
   private relationNameTaken(schema: string, name: string): boolean {
     const key = qualify(schema, name);
     if (this.tables.has(key) || this.indexes.has(key) || this.views.has(key)) return true;
-    for (const t of this.tables.values()) if (t.schema === schema && (t.primaryKey?.name === name || t.uniques.some((u) => u.name === name))) return true;
-    return false;
+    return this.someConstraintNamed(schema, name, (t) => t.primaryKey?.name === name || t.uniques.some((u) => u.name === name));
   }
 
   /** Whether a constraint of a table of `schema` is called `name`. */
   private constraintNameTaken(schema: string, name: string): boolean {
-    for (const t of this.tables.values()) {
-      if (t.schema !== schema) continue;
-      if (t.primaryKey?.name === name || t.uniques.some((u) => u.name === name) || t.foreignKeys.some((f) => f.name === name) || t.checks.some((c) => c.name === name)) return true;
-    }
-    return false;
+    return this.someConstraintNamed(
+      schema,
+      name,
+      (t) => t.primaryKey?.name === name || t.uniques.some((u) => u.name === name) || t.foreignKeys.some((f) => f.name === name) || t.checks.some((c) => c.name === name),
+    );
   }
 
   /** `ADD CONSTRAINT … PRIMARY KEY/UNIQUE USING INDEX i`: the index becomes the constraint's index. */
@@ -946,6 +993,7 @@ export class Catalog {
         if (!t) break;
         const from = n.subname;
         for (const c of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks]) if (c && c.name === from) c.name = n.newname;
+        this.current?.renamed.add(t);
         break;
       }
       case 'OBJECT_INDEX': {
@@ -961,8 +1009,15 @@ export class Catalog {
           // ALTER INDEX renames the index behind a PK/unique constraint too.
           for (const t of this.tables.values()) {
             if (t.schema !== schema) continue;
-            if (t.primaryKey && t.primaryKey.name === n.relation?.relname) t.primaryKey.name = n.newname;
-            for (const u of t.uniques) if (u.name === n.relation?.relname) u.name = n.newname;
+            if (t.primaryKey && t.primaryKey.name === n.relation?.relname) {
+              t.primaryKey.name = n.newname;
+              this.current?.renamed.add(t);
+            }
+            for (const u of t.uniques) {
+              if (u.name !== n.relation?.relname) continue;
+              u.name = n.newname;
+              this.current?.renamed.add(t);
+            }
           }
         }
         break;
