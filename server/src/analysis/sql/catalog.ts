@@ -321,8 +321,7 @@ export class Catalog {
   private indexConstraintNames(facts: StatementFacts, renamed: Set<Table>): void {
     const add = (t: Table | undefined) => {
       if (!t) return;
-      for (const c of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks]) {
-        if (!c?.name) continue;
+      for (const c of constraintsOf(t)) {
         let owners = this.constraintOwners.get(c.name);
         if (!owners) this.constraintOwners.set(c.name, (owners = new Set()));
         owners.add(t);
@@ -496,7 +495,7 @@ export class Catalog {
         break;
       }
       case 'CreateFunctionStmt': {
-        const key = functionKey(names(n.funcname))!;
+        const key = partsKey(names(n.funcname));
         const [schema, name] = splitKey(key);
         const opt = (d: string) => (n.options ?? []).find((o: PgNode) => o.DefElem?.defname === d)?.DefElem?.arg;
         const body = opt('as');
@@ -522,7 +521,8 @@ export class Catalog {
       case 'CreateTrigStmt': {
         // The table, and the trigger function (`EXECUTE FUNCTION f()`), must exist already.
         if (n.relation?.relname) need(rangeKey(n.relation), n.relation.location);
-        const key = functionKey(names(n.funcname));
+        const fname = names(n.funcname);
+        const key = fname.length ? partsKey(fname) : null;
         if (key && !this.functions.has(key)) facts.missing.push({ kind: 'function', key });
         break;
       }
@@ -760,11 +760,7 @@ export class Catalog {
 
   /** Whether a constraint of a table of `schema` is called `name`. */
   private constraintNameTaken(schema: string, name: string): boolean {
-    return this.someConstraintNamed(
-      schema,
-      name,
-      (t) => t.primaryKey?.name === name || t.uniques.some((u) => u.name === name) || t.foreignKeys.some((f) => f.name === name) || t.checks.some((c) => c.name === name),
-    );
+    return this.someConstraintNamed(schema, name, (t) => constraintsOf(t).some((c) => c.name === name));
   }
 
   /** `ADD CONSTRAINT … PRIMARY KEY/UNIQUE USING INDEX i`: the index becomes the constraint's index. */
@@ -992,7 +988,7 @@ export class Catalog {
         const t = this.tables.get(rangeKey(n.relation));
         if (!t) break;
         const from = n.subname;
-        for (const c of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks]) if (c && c.name === from) c.name = n.newname;
+        for (const c of constraintsOf(t)) if (c.name === from) c.name = n.newname;
         this.current?.renamed.add(t);
         break;
       }
@@ -1220,14 +1216,13 @@ export function splitKey(key: string): [string, string] {
   return i < 0 ? ['public', key] : [key.slice(0, i), key.slice(i + 1)];
 }
 
-/** A function's catalog key from its name parts: `schema.name`, `public.name` when unqualified; null without a name. */
-function functionKey(parts: string[]): string | null {
-  if (!parts.length) return null;
-  return parts.length > 1 ? parts.slice(-2).join('.') : `public.${parts[0]}`;
-}
-
 export function rangeKey(rv: PgNode): string {
   return qualify(rv?.schemaname, rv?.relname ?? '?');
+}
+
+/** Every constraint of a table: its primary key, unique constraints, foreign keys and checks. */
+function constraintsOf(t: Table): Array<KeyConstraint | ForeignKey | CheckConstraint> {
+  return t.primaryKey ? [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks] : [...t.uniques, ...t.foreignKeys, ...t.checks];
 }
 
 function partsKey(parts: string[]): string {

@@ -17,12 +17,12 @@ export function funcName(call: PgNode): string {
   return names(call.funcname).join('.').toLowerCase();
 }
 
-/** Tables whose policies matter: every table with RLS or policies. */
 /** A table as messages name it: schema-qualified outside `public` (`storage.objects`). */
 export function tableLabel(t: Table): string {
   return t.schema === 'public' ? t.name : `${t.schema}.${t.name}`;
 }
 
+/** Tables whose policies matter: every table with RLS or policies. */
 export function tablesOf(project: MigrationProject): Table[] {
   return [...project.catalog.tables.values()];
 }

@@ -1,4 +1,5 @@
 import type { AuditContext } from '../../engine';
+import { sameList } from '../../lists';
 import type { Report } from '../../rule';
 import type { Catalog, ForeignKey, Index, IndexLike, SourceRef, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
@@ -158,8 +159,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
       const cover = all.find(
         (o) =>
           (o.kind === 'primary' || (o.kind === 'unique' && madeBefore(o.source, ix.source))) &&
-          o.columns.length === ix.columns.length &&
-          o.columns.every((c, k) => c === ix.columns[k]),
+          sameList(o.columns, ix.columns),
       );
       if (!cover || !ix.name) continue;
       const m = migrationAt(project, ix.source.file);
