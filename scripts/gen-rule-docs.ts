@@ -9,16 +9,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { renderRuleDocPage } from '../server/src/analysis/docs';
+import { appliesTo, renderRuleDocPage } from '../server/src/analysis/docs';
 import type { Rule } from '../server/src/analysis/rule';
 import { ALL_RULES } from '../server/src/analysis/rules';
 import { CATEGORY_ORDER } from '../server/src/report/model';
 
 export const DOCS_DIR = resolve(__dirname, '..', 'docs', 'rules');
 
-function appliesTo(rule: Rule): string {
-  return rule.language === 'prisma' ? 'Prisma schema' : rule.language === 'sql' ? 'SQL migrations' : 'Prisma schema and SQL migrations';
-}
 
 function cell(s: string): string {
   return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');

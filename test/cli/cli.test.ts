@@ -65,7 +65,7 @@ test('the example project: every rule family fires, JSON follows the contract, r
   assert.equal(r.code, 0, r.stderr);
   const out = checkContract(r.stdout);
   const rules = new Set(out.findings.map((f: { rule: string }) => f.rule));
-  for (const id of ['missing-fk-index', 'redundant-index', 'missing-relation', 'missing-primary-key', 'set-null-on-required', 'string-enum-candidate', 'rls-disabled', 'duplicate-migration-version', 'sql-syntax-error', 'schema-drift', 'unused-ignore']) {
+  for (const id of ['missing-fk-index', 'redundant-index', 'missing-relation', 'missing-primary-key', 'set-null-on-required', 'string-enum-candidate', 'rls-disabled', 'duplicate-migration-version', 'sql-syntax-error', 'schema-drift', 'unused-ignore', 'query-index-missing']) {
     assert.ok(rules.has(id), `example has no ${id} finding`);
   }
   const sql = out.findings.filter((f: { file: string }) => f.file.endsWith('.sql'));
@@ -90,6 +90,38 @@ test('a MySQL project: its Prisma migrations are not parsed as PostgreSQL, and t
   assert.equal(alone.code, 0, alone.stderr);
   assert.match(alone.stdout, /No findings \(no files audited\)/);
   assert.match(alone.stderr, /1 migration file is not audited: it is written for mysql/);
+});
+
+test('query-index-missing: code files of the audited folder, each with the schema of its package; build output, dependencies and bundles are not read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'si-code-'));
+  const schema = (model: string) => `datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel ${model} {\n  id    Int    @id\n  email String\n}\n`;
+  const files: Record<string, string> = {
+    'packages/db/prisma/schema.prisma': schema('Account'),
+    'packages/admin/prisma/schema.prisma': schema('Staff'),
+    'apps/web/src/users.ts': 'export const f = (email: string) => prisma.account.findFirst({ where: { email } });\n',
+    'packages/admin/src/staff.tsx': 'export const g = (email: string) => db.staff.findMany({ where: { email } });\n// prisma.account.findFirst({ where: { email } })\n',
+    'packages/admin/src/types.d.ts': 'declare const x: typeof prisma.staff.findMany({ where: { email } });\n',
+    'node_modules/lib/index.js': 'prisma.account.count({ where: { email } })\n',
+    'apps/web/dist/users.js': 'prisma.account.count({ where: { email } })\n',
+    'apps/web/public/app.min.js': 'prisma.account.count({ where: { email } })\n',
+    'apps/web/src/big.js': `prisma.account.count({ where: { email } })\n${'//'.padEnd(1100 * 1024, 'x')}\n`,
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  const r = cli(['audit', dir, '--format', 'json', '--fail-on', 'never']);
+  assert.equal(r.code, 0, r.stderr);
+  const found = checkContract(r.stdout).findings.filter((f: { rule: string }) => f.rule === 'query-index-missing');
+  assert.deepEqual(
+    found.map((f: { file: string; data: Record<string, string>; related: Array<{ file: string }> }) => [f.file, f.data.callSites, f.related.map((x) => x.file)]),
+    [
+      ['packages/admin/prisma/schema.prisma', 'packages/admin/src/staff.tsx:1', ['packages/admin/src/staff.tsx']],
+      ['packages/db/prisma/schema.prisma', 'apps/web/src/users.ts:1', ['apps/web/src/users.ts']],
+    ],
+  );
+  // Code files are read, not audited: the report's file list is the schemas.
+  assert.ok(JSON.parse(r.stdout).files.every((f: { kind: string }) => f.kind === 'prisma'));
 });
 
 test('exit codes: findings at or above --fail-on → 1, below → 0, usage errors → 2', () => {

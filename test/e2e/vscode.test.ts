@@ -31,7 +31,7 @@ async function expectedFindings(project: string) {
     const r = readSourceFile(f);
     return { path: f, text: 'text' in r ? r.text : '' };
   };
-  return audit({ prismaFiles: p.schemaFiles.map(read), sqlFiles: p.migrationFiles.map(read), config: loadConfig(p), hints: { supabase: p.supabase } }).findings;
+  return audit({ prismaFiles: p.schemaFiles.map(read), sqlFiles: p.migrationFiles.map(read), codeFiles: (p.codeFiles ?? []).map(read), config: loadConfig(p), hints: { supabase: p.supabase } }).findings;
 }
 
 const missing = missingPrerequisites();

@@ -317,6 +317,37 @@ test('file watching: a closed file changed on disk is re-read; a deleted one is 
   }
 });
 
+test('query-index-missing: a query in a TypeScript file shows on the model; editing, adding and deleting code files re-audits', async () => {
+  const ws = workspace({ 'prisma/schema.prisma': SCHEMA, 'src/posts.ts': 'export const byTitle = (title: string) =>\n  prisma.post.findMany({ where: { title } });\n', 'node_modules/x/index.js': 'prisma.user.count({ where: { id: { gt: 1 } }, orderBy: { email: "asc" } })' });
+  const schema = join(ws, 'prisma/schema.prisma');
+  const code = join(ws, 'src/posts.ts');
+  const { c } = await started([ws]);
+  try {
+    const ds = await c.waitForDiagnostics(schema, (d) => byRule(d, 'query-index-missing').length === 1);
+    const [d] = byRule(ds, 'query-index-missing');
+    assert.equal(d.range.start.line, lineOf(SCHEMA, 'model Post'));
+    assert.match(d.message, /`post\.findMany` \(src\/posts\.ts:2\) filters Post on `title`/);
+    assert.deepEqual(d.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.message]), [[uriOf(code), 1, 'post.findMany']]);
+    // The code file is changed on disk (it is not open: the client only watches it).
+    writeFileSync(code, 'export const byId = (id: number) => prisma.post.findUnique({ where: { id } });\n');
+    const before = c.publications.length;
+    void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(code), type: 2 }] });
+    await c.waitForDiagnostics(schema, (d) => byRule(d, 'query-index-missing').length === 0, before);
+    // A new file with a query.
+    const added = join(ws, 'src/feed.ts');
+    writeFileSync(added, 'db.post.count({ where: { title: "x" } })\n');
+    const before2 = c.publications.length;
+    void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(added), type: 1 }] });
+    await c.waitForDiagnostics(schema, (d) => byRule(d, 'query-index-missing').length === 1, before2);
+    rmSync(added);
+    const before3 = c.publications.length;
+    void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(added), type: 3 }] });
+    await c.waitForDiagnostics(schema, (d) => byRule(d, 'query-index-missing').length === 0, before3);
+  } finally {
+    await c.shutdown();
+  }
+});
+
 test('settings: rule severities from initializationOptions override the defaults; off removes the rule', async () => {
   const { c } = await started([dir], { debounceMs: 0, rules: { 'missing-fk-index': 'error', 'redundant-index': 'off', 'not-a-rule': 'off' } });
   const schema = join(dir, 'prisma/schema.prisma');

@@ -12,9 +12,9 @@ before(async () => {
 });
 
 function run(sample: string, lang: 'prisma' | 'sql') {
-  const { prismaFiles, sqlFiles } = sampleFiles(sample, lang);
+  const { prismaFiles, sqlFiles, codeFiles } = sampleFiles(sample, lang);
   const supabase = /auth\.|supabase/i.test(sample);
-  return audit({ prismaFiles, sqlFiles, hints: { supabase } });
+  return audit({ prismaFiles, sqlFiles, codeFiles, hints: { supabase } });
 }
 
 for (const rule of ALL_RULES) {

@@ -1,4 +1,5 @@
 import type { Rule } from './rule';
+import { isCodePath } from './code/paths';
 import type { Finding, SourceFile } from './types';
 
 /** Where the rendered rule documentation lives (docs/rules/<id>.md in the repository). */
@@ -11,6 +12,12 @@ export function ruleDocUrl(id: string): string {
 function fence(code: string, lang: string): string {
   const ticks = code.includes('```') ? '````' : '```';
   return `${ticks}${lang}\n${code.replace(/\s+$/, '')}\n${ticks}`;
+}
+
+/** What a rule reads, for its documentation ("Applies to"). */
+export function appliesTo(rule: Rule): string {
+  if (rule.appliesTo) return rule.appliesTo;
+  return rule.language === 'prisma' ? 'Prisma schema' : rule.language === 'sql' ? 'SQL migrations' : 'Prisma schema and SQL migrations';
 }
 
 /** Language of a rule's samples. */
@@ -26,9 +33,10 @@ export function sampleLanguage(rule: Rule): 'prisma' | 'sql' {
  * Prisma samples without a datasource get a PostgreSQL datasource prepended (so they are complete
  * schemas Prisma accepts).
  */
-export function sampleFiles(sample: string, lang: 'prisma' | 'sql'): { prismaFiles: SourceFile[]; sqlFiles: SourceFile[] } {
+export function sampleFiles(sample: string, lang: 'prisma' | 'sql'): { prismaFiles: SourceFile[]; sqlFiles: SourceFile[]; codeFiles: SourceFile[] } {
   const prismaFiles: SourceFile[] = [];
   const sqlFiles: SourceFile[] = [];
+  const codeFiles: SourceFile[] = [];
   const marker = /^(?:--|\/\/)\s*file:\s*(\S+)\s*$/;
   const chunks: Array<{ path: string; lines: string[] }> = [];
   for (const line of sample.split('\n')) {
@@ -42,12 +50,13 @@ export function sampleFiles(sample: string, lang: 'prisma' | 'sql'): { prismaFil
   for (const c of chunks) {
     const text = c.lines.join('\n');
     if (c.path.endsWith('.prisma')) prismaFiles.push({ path: c.path, text });
+    else if (isCodePath(c.path)) codeFiles.push({ path: c.path, text });
     else sqlFiles.push({ path: c.path, text });
   }
   if (prismaFiles.length && !prismaFiles.some((f) => /^\s*datasource\s+\w+\s*\{/m.test(f.text))) {
     prismaFiles[0] = { path: prismaFiles[0].path, text: `datasource db {\n  provider = "postgresql"\n}\n\n${prismaFiles[0].text}` };
   }
-  return { prismaFiles, sqlFiles };
+  return { prismaFiles, sqlFiles, codeFiles };
 }
 
 /** Strips the `file:` marker lines for display. */
@@ -85,9 +94,7 @@ export function renderRuleMarkdown(rule: Rule, finding?: Finding, options: Rende
     if (finding.fixes.length) parts.push(`Quick fix${finding.fixes.length > 1 ? 'es' : ''}: ${finding.fixes.map((f) => `*${f.title}*`).join(', ')}`);
   } else {
     parts.push(
-      `Category: ${rule.category} · Default severity: \`${rule.defaultSeverity}\` · Applies to: ${
-        rule.language === 'prisma' ? 'Prisma schema' : rule.language === 'sql' ? 'SQL migrations' : 'Prisma schema and SQL migrations'
-      }`,
+      `Category: ${rule.category} · Default severity: \`${rule.defaultSeverity}\` · Applies to: ${appliesTo(rule)}`,
     );
   }
   parts.push(`${sub} What it does\n\n${rule.docs.whatItDoes}`);

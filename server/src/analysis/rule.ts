@@ -40,6 +40,8 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** Which input the rule reads. */
   language: 'prisma' | 'sql' | 'cross';
+  /** "Applies to" in the documentation, when the language alone does not say it. */
+  appliesTo?: string;
   tags?: Array<'unnecessary'>;
   docs: RuleDocs;
 }

@@ -198,6 +198,14 @@ export class Auditor {
       files.set(path, t);
       if ('text' in t) sqlFiles.push({ path, text: t.text });
     }
+    // Code is read for Prisma Client queries only: it is not audited, so it is not in `files`.
+    const codeFiles: SourceFile[] = [];
+    if (prismaFiles.length) {
+      for (const path of p.layout.codeFiles ?? []) {
+        const t = this.projects.read(path);
+        if ('text' in t) codeFiles.push({ path, text: t.text });
+      }
+    }
     const migrationLocks: SourceFile[] = [];
     let lockPaths = lockPathsOf.get(p.layout.migrationFiles);
     if (!lockPaths) lockPathsOf.set(p.layout.migrationFiles, (lockPaths = migrationLockPaths(p.layout.migrationFiles)));
@@ -215,6 +223,7 @@ export class Auditor {
           prismaFiles: prismaFiles.map((f): SessionSourceFile => ({ path: f.path, text: f.text, prismaSession: s.prismaSession })),
           sqlFiles,
           migrationLocks,
+          codeFiles,
           config: this.projects.configOf(p),
           hints: { supabase: p.layout.supabase },
         });

@@ -6,7 +6,7 @@
  * No analysis here: discovery comes from `project/discover`, reading from `project/source`.
  */
 import { basename, dirname, sep } from 'node:path';
-import { discoverProjects, loadConfig, projectForFiles, slashPath, type ProjectLayout } from '../project/discover';
+import { discoverProjects, inSkippedFolder, loadConfig, projectForFiles, slashPath, type ProjectLayout } from '../project/discover';
 import { binaryProblem, MAX_SOURCE_BYTES, readSourceFile } from '../project/source';
 import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
@@ -61,6 +61,7 @@ export function lspLayout(layout: ProjectLayout, separator: string = sep): Proje
     schemaFiles: layout.schemaFiles.map(to),
     migrationFiles: layout.migrationFiles.map(to),
     configFile: layout.configFile === null ? null : to(layout.configFile),
+    ...(layout.codeFiles ? { codeFiles: layout.codeFiles.map(to) } : {}),
   };
 }
 
@@ -68,6 +69,8 @@ export class ProjectSet {
   readonly folders: string[] = [];
   private projects: Project[] = [];
   private readonly byFile = new Map<string, Project>();
+  /** Code file → the projects whose Prisma Client queries it holds (`query-index-missing`). */
+  private readonly byCodeFile = new Map<string, Project[]>();
   private readonly open = new Map<string, OpenDocument>();
   private readonly disk = new Map<string, FileText>();
   /** Rule severities from the editor settings, merged over each project's schema-insight.json. */
@@ -103,9 +106,20 @@ export class ProjectSet {
   private setProjects(projects: Project[]): void {
     this.projects = projects;
     this.byFile.clear();
+    this.byCodeFile.clear();
     for (const p of projects) {
       for (const f of [...p.layout.schemaFiles, ...p.layout.migrationFiles]) if (!this.byFile.has(f)) this.byFile.set(f, p);
+      for (const f of p.layout.codeFiles ?? []) {
+        const list = this.byCodeFile.get(f);
+        if (list) list.push(p);
+        else this.byCodeFile.set(f, [p]);
+      }
     }
+  }
+
+  /** The projects that read this TypeScript/JavaScript file for Prisma Client queries. */
+  projectsOfCode(path: string): readonly Project[] {
+    return this.byCodeFile.get(path) ?? [];
   }
 
   /**
@@ -137,6 +151,11 @@ export class ProjectSet {
   /** Whether a new file (created on disk or opened) would be picked up by re-running discovery. */
   inWorkspace(path: string): boolean {
     return this.folders.some((f) => isInside(path, f));
+  }
+
+  /** Whether discovery reads this file: inside a workspace folder, not below a folder it skips (node_modules, build output). */
+  discoverable(path: string): boolean {
+    return this.folders.some((f) => isInside(path, f) && !inSkippedFolder(path.slice(f.length)));
   }
 
   removeAdhoc(path: string): Project | null {

@@ -22,6 +22,7 @@ import type { Finding, RuleSetting } from '../analysis/types';
 import { renderReport, type ReportInput } from '../report';
 import { migrationInventory } from '../analysis/sql/project';
 import { displayPath } from '../project/discover';
+import { isCodePath } from '../analysis/code/paths';
 import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Auditor, type Counts } from './audits';
@@ -205,7 +206,14 @@ export function startServer(connection: Connection): void {
     if (caps.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'schemaInsight' });
     if (caps.watchedFilesDynamic) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.prisma' }, { globPattern: '**/*.sql' }, { globPattern: '**/schema-insight.json' }, { globPattern: '**/migration_lock.toml' }],
+        watchers: [
+          { globPattern: '**/*.prisma' },
+          { globPattern: '**/*.sql' },
+          { globPattern: '**/schema-insight.json' },
+          { globPattern: '**/migration_lock.toml' },
+          // Prisma Client queries (query-index-missing).
+          { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
+        ],
       });
     }
     if (caps.workspaceFolders) {
@@ -290,6 +298,13 @@ export function startServer(connection: Connection): void {
       // A Prisma migration lock decides which migrations are audited (rare: re-audit everything).
       if (isConfigPath(path) || path.endsWith('/migration_lock.toml')) {
         structural = true;
+        continue;
+      }
+      if (isCodePath(path)) {
+        // A query changed: re-audit the projects that read it. A new or deleted file (outside the
+        // folders discovery skips) changes which files are read: discover again.
+        if (ch.type === FileChangeType.Changed) for (const p of projects.projectsOfCode(path)) touched.add(p);
+        else if (projects.discoverable(path)) structural = true;
         continue;
       }
       if (ch.type !== FileChangeType.Changed) structural = true;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
+import { isCodePath } from '../analysis/code/paths';
 import { childPath, findMigrationFiles, isFileIn } from './migrations';
 
 /**
@@ -19,11 +20,24 @@ export interface ProjectLayout {
   configFile: string | null;
   /** A Supabase project (a `supabase/` folder): enables the RLS exposure rules. */
   supabase: boolean;
+  /**
+   * Absolute paths of the TypeScript/JavaScript files read for Prisma Client queries
+   * (`query-index-missing`): those of the audited folder, for projects with a schema.
+   */
+  codeFiles?: string[];
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', '.next', '.turbo', '.cache', 'coverage', '.vscode-test', '.e2e', 'vendor']);
 const MAX_ENTRIES = 50_000;
 const MAX_DEPTH = 12;
+/** Whether discovery skips a folder on this path below the walked root ('/'-separated: node_modules, build output, VCS folders). */
+export function inSkippedFolder(path: string): boolean {
+  const parts = path.split('/');
+  return parts.slice(0, -1).some((p) => SKIP_DIRS.has(p));
+}
+
+/** At most this many TypeScript/JavaScript files are read for Prisma Client queries. */
+export const MAX_CODE_FILES = 20_000;
 
 export const CONFIG_FILE = 'schema-insight.json';
 
@@ -157,11 +171,14 @@ export function discoverProjects(folder: string): ProjectLayout[] {
   if (st.isFile()) return [projectForFiles(dirname(root), [root])];
 
   const prismaFiles: string[] = [];
+  const codeFiles: string[] = [];
   const listings = new Map<string, Dirent[]>();
   walk(
     root,
     (p, isDir) => {
-      if (!isDir && p.toLowerCase().endsWith('.prisma')) prismaFiles.push(p);
+      if (isDir) return;
+      if (p.toLowerCase().endsWith('.prisma')) prismaFiles.push(p);
+      else if (isCodePath(p) && codeFiles.length < MAX_CODE_FILES) codeFiles.push(p);
     },
     listings,
   );
@@ -200,7 +217,35 @@ export function discoverProjects(folder: string): ProjectLayout[] {
     }
     projects[best].migrationFiles.push(m);
   }
+  assignCodeFiles(projects, homes, codeFiles);
   return [...projects, ...sqlOnly.values()];
+}
+
+/**
+ * Gives each code file to the schema projects whose home folder shares the most leading folders with
+ * it (every file, when there is one schema): an app's queries go to the schema of its monorepo
+ * package, or, when no schema is closer than another (an `apps/web` beside `packages/db` and
+ * `packages/admin`), to each of them: a call only counts for a schema that has its model.
+ */
+function assignCodeFiles(projects: ProjectLayout[], homes: string[], codeFiles: string[]): void {
+  if (!projects.length || !codeFiles.length) return;
+  codeFiles.sort();
+  if (projects.length === 1) {
+    projects[0].codeFiles = codeFiles;
+    return;
+  }
+  const homeParts = homes.map((h) => h.split(sep));
+  for (const p of projects) p.codeFiles = [];
+  for (const f of codeFiles) {
+    const parts = f.split(sep);
+    const shared = homeParts.map((h) => {
+      let k = 0;
+      while (k < h.length && k < parts.length - 1 && h[k] === parts[k]) k++;
+      return k;
+    });
+    const most = Math.max(...shared);
+    shared.forEach((k, i) => k === most && projects[i].codeFiles!.push(f));
+  }
 }
 
 /** A project made of explicit files (CLI arguments, or an editor file outside any discovered project). */

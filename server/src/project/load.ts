@@ -4,6 +4,7 @@ import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, Finding, SourceFile } from '../analysis/types';
 import { displayPath, loadConfigFile, slashPath, type ProjectLayout } from './discover';
 import { readSourceFile } from './source';
+import { MAX_CODE_FILE_CHARS } from '../analysis/code/prisma-calls';
 
 export interface LoadedProject {
   layout: ProjectLayout;
@@ -53,6 +54,15 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
     const r = readSourceFile(lock);
     if ('text' in r) migrationLocks.push({ path: displayPath(layout.root, lock), text: r.text });
   }
+  // Code read for Prisma Client queries: not audited itself, so a file that cannot be read is skipped.
+  const codeFiles: SourceFile[] = [];
+  if (prismaFiles.length) {
+    for (const f of layout.codeFiles ?? []) {
+      // Larger files (bundles, generated clients) are not scanned.
+      const r = readSourceFile(f, MAX_CODE_FILE_CHARS);
+      if ('text' in r) codeFiles.push({ path: displayPath(layout.root, f), text: r.text });
+    }
+  }
   let config: AuditConfig = configOverride ?? {};
   let configProblems: string[] = [];
   if (!configOverride && layout.configFile) {
@@ -64,7 +74,7 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
   }
   return {
     layout,
-    input: { prismaFiles, sqlFiles, config, hints: { supabase: layout.supabase }, ...(migrationLocks.length ? { migrationLocks } : {}) },
+    input: { prismaFiles, sqlFiles, config, hints: { supabase: layout.supabase }, ...(migrationLocks.length ? { migrationLocks } : {}), ...(codeFiles.length ? { codeFiles } : {}) },
     files,
     unreadable,
     configProblems,

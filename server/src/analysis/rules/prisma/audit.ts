@@ -8,6 +8,7 @@ import enumDrift from './enum-drift';
 import floatForMoney from './float-for-money';
 import missingUpdatedAt from './missing-updated-at';
 import plaintextSecret from './plaintext-secret';
+import queryIndexMissing from './query-index-missing';
 
 /** Referential-action, enum, type and secret rules (issue 3), in catalogue order. */
 export const AUDIT_RULES: readonly Rule[] = [
@@ -20,4 +21,5 @@ export const AUDIT_RULES: readonly Rule[] = [
   floatForMoney,
   missingUpdatedAt,
   plaintextSecret,
+  queryIndexMissing,
 ];
