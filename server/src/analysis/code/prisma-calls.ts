@@ -299,59 +299,53 @@ class Reader {
 
   object(): Extract<JsValue, { kind: 'object' }> {
     const out: Extract<JsValue, { kind: 'object' }> = { kind: 'object', props: [], spread: false };
-    this.pos++; // {
-    while (this.pos < this.toks.length) {
+    const spread = this.items('}', () => {
       const t = this.peek()!;
-      if (this.isPunct(t, '}')) {
+      let key: string | null = null;
+      if (t.kind === 'ident' || t.kind === 'string' || t.kind === 'number') {
+        key = t.text;
         this.pos++;
-        return out;
-      }
-      if (this.isPunct(t, ',')) {
-        this.pos++;
-        continue;
-      }
-      const before = this.pos;
-      if (this.isPunct(t, '...')) {
-        out.spread = true;
-        this.pos++;
-        this.skipExpr();
+      } else if (this.isPunct(t, '[')) {
+        this.skipBalanced();
       } else {
-        let key: string | null = null;
-        if (t.kind === 'ident' || t.kind === 'string' || t.kind === 'number') {
-          key = t.text;
-          this.pos++;
-        } else if (this.isPunct(t, '[')) {
-          this.skipBalanced();
-        } else {
-          // Not an object literal after all (a block, a destructuring pattern): give up on it.
-          this.skipExpr();
-          out.spread = true;
-        }
-        const next = this.peek();
-        if (this.isPunct(next, ':')) {
-          this.pos++;
-          out.props.push({ key, value: this.value() });
-        } else if (this.isPunct(next, ',') || this.isPunct(next, '}')) {
-          // Shorthand `{ userId }`: a variable's value.
-          if (key !== null) out.props.push({ key, value: { kind: 'expr', name: key } });
-        } else {
-          // A method, getter or something unreadable: not a plain data property.
-          this.skipExpr();
-        }
+        // Not an object literal after all (a block, a destructuring pattern): give up on it.
+        this.skipExpr();
+        out.spread = true;
       }
-      if (this.pos === before) this.pos++;
-    }
+      const next = this.peek();
+      if (this.isPunct(next, ':')) {
+        this.pos++;
+        out.props.push({ key, value: this.value() });
+      } else if (this.isPunct(next, ',') || this.isPunct(next, '}')) {
+        // Shorthand `{ userId }`: a variable's value.
+        if (key !== null) out.props.push({ key, value: { kind: 'expr', name: key } });
+      } else {
+        // A method, getter or something unreadable: not a plain data property.
+        this.skipExpr();
+      }
+    });
+    out.spread ||= spread;
     return out;
   }
 
   array(): Extract<JsValue, { kind: 'array' }> {
     const out: Extract<JsValue, { kind: 'array' }> = { kind: 'array', items: [], spread: false };
-    this.pos++; // [
+    out.spread = this.items(']', () => out.items.push(this.value()));
+    return out;
+  }
+
+  /**
+   * Reads the comma-separated entries of a literal opened at the current token (`{` or `[`) up to
+   * `close`, each with `entry`; spreads are skipped. Returns whether there was a spread.
+   */
+  private items(close: string, entry: () => void): boolean {
+    let spread = false;
+    this.pos++; // the opening bracket
     while (this.pos < this.toks.length) {
       const t = this.peek()!;
-      if (this.isPunct(t, ']')) {
+      if (this.isPunct(t, close)) {
         this.pos++;
-        return out;
+        return spread;
       }
       if (this.isPunct(t, ',')) {
         this.pos++;
@@ -359,13 +353,14 @@ class Reader {
       }
       const before = this.pos;
       if (this.isPunct(t, '...')) {
-        out.spread = true;
+        spread = true;
         this.pos++;
         this.skipExpr();
-      } else out.items.push(this.value());
+      } else entry();
+      // Always move on, whatever the entry made of it.
       if (this.pos === before) this.pos++;
     }
-    return out;
+    return spread;
   }
 }
 

@@ -5,6 +5,7 @@ import { LineIndex } from '../../text';
 import type { RelatedLocation, SourceFile } from '../../types';
 import { findPrismaCalls, prop, type JsValue, type PrismaCall } from '../../code/prisma-calls';
 import { fkIndexesNeeded } from './missing-fk-index';
+import { sameList } from '../../lists';
 
 /** Filter operators that a B-tree index serves as equality (`in` is a list of equalities). */
 const EQUALITY_OPS = ['equals', 'in'];
@@ -16,6 +17,11 @@ interface Need {
   eq: string[];
   next: string | null;
   nextKind: 'range' | 'order' | null;
+}
+
+/** The index a need asks for: its equality fields, then its range or sort field. */
+function columnsOf(need: Need): string[] {
+  return need.next ? [...need.eq, need.next] : [...need.eq];
 }
 
 interface CallSite {
@@ -73,6 +79,7 @@ export function needOf(model: Model, call: PrismaCall): Need | null {
   const eq: string[] = [];
   const range: string[] = [];
   let unique = false;
+  const uniques = uniqueLists(model);
   const visit = (obj: Extract<JsValue, { kind: 'object' }>): void => {
     for (const p of obj.props) {
       if (p.key === null) continue;
@@ -86,7 +93,7 @@ export function needOf(model: Model, call: PrismaCall): Need | null {
         const v = p.value;
         if (v.kind === 'object' && v.props.length) {
           const keys = v.props.map((q) => q.key ?? '');
-          if (uniqueLists(model).some((u) => u.length === keys.length && u.every((f) => keys.includes(f)))) unique = true;
+          if (uniques.some((u) => u.length === keys.length && u.every((f) => keys.includes(f)))) unique = true;
         }
         continue;
       }
@@ -107,7 +114,7 @@ export function needOf(model: Model, call: PrismaCall): Need | null {
   visit(where);
   if (unique) return null;
   const eqSet = [...new Set(eq)];
-  if (uniqueLists(model).some((u) => u.length && u.every((f) => eqSet.includes(f)))) return null;
+  if (uniques.some((u) => u.length && u.every((f) => eqSet.includes(f)))) return null;
   let next: string | null = range.find((r) => !eqSet.includes(r)) ?? null;
   let nextKind: Need['nextKind'] = next ? 'range' : null;
   if (!next && eqSet.length) {
@@ -132,7 +139,7 @@ function orderField(model: Model, orderBy: JsValue | undefined): string | null {
 
 /** Whether an index of the model can serve the need at all: one whose first column is a filtered or sorted field. */
 function served(model: Model, need: Need): boolean {
-  const cols = new Set(need.next ? [...need.eq, need.next] : need.eq);
+  const cols = new Set(columnsOf(need));
   return allIndexes(model).some((ix) => usable(ix) && ix.fields.length > 0 && cols.has(ix.fields[0].name) && (ix.type !== 'Hash' || need.eq.includes(ix.fields[0].name)));
 }
 
@@ -207,14 +214,14 @@ export default defineRule({
 
     for (const [model, byNeed] of unserved) {
       // Longest needs first; a shorter one the longer one's index also serves joins it.
-      const groups = [...byNeed.values()].sort((a, b) => b.need.eq.length + (b.need.next ? 1 : 0) - (a.need.eq.length + (a.need.next ? 1 : 0)));
+      const groups = [...byNeed.values()].sort((a, b) => columnsOf(b.need).length - columnsOf(a.need).length);
       const kept: Array<{ columns: string[]; needs: Need[]; sites: CallSite[] }> = [];
       for (const g of groups) {
         const home = kept.find((k) => fits(k.columns, g.need));
         if (home) {
           home.needs.push(g.need);
           home.sites.push(...g.sites);
-        } else kept.push({ columns: g.need.next ? [...g.need.eq, g.need.next] : [...g.need.eq], needs: [g.need], sites: [...g.sites] });
+        } else kept.push({ columns: columnsOf(g.need), needs: [g.need], sites: [...g.sites] });
       }
       for (const k of kept) {
         if (isUnindexedForeignKey(schema, model, k.columns) && ctx.isEnabled('missing-fk-index')) continue;
@@ -227,7 +234,7 @@ export default defineRule({
 /** `missing-fk-index` already suggests exactly this index (a relation over these columns, none of which leads an index). */
 function isUnindexedForeignKey(schema: PrismaSchema, model: Model, columns: string[]): boolean {
   if (!fkIndexesNeeded(schema)) return false;
-  return checkedOwnedRelations(model).some((r) => r.fields.length === columns.length && r.fields.every((f, i) => f === columns[i]));
+  return checkedOwnedRelations(model).some((r) => sameList(r.fields, columns));
 }
 
 const MAX_SITES_IN_MESSAGE = 5;
@@ -243,7 +250,7 @@ function buildReport(model: Model, columns: string[], needs: Need[], sites: Call
   const shown = sites.slice(0, MAX_SITES_IN_MESSAGE).map(where);
   const more = sites.length > MAX_SITES_IN_MESSAGE ? ` and ${sites.length - MAX_SITES_IN_MESSAGE} more` : '';
   const calls = sites.length === 1 ? `\`${sites[0].call.accessor}.${sites[0].call.method}\` (${shown[0]})` : `${sites.length} Prisma Client calls (${shown.join(', ')}${more})`;
-  const fields = [...new Set(needs.flatMap((n) => (n.next ? [...n.eq, n.next] : n.eq)))];
+  const fields = [...new Set(needs.flatMap(columnsOf))];
   const related: RelatedLocation[] = sites.map((s) => ({ file: s.file, range: s.lines.range(s.call.start, s.call.end), message: `${s.call.accessor}.${s.call.method}` }));
   return {
     file: file.path,
