@@ -25,6 +25,8 @@ const entries = [
   { in: 'server/src/cli/bin.ts', out: 'cli' },
   // The CLI's SQL parse worker (server/src/project/sql-pool.ts loads it from next to dist/cli.js).
   { in: 'server/src/project/sql-worker.ts', out: 'sql-worker' },
+  // The CLI's --replay worker (server/src/project/replay.ts loads it from next to dist/cli.js).
+  { in: 'server/src/project/replay-worker.ts', out: 'replay-worker' },
 ].filter((e) => existsSync(join(root, e.in)));
 
 function newestMtime(dir) {
@@ -75,7 +77,8 @@ const options = {
   sourcemap: !production,
   minify: production,
   // pg.ts resolves the parser's .wasm in the package only when run from source (a bundle finds it beside itself).
-  external: ['vscode', 'libpg-query/wasm/libpg-query.wasm'],
+  // PGlite (the --replay database, ~25 MB of WebAssembly and extensions) is loaded from node_modules when a replay runs.
+  external: ['vscode', 'libpg-query/wasm/libpg-query.wasm', '@electric-sql/pglite', '@electric-sql/pglite/*'],
   logLevel: 'warning',
   define: { 'process.env.SCHEMA_INSIGHT_VERSION': JSON.stringify(require('./package.json').version) },
   plugins: [

@@ -173,6 +173,38 @@ test('configuration: --config turns rules off; an invalid config is a usage erro
   assert.ok(!JSON.parse(cli(['audit', proj, '--format', 'json']).stdout).findings.some((f: { rule: string }) => f.rule === 'missing-fk-index'));
 });
 
+test('--replay: the migrations run in the embedded PostgreSQL (worker thread); the failing statement is a finding, limits are a note', () => {
+  const proj = mkdtempSync(join(tmpdir(), 'si-replay-'));
+  const mig = (name: string, text: string) => {
+    mkdirSync(join(proj, 'prisma/migrations', name), { recursive: true });
+    writeFileSync(join(proj, 'prisma/migrations', name, 'migration.sql'), text);
+  };
+  mig('20240101000000_init', 'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n');
+  mig('20240201000000_email', '-- AlterTable\nALTER TABLE "User" ADD COLUMN "email" TEXT;\n');
+  const plain = JSON.parse(cli(['audit', proj, '--format', 'json', '--fail-on', 'never']).stdout);
+  assert.ok(!plain.findings.some((f: { rule: string }) => f.rule === 'migration-replay-error'), 'no replay without --replay');
+  const r = cli(['audit', proj, '--format', 'json', '--replay']);
+  assert.equal(r.code, 1);
+  const out = checkContract(r.stdout);
+  const found = out.findings.filter((f: { rule: string }) => f.rule === 'migration-replay-error');
+  assert.equal(found.length, 1);
+  assert.equal(found[0].file, 'prisma/migrations/20240201000000_email/migration.sql');
+  assert.equal(found[0].migration, '20240201000000_email');
+  assert.equal(found[0].range.start.line, 1);
+  assert.match(found[0].message, /already exists/);
+  assert.match(r.stderr, /note: replayed 1 of 2 migrations in PostgreSQL 1\d\.\d+ \(PGlite [^)]+\) \(\d+\.\d s\); it fails at prisma\/migrations\/20240201000000_email\/migration\.sql:2/);
+  // "replay": true in schema-insight.json does the same; an extension PGlite lacks stops it with a note.
+  writeFileSync(join(proj, 'schema-insight.json'), '{"replay": true}');
+  writeFileSync(join(proj, 'prisma/migrations/20240201000000_email/migration.sql'), 'CREATE EXTENSION IF NOT EXISTS postgis;\n');
+  const limited = cli(['audit', proj, '--format', 'json', '--fail-on', 'error']);
+  assert.equal(limited.code, 0, limited.stderr);
+  assert.ok(!JSON.parse(limited.stdout).findings.some((f: { rule: string }) => f.rule === 'migration-replay-error'));
+  assert.match(limited.stderr, /replayed 1 of 2 migrations .*stopped at prisma\/migrations\/20240201000000_email\/migration\.sql:1: the embedded PostgreSQL has no `postgis` extension\. This is a limit of the embedded replay, not a finding/);
+  writeFileSync(join(proj, 'schema-insight.json'), '{"replay": "yes"}');
+  assert.equal(cli(['audit', proj]).code, 0, 'a bad value in the project configuration is a warning');
+  assert.equal(cli(['audit', proj, '--replay-timeout', '0']).code, 2);
+});
+
 test('bad input: binary and BOM files give clear findings, never a crash', () => {
   const dir = mkdtempSync(join(tmpdir(), 'si-bad-'));
   writeFileSync(join(dir, 'schema.prisma'), Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10]));

@@ -2,6 +2,7 @@ import { nowMs } from './clock';
 import { parsePrismaSchema, type PrismaSchema } from './prisma/schema';
 import { classifyMigration, dirOf, lockProvider, rollbackTarget, type MigrationFileInfo } from './sql/discovery';
 import type { SqlPreParse } from './sql/preparse';
+import type { ReplayOutcome } from './sql/replay';
 import { buildMigrationProject, type MigrationProject } from './sql/project';
 import type { Report, Rule } from './rule';
 import { ALL_RULES, RULES_BY_ID } from './rules';
@@ -36,6 +37,11 @@ export interface AuditInput {
    * the same either way.
    */
   sqlPreParsed?: ReadonlyMap<string, SqlPreParse | null>;
+  /**
+   * What replaying the migrations in an embedded PostgreSQL came to (a front end that can run one
+   * did it, see `sql/replay.ts`); `migration-replay-error` reports its failure. Absent: no replay.
+   */
+  replay?: ReplayOutcome;
 }
 
 export interface AuditContext {

@@ -43,6 +43,8 @@ export interface RuleMeta {
   /** "Applies to" in the documentation, when the language alone does not say it. */
   appliesTo?: string;
   tags?: Array<'unnecessary'>;
+  /** 'replay': reports only what a front end's embedded replay found (`AuditInput.replay`). */
+  requires?: 'replay';
   docs: RuleDocs;
 }
 

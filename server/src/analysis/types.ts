@@ -85,6 +85,8 @@ export interface SourceFile {
 export interface AuditConfig {
   /** Rule id → severity or 'off'. */
   rules?: Record<string, RuleSetting>;
+  /** Replay the migrations in an embedded PostgreSQL (`migration-replay-error`; front ends that can). */
+  replay?: boolean;
 }
 
 export function priorityOf(severity: Severity): Priority {

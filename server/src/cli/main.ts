@@ -10,15 +10,17 @@
 import './wasm-tiering';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { audit, compareFindings, notAuditedNote } from '../analysis/engine';
+import { audit, compareFindings, effectiveSeverity, notAuditedNote } from '../analysis/engine';
 import { renderRuleDocPage } from '../analysis/docs';
 import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
 import { nowMs } from '../analysis/clock';
 import { ensureSqlParser, type SqlPreParse } from '../analysis/sql/parse';
-import { migrationInventory } from '../analysis/sql/project';
+import { migrationInventory, type MigrationProject } from '../analysis/sql/project';
+import { replayPlan, type ReplayOutcome } from '../analysis/sql/replay';
 import { SEVERITY_RANK, type AuditConfig, type Finding, type Severity } from '../analysis/types';
 import { discoverProjects, loadConfigFile, projectForFiles, type ProjectLayout } from '../project/discover';
 import { loadProject, type LoadedProject } from '../project/load';
+import { DEFAULT_REPLAY_TIMEOUT_MS, replayMigrations } from '../project/replay';
 import { preParseInParallel, SQL_WORKER_MIN_CHARS, type PreParseStats } from '../project/sql-pool';
 import { renderReport, type ReportInput } from '../report';
 
@@ -45,6 +47,9 @@ Options:
   --report FILE                            also write a Markdown audit report to FILE
   --fail-on error|warning|info|never       exit 1 when a finding at or above this severity exists (default: error)
   --config FILE                            rule configuration (default: schema-insight.json in the project)
+  --replay                                 also run the migrations in an embedded PostgreSQL (PGlite) and
+                                           report the statement that fails (migration-replay-error)
+  --replay-timeout SECONDS                 stop a replay after this long (default: 300)
   --no-color                               plain text output
   -h, --help, --version
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or configuration error.
@@ -60,10 +65,13 @@ interface Options {
   color: boolean;
   /** Print analysis timings and peak memory as JSON on standard error (used by `npm run bench`). */
   timings: boolean;
+  /** Replay the migrations in an embedded PostgreSQL (also `"replay": true` in the configuration). */
+  replay: boolean;
+  replayTimeoutMs: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { paths: [], format: 'text', output: null, report: null, failOn: 'error', config: null, color: !!process.stdout.isTTY && !process.env.NO_COLOR, timings: false };
+  const o: Options = { paths: [], format: 'text', output: null, report: null, failOn: 'error', config: null, color: !!process.stdout.isTTY && !process.env.NO_COLOR, timings: false, replay: false, replayTimeoutMs: DEFAULT_REPLAY_TIMEOUT_MS };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string): string => {
@@ -106,6 +114,15 @@ function parseArgs(argv: string[]): Options {
       case '--timings':
         o.timings = true;
         break;
+      case '--replay':
+        o.replay = true;
+        break;
+      case '--replay-timeout': {
+        const v = Number(value(name));
+        if (!(v > 0)) throw new UsageError('--replay-timeout must be a number of seconds above 0');
+        o.replayTimeoutMs = v * 1000;
+        break;
+      }
       default:
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
         o.paths.push(a);
@@ -193,8 +210,18 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
     if (preParse.worker) Object.assign(timing, { workerReadyMs: preParse.worker.readyMs, workerStartMs: preParse.worker.startMs, workerEndMs: preParse.worker.endMs });
     if (preParse.workerProblem) timing.workerProblem = preParse.workerProblem;
   }
+  let replayed = false;
   for (const project of projects) {
-    const result = audit(project.input);
+    let result = audit(project.input);
+    const replayRule = RULES_BY_ID.get('migration-replay-error');
+    if ((o.replay || project.input.config?.replay) && result.sql?.migrations.length && replayRule && effectiveSeverity(replayRule, project.input.config) !== 'off') {
+      const outcome = await replayMigrations(replayPlan(result.sql), { timeoutMs: o.replayTimeoutMs });
+      project.input.replay = outcome;
+      replayed = true;
+      // The migration project is reused (same files): only the rules run again, now with the outcome.
+      result = audit(project.input);
+      err(`note: ${replayNote(outcome, result.sql)}`);
+    }
     // Files left out (another database's dialect) are named in a note, not counted as audited.
     const left = new Set(result.notAudited?.files);
     files.push(...project.files.filter((f) => !left.has(f.path)));
@@ -210,7 +237,7 @@ export async function runAudit(o: Options, out: (s: string) => void, err: (s: st
   for (const [id, e] of Object.entries(ruleErrors)) err(`internal error in rule ${id} (other rules ran normally): ${e.split('\n')[0]}`);
 
   const shownRoot = displayRoot(root);
-  const input: ReportInput = { root: shownRoot, files, findings, toolVersion: VERSION, ...(inventory.length ? { inventory } : {}), ruleErrors };
+  const input: ReportInput = { root: shownRoot, files, findings, toolVersion: VERSION, ...(inventory.length ? { inventory } : {}), ruleErrors, ...(replayed ? { replayed } : {}) };
   // Text lines are `file:line:col`: prefix the audited root so they open from the current folder.
   const pathPrefix = o.format === 'text' && shownRoot !== '.' ? `${shownRoot.replace(/\/+$/, '')}/` : '';
   const tRender = nowMs();
@@ -250,6 +277,19 @@ async function preParseProjects(projects: LoadedProject[], minChars: number): Pr
     p.input.sqlPreParsed = map;
   }
   return outcome.stats;
+}
+
+/** One line on a replay: how far it got, in what, and why it stopped short. */
+function replayNote(o: ReplayOutcome, sql: MigrationProject | null): string {
+  const where = (path: string, statement?: number): string => {
+    const file = sql?.parsed.get(path);
+    const s = statement === undefined ? undefined : file?.statements[statement];
+    return s ? `${path}:${s.range.start.line + 1}` : path;
+  };
+  const head = `replayed ${o.applied} of ${o.total} migration${o.total === 1 ? '' : 's'} in ${o.engine}${o.ms !== undefined ? ` (${(o.ms / 1000).toFixed(1)} s)` : ''}`;
+  if (o.failure) return `${head}; it fails at ${where(o.failure.path, o.failure.statement)} (migration-replay-error)`;
+  if (o.stopped) return `${head}; stopped at ${where(o.stopped.path, o.stopped.statement)}: ${o.stopped.reason}. This is a limit of the embedded replay, not a finding; the later migrations were not checked.`;
+  return head;
 }
 
 function displayRoot(root: string): string {

@@ -287,7 +287,9 @@ export function parseConfig(text: string, knownRule: (id: string) => boolean = (
       else problems.push(`rule "${id}": expected one of off, error, warning, info, hint`);
     }
   }
-  return { config: { rules }, problems };
+  const replay = (raw as { replay?: unknown })?.replay;
+  if (replay !== undefined && typeof replay !== 'boolean') problems.push('"replay" must be true or false');
+  return { config: { rules, ...(replay === true ? { replay } : {}) }, problems };
 }
 
 export function loadConfig(layout: ProjectLayout, knownRule?: (id: string) => boolean): AuditConfig {

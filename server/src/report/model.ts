@@ -38,6 +38,8 @@ export interface ReportInput {
    * the audited file kinds (Prisma rules when a schema was audited, SQL rules when migrations were).
    */
   rules?: string[];
+  /** The migrations were replayed (CLI `--replay`): rules that need the replay ran too. */
+  replayed?: boolean;
 }
 
 export interface ReportOptions {
@@ -356,7 +358,9 @@ export function rulesRun(input: ReportInput): RuleInfo[] {
   if (input.rules) return input.rules.map((id) => ruleInfo(id));
   const hasPrisma = input.files.some((f) => f.kind === 'prisma' || f.path.toLowerCase().endsWith('.prisma'));
   const hasSql = input.files.some((f) => f.kind === 'migration' || f.path.toLowerCase().endsWith('.sql'));
-  return ALL_RULES.filter((r) => (r.language === 'prisma' ? hasPrisma : r.language === 'sql' ? hasSql : hasPrisma || hasSql)).map((r) => ruleInfo(r.id));
+  const applies = (r: Rule): boolean => (r.language === 'prisma' ? hasPrisma : r.language === 'sql' ? hasSql : hasPrisma || hasSql);
+  // A rule that reads the replay's outcome ran only when the migrations were replayed.
+  return ALL_RULES.filter((r) => applies(r) && (r.requires !== 'replay' || !!input.replayed)).map((r) => ruleInfo(r.id));
 }
 
 export function buildReportModel(input: ReportInput, options: ReportOptions = {}): ReportModel {

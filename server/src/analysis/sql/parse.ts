@@ -115,7 +115,7 @@ export function cursorToUtf16(text: string, cursor: number, from = 0): number {
 }
 
 /** The extent of the token at `offset` (identifier/number run, or one character), for error squiggles. */
-function tokenEnd(text: string, offset: number): number {
+export function tokenEnd(text: string, offset: number): number {
   let i = offset;
   while (i < text.length && /[\w$"]/.test(text[i])) i++;
   if (i === offset && i < text.length && !/[\r\n]/.test(text[i])) i++;
