@@ -66,6 +66,9 @@ interface PGliteClass {
   create(options?: { extensions?: Record<string, unknown>; loadDataDir?: Blob }): Promise<Db>;
 }
 
+/** The engine's name until the database itself says its version. */
+const ENGINE = 'PostgreSQL (PGlite)';
+
 /** A fresh data directory, made once per process (initdb takes ~2 s; loading its copy ~0.3 s). */
 let template: Promise<Blob | null> | null = null;
 
@@ -148,7 +151,7 @@ async function resetSession(db: Db, supabase: boolean): Promise<void> {
 /** Runs the plan in this thread. `progress[0]` (if given) is kept at the index of the step running. */
 export async function runReplay(plan: ReplayPlan, progress?: Int32Array): Promise<ReplayOutcome> {
   const t0 = performance.now();
-  const outcome: ReplayOutcome = { engine: 'PostgreSQL (PGlite)', applied: 0, total: plan.steps.length };
+  const outcome: ReplayOutcome = { engine: ENGINE, applied: 0, total: plan.steps.length };
   const finish = (): ReplayOutcome => ({ ...outcome, ms: Math.round(performance.now() - t0) });
   if (!plan.steps.length) return finish();
   let PGlite: PGliteClass;
@@ -261,7 +264,7 @@ export async function replayMigrations(plan: ReplayPlan, options: ReplayOptions 
     };
     const cut = (reason: string) => {
       const i = Math.min(progress[0], plan.steps.length - 1);
-      settle({ engine: 'PostgreSQL (PGlite)', applied: i, total: plan.steps.length, stopped: { path: plan.steps[i].path, reason }, ms: Math.round(performance.now() - t0) });
+      settle({ engine: ENGINE, applied: i, total: plan.steps.length, stopped: { path: plan.steps[i].path, reason }, ms: Math.round(performance.now() - t0) });
     };
     const timer = setTimeout(() => cut(`the replay took longer than ${Math.round(timeoutMs / 1000)} s and was stopped during this migration`), timeoutMs);
     worker.once('message', (m: { outcome: ReplayOutcome }) => settle(m.outcome));

@@ -58,8 +58,6 @@ export interface ReplayStatement {
 
 export interface ReplayStep {
   path: string;
-  /** `Migration.label` (Prisma folder or file name). */
-  label: string;
   /** What the tool runs: the file's text (without its down section). */
   script: string;
   /** No BEGIN/COMMIT of its own: the tool runs it as one transaction (Prisma, Supabase, graphile-migrate). */
@@ -88,7 +86,7 @@ export function replayPlan(project: MigrationProject): ReplayPlan {
   const extensions: string[] = [];
   const steps = project.migrations.map((m): ReplayStep => {
     const f = m.file;
-    const step: ReplayStep = { path: m.path, label: m.label, script: m.downFrom === undefined ? f.text : f.text.slice(0, m.downFrom), atomic: true, statements: [] };
+    const step: ReplayStep = { path: m.path, script: m.downFrom === undefined ? f.text : f.text.slice(0, m.downFrom), atomic: true, statements: [] };
     if (f.skipped) step.blocked = `the file was not parsed (${f.skipped.replace(/\.$/, '')})`;
     else if (f.errors.length) step.blocked = 'the file has a syntax error (reported as sql-syntax-error)';
     else if (f.placeholders) step.blocked = 'the file uses psql variables (`:NAME`), which only psql or graphile-migrate substitute';
@@ -96,7 +94,7 @@ export function replayPlan(project: MigrationProject): ReplayPlan {
     if (NO_TRANSACTION.test(step.script)) step.atomic = false;
     for (const s of f.statements) {
       if (m.downFrom !== undefined && s.start >= m.downFrom) break;
-      const st: ReplayStatement = { index: s.index, start: s.start, end: s.end, sql: f.text.slice(s.start, s.end), kind: s.kind };
+      const st: ReplayStatement = { index: s.index, start: s.start, end: s.end, sql: s.text, kind: s.kind };
       if (s.kind === 'TransactionStmt') step.atomic = false;
       const ext = s.kind === 'CreateExtensionStmt' ? s.node.extname : undefined;
       if (typeof ext === 'string') {

@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
 import { tokenEnd } from '../../sql/parse';
+import { headRange } from '../sql/util';
 
 export default defineRule({
   id: 'migration-replay-error',
@@ -28,24 +29,17 @@ export default defineRule({
     const m = project.migrations.find((x) => x.path === failure.path);
     const s = m?.file.statements[failure.statement];
     if (!m || !s) return;
-    const text = m.file.text;
-    let start = s.start;
-    let end = s.end;
-    if (failure.offset !== undefined && failure.offset >= s.start && failure.offset < s.end) {
-      start = failure.offset;
-      end = Math.min(s.end, tokenEnd(text, start));
-    } else {
-      // The statement's first line: a whole CREATE TABLE underlined says less than its head.
-      const nl = text.indexOf('\n', s.start);
-      if (nl >= 0 && nl < s.end) end = text[nl - 1] === '\r' ? nl - 1 : nl;
-    }
+    const at = failure.offset;
+    // The token PostgreSQL's error position names; else the statement's first line (a whole CREATE
+    // TABLE underlined says less than its head).
+    const range = at !== undefined && at >= s.start && at < s.end ? m.file.lines.range(at, Math.min(s.end, tokenEnd(m.file.text, at))) : headRange(m.file, s);
     const parts = [`Replaying the migrations in ${ctx.input.replay!.engine} fails here: ${failure.message}${failure.code ? ` (SQLSTATE ${failure.code})` : ''}.`];
     if (failure.detail) parts.push(failure.detail.replace(/\.?$/, '.'));
     if (failure.hint) parts.push(`Hint: ${failure.hint.replace(/\.?$/, '.')}`);
     parts.push('A fresh database cannot be built from these migrations; the later ones were not replayed.');
     report({
       file: m.path,
-      range: m.file.lines.range(start, end),
+      range,
       anchorLine: s.range.start.line,
       migration: m.label,
       message: parts.join(' '),
