@@ -6,9 +6,8 @@
  */
 import { qualify, type EnumType, type SourceRef } from '../sql/catalog';
 import type { MigrationProject } from '../sql/project';
-import type { PgNode } from '../sql/parse';
 import type { Enum, Field, PrismaSchema } from './schema';
-import { escapeRegExp } from '../text';
+import { maintainingTriggerOf } from '../sql/triggers';
 
 function tableOf(sql: MigrationProject, field: Field) {
   const m = field.model;
@@ -71,34 +70,11 @@ export function enumTypeFor(sql: MigrationProject | null, en: Enum): EnumType | 
   return sql.catalog.enums.get(qualify(en.schemaName, en.dbName)) ?? null;
 }
 
-function sval(n: PgNode): string | undefined {
-  return n?.String?.sval;
-}
-
 /**
  * The trigger that keeps `field`'s column current on UPDATE, if any: a trigger on the table whose
  * function assigns `NEW.<column>` (PL/pgSQL), or `moddatetime(<column>)`.
  */
 export function maintainingTrigger(sql: MigrationProject | null, field: Field): string | null {
-  if (!sql) return null;
-  const t = tableOf(sql, field);
-  if (!t) return null;
-  const col = field.columnName;
-  const assigns = new RegExp(`\\bnew\\s*\\.\\s*(?:"${escapeRegExp(col)}"|${col.toLowerCase() === col ? col : '(?!)'})\\s*(?::=|=)`, 'i');
-  for (const m of sql.migrations) {
-    for (const { stmt } of m.statements) {
-      if (stmt.kind !== 'CreateTrigStmt') continue;
-      const n = stmt.node;
-      const rel = n?.relation;
-      if (!rel || rel.relname !== t.name || (rel.schemaname ?? 'public') !== t.schema) continue;
-      const fname: string[] = (n.funcname ?? []).map(sval).filter((s: string | undefined): s is string => !!s);
-      const args: string[] = (n.args ?? []).map(sval).filter((s: string | undefined): s is string => !!s);
-      const trig = String(n.trigname ?? 'trigger');
-      if (fname[fname.length - 1] === 'moddatetime' && args.includes(col)) return trig;
-      const key = fname.length > 1 ? fname.join('.') : `public.${fname[0]}`;
-      const defs = sql.catalog.functions.get(key) ?? [];
-      if (defs.some((d) => assigns.test(d.body))) return trig;
-    }
-  }
-  return null;
+  const t = sql && tableOf(sql, field);
+  return t ? maintainingTriggerOf(sql, t.key, field.columnName) : null;
 }

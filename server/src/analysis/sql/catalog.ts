@@ -68,6 +68,8 @@ export interface ForeignKey {
   refTable: string;
   refColumns: string[];
   onDelete: ReferentialAction;
+  /** `ON DELETE SET NULL (a, …)` / `SET DEFAULT (a, …)` (PostgreSQL 15+): the only columns the action sets. */
+  onDeleteColumns?: string[];
   onUpdate: ReferentialAction;
   notValid: boolean;
   source: SourceRef;
@@ -730,6 +732,7 @@ export class Catalog {
           refTable: refKey,
           refColumns,
           onDelete: action(con.fk_del_action),
+          ...(con.fk_del_set_cols?.length ? { onDeleteColumns: cols(con.fk_del_set_cols) } : {}),
           onUpdate: action(con.fk_upd_action),
           notValid: !!con.skip_validation,
           source: ref,
@@ -977,7 +980,10 @@ export class Catalog {
         const ren = (cols: string[]) => cols.map((c) => (c === from ? to : c));
         if (t.primaryKey) t.primaryKey.columns = ren(t.primaryKey.columns);
         for (const u of t.uniques) u.columns = ren(u.columns);
-        for (const f of t.foreignKeys) f.columns = ren(f.columns);
+        for (const f of t.foreignKeys) {
+          f.columns = ren(f.columns);
+          if (f.onDeleteColumns) f.onDeleteColumns = ren(f.onDeleteColumns);
+        }
         for (const c of t.checks) if (c.column === from) c.column = to;
         for (const i of this.indexesOn.get(key) ?? []) i.columns = ren(i.columns);
         for (const other of this.referencers(key)) for (const f of other.foreignKeys) if (f.refTable === key) f.refColumns = ren(f.refColumns);

@@ -5,6 +5,13 @@ import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isTenantMo
 import { checkedOwnedRelations } from '../../prisma/schema';
 import { relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
+import type { AuditContext } from '../../engine';
+import type { Report } from '../../rule';
+import { splitKey } from '../../sql/catalog';
+import { quoteIdent, quoteQualified } from '../../sql/expr';
+import { fkSite, ownSqlTables } from '../sql/columns';
+import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { migrationAt } from '../sql/util';
 
 const KIND_TEXT = {
   financial: 'a financial record',
@@ -12,15 +19,85 @@ const KIND_TEXT = {
   history: 'a history record',
 } as const;
 
+/**
+ * What kind of record `child` is when it must outlive a `parent` it points at through `via` (the
+ * relation field, or the foreign-key column without its `_id`), or null when a cascade is fine.
+ */
+function historyOutlivingParent(child: string, parent: string, via: string): { kind: keyof typeof KIND_TEXT; word: string } | null {
+  const kind = historyKindOf(child);
+  if (!kind) return null;
+  // Financial rows are kept whoever their parent is; other history may be part of its parent (`WorkflowRunLog` of `WorkflowRun`).
+  if (kind.kind !== 'financial' && isPartOf(child, parent)) return null;
+  if (kind.kind === 'financial' && historyKindOf(parent)?.kind === 'financial') return null; // a line deleted with its document
+  if (kind.kind !== 'financial' && isTenantModel(parent)) return null;
+  if (kind.kind === 'history' && !isActorModel(parent) && !isActorRelationField(via)) return null;
+  return kind;
+}
+
+/**
+ * SQL migrations: `ON DELETE CASCADE` on a foreign key of a table that is not a Prisma model and is a
+ * financial, audit or history record (same judgement as for models, on table names).
+ */
+function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
+  const own = ownSqlTables(ctx);
+  if (!own) return;
+  const { project, tables } = own;
+  for (const t of tables) {
+    for (const fk of t.foreignKeys) {
+      if (fk.onDelete !== 'CASCADE' || fk.refTable === t.key || !fk.columns.length) continue;
+      const [refSchema, parent] = splitKey(fk.refTable);
+      // `created_by_id` → `createdBy`: the actor a column names, as a relation field would.
+      const via = fk.columns.length === 1 ? fk.columns[0].replace(/_?id$/i, '').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : '';
+      const kind = historyOutlivingParent(t.name, parent, via);
+      if (!kind) continue;
+      const m = migrationAt(project, fk.source.file);
+      if (!m) continue;
+      const { range, anchorLine } = fkSite(m, fk);
+      const table = quoteQualified(t.schema, t.name);
+      const name = quoteIdent(fk.name);
+      const cols = fk.columns.map(quoteIdent).join(', ');
+      const refCols = fk.refColumns.length ? ` (${fk.refColumns.map(quoteIdent).join(', ')})` : '';
+      const onUpdate = fk.onUpdate === 'NO ACTION' ? '' : ` ON UPDATE ${fk.onUpdate}`;
+      const recreate = (action: string) =>
+        `ALTER TABLE ${table} DROP CONSTRAINT ${name};\n` +
+        `ALTER TABLE ${table} ADD CONSTRAINT ${name} FOREIGN KEY (${cols}) REFERENCES ${quoteQualified(refSchema, parent)}${refCols} ON DELETE ${action}${onUpdate} NOT VALID;\n` +
+        `ALTER TABLE ${table} VALIDATE CONSTRAINT ${name};\n`;
+      const notNull = fk.columns.filter((c) => t.columns.get(c)?.notNull);
+      const inPk = fk.columns.some((c) => t.primaryKey?.columns.includes(c));
+      const fixes: Fix[] = [];
+      const last = project.migrations[project.migrations.length - 1];
+      const setNullPath = !inPk && newMigrationPath(project, last, `${t.name}_keep_on_${parent}_delete`);
+      if (setNullPath) {
+        const sql = notNull.map((c) => `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL;\n`).join('') + recreate('SET NULL');
+        fixes.push({ title: `Change to ON DELETE SET NULL in a new migration`, edits: [], fileOperations: [createMigrationOp(setNullPath, sql)], isPreferred: true, safe: false });
+      }
+      const restrictPath = newMigrationPath(project, last, `${t.name}_restrict_${parent}_delete`);
+      if (restrictPath) fixes.push({ title: `Change to ON DELETE RESTRICT in a new migration`, edits: [], fileOperations: [createMigrationOp(restrictPath, recreate('RESTRICT'))], isPreferred: !setNullPath, safe: false });
+      report({
+        file: m.path,
+        range,
+        anchorLine,
+        migration: m.label,
+        message:
+          `Deleting a \`${parent}\` row deletes its \`${t.name}\` rows (ON DELETE CASCADE on (${fk.columns.map((c) => `\`${c}\``).join(', ')})), but \`${t.name}\` rows are ${KIND_TEXT[kind.kind].replace(/^an? /, '')}s that should outlive it. ` +
+          `Use ON DELETE SET NULL to keep the rows${notNull.length ? ` (${notNull.map((c) => `\`${c}\``).join(', ')} then nullable)` : ''}, or RESTRICT and archive \`${parent}\` rows instead of deleting them.`,
+        subject: { table: t.name, column: fk.columns[0] },
+        data: { parent, child: t.name, recordKind: kind.kind, matchedWord: kind.word, onParentDelete: `deleting a ${parent} row deletes its ${t.name} rows` },
+        fixes,
+      });
+    }
+  }
+}
+
 export default defineRule({
   id: 'cascade-deletes-history',
   title: 'Cascade delete erases financial, audit or history rows',
   category: 'Relations',
   defaultSeverity: 'warning',
-  language: 'prisma',
+  language: 'cross',
   docs: {
     whatItDoes:
-      'Reports `onDelete: Cascade` on a relation whose child model is a record that must outlive the row it points at: a financial record (head noun Transaction, Payment, Invoice, Ledger, Redemption, Order, Refund, Purchase, Payout, Withdrawal, Deposit, Receipt, Charge, Commission, Sale, or a line of one such as `OrderItem`), an audit record (`AuditLog`, `…Audit`), or a history/log/event record when the parent is a person or the actor who did something (`User`, `Member`, `updatedBy`). It does not report parts of their parent (`WorkflowRunLog` of `WorkflowRun`, `OrderItem` of `Order`), lines of one financial record deleted with it, or history cascading from a whole tenant (`Workspace`, `Organization`, `Project`) deleted on purpose.',
+      'Reports `onDelete: Cascade` on a relation whose child model is a record that must outlive the row it points at: a financial record (head noun Transaction, Payment, Invoice, Ledger, Redemption, Order, Refund, Purchase, Payout, Withdrawal, Deposit, Receipt, Charge, Commission, Sale, or a line of one such as `OrderItem`), an audit record (`AuditLog`, `…Audit`), or a history/log/event record when the parent is a person or the actor who did something (`User`, `Member`, `updatedBy`). It does not report parts of their parent (`WorkflowRunLog` of `WorkflowRun`, `OrderItem` of `Order`), lines of one financial record deleted with it, or history cascading from a whole tenant (`Workspace`, `Organization`, `Project`) deleted on purpose. In SQL migrations the same judgement applies to `ON DELETE CASCADE` foreign keys of tables that are not Prisma models, on table names (`coupon_redemptions`, `audit_logs`) and the column name without `_id` (`created_by`).',
     whyItMatters:
       'Deleting a coupon, a product or a user silently deletes every redemption, order or payment that referenced it: revenue reports change after the fact, refunds and chargebacks can no longer be matched, and records you are legally required to keep for years are gone. Audit logs that vanish with the admin who wrote them defeat their purpose.',
     example:
@@ -28,9 +105,10 @@ export default defineRule({
     useInstead:
       'model Coupon {\n  id          Int          @id\n  redemptions Redemption[]\n}\n\nmodel Redemption {\n  id       Int     @id\n  coupon   Coupon? @relation(fields: [couponId], references: [id], onDelete: SetNull)\n  couponId Int?\n\n  @@index([couponId])\n}\n',
     fixSafety:
-      'Both fixes change what a delete does (a migration recreates the foreign key). `SetNull` keeps the history rows and clears their reference; it also makes the scalar field(s) and the relation field optional (`DROP NOT NULL`), so code must handle `null`. `Restrict` makes deleting a parent that still has such rows fail, so the application must archive (soft-delete) parents instead.',
+      'Both fixes change what a delete does (a migration recreates the foreign key). `SetNull` keeps the history rows and clears their reference; it also makes the scalar field(s) and the relation field optional (`DROP NOT NULL`), so code must handle `null`. `Restrict` makes deleting a parent that still has such rows fail, so the application must archive (soft-delete) parents instead. In SQL migrations the fixes add a new migration that drops the constraint and adds it again with the new action, `NOT VALID` and then `VALIDATE CONSTRAINT` (so the check of existing rows does not block writes), after `DROP NOT NULL` on its columns for `SET NULL` (not offered when a column is part of the primary key).',
   },
   check(ctx, report) {
+    checkSql(ctx, report);
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
@@ -41,14 +119,9 @@ export default defineRule({
           const parent = rel.target;
           if (!parent || parent.kind !== 'model') continue;
           if (rel.scalarFields.length !== rel.fields.length) continue;
-          const kind = historyKindOf(child.name);
-          if (!kind) continue;
           if (parent === child) continue;
-          // Financial rows are kept whoever their parent is; other history may be part of its parent (`WorkflowRunLog` of `WorkflowRun`).
-          if (kind.kind !== 'financial' && isPartOf(child.name, parent.name)) continue;
-          if (kind.kind === 'financial' && historyKindOf(parent.name)?.kind === 'financial') continue; // a line deleted with its document
-          if (kind.kind !== 'financial' && isTenantModel(parent.name)) continue;
-          if (kind.kind === 'history' && !isActorModel(parent.name) && !isActorRelationField(rel.field.name)) continue;
+          const kind = historyOutlivingParent(child.name, parent.name, rel.field.name);
+          if (!kind) continue;
           const fixes: Fix[] = [];
           const setNull = setActionFix(rel, 'SetNull', { isPreferred: true });
           if (setNull) fixes.push(setNull);

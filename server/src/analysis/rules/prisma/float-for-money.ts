@@ -4,6 +4,11 @@ import { rangeOf, type Field, type PrismaSchema } from '../../prisma/schema';
 import { isMoneyLikeName, ownComments, wordsOf } from '../../prisma/naming';
 import { deleteFieldAttributeEdit, replaceSpanEdit } from '../../prisma/edits';
 import type { Fix, TextEdit } from '../../types';
+import type { AuditContext } from '../../engine';
+import type { Report } from '../../rule';
+import { quoteIdent, quoteQualified } from '../../sql/expr';
+import { columnSite, ownSqlTables } from '../sql/columns';
+import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
 
 /** Providers with a `Decimal` native type (`@db.Decimal(p, s)`). */
 const NATIVE_DECIMAL = new Set(['postgresql', 'mysql', 'cockroachdb', 'sqlserver']);
@@ -32,15 +37,58 @@ const FIAT_WORDS = /(?:^|[^a-z])(fiat|usd|eur|gbp|jpy|cents?|dollars?|euros?)(?!
  * have up to 18 decimals (ETH in wei), and `Decimal(19, 4)` would round them away.
  */
 function isCryptoAmount(field: Field): boolean {
-  const words = (name: string) => wordsOf(name).join(' ');
+  return isCryptoColumn(field.name, field.model.name, ownComments(field));
+}
+
+/** `isCryptoAmount` on names: a column, its table (or model) and comments. */
+function isCryptoColumn(name: string, table: string, comments: string[]): boolean {
+  const words = (n: string) => wordsOf(n).join(' ');
   // A fiat amount kept next to crypto ones (`CryptoDeposit.paidFiat`, `priceUsd`) is money as usual.
-  if (FIAT_WORDS.test(words(field.name))) return false;
-  return CRYPTO_WORDS.test(words(field.name)) || CRYPTO_WORDS.test(words(field.model.name)) || ownComments(field).some((c) => CRYPTO_WORDS.test(c));
+  if (FIAT_WORDS.test(words(name))) return false;
+  return CRYPTO_WORDS.test(words(name)) || CRYPTO_WORDS.test(words(table)) || comments.some((c) => CRYPTO_WORDS.test(c));
 }
 
 /** Precision and scale the fix writes: `(19, 4)` for amounts of money, `(36, 18)` for crypto amounts. */
 function precisionOf(field: Field): string {
   return isCryptoAmount(field) ? '36, 18' : '19, 4';
+}
+
+/** PostgreSQL's binary floating-point types, as the catalog names them (`real`, `double precision`, `float`, `float8`). */
+const FLOAT_TYPES = new Set(['float4', 'float8']);
+
+/**
+ * SQL migrations: a `real`/`double precision` column with a money-like name in a table that is not a
+ * Prisma model (a rate's fraction default, `0.05`, is not money).
+ */
+function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
+  const own = ownSqlTables(ctx);
+  if (!own) return;
+  const { project, tables } = own;
+  for (const t of tables) {
+    for (const col of t.columns.values()) {
+      if (!FLOAT_TYPES.has(col.typeKey.slice(col.typeKey.lastIndexOf('.') + 1)) || !isMoneyLikeName(col.name)) continue;
+      const d = col.default !== undefined ? Number(col.default.replace(/::.*$/, '').replace(/^'|'$/g, '')) : NaN;
+      if (d > 0 && d < 1) continue;
+      const site = columnSite(project, col);
+      if (!site) continue;
+      const cents = wordsOf(col.name).some((w) => w === 'cents' || w === 'cent');
+      const precision = isCryptoColumn(col.name, t.name, []) ? '36, 18' : '19, 4';
+      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `${t.name}_${col.name}_numeric`);
+      const sql = `ALTER TABLE ${quoteQualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(col.name)} TYPE numeric(${precision});\n`;
+      report({
+        file: site.m.path,
+        range: site.range,
+        anchorLine: site.anchorLine,
+        migration: site.m.label,
+        message:
+          `\`${t.name}.${col.name}\` stores money in \`${col.type}\`: binary floating point cannot represent most decimal amounts (0.1 + 0.2 ≠ 0.3), so totals drift. ` +
+          (cents ? 'Store whole cents in `integer`/`bigint`, or use `numeric`.' : precision === '36, 18' ? 'Use `numeric(36, 18)`: cryptocurrency amounts have up to 18 decimals.' : 'Use `numeric(19, 4)` (or whole cents in an `integer`).'),
+        subject: { table: t.name, column: col.name },
+        data: { suggestedType: `numeric(${precision})`, precision: 'numeric(19, 4): any fiat amount incl. sub-cent prices; numeric(12, 2): whole cents only; numeric(36, 18): crypto tokens; or integer/bigint minor units' },
+        fixes: path ? [{ title: `Change to numeric(${precision}) in a new migration`, edits: [], fileOperations: [createMigrationOp(path, sql)], isPreferred: true, safe: false }] : [],
+      });
+    }
+  }
 }
 
 /** The native type attribute the fix writes (`@db.Decimal(19, 4)`), null where the provider has none. */
@@ -68,18 +116,19 @@ export default defineRule({
   title: 'Money stored as Float',
   category: 'Data types',
   defaultSeverity: 'warning',
-  language: 'prisma',
+  language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a `Float` field whose name says it holds an amount of money: price, amount, cost, balance, total, subtotal, fee, tax, revenue, profit, credit(s), payout, salary, discount, valuation, or a currency word (Usd, Eur, Cents, Fiat…). Not reported: `Decimal` and `Int` fields (`amountCents Int` is the right way to store cents), ids and references (`priceId`), rates, ratios, percentages and multipliers (`taxRate`, `feePercent`, `centsPerMs`, and a fee whose comment says it is a rate or percentage, or whose default is a fraction such as `@default(0.05)`), counts (`totalCount`, `tokenCount`), scores and currency codes.',
+      'Reports a `Float` field whose name says it holds an amount of money: price, amount, cost, balance, total, subtotal, fee, tax, revenue, profit, credit(s), payout, salary, discount, valuation, or a currency word (Usd, Eur, Cents, Fiat…). Not reported: `Decimal` and `Int` fields (`amountCents Int` is the right way to store cents), ids and references (`priceId`), rates, ratios, percentages and multipliers (`taxRate`, `feePercent`, `centsPerMs`, and a fee whose comment says it is a rate or percentage, or whose default is a fraction such as `@default(0.05)`), counts (`totalCount`, `tokenCount`), scores and currency codes. In SQL migrations: a `real`, `double precision` or `float` column with such a name in a table that is not a Prisma model (not when its default is a fraction between 0 and 1).',
     whyItMatters:
       '`Float` is a binary floating-point number: 0.1 + 0.2 is 0.30000000000000004, 19.99 is stored as 19.989999999999998, and sums over many rows drift by cents. Invoices, balances and reconciliations then disagree with the payment provider, and rounding differs between the database and JavaScript.',
     example: 'model Invoice {\n  id     Int   @id\n  amount Float\n}\n',
     useInstead: 'model Invoice {\n  id     Int     @id\n  amount Decimal @db.Decimal(19, 4)\n}\n',
     fixSafety:
-      'The fix changes the type to `Decimal` with `@db.Decimal(19, 4)` (PostgreSQL, MySQL, CockroachDB, SQL Server). On SQLite no fix is offered: SQLite stores `DECIMAL` values with numeric affinity, as floating point for fractions, so only whole cents in an `Int` avoid the drift. Precision choices: `Decimal(19, 4)` holds amounts up to 10^15 with 4 decimals — enough for any fiat currency and for sub-cent unit prices; use `Decimal(12, 2)` when you only ever store whole cents, and `Decimal(36, 18)` for crypto-token amounts (the fix writes that one when the field, its model or its comment names a cryptocurrency: `CryptoDeposit.payAmount`, `amountEth`); or store minor units in `Int`/`BigInt` (`amountCents`). The migration runs `ALTER COLUMN … TYPE DECIMAL(19,4)`, which converts existing values (rounding them to the scale, 4 decimals) and rewrites the table under a lock. Prisma Client then returns `Prisma.Decimal` objects instead of numbers, so arithmetic and JSON serialisation in the application must change: not applied by fix-all.',
+      'The fix changes the type to `Decimal` with `@db.Decimal(19, 4)` (PostgreSQL, MySQL, CockroachDB, SQL Server). On SQLite no fix is offered: SQLite stores `DECIMAL` values with numeric affinity, as floating point for fractions, so only whole cents in an `Int` avoid the drift. Precision choices: `Decimal(19, 4)` holds amounts up to 10^15 with 4 decimals — enough for any fiat currency and for sub-cent unit prices; use `Decimal(12, 2)` when you only ever store whole cents, and `Decimal(36, 18)` for crypto-token amounts (the fix writes that one when the field, its model or its comment names a cryptocurrency: `CryptoDeposit.payAmount`, `amountEth`); or store minor units in `Int`/`BigInt` (`amountCents`). The migration runs `ALTER COLUMN … TYPE DECIMAL(19,4)`, which converts existing values (rounding them to the scale, 4 decimals) and rewrites the table under a lock. Prisma Client then returns `Prisma.Decimal` objects instead of numbers, so arithmetic and JSON serialisation in the application must change: not applied by fix-all. In SQL migrations the fix adds a new migration that runs `ALTER TABLE … ALTER COLUMN … TYPE numeric(19, 4)` (`numeric(36, 18)` for crypto amounts), with the same rewrite and rounding.',
   },
   check(ctx, report) {
+    checkSql(ctx, report);
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {

@@ -4,6 +4,16 @@ import { rangeOf, type Field } from '../../prisma/schema';
 import { appendFieldAttributeEdit } from '../../prisma/edits';
 import { ownComments } from '../../prisma/naming';
 import { maintainingTrigger } from '../../prisma/fix-sql-evidence';
+import type { AuditContext } from '../../engine';
+import type { Report } from '../../rule';
+import type { Table } from '../../sql/catalog';
+import { quoteIdent, quoteQualified } from '../../sql/expr';
+import type { MigrationProject } from '../../sql/project';
+import { assignsNew, maintainingTriggerOf } from '../../sql/triggers';
+import { columnSite, ownSqlTables } from '../sql/columns';
+import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { migrationAt } from '../sql/util';
+import type { Fix } from '../../types';
 
 function isUpdatedAtName(name: string): boolean {
   return /^(updated_?at|updated_?on|modified_?at)$/i.test(name);
@@ -18,23 +28,106 @@ function maintainedElsewhere(field: Field): boolean {
   return [...ownComments(field), ...field.model.comments].some((c) => /\b(trigger|maintained by|set by|managed by|updated by the database)\b/i.test(c));
 }
 
+/** Date and time types a timestamp column has (`timestamp`, `timestamptz`, `date`). */
+const TIME_TYPES = new Set(['timestamp', 'timestamptz', 'date']);
+
+/**
+ * The migration that adds a trigger keeping `column` of `t` current: it reuses a trigger function of
+ * the migrations that already sets `NEW.<column>` (the project's `handle_updated_at()`), or creates
+ * `set_<column>()` (a name not taken yet).
+ */
+function touchTriggerSql(project: MigrationProject, t: Table, column: string): string {
+  const table = quoteQualified(t.schema, t.name);
+  const trigger = quoteIdent(`set_${t.name}_${column}`.slice(0, 63));
+  let fn: string | null = null;
+  for (const [key, defs] of project.catalog.functions) {
+    if (defs.some((d) => d.inputs.length === 0 && /^plpgsql$/i.test(d.language) && assignsNew(d, column))) {
+      fn = key;
+      break;
+    }
+  }
+  let create = '';
+  if (!fn) {
+    const name = [`set_${column}`, `set_${t.name}_${column}`, `schema_insight_set_${t.name}_${column}`].find((n) => !project.catalog.functions.has(`${t.schema}.${n}`))!;
+    fn = `${t.schema}.${name}`;
+    create =
+      `CREATE FUNCTION ${quoteQualified(t.schema, name)}() RETURNS trigger LANGUAGE plpgsql AS $$\n` +
+      `BEGIN\n  NEW.${quoteIdent(column)} := now();\n  RETURN NEW;\nEND;\n$$;\n\n`;
+  }
+  const dot = fn.indexOf('.');
+  return `${create}CREATE TRIGGER ${trigger} BEFORE UPDATE ON ${table}\n  FOR EACH ROW EXECUTE FUNCTION ${quoteQualified(fn.slice(0, dot), fn.slice(dot + 1))}();\n`;
+}
+
+/**
+ * SQL migrations that are not Prisma Migrate's (Prisma Client sets `@updatedAt` itself): an
+ * `updated_at` timestamp column no trigger maintains, a `created_at` one without a default or trigger.
+ */
+function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
+  const own = ownSqlTables(ctx);
+  if (!own) return;
+  const { project, tables } = own;
+  for (const t of tables) {
+    if (t.partitionOf) continue; // its parent's triggers apply
+    for (const col of t.columns.values()) {
+      if (col.generated || !TIME_TYPES.has(col.typeKey.slice(col.typeKey.lastIndexOf('.') + 1))) continue;
+      const updated = isUpdatedAtName(col.name);
+      if (!updated && !(isCreatedAtName(col.name) && col.default === undefined)) continue;
+      if (migrationAt(project, col.createdBy.file)?.info.kind === 'prisma') continue;
+      if (maintainingTriggerOf(project, t.key, col.name)) continue;
+      const site = columnSite(project, col);
+      if (!site) continue;
+      const last = project.migrations[project.migrations.length - 1];
+      const fixes: Fix[] = [];
+      const where = `\`${t.name}.${col.name}\``;
+      if (updated) {
+        const path = newMigrationPath(project, last, `${t.name}_${col.name}_trigger`);
+        if (path) fixes.push({ title: `Add a BEFORE UPDATE trigger that sets ${col.name} in a new migration`, edits: [], fileOperations: [createMigrationOp(path, touchTriggerSql(project, t, col.name))], isPreferred: true, safe: false });
+        report({
+          file: site.m.path,
+          range: site.range,
+          anchorLine: site.anchorLine,
+          migration: site.m.label,
+          message: `${where} is not maintained: no trigger of the migrations sets it on UPDATE, so ${col.default !== undefined ? 'it keeps its insert-time default' : 'it holds only what inserts and updates write into it'} unless every update sets it by hand. Add a BEFORE UPDATE trigger that sets \`NEW.${col.name}\` (or \`moddatetime(${col.name})\`).`,
+          subject: { table: t.name, column: col.name },
+          data: { kind: 'updatedAt', missing: 'BEFORE UPDATE trigger' },
+          fixes,
+        });
+      } else {
+        const path = newMigrationPath(project, last, `${t.name}_${col.name}_default`);
+        if (path) fixes.push({ title: `Set DEFAULT now() on ${col.name} in a new migration`, edits: [], fileOperations: [createMigrationOp(path, `ALTER TABLE ${quoteQualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(col.name)} SET DEFAULT now();\n`)], isPreferred: true, safe: col.notNull });
+        report({
+          file: site.m.path,
+          range: site.range,
+          anchorLine: site.anchorLine,
+          migration: site.m.label,
+          message: `${where} has no default (and no trigger sets it): every insert must set it, and ${col.notNull ? 'an insert that forgets it fails' : 'rows where it was forgotten have no creation time'}. Add \`DEFAULT now()\`.`,
+          subject: { table: t.name, column: col.name },
+          data: { kind: 'createdAt', missing: 'DEFAULT now()' },
+          fixes,
+        });
+      }
+    }
+  }
+}
+
 export default defineRule({
   id: 'missing-updated-at',
   title: 'Timestamp that Prisma never sets',
   category: 'Timestamps',
   defaultSeverity: 'warning',
-  language: 'prisma',
+  language: 'cross',
   docs: {
     whatItDoes:
-      'Reports an `updatedAt`/`updated_at` `DateTime` field without `@updatedAt`, and a `createdAt`/`created_at` `DateTime` field without any `@default(...)`. Not reported when the migrations define a trigger on the table whose function assigns `NEW."updatedAt"` (or that calls `moddatetime(updated_at)`), or when the field\'s comments say a trigger maintains it.',
+      'Reports an `updatedAt`/`updated_at` `DateTime` field without `@updatedAt`, and a `createdAt`/`created_at` `DateTime` field without any `@default(...)`. Not reported when the migrations define a trigger on the table whose function assigns `NEW."updatedAt"` (or that calls `moddatetime(updated_at)`), or when the field\'s comments say a trigger maintains it. In SQL migrations not made by Prisma Migrate: an `updated_at`-like `timestamp`/`timestamptz`/`date` column of a table that is not a Prisma model when no trigger of the migrations sets it (`NEW.updated_at := now()`, `moddatetime`), and a `created_at` one with neither a default nor such a trigger.',
     whyItMatters:
       '`updatedAt DateTime @default(now())` is set once, on insert, and never again: "recently updated" lists, cache invalidation and sync jobs that read it silently work from the creation time. A `createdAt` without a default is either NULL or must be set by every insert — one forgotten code path and the row has no creation time.',
     example: 'model Post {\n  id        Int      @id\n  createdAt DateTime @default(now())\n  updatedAt DateTime @default(now())\n}\n',
     useInstead: 'model Post {\n  id        Int      @id\n  createdAt DateTime @default(now())\n  updatedAt DateTime @default(now()) @updatedAt\n}\n',
     fixSafety:
-      '`@updatedAt` is applied by Prisma Client (no database change, no migration): every update through Prisma then sets the field to the current time, unless the update sets it explicitly; writes outside Prisma (raw SQL, other services) still do not. `@default(now())` adds a column default (`ALTER COLUMN … SET DEFAULT CURRENT_TIMESTAMP`). Adding the default to a required `createdAt` is safe (inserts without it failed before); on an optional one, inserts that left it NULL now get the current time.',
+      '`@updatedAt` is applied by Prisma Client (no database change, no migration): every update through Prisma then sets the field to the current time, unless the update sets it explicitly; writes outside Prisma (raw SQL, other services) still do not. `@default(now())` adds a column default (`ALTER COLUMN … SET DEFAULT CURRENT_TIMESTAMP`). Adding the default to a required `createdAt` is safe (inserts without it failed before); on an optional one, inserts that left it NULL now get the current time. In SQL migrations the fixes add a new migration: a `BEFORE UPDATE` trigger that sets the column (reusing a trigger function of the migrations that already does, otherwise creating `set_<column>()`), or `ALTER COLUMN … SET DEFAULT now()`; the trigger also overrides values an update sets explicitly.',
   },
   check(ctx, report) {
+    checkSql(ctx, report);
     const schema = ctx.prisma;
     if (!schema) return;
     let deps: readonly unknown[] | null = null;

@@ -5,16 +5,68 @@ import { checkedOwnedRelations } from '../../prisma/schema';
 import { makeRelationOptionalEdits, relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import { setRelationArgumentEdit } from '../../prisma/edits';
 import type { Fix } from '../../types';
+import { quoteIdent, quoteQualified } from '../../sql/expr';
+import { fkSite, ownSqlTables } from '../sql/columns';
+import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { migrationAt, tableName } from '../sql/util';
+import type { Report } from '../../rule';
+import type { AuditContext } from '../../engine';
+
+/**
+ * SQL migrations: a foreign key of a table that is not a Prisma model whose `ON DELETE SET NULL` (or
+ * `ON UPDATE SET NULL`) would write NULL into a column that is NOT NULL once all migrations ran.
+ */
+function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
+  const own = ownSqlTables(ctx);
+  if (!own) return;
+  const { project, tables } = own;
+  for (const t of tables) {
+    for (const fk of t.foreignKeys) {
+      const onDelete = fk.onDelete === 'SET NULL';
+      const onUpdate = fk.onUpdate === 'SET NULL';
+      if (!onDelete && !onUpdate) continue;
+      // ON DELETE SET NULL (a) sets only a; ON UPDATE always sets every column of the key.
+      const setCols = new Set([...(onDelete ? (fk.onDeleteColumns ?? fk.columns) : []), ...(onUpdate ? fk.columns : [])]);
+      const inPk = (c: string) => !!t.primaryKey?.columns.includes(c);
+      const required = fk.columns.filter((c) => setCols.has(c) && (t.columns.get(c)?.notNull || inPk(c)));
+      if (!required.length) continue;
+      const m = migrationAt(project, fk.source.file);
+      if (!m) continue;
+      const { range, anchorLine } = fkSite(m, fk);
+      const parent = tableName(fk.refTable);
+      const what = [onDelete ? 'ON DELETE SET NULL' : null, onUpdate ? 'ON UPDATE SET NULL' : null].filter(Boolean).join(' and ');
+      const cols = required.map((c) => `\`${c}\``).join(', ');
+      const fixes: Fix[] = [];
+      const path = !required.some(inPk) && newMigrationPath(project, project.migrations[project.migrations.length - 1], `${t.name}_${required.join('_')}_nullable`);
+      if (path) {
+        const sql = required.map((c) => `ALTER TABLE ${quoteQualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL;\n`).join('');
+        fixes.push({ title: `Make ${cols} nullable in a new migration`, edits: [], fileOperations: [createMigrationOp(path, sql)], isPreferred: true, safe: false });
+      }
+      report({
+        file: m.path,
+        range,
+        anchorLine,
+        migration: m.label,
+        message:
+          `${what} on the foreign key (${fk.columns.map((c) => `\`${c}\``).join(', ')}) of \`${t.name}\` → \`${parent}\`, but ${cols} ${required.length > 1 ? 'are' : 'is'} NOT NULL: ${onDelete ? `deleting a \`${parent}\` row that \`${t.name}\` rows point at` : `changing the key of a \`${parent}\` row`} fails with a NOT NULL violation. ` +
+          `Make ${cols} nullable, or choose another action (RESTRICT, CASCADE).`,
+        subject: { table: t.name, column: fk.columns[0] },
+        data: { actions: what, requiredColumns: required.join(', '), parent },
+        fixes,
+      });
+    }
+  }
+}
 
 export default defineRule({
   id: 'set-null-on-required',
   title: 'SetNull on a required relation',
   category: 'Relations',
   defaultSeverity: 'error',
-  language: 'prisma',
+  language: 'cross',
   docs: {
     whatItDoes:
-      'Reports `onDelete: SetNull` or `onUpdate: SetNull` on a relation whose scalar field(s) (`fields: [...]`) are required.',
+      'Reports `onDelete: SetNull` or `onUpdate: SetNull` on a relation whose scalar field(s) (`fields: [...]`) are required — and, in SQL migrations, a FOREIGN KEY with `ON DELETE SET NULL` / `ON UPDATE SET NULL` on a table that is not a Prisma model whose column is NOT NULL (or part of the primary key) once all migrations ran.',
     whyItMatters:
       'The action asks the database to write NULL into a NOT NULL column, so the delete of the parent fails at run time with a NOT NULL violation (`null value in column "authorId" violates not-null constraint`) instead of doing what the schema says — typically found only when someone first deletes a parent row in production.',
     example:
@@ -22,9 +74,10 @@ export default defineRule({
     useInstead:
       'model User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int   @id\n  author   User? @relation(fields: [authorId], references: [id], onDelete: SetNull)\n  authorId Int?\n\n  @@index([authorId])\n}\n',
     fixSafety:
-      'The preferred fix makes the scalar field(s) and the relation field optional (a migration runs `ALTER COLUMN … DROP NOT NULL`; no data changes, but code reading the field must now handle `null`). The alternative keeps the column required and changes the action to `Restrict` (deleting a parent with children then fails with a foreign-key error instead) — or, for `onUpdate`, to `Cascade`. Both are behaviour changes, so neither is applied by fix-all.',
+      'The preferred fix makes the scalar field(s) and the relation field optional (a migration runs `ALTER COLUMN … DROP NOT NULL`; no data changes, but code reading the field must now handle `null`). The alternative keeps the column required and changes the action to `Restrict` (deleting a parent with children then fails with a foreign-key error instead) — or, for `onUpdate`, to `Cascade`. Both are behaviour changes, so neither is applied by fix-all. In SQL migrations the fix adds a new migration that runs `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` (not offered when the column is part of the primary key).',
   },
   check(ctx, report) {
+    checkSql(ctx, report);
     const schema = ctx.prisma;
     if (!schema) return;
     for (const model of schema.models) {

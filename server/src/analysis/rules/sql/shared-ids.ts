@@ -6,34 +6,12 @@ import { quoteIdent, quoteQualified } from '../../sql/expr';
 import { prismaIndexName } from '../../sql/lexical';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
+import { fkSite, MANAGED_SCHEMAS } from './columns';
 import { createMigrationOp, newMigrationPath } from './new-migration';
 import { findNamed, headRange, isPrismaTable, migrationAt, perObject, rangeFromMatch, sqlProject } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
 
-/** Where a foreign key is declared: its name, its `FOREIGN KEY (col…)`, or the column's REFERENCES (findNamed). */
-function fkRange(m: Migration, fk: ForeignKey): { range: Range; anchorLine: number } {
-  const stmt = (fk.source.statement ?? m.file.statements[fk.source.statementIndex]);
-  const col = fk.columns[0] ?? '';
-  for (const find of [
-    () => (fk.name ? findNamed(stmt, CONSTRAINT, fk.name) : -1),
-    () => findNamed(stmt, FOREIGN_KEY, col),
-    () => findNamed(stmt, NAME_START, col, THEN_REFERENCES),
-  ]) {
-    let at = find();
-    if (at < 0) continue;
-    while (/[\s,(]/.test(m.file.text[at])) at++;
-    const line = m.file.lines.positionAt(at).line;
-    const end = Math.min(stmt.end, m.file.lines.lineEnd(line));
-    return { range: m.file.lines.range(at, end), anchorLine: stmt.range.start.line };
-  }
-  return { range: headRange(m.file, stmt), anchorLine: stmt.range.start.line };
-}
-const CONSTRAINT = /CONSTRAINT\s+/gi;
-const FOREIGN_KEY = /FOREIGN\s+KEY\s*\(\s*/gi;
-/** A column definition's name: at the start of the statement, or after a space, comma or parenthesis. */
-const NAME_START = /(^|[\s,(])/g;
-const THEN_REFERENCES = /\s[^,;]*?REFERENCES/iy;
 
 /** The replayed catalog's indexes by table, grouped once per project (both checks below read them). */
 const indexesByTable = perObject((project: MigrationProject) => project.catalog.indexesByTable());
@@ -65,7 +43,7 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
       if (idx.some((i) => (i.method === 'hash' ? i.columns.length === 1 && i.columns[0] === fk.columns[0] && fk.columns.length === 1 : isLeadingPrefix(fk.columns, i.columns)))) continue;
       const m = migrationAt(project, fk.source.file);
       if (!m) continue;
-      const { range, anchorLine } = fkRange(m, fk);
+      const { range, anchorLine } = fkSite(m, fk);
       const ref = fk.refTable.slice(fk.refTable.indexOf('.') + 1);
       // Prisma's name for `@@index([...])` on these columns: a model over this table then expects this very index.
       const indexName = prismaIndexName(t.name, fk.columns);
@@ -203,9 +181,6 @@ const CONSTRAINT_NAME = /\bCONSTRAINT\s+/gi;
 function madeBefore(a: SourceRef, b: SourceRef): boolean {
   return a.migrationIndex < b.migrationIndex || (a.migrationIndex === b.migrationIndex && a.statementIndex < b.statementIndex);
 }
-
-/** Schemas whose tables Supabase or extensions manage (not the project's to change). */
-const MANAGED_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pgbouncer', 'supabase_migrations']);
 
 export const checkSqlMissingPrimaryKey: SharedIdCheck = (ctx, report) => {
   const project = sqlProject(ctx);

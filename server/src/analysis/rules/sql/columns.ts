@@ -1,0 +1,88 @@
+/**
+ * What the Prisma-schema rules that also read SQL migrations (float-for-money, plaintext-secret,
+ * missing-updated-at, set-null-on-required, cascade-deletes-history) need from the replayed catalog:
+ * the tables that are the project's own and not Prisma models (those are reported on the schema
+ * side) and where a column was declared.
+ */
+import type { AuditContext } from '../../engine';
+import type { Column, ForeignKey, Table } from '../../sql/catalog';
+import type { PgNode } from '../../sql/parse';
+import type { Migration, MigrationProject } from '../../sql/project';
+import type { Range } from '../../types';
+import { findNamed, headRange, isPrismaTable, migrationAt, perObject, sqlProject, tokenRange } from './util';
+
+/** Schemas whose tables Supabase or extensions manage (not the project's to change). */
+export const MANAGED_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pgbouncer', 'supabase_migrations']);
+
+/** The project's own tables after all migrations ran that no Prisma model maps (temporary tables and platform schemas left out). */
+export function ownSqlTables(ctx: AuditContext): { project: MigrationProject; tables: Table[] } | null {
+  const project = sqlProject(ctx);
+  if (!project) return null;
+  const tables: Table[] = [];
+  for (const t of project.catalog.tables.values()) {
+    if (t.temporary || MANAGED_SCHEMAS.has(t.schema) || isPrismaTable(ctx, t)) continue;
+    tables.push(t);
+  }
+  return { project, tables };
+}
+
+export interface SqlSite {
+  m: Migration;
+  range: Range;
+  anchorLine: number;
+}
+
+/**
+ * Where column `col` of `t` is declared: its name in the `CREATE TABLE` or `ADD COLUMN` that made it
+ * (the statement's first line when it has been renamed since, or is not found).
+ */
+export function columnSite(project: MigrationProject, col: Column): SqlSite | null {
+  const src = col.createdBy;
+  const m = migrationAt(project, src.file);
+  const stmt = src.statement ?? m?.file.statements[src.statementIndex];
+  if (!m || !stmt) return null;
+  const anchorLine = stmt.range.start.line;
+  const def = columnDef(stmt.node, col.name);
+  if (def && typeof def.location === 'number') return { m, range: tokenRange(m.file, stmt, def.location), anchorLine };
+  const at = findNamed(stmt, /(^|[\s,(])/g, col.name, /\s/y);
+  if (at >= 0) {
+    let from = at;
+    while (/[\s,(]/.test(m.file.text[from])) from++;
+    return { m, range: m.file.lines.range(from, from + col.name.length + (m.file.text[from] === '"' ? 2 : 0)), anchorLine };
+  }
+  return { m, range: headRange(m.file, stmt), anchorLine };
+}
+
+/** The `ColumnDef` of `name` in a CREATE TABLE or ALTER TABLE … ADD COLUMN node. */
+function columnDef(node: PgNode, name: string): PgNode | null {
+  for (const e of node?.tableElts ?? []) if (e?.ColumnDef?.colname === name) return e.ColumnDef;
+  for (const c of node?.cmds ?? []) {
+    const def = c?.AlterTableCmd?.def?.ColumnDef;
+    if (def?.colname === name) return def;
+  }
+  return null;
+}
+
+/** Where a foreign key is declared: its name, its `FOREIGN KEY (col…)`, or the column's REFERENCES (findNamed). */
+export function fkSite(m: Migration, fk: ForeignKey): { range: Range; anchorLine: number } {
+  const stmt = (fk.source.statement ?? m.file.statements[fk.source.statementIndex]);
+  const col = fk.columns[0] ?? '';
+  for (const find of [
+    () => (fk.name ? findNamed(stmt, CONSTRAINT, fk.name) : -1),
+    () => findNamed(stmt, FOREIGN_KEY, col),
+    () => findNamed(stmt, NAME_START, col, THEN_REFERENCES),
+  ]) {
+    let at = find();
+    if (at < 0) continue;
+    while (/[\s,(]/.test(m.file.text[at])) at++;
+    const line = m.file.lines.positionAt(at).line;
+    const end = Math.min(stmt.end, m.file.lines.lineEnd(line));
+    return { range: m.file.lines.range(at, end), anchorLine: stmt.range.start.line };
+  }
+  return { range: headRange(m.file, stmt), anchorLine: stmt.range.start.line };
+}
+const CONSTRAINT = /CONSTRAINT\s+/gi;
+const FOREIGN_KEY = /FOREIGN\s+KEY\s*\(\s*/gi;
+/** A column definition's name: at the start of the statement, or after a space, comma or parenthesis. */
+const NAME_START = /(^|[\s,(])/g;
+const THEN_REFERENCES = /\s[^,;]*?REFERENCES/iy;
