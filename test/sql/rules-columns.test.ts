@@ -237,3 +237,54 @@ describe('the new-migration fixes in PostgreSQL', () => {
     assert.equal(outcome.applied, 6);
   });
 });
+
+describe('missing-relation (SQL side)', () => {
+  const text = [
+    'create table brains (brain_id uuid primary key, name text);',
+    'create table notes (',
+    '  id bigserial primary key,',
+    '  brain_id uuid,',
+    '  user_id uuid not null,',
+    '  parent_note_id bigint,',
+    '  entity_id uuid,',
+    '  entity_type text,',
+    '  brain_name_id text,',
+    '  created_by_user_id uuid references auth.users',
+    ');',
+    'create table counters (id serial primary key, note_id int);',
+  ].join('\n');
+
+  it('reports reference columns no foreign key covers (own tables, qualified names, Supabase auth.users), not polymorphic or own ids', () => {
+    const map = { [M]: text };
+    const f = findingsOf(map, 'missing-relation', { supabase: true });
+    assert.deepEqual(
+      f.map((x) => `${x.subject.table}.${x.subject.column} → ${x.data?.references}`),
+      ['notes.brain_id → brains.brain_id', 'notes.user_id → auth.users.id', 'notes.parent_note_id → notes.id'],
+    );
+    assert.equal(textAt(text, f[0]), 'brain_id');
+    assert.equal(f[0].severity, 'warning');
+    // int4 (`integer`) does not reference a bigserial (int8) key; without Supabase, user_id names no table.
+    const plain = { 'db/migrations/001_init.sql': text.replace(' references auth.users', '') };
+    assert.deepEqual(findingsOf(plain, 'missing-relation').map((x) => x.subject.column), ['brain_id', 'parent_note_id']);
+  });
+
+  it('its fix adds the foreign key NOT VALID then VALIDATE, which resolves it and runs in PostgreSQL', async () => {
+    let map: Record<string, string> = { [M]: text };
+    for (let i = 0; i < 3; i++) map = afterFix(map, findingsOf(map, 'missing-relation', { supabase: true })[0]);
+    assert.deepEqual(findingsOf(map, 'missing-relation', { supabase: true }), []);
+    const added = Object.keys(map).filter((p) => p !== M).map((p) => map[p]);
+    assert.match(added[0], /ALTER TABLE notes ADD CONSTRAINT notes_brain_id_fkey FOREIGN KEY \(brain_id\) REFERENCES brains \(brain_id\) NOT VALID;\nALTER TABLE notes VALIDATE CONSTRAINT notes_brain_id_fkey;/);
+    assert.match(added[1], /REFERENCES auth\.users \(id\) NOT VALID/);
+    const outcome = await runReplay(replayPlan(auditSql(map, { supabase: true }).sql!));
+    assert.equal(outcome.failure, undefined, JSON.stringify(outcome.failure));
+    assert.equal(outcome.applied, 4);
+  });
+
+  it('leaves tables that are Prisma models to the schema side', () => {
+    const sql = { 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" TEXT PRIMARY KEY, "userId" TEXT);' };
+    const prisma = { 'schema.prisma': 'datasource db {\n  provider = "postgresql"\n}\nmodel User {\n  id String @id\n}\nmodel Post {\n  id String @id\n  userId String?\n}\n' };
+    const f = findingsOf(sql, 'missing-relation', { prisma });
+    assert.deepEqual(f.map((x) => x.file), ['schema.prisma']);
+    assert.deepEqual(findingsOf(sql, 'missing-relation').map((x) => x.subject), [{ table: 'Post', column: 'userId' }]);
+  });
+});

@@ -4,6 +4,13 @@ import { insertFieldLineEdit } from '../../prisma/edits';
 import { camelCase, pascalCase, pluralize, uniqueName, words } from '../../prisma/inflect';
 import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
 import type { TextEdit } from '../../types';
+import type { AuditContext } from '../../engine';
+import type { Table } from '../../sql/catalog';
+import { quoteIdent, quoteQualified } from '../../sql/expr';
+import type { MigrationProject } from '../../sql/project';
+import { columnSite, ownSqlTables } from '../sql/columns';
+import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { perObject } from '../sql/util';
 
 /**
  * Qualifiers that may precede a model name in a reference field (`parentCommentId`,
@@ -79,15 +86,113 @@ function relationScalars(model: Model): Set<string> {
   return out;
 }
 
+/** Serial types are integers with a sequence: a reference to one has the plain integer type. */
+const SERIAL: Record<string, string> = { serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2' };
+
+/** The type name a reference compares (`int4` for `integer`, `serial` and `int4`). */
+function baseType(typeKey: string): string {
+  const name = typeKey.slice(typeKey.lastIndexOf('.') + 1);
+  return SERIAL[name] ?? name;
+}
+
+/** Per migration project: its tables by their name in snake-case words (`generation_run`). */
+const tableIndex = perObject((project: MigrationProject) => {
+  const byName = new Map<string, Table>();
+  for (const t of project.catalog.tables.values()) {
+    const key = words(t.name).join('_');
+    // A `public` table wins over one of another schema with the same name.
+    if (!byName.has(key) || t.schema === 'public') byName.set(key, t);
+  }
+  return byName;
+});
+
+/** Supabase's `auth.users`, which the migrations reference but never create. */
+const AUTH_USERS = { key: 'auth.users', schema: 'auth', name: 'users', id: 'id', type: 'uuid' };
+
+/**
+ * The table a column name refers to (`generation_run_id` → generation_runs) with its single key
+ * column and type; in a Supabase project `user_id` without a users table of its own refers to
+ * `auth.users`.
+ */
+function referencedTable(project: MigrationProject, name: string): { key: string; schema: string; name: string; id: string; type: string } | null {
+  const w = words(name);
+  if (w.length < 2 || w[w.length - 1] !== 'id') return null;
+  const base = w.slice(0, -1);
+  const byName = tableIndex(project);
+  const lookup = (parts: string[]) => {
+    const key = parts.join('_');
+    const t = byName.get(key) ?? byName.get(pluralize(key));
+    if (t) {
+      const pk = t.primaryKey?.columns;
+      const col = pk?.length === 1 ? t.columns.get(pk[0]) : undefined;
+      return col ? { key: t.key, schema: t.schema, name: t.name, id: col.name, type: baseType(col.typeKey) } : null;
+    }
+    return key === 'user' && project.supabase ? AUTH_USERS : undefined;
+  };
+  const direct = lookup(base);
+  if (direct !== undefined) return direct;
+  for (let i = 1; i < base.length; i++) {
+    if (!base.slice(0, i).every((q) => QUALIFIERS.has(q))) break;
+    const t = lookup(base.slice(i));
+    if (t !== undefined) return t;
+  }
+  return null;
+}
+
+/**
+ * SQL migrations: a column of a table that is not a Prisma model whose name refers to another table
+ * (`brain_id` → brains, `user_id` → Supabase's auth.users) with the type of its key, that no foreign
+ * key of the table covers. A `<name>_type` column next to it makes it polymorphic: not reported.
+ */
+function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
+  const own = ownSqlTables(ctx);
+  if (!own) return;
+  const { project, tables } = own;
+  for (const t of tables) {
+    if (t.partitionOf) continue; // the partitioned table's foreign keys apply
+    let covered: Set<string> | null = null;
+    for (const col of t.columns.values()) {
+      if (col.generated || !/id$/i.test(col.name)) continue;
+      covered ??= new Set(t.foreignKeys.flatMap((f) => f.columns));
+      if (covered.has(col.name)) continue;
+      const target = referencedTable(project, col.name);
+      if (!target || target.type !== baseType(col.typeKey)) continue;
+      // `brains.brain_id`: the table's own id (or another id of the same row), not a reference.
+      if (target.key === t.key && (target.id === col.name || col.name.replace(/_/g, '').toLowerCase() === `${words(t.name).join('')}id` || col.name.replace(/_/g, '').toLowerCase() === `${words(pluralize(t.name)).join('')}id`)) continue;
+      const stem = col.name.replace(/_?id$/i, '');
+      if (['type', 'kind', 'table', 'model'].some((s) => t.columns.has(`${stem}_${s}`) || t.columns.has(`${stem}${s[0].toUpperCase()}${s.slice(1)}`))) continue;
+      const site = columnSite(project, col);
+      if (!site) continue;
+      const table = quoteQualified(t.schema, t.name);
+      const name = quoteIdent(`${t.name}_${col.name}_fkey`.slice(0, 63));
+      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `${t.name}_${col.name}_fkey`);
+      const sql =
+        `-- Fails if rows reference ids that do not exist: clear them first (UPDATE ${table} SET ${quoteIdent(col.name)} = NULL WHERE … NOT IN …).\n` +
+        `ALTER TABLE ${table} ADD CONSTRAINT ${name} FOREIGN KEY (${quoteIdent(col.name)}) REFERENCES ${quoteQualified(target.schema, target.name)} (${quoteIdent(target.id)}) NOT VALID;\n` +
+        `ALTER TABLE ${table} VALIDATE CONSTRAINT ${name};\n`;
+      report({
+        file: site.m.path,
+        range: site.range,
+        anchorLine: site.anchorLine,
+        migration: site.m.label,
+        message: `\`${t.name}.${col.name}\` holds \`${target.name}\` ids (same type as \`${target.schema === 'public' ? '' : `${target.schema}.`}${target.name}.${target.id}\`) but no foreign key covers it: deleting a row of \`${target.name}\` leaves orphans behind, and ids that never existed are stored without complaint. Add a FOREIGN KEY.`,
+        subject: { table: t.name, column: col.name },
+        data: { references: `${target.schema === 'public' ? '' : `${target.schema}.`}${target.name}.${target.id}` },
+        fixes: path ? [{ title: `Add a FOREIGN KEY to ${target.name} in a new migration`, edits: [], fileOperations: [createMigrationOp(path, sql)], isPreferred: true, safe: false }] : [],
+      });
+    }
+  }
+}
+
 export default defineRule({
   id: 'missing-relation',
   title: 'Reference field without a relation',
   category: 'Relations',
   defaultSeverity: 'warning',
-  language: 'prisma',
+  language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses.',
+      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses. In SQL migrations: a column of a table that is not a Prisma model whose name refers to another table (`generation_run_id` → `generation_runs`, also after a qualifier such as `parent_` or `created_by_`; in Supabase projects `user_id` → `auth.users` when there is no users table of the project) with the type of that table\'s single-column primary key, that no FOREIGN KEY covers; not when a `<name>_type` (or `_kind`, `_table`, `_model`) column makes it polymorphic.',
     whyItMatters:
       'Without a relation there is no foreign key: deleting a GenerationRun leaves Images pointing at a row that no longer exists, a typo in an id is stored without complaint, and Prisma Client cannot `include` or filter through the relation, so code does N+1 lookups by hand.',
     example:
@@ -95,9 +200,10 @@ export default defineRule({
     useInstead:
       'model GenerationRun {\n  id     String  @id @default(cuid())\n  images Image[]\n}\n\nmodel Image {\n  id              String         @id @default(cuid())\n  generationRunId String?\n  generationRun   GenerationRun? @relation(fields: [generationRunId], references: [id])\n\n  @@index([generationRunId])\n}\n',
     fixSafety:
-      'The fix adds the relation field (optional exactly when the scalar is optional) and the back-relation field on the other model. The migration adds a FOREIGN KEY constraint, which fails if existing rows reference ids that do not exist: clean up orphans first (`UPDATE … SET x_id = NULL WHERE x_id NOT IN (SELECT id FROM …)`). The default referential actions then apply (optional: SetNull on delete; required: Restrict). Add an index on the column as well (see missing-fk-index).',
+      'The fix adds the relation field (optional exactly when the scalar is optional) and the back-relation field on the other model. The migration adds a FOREIGN KEY constraint, which fails if existing rows reference ids that do not exist: clean up orphans first (`UPDATE … SET x_id = NULL WHERE x_id NOT IN (SELECT id FROM …)`). The default referential actions then apply (optional: SetNull on delete; required: Restrict). Add an index on the column as well (see missing-fk-index). In SQL migrations the fix adds a new migration with the FOREIGN KEY added `NOT VALID` and then validated (existing rows are checked without blocking writes; orphans make the validation fail).',
   },
   check(ctx, report) {
+    checkSql(ctx, report);
     const schema = ctx.prisma;
     if (!schema) return;
     for (const model of schema.models) {
