@@ -288,3 +288,27 @@ describe('missing-relation (SQL side)', () => {
     assert.deepEqual(findingsOf(sql, 'missing-relation').map((x) => x.subject), [{ table: 'Post', column: 'userId' }]);
   });
 });
+
+describe('string-enum-candidate (SQL side)', () => {
+  it('reports a status-like text column with a string default that nothing constrains (info), not checked, keyed or free-text ones', () => {
+    const text = [
+      'create table posts (',
+      '  id uuid primary key,',
+      "  status text not null default 'draft',",
+      "  visibility varchar(20) default 'private'::character varying,",
+      "  kind text default 'note' check (kind in ('note', 'link')),",
+      "  mime_type text default 'text/plain',",
+      "  role text default 'member' unique,",
+      '  priority text',
+      ');',
+      "alter table posts add column plan text default 'free';",
+      "alter table posts add constraint plan_ok check (plan = any (array['free', 'pro']));",
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'string-enum-candidate');
+    assert.deepEqual(f.map((x) => `${x.subject.column}=${x.data?.default}`), ['status=draft', 'visibility=private']);
+    assert.equal(f[0].severity, 'info');
+    assert.equal(textAt(text, f[0]), 'status');
+    assert.match(f[0].message, /`posts.status` is free text with the default 'draft'/);
+    assert.deepEqual(f[0].fixes, []);
+  });
+});

@@ -7,6 +7,9 @@ import { driftEnumFor } from './enum-drift';
 import type { Fix } from '../../types';
 import type { MigrationProject } from '../../sql/project';
 import { checkValuesFor } from '../../prisma/fix-sql-evidence';
+import type { AuditContext } from '../../engine';
+import type { Report } from '../../rule';
+import { columnSite, ownSqlTables } from '../sql/columns';
 
 /** Names that hold identifiers, free text or references, never a small set of values. */
 const NOT_ENUM_FIELD = /(?:^Id|Id|Ids|_id|Url|Uri|Key|Hash|Token|Email|Path|Slug|Sha|Sha256|Json|Message|Description|Content|Title|Text|Body|Html|Notes?|Secret|Password|Domain|Address|Phone)$/;
@@ -102,15 +105,55 @@ function convertFix(schema: PrismaSchema, field: Field, values: string[]): { fix
   };
 }
 
+/** Text types a status is kept in. */
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
+
+/** A string-literal column default as the catalog keeps it (`'draft'::text`), if it could be an enum value. */
+const ENUM_LIKE_DEFAULT = /^'([A-Za-z][A-Za-z0-9_-]{0,39})'(?:::[\w\s."]+(?:\(\d+\))?)?$/;
+
+/**
+ * SQL migrations: a text column of a table that is not a Prisma model with a status/role/type-like
+ * name and a string default, that no CHECK (or enum type) constrains — in SQL a `CHECK (col IN (…))`
+ * is a fine way to close the set, so only unconstrained columns are reported (info: only the default
+ * is known).
+ */
+function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
+  const own = ownSqlTables(ctx);
+  if (!own) return;
+  const { project, tables } = own;
+  for (const t of tables) {
+    for (const col of t.columns.values()) {
+      if (col.default === undefined || !TEXT_TYPES.has(col.typeKey.slice(col.typeKey.lastIndexOf('.') + 1))) continue;
+      if (!isEnumLikeName(col.name) || NOT_ENUM_FIELD.test(pascalCase(col.name))) continue;
+      const def = ENUM_LIKE_DEFAULT.exec(col.default);
+      if (!def) continue;
+      if (t.checks.some((c) => c.columns.includes(col.name))) continue;
+      if (t.primaryKey?.columns.includes(col.name) || t.uniques.some((u) => u.columns.includes(col.name)) || t.foreignKeys.some((f) => f.columns.includes(col.name))) continue;
+      const site = columnSite(project, col);
+      if (!site) continue;
+      report({
+        file: site.m.path,
+        range: site.range,
+        anchorLine: site.anchorLine,
+        migration: site.m.label,
+        severity: 'info',
+        message: `\`${t.name}.${col.name}\` is free text with the default '${def[1]}' and a name that suggests a fixed set of values, but nothing constrains them: a typo ('${def[1].toUpperCase() === def[1] ? def[1].toLowerCase() : def[1].toUpperCase()}') is stored without complaint and code comparing values silently misses rows. If it only holds a few values, add \`CHECK (${col.name} IN (…))\` or an enum type.`,
+        subject: { table: t.name, column: col.name },
+        data: { values: def[1], evidence: 'default', default: def[1] },
+      });
+    }
+  }
+}
+
 export default defineRule({
   id: 'string-enum-candidate',
   title: 'String field that is really an enum',
   category: 'Enums',
   defaultSeverity: 'warning',
-  language: 'prisma',
+  language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a `String` field that holds one of a fixed set of values. Evidence, strongest first: a `CHECK (col IN (...))` on its column in the migrations; a comment listing the values (`// \'user\' | \'admin\'`, `// draft, scheduled, published, failed`, `// "generation", "purchase", "refund"`, `// e.g. ACTIVE or INACTIVE`, `// lifecycle: a|b|c`); then a status/role/type/tier/state/kind/plan/level/priority/mode/stage-like name with a string `@default` (`info`, since only the default is known). The message lists the values found. Ids, URLs, keys, hashes, free text, `@unique` fields and relation scalars are never reported. Not reported for SQLite and SQL Server, where Prisma has no enums.',
+      'Reports a `String` field that holds one of a fixed set of values. Evidence, strongest first: a `CHECK (col IN (...))` on its column in the migrations; a comment listing the values (`// \'user\' | \'admin\'`, `// draft, scheduled, published, failed`, `// "generation", "purchase", "refund"`, `// e.g. ACTIVE or INACTIVE`, `// lifecycle: a|b|c`); then a status/role/type/tier/state/kind/plan/level/priority/mode/stage-like name with a string `@default` (`info`, since only the default is known). The message lists the values found. Ids, URLs, keys, hashes, free text, `@unique` fields and relation scalars are never reported. Not reported for SQLite and SQL Server, where Prisma has no enums. In SQL migrations: a `text`/`varchar` column of a table that is not a Prisma model with such a name and a string default that no CHECK constrains (`info`; a `CHECK (col IN (...))` already closes the set in SQL).',
     whyItMatters:
       'Nothing stops `"actve"` or `"Admin"` from being written: a typo in one code path creates rows that every `where: { status: "active" }` silently misses, and the TypeScript type is `string`, so the compiler cannot help. An enum makes the database reject unknown values and gives Prisma Client a union type.',
     example:
@@ -121,6 +164,7 @@ export default defineRule({
       'Offered when the values are known (a comment lists them and the list is not open-ended). The fix adds `enum <Model><Field>` after the model (values that are not identifiers get `@map("original")`), changes the field type, rewrites `@default("x")` to `@default(x)` and removes `@db.VarChar`/`@db.Text`. It is not offered when the default is not one of the listed values. It needs a data migration: on PostgreSQL `prisma migrate dev` would drop and re-create the column (all values lost); create the migration with `--create-only` and use the `ALTER COLUMN … TYPE "Enum" USING ("col"::text::"Enum")` SQL shown in the finding instead. Rows holding a value outside the list make that statement fail, so check with `SELECT DISTINCT` first.',
   },
   check(ctx, report) {
+    checkSql(ctx, report);
     const schema = ctx.prisma;
     if (!schema || !providerSupportsEnums(schema.provider)) return;
     const driftOn = ctx.isEnabled('enum-drift');
