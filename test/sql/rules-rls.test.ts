@@ -131,6 +131,25 @@ describe('rls-policy-no-ownership', () => {
     assert.deepEqual(findingsOf({ [M]: base + ok }, 'rls-policy-no-ownership'), []);
   });
 
+  it("a test of the caller's role against the API roles is no caller check (auth.role() = 'authenticated' lets every user through)", () => {
+    const bad = [
+      "create policy \"r1\" on profiles for update using (auth.role() = 'authenticated');",
+      "create policy \"r2\" on profiles for delete to authenticated using ((select auth.role()) = 'authenticated'::text);",
+      "create policy \"r3\" on profiles for insert with check (current_role in ('anon', 'authenticated'));",
+      "create policy \"r4\" on profiles for update using ((auth.jwt() ->> 'role') = any (array['authenticated']));",
+    ].join('\n');
+    const f = findingsOf({ [M]: base + bad }, 'rls-policy-no-ownership');
+    assert.deepEqual(f.map((x) => x.subject.policy), ['r1', 'r2', 'r3', 'r4']);
+    assert.match(f[0].message, /never compares a column with the caller/);
+    // The service role, a custom role claim, or the role test next to an owner check are caller checks.
+    const ok = [
+      "create policy \"s1\" on profiles for update using (auth.role() = 'service_role');",
+      "create policy \"s2\" on profiles for update using ((auth.jwt() ->> 'role') = 'admin');",
+      "create policy \"s3\" on profiles for update using (auth.role() = 'authenticated' and id = auth.uid());",
+    ].join('\n');
+    assert.deepEqual(findingsOf({ [M]: base + ok }, 'rls-policy-no-ownership'), []);
+  });
+
   it('a function whose parameter defaults to the caller checks the caller when the call leaves it out', () => {
     const fn = 'create function public.is_admin(uid uuid default auth.uid()) returns boolean language sql stable security definer as $$ select exists (select 1 from admins where user_id = uid) $$;\n';
     const wrapper = 'create function public.can_edit() returns boolean language sql stable as $$ select public.is_admin() $$;\n';

@@ -66,6 +66,76 @@ export function isConstFalse(e: PgNode | null): boolean {
   return constBool(e) === false;
 }
 
+/** Strips casts and `(SELECT x)` scalar subqueries (the initplan wrapping) from an expression. */
+function unwrap(e: PgNode): PgNode {
+  let x = e;
+  for (;;) {
+    if (x?.TypeCast) x = x.TypeCast.arg;
+    else if (x?.SubLink?.subLinkType === 'EXPR_SUBLINK') {
+      const sel = x.SubLink.subselect?.SelectStmt;
+      const target = sel?.targetList?.length === 1 && !sel.fromClause?.length && !sel.whereClause ? sel.targetList[0]?.ResTarget?.val : null;
+      if (!target) return x;
+      x = target;
+    } else return x;
+  }
+}
+
+/** The caller's role as an expression reads it: `auth.role()`, `current_role`/`current_user`, `auth.jwt() ->> 'role'`. */
+function isRoleSource(e: PgNode): boolean {
+  const x = unwrap(e);
+  if (x?.FuncCall) return funcName(x.FuncCall) === 'auth.role' && !x.FuncCall.args?.length;
+  if (x?.SQLValueFunction) return /CURRENT_USER|SESSION_USER|CURRENT_ROLE|USER/.test(String(x.SQLValueFunction.op));
+  const a = x?.A_Expr;
+  if (a?.kind === 'AEXPR_OP' && /^->>?$/.test(names(a.name).join('.'))) {
+    const l = unwrap(a.lexpr);
+    const r = unwrap(a.rexpr);
+    return !!l?.FuncCall && funcName(l.FuncCall) === 'auth.jwt' && r?.A_Const?.sval?.sval === 'role';
+  }
+  return false;
+}
+
+/** String constants of an expression (`'authenticated'`, `ARRAY['anon', 'authenticated']`, a list), or null when it has other parts. */
+function constStrings(e: PgNode | PgNode[]): string[] | null {
+  const items = Array.isArray(e) ? e : [e];
+  const out: string[] = [];
+  for (const item of items) {
+    const x = unwrap(item);
+    if (x?.A_Const?.sval) out.push(x.A_Const.sval.sval ?? '');
+    else if (x?.A_ArrayExpr) {
+      const inner = constStrings(x.A_ArrayExpr.elements ?? []);
+      if (!inner) return null;
+      out.push(...inner);
+    } else if (x?.List) {
+      const inner = constStrings(x.List.items ?? []);
+      if (!inner) return null;
+      out.push(...inner);
+    } else return null;
+  }
+  return out;
+}
+
+/**
+ * The nodes of `e` inside comparisons of the caller's role with the roles every API client has
+ * (`auth.role() = 'authenticated'`, `current_role IN ('anon', 'authenticated')`): such a test lets
+ * every signed-in (or anonymous) user through, so it is no caller check. Null when there are none.
+ */
+function clientRoleTestParts(e: PgNode): Set<PgNode> | null {
+  let out: Set<PgNode> | null = null;
+  walk(e, (kind, v) => {
+    if (kind !== 'A_Expr' || !/^(AEXPR_OP|AEXPR_IN|AEXPR_OP_ANY)$/.test(String(v.kind)) || names(v.name).join('.') !== '=') return;
+    for (const [role, other] of [[v.lexpr, v.rexpr], [v.rexpr, v.lexpr]]) {
+      if (!role || !other || !isRoleSource(role)) continue;
+      const roles = constStrings(other);
+      if (!roles?.length || !roles.every((r) => CLIENT_ROLES.has(r))) continue;
+      out ??= new Set();
+      const set = out;
+      set.add(role);
+      walk(role, (_k, inner) => set.add(inner));
+    }
+  });
+  return out;
+}
+
 /**
  * Does the expression compare anything with the caller? Directly (`auth.uid()`, `auth.jwt()`,
  * `current_user`, `current_setting('request.jwt.claims' …)`), or through a function defined in the
@@ -75,10 +145,13 @@ export function isConstFalse(e: PgNode | null): boolean {
 export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0): boolean {
   if (!e) return false;
   let found = false;
+  const roleTests = clientRoleTestParts(e);
   walk(e, (kind, v, parents) => {
     if (found) return;
     // `auth.uid() IS NOT NULL` only asks whether someone is signed in: it compares nothing with the caller.
     if (nullTested(parents)) return;
+    // `auth.role() = 'authenticated'` is the same for every signed-in user: a role test, like `TO authenticated`.
+    if (roleTests?.has(v)) return;
     if (kind === 'SQLValueFunction' && /CURRENT_USER|SESSION_USER|CURRENT_ROLE|USER/.test(String(v.op))) found = true;
     else if (kind === 'FuncCall') {
       const n = funcName(v);
