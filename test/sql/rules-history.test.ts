@@ -152,6 +152,24 @@ describe('migration-order', () => {
     assert.deepEqual(f[0].subject, { table: 'posts' });
   });
 
+  it('reports the tables a view, a materialized view or a policy reads before a later migration creates them (not CTEs, system catalogs or unknown names)', () => {
+    const text = [
+      'CREATE VIEW active_posts AS WITH recent AS (SELECT 1 AS n) SELECT p.id FROM posts p JOIN recent ON true WHERE p.deleted_at IS NULL;',
+      'CREATE MATERIALIZED VIEW post_counts AS SELECT count(*) FROM posts, pg_class;',
+      'CREATE TABLE teams (id uuid PRIMARY KEY);',
+      'ALTER TABLE teams ENABLE ROW LEVEL SECURITY;',
+      'CREATE POLICY "team members" ON teams FOR SELECT USING (EXISTS (SELECT 1 FROM members m WHERE m.team_id = teams.id));',
+      'CREATE VIEW dashboard AS SELECT * FROM some_extension_table;',
+    ].join('\n');
+    const f = findingsOf({ 'supabase/migrations/20240101000000_a.sql': text, 'supabase/migrations/20240102000000_b.sql': 'CREATE TABLE posts (id uuid PRIMARY KEY, deleted_at timestamptz);\nCREATE TABLE members (team_id uuid, user_id uuid);' }, 'migration-order');
+    assert.deepEqual(
+      f.map((x) => `${x.range.start.line}:${textAt(text, x)}`),
+      ['0:posts', '1:posts', '4:members'],
+    );
+    // In order, nothing is reported.
+    assert.deepEqual(findingsOf({ 'supabase/migrations/20240101000000_b.sql': 'CREATE TABLE posts (id uuid PRIMARY KEY, deleted_at timestamptz);\nCREATE TABLE members (team_id uuid, user_id uuid);', 'supabase/migrations/20240102000000_a.sql': text }, 'migration-order'), []);
+  });
+
   it('reports columns and types used before they exist, and never-created tables', () => {
     const f = findingsOf(
       {

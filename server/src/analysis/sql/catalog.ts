@@ -175,7 +175,18 @@ export interface StatementFacts {
   /** Index key → table key, for DROP INDEX. */
   indexTables: Map<string, string>;
   /** Objects referenced but absent from the catalog at this point. */
-  missing: Array<{ kind: 'table' | 'type' | 'column' | 'function'; key: string; column?: string; byteLocation?: number }>;
+  missing: Array<{
+    kind: 'table' | 'type' | 'column' | 'function';
+    key: string;
+    column?: string;
+    byteLocation?: number;
+    /**
+     * Read by a view's query or a policy's condition: PostgreSQL resolves those names when the
+     * statement runs, but an unqualified one may name a system or extension relation the catalog does
+     * not know, so only a table a later migration creates is certain to be missing.
+     */
+    laterOnly?: true;
+  }>;
   /**
    * Objects the statement creates that already exist at this point (a CREATE without IF NOT EXISTS
    * that PostgreSQL refuses: `relation "…" already exists`), with the migration that created them.
@@ -347,6 +358,28 @@ export class Catalog {
     return false;
   }
 
+  /**
+   * Records the relations a query or condition reads (a view's SELECT, a policy's subqueries) that do
+   * not exist at this point, as `laterOnly` misses: names of its own WITH queries, and unqualified
+   * `pg_…` names (system catalogs), are not relations of the migrations.
+   */
+  private needRead(node: PgNode, facts: StatementFacts): void {
+    if (!node) return;
+    const ctes = new Set<string>();
+    const reads: PgNode[] = [];
+    walk(node, (kind, v) => {
+      if (kind === 'CommonTableExpr' && v.ctename) ctes.add(v.ctename);
+      else if (kind === 'RangeVar' && v.relname) reads.push(v);
+    });
+    for (const rv of reads) {
+      if (!rv.schemaname && (ctes.has(rv.relname) || rv.relname.startsWith('pg_'))) continue;
+      const key = rangeKey(rv);
+      if (this.tables.has(key) || this.views.has(key) || this.foreignTables.has(key)) continue;
+      if (facts.missing.some((x) => x.kind === 'table' && x.key === key)) continue;
+      facts.missing.push({ kind: 'table', key, byteLocation: rv.location, laterOnly: true });
+    }
+  }
+
   private applyTo(stmt: SqlStatement, ref: SourceRef, facts: StatementFacts): void {
     const n = stmt.node;
     const mi = ref.migrationIndex;
@@ -363,6 +396,7 @@ export class Catalog {
         break;
       case 'CreateTableAsStmt': {
         const into = n.into?.rel;
+        this.needRead(n.query, facts);
         if (into) {
           const key = rangeKey(into);
           if (n.objtype === 'OBJECT_MATVIEW') this.created(key, mi, () => this.views.set(key, ref));
@@ -378,6 +412,7 @@ export class Catalog {
       }
       case 'ViewStmt': {
         const key = rangeKey(n.view);
+        this.needRead(n.query, facts);
         this.created(key, mi, () => this.views.set(key, ref));
         break;
       }
@@ -449,6 +484,7 @@ export class Catalog {
       case 'CreatePolicyStmt': {
         const tkey = rangeKey(n.table);
         need(tkey, n.table?.location);
+        this.needRead([n.qual, n.with_check], facts);
         let t = this.policyTable(tkey);
         if (!t) {
           t = newTable(n.table, ref);
@@ -478,6 +514,7 @@ export class Catalog {
       case 'AlterPolicyStmt': {
         const tkey = rangeKey(n.table);
         need(tkey, n.table?.location);
+        this.needRead([n.qual, n.with_check], facts);
         const p = this.policyTable(tkey)?.policies.get(n.policy_name);
         if (!p) break;
         if (n.roles) p.roles = roleNames(n.roles);

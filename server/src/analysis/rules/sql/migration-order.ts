@@ -16,7 +16,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references, adds a policy or a trigger to a table, type or column, or writes rows to it (INSERT, UPDATE, DELETE, TRUNCATE; the columns an INSERT lists or an UPDATE sets), that no earlier statement created: either a later migration creates it (the files are misordered) or none does. A trigger whose function only a later migration creates is reported too. Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
+      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references, adds a policy or a trigger to a table, type or column, or writes rows to it (INSERT, UPDATE, DELETE, TRUNCATE; the columns an INSERT lists or an UPDATE sets), that no earlier statement created: either a later migration creates it (the files are misordered) or none does. A trigger whose function only a later migration creates is reported too. So is a view, materialized view or policy whose query or condition reads a table only a later migration creates (PostgreSQL resolves those names when it creates the view or policy; names no migration creates are not reported there, since they may be system or extension relations). Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
     whyItMatters:
       'A fresh database (a new developer, CI, a preview branch) replays the history from scratch and stops at this statement with `relation "…" does not exist` (or `… already exists`), even though production, which received the migrations over months, looks fine.',
     example:
@@ -90,7 +90,7 @@ export default defineRule({
             // migration of the same set is a misordering.
             if (project.migrations[created]?.info.setDir !== m.info.setDir) continue;
             message = `This statement uses ${what}, which is only created by a later migration (\`${project.migrations[created].label}\`): a fresh database fails here.`;
-          } else if (created === undefined && (miss.kind === 'table' || miss.kind === 'column') && schema === 'public') {
+          } else if (created === undefined && !miss.laterOnly && (miss.kind === 'table' || miss.kind === 'column') && schema === 'public') {
             // Only tables/columns: types and functions may come from extensions (citext, moddatetime, …).
             if (miss.kind === 'table' && project.migrations.length < 2) continue;
             // Reported once, at the first use (a fresh database stops there; the table was made
