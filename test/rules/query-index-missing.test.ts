@@ -129,6 +129,9 @@ test('an unindexed foreign key is left to missing-fk-index (unless it is off); a
   assert.equal(run('prisma.post.findMany({ where: { authorId } })', SCHEMA, { rules: { 'missing-fk-index': 'off' } }).length, 1);
   const [f] = run('prisma.post.findMany({ where: { authorId }, orderBy: { createdAt: "desc" } })');
   assert.equal(f.data?.suggestedIndex, '@@index([authorId, createdAt])');
+  // With other equality fields, the foreign key's own index is the advice (not a wide composite over it).
+  assert.equal(run('prisma.post.findMany({ where: { authorId, status: "a", title } })').length, 0);
+  assert.equal(run('prisma.post.findMany({ where: { authorId, status: "a", title } })', SCHEMA, { rules: { 'missing-fk-index': 'off' } })[0]?.data?.suggestedIndex, '@@index([authorId, status, title])');
 });
 
 test('model accessors as Prisma Client spells them; views and ignored models are left out', () => {
@@ -165,4 +168,43 @@ test('a where (or the whole argument) in a const declared above the call, in sco
   assert.deepEqual(one('let where = { status: "a" };\nwhere = {};\nprisma.post.findMany({ where });'), []);
   assert.deepEqual(one('function a() { const where = { status: "a" }; }\nfunction b(where) { return prisma.post.findMany({ where }); }'), []);
   assert.deepEqual(one('const where = cond ? { status: "a" } : {};\nprisma.post.findMany({ where });'), []);
+});
+
+test('an index led by the sort field alone does not serve a filter; the filter fields lead the suggestion', () => {
+  const byDate = SCHEMA.replace('  likes     Like[]\n}', '  likes     Like[]\n\n  @@index([createdAt])\n}');
+  const [f, ...rest] = run('prisma.post.findMany({ where: { status: "a" }, orderBy: { createdAt: "desc" }, take: 20 })', byDate);
+  assert.equal(rest.length, 0);
+  assert.equal(f.data?.suggestedIndex, '@@index([status, createdAt])');
+  // The primary key orders by id but does not find the rows of one status.
+  const [byId] = run('prisma.post.findMany({ where: { status: "a" }, orderBy: { id: "asc" } })');
+  assert.equal(byId?.data?.suggestedIndex, '@@index([status, id])');
+  assert.match(byId.message, /filters Post on `status` and sorts by `id`, but no index of Post starts with this field:/);
+  // A range on the indexed field is served by it.
+  assert.equal(run('prisma.post.findMany({ where: { status: "a", createdAt: { gte: since } } })', byDate).length, 0);
+});
+
+test('conditional spreads add filters: the literal part of the where is read; an opaque spread still hides it', () => {
+  const [f] = run('prisma.post.findMany({ where: { status: "a", ...(q && { title: q }), ...(mine ? { authorId: me } : {}) } })');
+  assert.equal(f.data?.suggestedIndex, '@@index([status])');
+  assert.equal(run('prisma.post.findMany({ where: { status: "a", ...base } })').length, 0);
+  assert.equal(run('prisma.post.findMany({ where: { AND: [{ ...(q && { title: q }) }, { status: "a" }] } })')[0]?.data?.suggestedIndex, '@@index([status])');
+});
+
+test('an OR over one field filters that field; other ORs and NULL equality are not index leads', () => {
+  const [f] = run('prisma.post.count({ where: { status: "a", OR: [{ createdAt: { lt: a } }, { createdAt: { gt: b } }] } })');
+  assert.equal(f.data?.suggestedIndex, '@@index([status, createdAt])');
+  const byDate = SCHEMA.replace('  likes     Like[]\n}', '  likes     Like[]\n\n  @@index([createdAt])\n}');
+  // `title: null` is no lead; the OR's range on createdAt is served by @@index([createdAt]).
+  assert.equal(run('prisma.post.findMany({ where: { title: null, OR: [{ createdAt: { gte: a, lte: b } }, { createdAt: { gte: c, lte: d } }] } })', byDate).length, 0);
+  assert.equal(run('prisma.post.findMany({ where: { title: null } })').length, 0);
+  assert.equal(run('prisma.post.findMany({ where: { title: { equals: null } } })').length, 0);
+  assert.equal(run('prisma.post.findMany({ where: { status: "a", title: null } })')[0]?.data?.suggestedIndex, '@@index([status])');
+  assert.equal(run('prisma.post.findMany({ where: { OR: [{ status: "a" }, { title: "b" }] } })').length, 0);
+});
+
+test('a filtered field the call also sorts by goes last; two calls on one line are listed once', () => {
+  const [f] = run('prisma.post.findMany({ where: { createdAt: interval, status: "a", title }, orderBy: { createdAt: "desc" } })');
+  assert.equal(f.data?.suggestedIndex, '@@index([status, title, createdAt])');
+  const [g] = run('const [a, b] = [prisma.post.count({ where: { status: "a" } }), prisma.post.count({ where: { status: "b" } })];');
+  assert.match(g.message, /^2 Prisma Client calls \(src\/q\.ts:1\) filter Post on `status`/);
 });

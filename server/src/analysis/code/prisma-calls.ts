@@ -28,7 +28,12 @@ const PREFILTER = /\.\s*(?:findMany|findFirst|findFirstOrThrow|findUnique|findUn
 export const MAX_CODE_FILE_CHARS = 1024 * 1024;
 
 export type JsValue =
-  | { kind: 'object'; props: JsProp[]; spread: boolean }
+  /**
+   * `spread`: the literal has a spread (or an entry that could not be read); `opaqueSpread`: one of
+   * them is not a parenthesised expression (`...base`, `...getFilter()`), so it may bring any key,
+   * while `...(cond && { domain })` / `...(cond ? { a } : {})` only add filters conditionally.
+   */
+  | { kind: 'object'; props: JsProp[]; spread: boolean; opaqueSpread?: boolean }
   | { kind: 'array'; items: JsValue[]; spread: boolean }
   | { kind: 'literal'; value: string | number | boolean | null | undefined }
   /** Anything else; `name` when it is a bare identifier (a variable). */
@@ -299,7 +304,11 @@ class Reader {
 
   object(): Extract<JsValue, { kind: 'object' }> {
     const out: Extract<JsValue, { kind: 'object' }> = { kind: 'object', props: [], spread: false };
-    const spread = this.items('}', () => {
+    const spread = this.items('}', (opaque) => {
+      if (opaque) {
+        out.opaqueSpread = true;
+        return;
+      }
       const t = this.peek()!;
       let key: string | null = null;
       if (t.kind === 'ident' || t.kind === 'string' || t.kind === 'number') {
@@ -311,6 +320,7 @@ class Reader {
         // Not an object literal after all (a block, a destructuring pattern): give up on it.
         this.skipExpr();
         out.spread = true;
+        out.opaqueSpread = true;
       }
       const next = this.peek();
       if (this.isPunct(next, ':')) {
@@ -330,15 +340,18 @@ class Reader {
 
   array(): Extract<JsValue, { kind: 'array' }> {
     const out: Extract<JsValue, { kind: 'array' }> = { kind: 'array', items: [], spread: false };
-    out.spread = this.items(']', () => out.items.push(this.value()));
+    out.spread = this.items(']', (opaque) => {
+      if (!opaque) out.items.push(this.value());
+    });
     return out;
   }
 
   /**
    * Reads the comma-separated entries of a literal opened at the current token (`{` or `[`) up to
-   * `close`, each with `entry`; spreads are skipped. Returns whether there was a spread.
+   * `close`, each with `entry`; spreads are skipped (`entry(true)` is told of one that is not
+   * parenthesised). Returns whether there was a spread.
    */
-  private items(close: string, entry: () => void): boolean {
+  private items(close: string, entry: (opaqueSpread?: true) => void): boolean {
     let spread = false;
     this.pos++; // the opening bracket
     while (this.pos < this.toks.length) {
@@ -355,6 +368,8 @@ class Reader {
       if (this.isPunct(t, '...')) {
         spread = true;
         this.pos++;
+        // `...(cond && { … })` adds entries conditionally; `...base` may bring anything.
+        if (!this.isPunct(this.peek(), '(')) entry(true);
         this.skipExpr();
       } else entry();
       // Always move on, whatever the entry made of it.

@@ -75,7 +75,8 @@ function uniqueLists(model: Model): string[][] {
  */
 export function needOf(model: Model, call: PrismaCall): Need | null {
   const where = prop(call.args ?? undefined, 'where');
-  if (!where || where.kind !== 'object' || where.spread) return null;
+  // Conditional spreads (`...(domain && { domain })`) only add filters: the literal part always applies.
+  if (!where || where.kind !== 'object' || where.opaqueSpread) return null;
   const eq: string[] = [];
   const range: string[] = [];
   let unique = false;
@@ -84,8 +85,14 @@ export function needOf(model: Model, call: PrismaCall): Need | null {
     for (const p of obj.props) {
       if (p.key === null) continue;
       if (p.key === 'AND') {
-        if (p.value.kind === 'object' && !p.value.spread) visit(p.value);
-        else if (p.value.kind === 'array') for (const item of p.value.items) if (item.kind === 'object' && !item.spread) visit(item);
+        if (p.value.kind === 'object' && !p.value.opaqueSpread) visit(p.value);
+        else if (p.value.kind === 'array') for (const item of p.value.items) if (item.kind === 'object' && !item.opaqueSpread) visit(item);
+        continue;
+      }
+      if (p.key === 'OR') {
+        // Branches that all filter the same one field (`OR: [{ expiresAt: {…} }, { expiresAt: {…} }]`) filter that field.
+        const one = sameFieldBranches(p.value);
+        if (one) visit(one);
         continue;
       }
       if (!model.fieldByName.has(p.key)) {
@@ -99,9 +106,12 @@ export function needOf(model: Model, call: PrismaCall): Need | null {
       }
       if (!filterable(model, p.key)) continue;
       const v = p.value;
-      if (v.kind === 'literal' && v.value === undefined) continue;
+      // `deletedAt: null`: mostly-NULL columns make a poor index lead (a partial index is the tool for it).
+      if (v.kind === 'literal' && (v.value === undefined || v.value === null)) continue;
       if (v.kind === 'object') {
         if (v.spread || prop(v, 'mode')) continue;
+        const equals = prop(v, 'equals');
+        if (equals?.kind === 'literal' && equals.value === null) continue;
         const keys = v.props.map((q) => q.key);
         if (keys.some((k) => k !== null && EQUALITY_OPS.includes(k))) eq.push(p.key);
         else if (keys.some((k) => k !== null && RANGE_OPS.includes(k))) range.push(p.key);
@@ -122,10 +132,36 @@ export function needOf(model: Model, call: PrismaCall): Need | null {
     if (order && !eqSet.includes(order)) {
       next = order;
       nextKind = 'order';
+    } else if (order && eqSet.length > 1) {
+      // Sorted by a field it also filters on (`viewedAt: interval, …, orderBy: { viewedAt }`): the
+      // value may well be a range (a variable), and either way that field serves best last.
+      eqSet.splice(eqSet.indexOf(order), 1);
+      eqSet.push(order);
     }
   }
   if (!eqSet.length && !next) return null;
   return { eq: eqSet, next, nextKind };
+}
+
+/**
+ * The one-field filter an `OR` amounts to when every branch is an object literal filtering the same
+ * single field (`OR: [{ a: 1 }, { a: { gt: 5 } }]`), as one object (`{ a: { gt: 5 } }` when any
+ * branch is a range, the first branch otherwise); null for any other `OR`.
+ */
+function sameFieldBranches(v: JsValue): Extract<JsValue, { kind: 'object' }> | null {
+  if (v.kind !== 'array' || v.spread || !v.items.length) return null;
+  let key: string | null = null;
+  let pick: Extract<JsValue, { kind: 'object' }> | null = null;
+  for (const item of v.items) {
+    if (item.kind !== 'object' || item.spread || item.props.length !== 1) return null;
+    const k = item.props[0].key;
+    if (k === null || k === 'AND' || k === 'OR' || k === 'NOT' || (key !== null && k !== key)) return null;
+    key = k;
+    const val = item.props[0].value;
+    const isRange = val.kind === 'object' && val.props.some((q) => q.key !== null && RANGE_OPS.includes(q.key));
+    if (!pick || isRange) pick = item;
+  }
+  return pick;
 }
 
 /** The first field a call sorts by (`orderBy: { createdAt: 'desc' }` or `[{ createdAt: 'desc' }, …]`). */
@@ -137,9 +173,12 @@ function orderField(model: Model, orderBy: JsValue | undefined): string | null {
   return p.key;
 }
 
-/** Whether an index of the model can serve the need at all: one whose first column is a filtered or sorted field. */
+/**
+ * Whether an index of the model can serve the need at all: one whose first column is a filtered field
+ * (an index led by the sort field only orders rows; the filter would still read all of them).
+ */
 function served(model: Model, need: Need): boolean {
-  const cols = new Set(columnsOf(need));
+  const cols = new Set(need.nextKind === 'range' ? columnsOf(need) : need.eq);
   return allIndexes(model).some((ix) => usable(ix) && ix.fields.length > 0 && cols.has(ix.fields[0].name) && (ix.type !== 'Hash' || need.eq.includes(ix.fields[0].name)));
 }
 
@@ -175,7 +214,7 @@ export default defineRule({
   appliesTo: 'Prisma schema (queries in TypeScript/JavaScript)',
   docs: {
     whatItDoes:
-      "Reads the Prisma Client calls in the workspace's TypeScript/JavaScript (`prisma.<model>.findMany`, `findFirst`, `findUnique`, `count`, `aggregate`, `groupBy`, `updateMany`, `deleteMany`, and the `OrThrow` variants) and reports a model whose calls filter on fields (equality, `in`, or a range, also inside `AND`) when no `@id`, `@unique`, `@@unique` or `@@index` of the model starts with any of the filtered or sorted fields. One finding per suggested index, on the model, naming the call sites (file:line). Only object literals are read, written in the call or in a `const` declared above it in the same scope (`const where = { … }`, then `findMany({ where })`): a filter built conditionally, with a spread, or inside `OR`/`NOT` is not guessed at; relation filters, `Json` fields, text search (`contains`, `mode: \"insensitive\"`) and lookups by a unique key are not counted. When the suggested index is exactly an unindexed foreign key, `missing-fk-index` reports it instead.",
+      "Reads the Prisma Client calls in the workspace's TypeScript/JavaScript (`prisma.<model>.findMany`, `findFirst`, `findUnique`, `count`, `aggregate`, `groupBy`, `updateMany`, `deleteMany`, and the `OrThrow` variants) and reports a model whose calls filter on fields (equality, `in`, or a range, also inside `AND`) when no `@id`, `@unique`, `@@unique` or `@@index` of the model starts with any of the filtered fields (an index led by the sort field alone orders the rows but does not find them). One finding per suggested index, on the model, naming the call sites (file:line). Only object literals are read, written in the call or in a `const` declared above it in the same scope (`const where = { … }`, then `findMany({ where })`): conditional spreads (`...(q && { title: q })`) only add filters, so the literal part of such a `where` is read, while a `where` with any other spread (`...base`), or built in a variable that changes, is not guessed at; an `OR` counts only when all its branches filter the same one field (`OR: [{ expiresAt: … }, { expiresAt: … }]`), `NOT` never; `field: null` is no index lead (a mostly-NULL column such as `deletedAt` wants a partial index instead); relation filters, `Json` fields, text search (`contains`, `mode: \"insensitive\"`) and lookups by a unique key are not counted. When the suggested index is exactly an unindexed foreign key, `missing-fk-index` reports it instead, and so it does when the filter has other equality fields besides an unindexed foreign key (the foreign key\'s own index then serves it; a foreign key with only a range or sort field still gets its composite, `[authorId, createdAt]`, which serves the foreign key too).",
     whyItMatters:
       'Without an index that starts with one of the filtered columns, PostgreSQL reads the whole table for every such query and, with `orderBy`, sorts what it found. That is invisible on a development database of a hundred rows and becomes the slowest query in production as the table grows. The index to add is the composite the query can use fully: its equality fields first (in any order), then the one field it filters by range or sorts by.',
     example:
@@ -195,6 +234,17 @@ export default defineRule({
     const accessors = new Set(byAccessor.keys());
     const accessorsKey = [...accessors].sort().join(',');
 
+    // The index missing-fk-index asks for on a foreign key (led by its first field) will serve a
+    // filter on that field and others as well: that finding is the advice, not a wide composite over
+    // it. (A foreign key plus only a sort or range field still gets its composite: `[authorId,
+    // createdAt]` serves the foreign key too.)
+    const fkLeadsOn = ctx.isEnabled('missing-fk-index') && fkIndexesNeeded(schema);
+    const fkLeads = new Map<Model, Set<string>>();
+    const leadsOf = (model: Model): Set<string> => {
+      let leads = fkLeads.get(model);
+      if (!leads) fkLeads.set(model, (leads = new Set(fkLeadsOn ? checkedOwnedRelations(model).flatMap((r) => (r.fields.length ? [r.fields[0]] : [])) : [])));
+      return leads;
+    };
     /** Per model: needs not served, each with its call sites, keyed by need. */
     const unserved = new Map<Model, Map<string, { need: Need; sites: CallSite[] }>>();
     for (const file of code) {
@@ -203,6 +253,8 @@ export default defineRule({
         const model = byAccessor.get(call.accessor)!;
         const need = needOf(model, call);
         if (!need || served(model, need)) continue;
+        const leads = leadsOf(model);
+        if (leads.size && need.eq.length > 1 && need.eq.some((f) => leads.has(f))) continue;
         const key = `${[...need.eq].sort().join(',')}|${need.next ?? ''}`;
         let byNeed = unserved.get(model);
         if (!byNeed) unserved.set(model, (byNeed = new Map()));
@@ -247,10 +299,13 @@ function buildReport(model: Model, columns: string[], needs: Need[], sites: Call
   const filtered = main.eq.length ? `filter${sites.length === 1 ? 's' : ''} ${model.name} on ${quoteList(main.eq)}` : '';
   const then = main.next ? (main.nextKind === 'range' ? `${filtered ? ' and by a range of' : `filter${sites.length === 1 ? 's' : ''} ${model.name} by a range of`} \`${main.next}\`` : ` and sort${sites.length === 1 ? 's' : ''} by \`${main.next}\``) : '';
   const where = (s: CallSite) => `${shownPath(s.file, file.path)}:${s.lines.positionAt(s.call.start).line + 1}`;
-  const shown = sites.slice(0, MAX_SITES_IN_MESSAGE).map(where);
-  const more = sites.length > MAX_SITES_IN_MESSAGE ? ` and ${sites.length - MAX_SITES_IN_MESSAGE} more` : '';
+  // Two calls on one line are one place to look at.
+  const places = [...new Set(sites.map(where))];
+  const shown = places.slice(0, MAX_SITES_IN_MESSAGE);
+  const more = places.length > MAX_SITES_IN_MESSAGE ? ` and ${places.length - MAX_SITES_IN_MESSAGE} more` : '';
   const calls = sites.length === 1 ? `\`${sites[0].call.accessor}.${sites[0].call.method}\` (${shown[0]})` : `${sites.length} Prisma Client calls (${shown.join(', ')}${more})`;
-  const fields = [...new Set(needs.flatMap(columnsOf))];
+  // The filtered fields (what `served` looks for): a sort field only orders what they find.
+  const fields = [...new Set(needs.flatMap((n) => (n.nextKind === 'range' ? columnsOf(n) : n.eq)))];
   const related: RelatedLocation[] = sites.map((s) => ({ file: s.file, range: s.lines.range(s.call.start, s.call.end), message: `${s.call.accessor}.${s.call.method}` }));
   return {
     file: file.path,
