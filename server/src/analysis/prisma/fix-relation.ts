@@ -3,7 +3,7 @@
  * cascade-deletes-history, set-null-on-required).
  */
 import { makeOptionalEdits, setRelationArgumentEdit } from './edits';
-import { rangeOf, type Field, type Model, type ReferentialAction, type Relation } from './schema';
+import { rangeOf, type Field, type ReferentialAction, type Relation } from './schema';
 import type { Fix, Range, Subject, TextEdit } from '../types';
 
 export function relationSubject(rel: Relation): Subject {

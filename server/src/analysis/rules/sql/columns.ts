@@ -1,15 +1,16 @@
 /**
- * What the Prisma-schema rules that also read SQL migrations (float-for-money, plaintext-secret,
- * missing-updated-at, set-null-on-required, cascade-deletes-history) need from the replayed catalog:
- * the tables that are the project's own and not Prisma models (those are reported on the schema
- * side) and where a column was declared.
+ * What the Prisma-schema rules that also judge SQL migration tables (missing-fk-index, redundant-index,
+ * missing-primary-key, missing-relation, set-null-on-required, cascade-deletes-history,
+ * string-enum-candidate, float-for-money, plaintext-secret, missing-updated-at) need from the
+ * replayed catalog: the tables that are the project's own and not Prisma models (those are reported
+ * on the schema side), and where a column or a foreign key was declared.
  */
 import type { AuditContext } from '../../engine';
 import type { Column, ForeignKey, Table } from '../../sql/catalog';
 import type { PgNode } from '../../sql/parse';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Range } from '../../types';
-import { findNamed, headRange, isPrismaTable, migrationAt, perObject, sqlProject, tokenRange } from './util';
+import { findNamed, headRange, isPrismaTable, migrationAt, sqlProject, tokenRange } from './util';
 
 /** Schemas whose tables Supabase or extensions manage (not the project's to change). */
 export const MANAGED_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pgbouncer', 'supabase_migrations']);

@@ -1,11 +1,10 @@
 import type { AuditContext } from '../../engine';
 import { sameList } from '../../lists';
 import type { Report } from '../../rule';
-import type { Catalog, ForeignKey, Index, IndexLike, SourceRef, Table } from '../../sql/catalog';
+import type { Catalog, Index, IndexLike, SourceRef, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import { prismaIndexName } from '../../sql/lexical';
-import type { Migration, MigrationProject } from '../../sql/project';
-import type { Range } from '../../types';
+import type { MigrationProject } from '../../sql/project';
 import { fkSite, MANAGED_SCHEMAS } from './columns';
 import { createMigrationOp, newMigrationPath } from './new-migration';
 import { findNamed, headRange, isPrismaTable, migrationAt, perObject, rangeFromMatch, sqlProject } from './util';
