@@ -359,20 +359,13 @@ export class Catalog {
   }
 
   /**
-   * Records the relations a query or condition reads (a view's SELECT, a policy's subqueries) that do
-   * not exist at this point, as `laterOnly` misses: names of its own WITH queries, and unqualified
-   * `pg_…` names (system catalogs), are not relations of the migrations.
+   * Records the relations a policy's condition reads (its subqueries) that do not exist at this point,
+   * as `laterOnly` misses. (A view's query is checked by migration-order itself, only when its text
+   * names a table created later: decoding every view's tree here would cost more than the replay.)
    */
   private needRead(node: PgNode, facts: StatementFacts): void {
     if (!node) return;
-    const ctes = new Set<string>();
-    const reads: PgNode[] = [];
-    walk(node, (kind, v) => {
-      if (kind === 'CommonTableExpr' && v.ctename) ctes.add(v.ctename);
-      else if (kind === 'RangeVar' && v.relname) reads.push(v);
-    });
-    for (const rv of reads) {
-      if (!rv.schemaname && (ctes.has(rv.relname) || rv.relname.startsWith('pg_'))) continue;
+    for (const rv of readRelations(node)) {
       const key = rangeKey(rv);
       if (this.tables.has(key) || this.views.has(key) || this.foreignTables.has(key)) continue;
       if (facts.missing.some((x) => x.kind === 'table' && x.key === key)) continue;
@@ -396,7 +389,6 @@ export class Catalog {
         break;
       case 'CreateTableAsStmt': {
         const into = n.into?.rel;
-        this.needRead(n.query, facts);
         if (into) {
           const key = rangeKey(into);
           if (n.objtype === 'OBJECT_MATVIEW') this.created(key, mi, () => this.views.set(key, ref));
@@ -412,7 +404,6 @@ export class Catalog {
       }
       case 'ViewStmt': {
         const key = rangeKey(n.view);
-        this.needRead(n.query, facts);
         this.created(key, mi, () => this.views.set(key, ref));
         break;
       }
@@ -1257,6 +1248,20 @@ export function qualify(schema: string | undefined | null, name: string): string
 export function splitKey(key: string): [string, string] {
   const i = key.indexOf('.');
   return i < 0 ? ['public', key] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+/**
+ * The relations a query or expression reads (`FROM`, `JOIN`, subqueries), as RangeVar nodes: not the
+ * names of its own WITH queries, nor unqualified `pg_…` names (system catalogs).
+ */
+export function readRelations(node: PgNode): PgNode[] {
+  const ctes = new Set<string>();
+  const reads: PgNode[] = [];
+  walk(node, (kind, v) => {
+    if (kind === 'CommonTableExpr' && v.ctename) ctes.add(v.ctename);
+    else if (kind === 'RangeVar' && v.relname) reads.push(v);
+  });
+  return reads.filter((rv) => rv.schemaname || !(ctes.has(rv.relname) || rv.relname.startsWith('pg_')));
 }
 
 export function rangeKey(rv: PgNode): string {

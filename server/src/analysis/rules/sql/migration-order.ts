@@ -1,6 +1,44 @@
 import { defineRule, type Report } from '../../rule';
-import { splitKey } from '../../sql/catalog';
-import { sqlProject, tokenRange, headRange, statementReport, rangeFromMatch, findInStatement } from './util';
+import { rangeKey, readRelations, splitKey, type StatementFacts } from '../../sql/catalog';
+import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/project';
+import { sqlProject, tokenRange, headRange, statementReport, rangeFromMatch, findInStatement, perObject } from './util';
+
+/** Per project: table or view name → the latest migration index at which a key of that name is first created. */
+const latestFirstCreation = perObject((project: MigrationProject) => {
+  const byName = new Map<string, number>();
+  for (const [key, index] of project.catalog.everCreated) {
+    const name = splitKey(key)[1].toLowerCase();
+    if ((byName.get(name) ?? -1) < index) byName.set(name, index);
+  }
+  return byName;
+});
+
+const IDENTIFIER = /"((?:[^"]|"")+)"|[A-Za-z_][\w$]*/g;
+
+/**
+ * The tables a view's (or `CREATE TABLE AS`) query reads that a later migration creates first, as
+ * misses. Its tree is decoded only when its text names such a table (most views read older tables,
+ * and decoding every view's query would cost more than the rest of the replay).
+ */
+function laterReads(project: MigrationProject, m: Migration, s: ReplayedStatement): StatementFacts['missing'] {
+  const query = s.stmt.kind === 'ViewStmt' || s.stmt.kind === 'CreateTableAsStmt' ? 'query' : null;
+  if (!query) return [];
+  const later = latestFirstCreation(project);
+  let candidate = false;
+  IDENTIFIER.lastIndex = 0;
+  for (let t = IDENTIFIER.exec(s.stmt.text); t && !candidate; t = IDENTIFIER.exec(s.stmt.text)) {
+    const name = t[1] !== undefined ? t[1].replace(/""/g, '"').toLowerCase() : t[0].toLowerCase();
+    if ((later.get(name) ?? -1) > m.index) candidate = true;
+  }
+  if (!candidate) return [];
+  const out: StatementFacts['missing'] = [];
+  for (const rv of readRelations(s.stmt.node[query])) {
+    const key = rangeKey(rv);
+    const created = project.catalog.everCreated.get(key);
+    if (created !== undefined && created > m.index && !out.some((x) => x.key === key)) out.push({ kind: 'table', key, byteLocation: rv.location, laterOnly: true });
+  }
+  return out;
+}
 
 /** Schemas managed outside the migrations (Supabase, extensions): references to them are not checked. */
 const EXTERNAL_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pg_catalog', 'information_schema', 'pgbouncer']);
@@ -68,7 +106,7 @@ export default defineRule({
           }
         }
         const seen = new Set<string>();
-        for (const miss of s.facts.missing) {
+        for (const miss of [...s.facts.missing, ...laterReads(project, m, s)]) {
           const id = `${m.info.setDir}\0${miss.kind}:${miss.key}:${miss.column ?? ''}`;
           if (seen.has(id)) continue;
           seen.add(id);
