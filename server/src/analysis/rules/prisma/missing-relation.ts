@@ -114,7 +114,25 @@ const AUTH_USERS = { key: 'auth.users', schema: 'auth', name: 'users', id: 'id',
  * column and type; in a Supabase project `user_id` without a users table of its own refers to
  * `auth.users`.
  */
-function referencedTable(project: MigrationProject, name: string): { key: string; schema: string; name: string; id: string; type: string } | null {
+function referencedTable(project: MigrationProject, name: string): SqlTarget | null {
+  // Per project and name: the same reference names (`user_id`) recur across tables.
+  const cache = targetCache(project);
+  let t = cache.get(name);
+  if (t === undefined) cache.set(name, (t = findReferencedTable(project, name)));
+  return t;
+}
+
+interface SqlTarget {
+  key: string;
+  schema: string;
+  name: string;
+  id: string;
+  type: string;
+}
+
+const targetCache = perObject((_project: MigrationProject) => new Map<string, SqlTarget | null>());
+
+function findReferencedTable(project: MigrationProject, name: string): SqlTarget | null {
   const w = words(name);
   if (w.length < 2 || w[w.length - 1] !== 'id') return null;
   const base = w.slice(0, -1);

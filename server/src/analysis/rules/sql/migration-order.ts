@@ -13,24 +13,28 @@ const latestFirstCreation = perObject((project: MigrationProject) => {
   return byName;
 });
 
-const IDENTIFIER = /"((?:[^"]|"")+)"|[A-Za-z_][\w$]*/g;
+const NONE: StatementFacts['missing'] = [];
+
+/** A relation name after FROM or JOIN (`FROM public."Post"`, `JOIN tags`): group 1 quoted, group 2 unquoted. */
+const FROM_NAME = /\b(?:from|join)\s+(?:only\s+)?(?:(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s*\.\s*)?(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))/gi;
 
 /**
  * The tables a view's (or `CREATE TABLE AS`) query reads that a later migration creates first, as
- * misses. Its tree is decoded only when its text names such a table (most views read older tables,
- * and decoding every view's query would cost more than the rest of the replay).
+ * misses. Its tree is decoded only when a name after FROM or JOIN in its text is such a table (most
+ * views read older tables; decoding every view's query, or even scanning all its identifiers, costs
+ * more than the rest of the rule).
  */
 function laterReads(project: MigrationProject, m: Migration, s: ReplayedStatement): StatementFacts['missing'] {
   const query = s.stmt.kind === 'ViewStmt' || s.stmt.kind === 'CreateTableAsStmt' ? 'query' : null;
-  if (!query) return [];
+  if (!query) return NONE;
   const later = latestFirstCreation(project);
   let candidate = false;
-  IDENTIFIER.lastIndex = 0;
-  for (let t = IDENTIFIER.exec(s.stmt.text); t && !candidate; t = IDENTIFIER.exec(s.stmt.text)) {
-    const name = t[1] !== undefined ? t[1].replace(/""/g, '"').toLowerCase() : t[0].toLowerCase();
-    if ((later.get(name) ?? -1) > m.index) candidate = true;
+  FROM_NAME.lastIndex = 0;
+  for (let t = FROM_NAME.exec(s.stmt.text); t && !candidate; t = FROM_NAME.exec(s.stmt.text)) {
+    const name = t[1] !== undefined ? t[1].replace(/""/g, '"') : t[2];
+    if ((later.get(name.toLowerCase()) ?? -1) > m.index) candidate = true;
   }
-  if (!candidate) return [];
+  if (!candidate) return NONE;
   const out: StatementFacts['missing'] = [];
   for (const rv of readRelations(s.stmt.node[query])) {
     const key = rangeKey(rv);
@@ -106,7 +110,8 @@ export default defineRule({
           }
         }
         const seen = new Set<string>();
-        for (const miss of [...s.facts.missing, ...laterReads(project, m, s)]) {
+        const extra = laterReads(project, m, s);
+        for (const miss of extra.length ? [...s.facts.missing, ...extra] : s.facts.missing) {
           const id = `${m.info.setDir}\0${miss.kind}:${miss.key}:${miss.column ?? ''}`;
           if (seen.has(id)) continue;
           seen.add(id);
