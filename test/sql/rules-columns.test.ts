@@ -185,7 +185,7 @@ describe('missing-updated-at (SQL side)', () => {
     assert.match(f[0].message, /no trigger of the migrations sets it on UPDATE/);
     let next = afterFix(map, f[0]);
     const trig = Object.entries(next).find(([p]) => !(p in map))![1];
-    assert.match(trig, /CREATE FUNCTION set_updated_at\(\) RETURNS trigger LANGUAGE plpgsql AS \$\$\nBEGIN\n {2}NEW\.updated_at := now\(\);/);
+    assert.match(trig, /CREATE FUNCTION set_updated_at\(\) RETURNS trigger LANGUAGE plpgsql SET search_path = '' AS \$\$\nBEGIN\n {2}NEW\.updated_at := now\(\);/);
     assert.match(trig, /CREATE TRIGGER set_posts_updated_at BEFORE UPDATE ON posts\n {2}FOR EACH ROW EXECUTE FUNCTION set_updated_at\(\);/);
     assert.deepEqual(findingsOf(next, 'missing-updated-at').map((x) => `${x.subject.table}.${x.subject.column}`), ['notes.created_at', 'notes.updated_at']);
     // The second trigger reuses the function the first fix made.

@@ -51,7 +51,8 @@ function touchTriggerSql(project: MigrationProject, t: Table, column: string): s
     const name = [`set_${column}`, `set_${t.name}_${column}`, `schema_insight_set_${t.name}_${column}`].find((n) => !project.catalog.functions.has(`${t.schema}.${n}`))!;
     fn = `${t.schema}.${name}`;
     create =
-      `CREATE FUNCTION ${quoteQualified(t.schema, name)}() RETURNS trigger LANGUAGE plpgsql AS $$\n` +
+      // An empty search_path (now() is in pg_catalog, always searched): Supabase's advisor flags functions without one.
+      `CREATE FUNCTION ${quoteQualified(t.schema, name)}() RETURNS trigger LANGUAGE plpgsql SET search_path = '' AS $$\n` +
       `BEGIN\n  NEW.${quoteIdent(column)} := now();\n  RETURN NEW;\nEND;\n$$;\n\n`;
   }
   const dot = fn.indexOf('.');
