@@ -10,7 +10,7 @@ import type { Report } from '../../rule';
 import { splitKey } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import { fkSite, ownSqlTables } from '../sql/columns';
-import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { newMigrationFix } from '../sql/new-migration';
 import { migrationAt } from '../sql/util';
 
 const KIND_TEXT = {
@@ -52,7 +52,6 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       if (!kind) continue;
       const m = migrationAt(project, fk.source.file);
       if (!m) continue;
-      const { range, anchorLine } = fkSite(m, fk);
       const table = quoteQualified(t.schema, t.name);
       const name = quoteIdent(fk.name);
       const cols = fk.columns.map(quoteIdent).join(', ');
@@ -64,26 +63,17 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
         `ALTER TABLE ${table} VALIDATE CONSTRAINT ${name};\n`;
       const notNull = fk.columns.filter((c) => t.columns.get(c)?.notNull);
       const inPk = fk.columns.some((c) => t.primaryKey?.columns.includes(c));
-      const fixes: Fix[] = [];
-      const last = project.migrations[project.migrations.length - 1];
-      const setNullPath = !inPk && newMigrationPath(project, last, `${t.name}_keep_on_${parent}_delete`);
-      if (setNullPath) {
-        const sql = notNull.map((c) => `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL;\n`).join('') + recreate('SET NULL');
-        fixes.push({ title: `Change to ON DELETE SET NULL in a new migration`, edits: [], fileOperations: [createMigrationOp(setNullPath, sql)], isPreferred: true, safe: false });
-      }
-      const restrictPath = newMigrationPath(project, last, `${t.name}_restrict_${parent}_delete`);
-      if (restrictPath) fixes.push({ title: `Change to ON DELETE RESTRICT in a new migration`, edits: [], fileOperations: [createMigrationOp(restrictPath, recreate('RESTRICT'))], isPreferred: !setNullPath, safe: false });
+      const dropNotNull = notNull.map((c) => `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL;\n`).join('');
+      const setNull = inPk ? null : newMigrationFix(project, `${t.name}_keep_on_${parent}_delete`, 'Change to ON DELETE SET NULL in a new migration', dropNotNull + recreate('SET NULL'), { isPreferred: true, safe: false });
+      const restrict = newMigrationFix(project, `${t.name}_restrict_${parent}_delete`, 'Change to ON DELETE RESTRICT in a new migration', recreate('RESTRICT'), { isPreferred: !setNull, safe: false });
       report({
-        file: m.path,
-        range,
-        anchorLine,
-        migration: m.label,
+        ...fkSite(m, fk),
         message:
           `Deleting a \`${parent}\` row deletes its \`${t.name}\` rows (ON DELETE CASCADE on (${fk.columns.map((c) => `\`${c}\``).join(', ')})), but \`${t.name}\` rows are ${KIND_TEXT[kind.kind].replace(/^an? /, '')}s that should outlive it. ` +
           `Use ON DELETE SET NULL to keep the rows${notNull.length ? ` (${notNull.map((c) => `\`${c}\``).join(', ')} then nullable)` : ''}, or RESTRICT and archive \`${parent}\` rows instead of deleting them.`,
         subject: { table: t.name, column: fk.columns[0] },
         data: { parent, child: t.name, recordKind: kind.kind, matchedWord: kind.word, onParentDelete: `deleting a ${parent} row deletes its ${t.name} rows` },
-        fixes,
+        fixes: [setNull, restrict].filter((f): f is Fix => !!f),
       });
     }
   }

@@ -7,8 +7,8 @@ import type { Fix, TextEdit } from '../../types';
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
-import { columnSite, ownSqlTables } from '../sql/columns';
-import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { columnSite, ownSqlTables, typeName } from '../sql/columns';
+import { newMigrationFix } from '../sql/new-migration';
 
 /** Providers with a `Decimal` native type (`@db.Decimal(p, s)`). */
 const NATIVE_DECIMAL = new Set(['postgresql', 'mysql', 'cockroachdb', 'sqlserver']);
@@ -66,26 +66,23 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
   const { project, tables } = own;
   for (const t of tables) {
     for (const col of t.columns.values()) {
-      if (!FLOAT_TYPES.has(col.typeKey.slice(col.typeKey.lastIndexOf('.') + 1)) || !isMoneyLikeName(col.name)) continue;
+      if (!FLOAT_TYPES.has(typeName(col)) || !isMoneyLikeName(col.name)) continue;
       const d = col.default !== undefined ? Number(col.default.replace(/::.*$/, '').replace(/^'|'$/g, '')) : NaN;
       if (d > 0 && d < 1) continue;
       const site = columnSite(project, col);
       if (!site) continue;
       const cents = wordsOf(col.name).some((w) => w === 'cents' || w === 'cent');
       const precision = isCryptoColumn(col.name, t.name, []) ? '36, 18' : '19, 4';
-      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `${t.name}_${col.name}_numeric`);
       const sql = `ALTER TABLE ${quoteQualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(col.name)} TYPE numeric(${precision});\n`;
+      const fix = newMigrationFix(project, `${t.name}_${col.name}_numeric`, `Change to numeric(${precision}) in a new migration`, sql, { isPreferred: true, safe: false });
       report({
-        file: site.m.path,
-        range: site.range,
-        anchorLine: site.anchorLine,
-        migration: site.m.label,
+        ...site,
         message:
           `\`${t.name}.${col.name}\` stores money in \`${col.type}\`: binary floating point cannot represent most decimal amounts (0.1 + 0.2 ≠ 0.3), so totals drift. ` +
           (cents ? 'Store whole cents in `integer`/`bigint`, or use `numeric`.' : precision === '36, 18' ? 'Use `numeric(36, 18)`: cryptocurrency amounts have up to 18 decimals.' : 'Use `numeric(19, 4)` (or whole cents in an `integer`).'),
         subject: { table: t.name, column: col.name },
         data: { suggestedType: `numeric(${precision})`, precision: 'numeric(19, 4): any fiat amount incl. sub-cent prices; numeric(12, 2): whole cents only; numeric(36, 18): crypto tokens; or integer/bigint minor units' },
-        fixes: path ? [{ title: `Change to numeric(${precision}) in a new migration`, edits: [], fileOperations: [createMigrationOp(path, sql)], isPreferred: true, safe: false }] : [],
+        fixes: fix ? [fix] : [],
       });
     }
   }

@@ -5,11 +5,11 @@ import { camelCase, pascalCase, pluralize, uniqueName, words } from '../../prism
 import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
 import type { TextEdit } from '../../types';
 import type { AuditContext } from '../../engine';
-import type { Table } from '../../sql/catalog';
+import type { Column, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import type { MigrationProject } from '../../sql/project';
-import { columnSite, ownSqlTables } from '../sql/columns';
-import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { columnSite, ownSqlTables, typeName } from '../sql/columns';
+import { newMigrationFix } from '../sql/new-migration';
 import { perObject } from '../sql/util';
 
 /**
@@ -90,8 +90,8 @@ function relationScalars(model: Model): Set<string> {
 const SERIAL: Record<string, string> = { serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2' };
 
 /** The type name a reference compares (`int4` for `integer`, `serial` and `int4`). */
-function baseType(typeKey: string): string {
-  const name = typeKey.slice(typeKey.lastIndexOf('.') + 1);
+function baseType(col: Column): string {
+  const name = typeName(col);
   return SERIAL[name] ?? name;
 }
 
@@ -143,7 +143,7 @@ function findReferencedTable(project: MigrationProject, name: string): SqlTarget
     if (t) {
       const pk = t.primaryKey?.columns;
       const col = pk?.length === 1 ? t.columns.get(pk[0]) : undefined;
-      return col ? { key: t.key, schema: t.schema, name: t.name, id: col.name, type: baseType(col.typeKey) } : null;
+      return col ? { key: t.key, schema: t.schema, name: t.name, id: col.name, type: baseType(col) } : null;
     }
     return key === 'user' && project.supabase ? AUTH_USERS : undefined;
   };
@@ -174,7 +174,7 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       covered ??= new Set(t.foreignKeys.flatMap((f) => f.columns));
       if (covered.has(col.name)) continue;
       const target = referencedTable(project, col.name);
-      if (!target || target.type !== baseType(col.typeKey)) continue;
+      if (!target || target.type !== baseType(col)) continue;
       // `brains.brain_id`: the table's own id (or another id of the same row), not a reference.
       if (target.key === t.key && (target.id === col.name || col.name.replace(/_/g, '').toLowerCase() === `${words(t.name).join('')}id` || col.name.replace(/_/g, '').toLowerCase() === `${words(pluralize(t.name)).join('')}id`)) continue;
       const stem = col.name.replace(/_?id$/i, '');
@@ -183,20 +183,17 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       if (!site) continue;
       const table = quoteQualified(t.schema, t.name);
       const name = quoteIdent(`${t.name}_${col.name}_fkey`.slice(0, 63));
-      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `${t.name}_${col.name}_fkey`);
       const sql =
         `-- Fails if rows reference ids that do not exist: clear them first (UPDATE ${table} SET ${quoteIdent(col.name)} = NULL WHERE … NOT IN …).\n` +
         `ALTER TABLE ${table} ADD CONSTRAINT ${name} FOREIGN KEY (${quoteIdent(col.name)}) REFERENCES ${quoteQualified(target.schema, target.name)} (${quoteIdent(target.id)}) NOT VALID;\n` +
         `ALTER TABLE ${table} VALIDATE CONSTRAINT ${name};\n`;
+      const fix = newMigrationFix(project, `${t.name}_${col.name}_fkey`, `Add a FOREIGN KEY to ${target.name} in a new migration`, sql, { isPreferred: true, safe: false });
       report({
-        file: site.m.path,
-        range: site.range,
-        anchorLine: site.anchorLine,
-        migration: site.m.label,
+        ...site,
         message: `\`${t.name}.${col.name}\` holds \`${target.name}\` ids (same type as \`${target.schema === 'public' ? '' : `${target.schema}.`}${target.name}.${target.id}\`) but no foreign key covers it: deleting a row of \`${target.name}\` leaves orphans behind, and ids that never existed are stored without complaint. Add a FOREIGN KEY.`,
         subject: { table: t.name, column: col.name },
         data: { references: `${target.schema === 'public' ? '' : `${target.schema}.`}${target.name}.${target.id}` },
-        fixes: path ? [{ title: `Add a FOREIGN KEY to ${target.name} in a new migration`, edits: [], fileOperations: [createMigrationOp(path, sql)], isPreferred: true, safe: false }] : [],
+        fixes: fix ? [fix] : [],
       });
     }
   }

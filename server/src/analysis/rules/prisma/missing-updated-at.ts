@@ -10,10 +10,9 @@ import type { Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import type { MigrationProject } from '../../sql/project';
 import { assignsNew, maintainingTriggerOf } from '../../sql/triggers';
-import { columnSite, ownSqlTables } from '../sql/columns';
-import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { columnSite, ownSqlTables, typeName } from '../sql/columns';
+import { newMigrationFix } from '../sql/new-migration';
 import { migrationAt } from '../sql/util';
-import type { Fix } from '../../types';
 
 function isUpdatedAtName(name: string): boolean {
   return /^(updated_?at|updated_?on|modified_?at)$/i.test(name);
@@ -70,41 +69,32 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
   for (const t of tables) {
     if (t.partitionOf) continue; // its parent's triggers apply
     for (const col of t.columns.values()) {
-      if (col.generated || !TIME_TYPES.has(col.typeKey.slice(col.typeKey.lastIndexOf('.') + 1))) continue;
+      if (col.generated || !TIME_TYPES.has(typeName(col))) continue;
       const updated = isUpdatedAtName(col.name);
       if (!updated && !(isCreatedAtName(col.name) && col.default === undefined)) continue;
       if (migrationAt(project, col.createdBy.file)?.info.kind === 'prisma') continue;
       if (maintainingTriggerOf(project, t.key, col.name)) continue;
       const site = columnSite(project, col);
       if (!site) continue;
-      const last = project.migrations[project.migrations.length - 1];
-      const fixes: Fix[] = [];
       const where = `\`${t.name}.${col.name}\``;
       if (updated) {
-        const path = newMigrationPath(project, last, `${t.name}_${col.name}_trigger`);
-        if (path) fixes.push({ title: `Add a BEFORE UPDATE trigger that sets ${col.name} in a new migration`, edits: [], fileOperations: [createMigrationOp(path, touchTriggerSql(project, t, col.name))], isPreferred: true, safe: false });
+        const fix = newMigrationFix(project, `${t.name}_${col.name}_trigger`, `Add a BEFORE UPDATE trigger that sets ${col.name} in a new migration`, touchTriggerSql(project, t, col.name), { isPreferred: true, safe: false });
         report({
-          file: site.m.path,
-          range: site.range,
-          anchorLine: site.anchorLine,
-          migration: site.m.label,
+          ...site,
           message: `${where} is not maintained: no trigger of the migrations sets it on UPDATE, so ${col.default !== undefined ? 'it keeps its insert-time default' : 'it holds only what inserts and updates write into it'} unless every update sets it by hand. Add a BEFORE UPDATE trigger that sets \`NEW.${col.name}\` (or \`moddatetime(${col.name})\`).`,
           subject: { table: t.name, column: col.name },
           data: { kind: 'updatedAt', missing: 'BEFORE UPDATE trigger' },
-          fixes,
+          fixes: fix ? [fix] : [],
         });
       } else {
-        const path = newMigrationPath(project, last, `${t.name}_${col.name}_default`);
-        if (path) fixes.push({ title: `Set DEFAULT now() on ${col.name} in a new migration`, edits: [], fileOperations: [createMigrationOp(path, `ALTER TABLE ${quoteQualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(col.name)} SET DEFAULT now();\n`)], isPreferred: true, safe: col.notNull });
+        const sql = `ALTER TABLE ${quoteQualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(col.name)} SET DEFAULT now();\n`;
+        const fix = newMigrationFix(project, `${t.name}_${col.name}_default`, `Set DEFAULT now() on ${col.name} in a new migration`, sql, { isPreferred: true, safe: col.notNull });
         report({
-          file: site.m.path,
-          range: site.range,
-          anchorLine: site.anchorLine,
-          migration: site.m.label,
+          ...site,
           message: `${where} has no default (and no trigger sets it): every insert must set it, and ${col.notNull ? 'an insert that forgets it fails' : 'rows where it was forgotten have no creation time'}. Add \`DEFAULT now()\`.`,
           subject: { table: t.name, column: col.name },
           data: { kind: 'createdAt', missing: 'DEFAULT now()' },
-          fixes,
+          fixes: fix ? [fix] : [],
         });
       }
     }

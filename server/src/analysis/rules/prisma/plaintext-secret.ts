@@ -3,7 +3,7 @@ import { memoModel, NO_DEPS } from '../../prisma/memo';
 import { rangeOf } from '../../prisma/schema';
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
-import { columnSite, ownSqlTables } from '../sql/columns';
+import { columnSite, ownSqlTables, TEXT_TYPES, typeName } from '../sql/columns';
 import { commentsShowProtection, namesOpaqueToken, ownComments, secretLabelOf, withArticle } from '../../prisma/naming';
 
 /**
@@ -35,9 +35,6 @@ function judgeSecret(name: string, table: string, has: (name: string) => boolean
   return { label, advice };
 }
 
-/** Text types a credential is kept in (`text`, `varchar(n)`, `char(n)`, `citext`). */
-const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
-
 /** SQL migrations: a text column of a table that is not a Prisma model, judged as a field is. */
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
   const own = ownSqlTables(ctx);
@@ -45,16 +42,13 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
   const { project, tables } = own;
   for (const t of tables) {
     for (const col of t.columns.values()) {
-      if (!TEXT_TYPES.has(col.typeKey.slice(col.typeKey.lastIndexOf('.') + 1))) continue;
+      if (!TEXT_TYPES.has(typeName(col))) continue;
       const judged = judgeSecret(col.name, t.name, (n) => t.columns.has(n), [], /\(\s*60\s*\)/.test(col.type));
       if (!judged) continue;
       const site = columnSite(project, col);
       if (!site) continue;
       report({
-        file: site.m.path,
-        range: site.range,
-        anchorLine: site.anchorLine,
-        migration: site.m.label,
+        ...site,
         message: `\`${t.name}.${col.name}\` looks like ${withArticle(judged.label)} stored in clear: anyone who can read the table (a backup, a replica, an SQL injection, a policy that lets too much through) can use it. ${judged.advice.replace(' in a Prisma Client extension or adapter wrapper', ' in the application')} If it is already hashed or encrypted, say so in the name (\`…_hash\`, \`…_encrypted\`).`,
         subject: { table: t.name, column: col.name },
         data: { credential: judged.label },

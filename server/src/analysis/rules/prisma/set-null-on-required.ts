@@ -7,7 +7,7 @@ import { setRelationArgumentEdit } from '../../prisma/edits';
 import type { Fix } from '../../types';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import { fkSite, ownSqlTables } from '../sql/columns';
-import { createMigrationOp, newMigrationPath } from '../sql/new-migration';
+import { newMigrationFix } from '../sql/new-migration';
 import { migrationAt, tableName } from '../sql/util';
 import type { Report } from '../../rule';
 import type { AuditContext } from '../../engine';
@@ -32,27 +32,19 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       if (!required.length) continue;
       const m = migrationAt(project, fk.source.file);
       if (!m) continue;
-      const { range, anchorLine } = fkSite(m, fk);
       const parent = tableName(fk.refTable);
       const what = [onDelete ? 'ON DELETE SET NULL' : null, onUpdate ? 'ON UPDATE SET NULL' : null].filter(Boolean).join(' and ');
       const cols = required.map((c) => `\`${c}\``).join(', ');
-      const fixes: Fix[] = [];
-      const path = !required.some(inPk) && newMigrationPath(project, project.migrations[project.migrations.length - 1], `${t.name}_${required.join('_')}_nullable`);
-      if (path) {
-        const sql = required.map((c) => `ALTER TABLE ${quoteQualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL;\n`).join('');
-        fixes.push({ title: `Make ${cols} nullable in a new migration`, edits: [], fileOperations: [createMigrationOp(path, sql)], isPreferred: true, safe: false });
-      }
+      const sql = required.map((c) => `ALTER TABLE ${quoteQualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL;\n`).join('');
+      const fix = !required.some(inPk) && newMigrationFix(project, `${t.name}_${required.join('_')}_nullable`, `Make ${cols} nullable in a new migration`, sql, { isPreferred: true, safe: false });
       report({
-        file: m.path,
-        range,
-        anchorLine,
-        migration: m.label,
+        ...fkSite(m, fk),
         message:
           `${what} on the foreign key (${fk.columns.map((c) => `\`${c}\``).join(', ')}) of \`${t.name}\` → \`${parent}\`, but ${cols} ${required.length > 1 ? 'are' : 'is'} NOT NULL: ${onDelete ? `deleting a \`${parent}\` row that \`${t.name}\` rows point at` : `changing the key of a \`${parent}\` row`} fails with a NOT NULL violation. ` +
           `Make ${cols} nullable, or choose another action (RESTRICT, CASCADE).`,
         subject: { table: t.name, column: fk.columns[0] },
         data: { actions: what, requiredColumns: required.join(', '), parent },
-        fixes,
+        fixes: fix ? [fix] : [],
       });
     }
   }

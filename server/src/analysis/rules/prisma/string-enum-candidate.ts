@@ -9,7 +9,7 @@ import type { MigrationProject } from '../../sql/project';
 import { checkValuesFor } from '../../prisma/fix-sql-evidence';
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
-import { columnSite, ownSqlTables } from '../sql/columns';
+import { columnSite, ownSqlTables, TEXT_TYPES, typeName } from '../sql/columns';
 
 /** Names that hold identifiers, free text or references, never a small set of values. */
 const NOT_ENUM_FIELD = /(?:^Id|Id|Ids|_id|Url|Uri|Key|Hash|Token|Email|Path|Slug|Sha|Sha256|Json|Message|Description|Content|Title|Text|Body|Html|Notes?|Secret|Password|Domain|Address|Phone)$/;
@@ -105,9 +105,6 @@ function convertFix(schema: PrismaSchema, field: Field, values: string[]): { fix
   };
 }
 
-/** Text types a status is kept in. */
-const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
-
 /** A string-literal column default as the catalog keeps it (`'draft'::text`), if it could be an enum value. */
 const ENUM_LIKE_DEFAULT = /^'([A-Za-z][A-Za-z0-9_-]{0,39})'(?:::[\w\s."]+(?:\(\d+\))?)?$/;
 
@@ -123,7 +120,7 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
   const { project, tables } = own;
   for (const t of tables) {
     for (const col of t.columns.values()) {
-      if (col.default === undefined || !TEXT_TYPES.has(col.typeKey.slice(col.typeKey.lastIndexOf('.') + 1))) continue;
+      if (col.default === undefined || !TEXT_TYPES.has(typeName(col))) continue;
       if (!isEnumLikeName(col.name) || NOT_ENUM_FIELD.test(pascalCase(col.name))) continue;
       const def = ENUM_LIKE_DEFAULT.exec(col.default);
       if (!def) continue;
@@ -132,10 +129,7 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       const site = columnSite(project, col);
       if (!site) continue;
       report({
-        file: site.m.path,
-        range: site.range,
-        anchorLine: site.anchorLine,
-        migration: site.m.label,
+        ...site,
         severity: 'info',
         message: `\`${t.name}.${col.name}\` is free text with the default '${def[1]}' and a name that suggests a fixed set of values, but nothing constrains them: a typo ('${def[1].toUpperCase() === def[1] ? def[1].toLowerCase() : def[1].toUpperCase()}') is stored without complaint and code comparing values silently misses rows. If it only holds a few values, add \`CHECK (${col.name} IN (…))\` or an enum type.`,
         subject: { table: t.name, column: col.name },

@@ -9,7 +9,7 @@ import type { AuditContext } from '../../engine';
 import type { Column, ForeignKey, Table } from '../../sql/catalog';
 import type { PgNode } from '../../sql/parse';
 import type { Migration, MigrationProject } from '../../sql/project';
-import type { Range } from '../../types';
+import type { Report } from '../../rule';
 import { findNamed, headRange, isPrismaTable, migrationAt, sqlProject, tokenRange } from './util';
 
 /** Schemas whose tables Supabase or extensions manage (not the project's to change). */
@@ -27,10 +27,15 @@ export function ownSqlTables(ctx: AuditContext): { project: MigrationProject; ta
   return { project, tables };
 }
 
-export interface SqlSite {
-  m: Migration;
-  range: Range;
-  anchorLine: number;
+/** Where a finding on a column or foreign key goes: the fields of its report. */
+export type SqlSite = Pick<Report, 'file' | 'range' | 'anchorLine' | 'migration'>;
+
+/** Text types (`text`, `varchar(n)`, `char(n)`, `citext`), as `typeName` gives them. */
+export const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
+
+/** A column's type name without its schema (`float8` for `double precision`, `timestamptz`). */
+export function typeName(col: Column): string {
+  return col.typeKey.slice(col.typeKey.lastIndexOf('.') + 1);
 }
 
 /**
@@ -42,16 +47,16 @@ export function columnSite(project: MigrationProject, col: Column): SqlSite | nu
   const m = migrationAt(project, src.file);
   const stmt = src.statement ?? m?.file.statements[src.statementIndex];
   if (!m || !stmt) return null;
-  const anchorLine = stmt.range.start.line;
+  const at = { file: m.path, anchorLine: stmt.range.start.line, migration: m.label };
   const def = columnDef(stmt.node, col.name);
-  if (def && typeof def.location === 'number') return { m, range: tokenRange(m.file, stmt, def.location), anchorLine };
-  const at = findNamed(stmt, /(^|[\s,(])/g, col.name, /\s/y);
-  if (at >= 0) {
-    let from = at;
+  if (def && typeof def.location === 'number') return { ...at, range: tokenRange(m.file, stmt, def.location) };
+  const found = findNamed(stmt, /(^|[\s,(])/g, col.name, /\s/y);
+  if (found >= 0) {
+    let from = found;
     while (/[\s,(]/.test(m.file.text[from])) from++;
-    return { m, range: m.file.lines.range(from, from + col.name.length + (m.file.text[from] === '"' ? 2 : 0)), anchorLine };
+    return { ...at, range: m.file.lines.range(from, from + col.name.length + (m.file.text[from] === '"' ? 2 : 0)) };
   }
-  return { m, range: headRange(m.file, stmt), anchorLine };
+  return { ...at, range: headRange(m.file, stmt) };
 }
 
 /** The `ColumnDef` of `name` in a CREATE TABLE or ALTER TABLE … ADD COLUMN node. */
@@ -65,8 +70,9 @@ function columnDef(node: PgNode, name: string): PgNode | null {
 }
 
 /** Where a foreign key is declared: its name, its `FOREIGN KEY (col…)`, or the column's REFERENCES (findNamed). */
-export function fkSite(m: Migration, fk: ForeignKey): { range: Range; anchorLine: number } {
-  const stmt = (fk.source.statement ?? m.file.statements[fk.source.statementIndex]);
+export function fkSite(m: Migration, fk: ForeignKey): SqlSite {
+  const stmt = fk.source.statement ?? m.file.statements[fk.source.statementIndex];
+  const site = { file: m.path, anchorLine: stmt.range.start.line, migration: m.label };
   const col = fk.columns[0] ?? '';
   for (const find of [
     () => (fk.name ? findNamed(stmt, CONSTRAINT, fk.name) : -1),
@@ -78,9 +84,9 @@ export function fkSite(m: Migration, fk: ForeignKey): { range: Range; anchorLine
     while (/[\s,(]/.test(m.file.text[at])) at++;
     const line = m.file.lines.positionAt(at).line;
     const end = Math.min(stmt.end, m.file.lines.lineEnd(line));
-    return { range: m.file.lines.range(at, end), anchorLine: stmt.range.start.line };
+    return { ...site, range: m.file.lines.range(at, end) };
   }
-  return { range: headRange(m.file, stmt), anchorLine: stmt.range.start.line };
+  return { ...site, range: headRange(m.file, stmt) };
 }
 const CONSTRAINT = /CONSTRAINT\s+/gi;
 const FOREIGN_KEY = /FOREIGN\s+KEY\s*\(\s*/gi;

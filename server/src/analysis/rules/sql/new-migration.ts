@@ -1,11 +1,21 @@
-/** Fixes that add a new migration to a migration set (index creation/drop). */
+/** Fixes that add a new migration to a migration set (an index, a foreign key, a trigger …). */
 import { joinPath } from '../../sql/discovery';
 import type { Migration, MigrationProject } from '../../sql/project';
-import type { FileOperation } from '../../types';
+import type { Fix } from '../../types';
 import { perObject } from './util';
 
+/**
+ * A fix that adds a migration with `sql` after the last one of the project (in its set, with the next
+ * version), or null when the project has no migration or its tool has no naming convention for one.
+ */
+export function newMigrationFix(project: MigrationProject, slug: string, title: string, sql: string, options: { isPreferred: boolean; safe: boolean }): Fix | null {
+  const last = project.migrations[project.migrations.length - 1];
+  const path = last ? newMigrationPath(project, last, slug) : null;
+  return path ? { title, edits: [], fileOperations: [{ kind: 'create', file: path, content: sql }], ...options } : null;
+}
+
 /** Path of a new migration after the last one of `near`'s set, or null when the tool has no such convention. */
-export function newMigrationPath(project: MigrationProject, near: Migration, slug: string): string | null {
+function newMigrationPath(project: MigrationProject, near: Migration, slug: string): string | null {
   const next = nextVersion(project, near);
   if (next === null) return null;
   const safeSlug = slug.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60).toLowerCase();
@@ -38,8 +48,4 @@ function nextVersion(project: MigrationProject, near: Migration): string | null 
     bySet.set(key, next);
   }
   return next;
-}
-
-export function createMigrationOp(path: string, content: string): FileOperation {
-  return { kind: 'create', file: path, content };
 }

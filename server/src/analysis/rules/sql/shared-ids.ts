@@ -6,7 +6,7 @@ import { quoteIdent, quoteQualified } from '../../sql/expr';
 import { prismaIndexName } from '../../sql/lexical';
 import type { MigrationProject } from '../../sql/project';
 import { fkSite, MANAGED_SCHEMAS } from './columns';
-import { createMigrationOp, newMigrationPath } from './new-migration';
+import { newMigrationFix } from './new-migration';
 import { findNamed, headRange, isPrismaTable, migrationAt, perObject, rangeFromMatch, sqlProject } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
@@ -42,31 +42,23 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
       if (idx.some((i) => (i.method === 'hash' ? i.columns.length === 1 && i.columns[0] === fk.columns[0] && fk.columns.length === 1 : isLeadingPrefix(fk.columns, i.columns)))) continue;
       const m = migrationAt(project, fk.source.file);
       if (!m) continue;
-      const { range, anchorLine } = fkSite(m, fk);
       const ref = fk.refTable.slice(fk.refTable.indexOf('.') + 1);
       // Prisma's name for `@@index([...])` on these columns: a model over this table then expects this very index.
       const indexName = prismaIndexName(t.name, fk.columns);
       const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${quoteQualified(t.schema, t.name)} (${fk.columns.map(quoteIdent).join(', ')});\n`;
-      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `index_${t.name}_${fk.columns.join('_')}`);
+      const fix = newMigrationFix(
+        project,
+        `index_${t.name}_${fk.columns.join('_')}`,
+        `Add CREATE INDEX CONCURRENTLY on ${t.name}(${fk.columns.join(', ')}) in a new migration`,
+        `-- CONCURRENTLY cannot run inside a transaction block: keep this statement alone in its migration.\n${sql}`,
+        { isPreferred: true, safe: true },
+      );
       report({
-        file: m.path,
-        range,
-        anchorLine,
-        migration: m.label,
+        ...fkSite(m, fk),
         message: `Foreign key (${fk.columns.map((c) => `\`${c}\``).join(', ')}) of \`${t.name}\` → \`${ref}\` has no index after all migrations: PostgreSQL does not index foreign keys, so deleting a \`${ref}\` row scans all of \`${t.name}\`, and joins from \`${ref}\` to \`${t.name}\` are sequential scans.`,
         subject: { table: t.name, column: fk.columns[0] },
         data: { columns: fk.columns.join(', '), references: `${ref}(${fk.refColumns.join(', ')})` },
-        fixes: path
-          ? [
-              {
-                title: `Add CREATE INDEX CONCURRENTLY on ${t.name}(${fk.columns.join(', ')}) in a new migration`,
-                edits: [],
-                fileOperations: [createMigrationOp(path, `-- CONCURRENTLY cannot run inside a transaction block: keep this statement alone in its migration.\n${sql}`)],
-                isPreferred: true,
-                safe: true,
-              },
-            ]
-          : [],
+        fixes: fix ? [fix] : [],
       });
     }
   }
@@ -101,7 +93,13 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
       if (!m) continue;
       const stmt = (i.source.statement ?? m.file.statements[i.source.statementIndex]);
       const what = cover.kind === 'primary' ? 'the primary key' : cover.kind === 'unique' ? `unique constraint${cover.name ? ` \`${cover.name}\`` : ''}` : `index \`${cover.name}\``;
-      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `drop_${i.name}`);
+      const fix = newMigrationFix(
+        project,
+        `drop_${i.name}`,
+        `Drop ${i.name} (DROP INDEX CONCURRENTLY in a new migration)`,
+        `-- CONCURRENTLY cannot run inside a transaction block: keep this statement alone in its migration.\nDROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(i.schema, i.name)};\n`,
+        { isPreferred: true, safe: true },
+      );
       report({
         file: m.path,
         range: headRange(m.file, stmt),
@@ -110,22 +108,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
         message: `Index \`${i.name}\` on \`${t.name}\` (${i.columns.join(', ')}) is ${cover.columns.length === i.columns.length ? 'a duplicate of' : 'a leading prefix of'} ${what} (${cover.columns.join(', ')}): it costs write time and storage and serves no query the other does not.`,
         subject: { table: t.name, index: i.name },
         data: { index: i.name, coveredBy: cover.name ?? cover.kind },
-        fixes: path
-          ? [
-              {
-                title: `Drop ${i.name} (DROP INDEX CONCURRENTLY in a new migration)`,
-                edits: [],
-                fileOperations: [
-                  createMigrationOp(
-                    path,
-                    `-- CONCURRENTLY cannot run inside a transaction block: keep this statement alone in its migration.\nDROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(i.schema, i.name)};\n`,
-                  ),
-                ],
-                isPreferred: true,
-                safe: true,
-              },
-            ]
-          : [],
+        fixes: fix ? [fix] : [],
       });
     }
     // A UNIQUE constraint on exactly the primary key's columns, or on those of an earlier UNIQUE
@@ -144,7 +127,13 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
       const stmt = ix.source.statement ?? m.file.statements[ix.source.statementIndex];
       const at = findNamed(stmt, CONSTRAINT_NAME, ix.name);
       const what = cover.kind === 'primary' ? 'the primary key' : `unique constraint \`${cover.name}\``;
-      const path = newMigrationPath(project, project.migrations[project.migrations.length - 1], `drop_${ix.name}`);
+      const fix = newMigrationFix(
+        project,
+        `drop_${ix.name}`,
+        `Drop constraint ${ix.name} in a new migration`,
+        `-- Fails if a foreign key was created against this constraint's index; re-create that foreign key after dropping it.\nALTER TABLE ${quoteQualified(t.schema, t.name)} DROP CONSTRAINT ${quoteIdent(ix.name)};\n`,
+        { isPreferred: true, safe: false },
+      );
       report({
         file: m.path,
         range: at >= 0 ? rangeFromMatch(m.file, stmt, at) : headRange(m.file, stmt),
@@ -153,22 +142,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
         message: `Unique constraint \`${ix.name}\` on \`${t.name}\` (${ix.columns.join(', ')}) duplicates ${what} (${cover.columns.join(', ')}): its index costs write time and storage and serves no query the other does not.`,
         subject: { table: t.name, index: ix.name },
         data: { index: ix.name, coveredBy: cover.name ?? cover.kind },
-        fixes: path
-          ? [
-              {
-                title: `Drop constraint ${ix.name} in a new migration`,
-                edits: [],
-                fileOperations: [
-                  createMigrationOp(
-                    path,
-                    `-- Fails if a foreign key was created against this constraint's index; re-create that foreign key after dropping it.\nALTER TABLE ${quoteQualified(t.schema, t.name)} DROP CONSTRAINT ${quoteIdent(ix.name)};\n`,
-                  ),
-                ],
-                isPreferred: true,
-                safe: false,
-              },
-            ]
-          : [],
+        fixes: fix ? [fix] : [],
       });
     }
   }
