@@ -51,24 +51,29 @@ export function referencedModel(schema: PrismaSchema, name: string): Model | nul
 
 const referencedCache = new WeakMap<PrismaSchema, Map<string, Model | null>>();
 
-function findReferencedModel(schema: PrismaSchema, name: string): Model | null {
+/**
+ * What a reference name (`generationRunId`, `parent_comment_id`, `created_by_user_id`) points at:
+ * `lookup` of its words before `id`, joined with `_` (`generation_run`), then without each run of
+ * leading qualifiers (`comment`, `user`). `lookup` returns undefined to try on, null to give up.
+ */
+function referenceTarget<T>(name: string, lookup: (key: string) => T | null | undefined): T | null {
   const w = words(name);
   if (w.length < 2 || w[w.length - 1] !== 'id') return null;
   const base = w.slice(0, -1);
-  const byName = modelIndex(schema);
-  const lookup = (parts: string[]): Model | null => {
-    const key = parts.join('_');
-    return byName.get(key) ?? byName.get(pluralize(key)) ?? null;
-  };
-  const direct = lookup(base);
-  if (direct) return direct;
+  const direct = lookup(base.join('_'));
+  if (direct !== undefined) return direct;
   // Qualified references: every word before the model name is a known qualifier.
   for (let i = 1; i < base.length; i++) {
     if (!base.slice(0, i).every((q) => QUALIFIERS.has(q))) break;
-    const m = lookup(base.slice(i));
-    if (m) return m;
+    const t = lookup(base.slice(i).join('_'));
+    if (t !== undefined) return t;
   }
   return null;
+}
+
+function findReferencedModel(schema: PrismaSchema, name: string): Model | null {
+  const byName = modelIndex(schema);
+  return referenceTarget(name, (key) => byName.get(key) ?? byName.get(pluralize(key)));
 }
 
 /** Comments saying the missing foreign key is deliberate ("no FK constraint", "not a FK on purpose", "denormalized"). */
@@ -133,12 +138,8 @@ interface SqlTarget {
 const targetCache = perObject((_project: MigrationProject) => new Map<string, SqlTarget | null>());
 
 function findReferencedTable(project: MigrationProject, name: string): SqlTarget | null {
-  const w = words(name);
-  if (w.length < 2 || w[w.length - 1] !== 'id') return null;
-  const base = w.slice(0, -1);
   const byName = tableIndex(project);
-  const lookup = (parts: string[]) => {
-    const key = parts.join('_');
+  return referenceTarget(name, (key) => {
     const t = byName.get(key) ?? byName.get(pluralize(key));
     if (t) {
       const pk = t.primaryKey?.columns;
@@ -146,15 +147,7 @@ function findReferencedTable(project: MigrationProject, name: string): SqlTarget
       return col ? { key: t.key, schema: t.schema, name: t.name, id: col.name, type: baseType(col) } : null;
     }
     return key === 'user' && project.supabase ? AUTH_USERS : undefined;
-  };
-  const direct = lookup(base);
-  if (direct !== undefined) return direct;
-  for (let i = 1; i < base.length; i++) {
-    if (!base.slice(0, i).every((q) => QUALIFIERS.has(q))) break;
-    const t = lookup(base.slice(i));
-    if (t !== undefined) return t;
-  }
-  return null;
+  });
 }
 
 /**
