@@ -35,6 +35,18 @@ describe('migration discovery and ordering', () => {
     );
   });
 
+  it('orders Supabase files as the CLI lists them: by file name, byte order', () => {
+    // supabase/cli pkg/migration/list.go reads the folder with Go's fs.ReadDir (sorted by name), so a
+    // date-only version runs between that day's neighbours, not first for being a smaller number.
+    const ordered = orderMigrations(
+      ['supabase/migrations/20240131140938_stripe.sql', 'supabase/migrations/20240130_add_zhipu.sql', 'supabase/migrations/20230420202944_profiles.sql', 'supabase/migrations/20240129232644_images.sql'].map(classifyMigration),
+    );
+    assert.deepEqual(
+      ordered.map((m) => m.label),
+      ['20230420202944_profiles.sql', '20240129232644_images.sql', '20240130_add_zhipu.sql', '20240131140938_stripe.sql'],
+    );
+  });
+
   it('flags odd names: impossible timestamps, spaces, .sql folder names, date-only versions', () => {
     assert.match(timestampProblem('20250517273700')!, /hour 27/);
     assert.match(timestampProblem('20240524156058')!, /minute 60/);

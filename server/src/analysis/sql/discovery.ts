@@ -5,7 +5,10 @@
  * - Prisma: `<dir>/<folder>/migration.sql`; Prisma applies folders in lexicographic order of the
  *   folder name (byte order) and identifies a migration by the whole folder name.
  * - Supabase: `supabase/migrations/<version>_<name>.sql`; the CLI only applies files matching
- *   `^([0-9]+)_(.*)\.sql$` and orders by the numeric version prefix (`local_…` files never run).
+ *   `^([0-9]+)_(.*)\.sql$` (`local_…` files never run), in the order Go's `fs.ReadDir` lists them:
+ *   by file name, byte order (so `20240130_x.sql` runs after `20240129235959_y.sql`, and a shorter
+ *   version is not earlier just for being shorter). The remote history table orders its text
+ *   versions the same way.
  * - graphile-migrate: `migrations/committed/<NNNNNN>[-message].sql`, numeric order.
  * - Numbered folders: `NNN_name.sql`, `NNN-name.sql`, Flyway `V1__x.sql` / `V1_2__x.sql`, numeric order.
  * - Rollback scripts (`down.sql` in a Prisma folder, `*.down.sql`, `rollback/…`, `down/…`) are not
@@ -127,7 +130,7 @@ export function classifyMigration(path: string): MigrationFileInfo {
     }
     const p = m[1].length >= 8 ? timestampProblem(m[1]) : null;
     if (p) problems.push(`its timestamp ${m[1]} is not a valid date/time: ${p}`);
-    return { path, kind: 'supabase', setDir: dir, label: base, version: m[1], sortKey: numericKey(m[1]), nameProblems: problems, ignoredByTool: false };
+    return { path, kind: 'supabase', setDir: dir, label: base, version: m[1], sortKey: base, nameProblems: problems, ignoredByTool: false };
   }
   if (parent === 'committed') {
     const m = /^(\d+)(?:[-_].*)?\.sql$/.exec(base);
