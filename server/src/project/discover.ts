@@ -75,9 +75,11 @@ function hasDatasource(file: string): boolean {
 }
 
 /**
- * Groups `.prisma` files into schemas. A folder whose `.prisma` files (including sub-folders) hold at
- * most one datasource is a multi-file schema (`prisma/schema/*.prisma`); otherwise each file with a
- * datasource — or each file, when none has one — is its own schema.
+ * Groups `.prisma` files into schemas. A folder whose `.prisma` files (including sub-folders) hold
+ * exactly one datasource is a multi-file schema when it is named `schema` (`prisma/schema/*.prisma`),
+ * has several files of its own, or holds the datasource file itself with the rest in sub-folders (the
+ * layout Prisma's docs show: `prisma/schema.prisma` beside `prisma/models/*.prisma`); otherwise each
+ * file with a datasource — or each file, when none has one — is its own schema.
  */
 export function groupSchemaFiles(prismaFiles: string[]): string[][] {
   const byDir = new Map<string, string[]>();
@@ -94,7 +96,7 @@ export function groupSchemaFiles(prismaFiles: string[]): string[][] {
     const files = prismaFiles.filter((f) => !claimed.has(f) && (dirname(f) === d || f.startsWith(d + sep)));
     if (files.length < 2) continue;
     const withDs = files.filter(hasDatasource);
-    if (withDs.length === 1 && (d.endsWith(`${sep}schema`) || byDir.get(d)!.length > 1)) {
+    if (withDs.length === 1 && (d.endsWith(`${sep}schema`) || byDir.get(d)!.length > 1 || dirname(withDs[0]) === d)) {
       files.forEach((f) => claimed.add(f));
       schemas.push(files.sort());
     }
