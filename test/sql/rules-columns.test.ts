@@ -85,13 +85,16 @@ describe('cascade-deletes-history (SQL side)', () => {
     'create table order_items (id uuid primary key, order_id uuid not null references orders on delete cascade);',
     'create table workspaces (id uuid primary key);',
     'create table activity_logs (id uuid primary key, workspace_id uuid references workspaces on delete cascade, created_by uuid references auth.users on delete cascade);',
+    'create table scheduled_events (id uuid primary key, start timestamptz, "end" timestamptz, user_id uuid references auth.users on delete cascade);',
+    'create table app_events (id uuid primary key, starts_at timestamptz, user_id uuid references auth.users on delete cascade);',
   ].join('\n');
 
   it('reports cascades into financial, audit and history tables, judged as for models', () => {
     const f = findingsOf({ [M]: text }, 'cascade-deletes-history');
     assert.deepEqual(
       f.map((x) => `${x.subject.table}.${x.subject.column}`),
-      ['coupon_redemptions.coupon_id', 'coupon_redemptions.user_id', 'activity_logs.created_by'],
+      // scheduled_events starts and ends: a calendar entry, not a log; app_events has only a start.
+      ['coupon_redemptions.coupon_id', 'coupon_redemptions.user_id', 'activity_logs.created_by', 'app_events.user_id'],
     );
     assert.equal(textAt(text, f[0]), 'coupon_id uuid not null references coupons (id) on delete cascade,');
     assert.match(f[0].message, /Deleting a `coupons` row deletes its `coupon_redemptions` rows .*financial records/);

@@ -150,6 +150,19 @@ test('cascade-deletes-history: negatives (parts of their parent, tenants, non-hi
   }
 });
 
+test('cascade-deletes-history: an …Event that starts and ends is a calendar entry, not a log', async () => {
+  const withTimes = (start: string, end: string) =>
+    `model User {\n  id     Int              @id\n  events ScheduledEvent[]\n}\n\nmodel ScheduledEvent {\n  id     Int      @id\n  ${start} DateTime\n  ${end} DateTime\n  user   User     @relation(fields: [userId], references: [id], onDelete: Cascade)\n  userId Int\n\n  @@index([userId])\n}\n`;
+  for (const [start, end] of [['start', 'end'], ['startTime', 'endTime'], ['starts_at', 'ends_at'], ['startDate', 'endDate']]) {
+    const text = withTimes(start, end);
+    await assertValid(text);
+    assert.equal(findings(text, 'cascade-deletes-history').length, 0, `${start}/${end}`);
+  }
+  // A log with only a start (or only an occurrence time) is still history.
+  assert.equal(findings(withTimes('start', 'occurredAt'), 'cascade-deletes-history').length, 1);
+  assert.equal(findings(withTimes('startedAt', 'endedAt'), 'cascade-deletes-history').length, 1);
+});
+
 test('cascade-deletes-history: Restrict only (no SetNull fix) when the scalar is in the primary key', async () => {
   const text =
     'model Product {\n  id    Int        @id\n  sales Purchase[]\n}\n\nmodel Buyer {\n  id    Int        @id\n  sales Purchase[]\n}\n\nmodel Purchase {\n  product   Product @relation(fields: [productId], references: [id], onDelete: Cascade)\n  productId Int\n  buyer     Buyer   @relation(fields: [buyerId], references: [id], onDelete: Restrict)\n  buyerId   Int\n\n  @@id([productId, buyerId])\n}\n';

@@ -149,6 +149,23 @@ export function isPartOf(child: string, parent: string): boolean {
   return qualifier.some((w) => p.includes(w));
 }
 
+/**
+ * Whether a record with these fields (or columns) is a scheduled entry (a calendar event, a booking
+ * slot): it has both a start and an end time (`start`/`end`, `startTime`/`endTime`, `starts_at`/
+ * `ends_at`, `startDate`/`endDate`). Such an `…Event` is the user's own content, not a log of what
+ * happened.
+ */
+export function isScheduledEntry(fieldNames: Iterable<string>): boolean {
+  let start = false;
+  let end = false;
+  for (const f of fieldNames) {
+    const n = f.replace(/_/g, '').toLowerCase();
+    if (/^(start|starts|begin|begins)(at|time|date|datetime|on)?$/.test(n)) start = true;
+    else if (/^(end|ends)(at|time|date|datetime|on)?$/.test(n)) end = true;
+  }
+  return start && end;
+}
+
 export function isTenantModel(name: string): boolean {
   const w = singularWords(name);
   return w.length > 0 && TENANT_WORDS.has(w[w.length - 1]);

@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
-import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isTenantModel } from '../../prisma/naming';
+import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isScheduledEntry, isTenantModel } from '../../prisma/naming';
 import { checkedOwnedRelations } from '../../prisma/schema';
 import { relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
@@ -23,9 +23,11 @@ const KIND_TEXT = {
  * What kind of record `child` is when it must outlive a `parent` it points at through `via` (the
  * relation field, or the foreign-key column without its `_id`), or null when a cascade is fine.
  */
-function historyOutlivingParent(child: string, parent: string, via: string): { kind: keyof typeof KIND_TEXT; word: string } | null {
+function historyOutlivingParent(child: string, parent: string, via: string, childFields: () => Iterable<string>): { kind: keyof typeof KIND_TEXT; word: string } | null {
   const kind = historyKindOf(child);
   if (!kind) return null;
+  // A calendar event or booking (it starts and ends) is the parent's content, not a log of what happened.
+  if (kind.word === 'event' && isScheduledEntry(childFields())) return null;
   // Financial rows are kept whoever their parent is; other history may be part of its parent (`WorkflowRunLog` of `WorkflowRun`).
   if (kind.kind !== 'financial' && isPartOf(child, parent)) return null;
   if (kind.kind === 'financial' && historyKindOf(parent)?.kind === 'financial') return null; // a line deleted with its document
@@ -48,7 +50,7 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       const [refSchema, parent] = splitKey(fk.refTable);
       // `created_by_id` → `createdBy`: the actor a column names, as a relation field would.
       const via = fk.columns.length === 1 ? fk.columns[0].replace(/_?id$/i, '').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : '';
-      const kind = historyOutlivingParent(t.name, parent, via);
+      const kind = historyOutlivingParent(t.name, parent, via, () => t.columns.keys());
       if (!kind) continue;
       const m = migrationAt(project, fk.source.file);
       if (!m) continue;
@@ -87,7 +89,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports `onDelete: Cascade` on a relation whose child model is a record that must outlive the row it points at: a financial record (head noun Transaction, Payment, Invoice, Ledger, Redemption, Order, Refund, Purchase, Payout, Withdrawal, Deposit, Receipt, Charge, Commission, Sale, or a line of one such as `OrderItem`), an audit record (`AuditLog`, `…Audit`), or a history/log/event record when the parent is a person or the actor who did something (`User`, `Member`, `updatedBy`). It does not report parts of their parent (`WorkflowRunLog` of `WorkflowRun`, `OrderItem` of `Order`), lines of one financial record deleted with it, or history cascading from a whole tenant (`Workspace`, `Organization`, `Project`) deleted on purpose. In SQL migrations the same judgement applies to `ON DELETE CASCADE` foreign keys of tables that are not Prisma models, on table names (`coupon_redemptions`, `audit_logs`) and the column name without `_id` (`created_by`).',
+      'Reports `onDelete: Cascade` on a relation whose child model is a record that must outlive the row it points at: a financial record (head noun Transaction, Payment, Invoice, Ledger, Redemption, Order, Refund, Purchase, Payout, Withdrawal, Deposit, Receipt, Charge, Commission, Sale, or a line of one such as `OrderItem`), an audit record (`AuditLog`, `…Audit`), or a history/log/event record when the parent is a person or the actor who did something (`User`, `Member`, `updatedBy`); an `…Event` with both a start and an end time (`startTime`/`endTime`) is a calendar entry, not a log, and is not reported. It does not report parts of their parent (`WorkflowRunLog` of `WorkflowRun`, `OrderItem` of `Order`), lines of one financial record deleted with it, or history cascading from a whole tenant (`Workspace`, `Organization`, `Project`) deleted on purpose. In SQL migrations the same judgement applies to `ON DELETE CASCADE` foreign keys of tables that are not Prisma models, on table names (`coupon_redemptions`, `audit_logs`) and the column name without `_id` (`created_by`).',
     whyItMatters:
       'Deleting a coupon, a product or a user silently deletes every redemption, order or payment that referenced it: revenue reports change after the fact, refunds and chargebacks can no longer be matched, and records you are legally required to keep for years are gone. Audit logs that vanish with the admin who wrote them defeat their purpose.',
     example:
@@ -110,7 +112,7 @@ export default defineRule({
           if (!parent || parent.kind !== 'model') continue;
           if (rel.scalarFields.length !== rel.fields.length) continue;
           if (parent === child) continue;
-          const kind = historyOutlivingParent(child.name, parent.name, rel.field.name);
+          const kind = historyOutlivingParent(child.name, parent.name, rel.field.name, () => child.fields.map((f) => f.name));
           if (!kind) continue;
           const fixes: Fix[] = [];
           const setNull = setActionFix(rel, 'SetNull', { isPreferred: true });
