@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
 import type { Policy } from '../../sql/catalog';
+import { MANAGED_SCHEMAS } from './columns';
 import { commandsOf, policiesInOrder, tableLabel } from './rls-util';
 import { headRange, migrationAt, sqlProject } from './util';
 
@@ -13,7 +14,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports a permissive policy that applies to the same role and command (SELECT/INSERT/UPDATE/DELETE, with `FOR ALL` covering all four and `public` every role) as an earlier permissive policy on the same table.',
+      'Reports a permissive policy that applies to the same role and command (SELECT/INSERT/UPDATE/DELETE, with `FOR ALL` covering all four and `public` every role) as an earlier permissive policy on the same table. In Supabase projects the tables of the platform schemas (`storage`, `auth`, `realtime` …) that the migrations do not create are left out, as the Supabase database linter (Splinter) does: `storage.objects` gets one policy per bucket by design.',
     whyItMatters:
       'Permissive policies are OR-ed: PostgreSQL evaluates every one of them for every row, so each extra policy adds its full cost (subqueries included) to every query. Overlapping policies are also how an unintended broad policy quietly widens access granted by a narrow one.',
     example:
@@ -26,6 +27,9 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     for (const t of project.catalog.policyTables()) {
+      // Tables of Supabase's platform schemas the migrations only give policies to: storage.objects
+      // gets one policy per bucket by design (Splinter's multiple_permissive_policies skips them too).
+      if (project.supabase && MANAGED_SCHEMAS.has(t.schema) && project.catalog.foreignTables.get(t.key) === t) continue;
       const policies = policiesInOrder(t).filter((p) => p.permissive);
       if (policies.length < 2) continue;
       // Roles that bypass RLS (Supabase's service_role, superusers) never evaluate policies.
