@@ -261,6 +261,43 @@ describe('rls-policy-no-ownership', () => {
     );
     assert.equal(f.length, 1);
   });
+
+  it('sees through the (select auth.uid()) wrapper: IS NOT NULL is still no caller check, so the initplan fix hides nothing', () => {
+    const wrapped = findingsOf({ [M]: base + 'create policy "w" on profiles for update to authenticated using ((select auth.uid()) is not null);' }, 'rls-policy-no-ownership');
+    assert.deepEqual(wrapped.map((x) => x.subject.policy), ['w']);
+    assert.match(wrapped[0].message, /never compares a column with the caller/);
+    const branch = findingsOf({ [M]: base + 'create policy "b" on profiles for delete to authenticated using ((select auth.uid())::text is null or id = (select auth.uid()));' }, 'rls-policy-no-ownership');
+    assert.equal(branch.length, 1);
+    assert.equal(branch[0].data?.uncheckedBranch, '(SELECT auth.uid())::text IS NULL');
+  });
+
+  it('reports a read policy whose OR branch is true when there is no caller (auth.uid() IS NULL OR …), not other read policies', () => {
+    const text =
+      base +
+      [
+        'create policy "r1" on profiles for select to anon, authenticated using ((select auth.uid()) is null or id = (select auth.uid()));',
+        "create policy \"r2\" on profiles for select using (id = auth.uid() or current_setting('request.jwt.claim.sub', true) is null);",
+        'create policy "r3" on profiles for select using (not (auth.uid() is not null) or id = auth.uid());',
+        'create policy "public read" on profiles for select using (user_hash is not null);',
+        'create policy "own or org" on profiles for select using (org_id is null or id = (select auth.uid()));',
+        'create policy "signed in" on profiles for select to authenticated using ((select auth.uid()) is not null and id = (select auth.uid()));',
+        'create policy "admins" on profiles for select to service_role using (auth.uid() is null or id = auth.uid());',
+        'create policy "narrow" on profiles as restrictive for select using (auth.uid() is null or id = auth.uid());',
+      ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-policy-no-ownership');
+    assert.deepEqual(
+      f.map((x) => [x.subject.policy, x.data?.uncheckedBranch]),
+      [
+        ['r1', '(SELECT auth.uid()) IS NULL'],
+        ['r2', "current_setting('request.jwt.claim.sub', true) IS NULL"],
+        ['r3', 'NOT auth.uid() IS NOT NULL'],
+      ],
+    );
+    // At the branch: the opening parenthesis of `(select auth.uid()) is null`.
+    const line = text.split('\n')[f[0].range.start.line];
+    assert.equal(f[0].range.start.character, line.indexOf('(select auth.uid()) is null'));
+    assert.match(f[0].message, /SELECT for anon, authenticated\) checks the caller, but its branch .* is true for every request without a signed-in user/);
+  });
 });
 
 describe('rls-initplan', () => {

@@ -1,10 +1,13 @@
 import { defineRule } from '../../rule';
 import { exprText } from '../../sql/expr';
+import type { Policy, Table } from '../../sql/catalog';
 import type { PgNode } from '../../sql/parse';
-import { isConstFalse, isConstTrue, referencesCaller, startLocation, uncheckedPart, tableLabel } from './rls-util';
+import { isCallerNullTest, isConstFalse, isConstTrue, referencesCaller, startLocation, uncheckedPart, tableLabel } from './rls-util';
 import { findInStatement, headRange, migrationAt, rangeFromMatch, sqlProject, tokenRange } from './util';
 
 const PER_USER_ROLES = new Set(['authenticated', 'public']);
+/** Roles a read policy's `auth.uid() IS NULL` branch opens every row to. */
+const READ_ROLES = new Set(['anon', 'authenticated', 'public']);
 
 export default defineRule({
   id: 'rls-policy-no-ownership',
@@ -14,7 +17,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations (in its body, or as the default of a parameter the call leaves out: `is_admin(uid uuid DEFAULT auth.uid())` called as `is_admin()`) — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. The clause that decides which rows a command may touch is checked: `USING` for UPDATE and DELETE (a caller check in an UPDATE\'s `WITH CHECK` does not stop anyone from updating rows its `USING` lets through; without `USING` no row is open to them), `WITH CHECK` for INSERT, both for ALL. `auth.uid() IS NOT NULL` only says someone is signed in: it is no caller check, and neither is a test of the caller\'s role against the roles every API client has (`auth.role() = \'authenticated\'`, `current_role IN (\'anon\', \'authenticated\')`, `auth.jwt() ->> \'role\' = \'authenticated\'`: the same as `TO authenticated`); `NOT (user_id = auth.uid())` and `user_id <> auth.uid()` let every other caller through; each WHEN of a CASE (and its ELSE) is a way through of its own. Not reported: restrictive policies (they only narrow what permissive ones grant) and clauses that are `false` or NULL (they let nothing through).',
+      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)`, directly or through a function defined in the migrations (in its body, or as the default of a parameter the call leaves out: `is_admin(uid uuid DEFAULT auth.uid())` called as `is_admin()`) — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt. Constant `true` conditions are `rls-policy-always-true`\'s business. The clause that decides which rows a command may touch is checked: `USING` for UPDATE and DELETE (a caller check in an UPDATE\'s `WITH CHECK` does not stop anyone from updating rows its `USING` lets through; without `USING` no row is open to them), `WITH CHECK` for INSERT, both for ALL. `auth.uid() IS NOT NULL` (or `(select auth.uid()) IS NOT NULL`) only says someone is signed in: it is no caller check, and neither is a test of the caller\'s role against the roles every API client has (`auth.role() = \'authenticated\'`, `current_role IN (\'anon\', \'authenticated\')`, `auth.jwt() ->> \'role\' = \'authenticated\'`: the same as `TO authenticated`); `NOT (user_id = auth.uid())` and `user_id <> auth.uid()` let every other caller through; each WHEN of a CASE (and its ELSE) is a way through of its own. Read (SELECT) policies are often public on purpose and are reported in one shape only: a caller check beside an OR branch that is true when there is no caller (`USING (auth.uid() IS NULL OR owner_id = auth.uid())`, also with `current_setting(\'request.jwt.claim.sub\', true) IS NULL`), which lets every request without a signed-in user (the anon key) read every row. Not reported: restrictive policies (they only narrow what permissive ones grant) and clauses that are `false` or NULL (they let nothing through).',
     whyItMatters:
       'A condition such as `USING (user_hash IS NOT NULL)` looks like a restriction but is the same for every caller: any signed-in user can update every row that has an owner — somebody else\'s profile, order or API key.',
     example:
@@ -27,12 +30,40 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     const catalog = project.catalog;
+    /**
+     * A read policy is often public on purpose, so only one shape is reported: a caller check next to
+     * an OR branch that is true when there is no caller (`auth.uid() IS NULL OR owner_id = auth.uid()`),
+     * which opens every row to every request without a signed-in user (anon key, expired session).
+     */
+    const readPolicy = (p: Policy, t: Table) => {
+      if (!p.using || !p.roles.some((r) => READ_ROLES.has(r)) || !referencesCaller(p.using, catalog)) return;
+      const branch = nullBranch(p.using);
+      if (!branch) return;
+      const from = p.usingFrom ?? { stmt: p.statement, ref: p.source };
+      const m = migrationAt(project, from.ref.file);
+      if (!m) return;
+      const at = startLocation(branch);
+      const text = exprText(branch);
+      report({
+        file: m.path,
+        range: at !== undefined ? tokenRange(m.file, from.stmt, at) : headRange(m.file, from.stmt),
+        anchorLine: from.stmt.range.start.line,
+        migration: m.label,
+        message: `Policy \`${p.name}\` on \`${tableLabel(t)}\` (SELECT for ${p.roles.join(', ')}) checks the caller, but its branch \`${text}\` is true for every request without a signed-in user: those read every row (\`USING (${p.usingText})\`). Use \`IS NOT NULL AND …\`, or drop the branch.`,
+        subject: { table: t.name, policy: p.name },
+        data: { condition: `USING (${p.usingText})`, uncheckedBranch: text },
+      });
+    };
     for (const t of catalog.policyTables()) {
       for (const p of t.policies.values()) {
-        if (p.command === 'select' || !p.roles.some((r) => PER_USER_ROLES.has(r))) continue;
-        if (!p.using && !p.withCheck) continue;
         // A restrictive policy only narrows what permissive ones grant.
         if (!p.permissive) continue;
+        if (p.command === 'select') {
+          readPolicy(p, t);
+          continue;
+        }
+        if (!p.roles.some((r) => PER_USER_ROLES.has(r))) continue;
+        if (!p.using && !p.withCheck) continue;
         // The clause that decides which rows each command may touch: USING for UPDATE and DELETE (an
         // UPDATE's WITH CHECK only limits what a row may become; without USING a permissive policy
         // lets no existing row through), WITH CHECK for INSERT (USING when it has none, as in
@@ -86,3 +117,16 @@ export default defineRule({
     }
   },
 });
+
+/** A top-level OR branch of a condition that is `<caller> IS NULL` (through nested ORs), or null. */
+function nullBranch(e: PgNode): PgNode | null {
+  const b = e.BoolExpr;
+  if (b?.boolop === 'OR_EXPR') {
+    for (const a of b.args ?? []) {
+      const n = nullBranch(a);
+      if (n) return n;
+    }
+    return null;
+  }
+  return isCallerNullTest(e) ? e : null;
+}

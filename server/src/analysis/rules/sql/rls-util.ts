@@ -34,8 +34,37 @@ export function appliesToClients(p: Policy): boolean {
 /** Whether a node is the argument of `IS [NOT] NULL` (through casts). */
 function nullTested(parents: string[]): boolean {
   let i = parents.length - 1;
-  while (i >= 0 && parents[i] === 'TypeCast') i--;
+  for (;;) {
+    while (i >= 0 && parents[i] === 'TypeCast') i--;
+    // `(select auth.uid()) IS NULL`: the scalar subquery Supabase recommends holds the same value.
+    if (i >= 2 && parents[i] === 'ResTarget' && parents[i - 1] === 'SelectStmt' && parents[i - 2] === 'SubLink') i -= 3;
+    else break;
+  }
   return i >= 0 && parents[i] === 'NullTest';
+}
+
+/**
+ * Whether `e` is `<caller> IS NULL` (`auth.uid() IS NULL`, `(select auth.jwt()) IS NULL`,
+ * `current_setting('request.jwt.claim.sub', true) IS NULL`, `NOT (auth.uid() IS NOT NULL)`): true for
+ * every session without a signed-in user.
+ */
+export function isCallerNullTest(e: PgNode): boolean {
+  let x = e;
+  let negated = false;
+  while (x?.BoolExpr?.boolop === 'NOT_EXPR' && x.BoolExpr.args?.length === 1) {
+    negated = !negated;
+    x = x.BoolExpr.args[0];
+  }
+  const t = x?.NullTest;
+  if (!t || (t.nulltesttype !== 'IS_NOT_NULL') === negated) return false;
+  let arg = t.arg;
+  for (;;) {
+    if (arg?.TypeCast) arg = arg.TypeCast.arg;
+    else if (arg?.SubLink?.subLinkType === 'EXPR_SUBLINK' && !arg.SubLink.subselect?.SelectStmt?.fromClause && arg.SubLink.subselect?.SelectStmt?.targetList?.length === 1)
+      arg = arg.SubLink.subselect.SelectStmt.targetList[0]?.ResTarget?.val;
+    else break;
+  }
+  return !!arg?.FuncCall && CALLER_FUNCTIONS.has(funcName(arg.FuncCall));
 }
 
 const TRUE_TEXT = new Set(['true', 't', 'yes', 'y', 'on', '1']);
