@@ -183,6 +183,21 @@ ALTER TABLE public.k ADD CONSTRAINT k_pkey PRIMARY KEY USING INDEX k_pkey;`,
     assert.equal(p.catalog.indexes.size, 0);
   });
 
+  it('keeps one constraint when a later dump adds one of the same name again (PostgreSQL refuses the second)', () => {
+    const add = `ALTER TABLE ONLY public.inbox ADD CONSTRAINT inbox_reference_id_key UNIQUE (reference_id);
+ALTER TABLE ONLY public.inbox ADD CONSTRAINT inbox_team_fkey FOREIGN KEY (team_id) REFERENCES public.teams (id);
+ALTER TABLE public.inbox ADD CONSTRAINT inbox_ref_check CHECK (reference_id <> '');\n`;
+    const p = project({
+      'supabase/migrations/20240101000000_dump.sql': `CREATE TABLE public.teams (id uuid PRIMARY KEY);\nCREATE TABLE public.inbox (id uuid PRIMARY KEY, reference_id text, team_id uuid);\n${add}`,
+      'supabase/migrations/20240102000000_dump.sql': add,
+    });
+    const t = p.catalog.tables.get('public.inbox')!;
+    assert.deepEqual(t.uniques.map((u) => u.name), ['inbox_reference_id_key']);
+    assert.deepEqual(t.foreignKeys.map((f) => f.name), ['inbox_team_fkey']);
+    assert.deepEqual(t.checks.map((c) => c.name), ['inbox_ref_check']);
+    assert.match(t.uniques[0].source.file, /20240101000000/);
+  });
+
   it('tracks table state per statement: created in this migration, before it, or unknown', () => {
     const p = project({
       'm/migrations/001_a.sql': 'CREATE TABLE a (id int);',

@@ -707,6 +707,9 @@ export class Catalog {
 
   private addConstraint(t: Table, con: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void): void {
     const name: string | undefined = con.conname || undefined;
+    // PostgreSQL refuses a second constraint of the same name on a table (a schema dump replayed
+    // over an earlier one): the statement changes nothing, so the table keeps the one it has.
+    if (name && constraintsOf(t).some((c) => c.name === name)) return;
     const cols = (list: PgNode[] | undefined) => names(list);
     const checkCols = (list: string[]) => {
       if (!t.columnsComplete) return;
