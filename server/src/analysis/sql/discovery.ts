@@ -7,8 +7,7 @@
  * - Supabase: `supabase/migrations/<version>_<name>.sql`; the CLI only applies files matching
  *   `^([0-9]+)_(.*)\.sql$` (`local_…` files never run), in the order Go's `fs.ReadDir` lists them:
  *   by file name, byte order (so `20240130_x.sql` runs after `20240129235959_y.sql`, and a shorter
- *   version is not earlier just for being shorter). The remote history table orders its text
- *   versions the same way.
+ *   version is not earlier just for being shorter).
  * - graphile-migrate: `migrations/committed/<NNNNNN>[-message].sql`, numeric order.
  * - Numbered folders: `NNN_name.sql`, `NNN-name.sql`, Flyway `V1__x.sql` / `V1_2__x.sql`, numeric order.
  * - Rollback scripts (`down.sql` in a Prisma folder, `*.down.sql`, `rollback/…`, `down/…`) are not
