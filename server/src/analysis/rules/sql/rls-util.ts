@@ -57,13 +57,7 @@ export function isCallerNullTest(e: PgNode): boolean {
   }
   const t = x?.NullTest;
   if (!t || (t.nulltesttype !== 'IS_NOT_NULL') === negated) return false;
-  let arg = t.arg;
-  for (;;) {
-    if (arg?.TypeCast) arg = arg.TypeCast.arg;
-    else if (arg?.SubLink?.subLinkType === 'EXPR_SUBLINK' && !arg.SubLink.subselect?.SelectStmt?.fromClause && arg.SubLink.subselect?.SelectStmt?.targetList?.length === 1)
-      arg = arg.SubLink.subselect.SelectStmt.targetList[0]?.ResTarget?.val;
-    else break;
-  }
+  const arg = unwrap(t.arg);
   return !!arg?.FuncCall && CALLER_FUNCTIONS.has(funcName(arg.FuncCall));
 }
 
