@@ -30,6 +30,19 @@ export default defineRule({
     const project = sqlProject(ctx);
     if (!project) return;
     const catalog = project.catalog;
+    /** Where a finding about one branch of a condition goes (its first token, in the statement that wrote the clause), and the branch's text. */
+    const branchSite = (from: NonNullable<Policy['usingFrom']>, node: PgNode) => {
+      const m = migrationAt(project, from.ref.file);
+      if (!m) return null;
+      const at = startLocation(node);
+      const site = {
+        file: m.path,
+        range: at !== undefined ? tokenRange(m.file, from.stmt, at) : headRange(m.file, from.stmt),
+        anchorLine: from.stmt.range.start.line,
+        migration: m.label,
+      };
+      return { site, text: exprText(node) };
+    };
     /**
      * A read policy is often public on purpose, so only one shape is reported: a caller check next to
      * an OR branch that is true when there is no caller (`auth.uid() IS NULL OR owner_id = auth.uid()`),
@@ -39,16 +52,11 @@ export default defineRule({
       if (!p.using || !p.roles.some((r) => READ_ROLES.has(r)) || !referencesCaller(p.using, catalog)) return;
       const branch = nullBranch(p.using);
       if (!branch) return;
-      const from = p.usingFrom ?? { stmt: p.statement, ref: p.source };
-      const m = migrationAt(project, from.ref.file);
-      if (!m) return;
-      const at = startLocation(branch);
-      const text = exprText(branch);
+      const at = branchSite(p.usingFrom ?? { stmt: p.statement, ref: p.source }, branch);
+      if (!at) return;
+      const { site, text } = at;
       report({
-        file: m.path,
-        range: at !== undefined ? tokenRange(m.file, from.stmt, at) : headRange(m.file, from.stmt),
-        anchorLine: from.stmt.range.start.line,
-        migration: m.label,
+        ...site,
         message: `Policy \`${p.name}\` on \`${tableLabel(t)}\` (SELECT for ${p.roles.join(', ')}) checks the caller, but its branch \`${text}\` is true for every request without a signed-in user: those read every row (\`USING (${p.usingText})\`). Use \`IS NOT NULL AND …\`, or drop the branch.`,
         subject: { table: t.name, policy: p.name },
         data: { condition: `USING (${p.usingText})`, uncheckedBranch: text },
@@ -99,16 +107,11 @@ export default defineRule({
         }
         // The caller is checked somewhere, but not on every way through the deciding clause (an OR
         // branch, or the other clause of an UPDATE): reported where that clause was written.
-        const from = gap.gate.from ?? { stmt: p.statement, ref: p.source };
-        const m = migrationAt(project, from.ref.file);
-        if (!m) continue;
-        const at = startLocation(gap.node);
-        const text = exprText(gap.node);
+        const at = branchSite(gap.gate.from ?? { stmt: p.statement, ref: p.source }, gap.node);
+        if (!at) continue;
+        const { site, text } = at;
         report({
-          file: m.path,
-          range: at !== undefined ? tokenRange(m.file, from.stmt, at) : headRange(m.file, from.stmt),
-          anchorLine: from.stmt.range.start.line,
-          migration: m.label,
+          ...site,
           message: `${head} checks the caller, but not on every way through its ${gap.gate.clause}: rows matching \`${text}\` pass without a caller check, so any user can ${verb} every such row (\`${cond}\`).`,
           subject: { table: t.name, policy: p.name },
           data: { condition: cond, uncheckedBranch: text },
