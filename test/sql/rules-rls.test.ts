@@ -364,7 +364,6 @@ describe('policies on tables the migrations do not create (storage.objects)', ()
     'drop policy "gone" on storage.objects;',
     'create policy "dup" on storage.objects for select to authenticated using (auth.uid() = owner);',
   ].join('\n');
-  const rules = ['rls-policy-always-true', 'rls-policy-no-ownership', 'rls-initplan', 'rls-multiple-permissive', 'rls-policy-without-rls', 'rls-disabled', 'migration-order'];
   it('are checked like the policies of the migrations\' own tables, and named with their schema', () => {
     const byRule = (rule: string) => findingsOf({ [M]: storage }, rule).map((f) => [f.subject.policy, f.message.match(/on `([^`]+)`/)?.[1]]);
     assert.deepEqual(byRule('rls-policy-always-true'), [
