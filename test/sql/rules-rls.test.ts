@@ -107,6 +107,38 @@ describe('rls-policy-always-true', () => {
       ["'on'"],
     );
   });
+
+  it('reports conditions that are true whatever the row (1 = 1, NOT false, true OR …), in three-valued logic', () => {
+    const text = [
+      'create table todos (id int primary key, user_id uuid);',
+      'alter table todos enable row level security;',
+      'create policy "one" on todos for delete to authenticated using (1 = 1);',
+      "create policy \"str\" on todos for update to authenticated using ('a' <> 'b');",
+      'create policy "not" on todos for delete to authenticated using (not false);',
+      'create policy "or" on todos for delete to authenticated using (user_id = (select auth.uid()) or 1 = 1);',
+      'create policy "dec" on todos for delete to authenticated using (1.0 = 1);',
+      // Not always true: NULL (no row), a row-dependent branch, literals PostgreSQL compares after type resolution.
+      'create policy "null" on todos for delete to authenticated using (not (null = 1));',
+      'create policy "and" on todos for delete to authenticated using (1 = 1 and user_id = (select auth.uid()));',
+      "create policy \"mixed\" on todos for delete to authenticated using ('1' = 1);",
+      'create policy "false" on todos for delete to authenticated using (1 = 0 or not true);',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-policy-always-true');
+    assert.deepEqual(
+      f.map((x) => [x.subject.policy, textAt(text, x)]),
+      [
+        ['one', '1'],
+        ['str', "'a'"],
+        ['not', 'not'],
+        ['or', 'user_id'],
+        ['dec', '1.0'],
+      ],
+    );
+    assert.match(f[0].message, /lets authenticated delete every row: its USING is `1 = 1`, which is always true\.$/);
+    // The policies always-true reports are not rls-policy-no-ownership's; the false and NULL ones grant nothing.
+    const other = findingsOf({ [M]: text }, 'rls-policy-no-ownership').map((x) => x.subject.policy);
+    assert.deepEqual(other, ['mixed']);
+  });
 });
 
 describe('rls-policy-no-ownership', () => {

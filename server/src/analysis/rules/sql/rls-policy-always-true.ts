@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { appliesToClients, isConstFalse, isConstTrue, tableLabel } from './rls-util';
+import { exprText } from '../../sql/expr';
+import { appliesToClients, isConstFalse, isConstTrue, startLocation, tableLabel } from './rls-util';
 import { migrationAt, sqlProject, tokenRange } from './util';
 
 export default defineRule({
@@ -10,7 +11,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports a policy for `anon`, `authenticated` or `public` (no `TO` clause) covering INSERT, UPDATE, DELETE or ALL whose `USING` or `WITH CHECK` is the constant `true`. Read-only (`FOR SELECT`) policies with `USING (true)` are a normal way to publish data and are not reported, nor are restrictive policies (`AS RESTRICTIVE` only narrows what permissive ones grant) and UPDATE policies whose other clause is `false` (they update nothing).',
+      'Reports a policy for `anon`, `authenticated` or `public` (no `TO` clause) covering INSERT, UPDATE, DELETE or ALL whose `USING` or `WITH CHECK` is the constant `true`, or a condition that is true whatever the row and the caller (`1 = 1`, `NOT false`, `true OR …`). Read-only (`FOR SELECT`) policies with `USING (true)` are a normal way to publish data and are not reported, nor are restrictive policies (`AS RESTRICTIVE` only narrows what permissive ones grant) and UPDATE policies whose other clause is `false` (they update nothing).',
     whyItMatters:
       'The policy turns row level security off for writes: any signed-in user (or, for `anon`/`public`, anyone with the anon key) can update or delete every row, including other users\' data, with one API call.',
     example:
@@ -50,12 +51,14 @@ export default defineRule({
           if (!m) continue;
           let e = expr;
           while (e?.TypeCast) e = e.TypeCast.arg;
+          // `true` itself, or a condition that is true whatever the row (`1 = 1`, `NOT false`).
+          const literal = !!e?.A_Const;
           report({
             file: m.path,
-            range: tokenRange(m.file, from.stmt, e?.A_Const?.location),
+            range: tokenRange(m.file, from.stmt, literal ? e.A_Const.location : startLocation(expr)),
             anchorLine: from.stmt.range.start.line,
             migration: m.label,
-            message: `Policy \`${p.name}\` on \`${tableLabel(t)}\` lets ${p.roles.join(', ')} ${what}: its ${clause} is \`true\`.`,
+            message: `Policy \`${p.name}\` on \`${tableLabel(t)}\` lets ${p.roles.join(', ')} ${what}: its ${clause} is ${literal ? '`true`' : `\`${exprText(expr)}\`, which is always true`}.`,
             subject: { table: t.name, policy: p.name },
             data: { clause, roles: p.roles.join(', '), command: p.command },
           });

@@ -64,29 +64,77 @@ export function isCallerNullTest(e: PgNode): boolean {
 const TRUE_TEXT = new Set(['true', 't', 'yes', 'y', 'on', '1']);
 const FALSE_TEXT = new Set(['false', 'f', 'no', 'n', 'off', '0']);
 
-/** The boolean a policy condition is written as (`true`, `false`, `'t'::boolean`, NULL …), or null for any other expression. */
-function constBool(e: PgNode | null): boolean | null {
-  if (!e) return null;
+/** What a constant condition evaluates to: a boolean, SQL NULL (`null`), or `undefined` when it is not constant. */
+type ConstValue = boolean | null | undefined;
+
+/** A literal's value for comparison (`1`, `'a'`, `1.5`, `true`), tagged with its kind; null for NULL, undefined for other nodes. */
+function literal(e: PgNode): { kind: string; value: string } | null | undefined {
   let x = e;
   while (x?.TypeCast) x = x.TypeCast.arg;
   const c = x?.A_Const;
-  if (!c) return null;
-  // libpg-query omits `boolval` for false (protobuf default): a boolean constant then has an empty `boolval`.
-  if (c.boolval) return c.boolval.boolval === true;
-  // NULL is not true: no row passes.
-  if (c.isnull) return false;
-  // A string literal read as boolean (PostgreSQL's boolin spellings).
-  const text = (c.sval?.sval ?? '').trim().toLowerCase();
-  return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : null;
+  if (!c) return undefined;
+  if (c.isnull) return null;
+  // libpg-query omits protobuf defaults: `0` is `ival: {}`, `false` is `boolval: {}`.
+  if (c.ival) return { kind: 'number', value: String(c.ival.ival ?? 0) };
+  if (c.fval) return { kind: 'number', value: String(Number(c.fval.fval)) };
+  if (c.boolval) return { kind: 'bool', value: String(c.boolval.boolval === true) };
+  if (c.sval) return { kind: 'string', value: c.sval.sval ?? '' };
+  return undefined;
 }
 
+/**
+ * The value of a policy condition that does not depend on the row or the caller: `true`, `false`,
+ * `'t'::boolean`, NULL, `1 = 1`, `'a' <> 'a'`, `NOT false`, `true OR x`, `false AND x` … (SQL's
+ * three-valued logic), or undefined for any other expression.
+ */
+function constValue(e: PgNode | null | undefined, depth = 0): ConstValue {
+  if (!e || depth > 40) return undefined;
+  let x = e;
+  while (x?.TypeCast) x = x.TypeCast.arg;
+  const c = x?.A_Const;
+  if (c) {
+    if (c.boolval) return c.boolval.boolval === true;
+    // NULL is not true: no row passes.
+    if (c.isnull) return null;
+    // A string literal read as boolean (PostgreSQL's boolin spellings).
+    const text = (c.sval?.sval ?? '').trim().toLowerCase();
+    return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : undefined;
+  }
+  const b = x?.BoolExpr;
+  if (b) {
+    const args: ConstValue[] = (b.args ?? []).map((a: PgNode) => constValue(a, depth + 1));
+    if (b.boolop === 'NOT_EXPR') return args.length === 1 && typeof args[0] === 'boolean' ? !args[0] : args.length === 1 && args[0] === null ? null : undefined;
+    const [decisive, other] = b.boolop === 'OR_EXPR' ? [true, false] : b.boolop === 'AND_EXPR' ? [false, true] : [undefined, undefined];
+    if (decisive === undefined || !args.length) return undefined;
+    // OR: one true decides; AND: one false decides — whatever the other arguments are.
+    if (args.includes(decisive)) return decisive;
+    if (args.includes(undefined)) return undefined;
+    return args.every((v) => v === other) ? other : null;
+  }
+  const a = x?.A_Expr;
+  if (a?.kind === 'AEXPR_OP') {
+    const op = names(a.name).join('.');
+    if (op !== '=' && op !== '<>' && op !== '!=') return undefined;
+    const l = a.lexpr && literal(a.lexpr);
+    const r = a.rexpr && literal(a.rexpr);
+    if (l === undefined || r === undefined) return undefined;
+    if (l === null || r === null) return null;
+    // Literals of different kinds compare only after PostgreSQL's type resolution: not folded here.
+    if (l.kind !== r.kind) return undefined;
+    return (l.value === r.value) === (op === '=');
+  }
+  return undefined;
+}
+
+/** A condition that always holds, whatever the row and the caller (`true`, `1 = 1`, `NOT false`). */
 export function isConstTrue(e: PgNode | null): boolean {
-  return constBool(e) === true;
+  return constValue(e) === true;
 }
 
-/** A condition that never holds: a policy with it (`USING (false)`, `WITH CHECK (false)`) grants nothing. */
+/** A condition that never holds: a policy with it (`USING (false)`, `WITH CHECK (false)`, NULL, `1 = 0`) grants nothing. */
 export function isConstFalse(e: PgNode | null): boolean {
-  return constBool(e) === false;
+  const v = constValue(e);
+  return v === false || v === null;
 }
 
 /** Strips casts and `(SELECT x)` scalar subqueries (the initplan wrapping) from an expression. */
