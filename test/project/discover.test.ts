@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { discoverProjects } from '../../server/src/project/discover';
+import { discoverProjects, parseConfig } from '../../server/src/project/discover';
 
 const DS = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n';
 
@@ -64,4 +64,57 @@ test('prisma/schema/ folder schemas, and separate schemas that each have a datas
     folder.done();
     two.done();
   }
+});
+
+/** Root-relative migration files of every discovered project. */
+function migrationsOf(root: string): string[] {
+  return discoverProjects(root)
+    .flatMap((p) => p.migrationFiles)
+    .map((f) => relative(root, f).split('\\').join('/'))
+    .sort();
+}
+
+test('schema-insight.json "migrations" globs add files of layouts discovery does not know', () => {
+  const { root, done } = layout({
+    'schema-insight.json': JSON.stringify({ migrations: ['db/changes/*.sql', 'sql/{up,extra}/**/*.sql'] }),
+    'db/changes/0001_init.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+    'db/changes/0002_b.sql': 'CREATE TABLE b (id int PRIMARY KEY);\n',
+    'db/changes/notes.txt': 'not SQL\n',
+    'db/changes/nested/0003_not_matched.sql': 'SELECT 1;\n',
+    'sql/up/2024/01_x.sql': 'SELECT 1;\n',
+    'sql/up/02_y.sql': 'SELECT 1;\n',
+    'sql/extra/node_modules/pkg/x.sql': 'SELECT 1;\n',
+    'sql/other/03_z.sql': 'SELECT 1;\n',
+  });
+  try {
+    assert.deepEqual(migrationsOf(root), ['db/changes/0001_init.sql', 'db/changes/0002_b.sql', 'sql/up/02_y.sql', 'sql/up/2024/01_x.sql']);
+  } finally {
+    done();
+  }
+});
+
+test('Drizzle Kit folders: the files of a PostgreSQL meta/_journal.json, not other dialects or files it does not list', () => {
+  const journal = (dialect: string, tags: string[]) => JSON.stringify({ version: '7', dialect, entries: tags.map((tag, idx) => ({ idx, version: '7', when: idx, tag, breakpoints: true })) });
+  const { root, done } = layout({
+    'drizzle/meta/_journal.json': journal('postgresql', ['0000_init', '0001_users']),
+    'drizzle/0000_init.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n--> statement-breakpoint\nCREATE TABLE b (id int PRIMARY KEY);\n',
+    'drizzle/0001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);\n',
+    'drizzle/0001_stale_branch.sql': 'DROP TABLE a;\n',
+    'apps/lite/drizzle/meta/_journal.json': journal('sqlite', ['0000_x']),
+    'apps/lite/drizzle/0000_x.sql': 'CREATE TABLE `x` (`id` integer PRIMARY KEY);\n',
+  });
+  try {
+    assert.deepEqual(migrationsOf(root), ['drizzle/0000_init.sql', 'drizzle/0001_users.sql']);
+  } finally {
+    done();
+  }
+});
+
+test('schema-insight.json: a "migrations" value that is not relative globs is a config problem', () => {
+  assert.deepEqual(parseConfig('{"migrations": ["drizzle/*.sql", "./db/*.sql"]}').problems, []);
+  assert.deepEqual(parseConfig('{"migrations": 3}').problems, ['"migrations" must be a glob or a list of globs (e.g. "drizzle/*.sql")']);
+  assert.deepEqual(parseConfig('{"migrations": ["../other/*.sql", "/abs/*.sql"]}').problems, [
+    '"migrations": "../other/*.sql" must be relative to the folder of schema-insight.json, without ".."',
+    '"migrations": "/abs/*.sql" must be relative to the folder of schema-insight.json, without ".."',
+  ]);
 });

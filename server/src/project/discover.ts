@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'no
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
 import { isCodePath } from '../analysis/code/paths';
+import { migrationGlobs } from './glob';
 import { childPath, findMigrationFiles, isFileIn } from './migrations';
 
 /**
@@ -289,6 +290,8 @@ export function parseConfig(text: string, knownRule: (id: string) => boolean = (
       else problems.push(`rule "${id}": expected one of off, error, warning, info, hint`);
     }
   }
+  // `migrations` globs are read by discovery (findMigrationFiles); checked here to report problems.
+  problems.push(...migrationGlobs((raw as { migrations?: unknown })?.migrations).problems);
   const replay = (raw as { replay?: unknown })?.replay;
   if (replay !== undefined && typeof replay !== 'boolean') problems.push('"replay" must be true or false');
   return { config: { rules, ...(replay === true ? { replay } : {}) }, problems };

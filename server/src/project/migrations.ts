@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
+import { expandGlob, migrationGlobs } from './glob';
 
 /**
  * Finds the migration SQL files below a project root, the way the tools that run them do:
@@ -8,7 +9,10 @@ import { dirname, resolve, sep } from 'node:path';
  *    `down.sql` rollback scripts;
  *  - Supabase: `supabase/migrations/*.sql` (plus `rollback/` beside them);
  *  - graphile-migrate: `migrations/committed/*.sql`;
- *  - numbered folders named `migrations`/`migration`/`sql`: `NNN_name.sql`, `V1__x.sql`, `*.down.sql`.
+ *  - numbered folders named `migrations`/`migration`/`sql`: `NNN_name.sql`, `V1__x.sql`, `*.down.sql`;
+ *  - Drizzle Kit folders (`drizzle/` with `meta/_journal.json`): the files of the journal's entries,
+ *    for a PostgreSQL journal;
+ *  - the `.sql` files the `migrations` globs of a `schema-insight.json` match (`"drizzle/*.sql"`).
  * Skips node_modules, .git and build output; bounded in depth and directory count so a huge tree
  * cannot hang an editor.
  */
@@ -87,12 +91,18 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
       return;
     } else if (prismaSet(dir, entries)) {
       return;
+    } else if (entries.some((e) => e.isDirectory() && e.name === 'meta') && isFileIn(listings, childPath(dir, 'meta'), '_journal.json')) {
+      // Drizzle Kit's output folder (`drizzle/` by default): drizzle-orm's migrator runs the journal's
+      // entries, `<tag>.sql` each; a file the journal does not list never runs.
+      const tags = drizzleJournalTags(childPath(childPath(dir, 'meta'), '_journal.json'));
+      if (tags) addSqlFiles(dir, (n) => tags.has(n.slice(0, -4)));
     } else if (NUMBERED_DIRS.has(name.toLowerCase()) && entries.some((e) => e.isFile() && NUMBERED.test(e.name))) {
       addSqlFiles(dir, (n) => NUMBERED.test(n) || /\.down\.sql$/i.test(n));
       addRollbackDirs(dir);
     }
     for (const e of entries) {
       if (e.isFile() && e.name === 'prisma.config.ts') configured(childPath(dir, e.name));
+      if (e.isFile() && e.name === 'schema-insight.json') globbed(dir, childPath(dir, e.name));
       if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith('.')) continue;
       visit(childPath(dir, e.name), depth + 1);
     }
@@ -112,10 +122,35 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
     const dir = resolve(dirname(configFile), rel);
     prismaSet(dir, read(dir));
   };
+  /** The files the `migrations` globs of a schema-insight.json match (relative to its folder). */
+  const globbed = (dir: string, configFile: string) => {
+    let value: unknown;
+    try {
+      value = (JSON.parse(readFileSync(configFile, 'utf8')) as { migrations?: unknown })?.migrations;
+    } catch {
+      return; // reported with the config's other problems
+    }
+    for (const g of migrationGlobs(value).globs) for (const f of expandGlob(dir, g, read)) files.add(f);
+  };
   visit(resolve(root), 0);
   return { files: [...files].sort(), supabase };
 }
 
-const SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.next', '.turbo', '.cache', 'coverage', 'vendor', 'target']);
+export const SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.next', '.turbo', '.cache', 'coverage', 'vendor', 'target']);
 const NUMBERED_DIRS = new Set(['migrations', 'migration', 'sql', 'db-migrations', 'db_migrations', 'flyway', 'schema-migrations']);
 const NUMBERED = /^(\d+[_\-.].*|V\d+(?:[._]\d+)*__.*|U\d+(?:[._]\d+)*__.*)\.sql$/;
+
+/**
+ * The tags (`0000_name`) of a Drizzle Kit journal's entries, or null when it is not a PostgreSQL
+ * journal (`"dialect": "mysql"`, `"sqlite"` …) or cannot be read.
+ */
+function drizzleJournalTags(file: string): Set<string> | null {
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8')) as { dialect?: unknown; entries?: Array<{ tag?: unknown }> };
+    if (typeof j.dialect === 'string' && !/^(postgresql|postgres|pg)$/i.test(j.dialect)) return null;
+    if (!Array.isArray(j.entries)) return null;
+    return new Set(j.entries.map((e) => e?.tag).filter((t): t is string => typeof t === 'string'));
+  } catch {
+    return null;
+  }
+}
