@@ -397,6 +397,13 @@ describe('missing-rollback', () => {
     assert.equal(parsed.errors.length, 0);
   });
 
+  it('drops a SELECT … INTO table; leaves temporary tables alone (gone with the session; a DROP by name could hit a permanent one)', () => {
+    const text = 'CREATE TEMP TABLE t1 (id int);\nCREATE TEMPORARY TABLE t2 AS SELECT 1 AS id;\nSELECT * INTO TEMP t3 FROM t1;\nSELECT * INTO backup FROM t1;\nSELECT 1;\n';
+    const f = findingsOf({ 'prisma/migrations/20240101000000_init/migration.sql': text }, 'missing-rollback');
+    const content = (f[0].fixes[0].fileOperations![0] as { content: string }).content;
+    assert.deepEqual(content.split('\n').filter((l) => l && !l.startsWith('--')), ['DROP TABLE IF EXISTS backup;']);
+  });
+
   it('restores the previous column type known from earlier migrations', () => {
     const f = findingsOf(
       {

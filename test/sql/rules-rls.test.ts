@@ -43,6 +43,29 @@ describe('rls-disabled', () => {
     assert.equal(f[0].fixes[0].edits[0].newText, '\r\nALTER TABLE "Todo" ENABLE ROW LEVEL SECURITY;');
   });
 
+  it('reports a partition without RLS under a parent with RLS, and a SELECT … INTO table; not temporary tables', () => {
+    const text = [
+      'create table public.events (id bigint, at date) partition by range (at);',
+      'alter table public.events enable row level security;',
+      "create table public.events_2024 partition of public.events for values from ('2024-01-01') to ('2025-01-01');",
+      'create temp table tmp_ids (id bigint);',
+      'create temporary table email_map as select 1 as id;',
+      'select * into public.events_backup from public.events;',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-disabled');
+    assert.deepEqual(
+      f.map((x) => [x.subject.table, textAt(text, x).slice(0, 40)]),
+      [
+        ['events_2024', 'create table public.events_2024 partitio'],
+        ['events_backup', 'select * into public.events_backup from '],
+      ],
+    );
+    assert.match(f[0].message, /Its parent `events` has RLS, but a partition does not inherit it/);
+    assert.equal(f[1].fixes[0].edits[0].newText, '\nALTER TABLE public.events_backup ENABLE ROW LEVEL SECURITY;');
+    // Temporary tables are gone when the migration's session ends: no key advice either (tmp_ids).
+    assert.deepEqual(findingsOf({ [M]: text }, 'missing-primary-key').map((x) => x.subject.table), ['events', 'events_2024']);
+  });
+
   it('is silent for non-Supabase projects and once RLS is enabled', () => {
     assert.equal(findingsOf({ 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE t (id int PRIMARY KEY);' }, 'rls-disabled').length, 0);
     assert.equal(findingsOf({ [M]: 'CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;' }, 'rls-disabled').length, 0);

@@ -387,8 +387,10 @@ export class Catalog {
       case 'CreateStmt':
         this.createTable(n, ref, facts, need, touch);
         break;
-      case 'CreateTableAsStmt': {
-        const into = n.into?.rel;
+      case 'CreateTableAsStmt':
+      case 'SelectStmt': {
+        // CREATE TABLE … AS, CREATE MATERIALIZED VIEW, and SELECT … INTO new_table (a table too).
+        const into = stmt.kind === 'SelectStmt' ? n.intoClause?.rel : n.into?.rel;
         if (into) {
           const key = rangeKey(into);
           if (n.objtype === 'OBJECT_MATVIEW') this.created(key, mi, () => this.views.set(key, ref));

@@ -33,10 +33,12 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
   const n = stmt.node;
   const T = (reason: string) => [todo(reason, stmt, eol)];
   switch (stmt.kind) {
+    // A temporary table is gone when the migration's session ends: nothing to reverse (and a DROP by
+    // its name in the rollback's session would drop a permanent table of that name).
     case 'CreateStmt':
-      return [`DROP TABLE IF EXISTS ${rel(n.relation)};`];
+      return n.relation?.relpersistence === 't' ? [] : [`DROP TABLE IF EXISTS ${rel(n.relation)};`];
     case 'CreateTableAsStmt':
-      return [`DROP ${n.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE'} IF EXISTS ${rel(n.into?.rel)};`];
+      return n.into?.rel?.relpersistence === 't' ? [] : [`DROP ${n.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE'} IF EXISTS ${rel(n.into?.rel)};`];
     case 'ViewStmt':
       return n.replace ? T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.') : [`DROP VIEW IF EXISTS ${rel(n.view)};`];
     case 'IndexStmt': {
@@ -90,9 +92,11 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       return reverseGrant(n, stmt, eol);
     case 'DoStmt':
       return T('DO block: reverse its effects by hand.');
+    case 'SelectStmt':
+      // SELECT … INTO new_table creates a table; a plain SELECT changes nothing.
+      return n.intoClause?.rel && n.intoClause.rel.relpersistence !== 't' ? [`DROP TABLE IF EXISTS ${rel(n.intoClause.rel)};`] : [];
     case 'VariableSetStmt':
     case 'TransactionStmt':
-    case 'SelectStmt':
       return [];
     default:
       return T(`no automatic reverse for this statement (${stmt.kind}).`);

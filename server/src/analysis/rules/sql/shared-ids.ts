@@ -29,7 +29,8 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
   if (!project) return;
   const indexesOfTable = indexesByTable(project);
   for (const t of project.catalog.tables.values()) {
-    if (isPrismaTable(ctx, t)) continue;
+    // A temporary table is gone when the migration's session ends.
+    if (t.temporary || isPrismaTable(ctx, t)) continue;
     const seen = new Set<string>();
     let idx: IndexLike[] | undefined;
     for (const fk of t.foreignKeys) {
@@ -70,7 +71,7 @@ export const checkSqlRedundantIndex: SharedIdCheck = (ctx, report) => {
   const catalog = project.catalog;
   const indexesOfTable = indexesByTable(project);
   for (const t of catalog.tables.values()) {
-    if (isPrismaTable(ctx, t)) continue;
+    if (t.temporary || isPrismaTable(ctx, t)) continue;
     const all = catalog.indexLikes(t.key, indexesOfTable);
     for (const ix of all) {
       if (ix.kind !== 'index' || !ix.index) continue;
@@ -159,7 +160,7 @@ export const checkSqlMissingPrimaryKey: SharedIdCheck = (ctx, report) => {
   const project = sqlProject(ctx);
   if (!project) return;
   for (const t of project.catalog.tables.values()) {
-    if (t.primaryKey || isPrismaTable(ctx, t)) continue;
+    if (t.primaryKey || t.temporary || isPrismaTable(ctx, t)) continue;
     if (t.partitionOf && project.catalog.tables.get(t.partitionOf)?.primaryKey) continue;
     if (!t.columnsComplete && !t.columns.size) continue; // CREATE TABLE AS / LIKE: shape unknown
     if (MANAGED_SCHEMAS.has(t.schema)) continue;
