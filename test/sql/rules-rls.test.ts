@@ -166,6 +166,27 @@ describe('rls-policy-always-true', () => {
 
 describe('rls-policy-no-ownership', () => {
   const base = 'create table profiles (id uuid primary key, user_hash text, org_id uuid);\nalter table profiles enable row level security;\n';
+  it('splits a simple CASE into its WHEN values, and reads a user claim of auth.jwt() IS NULL as no caller', () => {
+    const text = [
+      'create table docs (id bigint primary key, owner_id uuid, visibility text);',
+      'alter table docs enable row level security;',
+      "create policy \"case\" on docs for update to authenticated using (case visibility when 'public' then true else owner_id = (select auth.uid()) end);",
+      "create policy \"guest\" on docs for update using ((auth.jwt() ->> 'sub') is null or owner_id = (select auth.uid()));",
+      "create policy \"guest read\" on docs for select using ((auth.jwt() ->> 'email') is null or owner_id = (select auth.uid()));",
+      // The anon key's JWT has a role claim: testing it for NULL is a test of nothing (no gap, and no caller check either).
+      "create policy \"role\" on docs for select using ((auth.jwt() ->> 'role') is null or owner_id = (select auth.uid()));",
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-policy-no-ownership');
+    assert.deepEqual(
+      f.map((x) => [x.subject.policy, x.data?.uncheckedBranch]),
+      [
+        ['case', "visibility = 'public'"],
+        ['guest', "auth.jwt() ->> 'sub' IS NULL"],
+        ['guest read', "auth.jwt() ->> 'email' IS NULL"],
+      ],
+    );
+  });
+
   it('reports per-user write policies that never compare with the caller', () => {
     const f = findingsOf({ [M]: base + 'create policy "upd" on profiles for update to authenticated using (user_hash is not null);' }, 'rls-policy-no-ownership');
     assert.equal(f.length, 1);

@@ -31,11 +31,14 @@ export function appliesToClients(p: Policy): boolean {
   return p.roles.some((r) => CLIENT_ROLES.has(r));
 }
 
-/** Whether a node is the argument of `IS [NOT] NULL` (through casts). */
+/**
+ * Whether a node is the argument of `IS [NOT] NULL` (through casts and operators: `(auth.jwt() ->> 'sub')
+ * IS NULL`, `(owner_id = auth.uid()) IS NOT NULL` only ask whether values are there).
+ */
 function nullTested(parents: string[]): boolean {
   let i = parents.length - 1;
   for (;;) {
-    while (i >= 0 && parents[i] === 'TypeCast') i--;
+    while (i >= 0 && (parents[i] === 'TypeCast' || parents[i] === 'A_Expr')) i--;
     // `(select auth.uid()) IS NULL`: the scalar subquery Supabase recommends holds the same value.
     if (i >= 2 && parents[i] === 'ResTarget' && parents[i - 1] === 'SelectStmt' && parents[i - 2] === 'SubLink') i -= 3;
     else break;
@@ -57,9 +60,21 @@ export function isCallerNullTest(e: PgNode): boolean {
   }
   const t = x?.NullTest;
   if (!t || (t.nulltesttype !== 'IS_NOT_NULL') === negated) return false;
-  const arg = unwrap(t.arg);
+  let arg = unwrap(t.arg);
+  // A claim of the signed-in user (`auth.jwt() ->> 'sub'`, `'email'` …): absent from the anon key's JWT,
+  // which has only role, iss, ref, iat and exp.
+  const a = arg?.A_Expr;
+  if (a?.kind === 'AEXPR_OP' && /^->>?$/.test(names(a.name).join('.'))) {
+    const claim = unwrap(a.rexpr)?.A_Const?.sval?.sval;
+    if (typeof claim !== 'string' || ANON_CLAIMS.has(claim)) return false;
+    arg = unwrap(a.lexpr);
+    return !!arg?.FuncCall && funcName(arg.FuncCall) === 'auth.jwt';
+  }
   return !!arg?.FuncCall && CALLER_FUNCTIONS.has(funcName(arg.FuncCall));
 }
+
+/** The claims of the anon key's JWT (every request has them, signed in or not). */
+const ANON_CLAIMS = new Set(['role', 'iss', 'ref', 'iat', 'exp']);
 
 const TRUE_TEXT = new Set(['true', 't', 'yes', 'y', 'on', '1']);
 const FALSE_TEXT = new Set(['false', 'f', 'no', 'n', 'off', '0']);
@@ -261,13 +276,15 @@ export function uncheckedPart(e: PgNode, catalog: Catalog): PgNode | null {
   if (b?.boolop === 'NOT_EXPR') return e;
   const op = e.A_Expr;
   if (op?.kind === 'AEXPR_OP' && /^(<>|!=)$/.test(names(op.name).join('.'))) return e;
-  // A searched CASE: each WHEN is a way through (its condition and its result), the ELSE another.
+  // A CASE: each WHEN is a way through (its condition and its result), the ELSE another. A simple
+  // CASE (`CASE visibility WHEN 'public' THEN …`) compares its operand with each WHEN value.
   const c = e.CaseExpr;
-  if (c && !c.arg) {
+  if (c) {
     for (const w of c.args ?? []) {
       const when = w?.CaseWhen;
       if (!when) continue;
-      const cond = uncheckedPart(when.expr, catalog);
+      const test: PgNode = c.arg ? { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: '=' } }], lexpr: c.arg, rexpr: when.expr } } : when.expr;
+      const cond = uncheckedPart(test, catalog);
       const result = uncheckedPart(when.result, catalog);
       if (cond && result) return isConstTrue(result) ? cond : { BoolExpr: { boolop: 'AND_EXPR', args: [cond, result] } };
     }
