@@ -393,6 +393,22 @@ describe('rls-initplan', () => {
     assert.equal(findingsOf({ [M]: fixed }, 'rls-initplan').length, 0);
   });
 
+  it('reports calls in a subquery\'s WHERE (run per row it reads), not in a subquery\'s select list (run once)', () => {
+    const text = [
+      'create table members (user_id uuid, org text);',
+      'create table projects (id int primary key, org text);',
+      'alter table projects enable row level security;',
+      'create policy "m" on projects for select to authenticated',
+      '  using (exists (select 1 from members m where m.user_id = auth.uid() and m.org = projects.org));',
+      "create policy \"once\" on projects for select to authenticated using (org = (select members.org from members where user_id = (select auth.uid()) limit 1) and (select has_role(auth.jwt())));",
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-initplan');
+    assert.deepEqual(f.map((x) => [x.subject.policy, textAt(text, x)]), [['m', 'auth.uid()']]);
+    const fixed = applyEdits(text, f[0].fixes[0].edits);
+    assert.match(fixed, /where m\.user_id = \(select auth\.uid\(\)\) and/);
+    assert.equal(findingsOf({ [M]: fixed }, 'rls-initplan').length, 0);
+  });
+
   it('is suppressed by an ignore comment above the policy statement', () => {
     const text =
       'create table n (id int primary key, u uuid);\nalter table n enable row level security;\n-- schema-insight-ignore rls-initplan\ncreate policy "p" on n for select\n  using (auth.uid() = u);\n';

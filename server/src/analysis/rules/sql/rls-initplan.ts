@@ -32,7 +32,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports `auth.uid()`, `auth.jwt()`, `auth.role()` and `current_setting()` called directly in a policy condition instead of wrapped in a scalar subquery `(select auth.uid())`.',
+      'Reports `auth.uid()`, `auth.jwt()`, `auth.role()` and `current_setting()` called directly in a policy condition instead of wrapped in a scalar subquery `(select auth.uid())`, also inside a subquery\'s WHERE (`exists (select 1 from members m where m.user_id = auth.uid())`), where it runs for every row the subquery reads. A call in a subquery\'s select list (`(select has_role(auth.uid()))`) already runs once.',
     whyItMatters:
       'A direct call is evaluated once for every row the query touches; wrapped in `(select …)` PostgreSQL evaluates it once per statement (an InitPlan) and caches the result. On tables with many rows Supabase measured policies becoming 100× faster; a `select count(*)` that times out becomes instant.',
     example:
@@ -57,7 +57,7 @@ export default defineRule({
           if (!m) continue;
           const calls: PgNode[] = [];
           walk({ root: expr }, (kind, v, parents) => {
-            if (kind === 'FuncCall' && INITPLAN_FUNCTIONS.has(funcName(v)) && !parents.includes('SubLink')) calls.push(v);
+            if (kind === 'FuncCall' && INITPLAN_FUNCTIONS.has(funcName(v)) && !evaluatedOnce(parents)) calls.push(v);
           });
           for (const call of calls) {
             const start = m.file.offsetOf(call.location, from.stmt.byteBase);
@@ -89,3 +89,14 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Whether a call is in the select list of a subquery (`(select auth.uid())`, `(select has_role(auth.uid()))`):
+ * PostgreSQL runs such an uncorrelated subquery once, as an initplan. A call in a subquery's WHERE
+ * (`exists (select 1 from members m where m.user_id = auth.uid() and …)`) runs for every row the
+ * subquery reads, for every row of the table.
+ */
+function evaluatedOnce(parents: string[]): boolean {
+  const k = parents.lastIndexOf('SelectStmt');
+  return k > 0 && parents[k - 1] === 'SubLink' && parents[k + 1] === 'ResTarget';
+}
