@@ -290,6 +290,20 @@ CREATE TABLE r (id int, later_x int REFERENCES later (x));`,
 });
 
 describe('DDL inside DO blocks', () => {
+  it('a guarded ADD PRIMARY KEY on a table that has one changes nothing (PostgreSQL refuses a second key)', () => {
+    const text = [
+      'create table queues ("offset" serial, q text, constraint queues_pkey primary key ("offset"));',
+      'DO $$',
+      'BEGIN',
+      "  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'queues_pkey') THEN",
+      '    ALTER TABLE queues ADD PRIMARY KEY (q);',
+      '  END IF;',
+      'END $$;',
+    ].join('\n');
+    const p = project({ 'migrations/001_queues.sql': text, 'migrations/002_drop.sql': 'ALTER TABLE queues DROP CONSTRAINT IF EXISTS queues_pkey;' });
+    assert.equal(p.catalog.tables.get('public.queues')!.primaryKey, undefined);
+  });
+
   it('replays static statements of DO blocks (idempotent policy creation) with exact positions', () => {
     const text = [
       'create table public.items (id int primary key, owner uuid);',

@@ -719,6 +719,9 @@ export class Catalog {
     };
     switch (con.contype) {
       case 'CONSTR_PRIMARY': {
+        // "multiple primary keys for table … are not allowed": the table keeps the key it has (this
+        // is also what a DO block's `IF NOT EXISTS (…) THEN ALTER TABLE … ADD PRIMARY KEY` amounts to).
+        if (t.primaryKey) break;
         const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
         // PostgreSQL merges a key written twice in one statement (`a int UNIQUE PRIMARY KEY`): the primary key stays.
