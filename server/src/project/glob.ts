@@ -4,7 +4,7 @@
  * file's folder and use `/`; `*` and `?` stay within one folder name, `**` spans folders, `{a,b}` and
  * `[abc]` work as in shells. Only `.sql` files are taken.
  */
-import { readdirSync, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 // `SKIP`: folders a `**` never enters, as discovery skips them.
 import { childPath, SKIP } from './migrations';
 
@@ -71,9 +71,9 @@ const MAGIC = /[*?[]/;
 
 /**
  * The `.sql` files under `base` a pattern matches (absolute paths, sorted), reading folders with
- * `read` (cached listings). Bounded: at most `budget` folders are read.
+ * `read` (discovery's, with its cached listings; an unreadable folder lists nothing). Bounded: at most `budget` folders are read.
  */
-export function expandGlob(base: string, pattern: string, read: (dir: string) => Dirent[] = readDir, budget = 20000): string[] {
+export function expandGlob(base: string, pattern: string, read: (dir: string) => Dirent[], budget = 20000): string[] {
   const out = new Set<string>();
   for (const p of expandBraces(pattern)) {
     const segments = p.split('/').filter((s) => s && s !== '.');
@@ -100,12 +100,4 @@ export function expandGlob(base: string, pattern: string, read: (dir: string) =>
     walk(base, 0, 0);
   }
   return [...out].sort();
-}
-
-function readDir(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
 }
