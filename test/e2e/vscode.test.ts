@@ -329,13 +329,23 @@ test('Schema Insight in a real VS Code (code-server + chromium)', { skip, timeou
     });
 
     await check('"Explain Rule…" opens the rule documentation in the Markdown preview', async () => {
-      await runCommand('Schema Insight: Explain Rule');
+      // The report webview of the previous step can take focus after it has rendered, and a quick
+      // pick closes when it loses focus (VS Code's default): open the rule picker again if so.
       const input = page.locator('.quick-input-widget input');
-      await until('the rule list', async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'missing-fk-index' }).count()) > 0);
-      await input.fill('missing-fk-index');
-      await until('the rule to be first', async () =>
-        ((await page.locator('.quick-input-list .monaco-list-row').first().textContent()) ?? '').includes('missing-fk-index'),
-      );
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await runCommand('Schema Insight: Explain Rule');
+          await until('the rule list', async () => (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'missing-fk-index' }).count()) > 0, 10000);
+          await input.fill('missing-fk-index', { timeout: 5000 });
+          await until('the rule to be first', async () =>
+            ((await page.locator('.quick-input-list .monaco-list-row').first().textContent()) ?? '').includes('missing-fk-index'),
+          );
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          await page.keyboard.press('Escape');
+        }
+      }
       await page.keyboard.press('Enter');
       await until('the rendered documentation', async () => {
         for (const f of page.frames()) {
