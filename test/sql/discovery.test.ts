@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyMigration, orderMigrations, rollbackTarget, timestampProblem } from '../../server/src/analysis/sql/discovery';
+import { classifyMigration, orderMigrations, rollbackTarget, timestampProblem, upVersionKey } from '../../server/src/analysis/sql/discovery';
 
 describe('migration discovery and ordering', () => {
   it('classifies each tool layout and its version', () => {
@@ -62,7 +62,8 @@ describe('migration discovery and ordering', () => {
 
   it('recognises rollback scripts and what they undo', () => {
     assert.deepEqual(rollbackTarget('p/migrations/20240101000000_init/down.sql'), ['p/migrations/20240101000000_init']);
-    assert.deepEqual(rollbackTarget('db/migrations/004_x.down.sql'), ['db/migrations/004_x.sql', 'db/migrations/004_x.up.sql']);
+    // … and, by version, whatever `4_<title>.up.sql` (golang-migrate, sqlx).
+    assert.deepEqual(rollbackTarget('db/migrations/004_x.down.sql'), ['db/migrations/004_x.sql', 'db/migrations/004_x.up.sql', upVersionKey('db/migrations', '4')]);
     assert.ok(rollbackTarget('supabase/migrations/rollback/20240101000000_x.sql')!.includes('supabase/migrations/20240101000000_x.sql'));
     assert.equal(rollbackTarget('supabase/migrations/20240101000000_x.sql'), null);
   });

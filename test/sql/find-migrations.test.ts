@@ -51,3 +51,31 @@ describe('findMigrationFiles', () => {
     assert.deepEqual(findMigrationFiles(join(root, 'scripts')), { files: [], supabase: false });
   });
 });
+
+describe('findMigrationFiles: Flyway locations', () => {
+  const root = mkdtempSync(join(tmpdir(), 'si-flyway-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  for (const rel of [
+    'src/main/resources/db/migration/V1__init.sql',
+    'src/main/resources/db/migration/U1__init.sql',
+    'src/main/resources/db/migration/R__views.sql',
+    'src/main/resources/db/migration/2024/V2_1__add.sql',
+    'src/main/resources/db/migration/2024/notes.sql',
+    'src/main/resources/db/other/V9__not_a_location.sql',
+  ]) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), 'SELECT 1;');
+  }
+
+  it('takes versioned, undo and repeatable files, in subfolders too (Flyway scans recursively)', () => {
+    assert.deepEqual(
+      findMigrationFiles(root).files.map((f) => f.slice(root.length + 1)),
+      [
+        'src/main/resources/db/migration/2024/V2_1__add.sql',
+        'src/main/resources/db/migration/R__views.sql',
+        'src/main/resources/db/migration/U1__init.sql',
+        'src/main/resources/db/migration/V1__init.sql',
+      ],
+    );
+  });
+});

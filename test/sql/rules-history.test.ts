@@ -53,6 +53,52 @@ describe('duplicate-migration-version', () => {
     assert.match(f[0].message, /Prisma applies them in folder-name order/);
   });
 
+  it('compares numbered versions as numbers (golang-migrate `1` is `000001`) and renames the rollback along', () => {
+    const f = findingsOf(
+      {
+        'db/migrations/000001_users.up.sql': 'CREATE TABLE users (id int PRIMARY KEY);',
+        'db/migrations/000001_users.down.sql': 'DROP TABLE users;',
+        'db/migrations/1_posts.up.sql': 'CREATE TABLE posts (id int PRIMARY KEY);',
+        'db/migrations/1_posts.down.sql': 'DROP TABLE posts;',
+        'db/migrations/2_more.up.sql': 'SELECT 1;',
+      },
+      'duplicate-migration-version',
+    );
+    assert.equal(f.length, 1);
+    assert.equal(f[0].file, 'db/migrations/1_posts.up.sql');
+    assert.match(f[0].message, /same version 1 as `000001_users\.up\.sql` \(`1` and `000001` are one number/);
+    assert.deepEqual(f[0].fixes[0].fileOperations, [
+      { kind: 'rename', file: 'db/migrations/1_posts.up.sql', newFile: 'db/migrations/3_posts.up.sql' },
+      { kind: 'rename', file: 'db/migrations/1_posts.down.sql', newFile: 'db/migrations/3_posts.down.sql' },
+    ]);
+    // Supabase keeps versions as text: `1_a.sql` and `001_b.sql` are two versions there.
+    assert.equal(findingsOf({ 'supabase/migrations/1_a.sql': 'SELECT 1;', 'supabase/migrations/001_b.sql': 'SELECT 1;' }, 'duplicate-migration-version').length, 0);
+  });
+
+  it('reads Flyway versions as Flyway does (`1.1` is `1_1`, `2` is `2.0`), across subfolders of one location', () => {
+    const f = findingsOf(
+      {
+        'db/migration/V1.1__a.sql': 'SELECT 1;',
+        'db/migration/V1_1__b.sql': 'SELECT 1;',
+        'db/migration/V2__c.sql': 'SELECT 1;',
+        'db/migration/2024/V2.0__d.sql': 'SELECT 1;',
+        'db/migration/2024/V3__e.sql': 'SELECT 1;',
+      },
+      'duplicate-migration-version',
+    );
+    assert.deepEqual(
+      f.map((x) => [x.file, x.fixes[0].fileOperations]),
+      [
+        ['db/migration/V1_1__b.sql', [{ kind: 'rename', file: 'db/migration/V1_1__b.sql', newFile: 'db/migration/V1_2__b.sql' }]],
+        ['db/migration/V2__c.sql', [{ kind: 'rename', file: 'db/migration/V2__c.sql', newFile: 'db/migration/V4__c.sql' }]],
+      ],
+    );
+    assert.match(f[0].message, /Flyway reads `1_1` and `1\.1` as one version/);
+    // One order over the location: V3 in the subfolder runs after V2 in the folder above.
+    const order = project({ 'db/migration/R__a.sql': 'SELECT 1;', 'db/migration/V3__x.sql': 'SELECT 1;', 'db/migration/sub/V2__y.sql': 'SELECT 1;', 'db/migration/V10__z.sql': 'SELECT 1;' }).migrations.map((m) => m.label);
+    assert.deepEqual(order, ['V2__y.sql', 'V3__x.sql', 'V10__z.sql', 'R__a.sql']);
+  });
+
   it('does not compare versions across different migration folders', () => {
     assert.equal(findingsOf({ 'a/migrations/001_x.sql': 'SELECT 1;', 'b/migrations/001_x.sql': 'SELECT 1;' }, 'duplicate-migration-version').length, 0);
   });
@@ -361,7 +407,46 @@ describe('migrations with their own down section (dbmate, goose)', () => {
   });
 });
 
+describe('node-pg-migrate sections', () => {
+  it('replays the `-- Up Migration` section only; a `-- Down Migration` with statements is the rollback', () => {
+    const text = '-- Up Migration\nCREATE TABLE users (id bigint PRIMARY KEY);\n\n-- Down Migration\nDROP TABLE users;\n';
+    const r = auditSql({ 'migrations/1700000000000_users.sql': text }, { supabase: true });
+    assert.deepEqual(r.findings.filter((f) => f.rule === 'rls-disabled').map((f) => f.subject.table), ['users']);
+    assert.deepEqual(r.findings.filter((f) => f.rule === 'destructive-change' || f.rule === 'missing-rollback'), []);
+    // Without the up marker node-pg-migrate runs the whole file: the table is dropped again.
+    const whole = auditSql({ 'migrations/1700000000000_users.sql': text.replace('-- Up Migration\n', '') }, { supabase: true });
+    assert.deepEqual(whole.findings.filter((f) => f.rule === 'rls-disabled'), []);
+  });
+});
+
 describe('missing-rollback', () => {
+  it('pairs golang-migrate files by version and writes the rollback where each tool looks for it', () => {
+    const f = findingsOf(
+      {
+        'db/migrations/30_add_x.up.sql': 'CREATE TABLE x (id int PRIMARY KEY);',
+        'db/migrations/30_drop_x.down.sql': 'DROP TABLE x;',
+        'db/migrations/31_add_y.up.sql': 'CREATE TABLE y (id int PRIMARY KEY);',
+        'flyway/V1_2__z.sql': 'CREATE TABLE z (id int PRIMARY KEY);',
+        // Repeatable: re-applied whenever it changes, no undo.
+        'flyway/R__views.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1 AS one;',
+        'plain/001_w.sql': 'CREATE TABLE w (id int PRIMARY KEY);',
+      },
+      'missing-rollback',
+    );
+    assert.deepEqual(
+      f.map((x) => [x.migration, (x.fixes[0].fileOperations![0] as { file: string }).file]),
+      [
+        ['31_add_y.up.sql', 'db/migrations/31_add_y.down.sql'],
+        ['V1_2__z.sql', 'flyway/U1_2__z.sql'],
+        ['001_w.sql', 'plain/rollback/001_w.sql'],
+      ],
+    );
+    // The generated files are found as the rollbacks of their migrations.
+    const withFixes = Object.fromEntries(f.map((x) => { const op = x.fixes[0].fileOperations![0] as { file: string; content: string }; return [op.file, op.content]; }));
+    assert.deepEqual(findingsOf({ 'db/migrations/31_add_y.up.sql': 'CREATE TABLE y (id int PRIMARY KEY);', 'flyway/V1_2__z.sql': 'CREATE TABLE z (id int PRIMARY KEY);', 'plain/001_w.sql': 'CREATE TABLE w (id int PRIMARY KEY);', ...withFixes }, 'missing-rollback'), []);
+  });
+
+
   it('generates a parseable rollback that reverses statements in reverse order with TODOs for irreversible ones', () => {
     const text = [
       "CREATE TYPE mood AS ENUM ('sad', 'ok');",

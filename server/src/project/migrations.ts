@@ -9,7 +9,8 @@ import { expandGlob, migrationGlobs } from './glob';
  *    `down.sql` rollback scripts;
  *  - Supabase: `supabase/migrations/*.sql` (plus `rollback/` beside them);
  *  - graphile-migrate: `migrations/committed/*.sql`;
- *  - numbered folders named `migrations`/`migration`/`sql`: `NNN_name.sql`, `V1__x.sql`, `*.down.sql`;
+ *  - numbered folders named `migrations`/`migration`/`sql`: `NNN_name.sql`, `*.down.sql`, Flyway's
+ *    `V1__x.sql`/`U1__x.sql`/`R__x.sql` (also in subfolders, as Flyway scans recursively);
  *  - Drizzle Kit folders (`drizzle/` with `meta/_journal.json`): the files of the journal's entries,
  *    for a PostgreSQL journal;
  *  - the `.sql` files the `migrations` globs of a `schema-insight.json` match (`"drizzle/*.sql"`).
@@ -76,7 +77,8 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
     }
     return found;
   };
-  const visit = (dir: string, depth: number) => {
+  // `flyway`: below a numbered folder with Flyway files, which Flyway scans recursively.
+  const visit = (dir: string, depth: number, flyway = false) => {
     if (depth > 12 || budget-- <= 0) return;
     const entries = read(dir);
     const name = dir.slice(dir.lastIndexOf('/') + 1);
@@ -96,15 +98,18 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
       // entries, `<tag>.sql` each; a file the journal does not list never runs.
       const tags = drizzleJournalTags(childPath(childPath(dir, 'meta'), '_journal.json'));
       if (tags) addSqlFiles(dir, (n) => tags.has(n.slice(0, -4)));
+    } else if (flyway) {
+      addSqlFiles(dir, (n) => FLYWAY.test(n));
     } else if (NUMBERED_DIRS.has(name.toLowerCase()) && entries.some((e) => e.isFile() && NUMBERED.test(e.name))) {
       addSqlFiles(dir, (n) => NUMBERED.test(n) || /\.down\.sql$/i.test(n));
       addRollbackDirs(dir);
+      flyway = entries.some((e) => e.isFile() && FLYWAY.test(e.name));
     }
     for (const e of entries) {
       if (e.isFile() && e.name === 'prisma.config.ts') configured(childPath(dir, e.name));
       if (e.isFile() && e.name === 'schema-insight.json') globbed(dir, childPath(dir, e.name));
       if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith('.')) continue;
-      visit(childPath(dir, e.name), depth + 1);
+      visit(childPath(dir, e.name), depth + 1, flyway);
     }
   };
   /** `migrations: { path: "…" }` (string literal or `path.join('a', 'b')`) in prisma.config.ts. */
@@ -138,7 +143,9 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
 
 export const SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.next', '.turbo', '.cache', 'coverage', 'vendor', 'target']);
 const NUMBERED_DIRS = new Set(['migrations', 'migration', 'sql', 'db-migrations', 'db_migrations', 'flyway', 'schema-migrations']);
-const NUMBERED = /^(\d+[_\-.].*|V\d+(?:[._]\d+)*__.*|U\d+(?:[._]\d+)*__.*)\.sql$/;
+/** Flyway's versioned, undo and repeatable migrations (default prefixes). */
+const FLYWAY = /^([VU]\d+(?:[._]\d+)*__.*|R__.+)\.sql$/;
+const NUMBERED = /^(\d+[_\-.].*|[VU]\d+(?:[._]\d+)*__.*|R__.+)\.sql$/;
 
 /**
  * The tags (`0000_name`) of a Drizzle Kit journal's entries, or null when it is not a PostgreSQL

@@ -9,7 +9,8 @@
  *   by file name, byte order (so `20240130_x.sql` runs after `20240129235959_y.sql`, and a shorter
  *   version is not earlier just for being shorter).
  * - graphile-migrate: `migrations/committed/<NNNNNN>[-message].sql`, numeric order.
- * - Numbered folders: `NNN_name.sql`, `NNN-name.sql`, Flyway `V1__x.sql` / `V1_2__x.sql`, numeric order.
+ * - Numbered folders: `NNN_name.sql`, `NNN-name.sql`, Flyway `V1__x.sql` / `V1_2__x.sql`, numeric order
+ *   (Flyway's repeatable `R__x.sql` after them).
  * - Rollback scripts (`down.sql` in a Prisma folder, `*.down.sql`, `rollback/…`, `down/…`) are not
  *   migrations; they are matched to the migration they undo.
  */
@@ -60,7 +61,14 @@ export function rollbackTarget(path: string): string[] | null {
   const lower = base.toLowerCase();
   if (lower === 'down.sql') return [dir]; // Prisma folder (or any folder): undoes <dir>/migration.sql
   let m = /^(.*)\.down\.sql$/i.exec(base);
-  if (m) return [joinPath(dir, `${m[1]}.sql`), joinPath(dir, `${m[1]}.up.sql`)];
+  if (m) {
+    const keys = [joinPath(dir, `${m[1]}.sql`), joinPath(dir, `${m[1]}.up.sql`)];
+    // golang-migrate and sqlx pair `<version>_<title>.down.sql` with the up file of the same version
+    // (a number: `0030` is `30`), whatever its title.
+    const v = /^(\d+)_/.exec(m[1]);
+    if (v) keys.push(upVersionKey(dir, v[1]));
+    return keys;
+  }
   m = /^U(\d+(?:[._]\d+)*)__(.*)\.sql$/.exec(base); // Flyway undo
   if (m) return [joinPath(dir, `V${m[1]}__${m[2]}.sql`)];
   const parentName = baseOf(dir).toLowerCase();
@@ -69,6 +77,14 @@ export function rollbackTarget(path: string): string[] | null {
     return [joinPath(up, base), joinPath(dirOf(up), base), joinPath(up, `${base.replace(/\.sql$/i, '')}/migration.sql`)];
   }
   return null;
+}
+
+/**
+ * The key under which a `<version>_<title>.up.sql` migration is found by the `.down.sql` of the same
+ * version (`rollbackTarget`); not a path.
+ */
+export function upVersionKey(dir: string, version: string): string {
+  return `${dir}\u0000up:${numericKey(version)}`;
 }
 
 const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
@@ -144,11 +160,11 @@ export function classifyMigration(path: string): MigrationFileInfo {
       ignoredByTool: !m,
     };
   }
+  // Flyway's repeatable migrations: applied after the versioned ones, by description, again whenever
+  // they change; they have no version.
+  if (/^R__.+\.sql$/.test(base)) return { path, kind: 'flyway', setDir: dir, label: base, version: null, sortKey: `~${base}`, nameProblems: [], ignoredByTool: false };
   let m = /^V(\d+(?:[._]\d+)*)__.*\.sql$/.exec(base);
-  if (m) {
-    const parts = m[1].split(/[._]/).map(numericKey).join('.');
-    return { path, kind: 'flyway', setDir: dir, label: base, version: m[1], sortKey: parts, nameProblems: [], ignoredByTool: false };
-  }
+  if (m) return { path, kind: 'flyway', setDir: dir, label: base, version: m[1], sortKey: flywayKey(m[1]), nameProblems: [], ignoredByTool: false };
   m = /^(\d+)(?:[_\-.].*)?\.sql$/.exec(base);
   if (m) {
     const p = m[1].length >= 8 ? timestampProblem(m[1]) : null;
@@ -156,6 +172,28 @@ export function classifyMigration(path: string): MigrationFileInfo {
     return { path, kind: 'numbered', setDir: dir, label: base, version: m[1], sortKey: numericKey(m[1]), nameProblems: problems, ignoredByTool: false };
   }
   return { path, kind: 'plain', setDir: dir, label: base, version: null, sortKey: `~${base}`, nameProblems: [], ignoredByTool: false };
+}
+
+/**
+ * Flyway's version order: `.` and `_` both separate parts, each part is a number, and missing parts
+ * count as 0, so `1`, `1.0` and `01_0` are one version.
+ */
+function flywayKey(version: string): string {
+  const parts = version.split(/[._]/).map(numericKey);
+  const zero = numericKey('0');
+  while (parts.length > 1 && parts[parts.length - 1] === zero) parts.pop();
+  return parts.join('.');
+}
+
+/**
+ * What makes two versions of one migration set the same version for the tool that runs it: the number
+ * for numbered, Flyway and graphile-migrate files (`001` is `1`; Flyway's `1.0` is `1`), the text
+ * otherwise (Supabase keeps versions as text; Prisma names migrations by folder).
+ */
+export function versionIdentity(kind: MigrationKind, version: string): string {
+  if (kind === 'flyway') return flywayKey(version);
+  if (kind === 'numbered' || kind === 'graphile') return numericKey(version);
+  return version;
 }
 
 /** A key whose string order is the numeric order of a digit string. */

@@ -1,6 +1,6 @@
 import type { SourceFile } from '../types';
 import { Catalog, type SourceRef, type StatementFacts } from './catalog';
-import { classifyMigration, orderMigrations, rollbackTarget, type MigrationFileInfo } from './discovery';
+import { classifyMigration, dirOf, orderMigrations, rollbackTarget, upVersionKey, versionIdentity, type MigrationFileInfo } from './discovery';
 import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlPreParse, type SqlStatement } from './parse';
 
 export interface ReplayedStatement {
@@ -25,19 +25,22 @@ export interface Migration {
   rollback?: string;
   /**
    * Where the file's own down section starts (UTF-16 offset of its marker line): dbmate's
-   * `-- migrate:down`, goose's `-- +goose Down`. Statements from there on undo the migration: they are
+   * `-- migrate:down`, goose's `-- +goose Down`, node-pg-migrate's `-- Down Migration`. Statements from there on undo the migration: they are
    * not replayed, and when there are any, the migration has its rollback.
    */
   downFrom?: number;
 }
 
 /**
- * In-file up/down sections, as the tools write them (case-sensitive, whole comment lines): dbmate's
- * `-- migrate:up` / `-- migrate:down` (options may follow), goose's `-- +goose Up` / `-- +goose Down`.
+ * In-file up/down sections, as the tools read them: dbmate's `-- migrate:up` / `-- migrate:down`
+ * (options may follow), goose's `-- +goose Up` / `-- +goose Down` (both case-sensitive, whole comment
+ * lines), node-pg-migrate's `-- Up Migration` / `-- Down Migration` (any case, text may follow; a
+ * file without the up marker runs whole, so only files with both are split).
  */
 const SECTION_MARKERS = [
   { up: /^--[ \t]*migrate:up(?:[ \t].*)?$/m, down: /^--[ \t]*migrate:down(?:[ \t].*)?$/m },
   { up: /^--[ \t]*\+goose[ \t]+Up[ \t]*$/m, down: /^--[ \t]*\+goose[ \t]+Down[ \t]*$/m },
+  { up: /^[ \t]*--[ \t-]*up[ \t]+migration/im, down: /^[ \t]*--[ \t-]*down[ \t]+migration/im },
 ];
 
 /** Where a file's down section starts: its down marker, after an up marker (the tools' order). */
@@ -127,6 +130,7 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
     if (keys) rollbackFiles.push({ path: f.path, keys });
     else infos.push(classifyMigration(f.path));
   }
+  joinFlywaySubfolders(infos);
   const ordered = orderMigrations(infos);
   const migrations: Migration[] = [];
   const ignored: Migration[] = [];
@@ -153,6 +157,10 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   for (const m of [...migrations, ...ignored]) {
     migrationByKey.set(m.path, m);
     if (m.info.kind === 'prisma') migrationByKey.set(m.path.slice(0, m.path.lastIndexOf('/')), m);
+    if (m.info.kind === 'numbered' && m.info.version && /\.up\.sql$/i.test(m.path)) {
+      const key = upVersionKey(dirOf(m.path), m.info.version);
+      if (!migrationByKey.has(key)) migrationByKey.set(key, m);
+    }
   }
   const rollbacks = new Map<string, string | null>();
   for (const r of rollbackFiles) {
@@ -185,6 +193,18 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   return { files, migrations, ignored, parsed, rollbacks, catalog, supabase, parserLoaded: isSqlParserLoaded() };
 }
 
+/**
+ * Flyway scans its locations recursively: versioned files in a subfolder of a folder that holds
+ * versioned files belong to that folder's set (one version order, one history).
+ */
+function joinFlywaySubfolders(infos: MigrationFileInfo[]): void {
+  const dirs = [...new Set(infos.filter((i) => i.kind === 'flyway').map((i) => i.setDir))].sort((a, b) => a.length - b.length);
+  if (dirs.length < 2) return;
+  // Shortest first: the first ancestor found is the outermost one.
+  const top = new Map(dirs.map((d) => [d, dirs.find((a) => a !== d && d.startsWith(`${a}/`)) ?? d]));
+  for (const i of infos) if (i.kind === 'flyway') i.setDir = top.get(i.setDir)!;
+}
+
 export interface InventoryEntry {
   version: string;
   file: string;
@@ -204,7 +224,7 @@ export function migrationInventory(project: MigrationProject): InventoryEntry[] 
     const notes: string[] = [];
     let status = 'ok';
     const v = m.info.version;
-    const setKey = `${m.info.setDir}\u0000${v}`;
+    const setKey = `${m.info.setDir}\u0000${v && versionIdentity(m.info.kind, v)}`;
     const syntax = m.file.errors.filter((e) => e.kind !== 'file');
     if (m.info.ignoredByTool) {
       status = 'never applied';

@@ -208,7 +208,12 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
 export function rollbackPath(m: Migration): string {
   if (m.info.kind === 'prisma') return `${m.path.slice(0, m.path.lastIndexOf('/'))}/down.sql`;
   const dir = m.path.slice(0, m.path.lastIndexOf('/'));
-  return `${dir ? `${dir}/` : ''}rollback/${m.label}`;
+  const at = dir ? `${dir}/` : '';
+  // The tool's own pair: golang-migrate/sqlx `<version>_<title>.down.sql`; Flyway's undo file
+  // `U<version>__<description>.sql` (a `rollback/V…` copy would be scanned as a second `V<version>`).
+  if (m.info.kind === 'numbered' && /\.up\.sql$/i.test(m.label)) return `${at}${m.label.slice(0, -'.up.sql'.length)}.down.sql`;
+  if (m.info.kind === 'flyway') return `${at}U${m.label.slice(1)}`;
+  return `${at}rollback/${m.label}`;
 }
 
 /**

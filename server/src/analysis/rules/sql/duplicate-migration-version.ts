@@ -1,17 +1,29 @@
 import { defineRule } from '../../rule';
-import { joinPath } from '../../sql/discovery';
+import { joinPath, versionIdentity, type MigrationKind } from '../../sql/discovery';
 import type { Migration } from '../../sql/project';
-import type { Fix } from '../../types';
+import type { FileOperation, Fix } from '../../types';
 
-/** The next version not used in the set, in the same format (width, timestamp). */
-function nextFreeVersion(version: string, used: Set<string>): string {
-  let v = BigInt(version);
+/**
+ * The next version not used in the set, in the same format: its last number counts up, keeping its
+ * width (`004` → `005`, Flyway `1.1` → `1.2`, a timestamp one second on).
+ */
+function nextFreeVersion(kind: MigrationKind, version: string, used: Set<string>): string {
+  const m = /^(.*?)(\d+)$/.exec(version)!;
+  let n = BigInt(m[2]);
   for (let i = 0; i < 100000; i++) {
-    v += 1n;
-    const s = v.toString().padStart(version.length, '0');
-    if (!used.has(s)) return s;
+    n += 1n;
+    const s = m[1] + n.toString().padStart(m[2].length, '0');
+    if (!used.has(versionIdentity(kind, s))) return s;
   }
   return `${version}1`;
+}
+
+/** Why two differently written versions are one (`000001` and `1`), or '' when they are written alike. */
+function sameNumber(kind: MigrationKind, v: string, other: string): string {
+  if (v === other) return '';
+  return kind === 'flyway'
+    ? ` (Flyway reads \`${v}\` and \`${other}\` as one version: \`.\` and \`_\` both separate its parts, which are numbers, and missing parts are 0)`
+    : ` (\`${v}\` and \`${other}\` are one number to the tools that run numbered migrations)`;
 }
 
 export function renameFix(m: Migration, newVersion: string): Fix {
@@ -29,10 +41,19 @@ export function renameFix(m: Migration, newVersion: string): Fix {
     const at = base.indexOf(v);
     newFile = joinPath(dir, base.slice(0, at) + newVersion + base.slice(at + v.length));
   }
+  const fileOperations: FileOperation[] = [{ kind: 'rename', file: oldPath, newFile }];
+  // Its rollback script, when the version is in its name (`1_a.down.sql`, Flyway `U1__a.sql`,
+  // `rollback/1_a.sql`), moves along: left behind it would undo another migration.
+  if (m.rollback && info.kind !== 'prisma') {
+    const slash = m.rollback.lastIndexOf('/');
+    const base = m.rollback.slice(slash + 1);
+    const at = base.indexOf(v);
+    if (at === 0 || (at === 1 && base[0] === 'U')) fileOperations.push({ kind: 'rename', file: m.rollback, newFile: m.rollback.slice(0, slash + 1) + base.slice(0, at) + newVersion + base.slice(at + v.length) });
+  }
   return {
     title: `Rename ${info.kind === 'prisma' ? 'folder' : 'file'} to ${newFile.slice(newFile.lastIndexOf('/') + 1)} (next free version)`,
     edits: [],
-    fileOperations: [{ kind: 'rename', file: oldPath, newFile }],
+    fileOperations,
     isPreferred: true,
     safe: false,
   };
@@ -65,17 +86,18 @@ export default defineRule({
       sets.set(m.info.setDir, list);
     }
     for (const list of sets.values()) {
-      const used = new Set(list.map((m) => m.info.version!));
+      const identity = (m: Migration) => versionIdentity(m.info.kind, m.info.version!);
+      const used = new Set(list.map(identity));
       const first = new Map<string, Migration>();
       for (const m of list) {
         const v = m.info.version!;
-        const earlier = first.get(v);
+        const earlier = first.get(identity(m));
         if (!earlier) {
-          first.set(v, m);
+          first.set(identity(m), m);
           continue;
         }
-        const next = nextFreeVersion(v, used);
-        used.add(next);
+        const next = nextFreeVersion(m.info.kind, v, used);
+        used.add(versionIdentity(m.info.kind, next));
         const order =
           m.info.kind === 'prisma'
             ? `Prisma applies them in folder-name order (\`${earlier.label}\` first), but other tools and humans read the version as the order.`
@@ -83,7 +105,7 @@ export default defineRule({
         report({
           file: m.path,
           range: m.file.lines.range(0, m.file.lines.lineEnd(0)),
-          message: `Migration \`${m.label}\` has the same version ${v} as \`${earlier.label}\`. ${order}`,
+          message: `Migration \`${m.label}\` has the same version ${v} as \`${earlier.label}\`${sameNumber(m.info.kind, v, earlier.info.version!)}. ${order}`,
           subject: {},
           migration: m.label,
           related: [{ file: earlier.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `Version ${v} is first used here.` }],
