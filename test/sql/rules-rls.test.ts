@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { applyEdits } from '../../server/src/analysis/text';
 import { findingsOf, ready, textAt } from './helpers';
+import { sqlStandardBody } from '../../server/src/analysis/sql/catalog';
 
 before(async () => {
   await ready;
@@ -205,6 +206,24 @@ describe('rls-policy-no-ownership', () => {
       'create policy "f" on profiles for update to service_role using (user_hash is not null);',
     ].join('\n');
     assert.deepEqual(findingsOf({ [M]: base + ok }, 'rls-policy-no-ownership'), []);
+  });
+
+  it('reads SQL-standard function bodies, and the body CREATE OR REPLACE or DROP FUNCTION left in place', () => {
+    const policy = 'create policy "d" on profiles for update to authenticated using (public.is_member(org_id));\n';
+    const standard = [
+      'create function public.is_member(o uuid) returns boolean language sql stable return exists (select 1 from members where user_id = auth.uid() and org_id = o);\n',
+      'create function public.is_member(o uuid) returns boolean language sql stable begin atomic select exists (select 1 from members where user_id = (select auth.uid()) and org_id = o); end;\n',
+    ];
+    for (const fn of standard) assert.deepEqual(findingsOf({ [M]: base + fn + policy }, 'rls-policy-no-ownership'), [], fn);
+    // A comment or string before the body is not the body; the header's defaults are not either.
+    assert.equal(sqlStandardBody("create function f(a text default 'return auth.uid()') returns text /* begin atomic */ return a"), 'return a');
+    const checks = 'create function public.is_member(o uuid) returns boolean language sql as $$ select exists (select 1 from members where user_id = auth.uid() and org_id = o) $$;\n';
+    const noCheck = 'create or replace function public.is_member(o uuid) returns boolean language sql as $$ select true $$;\n';
+    const reported = (sql: string) => findingsOf({ [M]: base + sql + policy }, 'rls-policy-no-ownership').map((x) => x.subject.policy);
+    assert.deepEqual(reported(checks + noCheck), ['d']);
+    assert.deepEqual(reported(checks + 'drop function public.is_member(uuid);\n' + noCheck.replace('or replace ', '')), ['d']);
+    // An overload with other argument types is another function: the checking one stays.
+    assert.deepEqual(reported(checks + noCheck.replace('(o uuid)', '(o text)')), []);
   });
 
   it("a test of the caller's role against the API roles is no caller check (auth.role() = 'authenticated' lets every user through)", () => {

@@ -10,7 +10,7 @@
 import { sameList } from '../lists';
 import type { Range } from '../types';
 import { checkValueList, exprText, names, typeKey, typeText, walk } from './expr';
-import { choosePgName, clipUtf8, pgNameAddition } from './lexical';
+import { choosePgName, clipUtf8, isIdentCont, isIdentStart, lexemeEnd, pgNameAddition } from './lexical';
 import type { PgNode, SqlStatement } from './parse';
 
 export interface SourceRef {
@@ -155,6 +155,8 @@ export interface FunctionDef {
   schema: string;
   name: string;
   key: string;
+  /** The input argument types (`uuid,int4[]`): with the name, what identifies an overload. */
+  signature: string;
   language: string;
   body: string;
   securityDefiner: boolean;
@@ -532,21 +534,25 @@ export class Catalog {
         const opt = (d: string) => (n.options ?? []).find((o: PgNode) => o.DefElem?.defname === d)?.DefElem?.arg;
         const body = opt('as');
         const bodyText = body?.List ? names(body.List.items).join('\n') : (body?.String?.sval ?? '');
+        const params = (n.parameters ?? []).map((x: PgNode) => x.FunctionParameter).filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE');
         const def: FunctionDef = {
           schema,
           name,
           key,
+          signature: argSignature(params.map((fp: PgNode) => fp.argType)),
           language: String(opt('language')?.String?.sval ?? 'sql').toLowerCase(),
-          body: n.sql_body ? JSON.stringify(n.sql_body) : bodyText,
+          // A SQL-standard body (`RETURN …`, `BEGIN ATOMIC … END`) is part of the statement's text.
+          body: n.sql_body ? sqlStandardBody(ref.statement?.text ?? '') : bodyText,
           securityDefiner: !!opt('security')?.Boolean?.boolval,
-          inputs: (n.parameters ?? [])
-            .map((x: PgNode) => x.FunctionParameter)
-            .filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE')
-            .map((fp: PgNode) => ({ name: fp.name ?? null, defaultText: fp.defexpr ? exprText(fp.defexpr) : null })),
+          inputs: params.map((fp: PgNode) => ({ name: fp.name ?? null, defaultText: fp.defexpr ? exprText(fp.defexpr) : null })),
           createdBy: ref,
         };
         const list = this.functions.get(key) ?? [];
-        list.push(def);
+        const same = list.findIndex((d) => d.signature === def.signature);
+        // CREATE OR REPLACE replaces the body of the function with these argument types (an overload
+        // with other types is another function); a plain CREATE of an existing one fails.
+        if (same < 0) list.push(def);
+        else if (n.replace) list[same] = def;
         this.functions.set(key, list);
         break;
       }
@@ -1164,8 +1170,31 @@ export class Catalog {
     moveSet(this.referencing, oldKey, newKey);
   }
 
+  /** `DROP FUNCTION f(uuid)` drops that overload; `DROP FUNCTION f` (no list) the only one. */
+  private dropFunction(o: PgNode | undefined): void {
+    const parts = names(o?.objname);
+    if (!parts.length) return;
+    const key = partsKey(parts);
+    const list = this.functions.get(key);
+    if (!list) return;
+    let rest: FunctionDef[] = [];
+    if (!o!.args_unspecified) {
+      const args: PgNode[] = o!.objfuncargs
+        ? o!.objfuncargs.map((x: PgNode) => x.FunctionParameter).filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE').map((fp: PgNode) => fp.argType)
+        : (o!.objargs ?? []).map((x: PgNode) => x.TypeName);
+      const signature = argSignature(args);
+      rest = list.filter((d) => d.signature !== signature);
+    }
+    if (rest.length) this.functions.set(key, rest);
+    else this.functions.delete(key);
+  }
+
   private drop(n: PgNode, ref: SourceRef, facts: StatementFacts, touch: (k: string) => void): void {
     const objects: PgNode[] = n.objects ?? [];
+    if (n.removeType === 'OBJECT_FUNCTION' || n.removeType === 'OBJECT_PROCEDURE' || n.removeType === 'OBJECT_ROUTINE') {
+      for (const o of objects) this.dropFunction(o.ObjectWithArgs);
+      return;
+    }
     for (const o of objects) {
       const parts = o.List ? names(o.List.items) : o.TypeName ? names(o.TypeName.names) : o.String ? [o.String.sval] : [];
       if (!parts.length) continue;
@@ -1279,6 +1308,48 @@ export function rangeKey(rv: PgNode): string {
 /** Every constraint of a table: its primary key, unique constraints, foreign keys and checks. */
 function constraintsOf(t: Table): Array<KeyConstraint | ForeignKey | CheckConstraint> {
   return t.primaryKey ? [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks] : [...t.uniques, ...t.foreignKeys, ...t.checks];
+}
+
+/**
+ * Argument types as PostgreSQL tells overloads apart: the type's own name, normalised by the parser
+ * (`integer` and `int` are `int4`), with its array dimensions.
+ */
+function argSignature(types: Array<PgNode | undefined>): string {
+  return types
+    .map((t) => {
+      const n = names(t?.names);
+      return (n[n.length - 1] ?? '?').toLowerCase() + '[]'.repeat(t?.arrayBounds?.length ?? 0);
+    })
+    .join(',');
+}
+
+/**
+ * The body of a function written with a SQL-standard body: the statement's text from its top-level
+ * `RETURN` or `BEGIN ATOMIC` on (strings, quoted names and comments before it are skipped whole).
+ */
+export function sqlStandardBody(text: string): string {
+  let depth = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 39 || c === 34 || c === 36 || (c === 45 && text.charCodeAt(i + 1) === 45) || (c === 47 && text.charCodeAt(i + 1) === 42)) {
+      const e = lexemeEnd(text, i);
+      if (e < 0) return '';
+      i = Math.max(e, i + 1);
+    } else if (c === 40) {
+      depth++;
+      i++;
+    } else if (c === 41) {
+      depth--;
+      i++;
+    } else if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < text.length && isIdentCont(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j).toLowerCase();
+      if (depth === 0 && (word === 'return' || (word === 'begin' && /^\s+atomic\b/i.test(text.slice(j, j + 40))))) return text.slice(i);
+      i = j;
+    } else i++;
+  }
+  return '';
 }
 
 function partsKey(parts: string[]): string {
