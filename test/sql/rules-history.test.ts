@@ -317,6 +317,27 @@ describe('migration-order', () => {
     );
   });
 
+  it('reports an enum no migration creates (ALTER TYPE … ADD VALUE, a quoted type name), not types extensions may provide', () => {
+    const init = 'CREATE TABLE "User" (id int PRIMARY KEY);';
+    const text = [
+      'ALTER TYPE "Role" ADD VALUE \'ADMIN\';',
+      'ALTER TABLE "User" ADD COLUMN mood "Mood", ADD COLUMN email citext, ADD COLUMN place geometry;',
+      // Made by dynamic SQL in a DO block (the replay does not follow EXECUTE): not reported.
+      'DO $$ BEGIN EXECUTE \'CREATE TYPE "Theme" AS ENUM (\'\'dark\'\', \'\'light\'\')\'; END $$;',
+      'ALTER TABLE "User" ADD COLUMN theme "Theme";',
+      // A DO block may test that the type exists first.
+      "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_type WHERE typname = 'Kind') THEN ALTER TYPE \"Kind\" ADD VALUE 'X'; END IF; END $$;",
+    ].join('\n');
+    const f = findingsOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_more/migration.sql': text }, 'migration-order');
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, x.message.replace(/, which no migration creates: a fresh database fails here\.$/, '')]),
+      [
+        [0, 'This statement uses type `Role`'],
+        [1, 'This statement uses type `Mood`'],
+      ],
+    );
+  });
+
   it('reports data migrations (INSERT, UPDATE, DELETE, TRUNCATE) on tables and columns that do not exist yet', () => {
     const text =
       "CREATE TABLE plans (id int PRIMARY KEY, name text);\nINSERT INTO plans (id, name, price) VALUES (1, 'free', 0);\nUPDATE plans SET name = 'Free', tier = 1 WHERE id = 1;\n" +

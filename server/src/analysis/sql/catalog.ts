@@ -188,6 +188,8 @@ export interface StatementFacts {
      * not know, so only a table a later migration creates is certain to be missing.
      */
     laterOnly?: true;
+    /** A type only an enum can be (`ALTER TYPE … ADD VALUE`), so not one an extension provides. */
+    enumOnly?: true;
   }>;
   /**
    * Objects the statement creates that already exist at this point (a CREATE without IF NOT EXISTS
@@ -462,7 +464,7 @@ export class Catalog {
         const key = typeKey({ names: n.typeName });
         const e = this.enums.get(key);
         if (!e) {
-          facts.missing.push({ kind: 'type', key });
+          facts.missing.push({ kind: 'type', key, enumOnly: true });
           break;
         }
         e.changedBy.push(ref);

@@ -58,7 +58,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references, adds a policy or a trigger to a table, type or column, or writes rows to it (INSERT, UPDATE, DELETE, TRUNCATE; the columns an INSERT lists or an UPDATE sets), that no earlier statement created: either a later migration creates it (the files are misordered) or none does. A trigger whose function only a later migration creates is reported too. So is a view, materialized view or policy whose query or condition reads a table only a later migration creates (PostgreSQL resolves those names when it creates the view or policy; names no migration creates are not reported there, since they may be system or extension relations; a view is looked at when a table after one of its FROM or JOIN keywords is such a table). Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
+      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references, adds a policy or a trigger to a table, type or column, or writes rows to it (INSERT, UPDATE, DELETE, TRUNCATE; the columns an INSERT lists or an UPDATE sets), that no earlier statement created: either a later migration creates it (the files are misordered) or none does. A type no migration creates is reported when no extension can provide it: an enum that `ALTER TYPE … ADD VALUE` changes, or a name that needs quotes (`"Role"`, as Prisma names enums), unless a migration's text creates it (`EXECUTE 'CREATE TYPE …'` in a DO block). A trigger whose function only a later migration creates is reported too. So is a view, materialized view or policy whose query or condition reads a table only a later migration creates (PostgreSQL resolves those names when it creates the view or policy; names no migration creates are not reported there, since they may be system or extension relations; a view is looked at when a table after one of its FROM or JOIN keywords is such a table). Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
     whyItMatters:
       'A fresh database (a new developer, CI, a preview branch) replays the history from scratch and stops at this statement with `relation "…" does not exist` (or `… already exists`), even though production, which received the migrations over months, looks fine.',
     example:
@@ -133,9 +133,15 @@ export default defineRule({
             // migration of the same set is a misordering.
             if (project.migrations[created]?.info.setDir !== m.info.setDir) continue;
             message = `This statement uses ${what}, which is only created by a later migration (\`${project.migrations[created].label}\`): a fresh database fails here.`;
-          } else if (created === undefined && !miss.laterOnly && (miss.kind === 'table' || miss.kind === 'column') && schema === 'public') {
-            // Only tables/columns: types and functions may come from extensions (citext, moddatetime, …).
-            if (miss.kind === 'table' && project.migrations.length < 2) continue;
+          } else if (
+            created === undefined &&
+            !miss.laterOnly &&
+            (miss.kind === 'table' || miss.kind === 'column' || (miss.kind === 'type' && userType(miss, name, s) && !typesNamedInCreates(project).has(name))) &&
+            schema === 'public'
+          ) {
+            // Tables, columns and types only the user makes: other types and functions may come from
+            // extensions (citext, moddatetime, …).
+            if (miss.kind !== 'column' && project.migrations.length < 2) continue;
             // Reported once, at the first use (a fresh database stops there; the table was made
             // outside the migrations, e.g. in a dashboard): later uses only add to the count.
             const first = neverCreated.get(id);
@@ -166,6 +172,32 @@ export default defineRule({
     }
   },
 });
+
+/** A `CREATE TYPE` in any text, dynamic SQL included (`EXECUTE 'CREATE TYPE "Theme" AS ENUM …'`). */
+const CREATE_TYPE_TEXT = /\bcreate\s+type\s+(?:(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s*\.\s*)?(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))/gi;
+
+/**
+ * Per project: the type names some migration's text creates, the replayed statements or not: a DO
+ * block may create a type through `EXECUTE`, which the replay does not follow.
+ */
+const typesNamedInCreates = perObject((project: MigrationProject) => {
+  const out = new Set<string>();
+  for (const m of project.migrations) {
+    if (!/create\s+type/i.test(m.file.text)) continue;
+    CREATE_TYPE_TEXT.lastIndex = 0;
+    for (let t = CREATE_TYPE_TEXT.exec(m.file.text); t; t = CREATE_TYPE_TEXT.exec(m.file.text)) out.add(t[1] !== undefined ? t[1].replace(/""/g, '"') : t[2].toLowerCase());
+  }
+  return out;
+});
+
+/**
+ * A type no extension provides: one only an enum can be (`ALTER TYPE … ADD VALUE`), or a name that
+ * needs quotes (`"Role"`, as Prisma names enums; extensions name their types in lower case). Not
+ * inside a DO block, which may test that the type exists first.
+ */
+function userType(miss: StatementFacts['missing'][number], name: string, s: ReplayedStatement): boolean {
+  return !s.inDoBlock && (!!miss.enumOnly || name !== name.toLowerCase());
+}
 
 function firstLine(m: { file: { lines: { lineEnd(l: number): number; range(a: number, b: number): import('../../types').Range } } }) {
   return m.file.lines.range(0, m.file.lines.lineEnd(0));
