@@ -155,6 +155,15 @@ test('plaintext-secret: the bare token of a model named for an opaque token (Mob
   for (const name of ['EmailToken', 'Page', 'GitSyncProvider', 'CalendarSync', 'PushProvider', 'ApiTokenVersion']) assert.equal(findings(model(name), 'plaintext-secret').length, 1, name);
 });
 
+test('plaintext-secret: a comment over a group of fields covers the group, up to a blank line', () => {
+  const text =
+    'model Integration {\n  id           Int    @id\n  // OAuth tokens, encrypted with the app key (AES-256-GCM)\n  accessToken  String\n  refreshToken String // rotated daily\n  clientSecret String\n\n  webhookToken String\n  // Token of the bot\n  botToken     String\n}\n';
+  assert.deepEqual(findings(text, 'plaintext-secret').map((f) => f.subject.field), ['webhookToken', 'botToken']);
+  // A trailing comment is about its own field only.
+  const trailing = 'model A {\n  id          Int    @id\n  accessToken String // encrypted\n  apiKey      String\n}\n';
+  assert.deepEqual(findings(trailing, 'plaintext-secret').map((f) => f.subject.field), ['apiKey']);
+});
+
 test('plaintext-secret: the article fits the credential', () => {
   const text = 'model Aws {\n  id              Int    @id\n  awsAccessKey    String\n  userCredentials String\n  mfaSecret       String\n  otp             String\n}\n';
   const got = findings(text, 'plaintext-secret').map((f) => f.message.replace(/ stored in clear.*/, ''));

@@ -623,6 +623,29 @@ export function ownComments(field: Field): string[] {
   return out.slice();
 }
 
+/**
+ * The comments of the group a field without comments of its own belongs to: the fields on the lines
+ * right above it (no blank line, no comment in between) up to one with comments above it, whose
+ * comments then head the group (`// Encrypted with KMS` over `accessToken` and `refreshToken`).
+ * Its trailing comment is about that field alone.
+ */
+export function groupComments(field: Field): string[] {
+  const lines = field.file.lines;
+  const members = field.model.block.members;
+  let i = members.indexOf(field.decl);
+  if (i < 0 || field.decl.docs.length || field.decl.leadingComments.length) return [];
+  while (i > 0) {
+    const prev = members[i - 1];
+    if (prev.kind !== 'field' || lines.positionAt(members[i].lineSpan.start).line !== lines.positionAt(prev.lineSpan.end).line + 1) return [];
+    i--;
+    if (prev.docs.length || prev.leadingComments.length) {
+      const head = field.model.fields.find((f) => f.decl === prev);
+      return head ? ownComments(head).filter((c) => c !== prev.trailingComment?.text.trim()) : [];
+    }
+  }
+  return [];
+}
+
 /** Per field (a schema is rebuilt on every audit, so entries die with it). */
 const ownCommentsCache = new WeakMap<Field, string[]>();
 
