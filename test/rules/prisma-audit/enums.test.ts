@@ -16,6 +16,10 @@ test('valuesFromComments: the list shapes found in real schemas', () => {
     [`'self_spend' / 'internal_owner' / 'manual_review'. Never 'refund'/'chargeback'.`, ['self_spend', 'internal_owner', 'manual_review'], true],
     ['Agent-run lifecycle: running|complete|failed|torn-down (CHECK in the .sql).', ['running', 'complete', 'failed', 'torn-down'], true],
     ['"created" | "updated" | "closed" | etc', ['created', 'updated', 'closed'], false],
+    // Quoted values joined by "or" (the word is a separator, not a bare value).
+    ['"google" or "microsoft"', ['google', 'microsoft'], true],
+    [`Store kind discriminator: 'onsite' (an AppBlock we host) or 'offsite'`, ['onsite', 'offsite'], true],
+    ['google or microsoft', null],
     ['e.g. "referrers", "entry-pages"', null],
     ['e.g., "pcs", "boxes", "liters"', null],
     ['Who received/returned the items (if applicable)', null],

@@ -550,6 +550,9 @@ function runsHaveBare(text: string, run: Run): boolean {
     pos = item.end;
     const paren = PAREN.exec(text.slice(pos));
     if (paren) pos += paren[0].length;
+    // The separator (`or` is a word, not a bare item).
+    const sep = SEP.exec(text.slice(pos));
+    if (sep) pos += sep[0].length;
   }
   return false;
 }
