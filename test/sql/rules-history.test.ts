@@ -317,6 +317,26 @@ describe('migration-order', () => {
     );
   });
 
+  it('reports a constraint name the table already has, and a second primary key (not after a DROP, not in a DO block)', () => {
+    const text = [
+      'ALTER TABLE t ADD CONSTRAINT t_u_key UNIQUE (u);',
+      'ALTER TABLE t ADD CONSTRAINT t_u_check CHECK (u > 0);',
+      'ALTER TABLE t ADD PRIMARY KEY (u);',
+      'ALTER TABLE t DROP CONSTRAINT t_u_key;',
+      'ALTER TABLE t ADD CONSTRAINT t_u_key UNIQUE (u);',
+      "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 't_u_check') THEN ALTER TABLE t ADD CONSTRAINT t_u_check CHECK (u > 0); END IF; END $$;",
+    ].join('\n');
+    const f = findingsOf({ 'db/migrations/001_a.sql': 'CREATE TABLE t (id int PRIMARY KEY, u int CONSTRAINT t_u_key UNIQUE CONSTRAINT t_u_check CHECK (u > 0));', 'db/migrations/002_b.sql': text }, 'migration-order');
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, textAt(text, x), x.message.replace(/^.*\(`(.*)`\)\..*$/, '$1'), x.subject]),
+      [
+        [0, 'CONSTRAINT', 'relation "t_u_key" already exists', { table: 't' }],
+        [1, 'CONSTRAINT', 'constraint "t_u_check" for relation "t" already exists', { table: 't' }],
+        [2, 'PRIMARY', 'multiple primary keys for table "t" are not allowed', { table: 't' }],
+      ],
+    );
+  });
+
   it('reports an enum no migration creates (ALTER TYPE … ADD VALUE, a quoted type name), not types extensions may provide', () => {
     const init = 'CREATE TABLE "User" (id int PRIMARY KEY);';
     const text = [

@@ -195,7 +195,17 @@ export interface StatementFacts {
    * Objects the statement creates that already exist at this point (a CREATE without IF NOT EXISTS
    * that PostgreSQL refuses: `relation "…" already exists`), with the migration that created them.
    */
-  existing?: Array<{ kind: 'table' | 'type'; key: string; createdIn: number; renamed?: boolean; byteLocation?: number }>;
+  existing?: Array<{
+    /** `constraint`: a constraint name the table already has (`name`), or a second primary key (no `name`). */
+    kind: 'table' | 'type' | 'constraint';
+    key: string;
+    createdIn: number;
+    renamed?: boolean;
+    byteLocation?: number;
+    name?: string;
+    /** A constraint with an index of its name (primary key, unique, exclusion): PostgreSQL reports the name as a relation. */
+    indexBacked?: boolean;
+  }>;
   /** The statement does nothing: a CREATE … IF NOT EXISTS of an object that exists at this point. */
   noop?: true;
   /** Columns as they were before an ALTER TABLE changed them (for rollbacks). */
@@ -719,7 +729,12 @@ export class Catalog {
     const name: string | undefined = con.conname || undefined;
     // PostgreSQL refuses a second constraint of the same name on a table (a schema dump replayed
     // over an earlier one): the statement changes nothing, so the table keeps the one it has.
-    if (name && constraintsOf(t).some((c) => c.name === name)) return;
+    const taken = name ? constraintsOf(t).find((c) => c.name === name) : undefined;
+    if (taken) {
+      const indexBacked = con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE' || con.contype === 'CONSTR_EXCLUSION';
+      (facts.existing ??= []).push({ kind: 'constraint', key: t.key, name, createdIn: taken.source.migrationIndex, byteLocation: con.location, ...(indexBacked ? { indexBacked } : {}) });
+      return;
+    }
     const cols = (list: PgNode[] | undefined) => names(list);
     const checkCols = (list: string[]) => {
       if (!t.columnsComplete) return;
@@ -729,7 +744,10 @@ export class Catalog {
       case 'CONSTR_PRIMARY': {
         // "multiple primary keys for table … are not allowed": the table keeps the key it has (this
         // is also what a DO block's `IF NOT EXISTS (…) THEN ALTER TABLE … ADD PRIMARY KEY` amounts to).
-        if (t.primaryKey) break;
+        if (t.primaryKey) {
+          (facts.existing ??= []).push({ kind: 'constraint', key: t.key, createdIn: t.primaryKey.source.migrationIndex, byteLocation: con.location });
+          break;
+        }
         const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
         checkCols(columns);
         // PostgreSQL merges a key written twice in one statement (`a int UNIQUE PRIMARY KEY`): the primary key stays.

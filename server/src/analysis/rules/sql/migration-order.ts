@@ -58,7 +58,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references, adds a policy or a trigger to a table, type or column, or writes rows to it (INSERT, UPDATE, DELETE, TRUNCATE; the columns an INSERT lists or an UPDATE sets), that no earlier statement created: either a later migration creates it (the files are misordered) or none does. A type no migration creates is reported when no extension can provide it: an enum that `ALTER TYPE … ADD VALUE` changes, or a name that needs quotes (`"Role"`, as Prisma names enums), unless the text of a migration creates it (`EXECUTE \'CREATE TYPE …\'` in a DO block). A trigger whose function only a later migration creates is reported too. So is a view, materialized view or policy whose query or condition reads a table only a later migration creates (PostgreSQL resolves those names when it creates the view or policy; names no migration creates are not reported there, since they may be system or extension relations; a view is looked at when a table after one of its FROM or JOIN keywords is such a table). Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
+      'Replays the migrations in the order the tool applies them and reports a statement that alters, indexes, references, adds a policy or a trigger to a table, type or column, or writes rows to it (INSERT, UPDATE, DELETE, TRUNCATE; the columns an INSERT lists or an UPDATE sets), that no earlier statement created: either a later migration creates it (the files are misordered) or none does. A type no migration creates is reported when no extension can provide it: an enum that `ALTER TYPE … ADD VALUE` changes, or a name that needs quotes (`"Role"`, as Prisma names enums), unless the text of a migration creates it (`EXECUTE \'CREATE TYPE …\'` in a DO block). A trigger whose function only a later migration creates is reported too. So is a view, materialized view or policy whose query or condition reads a table only a later migration creates (PostgreSQL resolves those names when it creates the view or policy; names no migration creates are not reported there, since they may be system or extension relations; a view is looked at when a table after one of its FROM or JOIN keywords is such a table). Also a `CREATE TABLE` (without IF NOT EXISTS) or `CREATE TYPE`/`CREATE DOMAIN` of an object an earlier migration already created, a constraint whose name its table already has, or a second primary key, which PostgreSQL refuses (statements inside DO blocks are not reported: they are usually guarded). It also reports migration names that break the ordering: names the tool never runs (Supabase ignores `local_…` files), impossible timestamps (hour 27), and folder names with spaces or a `.sql` suffix.',
     whyItMatters:
       'A fresh database (a new developer, CI, a preview branch) replays the history from scratch and stops at this statement with `relation "…" does not exist` (or `… already exists`), even though production, which received the migrations over months, looks fine.',
     example:
@@ -99,11 +99,23 @@ export default defineRule({
             const earlier = project.migrations[dup.createdIn];
             // Another migration set (a Prisma baseline next to a Supabase folder) builds its own database.
             if (!earlier || earlier.info.setDir !== m.info.setDir) continue;
-            const what = dup.kind === 'table' ? `table \`${name}\`` : `type \`${name}\``;
             const where = dup.createdIn === m.index ? 'an earlier statement of this migration' : `migration \`${earlier.label}\``;
+            const range = dup.byteLocation !== undefined ? tokenRange(m.file, s.stmt, dup.byteLocation) : headRange(m.file, s.stmt);
+            if (dup.kind === 'constraint') {
+              report({
+                ...statementReport(m, s),
+                range,
+                message: dup.name
+                  ? `This statement adds constraint \`${dup.name}\` to table \`${name}\`, which ${where} already gave it: a fresh database fails here (\`${dup.indexBacked ? `relation "${dup.name}"` : `constraint "${dup.name}" for relation "${name}"`} already exists\`). Drop the earlier constraint first, or give this one another name.`
+                  : `This statement adds a primary key to table \`${name}\`, which ${where} already gave it one: a fresh database fails here (\`multiple primary keys for table "${name}" are not allowed\`). Drop the earlier primary key first.`,
+                subject: { table: name },
+              });
+              continue;
+            }
+            const what = dup.kind === 'table' ? `table \`${name}\`` : `type \`${name}\``;
             report({
               ...statementReport(m, s),
-              range: dup.byteLocation !== undefined ? tokenRange(m.file, s.stmt, dup.byteLocation) : headRange(m.file, s.stmt),
+              range,
               message: `This statement creates ${what}, which ${where} already ${dup.renamed ? 'gave that name to another table' : 'created'}: a fresh database fails here (\`${dup.kind === 'table' ? 'relation' : 'type'} "${name}" already exists\`). Change it to ALTER statements, or drop the earlier object first.`,
               subject: dup.kind === 'table' ? { table: name } : {},
             });
