@@ -379,6 +379,29 @@ describe('migration-order', () => {
     );
   });
 
+  it("reports columns an UPDATE's values and WHERE or a DELETE's WHERE read, when the table is the only relation in scope", () => {
+    const text = [
+      "UPDATE plans SET name = nickname WHERE tier = 1 AND plans.id > 0 AND ctid IS NOT NULL;",
+      'DELETE FROM plans p WHERE p.price IS NULL OR plans IS NULL;',
+      // Another relation in scope, a subquery, a DO block (PL/pgSQL variables): not checked.
+      'UPDATE plans SET name = o.label FROM other o WHERE o.code = plans.code;',
+      'DELETE FROM plans WHERE id IN (SELECT plan_id FROM other WHERE archived);',
+      'DO $$ DECLARE v int := 1; BEGIN UPDATE plans SET name = NULL WHERE id = v; END $$;',
+    ].join('\n');
+    const f = findingsOf(
+      { 'db/migrations/001_a.sql': 'CREATE TABLE plans (id int PRIMARY KEY, name text);\nCREATE TABLE other (id int PRIMARY KEY);', 'db/migrations/002_b.sql': text, 'db/migrations/003_c.sql': 'ALTER TABLE plans ADD COLUMN tier int;' },
+      'migration-order',
+    );
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, textAt(text, x), x.message.replace(/^This statement uses (\S+ `[^`]+`).*?(later migration|no migration).*$/, '$1: $2')]),
+      [
+        [0, 'nickname', 'column `plans.nickname`: no migration'],
+        [0, 'tier', 'column `plans.tier`: later migration'],
+        [1, 'p.price', 'column `plans.price`: no migration'],
+      ],
+    );
+  });
+
   it('reports a trigger whose table or function only a later migration creates (not functions no migration creates)', () => {
     const text =
       'CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users\n  FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();\n' +

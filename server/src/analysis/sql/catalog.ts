@@ -190,6 +190,8 @@ export interface StatementFacts {
     laterOnly?: true;
     /** A type only an enum can be (`ALTER TYPE … ADD VALUE`), so not one an extension provides. */
     enumOnly?: true;
+    /** A column a WHERE or SET expression reads: in a DO block the name may be a PL/pgSQL variable. */
+    readByExpression?: true;
   }>;
   /**
    * Objects the statement creates that already exist at this point (a CREATE without IF NOT EXISTS
@@ -854,6 +856,26 @@ export class Catalog {
       const c = item.ResTarget?.name;
       if (c && !t.columns.has(c)) facts.missing.push({ kind: 'column', key, column: c, byteLocation: item.ResTarget.location });
     }
+    // The columns an UPDATE's values and WHERE, or a DELETE's WHERE, read — when the table is the only
+    // relation in scope (no FROM/USING, no WITH, nothing read through a subquery).
+    if ((n.fromClause?.length ?? 0) || (n.usingClause?.length ?? 0) || n.withClause) return;
+    const qualifiers = new Set([rv.relname, ...(rv.alias?.aliasname ? [rv.alias.aliasname] : [])]);
+    const exprs: PgNode[] = [n.whereClause, ...(n.targetList ?? []).map((x: PgNode) => x.ResTarget?.val)];
+    const seen = new Set<string>();
+    for (const e of exprs) {
+      walk(e, (kind, v, parents) => {
+        if (kind !== 'ColumnRef' || parents.includes('SubLink')) return;
+        const parts: PgNode[] = v.fields ?? [];
+        if (parts.some((f) => !f.String)) return; // `t.*`
+        const ns = names(parts);
+        // `WHERE t IS NULL` names the whole row; `other.col` another relation's column.
+        if (ns.length > 2 || (ns.length === 2 && !qualifiers.has(ns[0])) || (ns.length === 1 && qualifiers.has(ns[0]))) return;
+        const c = ns[ns.length - 1];
+        if (t.columns.has(c) || SYSTEM_COLUMNS.has(c) || seen.has(c)) return;
+        seen.add(c);
+        facts.missing.push({ kind: 'column', key, column: c, byteLocation: v.location, readByExpression: true });
+      });
+    }
   }
 
   private alterTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
@@ -1371,6 +1393,9 @@ export function sqlStandardBody(text: string): string {
   }
   return '';
 }
+
+/** Columns every table has (`WHERE ctid = …`). */
+const SYSTEM_COLUMNS = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid', 'oid']);
 
 function partsKey(parts: string[]): string {
   return parts.length > 1 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : `public.${parts[0]}`;
