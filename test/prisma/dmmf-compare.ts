@@ -242,7 +242,7 @@ function diffByName<T extends { name: string }>(what: string, ours: T[], theirs:
   const out: string[] = [];
   const a = new Map(ours.map((x) => [x.name, x]));
   const b = new Map(theirs.map((x) => [x.name, x]));
-  for (const [k, v] of a) if (!b.has(k)) out.push(`${what} ${k}: only in ours`);
+  for (const [k] of a) if (!b.has(k)) out.push(`${what} ${k}: only in ours`);
   for (const [k] of b) if (!a.has(k)) out.push(`${what} ${k}: only in DMMF`);
   for (const [k, v] of a) {
     const w = b.get(k);

@@ -10,7 +10,7 @@ import { RULES_BY_ID } from '../../server/src/analysis/rules';
 import type { Finding, Priority } from '../../server/src/analysis/types';
 import { renderReport, type ReportInput } from '../../server/src/report';
 import { cell, mdInline } from '../../server/src/report/markdown';
-import { civitaiAudit, HOSTILE, hostileInput, smallAudit, sqlFinding } from './fixture';
+import { civitaiAudit, hostileInput, smallAudit, sqlFinding } from './fixture';
 
 /** markdown-it (installed with @vscode/vsce, which renders README Markdown with it; it ships no types). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
