@@ -105,6 +105,8 @@ describe('rls-policy-always-true', () => {
       'create policy "all reads and deletes" on todos for all to authenticated using (true) with check (false);',
       'create policy "all inserts" on todos for all to authenticated using (false) with check (true);',
       'create policy "check only" on todos for update to authenticated with check (true);',
+      // No WITH CHECK: USING checks new rows too, so inserts pass as well.
+      'create policy "everything" on todos for all to authenticated using (true);',
     ].join('\n');
     const f = findingsOf({ [M]: text }, 'rls-policy-always-true');
     assert.deepEqual(
@@ -114,11 +116,18 @@ describe('rls-policy-always-true', () => {
         ['anyone inserts', 'true', 'WITH CHECK'],
         ['all reads and deletes', 'true', 'USING'],
         ['all inserts', 'true', 'WITH CHECK'],
+        ['everything', 'true', 'USING'],
       ],
     );
     assert.deepEqual(
       f.map((x) => x.message.replace(/^Policy `[^`]+` on `todos` lets /, '')),
-      ['authenticated update every row: its USING is `true`.', 'public insert any row: its WITH CHECK is `true`.', 'authenticated read and delete every row: its USING is `true`.', 'authenticated insert any row: its WITH CHECK is `true`.'],
+      [
+        'authenticated update every row: its USING is `true`.',
+        'public insert any row: its WITH CHECK is `true`.',
+        'authenticated read and delete every row: its USING is `true`.',
+        'authenticated insert any row: its WITH CHECK is `true`.',
+        'authenticated read, insert, update and delete every row: its USING is `true`.',
+      ],
     );
     assert.equal(f[0].severity, 'warning');
   });
@@ -224,6 +233,14 @@ describe('rls-policy-no-ownership', () => {
     assert.deepEqual(reported(checks + 'drop function public.is_member(uuid);\n' + noCheck.replace('or replace ', '')), ['d']);
     // An overload with other argument types is another function: the checking one stays.
     assert.deepEqual(reported(checks + noCheck.replace('(o uuid)', '(o text)')), []);
+  });
+
+  it("Supabase Storage's path helpers (storage.foldername …) are no caller check; comparing a folder with auth.uid() is", () => {
+    const text = [
+      "create policy \"del\" on storage.objects for delete to authenticated using (bucket_id = 'files' and (storage.foldername(name))[1] = 'public');",
+      "create policy \"own\" on storage.objects for delete to authenticated using (bucket_id = 'files' and (storage.foldername(name))[1] = (select auth.uid())::text);",
+    ].join('\n');
+    assert.deepEqual(findingsOf({ [M]: text }, 'rls-policy-no-ownership').map((x) => x.subject.policy), ['del']);
   });
 
   it("a test of the caller's role against the API roles is no caller check (auth.role() = 'authenticated' lets every user through)", () => {

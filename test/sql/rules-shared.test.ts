@@ -31,6 +31,16 @@ describe('missing-fk-index (SQL side)', () => {
     assert.match(op.content, /CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_org_id_idx ON projects \(org_id\);/);
   });
 
+  it('a partial index serves the lookup when its predicate only says lookup columns are not null', () => {
+    const sql = (where: string) =>
+      `create table users (id uuid primary key);\ncreate table members (id int primary key, user_id uuid references users (id), team_id int, deleted_at timestamptz);\ncreate index m_user on members (user_id) ${where};`;
+    const reported = (where: string) => findingsOf({ [M]: sql(where) }, 'missing-fk-index').length;
+    assert.equal(reported('where user_id is not null'), 0);
+    // Rows the predicate leaves out may reference the deleted parent: no use for the lookup.
+    assert.equal(reported('where deleted_at is null'), 1);
+    assert.equal(reported('where user_id is not null and team_id is not null'), 1);
+  });
+
   it('accepts an index created by a later migration, a composite FK led by the PK, and skips Prisma models', () => {
     assert.equal(
       findingsOf(

@@ -90,6 +90,11 @@ export interface Index {
   unique: boolean;
   partial: boolean;
   where?: string;
+  /**
+   * A partial index whose predicate only says columns are not null (`WHERE user_id IS NOT NULL`):
+   * those columns. An equality lookup on all of them implies the predicate, so it can use the index.
+   */
+  notNullOnly?: string[];
   method: string;
   concurrently: boolean;
   source: SourceRef;
@@ -1019,6 +1024,7 @@ export class Catalog {
       unique: !!n.unique,
       partial: !!n.whereClause,
       where: n.whereClause ? exprText(n.whereClause) : undefined,
+      ...(n.whereClause && notNullColumns(n.whereClause) ? { notNullOnly: notNullColumns(n.whereClause)! } : {}),
       method: n.accessMethod ?? 'btree',
       concurrently: !!n.concurrent,
       source: ref,
@@ -1392,6 +1398,23 @@ export function sqlStandardBody(text: string): string {
     } else i++;
   }
   return '';
+}
+
+/** The columns of a predicate that is only `col IS NOT NULL` tests joined by AND, or null. */
+function notNullColumns(e: PgNode): string[] | null {
+  if (e?.BoolExpr?.boolop === 'AND_EXPR') {
+    const out: string[] = [];
+    for (const a of e.BoolExpr.args ?? []) {
+      const c = notNullColumns(a);
+      if (!c) return null;
+      out.push(...c);
+    }
+    return out;
+  }
+  const t = e?.NullTest;
+  const f: PgNode[] | undefined = t?.arg?.ColumnRef?.fields;
+  if (t?.nulltesttype !== 'IS_NOT_NULL' || f?.length !== 1 || !f[0].String) return null;
+  return [f[0].String.sval];
 }
 
 /** Columns every table has (`WHERE ctid = …`). */

@@ -36,7 +36,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a relation whose scalar fields (`fields: [...]`) are not the leading columns, in order, of any `@id`, `@@id`, `@unique`, `@@unique` or `@@index` of the model — and, in SQL migrations, a FOREIGN KEY whose columns lead no index once all migrations ran.',
+      'Reports a relation whose scalar fields (`fields: [...]`) are not the leading columns, in order, of any `@id`, `@@id`, `@unique`, `@@unique` or `@@index` of the model — and, in SQL migrations, a FOREIGN KEY whose columns lead no index once all migrations ran (a partial index counts when its predicate only says those columns are not null).',
     whyItMatters:
       'PostgreSQL (like SQLite and SQL Server) does not create an index for a foreign-key column: only PRIMARY KEY and UNIQUE do. Without one, every delete or key update of a parent row scans the whole child table to enforce the constraint (holding locks while it does), and loading a parent\'s children (`include: { posts: true }`) is a sequential scan. With `relationMode = "prisma"` there is no foreign key at all and Prisma Client emulates the referential actions with the same lookups, so the index matters even more. (MySQL/InnoDB indexes foreign keys itself.)',
     example:

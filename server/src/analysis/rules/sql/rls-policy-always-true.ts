@@ -42,7 +42,10 @@ export default defineRule({
               ? p.command === 'all'
                 ? isConstFalse(p.withCheck)
                   ? 'read and delete every row'
-                  : 'read, update and delete every row'
+                  : p.withCheck
+                    ? 'read, update and delete every row'
+                    : // Without WITH CHECK, USING checks the new rows too: it lets every row in.
+                      'read, insert, update and delete every row'
                 : `${p.command} every row`
               : p.command === 'update'
                 ? 'write any values into the rows it may update'

@@ -307,8 +307,11 @@ export function startLocation(e: PgNode): number | undefined {
 
 const BUILTIN = /^(pg_catalog\.)?(coalesce|lower|upper|now|length|char_length|array_length|cardinality|nullif|greatest|least|jsonb?_\w+|to_jsonb?|array_\w+|date_trunc|extract|random|gen_random_uuid|uuid_generate_v4|concat|concat_ws|split_part|substring|trim|btrim|ltrim|rtrim|replace|position|regexp_\w+|count|sum|min|max|avg|bool_and|bool_or|exists|abs|round|floor|ceil|md5|encode|decode|starts_with)$/;
 
+/** Supabase Storage's path helpers: they split an object's name, and never look at the caller. */
+const STORAGE_PATH_HELPERS = /^storage\.(foldername|filename|extension)$/;
+
 function functionChecksCaller(name: string, catalog: Catalog, depth: number, call?: PgNode): boolean {
-  if (BUILTIN.test(name)) return false;
+  if (BUILTIN.test(name) || STORAGE_PATH_HELPERS.test(name)) return false;
   const key = name.includes('.') ? name : `public.${name}`;
   const defs = catalog.functions.get(key);
   if (!defs?.length) {

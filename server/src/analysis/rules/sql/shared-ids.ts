@@ -15,9 +15,20 @@ export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => 
 /** The replayed catalog's indexes by table, grouped once per project (both checks below read them). */
 const indexesByTable = perObject((project: MigrationProject) => project.catalog.indexesByTable());
 
-/** Index-like structures that serve equality lookups on their leading columns. */
+/**
+ * Index-like structures that serve equality lookups on their leading columns: not partial, or partial
+ * with only `IS NOT NULL` tests (`lookupServes` checks those against the lookup's columns).
+ */
 function lookupIndexes(catalog: Catalog, t: Table, indexesOfTable: ReadonlyMap<string, Index[]>): IndexLike[] {
-  return catalog.indexLikes(t.key, indexesOfTable).filter((i) => !i.partial && (i.method === 'btree' || i.method === 'hash'));
+  return catalog.indexLikes(t.key, indexesOfTable).filter((i) => (!i.partial || i.index?.notNullOnly) && (i.method === 'btree' || i.method === 'hash'));
+}
+
+/** Whether an index from `lookupIndexes` serves `col1 = $1 AND col2 = $2 …` on these columns. */
+function lookupServes(i: IndexLike, cols: string[]): boolean {
+  // `c IS NOT NULL` follows from `c = $1` (a strict operator) only for a column of the lookup.
+  if (i.partial && !i.index!.notNullOnly!.every((c) => cols.includes(c))) return false;
+  // A hash index serves only single-column lookups.
+  return i.method === 'hash' ? i.columns.length === 1 && i.columns[0] === cols[0] && cols.length === 1 : isLeadingPrefix(cols, i.columns);
 }
 
 function isLeadingPrefix(cols: string[], of: string[]): boolean {
@@ -39,8 +50,7 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
       if (seen.has(key)) continue;
       seen.add(key);
       idx ??= lookupIndexes(project.catalog, t, indexesOfTable);
-      // A hash index serves only single-column lookups.
-      if (idx.some((i) => (i.method === 'hash' ? i.columns.length === 1 && i.columns[0] === fk.columns[0] && fk.columns.length === 1 : isLeadingPrefix(fk.columns, i.columns)))) continue;
+      if (idx.some((i) => lookupServes(i, fk.columns))) continue;
       const m = migrationAt(project, fk.source.file);
       if (!m) continue;
       const ref = fk.refTable.slice(fk.refTable.indexOf('.') + 1);
