@@ -30,6 +30,19 @@ describe('index-not-concurrent', () => {
     assert.equal(findingsOf({ [INIT]: init, [NEXT]: fixed }, 'index-not-concurrent').length, 0);
   });
 
+  it('inside BEGIN … COMMIT it says to move the statement out, with no in-place fix; a table the migration drops next is left alone', () => {
+    const next = 'BEGIN;\nCREATE INDEX "Post_title_idx" ON "Post"("title");\nCOMMIT;\nCREATE INDEX "Post_body_idx" ON "Post"("title");\nDROP INDEX "User_name_idx";\nDROP TABLE "User";\n';
+    const f = findingsOf({ [INIT]: init + 'CREATE INDEX "User_name_idx" ON "User"("name");', [NEXT]: next }, 'index-not-concurrent');
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, x.fixes.length, /BEGIN … COMMIT/.test(x.message)]),
+      [
+        [1, 0, true],
+        [3, 1, false],
+      ],
+    );
+    assert.match(f[0].message, /move it to a migration of its own and add CONCURRENTLY there/);
+  });
+
   it('does not fire on tables created in the same migration', () => {
     assert.equal(findingsOf({ [INIT]: init + 'CREATE INDEX "Post_title_idx" ON "Post"("title");' }, 'index-not-concurrent').length, 0);
   });

@@ -1,7 +1,36 @@
 import { defineRule } from '../../rule';
+import type { PgNode } from '../../sql/parse';
+import type { Migration } from '../../sql/project';
 import { rangeKey } from '../../sql/catalog';
 import { names } from '../../sql/expr';
 import { findInStatement, headRange, sqlProject, statementReport, statements, tableName } from './util';
+
+/** Whether the file's statement `index` runs after a `BEGIN`/`START TRANSACTION` and before its COMMIT/ROLLBACK. */
+function inExplicitTransaction(m: Migration, index: number): boolean {
+  let open = false;
+  for (const st of m.file.statements) {
+    if (st.index >= index) break;
+    if (st.kind !== 'TransactionStmt') continue;
+    const k = String(st.node.kind);
+    if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') open = true;
+    else if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_COMMIT_PREPARED' || k === 'TRANS_STMT_ROLLBACK_PREPARED' || k === 'TRANS_STMT_PREPARE') open = false;
+  }
+  return open;
+}
+
+/** Whether a statement of the file after `index` drops table `key`. */
+function droppedLater(m: Migration, index: number, key: string): boolean {
+  return m.file.statements.some(
+    (st) =>
+      st.index > index &&
+      st.kind === 'DropStmt' &&
+      st.node.removeType === 'OBJECT_TABLE' &&
+      (st.node.objects ?? []).some((o: PgNode) => {
+        const parts = names(o?.List?.items);
+        return (parts.length > 1 ? parts.slice(-2).join('.') : `public.${parts[0]}`) === key;
+      }),
+  );
+}
 
 export default defineRule({
   id: 'index-not-concurrent',
@@ -11,7 +40,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports `CREATE INDEX` and `DROP INDEX` without `CONCURRENTLY` on a table that existed before this migration (created by an earlier migration, or not by these migrations at all). Indexes on tables created in the same migration are fine, and so is a `CREATE INDEX IF NOT EXISTS` of an index that exists by then (PostgreSQL skips it).',
+      'Reports `CREATE INDEX` and `DROP INDEX` without `CONCURRENTLY` on a table that existed before this migration (created by an earlier migration, or not by these migrations at all). Indexes on tables created in the same migration are fine, as are indexes of a table the same migration drops afterwards, and a `CREATE INDEX IF NOT EXISTS` of an index that exists by then (PostgreSQL skips it).',
     whyItMatters:
       '`CREATE INDEX` holds a SHARE lock for the whole build: every INSERT, UPDATE and DELETE on the table waits — minutes on a table with millions of rows, which is an outage for the feature. `DROP INDEX` takes an ACCESS EXCLUSIVE lock and queues even reads behind long transactions.',
     example:
@@ -19,7 +48,7 @@ export default defineRule({
     useInstead:
       '-- file: supabase/migrations/20240101000000_orders.sql\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n-- file: supabase/migrations/20240201000000_orders_customer_idx.sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n',
     fixSafety:
-      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: the migration must not be wrapped in `BEGIN … COMMIT` and, for tools that send the file as one multi-statement query (Prisma), the statement should be alone in its migration. A failed concurrent build leaves an INVALID index to drop and retry.',
+      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT` or a DO block (the message says to move the statement to a migration of its own), and for tools that send the file as one multi-statement query (Prisma), the statement should be alone in its migration. A failed concurrent build leaves an INVALID index to drop and retry.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -52,6 +81,8 @@ export default defineRule({
       } else continue;
       const state = tableKey ? s.facts.tables.get(tableKey) ?? 'unknown' : 'unknown';
       if (state === 'new') continue;
+      // The same migration drops the table afterwards: that takes the table's strongest lock anyway.
+      if (tableKey && droppedLater(m, s.stmt.index, tableKey)) continue;
       if (tableKey && project.catalog.views.has(tableKey) && !project.catalog.tables.has(tableKey)) {
         // Materialized views are built by the migration that creates them; indexes on them lock reads only while refreshing.
       }
@@ -62,19 +93,25 @@ export default defineRule({
       const range = m.file.lines.range(s.stmt.start, kwEnd);
       const t = tableKey ? tableName(tableKey) : '?';
       const indexName = s.stmt.kind === 'IndexStmt' ? n.idxname : what.replace(/^DROP INDEX /, '');
+      // CONCURRENTLY in place would only fail ("cannot run inside a transaction block").
+      const inTransaction = s.inDoBlock ? 'a DO block' : inExplicitTransaction(m, s.stmt.index) ? 'the `BEGIN … COMMIT` of this migration' : null;
       report({
         ...statementReport(m, s),
         range,
-        message: `\`${what}\` without CONCURRENTLY on \`${t}\`, which ${state === 'existing' ? 'an earlier migration created' : 'existed before this migration'}: it blocks writes to the table for the whole ${s.stmt.kind === 'IndexStmt' ? 'build' : 'drop'}.`,
+        message:
+          `\`${what}\` without CONCURRENTLY on \`${t}\`, which ${state === 'existing' ? 'an earlier migration created' : 'existed before this migration'}: it blocks writes to the table for the whole ${s.stmt.kind === 'IndexStmt' ? 'build' : 'drop'}.` +
+          (inTransaction ? ` It runs inside ${inTransaction}, where CONCURRENTLY is not allowed: move it to a migration of its own and add CONCURRENTLY there.` : ''),
         subject: { table: t, ...(indexName ? { index: indexName } : {}) },
-        fixes: [
-          {
-            title: 'Add CONCURRENTLY (must run outside a transaction)',
-            edits: [{ file: m.path, range: { start: pos, end: pos }, newText: ' CONCURRENTLY' }],
-            isPreferred: true,
-            safe: false,
-          },
-        ],
+        fixes: inTransaction
+          ? []
+          : [
+              {
+                title: 'Add CONCURRENTLY (must run outside a transaction)',
+                edits: [{ file: m.path, range: { start: pos, end: pos }, newText: ' CONCURRENTLY' }],
+                isPreferred: true,
+                safe: false,
+              },
+            ],
       });
     }
   },
