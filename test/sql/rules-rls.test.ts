@@ -235,6 +235,23 @@ describe('rls-policy-no-ownership', () => {
     assert.deepEqual(reported(checks + noCheck.replace('(o uuid)', '(o text)')), []);
   });
 
+  it('a subquery over a table whose own policies limit each caller to their rows checks the caller', () => {
+    const sessions = [
+      'create table public.sessions (id uuid primary key, user_id uuid not null references auth.users (id));',
+      'alter table public.sessions enable row level security;',
+      'create policy "own" on public.sessions for all to authenticated using (user_id = (select auth.uid()));',
+      'create table public.stats (session_id uuid primary key references public.sessions (id));',
+      'alter table public.stats enable row level security;',
+      'create policy "d" on public.stats for delete to authenticated using (exists (select 1 from public.sessions where sessions.id = stats.session_id));',
+    ].join('\n');
+    const reported = (sql: string) => findingsOf({ [M]: sql }, 'rls-policy-no-ownership').map((x) => x.subject.policy);
+    assert.deepEqual(reported(sessions), []);
+    // Another policy lets every signed-in user read all sessions: the subquery sees them all.
+    assert.deepEqual(reported(sessions + '\ncreate policy "all read" on public.sessions for select to authenticated using (true);'), ['d']);
+    // Without RLS on sessions the subquery sees every row.
+    assert.deepEqual(reported(sessions.replace('alter table public.sessions enable row level security;', '')), ['d']);
+  });
+
   it("Supabase Storage's path helpers (storage.foldername …) are no caller check; comparing a folder with auth.uid() is", () => {
     const text = [
       "create policy \"del\" on storage.objects for delete to authenticated using (bucket_id = 'files' and (storage.foldername(name))[1] = 'public');",

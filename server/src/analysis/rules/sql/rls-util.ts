@@ -1,6 +1,7 @@
 /** Shared logic of the Row Level Security rules. */
 import type { Catalog, FunctionDef, Policy, Table } from '../../sql/catalog';
 import { names, walk } from '../../sql/expr';
+import { rangeKey } from '../../sql/catalog';
 import type { PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
 
@@ -239,6 +240,9 @@ export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0):
     // `auth.role() = 'authenticated'` is the same for every signed-in user: a role test, like `TO authenticated`.
     if (roleTests?.has(v)) return;
     if (kind === 'SQLValueFunction' && /CURRENT_USER|SESSION_USER|CURRENT_ROLE|USER/.test(String(v.op))) found = true;
+    // A subquery over a table whose own policies show each caller only their rows (`EXISTS (SELECT 1
+    // FROM projects WHERE projects.id = project_id)`, with RLS on projects): the caller is checked there.
+    else if (kind === 'RangeVar' && parents.includes('SubLink') && depth < 3 && rowsLimitedToCaller(catalog, rangeKey(v), depth + 1)) found = true;
     else if (kind === 'FuncCall') {
       const n = funcName(v);
       if (CALLER_FUNCTIONS.has(n)) found = true;
@@ -249,24 +253,38 @@ export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0):
 }
 
 /**
+ * Whether the API roles read only rows that their own caller check lets through in table `key`: RLS is
+ * enabled there and every permissive SELECT policy for them compares with the caller on every way
+ * through (or a restrictive one does). Without any such policy they read nothing, which is no gap either.
+ */
+function rowsLimitedToCaller(catalog: Catalog, key: string, depth: number): boolean {
+  const t = catalog.tables.get(key);
+  if (!t?.rls) return false;
+  const reading = [...t.policies.values()].filter((p) => (p.command === 'select' || p.command === 'all') && appliesToClients(p));
+  const checked = (p: Policy) => !!p.using && uncheckedPart(p.using, catalog, depth) === null;
+  if (reading.some((p) => !p.permissive && checked(p))) return true;
+  return reading.every((p) => !p.permissive || checked(p));
+}
+
+/**
  * A part of a policy condition that lets rows through without comparing anything with the caller, or
  * null when every way through it does: the condition itself when it never references the caller; for
  * `a OR b`, the first branch that does not (every caller passes through it); for `a AND b`, the whole
  * conjunction when no conjunct does. A `false` branch lets nothing through.
  */
-export function uncheckedPart(e: PgNode, catalog: Catalog): PgNode | null {
+export function uncheckedPart(e: PgNode, catalog: Catalog, depth = 0): PgNode | null {
   if (isConstFalse(e)) return null;
   const b = e.BoolExpr;
   if (b?.boolop === 'OR_EXPR') {
     for (const a of b.args ?? []) {
-      const u = uncheckedPart(a, catalog);
+      const u = uncheckedPart(a, catalog, depth);
       if (u) return u;
     }
     return null;
   }
   if (b?.boolop === 'AND_EXPR') {
     const args: PgNode[] = b.args ?? [];
-    const gaps = args.map((a) => uncheckedPart(a, catalog));
+    const gaps = args.map((a) => uncheckedPart(a, catalog, depth));
     if (gaps.some((g) => !g)) return null;
     // No conjunct checks the caller on every way through it: the rows that pass without a check are
     // those matching every conjunct's gap (the whole conjunction when no conjunct checks at all).
@@ -284,14 +302,14 @@ export function uncheckedPart(e: PgNode, catalog: Catalog): PgNode | null {
       const when = w?.CaseWhen;
       if (!when) continue;
       const test: PgNode = c.arg ? { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: '=' } }], lexpr: c.arg, rexpr: when.expr } } : when.expr;
-      const cond = uncheckedPart(test, catalog);
-      const result = uncheckedPart(when.result, catalog);
+      const cond = uncheckedPart(test, catalog, depth);
+      const result = uncheckedPart(when.result, catalog, depth);
       if (cond && result) return isConstTrue(result) ? cond : { BoolExpr: { boolop: 'AND_EXPR', args: [cond, result] } };
     }
     // Without ELSE the result is NULL: nothing passes.
-    return c.defresult ? uncheckedPart(c.defresult, catalog) : null;
+    return c.defresult ? uncheckedPart(c.defresult, catalog, depth) : null;
   }
-  return referencesCaller(e, catalog) ? null : e;
+  return referencesCaller(e, catalog, depth) ? null : e;
 }
 
 /** The smallest node `location` in an expression: where its text starts (up to an opening parenthesis). */
