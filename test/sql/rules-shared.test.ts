@@ -31,6 +31,12 @@ describe('missing-fk-index (SQL side)', () => {
     assert.match(op.content, /CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_org_id_idx ON projects \(org_id\);/);
   });
 
+  it('names tables outside public with their schema in the message (auth.users), not in the subject', () => {
+    const f = findingsOf({ [M]: 'create schema app;\ncreate table app.notes (id int primary key, user_id uuid references auth.users (id));' }, 'missing-fk-index');
+    assert.match(f[0].message, /of `app\.notes` → `auth\.users`/);
+    assert.deepEqual(f[0].subject, { table: 'notes', column: 'user_id' });
+  });
+
   it('a partial index serves the lookup when its predicate only says lookup columns are not null', () => {
     const sql = (where: string) =>
       `create table users (id uuid primary key);\ncreate table members (id int primary key, user_id uuid references users (id), team_id int, deleted_at timestamptz);\ncreate index m_user on members (user_id) ${where};`;

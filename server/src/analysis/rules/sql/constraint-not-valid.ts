@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { rangeKey } from '../../sql/catalog';
 import { quoteIdent } from '../../sql/expr';
-import { alterCommandsOnExistingTables, findInStatement, findNamed, insertAfterStatement, rangeFromMatch, relationText, sqlProject, statementReport, tableName } from './util';
+import { alterCommandsOnExistingTables, findInStatement, findNamed, insertAfterStatement, rangeFromMatch, relationText, sqlProject, statementReport, tableDisplay, tableName } from './util';
 
 /** `CONSTRAINT <name>` (findNamed); the constraint kinds, for unnamed constraints. */
 const CONSTRAINT = /\bCONSTRAINT\s+/gi;
@@ -54,7 +54,7 @@ export default defineRule({
         report({
           ...statementReport(m, s),
           range,
-          message: `Adding ${kind} constraint${con.conname ? ` \`${con.conname}\`` : ''} to existing table \`${t}\` validates every row while blocking writes${kind === 'FOREIGN KEY' && tableName(rangeKey(con.pktable)) !== t ? ` to \`${t}\` and \`${tableName(rangeKey(con.pktable))}\`` : ''}; add it NOT VALID and VALIDATE it separately.`,
+          message: `Adding ${kind} constraint${con.conname ? ` \`${con.conname}\`` : ''} to existing table \`${tableDisplay(key)}\` validates every row while blocking writes${kind === 'FOREIGN KEY' && rangeKey(con.pktable) !== key ? ` to \`${tableDisplay(key)}\` and \`${tableDisplay(rangeKey(con.pktable))}\`` : ''}; add it NOT VALID and VALIDATE it separately.`,
           subject: { table: t, ...(con.contype === 'CONSTR_FOREIGN' && con.fk_attrs?.length ? { column: con.fk_attrs[0].String?.sval } : {}) },
           fixes,
         });

@@ -7,7 +7,7 @@ import { prismaIndexName } from '../../sql/lexical';
 import type { MigrationProject } from '../../sql/project';
 import { fkSite, MANAGED_SCHEMAS } from './columns';
 import { newMigrationFix } from './new-migration';
-import { findNamed, headRange, isPrismaTable, migrationAt, perObject, rangeFromMatch, sqlProject } from './util';
+import { findNamed, headRange, isPrismaTable, migrationAt, perObject, rangeFromMatch, sqlProject, tableDisplay } from './util';
 
 export type SharedIdCheck = (ctx: AuditContext, report: (r: Report) => void) => void;
 
@@ -53,7 +53,8 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
       if (idx.some((i) => lookupServes(i, fk.columns))) continue;
       const m = migrationAt(project, fk.source.file);
       if (!m) continue;
-      const ref = fk.refTable.slice(fk.refTable.indexOf('.') + 1);
+      const ref = tableDisplay(fk.refTable);
+      const own = tableDisplay(t.key);
       // Prisma's name for `@@index([...])` on these columns: a model over this table then expects this very index.
       const indexName = prismaIndexName(t.name, fk.columns);
       const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${quoteQualified(t.schema, t.name)} (${fk.columns.map(quoteIdent).join(', ')});\n`;
@@ -66,7 +67,7 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
       );
       report({
         ...fkSite(m, fk),
-        message: `Foreign key (${fk.columns.map((c) => `\`${c}\``).join(', ')}) of \`${t.name}\` → \`${ref}\` has no index after all migrations: PostgreSQL does not index foreign keys, so deleting a \`${ref}\` row scans all of \`${t.name}\`, and joins from \`${ref}\` to \`${t.name}\` are sequential scans.`,
+        message: `Foreign key (${fk.columns.map((c) => `\`${c}\``).join(', ')}) of \`${own}\` → \`${ref}\` has no index after all migrations: PostgreSQL does not index foreign keys, so deleting a \`${ref}\` row scans all of \`${own}\`, and joins from \`${ref}\` to \`${own}\` are sequential scans.`,
         subject: { table: t.name, column: fk.columns[0] },
         data: { columns: fk.columns.join(', '), references: `${ref}(${fk.refColumns.join(', ')})` },
         fixes: fix ? [fix] : [],

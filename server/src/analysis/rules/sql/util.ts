@@ -17,6 +17,12 @@ export function tableName(key: string): string {
   return splitKey(key)[1];
 }
 
+/** A table's name for messages: qualified outside `public` (`auth.users`, not `users`). Subjects stay unqualified. */
+export function tableDisplay(key: string): string {
+  const [schema, name] = splitKey(key);
+  return schema === 'public' ? name : `${schema}.${name}`;
+}
+
 export function sqlProject(ctx: AuditContext): MigrationProject | null {
   const p = ctx.sql;
   return p && p.parserLoaded ? p : null;
