@@ -317,6 +317,26 @@ describe('migration-order', () => {
     );
   });
 
+  it('reports a policy condition or column default that calls a function only a later migration creates', () => {
+    const text = [
+      'create table public.docs (id bigint primary key, team_id bigint);',
+      'create policy "p" on public.docs for update to authenticated using (public.is_team_member(team_id) and now() > now() - interval \'1 day\');',
+      'create table public.notes (id bigint primary key, slug text default make_slug(), made timestamptz default now());',
+      'alter table public.notes alter column slug set default make_slug();',
+      'create policy "q" on public.docs for delete to authenticated using (extensions.some_ext_fn(team_id));',
+    ].join('\n');
+    const later = 'create function public.is_team_member(t bigint) returns boolean language sql as $$ select true $$;\ncreate function make_slug() returns text language sql as $$ select \'x\' $$;';
+    const f = findingsOf({ 'supabase/migrations/20240101000000_a.sql': text, 'supabase/migrations/20240201000000_b.sql': later }, 'migration-order');
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, textAt(text, x), x.message.replace(/, which is only created by a later migration.*$/, '')]),
+      [
+        [1, 'public.is_team_member', 'This statement uses function `is_team_member()`'],
+        [2, 'make_slug', 'This statement uses function `make_slug()`'],
+        [3, 'make_slug', 'This statement uses function `make_slug()`'],
+      ],
+    );
+  });
+
   it('reports a constraint name the table already has, and a second primary key (not after a DROP, not in a DO block)', () => {
     const text = [
       'ALTER TABLE t ADD CONSTRAINT t_u_key UNIQUE (u);',

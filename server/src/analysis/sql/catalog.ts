@@ -384,6 +384,23 @@ export class Catalog {
    * as `laterOnly` misses. (A view's query is checked by migration-order itself, only when its text
    * names a table created later: decoding every view's tree here would cost more than the replay.)
    */
+  /**
+   * Functions an expression calls (a policy condition, a column default) that the migrations have not
+   * created yet: PostgreSQL resolves them when the statement runs. Built-ins and extension functions
+   * are never created here, so only a function a later migration creates ends up reported.
+   */
+  private needCalls(node: PgNode, facts: StatementFacts): void {
+    if (!node) return;
+    walk(node, (kind, v) => {
+      if (kind !== 'FuncCall') return;
+      const parts = names(v.funcname);
+      if (!parts.length) return;
+      const key = partsKey(parts);
+      if (this.functions.has(key) || facts.missing.some((x) => x.kind === 'function' && x.key === key)) return;
+      facts.missing.push({ kind: 'function', key, byteLocation: v.location });
+    });
+  }
+
   private needRead(node: PgNode, facts: StatementFacts): void {
     if (!node) return;
     for (const rv of readRelations(node)) {
@@ -499,6 +516,7 @@ export class Catalog {
         const tkey = rangeKey(n.table);
         need(tkey, n.table?.location);
         this.needRead([n.qual, n.with_check], facts);
+        this.needCalls([n.qual, n.with_check], facts);
         let t = this.policyTable(tkey);
         if (!t) {
           t = newTable(n.table, ref);
@@ -699,6 +717,7 @@ export class Catalog {
           break;
         case 'CONSTR_DEFAULT':
           col.default = exprText(con.raw_expr);
+          this.needCalls(con.raw_expr, facts);
           break;
         case 'CONSTR_IDENTITY':
           col.identity = true;
@@ -927,6 +946,7 @@ export class Catalog {
             col.default = cmd.def ? exprText(cmd.def) : undefined;
             col.changedBy.push(ref);
           }
+          this.needCalls(cmd.def, facts);
           break;
         case 'AT_SetNotNull':
         case 'AT_DropNotNull':
