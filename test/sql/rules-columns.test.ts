@@ -314,4 +314,28 @@ describe('string-enum-candidate (SQL side)', () => {
     assert.match(f[0].message, /`posts.status` is free text with the default 'draft'/);
     assert.deepEqual(f[0].fixes, []);
   });
+
+  it('reads a comment that lists the values (trailing, or on the lines right above), whatever the name', () => {
+    const text = [
+      'create table billing (',
+      '  id uuid primary key,',
+      "  status varchar(20) default 'pending', -- 'pending', 'invoiced', 'paid'",
+      '  -- one of: seats_updated, member_licensed, member_unlicensed',
+      '  action text not null,',
+      "  channel text default 'x--y', -- e.g. 'email' or 'sms'",
+      // Free text by its name, whatever its comment says.
+      "  note text -- 'late' or 'early'",
+      ');',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'string-enum-candidate');
+    assert.deepEqual(
+      f.map((x) => [x.subject.column, x.severity, x.data?.values]),
+      [
+        ['status', 'warning', 'pending, invoiced, paid'],
+        ['action', 'warning', 'seats_updated, member_licensed, member_unlicensed'],
+        ['channel', 'info', 'email, sms'],
+      ],
+    );
+    assert.match(f[0].message, /add `CHECK \(status IN \('pending', 'invoiced', 'paid'\)\)`|Add `CHECK \(status IN \('pending', 'invoiced', 'paid'\)\)`/);
+  });
 });

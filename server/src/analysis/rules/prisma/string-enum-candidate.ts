@@ -10,6 +10,9 @@ import { checkValuesFor } from '../../prisma/fix-sql-evidence';
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
 import { columnSite, ownSqlTables, TEXT_TYPES, typeName } from '../sql/columns';
+import { migrationAt } from '../sql/util';
+import { lexemeEnd } from '../../sql/lexical';
+import type { Range } from '../../types';
 
 /** Names that hold identifiers, free text or references, never a small set of values. */
 const NOT_ENUM_FIELD = /(?:^Id|Id|Ids|_id|Url|Uri|Key|Hash|Token|Email|Path|Slug|Sha|Sha256|Json|Message|Description|Content|Title|Text|Body|Html|Notes?|Secret|Password|Domain|Address|Phone)$/;
@@ -114,20 +117,66 @@ const ENUM_LIKE_DEFAULT = /^'([A-Za-z][A-Za-z0-9_-]{0,39})'(?:::[\w\s."]+(?:\(\d
  * is a fine way to close the set, so only unconstrained columns are reported (info: only the default
  * is known).
  */
+/**
+ * The `--` comments of a column in its CREATE TABLE / ADD COLUMN text: the one ending its line, and
+ * comment-only lines right above it.
+ */
+function sqlColumnComments(project: MigrationProject, site: { file: string; range: Range }): string[] {
+  const m = migrationAt(project, site.file);
+  if (!m) return [];
+  const { text, lines } = m.file;
+  const out: string[] = [];
+  const line = site.range.start.line;
+  const end = lines.lineEnd(line);
+  for (let i = lines.offsetAt(site.range.start); i < end; ) {
+    const c = text.charCodeAt(i);
+    if (c === 45 && text.charCodeAt(i + 1) === 45) {
+      out.push(text.slice(i + 2, end).trim());
+      break;
+    }
+    if (c === 39 || c === 34 || c === 36 || (c === 47 && text.charCodeAt(i + 1) === 42)) {
+      const e = lexemeEnd(text, i);
+      if (e < 0) break;
+      i = Math.max(e, i + 1);
+    } else i++;
+  }
+  for (let l = line - 1; l >= 0; l--) {
+    const t = text.slice(lines.offsetAt({ line: l, character: 0 }), lines.lineEnd(l)).trim();
+    if (!t.startsWith('--')) break;
+    out.unshift(t.replace(/^-+/, '').trim());
+  }
+  return out.filter((x) => x);
+}
+
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
   const own = ownSqlTables(ctx);
   if (!own) return;
   const { project, tables } = own;
   for (const t of tables) {
     for (const col of t.columns.values()) {
-      if (col.default === undefined || !TEXT_TYPES.has(typeName(col))) continue;
-      if (!isEnumLikeName(col.name) || NOT_ENUM_FIELD.test(pascalCase(col.name))) continue;
-      const def = ENUM_LIKE_DEFAULT.exec(col.default);
-      if (!def) continue;
+      if (!TEXT_TYPES.has(typeName(col))) continue;
       if (t.checks.some((c) => c.columns.includes(col.name))) continue;
       if (t.primaryKey?.columns.includes(col.name) || t.uniques.some((u) => u.columns.includes(col.name)) || t.foreignKeys.some((f) => f.columns.includes(col.name))) continue;
+      const enumLike = isEnumLikeName(col.name) && !NOT_ENUM_FIELD.test(pascalCase(col.name));
+      const def = col.default === undefined ? null : ENUM_LIKE_DEFAULT.exec(col.default);
       const site = columnSite(project, col);
       if (!site) continue;
+      // A comment that lists the values (`-- 'pending', 'invoiced', 'paid'`), as on the Prisma side.
+      const listed = valuesFromComments(sqlColumnComments(project, site));
+      if (listed && !NOT_ENUM_FIELD.test(pascalCase(col.name))) {
+        const values = listed.values.map((v) => `'${v}'`).join(', ');
+        report({
+          ...site,
+          severity: listed.complete ? 'warning' : 'info',
+          message: listed.complete
+            ? `\`${t.name}.${col.name}\` is free text, but its comment lists the values ${values}: nothing stops other values (a typo is stored without complaint, and code comparing values silently misses rows). Add \`CHECK (${col.name} IN (${values}))\` or an enum type.`
+            : `\`${t.name}.${col.name}\` is free text whose comment gives ${listed.openReason === 'examples' ? 'example values' : 'some of its values'} (${values}). If the set of values is fixed, add a CHECK constraint or an enum type.`,
+          subject: { table: t.name, column: col.name },
+          data: { values: listed.values.join(', '), evidence: 'comment', ...(def ? { default: def[1] } : {}) },
+        });
+        continue;
+      }
+      if (!def || !enumLike) continue;
       report({
         ...site,
         severity: 'info',
@@ -147,7 +196,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a `String` field that holds one of a fixed set of values. Evidence, strongest first: a `CHECK (col IN (...))` on its column in the migrations; a comment listing the values (`// \'user\' | \'admin\'`, `// draft, scheduled, published, failed`, `// "generation", "purchase", "refund"`, `// e.g. ACTIVE or INACTIVE`, `// lifecycle: a|b|c`); then a status/role/type/tier/state/kind/plan/level/priority/mode/stage-like name with a string `@default` (`info`, since only the default is known). The message lists the values found. Ids, URLs, keys, hashes, free text, `@unique` fields and relation scalars are never reported. Not reported for SQLite and SQL Server, where Prisma has no enums. In SQL migrations: a `text`/`varchar` column of a table that is not a Prisma model with such a name and a string default that no CHECK constrains (`info`; a `CHECK (col IN (...))` already closes the set in SQL).',
+      'Reports a `String` field that holds one of a fixed set of values. Evidence, strongest first: a `CHECK (col IN (...))` on its column in the migrations; a comment listing the values (`// \'user\' | \'admin\'`, `// draft, scheduled, published, failed`, `// "generation", "purchase", "refund"`, `// e.g. ACTIVE or INACTIVE`, `// lifecycle: a|b|c`); then a status/role/type/tier/state/kind/plan/level/priority/mode/stage-like name with a string `@default` (`info`, since only the default is known). The message lists the values found. Ids, URLs, keys, hashes, free text, `@unique` fields and relation scalars are never reported. Not reported for SQLite and SQL Server, where Prisma has no enums. In SQL migrations: a `text`/`varchar` column of a table that is not a Prisma model, not constrained by a CHECK (which already closes the set in SQL), whose `--` comment lists the values (on its line or the lines right above: a warning), or with such a name and a string default (`info`).',
     whyItMatters:
       'Nothing stops `"actve"` or `"Admin"` from being written: a typo in one code path creates rows that every `where: { status: "active" }` silently misses, and the TypeScript type is `string`, so the compiler cannot help. An enum makes the database reject unknown values and gives Prisma Client a union type.',
     example:
