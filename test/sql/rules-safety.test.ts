@@ -14,7 +14,10 @@ const init = 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "name" TEXT, "email"
 describe('index-not-concurrent', () => {
   it('reports CREATE/DROP INDEX on tables of earlier migrations, with a CONCURRENTLY fix', () => {
     const next = 'CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");\nCREATE UNIQUE INDEX "User_email_key" ON "User"("email");\nDROP INDEX "Post_authorId_idx";\nCREATE TABLE "Tag" ("id" SERIAL PRIMARY KEY, "name" TEXT);\nCREATE INDEX "Tag_name_idx" ON "Tag"("name");\n';
-    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'index-not-concurrent');
+    // Supabase (whose CLI sends the statements one by one): the fix goes in place.
+    const SB_INIT = 'supabase/migrations/20240101000000_init.sql';
+    const SB_NEXT = 'supabase/migrations/20240201000000_next.sql';
+    const f = findingsOf({ [SB_INIT]: init, [SB_NEXT]: next }, 'index-not-concurrent');
     assert.deepEqual(
       f.map((x) => [x.range.start.line, textAt(next, x), x.subject.table, x.subject.index]),
       [
@@ -27,12 +30,21 @@ describe('index-not-concurrent', () => {
     assert.match(fixed, /^CREATE INDEX CONCURRENTLY "Post_authorId_idx"/);
     assert.match(fixed, /CREATE UNIQUE INDEX CONCURRENTLY "User_email_key"/);
     assert.match(fixed, /DROP INDEX CONCURRENTLY "Post_authorId_idx"/);
-    assert.equal(findingsOf({ [INIT]: init, [NEXT]: fixed }, 'index-not-concurrent').length, 0);
+    assert.equal(findingsOf({ [SB_INIT]: init, [SB_NEXT]: fixed }, 'index-not-concurrent').length, 0);
+    // Prisma sends a migration file as one script (one transaction): only a statement alone in its
+    // migration gets CONCURRENTLY in place; the others are told to move.
+    const prisma = findingsOf({ [INIT]: init, [NEXT]: next }, 'index-not-concurrent');
+    assert.deepEqual(prisma.map((x) => x.fixes.length), [0, 0, 0]);
+    assert.match(prisma[0].message, /inside a Prisma migration with other statements .* move it to a migration of its own/);
+    const alone = findingsOf({ [INIT]: init, [NEXT]: 'CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");\n' }, 'index-not-concurrent');
+    assert.equal(alone[0].fixes.length, 1);
+    // Dropping an index that does not exist then locks nothing (and names no table).
+    assert.deepEqual(findingsOf({ [INIT]: init, [NEXT]: 'DROP INDEX "never_created_idx";\n' }, 'index-not-concurrent'), []);
   });
 
   it('inside BEGIN … COMMIT it says to move the statement out, with no in-place fix; a table the migration drops next is left alone', () => {
     const next = 'BEGIN;\nCREATE INDEX "Post_title_idx" ON "Post"("title");\nCOMMIT;\nCREATE INDEX "Post_body_idx" ON "Post"("title");\nDROP INDEX "User_name_idx";\nDROP TABLE "User";\n';
-    const f = findingsOf({ [INIT]: init + 'CREATE INDEX "User_name_idx" ON "User"("name");', [NEXT]: next }, 'index-not-concurrent');
+    const f = findingsOf({ 'supabase/migrations/20240101000000_init.sql': init + 'CREATE INDEX "User_name_idx" ON "User"("name");', 'supabase/migrations/20240201000000_next.sql': next }, 'index-not-concurrent');
     assert.deepEqual(
       f.map((x) => [x.range.start.line, x.fixes.length, /BEGIN … COMMIT/.test(x.message)]),
       [

@@ -48,7 +48,7 @@ export default defineRule({
     useInstead:
       '-- file: supabase/migrations/20240101000000_orders.sql\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n-- file: supabase/migrations/20240201000000_orders_customer_idx.sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n',
     fixSafety:
-      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT` or a DO block (the message says to move the statement to a migration of its own), and for tools that send the file as one multi-statement query (Prisma), the statement should be alone in its migration. A failed concurrent build leaves an INVALID index to drop and retry.',
+      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT`, a DO block, or a Prisma migration with other statements (Prisma sends the file as one script, which PostgreSQL runs as one transaction); the message then says to move the statement to a migration of its own. A failed concurrent build leaves an INVALID index to drop and retry.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -69,7 +69,9 @@ export default defineRule({
         const first = names(n.objects?.[0]?.List?.items);
         const key = first.length > 1 ? first.join('.') : `public.${first[0]}`;
         tableKey = s.facts.indexTables.get(key);
-        if (!tableKey && n.missing_ok) continue; // dropping an index no migration created
+        // Dropping an index that does not exist at this point (no migration created it, or one dropped
+        // it already): nothing is locked; without IF EXISTS the statement fails, which is not this rule's.
+        if (!tableKey) continue;
         keyword = /\bINDEX\b/i;
         what = `DROP INDEX ${first[first.length - 1]}`;
         if (n.behavior === 'DROP_CASCADE' || (n.objects?.length ?? 0) > 1) {
@@ -94,7 +96,13 @@ export default defineRule({
       const t = tableKey ? tableName(tableKey) : '?';
       const indexName = s.stmt.kind === 'IndexStmt' ? n.idxname : what.replace(/^DROP INDEX /, '');
       // CONCURRENTLY in place would only fail ("cannot run inside a transaction block").
-      const inTransaction = s.inDoBlock ? 'a DO block' : inExplicitTransaction(m, s.stmt.index) ? 'the `BEGIN … COMMIT` of this migration' : null;
+      const inTransaction = s.inDoBlock
+        ? 'a DO block'
+        : inExplicitTransaction(m, s.stmt.index)
+          ? 'the `BEGIN … COMMIT` of this migration'
+          : m.info.kind === 'prisma' && m.file.statements.length > 1
+            ? 'a Prisma migration with other statements (Prisma sends the file as one script, run as one transaction)'
+            : null;
       report({
         ...statementReport(m, s),
         range,
