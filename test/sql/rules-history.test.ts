@@ -337,6 +337,18 @@ describe('migration-order', () => {
     );
   });
 
+  it('reports DROP TABLE / DROP TYPE of an object that is not there (no IF EXISTS), not after the object existed', () => {
+    const text = ['DROP TABLE "ProviderAPIKey";', 'DROP TYPE "GhostEnum";', 'DROP TABLE IF EXISTS "Other";', 'DROP TABLE "User";', 'DROP TYPE "Role";', 'DROP TYPE citext_like;'].join('\n');
+    const f = findingsOf({ 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE "User" (id int PRIMARY KEY);\nCREATE TYPE "Role" AS ENUM (\'A\');', 'prisma/migrations/2_drop/migration.sql': text }, 'migration-order');
+    assert.deepEqual(
+      f.map((x) => [x.range.start.line, x.message.replace(/, which no migration creates: a fresh database fails here\.$/, '')]),
+      [
+        [0, 'This statement uses table `ProviderAPIKey`'],
+        [1, 'This statement uses type `GhostEnum`'],
+      ],
+    );
+  });
+
   it('reports a constraint name the table already has, and a second primary key (not after a DROP, not in a DO block)', () => {
     const text = [
       'ALTER TABLE t ADD CONSTRAINT t_u_key UNIQUE (u);',

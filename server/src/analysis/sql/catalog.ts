@@ -1271,6 +1271,8 @@ export class Catalog {
         case 'OBJECT_FOREIGN_TABLE': {
           const key = partsKey(parts);
           touch(key);
+          // Without IF EXISTS, dropping a table that is not there fails.
+          if (!n.missing_ok && !this.tables.has(key) && !this.foreignTables.has(key)) facts.missing.push({ kind: 'table', key });
           // Indexes go with the relation, even one the replay did not see created (DDL in a DO block).
           this.dropIndexesOn(key);
           this.foreignTables.delete(key);
@@ -1300,6 +1302,7 @@ export class Catalog {
         case 'OBJECT_TYPE':
         case 'OBJECT_DOMAIN': {
           const key = partsKey(parts);
+          if (!n.missing_ok && !this.enums.has(key) && !this.types.has(key)) facts.missing.push({ kind: 'type', key });
           this.enums.delete(key);
           this.types.delete(key);
           break;
