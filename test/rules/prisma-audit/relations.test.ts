@@ -27,6 +27,13 @@ test('implicit-referential-action: required relation defaults to Restrict, and t
   for (const fix of f.fixes) await checkFix(required, f, fix);
 });
 
+test('implicit-referential-action: an optional relation field over a required scalar is required, and the message says why', () => {
+  const text = 'model Env {\n  id   String @id\n  keys Key[]\n}\n\nmodel Key {\n  id    String @id\n  envId String\n  env   Env?   @relation(fields: [envId], references: [id])\n}\n';
+  const [f] = findings(text, 'implicit-referential-action');
+  assert.equal(f.data?.defaultOnDelete, 'Restrict');
+  assert.match(f.message, /Prisma uses `Restrict` here \(`envId` is required, so the relation is too, even though `env` is marked optional\)/);
+});
+
 test('implicit-referential-action: the fix adds onDelete inside the existing @relation and keeps the other arguments', () => {
   const [f] = findings(required, 'implicit-referential-action');
   const fixed = applyFixText(required, f.fixes[0]);

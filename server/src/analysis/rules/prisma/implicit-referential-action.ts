@@ -74,11 +74,18 @@ export default defineRule({
           const effect = deleteEffect(rel, defaultAction);
           const emulated = schema.relationMode === 'prisma';
           const parent = rel.target.name;
+          // `env Env? @relation(fields: [envId] …)` with `envId String`: the scalar makes it required.
+          const requiredScalars = rel.scalarFields.filter((f) => !f.isOptional).map((f) => `\`${f.name}\``);
+          const why = required
+            ? rel.field.isOptional && requiredScalars.length
+              ? `${requiredScalars.join(', ')} ${requiredScalars.length === 1 ? 'is' : 'are'} required, so the relation is too, even though \`${rel.field.name}\` is marked optional`
+              : 'the relation is required'
+            : 'the relation is optional';
           report({
             file: model.file.path,
             range: relationArgRange(rel),
             message:
-              `\`${model.name}.${rel.field.name}\` has no explicit \`onDelete\`: Prisma uses \`${defaultAction}\` here (the relation is ${required ? 'required' : 'optional'}), so ${effect}.` +
+              `\`${model.name}.${rel.field.name}\` has no explicit \`onDelete\`: Prisma uses \`${defaultAction}\` here (${why}), so ${effect}.` +
               (emulated ? ' With relationMode = "prisma" the action is emulated by Prisma Client (deletes outside Prisma are not affected).' : '') +
               ` Decide what deleting ${aOrAn(parent)} should do and set \`onDelete\` explicitly.`,
             subject: relationSubject(rel),
