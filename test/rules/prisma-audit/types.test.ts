@@ -164,6 +164,15 @@ test('plaintext-secret: a comment over a group of fields covers the group, up to
   assert.deepEqual(findings(trailing, 'plaintext-secret').map((f) => f.subject.field), ['apiKey']);
 });
 
+test('plaintext-secret: the value of a model named for a credential (Secret.value, ProviderApiKey.value)', () => {
+  const text =
+    'model Secret {\n  id    String  @id\n  name  String\n  key   String\n  value String?\n}\n\nmodel ProviderApiKey {\n  id    String @id\n  value String\n}\n\nmodel ApiKey {\n  id  String @id\n  key String\n}\n\n' +
+    'model EncryptedSecret {\n  id    String @id\n  value String\n  iv    String\n}\n\nmodel MobilePushToken {\n  id    String @id\n  value String\n}\n\nmodel Setting {\n  id    String @id\n  value String\n}\n';
+  const got = findings(text, 'plaintext-secret').map((f) => `${f.subject.model}.${f.subject.field}: ${f.data?.credential}`);
+  // ApiKey.key often holds the key's hash (looked up by it): left alone, like Secret.key (its name).
+  assert.deepEqual(got, ['Secret.value: secret', 'ProviderApiKey.value: API key']);
+});
+
 test('plaintext-secret: the article fits the credential', () => {
   const text = 'model Aws {\n  id              Int    @id\n  awsAccessKey    String\n  userCredentials String\n  mfaSecret       String\n  otp             String\n}\n';
   const got = findings(text, 'plaintext-secret').map((f) => f.message.replace(/ stored in clear.*/, ''));

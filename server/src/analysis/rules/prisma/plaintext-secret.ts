@@ -11,8 +11,19 @@ import { commentsShowProtection, groupComments, namesOpaqueToken, ownComments, s
  * the rule documents, judged on names. `has(name)`: whether the table (or model) has a column (or
  * field) of that name; `length60`: declared with exactly 60 characters.
  */
+/**
+ * The `value` of a model named for a credential (`Secret.value`, `ProviderApiKey.value`) is the
+ * credential itself. Not when the model keeps the pieces of an encryption (`iv`, `nonce`, `authTag`)
+ * beside it. (`ApiKey.key` is left alone: many apps keep the key's hash there, to look it up.)
+ */
+function credentialOfModel(name: string, table: string, has: (name: string) => boolean): string | null {
+  if (name.toLowerCase() !== 'value') return null;
+  if (namesOpaqueToken(table) || ['iv', 'nonce', 'authTag', 'auth_tag', 'salt'].some(has)) return null;
+  return secretLabelOf(table);
+}
+
 function judgeSecret(name: string, table: string, has: (name: string) => boolean, comments: string[], length60: boolean): { label: string; advice: string } | null {
-  const label = secretLabelOf(name);
+  const label = secretLabelOf(name) ?? credentialOfModel(name, table, has);
   if (!label) return null;
   if (commentsShowProtection(comments)) return null;
   // Auth.js `VerificationToken.token`: the adapter stores a SHA-256 hash of the emailed token, not the token.
@@ -65,7 +76,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a `String` field whose name ends in a credential — password, secret, token, apiKey, accessToken, refreshToken, privateKey, secretKey, clientSecret, credentials, otp — when neither the name nor its comments (or the comment heading its group of fields, with no blank line between) show hashing or encryption (Hash, Hashed, Digest, Encrypted, Cipher, bcrypt, argon2, SHA-256, KMS, vault). Not reported: metadata about a credential (`tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`, `tokenUrl`), previews (`partialKey`, `displaySecretKey`, `maskedSecret`), non-String fields, a `password` declared `@db.VarChar(60)`/`@db.Char(60)` (the length of a bcrypt hash), domain-verification tokens (published in DNS), opaque tokens that grant nothing (pagination and sync cursors such as `nextPageToken`/`syncToken`, `fencingToken`, `idempotencyToken`, push-notification addresses such as `pushToken`/`fcmToken`), and the two Auth.js (NextAuth) fields that are not secrets at rest: `VerificationToken.token` (the adapter stores a hash) and the database-session `sessionToken` (a short-lived random lookup key). Auth.js `Account.access_token`/`refresh_token`/`id_token` are the provider\'s real tokens in clear and are reported. In SQL migrations: a `text`, `varchar`, `char` or `citext` column with such a name (`api_key`, `refresh_token`, `password`) in a table that is not a Prisma model, with the same exceptions.',
+      'Reports a `String` field whose name ends in a credential — password, secret, token, apiKey, accessToken, refreshToken, privateKey, secretKey, clientSecret, credentials, otp — or the `value` of a model named for one (`Secret.value`, `ProviderApiKey.value`, unless `iv`/`nonce`/`authTag` fields sit beside it) — when neither the name nor its comments (or the comment heading its group of fields, with no blank line between) show hashing or encryption (Hash, Hashed, Digest, Encrypted, Cipher, bcrypt, argon2, SHA-256, KMS, vault). Not reported: metadata about a credential (`tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`, `tokenUrl`), previews (`partialKey`, `displaySecretKey`, `maskedSecret`), non-String fields, a `password` declared `@db.VarChar(60)`/`@db.Char(60)` (the length of a bcrypt hash), domain-verification tokens (published in DNS), opaque tokens that grant nothing (pagination and sync cursors such as `nextPageToken`/`syncToken`, `fencingToken`, `idempotencyToken`, push-notification addresses such as `pushToken`/`fcmToken`), and the two Auth.js (NextAuth) fields that are not secrets at rest: `VerificationToken.token` (the adapter stores a hash) and the database-session `sessionToken` (a short-lived random lookup key). Auth.js `Account.access_token`/`refresh_token`/`id_token` are the provider\'s real tokens in clear and are reported. In SQL migrations: a `text`, `varchar`, `char` or `citext` column with such a name (`api_key`, `refresh_token`, `password`) in a table that is not a Prisma model, with the same exceptions.',
     whyItMatters:
       'Anyone who can read the table — a leaked backup, a read replica, an SQL injection, a support tool, a log of a failed query — gets working credentials: user passwords that are reused elsewhere, API keys and OAuth refresh tokens that keep working until revoked.',
     example: 'model User {\n  id       Int    @id\n  email    String @unique\n  password String\n}\n',
