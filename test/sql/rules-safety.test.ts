@@ -80,6 +80,12 @@ describe('add-required-column', () => {
 });
 
 describe('destructive-change', () => {
+  it('not for the copy-and-swap pattern: the old column dropped, the copy renamed to its name in the same migration', () => {
+    const next = 'ALTER TABLE "Post" ADD COLUMN "title_new" VARCHAR(200);\nUPDATE "Post" SET "title_new" = "title";\nALTER TABLE "Post" DROP COLUMN "title";\nALTER TABLE "Post" RENAME COLUMN "title_new" TO "title";\nALTER TABLE "Post" DROP COLUMN "authorId";\n';
+    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'destructive-change');
+    assert.deepEqual(f.map((x) => x.subject.column), ['authorId']);
+  });
+
   it('reports drops and truncates of existing objects, not of objects created in the same migration', () => {
     const next = [
       'ALTER TABLE "User" DROP COLUMN "name";',

@@ -1,10 +1,16 @@
 import { defineRule } from '../../rule';
 import { rangeKey } from '../../sql/catalog';
+import type { Migration } from '../../sql/project';
 import { names } from '../../sql/expr';
 import { alterCommandsOnExistingTables, findNamed, headRange, rangeFromMatch, sqlProject, statementReport, statements, tableName } from './util';
 
 /** `DROP [COLUMN] [IF EXISTS] <name>` (findNamed). */
 const DROP_COLUMN = /\bDROP\s+(COLUMN\s+)?(IF\s+EXISTS\s+)?/gi;
+
+/** Whether a later statement of the migration renames a column of table `key` to `column`. */
+function renamedBackLater(m: Migration, index: number, key: string, column: string): boolean {
+  return m.file.statements.some((st) => st.index > index && st.kind === 'RenameStmt' && st.node.renameType === 'OBJECT_COLUMN' && st.node.newname === column && rangeKey(st.node.relation) === key);
+}
 
 export default defineRule({
   id: 'destructive-change',
@@ -14,7 +20,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports `DROP TABLE`, `ALTER TABLE … DROP COLUMN`, `TRUNCATE` and `DROP TYPE` on objects that existed before this migration (objects created in the same migration, and types renamed away in it — the enum recreate pattern — are not reported).',
+      'Reports `DROP TABLE`, `ALTER TABLE … DROP COLUMN`, `TRUNCATE` and `DROP TYPE` on objects that existed before this migration (objects created in the same migration, types renamed away in it — the enum recreate pattern — and a column whose copy the same migration renames to its name — the copy-and-swap pattern — are not reported).',
     whyItMatters:
       'The data is gone the moment the migration runs, with no undo short of a backup restore. And the application version still serving traffic during a deploy keeps querying the column or table: every such request fails until the new code is live.',
     example:
@@ -58,6 +64,9 @@ export default defineRule({
     }
     for (const { m, s, key, cmd } of alterCommandsOnExistingTables(project, 'AT_DropColumn')) {
       if (!cmd.name || project.catalog.columnCreatedIn(key, cmd.name) === m.index) continue;
+      // The copy-and-swap pattern: a new column takes the data, the old one is dropped and the new one
+      // renamed to its name in the same migration (`RENAME COLUMN "x_temp" TO "x"`). The data stays.
+      if (renamedBackLater(m, s.stmt.index, key, cmd.name)) continue;
       const range = rangeFromMatch(m.file, s.stmt, findNamed(s.stmt, DROP_COLUMN, cmd.name));
       report({ ...statementReport(m, s), range, message: `Dropping column \`${tableName(key)}.${cmd.name}\` deletes its data; code still deployed that reads or writes it fails.`, subject: { table: tableName(key), column: cmd.name } });
     }
