@@ -585,6 +585,16 @@ describe('missing-rollback', () => {
     assert.deepEqual(content.split('\n').filter((l) => l && !l.startsWith('--')), ['DROP TABLE IF EXISTS backup;']);
   });
 
+  it('after a TODO for dropped data, later DROPs of the rollback wait, commented out (copy-and-swap: the copy holds the only data)', () => {
+    const text = 'ALTER TABLE t ADD COLUMN x_tmp uuid;\nUPDATE t SET x_tmp = x::uuid;\nALTER TABLE t DROP COLUMN x;\nALTER TABLE t RENAME COLUMN x_tmp TO x;';
+    const f = findingsOf({ 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE t (id int PRIMARY KEY, x text);', 'prisma/migrations/1_init/down.sql': 'DROP TABLE t;', 'prisma/migrations/2_swap/migration.sql': text }, 'missing-rollback');
+    const content = (f[0].fixes[0].fileOperations![0] as { content: string }).content;
+    const live = content.split('\n').filter((l) => l && !l.startsWith('--'));
+    assert.deepEqual(live, ['ALTER TABLE t RENAME COLUMN x TO x_tmp;']);
+    assert.match(content, /-- TODO: run only once the TODO above is done \(this would delete data that is not restored yet\): ALTER TABLE t DROP COLUMN IF EXISTS x_tmp;/);
+    assert.equal(parseSqlFile('down.sql', content).errors.length, 0);
+  });
+
   it('restores the previous column type known from earlier migrations', () => {
     const f = findingsOf(
       {
