@@ -1,7 +1,6 @@
 /** Shared logic of the Row Level Security rules. */
-import type { Catalog, FunctionDef, Policy, Table } from '../../sql/catalog';
+import { rangeKey, type Catalog, type FunctionDef, type Policy, type Table } from '../../sql/catalog';
 import { names, walk } from '../../sql/expr';
-import { rangeKey } from '../../sql/catalog';
 import type { PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
 
