@@ -144,8 +144,9 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
 export const SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.next', '.turbo', '.cache', 'coverage', 'vendor', 'target']);
 const NUMBERED_DIRS = new Set(['migrations', 'migration', 'sql', 'db-migrations', 'db_migrations', 'flyway', 'schema-migrations']);
 /** Flyway's versioned, undo and repeatable migrations (default prefixes). */
-const FLYWAY = /^([VU]\d+(?:[._]\d+)*__.*|R__.+)\.sql$/;
-const NUMBERED = /^(\d+[_\-.].*|[VU]\d+(?:[._]\d+)*__.*|R__.+)\.sql$/;
+const FLYWAY_NAME = String.raw`[VU]\d+(?:[._]\d+)*__.*|R__.+`;
+const FLYWAY = new RegExp(`^(${FLYWAY_NAME})\\.sql$`);
+const NUMBERED = new RegExp(String.raw`^(\d+[_\-.].*|${FLYWAY_NAME})\.sql$`);
 
 /**
  * The tags (`0000_name`) of a Drizzle Kit journal's entries, or null when it is not a PostgreSQL

@@ -571,7 +571,7 @@ export class Catalog {
         const opt = (d: string) => (n.options ?? []).find((o: PgNode) => o.DefElem?.defname === d)?.DefElem?.arg;
         const body = opt('as');
         const bodyText = body?.List ? names(body.List.items).join('\n') : (body?.String?.sval ?? '');
-        const params = (n.parameters ?? []).map((x: PgNode) => x.FunctionParameter).filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE');
+        const params = inputParams(n.parameters);
         const def: FunctionDef = {
           schema,
           name,
@@ -1033,6 +1033,7 @@ export class Catalog {
       facts.noop = true;
       return;
     }
+    const notNullOnly = n.whereClause ? notNullColumns(n.whereClause) : null;
     this.putIndex({
       schema,
       name,
@@ -1044,7 +1045,7 @@ export class Catalog {
       unique: !!n.unique,
       partial: !!n.whereClause,
       where: n.whereClause ? exprText(n.whereClause) : undefined,
-      ...(n.whereClause && notNullColumns(n.whereClause) ? { notNullOnly: notNullColumns(n.whereClause)! } : {}),
+      ...(notNullOnly ? { notNullOnly } : {}),
       method: n.accessMethod ?? 'btree',
       concurrently: !!n.concurrent,
       source: ref,
@@ -1247,9 +1248,7 @@ export class Catalog {
     if (!list) return;
     let rest: FunctionDef[] = [];
     if (!o!.args_unspecified) {
-      const args: PgNode[] = o!.objfuncargs
-        ? o!.objfuncargs.map((x: PgNode) => x.FunctionParameter).filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE').map((fp: PgNode) => fp.argType)
-        : (o!.objargs ?? []).map((x: PgNode) => x.TypeName);
+      const args: PgNode[] = o!.objfuncargs ? inputParams(o!.objfuncargs).map((fp) => fp.argType) : (o!.objargs ?? []).map((x: PgNode) => x.TypeName);
       const signature = argSignature(args);
       rest = list.filter((d) => d.signature !== signature);
     }
@@ -1379,6 +1378,11 @@ export function rangeKey(rv: PgNode): string {
 /** Every constraint of a table: its primary key, unique constraints, foreign keys and checks. */
 function constraintsOf(t: Table): Array<KeyConstraint | ForeignKey | CheckConstraint> {
   return t.primaryKey ? [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks] : [...t.uniques, ...t.foreignKeys, ...t.checks];
+}
+
+/** The parameters a call passes (IN, INOUT, VARIADIC): `FunctionParameter`s without OUT and TABLE ones. */
+function inputParams(list: PgNode[] | undefined): PgNode[] {
+  return (list ?? []).map((x: PgNode) => x.FunctionParameter).filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE');
 }
 
 /**

@@ -25,8 +25,9 @@ export interface Migration {
   rollback?: string;
   /**
    * Where the file's own down section starts (UTF-16 offset of its marker line): dbmate's
-   * `-- migrate:down`, goose's `-- +goose Down`, node-pg-migrate's `-- Down Migration`. Statements from there on undo the migration: they are
-   * not replayed, and when there are any, the migration has its rollback.
+   * `-- migrate:down`, goose's `-- +goose Down`, node-pg-migrate's `-- Down Migration`. Statements
+   * from there on undo the migration: they are not replayed, and when there are any, the migration
+   * has its rollback.
    */
   downFrom?: number;
 }

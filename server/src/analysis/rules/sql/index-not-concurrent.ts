@@ -1,5 +1,4 @@
 import { defineRule } from '../../rule';
-import type { PgNode } from '../../sql/parse';
 import type { Migration } from '../../sql/project';
 import { rangeKey } from '../../sql/catalog';
 import { names } from '../../sql/expr';
@@ -18,18 +17,9 @@ function inExplicitTransaction(m: Migration, index: number): boolean {
   return open;
 }
 
-/** Whether a statement of the file after `index` drops table `key`. */
+/** Whether a statement of the migration after `index` drops table `key` (as the replay keyed it). */
 function droppedLater(m: Migration, index: number, key: string): boolean {
-  return m.file.statements.some(
-    (st) =>
-      st.index > index &&
-      st.kind === 'DropStmt' &&
-      st.node.removeType === 'OBJECT_TABLE' &&
-      (st.node.objects ?? []).some((o: PgNode) => {
-        const parts = names(o?.List?.items);
-        return (parts.length > 1 ? parts.slice(-2).join('.') : `public.${parts[0]}`) === key;
-      }),
-  );
+  return m.statements.some((r) => r.stmt.index > index && !r.inDoBlock && r.stmt.kind === 'DropStmt' && r.stmt.node.removeType === 'OBJECT_TABLE' && r.facts.tables.has(key));
 }
 
 export default defineRule({
