@@ -141,7 +141,7 @@ function sqlColumnComments(project: MigrationProject, site: { file: string; rang
     } else i++;
   }
   for (let l = line - 1; l >= 0; l--) {
-    const t = text.slice(lines.offsetAt({ line: l, character: 0 }), lines.lineEnd(l)).trim();
+    const t = text.slice(lines.lineStarts[l], lines.lineEnd(l)).trim();
     if (!t.startsWith('--')) break;
     out.unshift(t.replace(/^-+/, '').trim());
   }

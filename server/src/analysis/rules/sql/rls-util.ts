@@ -3,6 +3,7 @@ import { rangeKey, type Catalog, type FunctionDef, type Policy, type Table } fro
 import { names, walk } from '../../sql/expr';
 import type { PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
+import { displayName } from './util';
 
 /** Roles a client can act as through the Supabase API (`public` = every role). */
 export const CLIENT_ROLES = new Set(['anon', 'authenticated', 'public']);
@@ -19,7 +20,7 @@ export function funcName(call: PgNode): string {
 
 /** A table as messages name it: schema-qualified outside `public` (`storage.objects`). */
 export function tableLabel(t: Table): string {
-  return t.schema === 'public' ? t.name : `${t.schema}.${t.name}`;
+  return displayName(t.schema, t.name);
 }
 
 /** Tables whose policies matter: every table with RLS or policies. */

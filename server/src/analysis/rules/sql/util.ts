@@ -18,9 +18,13 @@ export function tableName(key: string): string {
 }
 
 /** A table's name for messages: qualified outside `public` (`auth.users`, not `users`). Subjects stay unqualified. */
-export function tableDisplay(key: string): string {
-  const [schema, name] = splitKey(key);
+export function displayName(schema: string, name: string): string {
   return schema === 'public' ? name : `${schema}.${name}`;
+}
+
+/** `displayName` of a table key (`auth.users`). */
+export function tableDisplay(key: string): string {
+  return displayName(...splitKey(key));
 }
 
 export function sqlProject(ctx: AuditContext): MigrationProject | null {
