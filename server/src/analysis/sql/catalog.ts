@@ -215,8 +215,10 @@ export interface StatementFacts {
   }>;
   /** The statement does nothing: a CREATE … IF NOT EXISTS of an object that exists at this point. */
   noop?: true;
-  /** Columns as they were before an ALTER TABLE changed them (for rollbacks). */
-  previousColumns?: Map<string, { type: string; default?: string; notNull: boolean }>;
+  /** Columns as they were before an ALTER TABLE changed them (for rollbacks); `enum`: the type was an enum the catalog knows. */
+  previousColumns?: Map<string, { type: string; default?: string; notNull: boolean; enum?: true }>;
+  /** Enum types a DROP TYPE removed, with their values at that point (for rollbacks), by type key. */
+  droppedEnums?: Map<string, { schema: string; name: string; values: string[] }>;
 }
 
 /** An index-like structure of a table (`Catalog.indexLikes`). */
@@ -918,7 +920,7 @@ export class Catalog {
       const col = cmd.name ? t.columns.get(cmd.name) : undefined;
       if (col) {
         if (!facts.previousColumns) facts.previousColumns = new Map();
-        if (!facts.previousColumns.has(col.name)) facts.previousColumns.set(col.name, { type: col.type, default: col.default, notNull: col.notNull });
+        if (!facts.previousColumns.has(col.name)) facts.previousColumns.set(col.name, { type: col.type, default: col.default, notNull: col.notNull, ...(this.enums.has(col.typeKey) ? { enum: true as const } : {}) });
       }
       switch (cmd.subtype) {
         case 'AT_AddColumn': {
@@ -1302,6 +1304,8 @@ export class Catalog {
         case 'OBJECT_DOMAIN': {
           const key = partsKey(parts);
           if (!n.missing_ok && !this.enums.has(key) && !this.types.has(key)) facts.missing.push({ kind: 'type', key });
+          const e = this.enums.get(key);
+          if (e) (facts.droppedEnums ??= new Map()).set(key, { schema: e.schema, name: e.name, values: [...e.values] });
           this.enums.delete(key);
           this.types.delete(key);
           break;

@@ -4,7 +4,7 @@
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
 import type { StatementFacts } from './catalog';
-import { names, quoteIdent, quoteLiteral, typeText } from './expr';
+import { names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
 
@@ -80,7 +80,7 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'AlterTableStmt':
       return reverseAlterTable(n, stmt, eol, facts);
     case 'DropStmt':
-      return T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
+      return reverseDropEnums(n, facts) ?? T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
     case 'TruncateStmt':
       return T('TRUNCATE deleted rows: restore them from a backup.');
     case 'InsertStmt':
@@ -101,6 +101,18 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     default:
       return T(`no automatic reverse for this statement (${stmt.kind}).`);
   }
+}
+
+/**
+ * DROP TYPE of enums the replay knew: a type holds no data, so the reverse re-creates each with the
+ * values it had (Prisma's enum-recreate migrations drop the old type last, and their rollback renames
+ * it back). Null (a TODO) for anything else, or with CASCADE (the columns it dropped are not restored).
+ */
+function reverseDropEnums(n: PgNode, facts: StatementFacts | undefined): string[] | null {
+  const dropped = facts?.droppedEnums;
+  const objects: PgNode[] = n.objects ?? [];
+  if (n.removeType !== 'OBJECT_TYPE' || n.behavior === 'DROP_CASCADE' || !dropped || dropped.size !== objects.length) return null;
+  return [...dropped.values()].map((e) => `CREATE TYPE ${quoteQualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`);
 }
 
 function reverseRename(n: PgNode, stmt: SqlStatement, eol: string): string[] {
@@ -161,11 +173,14 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         );
         break;
       case 'AT_AlterColumnType':
-        if (prev) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type};`);
+        // An enum takes a value back only from text (no cast from another enum or to it from text).
+        if (prev?.enum) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::text::${prev.type};`);
+        else if (prev) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type};`);
         else out.push(`-- TODO: column ${cmd.name} changed type; its previous type is not known from the migrations: change it back by hand.`);
         break;
       case 'AT_ColumnDefault':
         if (prev && prev.default === undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT;`);
+        else if (prev?.default !== undefined && exactDefault(prev.default)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${prev.default};`);
         else out.push(`-- TODO: restore the previous default of ${cmd.name}${prev?.default ? ` (was: ${prev.default})` : ' (unknown)'}.`);
         break;
       case 'AT_SetNotNull':
@@ -202,6 +217,19 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
     }
   }
   return out;
+}
+
+/**
+ * A default's catalog text (`exprText`) that is exactly SQL to restore: a constant, possibly cast to a
+ * named type, or a call without arguments (`now()`, `gen_random_uuid()`), or CURRENT_TIMESTAMP and
+ * its kin without a precision. Anything else is restored by hand (the text abbreviates).
+ */
+function exactDefault(text: string): boolean {
+  const constant = String.raw`(?:'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false|NULL)`;
+  const type = String.raw`(?:[A-Za-z_]\w*|"(?:[^"]|"")+")(?:\.(?:[A-Za-z_]\w*|"(?:[^"]|"")+"))?(?:\[\])?`;
+  const call = String.raw`(?:[A-Za-z_]\w*|"(?:[^"]|"")+")(?:\.(?:[A-Za-z_]\w*|"(?:[^"]|"")+"))?\(\)`;
+  const keyword = 'current_timestamp|current_date|localtimestamp|current_user|session_user';
+  return new RegExp(`^(?:${constant}(?:::${type})?|${call}|${keyword})$`).test(text);
 }
 
 /** Where the rollback script of a migration goes, following the tool's conventions. */

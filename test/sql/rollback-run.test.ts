@@ -1,0 +1,114 @@
+// Generated rollback scripts run in a real PostgreSQL (PGlite): applying a migration and then its
+// generated rollback must leave the schema the earlier migrations made.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import { findingsOf, ready } from './helpers';
+
+before(async () => {
+  await ready;
+});
+
+/** The rollback the missing-rollback fix would create for `migration` (the last of `files`). */
+function rollbackOf(files: Record<string, string>, migration: string): string {
+  const f = findingsOf(files, 'missing-rollback').find((x) => x.migration === migration);
+  assert.ok(f, `no missing-rollback finding for ${migration}`);
+  return (f.fixes[0].fileOperations![0] as { content: string }).content;
+}
+
+/** Enum values and column types of the public schema, to compare states. */
+async function shape(db: PGlite): Promise<string> {
+  const enums = await db.query<{ t: string; v: string }>(
+    `SELECT t.typname AS t, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS v FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY 1`,
+  );
+  const cols = await db.query<{ c: string }>(
+    `SELECT table_name || '.' || column_name || ' ' || udt_name || ' ' || coalesce(column_default, '-') AS c FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1`,
+  );
+  return JSON.stringify({ enums: enums.rows, cols: cols.rows.map((r) => r.c) });
+}
+
+describe('generated rollbacks run in PostgreSQL', () => {
+  it("reverses Prisma's enum-recreate migration (both orders Prisma writes): the dropped old type comes back with its values", async () => {
+    const init = [
+      `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');`,
+      `CREATE TABLE "User" ("id" SERIAL NOT NULL, "role" "Role" NOT NULL DEFAULT 'USER', "roles" "Role"[], CONSTRAINT "User_pkey" PRIMARY KEY ("id"));`,
+    ].join('\n');
+    // Prisma's output when an enum value is removed, in its two historical shapes.
+    const recreates = [
+      [
+        'BEGIN;',
+        `CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');`,
+        'ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;',
+        'ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");',
+        'ALTER TABLE "User" ALTER COLUMN "roles" TYPE "Role_new"[] USING ("roles"::text::"Role_new"[]);',
+        'ALTER TYPE "Role" RENAME TO "Role_old";',
+        'ALTER TYPE "Role_new" RENAME TO "Role";',
+        'DROP TYPE "Role_old";',
+        `ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';`,
+        'COMMIT;',
+      ].join('\n'),
+      [
+        'ALTER TYPE "Role" RENAME TO "Role_old";',
+        `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');`,
+        'ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;',
+        'ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role" USING "role"::text::"Role";',
+        'ALTER TABLE "User" ALTER COLUMN "roles" TYPE "Role"[] USING "roles"::text::"Role"[];',
+        `ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';`,
+        'DROP TYPE "Role_old";',
+      ].join('\n'),
+    ];
+    for (const recreate of recreates) {
+      const files = {
+        'prisma/migrations/1_init/migration.sql': init,
+        'prisma/migrations/1_init/down.sql': 'DROP TABLE "User"; DROP TYPE "Role";',
+        'prisma/migrations/2_remove_guest/migration.sql': recreate,
+      };
+      const rollback = rollbackOf(files, '2_remove_guest');
+      assert.match(rollback, /^CREATE TYPE "Role_old" AS ENUM \('USER', 'ADMIN', 'GUEST'\);$/m);
+      const db = new PGlite();
+      try {
+        await db.exec(init);
+        const before = await shape(db);
+        await db.exec(`INSERT INTO "User" ("role", "roles") VALUES ('ADMIN', '{USER,ADMIN}');`);
+        await db.exec(recreate);
+        assert.notEqual(await shape(db), before);
+        await db.exec(rollback);
+        // The old type is back (GUEST included) under its name, used by both columns; the rows kept their values.
+        const after = JSON.parse(await shape(db));
+        const expected = JSON.parse(before);
+        assert.deepEqual(after.enums, expected.enums);
+        // Same column types, and the default the migration dropped and set again is the old type's.
+        assert.deepEqual(after.cols, expected.cols);
+        const rows = await db.query<{ role: string; roles: string }>(`SELECT role::text AS role, roles::text AS roles FROM "User"`);
+        assert.deepEqual(rows.rows, [{ role: 'ADMIN', roles: '{USER,ADMIN}' }]);
+      } finally {
+        await db.close();
+      }
+    }
+  });
+
+  it('restores a dropped default only when its text is exact SQL; others stay a TODO', async () => {
+    const init = `CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "a" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3), "b" TIMESTAMPTZ DEFAULT now(), "c" TEXT DEFAULT 'it''s', "d" INT DEFAULT -1, "e" TIMESTAMPTZ DEFAULT now() + interval '1 day');`;
+    const change = ['a', 'b', 'c', 'd', 'e'].map((c) => `ALTER TABLE "Post" ALTER COLUMN "${c}" DROP DEFAULT;`).join('\n');
+    const files = { 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE "Post";', 'prisma/migrations/2_defaults/migration.sql': change };
+    const rollback = rollbackOf(files, '2_defaults');
+    const live = rollback.split('\n').filter((l) => l && !l.startsWith('--'));
+    assert.deepEqual(live, [`ALTER TABLE "Post" ALTER COLUMN d SET DEFAULT -1;`, `ALTER TABLE "Post" ALTER COLUMN c SET DEFAULT 'it''s';`, `ALTER TABLE "Post" ALTER COLUMN b SET DEFAULT now();`]);
+    assert.match(rollback, /-- TODO: restore the previous default of e \(was: now\(\) \+ /);
+    assert.match(rollback, /-- TODO: restore the previous default of a /);
+    const db = new PGlite();
+    try {
+      await db.exec(init);
+      await db.exec(change);
+      await db.exec(rollback);
+      const r = await db.query<{ column_name: string; column_default: string | null }>(`SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'Post' AND column_name IN ('b', 'c', 'd') ORDER BY 1`);
+      assert.deepEqual(r.rows, [
+        { column_name: 'b', column_default: 'now()' },
+        { column_name: 'c', column_default: "'it''s'::text" },
+        { column_name: 'd', column_default: '\'-1\'::integer' },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
