@@ -92,6 +92,21 @@ test('a MySQL project: its Prisma migrations are not parsed as PostgreSQL, and t
   assert.match(alone.stderr, /1 migration file is not audited: it is written for mysql/);
 });
 
+test("Supabase: the schemas supabase/config.toml's [api] exposes are audited for RLS like public", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'si-supa-'));
+  mkdirSync(join(dir, 'supabase/migrations'), { recursive: true });
+  writeFileSync(join(dir, 'supabase/migrations/20240101000000_init.sql'), 'create schema api;\ncreate table api.orders (id int primary key);\ncreate table private.keys (id int primary key);\n');
+  const rls = () => {
+    const r = cli(['audit', dir, '--format', 'json']);
+    return JSON.parse(r.stdout).findings.filter((f: { rule: string }) => f.rule === 'rls-disabled').map((f: { message: string }) => f.message);
+  };
+  assert.deepEqual(rls(), []);
+  writeFileSync(join(dir, 'supabase/config.toml'), 'project_id = "x"\n\n[api]\nenabled = true\nschemas = ["public", "graphql_public", "api"]\n');
+  const found = rls();
+  assert.equal(found.length, 1);
+  assert.match(found[0], /^Table `api\.orders` is in the exposed `api` schema \(`supabase\/config\.toml` lists it/);
+});
+
 test('query-index-missing: code files of the audited folder, each with the schema of its package; build output, dependencies and bundles are not read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'si-code-'));
   const schema = (model: string) => `datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel ${model} {\n  id    Int    @id\n  email String\n}\n`;

@@ -175,3 +175,26 @@ test("a Prisma migration set locked to MySQL is not parsed as PostgreSQL; editin
     await c.shutdown();
   }
 });
+
+test("Supabase: editing supabase/config.toml's [api] schemas re-audits the exposed tables", async () => {
+  const migration = 'create schema api;\ncreate table api.orders (id int primary key);\nalter table api.orders enable row level security;\ncreate table api.items (id int primary key);\n';
+  const ws = workspace({
+    'supabase/migrations/20240101000000_init.sql': migration,
+    'supabase/config.toml': '[api]\nschemas = ["public", "graphql_public"]\n',
+  });
+  const file = join(ws, 'supabase/migrations/20240101000000_init.sql');
+  const c = new LspClient();
+  try {
+    await c.initialize({ folders: [ws], initializationOptions: { debounceMs: 0 } });
+    c.open(file, migration, 'sql');
+    await c.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'missing-rollback') && !d.some((x) => x.code === 'rls-disabled'));
+    writeFileSync(join(ws, 'supabase/config.toml'), '[api]\nschemas = ["public", "graphql_public", "api"]\n');
+    const n = c.publications.length;
+    void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(ws, 'supabase/config.toml')), type: 2 }] });
+    const d = await c.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'rls-disabled'), n);
+    assert.deepEqual(d.filter((x) => x.code === 'rls-disabled').map((x) => x.range.start.line), [3]);
+  } finally {
+    await c.shutdown();
+  }
+});
+

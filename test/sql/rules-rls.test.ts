@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { applyEdits } from '../../server/src/analysis/text';
-import { findingsOf, ready, textAt } from './helpers';
+import { files, findingsOf, ready, textAt } from './helpers';
+import { audit } from '../../server/src/analysis/engine';
 import { sqlStandardBody } from '../../server/src/analysis/sql/catalog';
 
 before(async () => {
@@ -34,6 +35,22 @@ describe('rls-disabled', () => {
     const fixed = applyEdits(text, f[0].fixes[0].edits);
     assert.match(fixed, /\);\nALTER TABLE public\.profiles ENABLE ROW LEVEL SECURITY;\ncreate table private/);
     assert.equal(findingsOf({ [M]: fixed }, 'rls-disabled').length, 0);
+  });
+
+  it('also reports tables of the schemas supabase/config.toml exposes in [api] schemas', () => {
+    const text = 'create schema api;\ncreate table api.orders (id int primary key);\ncreate table private.secrets (id int primary key);\n';
+    const config = '[api]\nenabled = true\nport = 54321\nschemas = [\n  "public",\n  "graphql_public",\n  "api", # the app\'s\n]\n\n[db]\nschemas = ["private"]\n';
+    const of = (configs: Array<{ path: string; text: string }>) => {
+      const r = audit({ prismaFiles: [], sqlFiles: files({ [M]: text }), supabaseConfigs: configs });
+      return r.findings.filter((f) => f.rule === 'rls-disabled');
+    };
+    const f = of([{ path: 'supabase/config.toml', text: config }]);
+    assert.deepEqual(f.map((x) => textAt(text, x)), ['create table api.orders (id int primary key)']);
+    assert.match(f[0].message, /^Table `api\.orders` is in the exposed `api` schema \(`supabase\/config\.toml` lists it in \[api\] schemas\) but no migration enables/);
+    assert.deepEqual(f[0].subject, { table: 'orders' });
+    // Without the config (or with the default list), only `public` is exposed.
+    assert.deepEqual(of([]), []);
+    assert.deepEqual(of([{ path: 'supabase/config.toml', text: '[api]\nschemas = ["public", "graphql_public"]\n' }]), []);
   });
 
   it('keeps CRLF in the fix and names the table as the CREATE did (renamed later)', () => {

@@ -26,6 +26,11 @@ export interface AuditInput {
    * `migrationLockPaths`): the provider a set was written for, when no schema says it.
    */
   migrationLocks?: SourceFile[];
+  /**
+   * The `supabase/config.toml` files beside the Supabase migration sets among `sqlFiles` that exist
+   * (paths from `supabaseConfigPaths`): the schemas their `[api]` exposes besides `public`.
+   */
+  supabaseConfigs?: SourceFile[];
   /** TypeScript/JavaScript sources scanned for Prisma Client query patterns. */
   codeFiles?: SourceFile[];
   config?: AuditConfig;
@@ -189,7 +194,7 @@ class Context implements AuditContext {
   get sql(): MigrationProject | null {
     if (this.sqlProject === undefined) {
       const files = this.sqlFiles;
-      this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase, preParsed: this.input.sqlPreParsed }) : null;
+      this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase, preParsed: this.input.sqlPreParsed, supabaseConfigs: this.input.supabaseConfigs }) : null;
     }
     return this.sqlProject;
   }

@@ -10,7 +10,7 @@
 import { audit, notAuditedNote, type AuditResult } from '../analysis/engine';
 import { ruleDocUrl } from '../analysis/docs';
 import { parsePrismaSchema, PrismaSession, type PrismaSchema, type SessionSourceFile } from '../analysis/prisma/schema';
-import { migrationLockPaths } from '../analysis/sql/discovery';
+import { migrationLockPaths, supabaseConfigPaths } from '../analysis/sql/discovery';
 import type { MigrationProject } from '../analysis/sql/project';
 import type { Finding, Severity, SourceFile } from '../analysis/types';
 import type { Diagnostic } from 'vscode-languageserver/node';
@@ -57,6 +57,8 @@ export interface AuditHost {
 
 /** A layout's migration file list → the `migration_lock.toml` paths of its Prisma sets (computed once). */
 const lockPathsOf = new WeakMap<string[], string[]>();
+/** The same for the `supabase/config.toml` beside its Supabase migration sets. */
+const supabaseConfigPathsOf = new WeakMap<string[], string[]>();
 
 interface State {
   timer: Pending | null;
@@ -213,6 +215,13 @@ export class Auditor {
       const t = this.projects.read(path);
       if ('text' in t) migrationLocks.push({ path, text: t.text });
     }
+    const supabaseConfigs: SourceFile[] = [];
+    let configPaths = supabaseConfigPathsOf.get(p.layout.migrationFiles);
+    if (!configPaths) supabaseConfigPathsOf.set(p.layout.migrationFiles, (configPaths = supabaseConfigPaths(p.layout.migrationFiles)));
+    for (const path of configPaths) {
+      const t = this.projects.read(path);
+      if ('text' in t) supabaseConfigs.push({ path, text: t.text });
+    }
     const t0 = performance.now();
     let result: AuditResult;
     if (!this.enabled) {
@@ -223,6 +232,7 @@ export class Auditor {
           prismaFiles: prismaFiles.map((f): SessionSourceFile => ({ path: f.path, text: f.text, prismaSession: s.prismaSession })),
           sqlFiles,
           migrationLocks,
+          supabaseConfigs,
           codeFiles,
           config: this.projects.configOf(p),
           hints: { supabase: p.layout.supabase },

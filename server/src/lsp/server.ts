@@ -211,6 +211,7 @@ export function startServer(connection: Connection): void {
           { globPattern: '**/*.sql' },
           { globPattern: '**/schema-insight.json' },
           { globPattern: '**/migration_lock.toml' },
+          { globPattern: '**/supabase/config.toml' },
           // Prisma Client queries (query-index-missing).
           { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
         ],
@@ -295,8 +296,9 @@ export function startServer(connection: Connection): void {
       const path = uriToPath(ch.uri);
       if (!path) continue;
       projects.invalidate(path);
-      // A Prisma migration lock decides which migrations are audited (rare: re-audit everything).
-      if (isConfigPath(path) || path.endsWith('/migration_lock.toml')) {
+      // A Prisma migration lock decides which migrations are audited, Supabase's config.toml which
+      // schemas are exposed (rare: re-audit everything).
+      if (isConfigPath(path) || path.endsWith('/migration_lock.toml') || path.endsWith('/supabase/config.toml')) {
         structural = true;
         continue;
       }

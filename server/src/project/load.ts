@@ -1,5 +1,5 @@
 import type { AuditInput } from '../analysis/engine';
-import { migrationLockPaths } from '../analysis/sql/discovery';
+import { migrationLockPaths, supabaseConfigPaths } from '../analysis/sql/discovery';
 import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, Finding, SourceFile } from '../analysis/types';
 import { displayPath, loadConfigFile, slashPath, type ProjectLayout } from './discover';
@@ -54,6 +54,12 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
     const r = readSourceFile(lock);
     if ('text' in r) migrationLocks.push({ path: displayPath(layout.root, lock), text: r.text });
   }
+  // Supabase's config.toml (the schemas its API exposes); none is no problem.
+  const supabaseConfigs: SourceFile[] = [];
+  for (const path of supabaseConfigPaths(layout.migrationFiles.map((f) => slashPath(f)))) {
+    const r = readSourceFile(path);
+    if ('text' in r) supabaseConfigs.push({ path: displayPath(layout.root, path), text: r.text });
+  }
   // Code read for Prisma Client queries: not audited itself, so a file that cannot be read is skipped.
   const codeFiles: SourceFile[] = [];
   if (prismaFiles.length) {
@@ -74,7 +80,7 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
   }
   return {
     layout,
-    input: { prismaFiles, sqlFiles, config, hints: { supabase: layout.supabase }, ...(migrationLocks.length ? { migrationLocks } : {}), ...(codeFiles.length ? { codeFiles } : {}) },
+    input: { prismaFiles, sqlFiles, config, hints: { supabase: layout.supabase }, ...(migrationLocks.length ? { migrationLocks } : {}), ...(supabaseConfigs.length ? { supabaseConfigs } : {}), ...(codeFiles.length ? { codeFiles } : {}) },
     files,
     unreadable,
     configProblems,

@@ -241,3 +241,52 @@ export function lockProvider(text: string): string | null {
   const m = /^[ \t]*provider[ \t]*=[ \t]*"([^"\n]+)"/m.exec(text);
   return m ? (m[1] === 'postgres' ? 'postgresql' : m[1]) : null;
 }
+
+/** The `supabase/config.toml` beside each Supabase migration set among the paths (`<x>/supabase/migrations` → `<x>/supabase/config.toml`). */
+export function supabaseConfigPaths(sqlPaths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of sqlPaths) {
+    const info = classifyMigration(p);
+    if (info.kind === 'supabase') out.add(joinPath(dirOf(info.setDir), 'config.toml'));
+  }
+  return [...out];
+}
+
+/**
+ * The schemas a Supabase `config.toml` exposes through the Data API: its `[api]` table's `schemas`
+ * array (`schemas = ["public", "api"]`, possibly over several lines). Null when it sets none.
+ */
+export function apiSchemas(text: string): string[] | null {
+  if (text.length > 256 * 1024) return null;
+  let section = '';
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const header = /^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$/.exec(line);
+    if (header) {
+      section = header[1];
+      continue;
+    }
+    if (section !== 'api') continue;
+    const m = /^\s*schemas\s*=\s*\[(.*)$/.exec(line);
+    if (!m) continue;
+    // The array runs to its closing bracket, which may be lines below (comments end at a line's end).
+    let body = '';
+    let rest = m[1];
+    for (let k = i; k < lines.length; k++) {
+      if (k > i) rest = lines[k];
+      const close = /^((?:[^\]"'#]|"[^"]*"|'[^']*')*)(\]|#)/.exec(rest);
+      if (close?.[2] === ']') {
+        body += close[1];
+        break;
+      }
+      body += close ? close[1] : rest;
+      body += ' ';
+    }
+    const names: string[] = [];
+    for (const q of body.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)) names.push(q[1] ?? q[2]);
+    return names;
+  }
+  return null;
+}
+

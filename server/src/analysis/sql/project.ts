@@ -1,6 +1,6 @@
 import type { SourceFile } from '../types';
 import { Catalog, type SourceRef, type StatementFacts } from './catalog';
-import { classifyMigration, dirOf, orderMigrations, rollbackTarget, upVersionKey, versionIdentity, type MigrationFileInfo } from './discovery';
+import { apiSchemas, classifyMigration, dirOf, orderMigrations, rollbackTarget, upVersionKey, versionIdentity, type MigrationFileInfo } from './discovery';
 import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlPreParse, type SqlStatement } from './parse';
 
 export interface ReplayedStatement {
@@ -73,6 +73,8 @@ export interface MigrationProject {
   catalog: Catalog;
   /** Supabase project: `supabase/migrations` files, the front end said so, or `auth.` schema usage. */
   supabase: boolean;
+  /** Schemas besides `public` the project's Supabase `config.toml` exposes (`[api] schemas`) → that file's path. */
+  exposedSchemas: ReadonlyMap<string, string>;
   /** False when libpg-query was not loaded: every file then carries a `file` error. */
   parserLoaded: boolean;
 }
@@ -84,6 +86,8 @@ export interface MigrationProjectOptions {
    * Files without one (or whose text differs) are parsed here; the project is the same either way.
    */
   preParsed?: ReadonlyMap<string, SqlPreParse | null>;
+  /** Supabase `config.toml` files (`AuditInput.supabaseConfigs`): the schemas their API exposes. */
+  supabaseConfigs?: readonly SourceFile[];
 }
 
 const AUTH_USAGE = /\bauth\s*\.\s*(uid|jwt|role|email|users)\b/i;
@@ -97,13 +101,19 @@ interface RecentProject {
   /** Snapshot of the input (callers may reuse or change their arrays and objects afterwards). */
   inputs: Array<[string, string]>;
   supabase: boolean | undefined;
+  /** The Supabase configs' paths and texts, as one string. */
+  configs: string;
   project: MigrationProject;
 }
 const recent: RecentProject[] = [];
 const RECENT_LIMIT = 4;
 
-function sameInput(r: RecentProject, files: SourceFile[], supabase: boolean | undefined): boolean {
-  if (r.inputs.length !== files.length || r.supabase !== supabase || !r.project.parserLoaded) return false;
+function configsKey(configs: readonly SourceFile[] | undefined): string {
+  return JSON.stringify((configs ?? []).map((c) => [c.path, c.text]));
+}
+
+function sameInput(r: RecentProject, files: SourceFile[], supabase: boolean | undefined, configs: string): boolean {
+  if (r.inputs.length !== files.length || r.supabase !== supabase || r.configs !== configs || !r.project.parserLoaded) return false;
   for (let i = 0; i < files.length; i++) {
     if (r.inputs[i][0] !== files[i].path || r.inputs[i][1] !== files[i].text) return false;
   }
@@ -111,10 +121,11 @@ function sameInput(r: RecentProject, files: SourceFile[], supabase: boolean | un
 }
 
 export function buildMigrationProject(files: SourceFile[], options: MigrationProjectOptions = {}): MigrationProject {
-  const hit = recent.find((r) => sameInput(r, files, options.supabase));
+  const configs = configsKey(options.supabaseConfigs);
+  const hit = recent.find((r) => sameInput(r, files, options.supabase, configs));
   if (hit) return hit.project;
   const project = buildMigrationProjectUncached(files, options);
-  recent.unshift({ inputs: files.map((f) => [f.path, f.text]), supabase: options.supabase, project });
+  recent.unshift({ inputs: files.map((f) => [f.path, f.text]), supabase: options.supabase, configs, project });
   if (recent.length > RECENT_LIMIT) recent.pop();
   return project;
 }
@@ -191,7 +202,9 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
     !!options.supabase ||
     infos.some((i) => i.kind === 'supabase') ||
     files.some((f) => AUTH_USAGE.test(f.text));
-  return { files, migrations, ignored, parsed, rollbacks, catalog, supabase, parserLoaded: isSqlParserLoaded() };
+  const exposedSchemas = new Map<string, string>();
+  for (const c of options.supabaseConfigs ?? []) for (const schema of apiSchemas(c.text) ?? []) if (schema !== 'public' && !exposedSchemas.has(schema)) exposedSchemas.set(schema, c.path);
+  return { files, migrations, ignored, parsed, rollbacks, catalog, supabase, exposedSchemas, parserLoaded: isSqlParserLoaded() };
 }
 
 /**

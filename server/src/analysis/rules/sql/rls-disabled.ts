@@ -1,5 +1,5 @@
 import { defineRule } from '../../rule';
-import { migrationAt, relationText } from './util';
+import { displayName, migrationAt, relationText } from './util';
 import { headRange, insertAfterStatement, sqlProject } from './util';
 
 export default defineRule({
@@ -10,7 +10,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'In Supabase projects (a `supabase/migrations` folder, or migrations that use the `auth` schema), reports each table of the exposed `public` schema (partitions included: each has its own setting) on which row level security is not enabled by the end of the history: never enabled (reported at the CREATE TABLE), or disabled again by a later `ALTER TABLE … DISABLE ROW LEVEL SECURITY` (reported there).',
+      'In Supabase projects (a `supabase/migrations` folder, or migrations that use the `auth` schema), reports each table of an exposed schema — `public`, and those `supabase/config.toml` lists in its `[api]` `schemas` — (partitions included: each has its own setting) on which row level security is not enabled by the end of the history: never enabled (reported at the CREATE TABLE), or disabled again by a later `ALTER TABLE … DISABLE ROW LEVEL SECURITY` (reported there).',
     whyItMatters:
       'Supabase serves every `public` table through its REST API to anyone holding the anon key, which ships in your front-end bundle. Without RLS, `curl https://<project>.supabase.co/rest/v1/profiles -H "apikey: <anon key>"` reads — and `PATCH` rewrites — every row.',
     example:
@@ -23,9 +23,11 @@ export default defineRule({
   check(ctx, report) {
     const project = sqlProject(ctx);
     if (!project || !project.supabase) return;
+    // `public`, and the schemas config.toml's [api] exposes too.
+    const exposedBy = project.exposedSchemas;
     for (const t of project.catalog.tables.values()) {
       // A temporary table lives in the session's own schema and is gone when it ends.
-      if (t.schema !== 'public' || t.rls || t.temporary) continue;
+      if ((t.schema !== 'public' && !exposedBy.has(t.schema)) || t.rls || t.temporary) continue;
       // A partition is a table of its own, with its own RLS setting: the API serves it directly.
       const parent = t.partitionOf ? project.catalog.tables.get(t.partitionOf) : undefined;
       // Where RLS was last turned off (ALTER TABLE … DISABLE ROW LEVEL SECURITY), else the CREATE TABLE.
@@ -41,7 +43,7 @@ export default defineRule({
         range: headRange(m.file, stmt),
         anchorLine: stmt.range.start.line,
         migration: m.label,
-        message: `Table \`${t.name}\` is in the exposed \`public\` schema but ${why}: anyone with the anon key can read and write it through the API.${parent?.rls ? ` Its parent \`${parent.name}\` has RLS, but a partition does not inherit it: queries on the partition itself skip the parent's policies.` : ''}${t.policies.size ? ` Its ${t.policies.size} polic${t.policies.size === 1 ? 'y does' : 'ies do'} nothing until RLS is enabled.` : ''}`,
+        message: `Table \`${displayName(t.schema, t.name)}\` is in the exposed \`${t.schema}\` schema${t.schema === 'public' ? '' : ` (\`${exposedBy.get(t.schema)}\` lists it in [api] schemas)`} but ${why}: anyone with the anon key can read and write it through the API.${parent?.rls ? ` Its parent \`${parent.name}\` has RLS, but a partition does not inherit it: queries on the partition itself skip the parent's policies.` : ''}${t.policies.size ? ` Its ${t.policies.size} polic${t.policies.size === 1 ? 'y does' : 'ies do'} nothing until RLS is enabled.` : ''}`,
         subject: { table: t.name },
         fixes: [
           {
