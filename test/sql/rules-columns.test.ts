@@ -212,20 +212,40 @@ describe('missing-updated-at (SQL side)', () => {
 });
 
 describe('the new-migration fixes in PostgreSQL', () => {
+  const rules = ['set-null-on-required', 'cascade-deletes-history', 'float-for-money', 'missing-updated-at'];
+  const schema = [
+    'create table coupons (id uuid primary key, price_usd real);',
+    'create table coupon_redemptions (',
+    '  id uuid primary key,',
+    '  coupon_id uuid not null references coupons (id) on delete set null,',
+    '  user_id uuid not null references auth.users (id) on delete cascade,',
+    '  created_at timestamptz,',
+    '  updated_at timestamptz not null default now()',
+    ');',
+  ].join('\n');
+
+  it('of one audit never share a version: applied together (copied from a report), they run as separate migrations', async () => {
+    // The last migration is at 23:59:59: the next versions are valid timestamps of the next day.
+    const last = 'supabase/migrations/20240101235959_init.sql';
+    const first = auditSql({ [last]: schema }, { supabase: true });
+    const creates = first.findings
+      .filter((x) => [...rules, 'missing-fk-index'].includes(x.rule))
+      .map((x) => (x.fixes.find((fx) => fx.isPreferred && fx.fileOperations?.length) ?? x.fixes.find((fx) => fx.fileOperations?.length))?.fileOperations?.[0] as { file: string; content: string } | undefined)
+      .filter((op): op is { file: string; content: string } => !!op);
+    assert.ok(creates.length >= 4, String(creates.length));
+    const versions = creates.map((op) => /(\d+)_[^/]*$/.exec(op.file)![1]);
+    assert.equal(new Set(versions).size, versions.length, versions.join(' '));
+    assert.deepEqual([...versions].sort().slice(0, 2), ['20240102000000', '20240102000001']);
+    const map = { [last]: schema, ...Object.fromEntries(creates.map((op) => [op.file, op.content])) };
+    const after = auditSql(map, { supabase: true });
+    assert.deepEqual(after.findings.filter((x) => x.rule === 'duplicate-migration-version' || x.rule === 'migration-order' || x.rule === 'sql-syntax-error').map((x) => x.message), []);
+    const outcome = await runReplay(replayPlan(after.sql!));
+    assert.equal(outcome.failure, undefined, JSON.stringify(outcome.failure));
+    assert.equal(outcome.applied, creates.length + 1);
+  });
+
   it('run in an embedded PostgreSQL one after another (as an editor user applies them) and leave none of their findings', async () => {
-    const rules = ['set-null-on-required', 'cascade-deletes-history', 'float-for-money', 'missing-updated-at'];
-    let map: Record<string, string> = {
-      [M]: [
-        'create table coupons (id uuid primary key, price_usd real);',
-        'create table coupon_redemptions (',
-        '  id uuid primary key,',
-        '  coupon_id uuid not null references coupons (id) on delete set null,',
-        '  user_id uuid not null references auth.users (id) on delete cascade,',
-        '  created_at timestamptz,',
-        '  updated_at timestamptz not null default now()',
-        ');',
-      ].join('\n'),
-    };
+    let map: Record<string, string> = { [M]: schema };
     for (let applied = 0; ; applied++) {
       assert.ok(applied < 20, 'the fixes converge');
       const f = auditSql(map, { supabase: true }).findings.find((x) => rules.includes(x.rule) && x.fixes.length);

@@ -1,5 +1,5 @@
 /** Fixes that add a new migration to a migration set (an index, a foreign key, a trigger …). */
-import { joinPath } from '../../sql/discovery';
+import { joinPath, timestampProblem } from '../../sql/discovery';
 import type { Migration, MigrationProject } from '../../sql/project';
 import type { Fix } from '../../types';
 import { perObject } from './util';
@@ -30,22 +30,41 @@ function newMigrationPath(project: MigrationProject, near: Migration, slug: stri
   }
 }
 
-/** Per project and migration set (folder + kind): the version after the highest one, or null. */
-const nextVersions = perObject((_project: MigrationProject) => new Map<string, string | null>());
+/** Per project and migration set (folder + kind): the last version a fix took, or null (no numeric versions). */
+const issuedVersions = perObject((_project: MigrationProject) => new Map<string, string | null>());
 
+/**
+ * A version after the highest one of `near`'s set, a new one on each call for the same project: fixes
+ * of one audit never share a version (applied together, their migrations must not collide).
+ */
 function nextVersion(project: MigrationProject, near: Migration): string | null {
-  const bySet = nextVersions(project);
+  const bySet = issuedVersions(project);
   const key = `${near.info.kind}\u0000${near.info.setDir}`;
-  let next = bySet.get(key);
-  if (next === undefined) {
+  let last = bySet.get(key);
+  if (last === undefined) {
     const set = project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
     const versions = set.map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
-    if (!versions.length) next = null;
-    else {
-      const last = versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b));
-      next = (BigInt(last) + 1n).toString().padStart(last.length, '0');
-    }
-    bySet.set(key, next);
+    last = versions.length ? versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b)) : null;
   }
+  if (last === null) {
+    bySet.set(key, null);
+    return null;
+  }
+  const next = versionAfter(last);
+  bySet.set(key, next);
   return next;
+}
+
+/**
+ * The version after `v`: a valid `YYYYMMDDHHMMSS` timestamp is one second later (`…235959` becomes the
+ * next day, never the impossible `…235960`); any other number is one more, zero-padded to its width.
+ */
+export function versionAfter(v: string): string {
+  if (v.length === 14 && !timestampProblem(v)) {
+    const n = (i: number, len: number) => Number(v.slice(i, i + len));
+    const t = new Date(Date.UTC(n(0, 4), n(4, 2) - 1, n(6, 2), n(8, 2), n(10, 2), n(12, 2)) + 1000);
+    const p2 = (x: number) => String(x).padStart(2, '0');
+    return `${String(t.getUTCFullYear()).padStart(4, '0')}${p2(t.getUTCMonth() + 1)}${p2(t.getUTCDate())}${p2(t.getUTCHours())}${p2(t.getUTCMinutes())}${p2(t.getUTCSeconds())}`;
+  }
+  return (BigInt(v) + 1n).toString().padStart(v.length, '0');
 }
