@@ -111,4 +111,30 @@ describe('generated rollbacks run in PostgreSQL', () => {
       await db.close();
     }
   });
+
+  it('drops unnamed constraints by the names PostgreSQL gave them', async () => {
+    const init = 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int, a_id int, code text, n int);\nALTER TABLE b ADD CONSTRAINT b_a_id_fkey CHECK (n > 0);';
+    // The first unnamed foreign key on b.a_id cannot be b_a_id_fkey (a check has that name): PostgreSQL picks b_a_id_fkey1.
+    const change = 'ALTER TABLE b ADD PRIMARY KEY (id), ADD FOREIGN KEY (a_id) REFERENCES a (id), ADD UNIQUE (code), ADD CHECK (n < 10);';
+    const files = { 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE b; DROP TABLE a;', 'prisma/migrations/2_keys/migration.sql': change };
+    const rollback = rollbackOf(files, '2_keys');
+    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), [
+      'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_n_check;',
+      'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_code_key;',
+      'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_a_id_fkey1;',
+      'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_pkey;',
+    ]);
+    const db = new PGlite();
+    try {
+      await db.exec(init);
+      await db.exec(change);
+      const names = async () => (await db.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid = 'b'::regclass AND contype <> 'n' ORDER BY 1`)).rows.map((r) => r.conname);
+      assert.deepEqual(await names(), ['b_a_id_fkey', 'b_a_id_fkey1', 'b_code_key', 'b_n_check', 'b_pkey']);
+      await db.exec(rollback);
+      assert.deepEqual(await names(), ['b_a_id_fkey']);
+    } finally {
+      await db.close();
+    }
+  });
 });
+

@@ -217,6 +217,8 @@ export interface StatementFacts {
   noop?: true;
   /** Columns as they were before an ALTER TABLE changed them (for rollbacks); `enum`: the type was an enum the catalog knows. */
   previousColumns?: Map<string, { type: string; default?: string; notNull: boolean; enum?: true }>;
+  /** The names PostgreSQL gave the statement's unnamed constraints (by their `Constraint` node), for rollbacks. */
+  constraintNames?: Map<PgNode, string>;
   /** Enum types a DROP TYPE removed, with their values at that point (for rollbacks), by type key. */
   droppedEnums?: Map<string, { schema: string; name: string; values: string[] }>;
 }
@@ -768,6 +770,7 @@ export class Catalog {
       if (!t.columnsComplete) return;
       for (const c of list) if (!t.columns.has(c)) facts.missing.push({ kind: 'column', key: t.key, column: c, byteLocation: con.location });
     };
+    let made: string | undefined;
     switch (con.contype) {
       case 'CONSTR_PRIMARY': {
         // "multiple primary keys for table … are not allowed": the table keeps the key it has (this
@@ -781,6 +784,7 @@ export class Catalog {
         // PostgreSQL merges a key written twice in one statement (`a int UNIQUE PRIMARY KEY`): the primary key stays.
         t.uniques = t.uniques.filter((u) => !(u.source === ref && sameList(u.columns, columns)));
         t.primaryKey = { name: name ?? con.indexname ?? this.generatedName(t, null, 'pkey', true), columns, source: ref };
+        made = t.primaryKey.name;
         for (const c of columns) {
           const col = t.columns.get(c);
           if (col) col.notNull = true;
@@ -794,7 +798,9 @@ export class Catalog {
         if (same(t.primaryKey) || t.uniques.some(same)) break; // written twice in one statement: one key
         // INCLUDE columns are part of the generated name.
         const named = [...columns, ...cols(con.including)];
-        t.uniques.push({ name: name ?? con.indexname ?? this.generatedName(t, pgNameAddition(named), 'key', true), columns, source: ref });
+        const unique: string = name ?? con.indexname ?? this.generatedName(t, pgNameAddition(named), 'key', true);
+        made = unique;
+        t.uniques.push({ name: unique, columns, source: ref });
         break;
       }
       case 'CONSTR_CHECK': {
@@ -805,7 +811,9 @@ export class Catalog {
           if (kind === 'ColumnRef') referenced.add(names(v.fields).pop() ?? '');
         });
         const only = referenced.size === 1 ? [...referenced][0] : null;
-        t.checks.push({ name: name ?? this.generatedName(t, only, 'check', false), expr: exprText(con.raw_expr), column: list?.column, values: list?.values, columns: [...referenced], source: ref });
+        const check: string = name ?? this.generatedName(t, only, 'check', false);
+        made = check;
+        t.checks.push({ name: check, expr: exprText(con.raw_expr), column: list?.column, values: list?.values, columns: [...referenced], source: ref });
         break;
       }
       case 'CONSTR_FOREIGN': {
@@ -816,8 +824,10 @@ export class Catalog {
         let refColumns = cols(con.pk_attrs);
         if (!refColumns.length) refColumns = this.tables.get(refKey)?.primaryKey?.columns ?? [];
         addTo(this.referencing, refKey, t);
+        const fkey: string = name ?? this.generatedName(t, pgNameAddition(columns), 'fkey', false);
+        made = fkey;
         t.foreignKeys.push({
-          name: name ?? this.generatedName(t, pgNameAddition(columns), 'fkey', false),
+          name: fkey,
           columns,
           refTable: refKey,
           refColumns,
@@ -832,6 +842,7 @@ export class Catalog {
       default:
         break;
     }
+    if (made && !name && !con.indexname) (facts.constraintNames ??= new Map()).set(con, made);
   }
 
   /**

@@ -191,7 +191,8 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         break;
       case 'AT_AddConstraint': {
         const con = cmd.def?.Constraint;
-        if (con?.conname) out.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(con.conname)};`);
+        const generated = con && facts?.constraintNames?.get(con);
+        if (con?.conname || generated) out.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(con.conname || generated)};`);
         else out.push(`-- TODO: an unnamed ${String(con?.contype ?? '').replace('CONSTR_', '').toLowerCase()} constraint was added: drop it by its generated name.`);
         break;
       }
