@@ -16,9 +16,9 @@ export function newMigrationFix(project: MigrationProject, slug: string, title: 
 
 /** Path of a new migration after the last one of `near`'s set, or null when the tool has no such convention. */
 function newMigrationPath(project: MigrationProject, near: Migration, slug: string): string | null {
-  const next = nextVersion(project, near);
-  if (next === null) return null;
   const safeSlug = slug.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60).toLowerCase();
+  const next = nextVersion(project, near, safeSlug);
+  if (next === null) return null;
   switch (near.info.kind) {
     case 'prisma':
       return joinPath(near.info.setDir, `${next}_${safeSlug}/migration.sql`);
@@ -30,29 +30,32 @@ function newMigrationPath(project: MigrationProject, near: Migration, slug: stri
   }
 }
 
-/** Per project and migration set (folder + kind): the last version a fix took, or null (no numeric versions). */
-const issuedVersions = perObject((_project: MigrationProject) => new Map<string, string | null>());
+/** Per project and migration set (folder + kind): the last version a fix took (null: no numeric versions), and each slug's. */
+const issuedVersions = perObject((_project: MigrationProject) => new Map<string, { last: string | null; bySlug: Map<string, string> }>());
 
 /**
- * A version after the highest one of `near`'s set, a new one on each call for the same project: fixes
- * of one audit never share a version (applied together, their migrations must not collide).
+ * A version after the highest one of `near`'s set for the migration `slug` names: each slug gets the
+ * next one the first time it is asked for in a project, and keeps it (a re-audit of the same project
+ * offers the same fix), so the fixes of one audit never share a version (applied together, their
+ * migrations must not collide).
  */
-function nextVersion(project: MigrationProject, near: Migration): string | null {
+function nextVersion(project: MigrationProject, near: Migration, slug: string): string | null {
   const bySet = issuedVersions(project);
   const key = `${near.info.kind}\u0000${near.info.setDir}`;
-  let last = bySet.get(key);
-  if (last === undefined) {
+  let issued = bySet.get(key);
+  if (!issued) {
     const set = project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
     const versions = set.map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
-    last = versions.length ? versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b)) : null;
+    issued = { last: versions.length ? versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b)) : null, bySlug: new Map() };
+    bySet.set(key, issued);
   }
-  if (last === null) {
-    bySet.set(key, null);
-    return null;
+  if (issued.last === null) return null;
+  let version = issued.bySlug.get(slug);
+  if (version === undefined) {
+    version = issued.last = versionAfter(issued.last);
+    issued.bySlug.set(slug, version);
   }
-  const next = versionAfter(last);
-  bySet.set(key, next);
-  return next;
+  return version;
 }
 
 /**
