@@ -53,6 +53,14 @@ describe('rls-disabled', () => {
     assert.deepEqual(of([{ path: 'supabase/config.toml', text: '[api]\nschemas = ["public", "graphql_public"]\n' }]), []);
   });
 
+  it('a project outside supabase/ is a Supabase project when its SQL uses auth.*, not when only a comment mentions it', () => {
+    const table = 'CREATE TABLE accounts (id bigserial PRIMARY KEY, owner uuid);\n';
+    const of = (text: string) => findingsOf({ 'db/migrations/20240101000000_accounts.up.sql': text, 'db/migrations/20240101000000_accounts.down.sql': 'DROP TABLE accounts;' }, 'rls-disabled');
+    assert.deepEqual(of(`-- Replaces the old auth.users table of our previous service.\n/* auth.uid() */\n${table}`), []);
+    assert.equal(of(`${table}CREATE FUNCTION mine() RETURNS SETOF accounts LANGUAGE sql AS $$ SELECT * FROM accounts WHERE owner = auth.uid() $$;\n`).length, 1);
+    assert.equal(of(`${table}ALTER TABLE accounts ADD FOREIGN KEY (owner) REFERENCES auth.users (id);\n`).length, 1);
+  });
+
   it('keeps CRLF in the fix and names the table as the CREATE did (renamed later)', () => {
     const text = 'CREATE TABLE "Todo" (id int PRIMARY KEY);\r\nALTER TABLE "Todo" RENAME TO todos;\r\n';
     const f = findingsOf({ [M]: text }, 'rls-disabled');

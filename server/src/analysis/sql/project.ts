@@ -1,5 +1,6 @@
 import type { SourceFile } from '../types';
 import { Catalog, type SourceRef, type StatementFacts } from './catalog';
+import { maskLexemes } from './lexical';
 import { apiSchemas, classifyMigration, dirOf, orderMigrations, rollbackTarget, upVersionKey, versionIdentity, type MigrationFileInfo } from './discovery';
 import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlPreParse, type SqlStatement } from './parse';
 
@@ -201,7 +202,8 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   const supabase =
     !!options.supabase ||
     infos.some((i) => i.kind === 'supabase') ||
-    files.some((f) => AUTH_USAGE.test(f.text));
+    // In SQL, not in a comment ("replaces the old auth.users table" is no Supabase project).
+    files.some((f) => AUTH_USAGE.test(f.text) && AUTH_USAGE.test(maskLexemes(f.text, false)));
   const exposedSchemas = new Map<string, string>();
   for (const c of options.supabaseConfigs ?? []) for (const schema of apiSchemas(c.text) ?? []) if (schema !== 'public' && !exposedSchemas.has(schema)) exposedSchemas.set(schema, c.path);
   return { files, migrations, ignored, parsed, rollbacks, catalog, supabase, exposedSchemas, parserLoaded: isSqlParserLoaded() };

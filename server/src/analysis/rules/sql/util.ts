@@ -8,7 +8,7 @@ import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/p
 import type { Range, TextEdit } from '../../types';
 import { detectEol } from '../../text';
 import { quoteIdent } from '../../sql/expr';
-import { dollarDelimiter, isIdentCont, lexemeEnd, quotedEnd } from '../../sql/lexical';
+import { isIdentCont, lexemeEnd, maskLexemes, quotedEnd } from '../../sql/lexical';
 
 export type Reporter = (r: Report) => void;
 
@@ -192,46 +192,12 @@ export function findNamed(stmt: SqlStatement, head: RegExp, name: string, tail?:
 }
 
 /** Where `maskSql` has something to do: a comment, a quoted identifier or string, a `$`. */
-const MASK_START = /--|\/\*|["'$]/g;
-
-/** `s` with every character but line breaks replaced by a space (same length, same lines). */
-function blank(s: string): string {
-  return s.replace(/[^\r\n]/g, ' ');
-}
-
 /**
  * Replaces comments, string literals and dollar-quoted bodies by spaces (same length and lines) for
- * keyword searches; quoted identifiers stay (rules search for names). Lexemes are read as PostgreSQL
- * does (`lexemeEnd`: escape strings, nested comments, `$` inside identifiers); an unterminated one
- * runs to the end of the text.
+ * keyword searches; quoted identifiers stay (rules search for names). See `maskLexemes`.
  */
 export function maskSql(text: string): string {
-  const parts: string[] = [];
-  /** `text[copied, …)` is not in `parts` yet (copied as is up to the next masked stretch). */
-  let copied = 0;
-  const mask = (from: number, to: number): void => {
-    if (to <= from) return;
-    parts.push(text.slice(copied, from), blank(text.slice(from, to)));
-    copied = to;
-  };
-  const re = MASK_START;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const i = m.index;
-    const c = text.charCodeAt(i);
-    const end = lexemeEnd(text, i);
-    const next = end < 0 ? text.length : end;
-    if (c === 45 /* - */ || c === 47 /* / */) mask(i, next);
-    else if (c === 39 /* ' */) mask(i + 1, end < 0 ? next : next - 1);
-    else if (c === 36 /* $ */ && next > i + 1) {
-      const delimiter = dollarDelimiter(text, i)!.length;
-      mask(i + delimiter, end < 0 ? next : next - delimiter);
-    }
-    re.lastIndex = next;
-  }
-  if (!parts.length) return text;
-  parts.push(text.slice(copied));
-  return parts.join('');
+  return maskLexemes(text, true);
 }
 
 /** A text edit that inserts `lines` on new lines after a statement (after its `;`). */
