@@ -215,7 +215,10 @@ export interface StatementFacts {
   }>;
   /** The statement does nothing: a CREATE … IF NOT EXISTS of an object that exists at this point. */
   noop?: true;
-  /** Columns as they were before an ALTER TABLE changed them (for rollbacks); `enum`: the type was an enum the catalog knows. */
+  /**
+   * Columns as they were before an ALTER TABLE changed them (for rollbacks), including one an `ADD COLUMN
+   * IF NOT EXISTS` found there already; `enum`: the type was an enum the catalog knows.
+   */
   previousColumns?: Map<string, { type: string; default?: string; notNull: boolean; enum?: true }>;
   /** The names PostgreSQL gave the statement's unnamed constraints (by their `Constraint` node), for rollbacks. */
   constraintNames?: Map<PgNode, string>;
@@ -936,7 +939,9 @@ export class Catalog {
       switch (cmd.subtype) {
         case 'AT_AddColumn': {
           const def = cmd.def?.ColumnDef;
-          if (def && !(cmd.missing_ok && t.columns.has(def.colname))) this.addColumn(t, def, ref, facts, need);
+          const had = def && cmd.missing_ok ? t.columns.get(def.colname) : undefined;
+          if (had) (facts.previousColumns ??= new Map()).set(had.name, { type: had.type, default: had.default, notNull: had.notNull, ...(this.enums.has(had.typeKey) ? { enum: true as const } : {}) });
+          else if (def) this.addColumn(t, def, ref, facts, need);
           break;
         }
         case 'AT_DropColumn':

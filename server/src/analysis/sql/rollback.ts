@@ -29,9 +29,11 @@ function todo(reason: string, stmt: SqlStatement, eol: string): string {
 }
 
 /** Reverse of one statement: SQL lines (possibly several), or a TODO block. */
-export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: StatementFacts): string[] {
+export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: StatementFacts, createdHere: (key: string) => boolean = () => false): string[] {
   const n = stmt.node;
   const T = (reason: string) => [todo(reason, stmt, eol)];
+  // A CREATE … IF NOT EXISTS of an object that was there already did nothing (its DROP would drop the older one).
+  if (facts?.noop) return [];
   switch (stmt.kind) {
     // A temporary table is gone when the migration's session ends: nothing to reverse (and a DROP by
     // its name in the rollback's session would drop a permanent table of that name).
@@ -40,7 +42,7 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'CreateTableAsStmt':
       return n.into?.rel?.relpersistence === 't' ? [] : [`DROP ${n.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE'} IF EXISTS ${rel(n.into?.rel)};`];
     case 'ViewStmt':
-      return n.replace ? T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.') : [`DROP VIEW IF EXISTS ${rel(n.view)};`];
+      return n.replace && !createdHere(`schema:${n.view?.schemaname ?? 'public'}`) ? T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.') : [`DROP VIEW IF EXISTS ${rel(n.view)};`];
     case 'IndexStmt': {
       if (!n.idxname) return T('the index has no explicit name; drop it by its generated name.');
       const name = n.relation?.schemaname ? `${quoteIdent(n.relation.schemaname)}.${quoteIdent(n.idxname)}` : quoteIdent(n.idxname);
@@ -54,16 +56,21 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'CreateSchemaStmt':
       return n.schemaname ? [`DROP SCHEMA IF EXISTS ${quoteIdent(n.schemaname)};`] : T('unnamed schema.');
     case 'CreateExtensionStmt':
+      // IF NOT EXISTS: it may have been there before (an earlier migration, the platform: Supabase ships pgcrypto, uuid-ossp …).
+      if (n.if_not_exists) return T('CREATE EXTENSION IF NOT EXISTS: the extension may have been installed before this migration (by an earlier one, by the platform or by hand): drop it only if this migration installed it.');
       return [`DROP EXTENSION IF EXISTS ${quoteIdent(n.extname)};`];
     case 'CreateSeqStmt':
       return [`DROP SEQUENCE IF EXISTS ${rel(n.sequence)};`];
     case 'CreatePolicyStmt':
       return [`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(n.table)};`];
     case 'CreateTrigStmt':
-      if (n.replace) return T('CREATE OR REPLACE TRIGGER: restore the previous trigger by hand.');
+      // OR REPLACE can only have replaced a trigger of a table that existed before this migration.
+      if (n.replace && !createdHere(`rel:${n.relation?.schemaname ?? 'public'}.${n.relation?.relname}`)) return T('CREATE OR REPLACE TRIGGER: restore the previous trigger by hand.');
       return [`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(n.relation)};`];
     case 'CreateFunctionStmt': {
-      if (n.replace) return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
+      const fname = names(n.funcname);
+      // OR REPLACE can only have replaced a function of a schema that existed before this migration.
+      if (n.replace && !createdHere(`schema:${fname.length > 1 ? fname[0] : 'public'}`)) return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
       const args = (n.parameters ?? [])
         .map((p: PgNode) => p.FunctionParameter)
         .filter((p: PgNode) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
@@ -89,7 +96,7 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'MergeStmt':
       return T('data change: write the inverse data migration by hand.');
     case 'GrantStmt':
-      return reverseGrant(n, stmt, eol);
+      return reverseGrant(n, stmt, eol, createdHere);
     case 'DoStmt':
       return T('DO block: reverse its effects by hand.');
     case 'SelectStmt':
@@ -140,10 +147,16 @@ function reverseRename(n: PgNode, stmt: SqlStatement, eol: string): string[] {
   }
 }
 
-function reverseGrant(n: PgNode, stmt: SqlStatement, eol: string): string[] {
+function reverseGrant(n: PgNode, stmt: SqlStatement, eol: string, createdHere: (key: string) => boolean): string[] {
   // Turning GRANT into REVOKE (and back) keeps the same privilege/object/grantee clauses.
   const text = stmt.text;
   if (n.is_grant) {
+    // A REVOKE would also take what the grantees held before this migration: safe only on objects it created.
+    if (n.targtype !== 'ACL_TARGET_OBJECT') return [todo('GRANT … ON ALL … IN SCHEMA also covers objects of earlier migrations: revoke by hand only what this migration added.', stmt, eol)];
+    const objects: PgNode[] = n.objects ?? [];
+    if (!objects.length || !objects.every((o) => createdHere(objectKey(n.objtype, o)))) {
+      return [todo('the grantees may have held these privileges before this migration (an earlier migration, the platform\'s defaults): revoke by hand only what this migration added.', stmt, eol)];
+    }
     const m = /^\s*GRANT\b([\s\S]*?)\bTO\b([\s\S]*)$/i.exec(text);
     if (m && !/\bWITH\s+GRANT\s+OPTION\b/i.test(m[2])) return [`REVOKE${m[1]}FROM${m[2].replace(/\s+$/, '')};`];
   } else {
@@ -164,6 +177,8 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
         const def = cmd.def?.ColumnDef;
+        // ADD COLUMN IF NOT EXISTS of a column that was there already did nothing.
+        if (cmd.missing_ok && def?.colname && facts?.previousColumns?.has(def.colname)) break;
         out.push(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${quoteIdent(def?.colname ?? '?')};`);
         break;
       }
@@ -175,6 +190,8 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
       case 'AT_AlterColumnType':
         // An enum takes a value back only from text (no cast from another enum or to it from text).
         if (prev?.enum) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::text::${prev.type};`);
+        // From a string type back to another kind there is no automatic cast: the explicit one parses the text (and fails on bad values).
+        else if (prev && isStringType(typeText(cmd.def?.ColumnDef?.typeName)) && !isStringType(prev.type)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::${prev.type};`);
         else if (prev) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type};`);
         else out.push(`-- TODO: column ${cmd.name} changed type; its previous type is not known from the migrations: change it back by hand.`);
         break;
@@ -183,11 +200,12 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         else if (prev?.default !== undefined && exactDefault(prev.default)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${prev.default};`);
         else out.push(`-- TODO: restore the previous default of ${cmd.name}${prev?.default ? ` (was: ${prev.default})` : ' (unknown)'}.`);
         break;
+      // Nothing to undo where the column already was as the statement leaves it.
       case 'AT_SetNotNull':
-        out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`);
+        if (!prev?.notNull) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`);
         break;
       case 'AT_DropNotNull':
-        out.push(`-- Fails if NULLs were written meanwhile.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`);
+        if (!prev || prev.notNull) out.push(`-- Fails if NULLs were written meanwhile.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`);
         break;
       case 'AT_AddConstraint': {
         const con = cmd.def?.Constraint;
@@ -233,6 +251,49 @@ function exactDefault(text: string): boolean {
   return new RegExp(`^(?:${constant}(?:::${type})?|${call}|${keyword})$`).test(text);
 }
 
+/** A character string type as `typeText` writes it (`text`, `varchar(20)`, `character(2)[]` …). */
+function isStringType(t: string): boolean {
+  return /^(?:text|varchar|character varying|character|char|bpchar|citext)(?:\(\d+\))?(?:\[\])*$/i.test(t);
+}
+
+/** The key `createdBy` gives an object a GRANT names (`objtype`: the GRANT's object type). */
+function objectKey(objtype: string, o: PgNode): string {
+  if (o.RangeVar) return `rel:${o.RangeVar.schemaname ?? 'public'}.${o.RangeVar.relname}`;
+  if (objtype === 'OBJECT_SCHEMA' && o.String) return `schema:${o.String.sval}`;
+  if (o.ObjectWithArgs) return routineKey(o.ObjectWithArgs.objname);
+  return '?';
+}
+
+function routineKey(list: PgNode[] | undefined): string {
+  const parts = names(list);
+  return `routine:${parts.length === 1 ? 'public.' : ''}${parts.join('.')}`;
+}
+
+/** The keys (`objectKey`) of what a statement creates, for GRANTs and extensions later in the same migration. */
+function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean): string[] {
+  const n = stmt.node;
+  const relKey = (rv: PgNode) => `rel:${rv?.schemaname ?? 'public'}.${rv?.relname}`;
+  switch (stmt.kind) {
+    case 'CreateStmt':
+      return [relKey(n.relation)];
+    case 'CreateTableAsStmt':
+      return [relKey(n.into?.rel)];
+    case 'ViewStmt':
+      return n.replace && !createdBefore(`schema:${n.view?.schemaname ?? 'public'}`) ? [] : [relKey(n.view)];
+    case 'CreateSeqStmt':
+      return [relKey(n.sequence)];
+    case 'CreateSchemaStmt':
+      return n.schemaname ? [`schema:${n.schemaname}`] : [];
+    case 'CreateFunctionStmt': {
+      // OR REPLACE creates it when its schema is new.
+      const parts = names(n.funcname);
+      return n.replace && !createdBefore(`schema:${parts.length > 1 ? parts[0] : 'public'}`) ? [] : [routineKey(n.funcname)];
+    }
+    default:
+      return [];
+  }
+}
+
 /** Where the rollback script of a migration goes, following the tool's conventions. */
 export function rollbackPath(m: Migration): string {
   if (m.info.kind === 'prisma') return `${m.path.slice(0, m.path.lastIndexOf('/'))}/down.sql`;
@@ -262,8 +323,12 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // of that table could delete the only copy of the data left (the copy-and-swap pattern: the copy
   // column is dropped after the TODO to re-add the original): those wait, commented out.
   const lost = new Set<string>(); // tables (as the script names them) that lost a column
+  // What the migration created before each statement (GRANTs on those are safe to revoke).
+  const firstCreated = new Map<string, number>();
+  for (const s of m.file.statements) for (const k of createdBy(s, (key) => firstCreated.has(key))) if (!firstCreated.has(k)) firstCreated.set(k, s.index);
   for (const s of stmts) {
-    const rev = reverseStatement(s, eol, facts.get(s));
+    const createdHere = (k: string) => (firstCreated.get(k) ?? Infinity) < s.index;
+    const rev = reverseStatement(s, eol, facts.get(s), createdHere);
     for (const line of rev) {
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
       lines.push(waits ? `-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}` : line);
