@@ -52,6 +52,9 @@ describe('migration discovery and ordering', () => {
     assert.match(timestampProblem('20240524156058')!, /minute 60/);
     assert.match(timestampProblem('20230230000000')!, /day 30/);
     assert.equal(timestampProblem('20240229120000'), null);
+    // Placeholders that sort first or last on purpose are no mistyped dates.
+    for (const v of ['00000000000000', '10000000000000', '99999999999999', '00000000']) assert.equal(timestampProblem(v), null, v);
+    assert.match(timestampProblem('20240001000000')!, /month 00/);
     const copy = classifyMigration('m/migrations/20240126184148_new_models copy/migration.sql');
     assert.match(copy.nameProblems.join(), /whitespace/);
     const dotSql = classifyMigration('m/migrations/20250517273700_add_table_view_presets.sql/migration.sql');
