@@ -471,6 +471,18 @@ describe('rls-initplan', () => {
     assert.equal(findingsOf({ [M]: fixed }, 'rls-initplan').length, 0);
   });
 
+  it('reports a call in a subquery that reads the row (Drizzle\'s `(select auth.uid() = notes.user_id)`: a SubPlan per row); the fix wraps the call itself', () => {
+    const text =
+      'create table notes (id int primary key, user_id uuid);\nalter table notes enable row level security;\n' +
+      'create policy "own" on notes for select to authenticated using ((select auth.uid() = notes.user_id));\n' +
+      'create policy "mine" on notes for update to authenticated using ((select auth.uid()) = user_id);\n';
+    const f = findingsOf({ [M]: text }, 'rls-initplan');
+    assert.deepEqual(f.map((x) => [x.subject?.policy, textAt(text, x)]), [['own', 'auth.uid()']]);
+    const fixed = applyEdits(text, f[0].fixes[0].edits);
+    assert.match(fixed, /using \(\(select \(select auth\.uid\(\)\) = notes\.user_id\)\)/);
+    assert.equal(findingsOf({ [M]: fixed }, 'rls-initplan').length, 0);
+  });
+
   it('reports calls in a subquery\'s WHERE (run per row it reads), not in a subquery\'s select list (run once)', () => {
     const text = [
       'create table members (user_id uuid, org text);',

@@ -32,7 +32,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports `auth.uid()`, `auth.jwt()`, `auth.role()` and `current_setting()` called directly in a policy condition instead of wrapped in a scalar subquery `(select auth.uid())`, also inside a subquery\'s WHERE (`exists (select 1 from members m where m.user_id = auth.uid())`), where it runs for every row the subquery reads. A call in a subquery\'s select list (`(select has_role(auth.uid()))`) already runs once.',
+      'Reports `auth.uid()`, `auth.jwt()`, `auth.role()` and `current_setting()` called directly in a policy condition instead of wrapped in a scalar subquery `(select auth.uid())`, also inside a subquery\'s WHERE (`exists (select 1 from members m where m.user_id = auth.uid())`), where it runs for every row the subquery reads. A call in a subquery\'s select list (`(select has_role(auth.uid()))`) already runs once, unless the subquery reads a column of the row (`(select auth.uid() = notes.user_id)`, as Drizzle writes it): that one runs for every row.',
     whyItMatters:
       'A direct call is evaluated once for every row the query touches; wrapped in `(select …)` PostgreSQL evaluates it once per statement (an InitPlan) and caches the result. On tables with many rows Supabase measured policies becoming 100× faster; a `select count(*)` that times out becomes instant.',
     example:
@@ -56,8 +56,9 @@ export default defineRule({
           const m = migrationAt(project, from.ref.file);
           if (!m) continue;
           const calls: PgNode[] = [];
+          const perRow = correlatedSelectListCalls(expr);
           walk({ root: expr }, (kind, v, parents) => {
-            if (kind === 'FuncCall' && INITPLAN_FUNCTIONS.has(funcName(v)) && !evaluatedOnce(parents)) calls.push(v);
+            if (kind === 'FuncCall' && INITPLAN_FUNCTIONS.has(funcName(v)) && (!evaluatedOnce(parents) || perRow.has(v))) calls.push(v);
           });
           for (const call of calls) {
             const start = m.file.offsetOf(call.location, from.stmt.byteBase);
@@ -99,4 +100,25 @@ export default defineRule({
 function evaluatedOnce(parents: string[]): boolean {
   const k = parents.lastIndexOf('SelectStmt');
   return k > 0 && parents[k - 1] === 'SubLink' && parents[k + 1] === 'ResTarget';
+}
+
+/**
+ * The calls in the select list of a subquery without FROM that reads a column (`(select auth.uid() =
+ * notes.user_id)`, Drizzle's wrapping of a whole comparison): the column is the outer row's, so the
+ * subquery is correlated and PostgreSQL runs it (and the call) for every row, as a SubPlan.
+ */
+function correlatedSelectListCalls(expr: PgNode): Set<PgNode> {
+  const out = new Set<PgNode>();
+  walk({ root: expr }, (kind, v) => {
+    if (kind !== 'SelectStmt' || v.fromClause?.length) return;
+    let readsColumn = false;
+    walk({ root: v.targetList }, (k) => {
+      if (k === 'ColumnRef') readsColumn = true;
+    });
+    // A call in a subquery of its own (`(select (select auth.uid()) = notes.user_id)`) is that one's.
+    if (readsColumn) walk({ root: v.targetList }, (k, call, parents) => {
+      if (k === 'FuncCall' && !parents.includes('SelectStmt')) out.add(call);
+    });
+  });
+  return out;
 }
