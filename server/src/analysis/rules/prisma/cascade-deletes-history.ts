@@ -41,10 +41,7 @@ function historyOutlivingParent(child: string, parent: string, via: string, chil
  * financial, audit or history record (same judgement as for models, on table names).
  */
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
-  const own = ownSqlTables(ctx);
-  if (!own) return;
-  const { project, tables } = own;
-  for (const t of tables) {
+  for (const { project, table: t } of ownSqlTables(ctx)) {
     for (const fk of t.foreignKeys) {
       if (fk.onDelete !== 'CASCADE' || fk.refTable === t.key || !fk.columns.length) continue;
       const [refSchema, parent] = splitKey(fk.refTable);

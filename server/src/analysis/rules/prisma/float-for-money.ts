@@ -61,10 +61,7 @@ const FLOAT_TYPES = new Set(['float4', 'float8']);
  * Prisma model (a rate's fraction default, `0.05`, is not money).
  */
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
-  const own = ownSqlTables(ctx);
-  if (!own) return;
-  const { project, tables } = own;
-  for (const t of tables) {
+  for (const { project, table: t } of ownSqlTables(ctx)) {
     for (const col of t.columns.values()) {
       if (!FLOAT_TYPES.has(typeName(col)) || !isMoneyLikeName(col.name)) continue;
       const d = col.default !== undefined ? Number(col.default.replace(/::.*$/, '').replace(/^'|'$/g, '')) : NaN;

@@ -156,10 +156,7 @@ function findReferencedTable(project: MigrationProject, name: string): SqlTarget
  * key of the table covers. A `<name>_type` column next to it makes it polymorphic: not reported.
  */
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
-  const own = ownSqlTables(ctx);
-  if (!own) return;
-  const { project, tables } = own;
-  for (const t of tables) {
+  for (const { project, table: t } of ownSqlTables(ctx)) {
     if (t.partitionOf) continue; // the partitioned table's foreign keys apply
     let covered: Set<string> | null = null;
     for (const col of t.columns.values()) {

@@ -63,10 +63,7 @@ function touchTriggerSql(project: MigrationProject, t: Table, column: string): s
  * `updated_at` timestamp column no trigger maintains, a `created_at` one without a default or trigger.
  */
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
-  const own = ownSqlTables(ctx);
-  if (!own) return;
-  const { project, tables } = own;
-  for (const t of tables) {
+  for (const { project, table: t } of ownSqlTables(ctx)) {
     if (t.partitionOf) continue; // its parent's triggers apply
     for (const col of t.columns.values()) {
       if (col.generated || !TIME_TYPES.has(typeName(col))) continue;

@@ -48,10 +48,7 @@ function judgeSecret(name: string, table: string, has: (name: string) => boolean
 
 /** SQL migrations: a text column of a table that is not a Prisma model, judged as a field is. */
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
-  const own = ownSqlTables(ctx);
-  if (!own) return;
-  const { project, tables } = own;
-  for (const t of tables) {
+  for (const { project, table: t } of ownSqlTables(ctx)) {
     for (const col of t.columns.values()) {
       if (!TEXT_TYPES.has(typeName(col))) continue;
       const judged = judgeSecret(col.name, t.name, (n) => t.columns.has(n), [], /\(\s*60\s*\)/.test(col.type));

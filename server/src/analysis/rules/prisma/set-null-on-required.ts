@@ -17,10 +17,7 @@ import type { AuditContext } from '../../engine';
  * `ON UPDATE SET NULL`) would write NULL into a column that is NOT NULL once all migrations ran.
  */
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
-  const own = ownSqlTables(ctx);
-  if (!own) return;
-  const { project, tables } = own;
-  for (const t of tables) {
+  for (const { project, table: t } of ownSqlTables(ctx)) {
     for (const fk of t.foreignKeys) {
       const onDelete = fk.onDelete === 'SET NULL';
       const onUpdate = fk.onUpdate === 'SET NULL';

@@ -149,10 +149,7 @@ function sqlColumnComments(project: MigrationProject, site: { file: string; rang
 }
 
 function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
-  const own = ownSqlTables(ctx);
-  if (!own) return;
-  const { project, tables } = own;
-  for (const t of tables) {
+  for (const { project, table: t } of ownSqlTables(ctx)) {
     for (const col of t.columns.values()) {
       if (!TEXT_TYPES.has(typeName(col))) continue;
       if (t.checks.some((c) => c.columns.includes(col.name))) continue;

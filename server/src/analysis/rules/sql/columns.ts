@@ -15,16 +15,19 @@ import { findNamed, headRange, isPrismaTable, migrationAt, sqlProject, tokenRang
 /** Schemas whose tables Supabase or extensions manage (not the project's to change). */
 export const MANAGED_SCHEMAS = new Set(['auth', 'storage', 'extensions', 'realtime', 'graphql', 'graphql_public', 'vault', 'net', 'pgsodium', 'supabase_functions', 'cron', 'pgbouncer', 'supabase_migrations']);
 
-/** The project's own tables after all migrations ran that no Prisma model maps (temporary tables and platform schemas left out). */
-export function ownSqlTables(ctx: AuditContext): { project: MigrationProject; tables: Table[] } | null {
+/**
+ * The project's own tables after all migrations ran that no Prisma model maps (temporary tables and
+ * platform schemas left out), each with its project; none without a migration project.
+ */
+export function ownSqlTables(ctx: AuditContext): Array<{ project: MigrationProject; table: Table }> {
   const project = sqlProject(ctx);
-  if (!project) return null;
-  const tables: Table[] = [];
-  for (const t of project.catalog.tables.values()) {
-    if (t.temporary || MANAGED_SCHEMAS.has(t.schema) || isPrismaTable(ctx, t)) continue;
-    tables.push(t);
+  if (!project) return [];
+  const out: Array<{ project: MigrationProject; table: Table }> = [];
+  for (const table of project.catalog.tables.values()) {
+    if (table.temporary || MANAGED_SCHEMAS.has(table.schema) || isPrismaTable(ctx, table)) continue;
+    out.push({ project, table });
   }
-  return { project, tables };
+  return out;
 }
 
 /** Where a finding on a column or foreign key goes: the fields of its report. */
