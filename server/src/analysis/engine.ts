@@ -23,12 +23,12 @@ export interface AuditInput {
   sqlFiles?: SourceFile[];
   /**
    * The `migration_lock.toml` files of the Prisma Migrate sets among `sqlFiles` that exist (paths from
-   * `migrationLockPaths`): the provider a set was written for, when no schema says it.
+   * `migrationSetFiles`): the provider a set was written for, when no schema says it.
    */
   migrationLocks?: SourceFile[];
   /**
    * The `supabase/config.toml` files beside the Supabase migration sets among `sqlFiles` that exist
-   * (paths from `supabaseConfigPaths`): the schemas their `[api]` exposes besides `public`.
+   * (paths from `migrationSetFiles`): the schemas their `[api]` exposes besides `public`.
    */
   supabaseConfigs?: SourceFile[];
   /** TypeScript/JavaScript sources scanned for Prisma Client query patterns. */

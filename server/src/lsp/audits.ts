@@ -10,7 +10,7 @@
 import { audit, notAuditedNote, type AuditResult } from '../analysis/engine';
 import { ruleDocUrl } from '../analysis/docs';
 import { parsePrismaSchema, PrismaSession, type PrismaSchema, type SessionSourceFile } from '../analysis/prisma/schema';
-import { migrationLockPaths, supabaseConfigPaths } from '../analysis/sql/discovery';
+import { migrationSetFiles } from '../analysis/sql/discovery';
 import type { MigrationProject } from '../analysis/sql/project';
 import type { Finding, Severity, SourceFile } from '../analysis/types';
 import type { Diagnostic } from 'vscode-languageserver/node';
@@ -55,10 +55,8 @@ export interface AuditHost {
   sqlReady(): Promise<void> | null;
 }
 
-/** A layout's migration file list → the `migration_lock.toml` paths of its Prisma sets (computed once). */
-const lockPathsOf = new WeakMap<string[], string[]>();
-/** The same for the `supabase/config.toml` beside its Supabase migration sets. */
-const supabaseConfigPathsOf = new WeakMap<string[], string[]>();
+/** A layout's migration file list → the files beside its migration sets (`migrationSetFiles`, computed once). */
+const setFilesOf = new WeakMap<string[], ReturnType<typeof migrationSetFiles>>();
 
 interface State {
   timer: Pending | null;
@@ -208,20 +206,18 @@ export class Auditor {
         if ('text' in t) codeFiles.push({ path, text: t.text });
       }
     }
-    const migrationLocks: SourceFile[] = [];
-    let lockPaths = lockPathsOf.get(p.layout.migrationFiles);
-    if (!lockPaths) lockPathsOf.set(p.layout.migrationFiles, (lockPaths = migrationLockPaths(p.layout.migrationFiles)));
-    for (const path of lockPaths) {
-      const t = this.projects.read(path);
-      if ('text' in t) migrationLocks.push({ path, text: t.text });
-    }
-    const supabaseConfigs: SourceFile[] = [];
-    let configPaths = supabaseConfigPathsOf.get(p.layout.migrationFiles);
-    if (!configPaths) supabaseConfigPathsOf.set(p.layout.migrationFiles, (configPaths = supabaseConfigPaths(p.layout.migrationFiles)));
-    for (const path of configPaths) {
-      const t = this.projects.read(path);
-      if ('text' in t) supabaseConfigs.push({ path, text: t.text });
-    }
+    let setFiles = setFilesOf.get(p.layout.migrationFiles);
+    if (!setFiles) setFilesOf.set(p.layout.migrationFiles, (setFiles = migrationSetFiles(p.layout.migrationFiles)));
+    const readAll = (paths: string[]): SourceFile[] => {
+      const out: SourceFile[] = [];
+      for (const path of paths) {
+        const t = this.projects.read(path);
+        if ('text' in t) out.push({ path, text: t.text });
+      }
+      return out;
+    };
+    const migrationLocks = readAll(setFiles.locks);
+    const supabaseConfigs = readAll(setFiles.supabaseConfigs);
     const t0 = performance.now();
     let result: AuditResult;
     if (!this.enabled) {

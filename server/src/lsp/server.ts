@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureSqlParser } from '../analysis/sql/parse';
-import { migrationLockPaths } from '../analysis/sql/discovery';
+import { migrationSetFiles } from '../analysis/sql/discovery';
 import { ALL_RULES, RULES_BY_ID } from '../analysis/rules';
 import { renderRuleMarkdown, ruleDocUrl } from '../analysis/docs';
 import type { Finding, RuleSetting } from '../analysis/types';
@@ -353,7 +353,11 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(RERUN_REQUEST, async () => {
     projects.invalidateConfig();
-    for (const p of projects.all()) if (!p.adhoc) for (const f of [...p.layout.schemaFiles, ...p.layout.migrationFiles, ...migrationLockPaths(p.layout.migrationFiles)]) projects.invalidate(f);
+    for (const p of projects.all()) {
+      if (p.adhoc) continue;
+      const { locks, supabaseConfigs } = migrationSetFiles(p.layout.migrationFiles);
+      for (const f of [...p.layout.schemaFiles, ...p.layout.migrationFiles, ...locks, ...supabaseConfigs]) projects.invalidate(f);
+    }
     return auditWorkspace('Schema Insight: re-running the audit', true);
   });
 

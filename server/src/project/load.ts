@@ -1,5 +1,5 @@
 import type { AuditInput } from '../analysis/engine';
-import { migrationLockPaths, supabaseConfigPaths } from '../analysis/sql/discovery';
+import { migrationSetFiles } from '../analysis/sql/discovery';
 import { RULES_BY_ID } from '../analysis/rules';
 import type { AuditConfig, Finding, SourceFile } from '../analysis/types';
 import { displayPath, loadConfigFile, slashPath, type ProjectLayout } from './discover';
@@ -47,19 +47,20 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
     const s = read(f, rel, 'sql-syntax-error');
     if (s) sqlFiles.push(s);
   }
-  // The Prisma Migrate sets' migration_lock.toml (the dialect they were written in).
-  const migrationLocks: SourceFile[] = [];
-  for (const lock of migrationLockPaths(layout.migrationFiles.map((f) => slashPath(f)))) {
-    // A set without a lock file reads as an error here, like any unreadable file.
-    const r = readSourceFile(lock);
-    if ('text' in r) migrationLocks.push({ path: displayPath(layout.root, lock), text: r.text });
-  }
-  // Supabase's config.toml (the schemas its API exposes); none is no problem.
-  const supabaseConfigs: SourceFile[] = [];
-  for (const path of supabaseConfigPaths(layout.migrationFiles.map((f) => slashPath(f)))) {
-    const r = readSourceFile(path);
-    if ('text' in r) supabaseConfigs.push({ path: displayPath(layout.root, path), text: r.text });
-  }
+  // The Prisma Migrate sets' migration_lock.toml (the dialect they were written in) and Supabase's
+  // config.toml (the schemas its API exposes). A set without a lock file reads as an error here, like
+  // any unreadable file; one without a config is no problem.
+  const setFiles = migrationSetFiles(layout.migrationFiles.map((f) => slashPath(f)));
+  const readAll = (paths: string[]): SourceFile[] => {
+    const out: SourceFile[] = [];
+    for (const path of paths) {
+      const r = readSourceFile(path);
+      if ('text' in r) out.push({ path: displayPath(layout.root, path), text: r.text });
+    }
+    return out;
+  };
+  const migrationLocks = readAll(setFiles.locks);
+  const supabaseConfigs = readAll(setFiles.supabaseConfigs);
   // Code read for Prisma Client queries: not audited itself, so a file that cannot be read is skipped.
   const codeFiles: SourceFile[] = [];
   if (prismaFiles.length) {

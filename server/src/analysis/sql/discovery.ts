@@ -223,17 +223,20 @@ export function orderMigrations(infos: MigrationFileInfo[]): MigrationFileInfo[]
 }
 
 /**
- * The `migration_lock.toml` each Prisma Migrate set may have (`<set>/migration_lock.toml`, next to the
- * migration folders), for the migration files given: front ends read the ones that exist into
- * `AuditInput.migrationLocks`.
+ * The files beside the migration sets among the paths that an audit reads, for front ends to read the
+ * ones that exist: each Prisma Migrate set's `migration_lock.toml` (next to its migration folders,
+ * `AuditInput.migrationLocks`) and each Supabase set's `supabase/config.toml` (`<x>/supabase/migrations`
+ * → `<x>/supabase/config.toml`, `AuditInput.supabaseConfigs`).
  */
-export function migrationLockPaths(sqlPaths: readonly string[]): string[] {
-  const out = new Set<string>();
+export function migrationSetFiles(sqlPaths: readonly string[]): { locks: string[]; supabaseConfigs: string[] } {
+  const locks = new Set<string>();
+  const supabaseConfigs = new Set<string>();
   for (const p of sqlPaths) {
     const info = classifyMigration(p);
-    if (info.kind === 'prisma') out.add(joinPath(info.setDir, 'migration_lock.toml'));
+    if (info.kind === 'prisma') locks.add(joinPath(info.setDir, 'migration_lock.toml'));
+    else if (info.kind === 'supabase') supabaseConfigs.add(joinPath(dirOf(info.setDir), 'config.toml'));
   }
-  return [...out];
+  return { locks: [...locks], supabaseConfigs: [...supabaseConfigs] };
 }
 
 /** The `provider` a `migration_lock.toml` names (`provider = "mysql"`), or null. */
@@ -242,16 +245,6 @@ export function lockProvider(text: string): string | null {
   if (text.length > 64 * 1024) return null;
   const m = /^[ \t]*provider[ \t]*=[ \t]*"([^"\n]+)"/m.exec(text);
   return m ? (m[1] === 'postgres' ? 'postgresql' : m[1]) : null;
-}
-
-/** The `supabase/config.toml` beside each Supabase migration set among the paths (`<x>/supabase/migrations` → `<x>/supabase/config.toml`). */
-export function supabaseConfigPaths(sqlPaths: readonly string[]): string[] {
-  const out = new Set<string>();
-  for (const p of sqlPaths) {
-    const info = classifyMigration(p);
-    if (info.kind === 'supabase') out.add(joinPath(dirOf(info.setDir), 'config.toml'));
-  }
-  return [...out];
 }
 
 /**
