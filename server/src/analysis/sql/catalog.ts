@@ -175,6 +175,14 @@ export interface FunctionDef {
 
 export type TableState = 'new' | 'existing' | 'unknown';
 
+/** A column's type, default and nullability at one point of the replay; `enum`: its type was an enum the catalog knew. */
+export interface ColumnState {
+  type: string;
+  default?: string;
+  notNull: boolean;
+  enum?: true;
+}
+
 /** What the replay learnt about one statement, as of just before it ran. */
 export interface StatementFacts {
   /** State of each table the statement touches: created earlier in this migration, before it, or unknown. */
@@ -217,9 +225,9 @@ export interface StatementFacts {
   noop?: true;
   /**
    * Columns as they were before an ALTER TABLE changed them (for rollbacks), including one an `ADD COLUMN
-   * IF NOT EXISTS` found there already; `enum`: the type was an enum the catalog knows.
+   * IF NOT EXISTS` found there already.
    */
-  previousColumns?: Map<string, { type: string; default?: string; notNull: boolean; enum?: true }>;
+  previousColumns?: Map<string, ColumnState>;
   /** The names PostgreSQL gave the statement's unnamed constraints (by their `Constraint` node), for rollbacks. */
   constraintNames?: Map<PgNode, string>;
   /** Enum types a DROP TYPE removed, with their values at that point (for rollbacks), by type key. */
@@ -387,11 +395,6 @@ export class Catalog {
   }
 
   /**
-   * Records the relations a policy's condition reads (its subqueries) that do not exist at this point,
-   * as `laterOnly` misses. (A view's query is checked by migration-order itself, only when its text
-   * names a table created later: decoding every view's tree here would cost more than the replay.)
-   */
-  /**
    * Functions an expression calls (a policy condition, a column default) that the migrations have not
    * created yet: PostgreSQL resolves them when the statement runs. Built-ins and extension functions
    * are never created here, so only a function a later migration creates ends up reported.
@@ -408,6 +411,11 @@ export class Catalog {
     });
   }
 
+  /**
+   * Records the relations a policy's condition reads (its subqueries) that do not exist at this point,
+   * as `laterOnly` misses. (A view's query is checked by migration-order itself, only when its text
+   * names a table created later: decoding every view's tree here would cost more than the replay.)
+   */
   private needRead(node: PgNode, facts: StatementFacts): void {
     if (!node) return;
     for (const rv of readRelations(node)) {
@@ -918,6 +926,11 @@ export class Catalog {
     }
   }
 
+  /** A column as `StatementFacts.previousColumns` records it. */
+  private columnState(col: Column): ColumnState {
+    return { type: col.type, default: col.default, notNull: col.notNull, ...(this.enums.has(col.typeKey) ? { enum: true as const } : {}) };
+  }
+
   private alterTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
     const key = rangeKey(n.relation);
     if (n.missing_ok) touch(key);
@@ -934,13 +947,13 @@ export class Catalog {
       const col = cmd.name ? t.columns.get(cmd.name) : undefined;
       if (col) {
         if (!facts.previousColumns) facts.previousColumns = new Map();
-        if (!facts.previousColumns.has(col.name)) facts.previousColumns.set(col.name, { type: col.type, default: col.default, notNull: col.notNull, ...(this.enums.has(col.typeKey) ? { enum: true as const } : {}) });
+        if (!facts.previousColumns.has(col.name)) facts.previousColumns.set(col.name, this.columnState(col));
       }
       switch (cmd.subtype) {
         case 'AT_AddColumn': {
           const def = cmd.def?.ColumnDef;
           const had = def && cmd.missing_ok ? t.columns.get(def.colname) : undefined;
-          if (had) (facts.previousColumns ??= new Map()).set(had.name, { type: had.type, default: had.default, notNull: had.notNull, ...(this.enums.has(had.typeKey) ? { enum: true as const } : {}) });
+          if (had) (facts.previousColumns ??= new Map()).set(had.name, this.columnState(had));
           else if (def) this.addColumn(t, def, ref, facts, need);
           break;
         }
@@ -1401,7 +1414,7 @@ function constraintsOf(t: Table): Array<KeyConstraint | ForeignKey | CheckConstr
 }
 
 /** The parameters a call passes (IN, INOUT, VARIADIC): `FunctionParameter`s without OUT and TABLE ones. */
-function inputParams(list: PgNode[] | undefined): PgNode[] {
+export function inputParams(list: PgNode[] | undefined): PgNode[] {
   return (list ?? []).map((x: PgNode) => x.FunctionParameter).filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE');
 }
 

@@ -3,7 +3,7 @@
  * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
-import type { StatementFacts } from './catalog';
+import { inputParams, type StatementFacts } from './catalog';
 import { names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
@@ -42,7 +42,7 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'CreateTableAsStmt':
       return n.into?.rel?.relpersistence === 't' ? [] : [`DROP ${n.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE'} IF EXISTS ${rel(n.into?.rel)};`];
     case 'ViewStmt':
-      return n.replace && !createdHere(`schema:${n.view?.schemaname ?? 'public'}`) ? T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.') : [`DROP VIEW IF EXISTS ${rel(n.view)};`];
+      return n.replace && !createdHere(relKey(n.view)) ? T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.') : [`DROP VIEW IF EXISTS ${rel(n.view)};`];
     case 'IndexStmt': {
       if (!n.idxname) return T('the index has no explicit name; drop it by its generated name.');
       const name = n.relation?.schemaname ? `${quoteIdent(n.relation.schemaname)}.${quoteIdent(n.idxname)}` : quoteIdent(n.idxname);
@@ -65,16 +65,11 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       return [`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(n.table)};`];
     case 'CreateTrigStmt':
       // OR REPLACE can only have replaced a trigger of a table that existed before this migration.
-      if (n.replace && !createdHere(`rel:${n.relation?.schemaname ?? 'public'}.${n.relation?.relname}`)) return T('CREATE OR REPLACE TRIGGER: restore the previous trigger by hand.');
+      if (n.replace && !createdHere(relKey(n.relation))) return T('CREATE OR REPLACE TRIGGER: restore the previous trigger by hand.');
       return [`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(n.relation)};`];
     case 'CreateFunctionStmt': {
-      const fname = names(n.funcname);
-      // OR REPLACE can only have replaced a function of a schema that existed before this migration.
-      if (n.replace && !createdHere(`schema:${fname.length > 1 ? fname[0] : 'public'}`)) return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
-      const args = (n.parameters ?? [])
-        .map((p: PgNode) => p.FunctionParameter)
-        .filter((p: PgNode) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
-        .map((p: PgNode) => typeText(p.argType));
+      if (n.replace && !createdHere(routineKey(n.funcname))) return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
+      const args = inputParams(n.parameters).map((p: PgNode) => typeText(p.argType));
       return [`DROP ${n.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${qualifiedNames(n.funcname)}(${args.join(', ')});`];
     }
     case 'CommentStmt':
@@ -258,10 +253,15 @@ function isStringType(t: string): boolean {
 
 /** The key `createdBy` gives an object a GRANT names (`objtype`: the GRANT's object type). */
 function objectKey(objtype: string, o: PgNode): string {
-  if (o.RangeVar) return `rel:${o.RangeVar.schemaname ?? 'public'}.${o.RangeVar.relname}`;
-  if (objtype === 'OBJECT_SCHEMA' && o.String) return `schema:${o.String.sval}`;
+  if (o.RangeVar) return relKey(o.RangeVar);
+  if (objtype === 'OBJECT_SCHEMA' && o.String) return schemaKey(o.String.sval);
   if (o.ObjectWithArgs) return routineKey(o.ObjectWithArgs.objname);
   return '?';
+}
+
+/** Keys of a table, view or sequence (RangeVar), a function (its name list) and a schema, unqualified names in `public`. */
+function relKey(rv: PgNode): string {
+  return `rel:${rv?.schemaname ?? 'public'}.${rv?.relname}`;
 }
 
 function routineKey(list: PgNode[] | undefined): string {
@@ -269,25 +269,31 @@ function routineKey(list: PgNode[] | undefined): string {
   return `routine:${parts.length === 1 ? 'public.' : ''}${parts.join('.')}`;
 }
 
-/** The keys (`objectKey`) of what a statement creates, for GRANTs and extensions later in the same migration. */
+function schemaKey(name: string): string {
+  return `schema:${name}`;
+}
+
+/**
+ * The keys (`objectKey`) of what a statement creates, for the statements after it in the same
+ * migration. `CREATE OR REPLACE` creates its function or view when the schema is one the migration
+ * made (`createdBefore`): nothing of that name can have existed.
+ */
 function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean): string[] {
   const n = stmt.node;
-  const relKey = (rv: PgNode) => `rel:${rv?.schemaname ?? 'public'}.${rv?.relname}`;
   switch (stmt.kind) {
     case 'CreateStmt':
       return [relKey(n.relation)];
     case 'CreateTableAsStmt':
       return [relKey(n.into?.rel)];
     case 'ViewStmt':
-      return n.replace && !createdBefore(`schema:${n.view?.schemaname ?? 'public'}`) ? [] : [relKey(n.view)];
+      return n.replace && !createdBefore(schemaKey(n.view?.schemaname ?? 'public')) ? [] : [relKey(n.view)];
     case 'CreateSeqStmt':
       return [relKey(n.sequence)];
     case 'CreateSchemaStmt':
-      return n.schemaname ? [`schema:${n.schemaname}`] : [];
+      return n.schemaname ? [schemaKey(n.schemaname)] : [];
     case 'CreateFunctionStmt': {
-      // OR REPLACE creates it when its schema is new.
       const parts = names(n.funcname);
-      return n.replace && !createdBefore(`schema:${parts.length > 1 ? parts[0] : 'public'}`) ? [] : [routineKey(n.funcname)];
+      return n.replace && !createdBefore(schemaKey(parts.length > 1 ? parts[0] : 'public')) ? [] : [routineKey(n.funcname)];
     }
     default:
       return [];
@@ -323,11 +329,12 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // of that table could delete the only copy of the data left (the copy-and-swap pattern: the copy
   // column is dropped after the TODO to re-add the original): those wait, commented out.
   const lost = new Set<string>(); // tables (as the script names them) that lost a column
-  // What the migration created before each statement (GRANTs on those are safe to revoke).
+  // What the migration created up to each statement (GRANTs on those are safe to revoke; an OR REPLACE
+  // of those replaced nothing).
   const firstCreated = new Map<string, number>();
   for (const s of m.file.statements) for (const k of createdBy(s, (key) => firstCreated.has(key))) if (!firstCreated.has(k)) firstCreated.set(k, s.index);
   for (const s of stmts) {
-    const createdHere = (k: string) => (firstCreated.get(k) ?? Infinity) < s.index;
+    const createdHere = (k: string) => (firstCreated.get(k) ?? Infinity) <= s.index;
     const rev = reverseStatement(s, eol, facts.get(s), createdHere);
     for (const line of rev) {
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
