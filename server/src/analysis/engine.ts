@@ -31,6 +31,11 @@ export interface AuditInput {
    * (paths from `migrationSetFiles`): the schemas their `[api]` exposes besides `public`.
    */
   supabaseConfigs?: SourceFile[];
+  /**
+   * The `metadata.toml` files of the Diesel migrations among `sqlFiles` that exist (paths from
+   * `migrationSetFiles`): whether Diesel runs the migration in a transaction.
+   */
+  migrationMetadata?: SourceFile[];
   /** TypeScript/JavaScript sources scanned for Prisma Client query patterns. */
   codeFiles?: SourceFile[];
   config?: AuditConfig;
@@ -194,7 +199,7 @@ class Context implements AuditContext {
   get sql(): MigrationProject | null {
     if (this.sqlProject === undefined) {
       const files = this.sqlFiles;
-      this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase, preParsed: this.input.sqlPreParsed, supabaseConfigs: this.input.supabaseConfigs }) : null;
+      this.sqlProject = files.length ? buildMigrationProject(files, { supabase: this.input.hints?.supabase, preParsed: this.input.sqlPreParsed, supabaseConfigs: this.input.supabaseConfigs, migrationMetadata: this.input.migrationMetadata }) : null;
     }
     return this.sqlProject;
   }

@@ -218,6 +218,7 @@ export class Auditor {
     };
     const migrationLocks = readAll(setFiles.locks);
     const supabaseConfigs = readAll(setFiles.supabaseConfigs);
+    const migrationMetadata = readAll(setFiles.migrationMetadata);
     const t0 = performance.now();
     let result: AuditResult;
     if (!this.enabled) {
@@ -229,6 +230,7 @@ export class Auditor {
           sqlFiles,
           migrationLocks,
           supabaseConfigs,
+          migrationMetadata,
           codeFiles,
           config: this.projects.configOf(p),
           hints: { supabase: p.layout.supabase },

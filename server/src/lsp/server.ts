@@ -212,6 +212,7 @@ export function startServer(connection: Connection): void {
           { globPattern: '**/schema-insight.json' },
           { globPattern: '**/migration_lock.toml' },
           { globPattern: '**/supabase/config.toml' },
+          { globPattern: '**/metadata.toml' },
           // Prisma Client queries (query-index-missing).
           { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
         ],
@@ -297,8 +298,9 @@ export function startServer(connection: Connection): void {
       if (!path) continue;
       projects.invalidate(path);
       // A Prisma migration lock decides which migrations are audited, Supabase's config.toml which
-      // schemas are exposed (rare: re-audit everything).
-      if (isConfigPath(path) || path.endsWith('/migration_lock.toml') || path.endsWith('/supabase/config.toml')) {
+      // schemas are exposed, a Diesel metadata.toml whether a migration runs in a transaction (rare:
+      // re-audit everything).
+      if (isConfigPath(path) || path.endsWith('/migration_lock.toml') || path.endsWith('/supabase/config.toml') || path.endsWith('/metadata.toml')) {
         structural = true;
         continue;
       }
@@ -355,8 +357,8 @@ export function startServer(connection: Connection): void {
     projects.invalidateConfig();
     for (const p of projects.all()) {
       if (p.adhoc) continue;
-      const { locks, supabaseConfigs } = migrationSetFiles(p.layout.migrationFiles);
-      for (const f of [...p.layout.schemaFiles, ...p.layout.migrationFiles, ...locks, ...supabaseConfigs]) projects.invalidate(f);
+      const { locks, supabaseConfigs, migrationMetadata } = migrationSetFiles(p.layout.migrationFiles);
+      for (const f of [...p.layout.schemaFiles, ...p.layout.migrationFiles, ...locks, ...supabaseConfigs, ...migrationMetadata]) projects.invalidate(f);
     }
     return auditWorkspace('Schema Insight: re-running the audit', true);
   });

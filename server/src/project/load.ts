@@ -47,9 +47,10 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
     const s = read(f, rel, 'sql-syntax-error');
     if (s) sqlFiles.push(s);
   }
-  // The Prisma Migrate sets' migration_lock.toml (the dialect they were written in) and Supabase's
-  // config.toml (the schemas its API exposes). A set without a lock file reads as an error here, like
-  // any unreadable file; one without a config is no problem.
+  // The Prisma Migrate sets' migration_lock.toml (the dialect they were written in), Supabase's
+  // config.toml (the schemas its API exposes) and Diesel's metadata.toml (whether a migration runs in
+  // a transaction). A set without a lock file reads as an error here, like any unreadable file; one
+  // without a config or metadata is no problem.
   const setFiles = migrationSetFiles(layout.migrationFiles.map((f) => slashPath(f)));
   const readAll = (paths: string[]): SourceFile[] => {
     const out: SourceFile[] = [];
@@ -61,6 +62,7 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
   };
   const migrationLocks = readAll(setFiles.locks);
   const supabaseConfigs = readAll(setFiles.supabaseConfigs);
+  const migrationMetadata = readAll(setFiles.migrationMetadata);
   // Code read for Prisma Client queries: not audited itself, so a file that cannot be read is skipped.
   const codeFiles: SourceFile[] = [];
   if (prismaFiles.length) {
@@ -81,7 +83,7 @@ export function loadProject(layout: ProjectLayout, configOverride?: AuditConfig)
   }
   return {
     layout,
-    input: { prismaFiles, sqlFiles, config, hints: { supabase: layout.supabase }, ...(migrationLocks.length ? { migrationLocks } : {}), ...(supabaseConfigs.length ? { supabaseConfigs } : {}), ...(codeFiles.length ? { codeFiles } : {}) },
+    input: { prismaFiles, sqlFiles, config, hints: { supabase: layout.supabase }, ...(migrationLocks.length ? { migrationLocks } : {}), ...(supabaseConfigs.length ? { supabaseConfigs } : {}), ...(migrationMetadata.length ? { migrationMetadata } : {}), ...(codeFiles.length ? { codeFiles } : {}) },
     files,
     unreadable,
     configProblems,

@@ -7,6 +7,7 @@ import { expandGlob, migrationGlobs } from './glob';
  *  - Prisma: every folder whose subfolders hold `migration.sql` (`prisma/migrations`, formbricks'
  *    `packages/database/migration`, a custom `migrations: { path }` in `prisma.config.ts`), with their
  *    `down.sql` rollback scripts;
+ *  - Diesel: folders whose subfolders `<version>_<name>` hold `up.sql`, with their `down.sql`;
  *  - Supabase: `supabase/migrations/*.sql` (plus `rollback/` beside them);
  *  - graphile-migrate: `migrations/committed/*.sql`;
  *  - numbered folders named `migrations`/`migration`/`sql`: `NNN_name.sql`, `*.down.sql`, Flyway's
@@ -77,6 +78,20 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
     }
     return found;
   };
+  /** A Diesel migrations folder: subfolders `<version>_<name>` with up.sql. Returns true when it is one. */
+  const dieselSet = (dir: string, entries: Dirent[]): boolean => {
+    let found = false;
+    for (const e of entries) {
+      if (!e.isDirectory() || !/^\d/.test(e.name)) continue;
+      const sub = childPath(dir, e.name);
+      if (isFileIn(listings, sub, 'up.sql')) {
+        files.add(childPath(sub, 'up.sql'));
+        if (isFileIn(listings, sub, 'down.sql')) files.add(childPath(sub, 'down.sql'));
+        found = true;
+      }
+    }
+    return found;
+  };
   // `flyway`: below a numbered folder with Flyway files, which Flyway scans recursively.
   const visit = (dir: string, depth: number, flyway = false) => {
     if (depth > 12 || budget-- <= 0) return;
@@ -91,7 +106,7 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
     } else if (name === 'committed' && parentName === 'migrations') {
       addSqlFiles(dir, (n) => /^\d+/.test(n));
       return;
-    } else if (prismaSet(dir, entries)) {
+    } else if (prismaSet(dir, entries) || dieselSet(dir, entries)) {
       return;
     } else if (entries.some((e) => e.isDirectory() && e.name === 'meta') && isFileIn(listings, childPath(dir, 'meta'), '_journal.json')) {
       // Drizzle Kit's output folder (`drizzle/` by default): drizzle-orm's migrator runs the journal's

@@ -4,6 +4,9 @@
  *
  * - Prisma: `<dir>/<folder>/migration.sql`; Prisma applies folders in lexicographic order of the
  *   folder name (byte order) and identifies a migration by the whole folder name.
+ * - Diesel: `<dir>/<version>_<name>/up.sql` (with `down.sql` beside it); the version is the folder name
+ *   up to its first `_` without its dashes (`2017-06-21-154135_x` is `20170621154135`), compared as
+ *   text, and names the migration in Diesel's history table.
  * - Supabase: `supabase/migrations/<version>_<name>.sql`; the CLI only applies files matching
  *   `^([0-9]+)_(.*)\.sql$` (`local_…` files never run), in the order Go's `fs.ReadDir` lists them:
  *   by file name, byte order (so `20240130_x.sql` runs after `20240129235959_y.sql`, and a shorter
@@ -15,16 +18,16 @@
  *   migrations; they are matched to the migration they undo.
  */
 
-export type MigrationKind = 'prisma' | 'supabase' | 'graphile' | 'numbered' | 'flyway' | 'plain';
+export type MigrationKind = 'prisma' | 'diesel' | 'supabase' | 'graphile' | 'numbered' | 'flyway' | 'plain';
 
 export interface MigrationFileInfo {
   path: string;
   kind: MigrationKind;
   /** Directory holding the migration set (Prisma: the `migrations` folder). */
   setDir: string;
-  /** `migration` field of findings: folder name (Prisma), file name otherwise. */
+  /** `migration` field of findings: folder name (Prisma, Diesel), file name otherwise. */
   label: string;
-  /** Version as written (prefix digits), or null when the name has none. */
+  /** Version as written (prefix digits; Diesel: without its dashes), or null when the name has none. */
   version: string | null;
   /** Key the tool sorts by. */
   sortKey: string;
@@ -59,7 +62,7 @@ export function rollbackTarget(path: string): string[] | null {
   const base = baseOf(path);
   const dir = dirOf(path);
   const lower = base.toLowerCase();
-  if (lower === 'down.sql') return [dir]; // Prisma folder (or any folder): undoes <dir>/migration.sql
+  if (lower === 'down.sql') return [dir]; // Prisma or Diesel folder (or any folder): undoes <dir>/migration.sql or <dir>/up.sql
   let m = /^(.*)\.down\.sql$/i.exec(base);
   if (m) {
     const keys = [joinPath(dir, `${m[1]}.sql`), joinPath(dir, `${m[1]}.up.sql`)];
@@ -136,6 +139,18 @@ export function classifyMigration(path: string): MigrationFileInfo {
       ignoredByTool: false,
     };
   }
+  if (base === 'up.sql' && dir) {
+    const folder = baseOf(dir);
+    const prefix = dieselVersionPrefix(folder);
+    const version = /^\d+$/.test(prefix) ? prefix : null;
+    if (!version) problems.push(`the folder name does not start with a version: Diesel takes \`${prefix}\` as the version`);
+    else if (version.length >= 8) {
+      const p = timestampProblem(version);
+      if (p) problems.push(`its timestamp ${version} is not a valid date/time: ${p}`);
+    }
+    if (/\s/.test(folder)) problems.push('the folder name contains whitespace (a copied folder?)');
+    return { path, kind: 'diesel', setDir: dirOf(dir), label: folder, version, sortKey: prefix, nameProblems: problems, ignoredByTool: false };
+  }
   const segments = path.split('/');
   const parent = segments.length >= 2 ? segments[segments.length - 2] : '';
   const grand = segments.length >= 3 ? segments[segments.length - 3] : '';
@@ -176,6 +191,24 @@ export function classifyMigration(path: string): MigrationFileInfo {
   return { path, kind: 'plain', setDir: dir, label: base, version: null, sortKey: `~${base}`, nameProblems: [], ignoredByTool: false };
 }
 
+/** Diesel's version of a migration folder: its name up to the first `_`, without dashes. */
+export function dieselVersionPrefix(folder: string): string {
+  const cut = folder.indexOf('_');
+  return (cut < 0 ? folder : folder.slice(0, cut)).replace(/-/g, '');
+}
+
+/**
+ * `digits` written like Diesel's `written` version: with its dashes at the same places
+ * (`2024-01-02-030405` and `20240102030406` → `2024-01-02-030406`) when the digit counts agree.
+ */
+export function dieselVersionLike(written: string, digits: string): string {
+  if (written.replace(/-/g, '').length !== digits.length) return digits;
+  let out = '';
+  let k = 0;
+  for (const ch of written) out += ch === '-' ? '-' : digits[k++];
+  return out;
+}
+
 /**
  * Flyway's version order: `.` and `_` both separate parts, each part is a number, and missing parts
  * count as 0, so `1`, `1.0` and `01_0` are one version.
@@ -190,7 +223,7 @@ function flywayKey(version: string): string {
 /**
  * What makes two versions of one migration set the same version for the tool that runs it: the number
  * for numbered, Flyway and graphile-migrate files (`001` is `1`; Flyway's `1.0` is `1`), the text
- * otherwise (Supabase keeps versions as text; Prisma names migrations by folder).
+ * otherwise (Supabase and Diesel keep versions as text; Prisma names migrations by folder).
  */
 export function versionIdentity(kind: MigrationKind, version: string): string {
   if (kind === 'flyway') return flywayKey(version);
@@ -226,17 +259,31 @@ export function orderMigrations(infos: MigrationFileInfo[]): MigrationFileInfo[]
  * The files beside the migration sets among the paths that an audit reads, for front ends to read the
  * ones that exist: each Prisma Migrate set's `migration_lock.toml` (next to its migration folders,
  * `AuditInput.migrationLocks`) and each Supabase set's `supabase/config.toml` (`<x>/supabase/migrations`
- * → `<x>/supabase/config.toml`, `AuditInput.supabaseConfigs`).
+ * → `<x>/supabase/config.toml`, `AuditInput.supabaseConfigs`) and each Diesel migration's
+ * `metadata.toml` (in its folder, `AuditInput.migrationMetadata`).
  */
-export function migrationSetFiles(sqlPaths: readonly string[]): { locks: string[]; supabaseConfigs: string[] } {
+export function migrationSetFiles(sqlPaths: readonly string[]): { locks: string[]; supabaseConfigs: string[]; migrationMetadata: string[] } {
   const locks = new Set<string>();
   const supabaseConfigs = new Set<string>();
+  const migrationMetadata: string[] = [];
   for (const p of sqlPaths) {
+    if (rollbackTarget(p)) continue;
     const info = classifyMigration(p);
     if (info.kind === 'prisma') locks.add(joinPath(info.setDir, 'migration_lock.toml'));
     else if (info.kind === 'supabase') supabaseConfigs.add(joinPath(dirOf(info.setDir), 'config.toml'));
+    else if (info.kind === 'diesel') migrationMetadata.push(joinPath(dirOf(p), 'metadata.toml'));
   }
-  return { locks: [...locks], supabaseConfigs: [...supabaseConfigs] };
+  return { locks: [...locks], supabaseConfigs: [...supabaseConfigs], migrationMetadata };
+}
+
+/**
+ * What a Diesel `metadata.toml` says of `run_in_transaction` (Diesel's default, when it says nothing,
+ * is true), or null when the text sets no such key.
+ */
+export function dieselRunInTransaction(text: string): boolean | null {
+  if (text.length > 64 * 1024) return null;
+  const m = /^[ \t]*run_in_transaction[ \t]*=[ \t]*(true|false)\b/m.exec(text);
+  return m ? m[1] === 'true' : null;
 }
 
 /** The `provider` a `migration_lock.toml` names (`provider = "mysql"`), or null. */

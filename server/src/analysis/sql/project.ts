@@ -1,7 +1,7 @@
 import type { SourceFile } from '../types';
 import { Catalog, type SourceRef, type StatementFacts } from './catalog';
 import { maskLexemes } from './lexical';
-import { apiSchemas, classifyMigration, dirOf, orderMigrations, rollbackTarget, upVersionKey, versionIdentity, type MigrationFileInfo } from './discovery';
+import { apiSchemas, classifyMigration, dieselRunInTransaction, dirOf, orderMigrations, rollbackTarget, upVersionKey, versionIdentity, type MigrationFileInfo } from './discovery';
 import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlPreParse, type SqlStatement } from './parse';
 
 export interface ReplayedStatement {
@@ -31,7 +31,51 @@ export interface Migration {
    * has its rollback.
    */
   downFrom?: number;
+  /**
+   * Diesel: its folder's `metadata.toml` (`AuditInput.migrationMetadata`), when there is one, and what
+   * it says of `run_in_transaction` (null: nothing, so Diesel's default, true).
+   */
+  dieselMetadata?: { path: string; runInTransaction: boolean | null };
 }
+
+/**
+ * Why the tool that applies `m` runs its statements inside a transaction, as far as the files tell,
+ * or null: where `CREATE INDEX CONCURRENTLY` and the like fail ("cannot run inside a transaction
+ * block"). A file sent as one multi-statement script runs as one implicit transaction too.
+ */
+export function toolTransaction(m: Migration): string | null {
+  const several = m.file.statements.length > 1;
+  switch (m.info.kind) {
+    case 'prisma':
+      return several ? 'a Prisma migration with other statements (Prisma sends the file as one script, run as one transaction)' : null;
+    case 'diesel':
+      if (m.dieselMetadata?.runInTransaction === false) return several ? 'a Diesel migration with other statements (Diesel sends the file as one script, run as one transaction)' : null;
+      return 'a Diesel migration, which Diesel runs in a transaction unless its `metadata.toml` sets `run_in_transaction = false`';
+    case 'graphile':
+      if (NO_TRANSACTION.test(m.file.text)) return several ? 'a graphile-migrate migration with other statements (sent as one script, run as one transaction)' : null;
+      return 'a graphile-migrate migration, which runs in a transaction unless it starts with `--! no-transaction`';
+    case 'numbered':
+    case 'plain': {
+      const up = DBMATE_UP.exec(m.file.text);
+      if (up) return NO_TRANSACTION.test(m.file.text) ? null : 'a dbmate migration, which dbmate runs in a transaction unless its `-- migrate:up` line says `transaction:false`';
+      // goose runs each statement on its own, in one transaction unless the file says otherwise.
+      if (GOOSE_UP.test(m.file.text)) return NO_TRANSACTION.test(m.file.text) ? null : 'a goose migration, which goose runs in a transaction unless it has a `-- +goose NO TRANSACTION` line';
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * A file's opt-out of its tool's transaction: goose's `-- +goose NO TRANSACTION`, graphile-migrate's
+ * `--! no-transaction`, dbmate's `-- migrate:up transaction:false`.
+ */
+export const NO_TRANSACTION = /^--[ \t]*(?:\+goose[ \t]+NO[ \t]+TRANSACTION|![ \t]*no-transaction|migrate:up\b.*\btransaction:false)\b/im;
+/** goose's up marker. */
+export const GOOSE_UP = /^--[ \t]*\+goose[ \t]+Up[ \t]*$/m;
+/** dbmate's up marker, with its options (`-- migrate:up transaction:false`). */
+export const DBMATE_UP = /^--[ \t]*migrate:up(?:[ \t].*)?$/m;
 
 /**
  * In-file up/down sections, as the tools read them: dbmate's `-- migrate:up` / `-- migrate:down`
@@ -40,8 +84,8 @@ export interface Migration {
  * file without the up marker runs whole, so only files with both are split).
  */
 const SECTION_MARKERS = [
-  { up: /^--[ \t]*migrate:up(?:[ \t].*)?$/m, down: /^--[ \t]*migrate:down(?:[ \t].*)?$/m },
-  { up: /^--[ \t]*\+goose[ \t]+Up[ \t]*$/m, down: /^--[ \t]*\+goose[ \t]+Down[ \t]*$/m },
+  { up: DBMATE_UP, down: /^--[ \t]*migrate:down(?:[ \t].*)?$/m },
+  { up: GOOSE_UP, down: /^--[ \t]*\+goose[ \t]+Down[ \t]*$/m },
   { up: /^[ \t]*--[ \t-]*up[ \t]+migration/im, down: /^[ \t]*--[ \t-]*down[ \t]+migration/im },
 ];
 
@@ -89,6 +133,8 @@ export interface MigrationProjectOptions {
   preParsed?: ReadonlyMap<string, SqlPreParse | null>;
   /** Supabase `config.toml` files (`AuditInput.supabaseConfigs`): the schemas their API exposes. */
   supabaseConfigs?: readonly SourceFile[];
+  /** Diesel `metadata.toml` files (`AuditInput.migrationMetadata`): whether a migration runs in a transaction. */
+  migrationMetadata?: readonly SourceFile[];
 }
 
 const AUTH_USAGE = /\bauth\s*\.\s*(uid|jwt|role|email|users)\b/i;
@@ -102,15 +148,15 @@ interface RecentProject {
   /** Snapshot of the input (callers may reuse or change their arrays and objects afterwards). */
   inputs: Array<[string, string]>;
   supabase: boolean | undefined;
-  /** The Supabase configs' paths and texts, as one string. */
+  /** The Supabase configs' and Diesel metadata files' paths and texts, as one string. */
   configs: string;
   project: MigrationProject;
 }
 const recent: RecentProject[] = [];
 const RECENT_LIMIT = 4;
 
-function configsKey(configs: readonly SourceFile[] | undefined): string {
-  return JSON.stringify((configs ?? []).map((c) => [c.path, c.text]));
+function configsKey(...lists: Array<readonly SourceFile[] | undefined>): string {
+  return JSON.stringify(lists.map((configs) => (configs ?? []).map((c) => [c.path, c.text])));
 }
 
 function sameInput(r: RecentProject, files: SourceFile[], supabase: boolean | undefined, configs: string): boolean {
@@ -122,7 +168,7 @@ function sameInput(r: RecentProject, files: SourceFile[], supabase: boolean | un
 }
 
 export function buildMigrationProject(files: SourceFile[], options: MigrationProjectOptions = {}): MigrationProject {
-  const configs = configsKey(options.supabaseConfigs);
+  const configs = configsKey(options.supabaseConfigs, options.migrationMetadata);
   const hit = recent.find((r) => sameInput(r, files, options.supabase, configs));
   if (hit) return hit.project;
   const project = buildMigrationProjectUncached(files, options);
@@ -165,11 +211,18 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
       migrations.push(m);
     }
   }
+  if (options.migrationMetadata?.length) {
+    const diesel = new Map(migrations.filter((m) => m.info.kind === 'diesel').map((m) => [dirOf(m.path), m]));
+    for (const f of options.migrationMetadata) {
+      const m = diesel.get(dirOf(f.path));
+      if (m) m.dieselMetadata = { path: f.path, runInTransaction: dieselRunInTransaction(f.text) };
+    }
+  }
   // Match rollback scripts to migrations.
   const migrationByKey = new Map<string, Migration>();
   for (const m of [...migrations, ...ignored]) {
     migrationByKey.set(m.path, m);
-    if (m.info.kind === 'prisma') migrationByKey.set(m.path.slice(0, m.path.lastIndexOf('/')), m);
+    if (m.info.kind === 'prisma' || m.info.kind === 'diesel') migrationByKey.set(m.path.slice(0, m.path.lastIndexOf('/')), m);
     if (m.info.kind === 'numbered' && m.info.version && /\.up\.sql$/i.test(m.path)) {
       const key = upVersionKey(dirOf(m.path), m.info.version);
       if (!migrationByKey.has(key)) migrationByKey.set(key, m);

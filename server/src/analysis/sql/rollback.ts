@@ -302,7 +302,7 @@ function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean):
 
 /** Where the rollback script of a migration goes, following the tool's conventions. */
 export function rollbackPath(m: Migration): string {
-  if (m.info.kind === 'prisma') return `${m.path.slice(0, m.path.lastIndexOf('/'))}/down.sql`;
+  if (m.info.kind === 'prisma' || m.info.kind === 'diesel') return `${m.path.slice(0, m.path.lastIndexOf('/'))}/down.sql`;
   const dir = m.path.slice(0, m.path.lastIndexOf('/'));
   const at = dir ? `${dir}/` : '';
   // The tool's own pair: golang-migrate/sqlx `<version>_<title>.down.sql`; Flyway's undo file

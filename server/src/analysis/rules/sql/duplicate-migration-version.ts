@@ -1,18 +1,20 @@
 import { defineRule } from '../../rule';
-import { joinPath, versionIdentity, type MigrationKind } from '../../sql/discovery';
+import { dieselVersionLike, joinPath, versionIdentity, type MigrationKind } from '../../sql/discovery';
 import type { Migration } from '../../sql/project';
 import type { FileOperation, Fix } from '../../types';
+import { versionAfter } from './new-migration';
 
 /**
  * The next version not used in the set, in the same format: its last number counts up, keeping its
- * width (`004` → `005`, Flyway `1.1` → `1.2`, a timestamp one second on).
+ * width (`004` → `005`, Flyway `1.1` → `1.2`), a timestamp one second on as a date (`…235959` → the
+ * next day, as new-migration fixes step).
  */
 function nextFreeVersion(kind: MigrationKind, version: string, used: Set<string>): string {
   const m = /^(.*?)(\d+)$/.exec(version)!;
-  let n = BigInt(m[2]);
+  let n = m[2];
   for (let i = 0; i < 100000; i++) {
-    n += 1n;
-    const s = m[1] + n.toString().padStart(m[2].length, '0');
+    n = versionAfter(n);
+    const s = m[1] + n;
     if (!used.has(versionIdentity(kind, s))) return s;
   }
   return `${version}1`;
@@ -31,9 +33,11 @@ export function renameFix(m: Migration, newVersion: string): Fix {
   const v = info.version!;
   let newFile: string;
   let oldPath: string;
-  if (info.kind === 'prisma') {
+  if (info.kind === 'prisma' || info.kind === 'diesel') {
     oldPath = m.path.slice(0, m.path.lastIndexOf('/'));
-    newFile = joinPath(oldPath.slice(0, oldPath.lastIndexOf('/') + 1).replace(/\/$/, ''), newVersion + m.label.slice(v.length));
+    // Diesel's folder may write its version with dashes (`2024-01-02-030405_x`): keep that form.
+    const written = info.kind === 'diesel' ? m.label.split('_')[0] : v;
+    newFile = joinPath(oldPath.slice(0, oldPath.lastIndexOf('/') + 1).replace(/\/$/, ''), (info.kind === 'diesel' ? dieselVersionLike(written, newVersion) : newVersion) + m.label.slice(written.length));
   } else {
     oldPath = m.path;
     const dir = m.path.slice(0, m.path.lastIndexOf('/'));
@@ -44,14 +48,14 @@ export function renameFix(m: Migration, newVersion: string): Fix {
   const fileOperations: FileOperation[] = [{ kind: 'rename', file: oldPath, newFile }];
   // Its rollback script, when the version is in its name (`1_a.down.sql`, Flyway `U1__a.sql`,
   // `rollback/1_a.sql`), moves along: left behind it would undo another migration.
-  if (m.rollback && info.kind !== 'prisma') {
+  if (m.rollback && info.kind !== 'prisma' && info.kind !== 'diesel') {
     const slash = m.rollback.lastIndexOf('/');
     const base = m.rollback.slice(slash + 1);
     const at = base.indexOf(v);
     if (at === 0 || (at === 1 && base[0] === 'U')) fileOperations.push({ kind: 'rename', file: m.rollback, newFile: m.rollback.slice(0, slash + 1) + base.slice(0, at) + newVersion + base.slice(at + v.length) });
   }
   return {
-    title: `Rename ${info.kind === 'prisma' ? 'folder' : 'file'} to ${newFile.slice(newFile.lastIndexOf('/') + 1)} (next free version)`,
+    title: `Rename ${info.kind === 'prisma' || info.kind === 'diesel' ? 'folder' : 'file'} to ${newFile.slice(newFile.lastIndexOf('/') + 1)} (next free version)`,
     edits: [],
     fileOperations,
     isPreferred: true,
@@ -67,7 +71,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Groups the migrations of each folder by version (the numeric or timestamp prefix of the file or Prisma folder name) and reports every migration whose version an earlier one already uses.',
+      'Groups the migrations of each folder by version (the numeric or timestamp prefix of the file, Prisma or Diesel folder name) and reports every migration whose version an earlier one already uses.',
     whyItMatters:
       'Migration tools key their history table by version: Supabase records one row per version, so the second `004_…` is skipped or fails with a duplicate key; numbered-folder runners apply the two in directory-listing order, which differs between machines. A teammate who renumbers later breaks databases that already recorded the old number.',
     example: '-- file: supabase/migrations/004_add_favorites.sql\nCREATE TABLE favorites (id bigint PRIMARY KEY);\n-- file: supabase/migrations/004_create_templates.sql\nCREATE TABLE templates (id bigint PRIMARY KEY);\n',

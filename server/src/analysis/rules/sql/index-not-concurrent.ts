@@ -1,5 +1,7 @@
 import { defineRule } from '../../rule';
-import type { Migration } from '../../sql/project';
+import { DBMATE_UP, toolTransaction, type Migration } from '../../sql/project';
+import type { FileOperation, TextEdit } from '../../types';
+import { detectEol } from '../../text';
 import { rangeKey } from '../../sql/catalog';
 import { names } from '../../sql/expr';
 import { findInStatement, headRange, sqlProject, statementReport, statements, tableName } from './util';
@@ -15,6 +17,35 @@ function inExplicitTransaction(m: Migration, index: number): boolean {
     else if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_COMMIT_PREPARED' || k === 'TRANS_STMT_ROLLBACK_PREPARED' || k === 'TRANS_STMT_PREPARE') open = false;
   }
   return open;
+}
+
+/**
+ * The edits that take migration `m` out of its tool's transaction, so a CONCURRENTLY statement in it
+ * can run, or null when the tool has no such switch for it (or the file would still run as one
+ * multi-statement script, which PostgreSQL runs as one transaction):
+ * - Diesel, a single statement and no `metadata.toml` yet: one with `run_in_transaction = false`;
+ * - dbmate, a single statement in the up section: `transaction:false` on the `-- migrate:up` line;
+ * - goose (runs statement by statement): a `-- +goose NO TRANSACTION` line on top.
+ */
+function leaveToolTransaction(m: Migration): { edits: TextEdit[]; fileOperations: FileOperation[] } | null {
+  const text = m.file.text;
+  const eol = detectEol(text);
+  const upStatements = m.file.statements.filter((st) => m.downFrom === undefined || st.start < m.downFrom).length;
+  if (m.info.kind === 'diesel') {
+    if (upStatements !== 1 || m.dieselMetadata) return null;
+    return { edits: [], fileOperations: [{ kind: 'create', file: `${m.path.slice(0, m.path.lastIndexOf('/'))}/metadata.toml`, content: `run_in_transaction = false${eol}` }] };
+  }
+  const up = DBMATE_UP.exec(text);
+  if (up) {
+    if (upStatements !== 1) return null;
+    const at = m.file.lines.positionAt(up.index + up[0].replace(/[ \t\r]+$/, '').length);
+    return { edits: [{ file: m.path, range: { start: at, end: at }, newText: ' transaction:false' }], fileOperations: [] };
+  }
+  if (/^--[ \t]*\+goose[ \t]+Up[ \t]*$/m.test(text)) {
+    const start = { line: 0, character: 0 };
+    return { edits: [{ file: m.path, range: { start, end: start }, newText: `-- +goose NO TRANSACTION${eol}` }], fileOperations: [] };
+  }
+  return null;
 }
 
 /** Whether a statement of the migration after `index` drops table `key` (as the replay keyed it). */
@@ -38,7 +69,7 @@ export default defineRule({
     useInstead:
       '-- file: supabase/migrations/20240101000000_orders.sql\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n-- file: supabase/migrations/20240201000000_orders_customer_idx.sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n',
     fixSafety:
-      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT`, a DO block, or a Prisma migration with other statements (Prisma sends the file as one script, which PostgreSQL runs as one transaction); the message then says to move the statement to a migration of its own. A failed concurrent build leaves an INVALID index to drop and retry.',
+      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT`, a DO block, a Prisma migration with other statements (Prisma sends the file as one script, which PostgreSQL runs as one transaction), or a migration its tool runs in a transaction (Diesel, graphile-migrate, dbmate, goose) when the fix cannot switch that off; the message then says to move the statement to a migration of its own. The fix does switch it off where the tool allows it for this file: a Diesel migration of one statement gets a `metadata.toml` with `run_in_transaction = false`, a dbmate one `transaction:false` on its `-- migrate:up` line, a goose one a `-- +goose NO TRANSACTION` line. A failed concurrent build leaves an INVALID index to drop and retry.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -85,27 +116,26 @@ export default defineRule({
       const range = m.file.lines.range(s.stmt.start, kwEnd);
       const t = tableKey ? tableName(tableKey) : '?';
       const indexName = s.stmt.kind === 'IndexStmt' ? n.idxname : what.replace(/^DROP INDEX /, '');
-      // CONCURRENTLY in place would only fail ("cannot run inside a transaction block").
-      const inTransaction = s.inDoBlock
-        ? 'a DO block'
-        : inExplicitTransaction(m, s.stmt.index)
-          ? 'the `BEGIN … COMMIT` of this migration'
-          : m.info.kind === 'prisma' && m.file.statements.length > 1
-            ? 'a Prisma migration with other statements (Prisma sends the file as one script, run as one transaction)'
-            : null;
+      // CONCURRENTLY in place would only fail ("cannot run inside a transaction block"), unless the
+      // fix also takes the migration out of its tool's transaction.
+      const ownTransaction = s.inDoBlock ? 'a DO block' : inExplicitTransaction(m, s.stmt.index) ? 'the `BEGIN … COMMIT` of this migration' : null;
+      const tool = ownTransaction ? null : toolTransaction(m);
+      const leave = tool ? leaveToolTransaction(m) : null;
+      const inTransaction = ownTransaction ?? (leave ? null : tool);
       report({
         ...statementReport(m, s),
         range,
         message:
           `\`${what}\` without CONCURRENTLY on \`${t}\`, which ${state === 'existing' ? 'an earlier migration created' : 'existed before this migration'}: it blocks writes to the table for the whole ${s.stmt.kind === 'IndexStmt' ? 'build' : 'drop'}.` +
-          (inTransaction ? ` It runs inside ${inTransaction}, where CONCURRENTLY is not allowed: move it to a migration of its own and add CONCURRENTLY there.` : ''),
+          (inTransaction ? ` It runs inside ${inTransaction}, where CONCURRENTLY is not allowed: move it to a migration of its own and add CONCURRENTLY there.` : leave ? ` It runs inside ${tool}: the fix also takes it out of that transaction.` : ''),
         subject: { table: t, ...(indexName ? { index: indexName } : {}) },
         fixes: inTransaction
           ? []
           : [
               {
-                title: 'Add CONCURRENTLY (must run outside a transaction)',
-                edits: [{ file: m.path, range: { start: pos, end: pos }, newText: ' CONCURRENTLY' }],
+                title: leave ? 'Add CONCURRENTLY and run the migration outside a transaction' : 'Add CONCURRENTLY (must run outside a transaction)',
+                edits: [...(leave?.edits ?? []), { file: m.path, range: { start: pos, end: pos }, newText: ' CONCURRENTLY' }],
+                ...(leave?.fileOperations.length ? { fileOperations: leave.fileOperations } : {}),
                 isPreferred: true,
                 safe: false,
               },

@@ -1,7 +1,7 @@
 /** Fixes that add a new migration to a migration set (an index, a foreign key, a trigger …). */
-import { joinPath, timestampProblem } from '../../sql/discovery';
-import type { Migration, MigrationProject } from '../../sql/project';
-import type { Fix } from '../../types';
+import { dieselVersionLike, dirOf, joinPath, timestampProblem, versionIdentity } from '../../sql/discovery';
+import { DBMATE_UP, GOOSE_UP, type Migration, type MigrationProject } from '../../sql/project';
+import type { FileOperation, Fix } from '../../types';
 import { perObject } from './util';
 
 /**
@@ -11,7 +11,19 @@ import { perObject } from './util';
 export function newMigrationFix(project: MigrationProject, slug: string, title: string, sql: string, options: { isPreferred: boolean; safe: boolean }): Fix | null {
   const last = project.migrations[project.migrations.length - 1];
   const path = last ? newMigrationPath(project, last, slug) : null;
-  return path ? { title, edits: [], fileOperations: [{ kind: 'create', file: path, content: sql }], ...options } : null;
+  if (!path) return null;
+  // CONCURRENTLY (and the like) cannot run in a transaction: the new migration says so the way its
+  // tool reads it, when the tool runs migrations in one by default.
+  const noTransaction = /\bCONCURRENTLY\b/i.test(sql);
+  const eol = sql.includes('\r\n') ? '\r\n' : '\n';
+  const body = sql.endsWith('\n') ? sql : sql + eol;
+  const fileOperations: FileOperation[] = [];
+  let content = sql;
+  if (DBMATE_UP.test(last.file.text)) content = `-- migrate:up${noTransaction ? ' transaction:false' : ''}${eol}${body}${eol}-- migrate:down${eol}`;
+  else if (GOOSE_UP.test(last.file.text)) content = `-- +goose Up${eol}${noTransaction ? `-- +goose NO TRANSACTION${eol}` : ''}${body}${eol}-- +goose Down${eol}`;
+  fileOperations.push({ kind: 'create', file: path, content });
+  if (last.info.kind === 'diesel' && noTransaction) fileOperations.push({ kind: 'create', file: `${dirOf(path)}/metadata.toml`, content: `run_in_transaction = false${eol}` });
+  return { title, edits: [], fileOperations, ...options };
 }
 
 /** Path of a new migration after the last one of `near`'s set, or null when the tool has no such convention. */
@@ -22,6 +34,8 @@ function newMigrationPath(project: MigrationProject, near: Migration, slug: stri
   switch (near.info.kind) {
     case 'prisma':
       return joinPath(near.info.setDir, `${next}_${safeSlug}/migration.sql`);
+    case 'diesel':
+      return joinPath(near.info.setDir, `${dieselVersionLike(near.label.split('_')[0], next)}_${safeSlug}/up.sql`);
     case 'supabase':
     case 'numbered':
       return joinPath(near.info.setDir, `${next}_${safeSlug}.sql`);
@@ -46,7 +60,12 @@ function nextVersion(project: MigrationProject, near: Migration, slug: string): 
   if (!issued) {
     const set = project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
     const versions = set.map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
-    issued = { last: versions.length ? versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b)) : null, bySlug: new Map() };
+    let last = versions.length ? versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b)) : null;
+    // duplicate-migration-version renames each migration whose version an earlier one uses to the next
+    // free version, which may lie above the highest: leave one version per such migration to them.
+    const duplicates = versions.length - new Set(versions.map((v) => versionIdentity(near.info.kind, v))).size;
+    for (let i = 0; last !== null && i < duplicates; i++) last = versionAfter(last);
+    issued = { last, bySlug: new Map() };
     bySet.set(key, issued);
   }
   if (issued.last === null) return null;
