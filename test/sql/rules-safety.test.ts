@@ -146,22 +146,48 @@ describe('column-type-change', () => {
 });
 
 describe('constraint-not-valid', () => {
-  it('reports FK/CHECK added to existing tables without NOT VALID; the fix adds NOT VALID and VALIDATE', () => {
+  it('reports FK/CHECK added to existing tables without NOT VALID; the fix adds NOT VALID and VALIDATEs in a new migration', () => {
     const next = 'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;\r\n';
     const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'constraint-not-valid');
     assert.equal(f.length, 1);
     assert.deepEqual(f[0].subject, { table: 'Post', column: 'authorId' });
+    assert.equal(f[0].fixes[0].title, 'Add NOT VALID, then VALIDATE CONSTRAINT in a new migration');
     const fixed = applyEdits(next, f[0].fixes[0].edits);
-    assert.equal(
-      fixed,
-      'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;\r\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\r\n',
-    );
-    assert.equal(findingsOf({ [INIT]: init, [NEXT]: fixed }, 'constraint-not-valid').length, 0);
+    assert.equal(fixed, 'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;\r\n');
+    // Prisma runs a file as one transaction: in the same file the VALIDATE would run under the ADD's lock.
+    // (Its version is after the last migration's and those other fixes of the audit took: the missing-fk-index one.)
+    const [op] = f[0].fixes[0].fileOperations!;
+    assert.equal(f[0].fixes[0].fileOperations!.length, 1);
+    assert.match(op.file, /^prisma\/migrations\/2024020100000\d_validate_post_authorid_fkey\/migration\.sql$/);
+    assert.equal(op.kind === 'create' && op.content, 'ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\r\n');
+    assert.equal(findingsOf({ [INIT]: init, [NEXT]: fixed, [op.file]: 'ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\r\n' }, 'constraint-not-valid').length, 0);
     // Same statement right after CREATE TABLE (Prisma's usual layout): fine.
     assert.equal(findingsOf({ [INIT]: init + next }, 'constraint-not-valid').length, 0);
     const check = findingsOf({ [INIT]: init, [NEXT]: 'ALTER TABLE "Post" ADD CHECK (length("title") > 0);' }, 'constraint-not-valid');
     assert.equal(check.length, 1);
     assert.equal(check[0].fixes.length, 0); // unnamed: no VALIDATE possible by name
+  });
+
+  it('keeps the VALIDATE in the file where the tool runs statement by statement (goose NO TRANSACTION)', () => {
+    const users = '-- +goose Up\nCREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE posts (id int PRIMARY KEY, user_id int);\n';
+    const next = '-- +goose Up\n-- +goose NO TRANSACTION\nALTER TABLE posts ADD CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n';
+    const f = findingsOf({ 'db/migrations/001_init.sql': users, 'db/migrations/002_fk.sql': next }, 'constraint-not-valid');
+    assert.equal(f[0].fixes[0].fileOperations, undefined);
+    assert.equal(
+      applyEdits(next, f[0].fixes[0].edits),
+      '-- +goose Up\n-- +goose NO TRANSACTION\nALTER TABLE posts ADD CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE posts VALIDATE CONSTRAINT posts_user_fk;\n',
+    );
+  });
+
+  it('points at the ADD CONSTRAINT, not at a DROP CONSTRAINT of the same name before it (also missing-fk-index)', () => {
+    const next = 'ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey",\n  ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n';
+    const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'constraint-not-valid');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].range.start.line, 1);
+    assert.match(textAt(next, f[0]), /^CONSTRAINT "Post_authorId_fkey" FOREIGN KEY/);
+    const fk = findingsOf({ [INIT]: init, [NEXT]: next }, 'missing-fk-index');
+    assert.equal(fk.length, 1);
+    assert.equal(fk[0].range.start.line, 1);
   });
 });
 

@@ -1,12 +1,22 @@
 import { defineRule } from '../../rule';
 import { rangeKey } from '../../sql/catalog';
 import { quoteIdent } from '../../sql/expr';
-import { alterCommandsOnExistingTables, findInStatement, findNamed, insertAfterStatement, rangeFromMatch, relationText, sqlProject, statementReport, tableDisplay, tableName } from './util';
+import { GOOSE_UP, NO_TRANSACTION, type Migration } from '../../sql/project';
+import { detectEol } from '../../text';
+import type { Fix, TextEdit } from '../../types';
+import { newMigrationFix } from './new-migration';
+import { alterCommandsOnExistingTables, findInStatement, findNamed, inExplicitTransaction, insertAfterStatement, rangeFromMatch, relationText, sqlProject, statementReport, tableDisplay, tableName } from './util';
+
+/** Whether the tool runs statement `index` of `m` on its own, outside any transaction (goose with NO TRANSACTION). */
+function statementByStatement(m: Migration, index: number): boolean {
+  return GOOSE_UP.test(m.file.text) && NO_TRANSACTION.test(m.file.text) && !inExplicitTransaction(m, index);
+}
 
 /** `CONSTRAINT <name>` (findNamed); the constraint kinds, for unnamed constraints. */
 const CONSTRAINT = /\bCONSTRAINT\s+/gi;
 const CHECK = /\bCHECK\b/i;
 const FOREIGN_KEY = /\bFOREIGN\s+KEY\b/i;
+const THEN_KIND = /\s*(?:FOREIGN\s+KEY|CHECK)\b/iy;
 
 export default defineRule({
   id: 'constraint-not-valid',
@@ -22,9 +32,9 @@ export default defineRule({
     example:
       '-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\n-- file: prisma/migrations/20240201000000_post_author_fk/migration.sql\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n',
     useInstead:
-      '-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\n-- file: prisma/migrations/20240201000000_post_author_fk/migration.sql\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\n',
+      '-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\n-- file: prisma/migrations/20240201000000_post_author_fk/migration.sql\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;\n-- file: prisma/migrations/20240201000001_validate_post_author_fk/migration.sql\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\n',
     fixSafety:
-      'Appends `NOT VALID` and a following `ALTER TABLE … VALIDATE CONSTRAINT …;`. The end state is the same validated constraint; existing rows that violate it still make the VALIDATE step fail. Offered when the ALTER TABLE adds just this named constraint.',
+      'Appends `NOT VALID` and puts `ALTER TABLE … VALIDATE CONSTRAINT …;` in a new migration after the last one: in the same file it would run in the same transaction (Prisma, Supabase and most tools run a file as one), under the lock the ADD took until the commit, which is what NOT VALID avoids. Where the tool runs statement by statement (goose with `NO TRANSACTION`) or has no convention for a new migration, the VALIDATE follows the statement in the same file. The end state is the same validated constraint; existing rows that violate it still make the VALIDATE step fail. Offered when the ALTER TABLE adds just this named constraint.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -34,23 +44,25 @@ export default defineRule({
         const con = cmd.def?.Constraint;
         if (!con || (con.contype !== 'CONSTR_FOREIGN' && con.contype !== 'CONSTR_CHECK') || con.skip_validation) continue;
         const kind = con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK';
-        const at = con.conname ? findNamed(s.stmt, CONSTRAINT, con.conname) : findInStatement(s.stmt, kind === 'CHECK' ? CHECK : FOREIGN_KEY);
+        // Its `CONSTRAINT name FOREIGN KEY`/`CHECK`, not a `DROP CONSTRAINT name` of the same ALTER TABLE before it.
+        const at = con.conname ? findNamed(s.stmt, CONSTRAINT, con.conname, THEN_KIND) : findInStatement(s.stmt, kind === 'CHECK' ? CHECK : FOREIGN_KEY);
         const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
-        const fixes =
-          cmds.length === 1 && con.conname
-            ? [
-                {
-                  title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a separate statement',
-                  edits: [
-                    { file: m.path, range: { start: m.file.lines.positionAt(s.stmt.end), end: m.file.lines.positionAt(s.stmt.end) }, newText: ' NOT VALID' },
-                    insertAfterStatement(m.file, s.stmt, `ALTER TABLE ${relationText(n.relation)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)};`),
-                  ],
-                  isPreferred: true,
-                  safe: true,
-                },
-              ]
-            : [];
+        const fixes: Fix[] = [];
+        if (cmds.length === 1 && con.conname && !s.inDoBlock) {
+          const notValid: TextEdit = { file: m.path, range: { start: m.file.lines.positionAt(s.stmt.end), end: m.file.lines.positionAt(s.stmt.end) }, newText: ' NOT VALID' };
+          const validate = `ALTER TABLE ${relationText(n.relation)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)};`;
+          // In the same transaction the VALIDATE would run under the lock the ADD took, which is held
+          // to the commit: it goes to a migration of its own, unless the tool runs this file statement
+          // by statement (goose with NO TRANSACTION) or has no convention for a new migration.
+          const eol = detectEol(m.file.text);
+          const later = statementByStatement(m, s.stmt.index) ? null : newMigrationFix(project, `validate_${con.conname}`, '', `${validate}${eol}`, { isPreferred: true, safe: true });
+          fixes.push(
+            later
+              ? { ...later, title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a new migration', edits: [notValid] }
+              : { title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a separate statement', edits: [notValid, insertAfterStatement(m.file, s.stmt, validate)], isPreferred: true, safe: true },
+          );
+        }
         report({
           ...statementReport(m, s),
           range,

@@ -4,20 +4,7 @@ import type { FileOperation, TextEdit } from '../../types';
 import { detectEol } from '../../text';
 import { rangeKey } from '../../sql/catalog';
 import { names } from '../../sql/expr';
-import { findInStatement, headRange, sqlProject, statementReport, statements, tableName } from './util';
-
-/** Whether the file's statement `index` runs after a `BEGIN`/`START TRANSACTION` and before its COMMIT/ROLLBACK. */
-function inExplicitTransaction(m: Migration, index: number): boolean {
-  let open = false;
-  for (const st of m.file.statements) {
-    if (st.index >= index) break;
-    if (st.kind !== 'TransactionStmt') continue;
-    const k = String(st.node.kind);
-    if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') open = true;
-    else if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_COMMIT_PREPARED' || k === 'TRANS_STMT_ROLLBACK_PREPARED' || k === 'TRANS_STMT_PREPARE') open = false;
-  }
-  return open;
-}
+import { findInStatement, headRange, inExplicitTransaction, sqlProject, statementReport, statements, tableName } from './util';
 
 /**
  * The edits that take migration `m` out of its tool's transaction, so a CONCURRENTLY statement in it

@@ -238,3 +238,16 @@ export function relationText(rv: { schemaname?: string; relname?: string } | und
   if (!rv?.relname) return '?';
   return rv.schemaname ? `${quoteIdent(rv.schemaname)}.${quoteIdent(rv.relname)}` : quoteIdent(rv.relname);
 }
+
+/** Whether the file's statement `index` runs after a `BEGIN`/`START TRANSACTION` and before its COMMIT/ROLLBACK. */
+export function inExplicitTransaction(m: Migration, index: number): boolean {
+  let open = false;
+  for (const st of m.file.statements) {
+    if (st.index >= index) break;
+    if (st.kind !== 'TransactionStmt') continue;
+    const k = String(st.node.kind);
+    if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') open = true;
+    else if (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_COMMIT_PREPARED' || k === 'TRANS_STMT_ROLLBACK_PREPARED' || k === 'TRANS_STMT_PREPARE') open = false;
+  }
+  return open;
+}
