@@ -15,3 +15,21 @@ test('column-type-change classification: what rewrites, what narrows, what is fr
   assert.equal(classify('integer', 'numeric(10, 2)'), 'narrowing');
   assert.equal(classify('integer', 'double precision'), 'rewrite');
 });
+
+test('column-type-change classification: binary-coercible and typmod-widening changes PostgreSQL makes in the catalog only', () => {
+  assert.equal(classify('text', 'varchar'), 'no-rewrite');
+  assert.equal(classify('numeric(10, 2)', 'numeric(12, 2)'), 'no-rewrite');
+  assert.equal(classify('numeric(10, 2)', 'numeric'), 'no-rewrite');
+  assert.equal(classify('numeric(10, 2)', 'numeric(12, 4)'), 'rewrite');
+  assert.equal(classify('numeric(10, 2)', 'numeric(8, 2)'), 'narrowing');
+  assert.equal(classify('timestamp(3)', 'timestamp(6)'), 'no-rewrite');
+  assert.equal(classify('timestamptz', 'timestamptz(6)'), 'no-rewrite');
+  assert.equal(classify('timestamp', 'timestamp(3)'), 'narrowing');
+  assert.equal(classify('time(0)', 'time'), 'no-rewrite');
+  // Prisma's DateTime → @db.Timestamptz(3): no rewrite in PostgreSQL 12+ only under a UTC session.
+  assert.equal(classify('timestamp(3)', 'timestamptz(3)'), 'rewrite-unless-utc');
+  assert.equal(classify('timestamptz', 'timestamp'), 'rewrite-unless-utc');
+  assert.equal(classify('timestamp(6)', 'timestamptz(3)'), 'narrowing');
+  assert.equal(classify('time', 'timetz'), 'rewrite');
+  assert.equal(classify('date', 'timestamp'), 'rewrite');
+});

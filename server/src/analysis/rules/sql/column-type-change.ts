@@ -15,11 +15,20 @@ function varcharLength(t: string): number | null | undefined {
   return m[1] ? Number(m[1]) : null; // null: unbounded
 }
 
+/** A date/time type and its precision (null: none written, PostgreSQL's maximum, 6). */
+function timeType(t: string): { base: string; precision: number | null } | null {
+  const m = /^(timestamptz|timestamp|timetz|time)(?:\((\d+)\))?$/.exec(t);
+  return m ? { base: m[1], precision: m[2] === undefined ? null : Number(m[2]) } : null;
+}
+
 /**
- * `no-rewrite`: PostgreSQL only updates the catalog (varchar(n) → varchar(m ≥ n) or text, varchar → text);
- * `narrowing`: values may not fit; `rewrite`: other changes (or the previous type is unknown).
+ * `no-rewrite`: PostgreSQL only updates the catalog (varchar(n) → varchar(m ≥ n), varchar or text;
+ * text → varchar; numeric(p, s) → numeric(q ≥ p, s) or numeric; a timestamp/time to a precision at
+ * least as high); `narrowing`: values may not fit; `rewrite-unless-utc`: timestamp ↔ timestamptz,
+ * which PostgreSQL 12+ does without a rewrite only when the session time zone is UTC; `rewrite`:
+ * other changes (or the previous type is unknown).
  */
-export function classify(from: string | undefined, to: string): 'no-rewrite' | 'narrowing' | 'rewrite' {
+export function classify(from: string | undefined, to: string): 'no-rewrite' | 'narrowing' | 'rewrite-unless-utc' | 'rewrite' {
   const toLower = to.toLowerCase();
   if (!from) return /^(varchar|char)\(\d+\)|^(smallint|integer|real)$/.test(toLower) ? 'narrowing' : 'rewrite';
   const f = from.toLowerCase();
@@ -27,6 +36,16 @@ export function classify(from: string | undefined, to: string): 'no-rewrite' | '
   const fv = varcharLength(f);
   const tv = varcharLength(toLower);
   if (fv !== undefined && (toLower === 'text' || (tv !== undefined && (tv === null || (fv !== null && tv >= fv))))) return 'no-rewrite';
+  if (f === 'text' && tv === null) return 'no-rewrite';
+  const ft = timeType(f);
+  const tt = timeType(toLower);
+  if (ft && tt) {
+    const lower = tt.precision !== null && (ft.precision === null || tt.precision < ft.precision) && tt.precision < 6;
+    if (ft.base === tt.base) return lower ? 'narrowing' : 'no-rewrite';
+    const zones = new Set([ft.base, tt.base]);
+    if (zones.has('timestamp') && zones.has('timestamptz')) return lower ? 'narrowing' : 'rewrite-unless-utc';
+    return 'rewrite';
+  }
   if (fv !== undefined && tv !== undefined && tv !== null && (fv === null || tv < fv)) return 'narrowing';
   if (f === 'text' && (tv !== undefined && tv !== null || /^char\(/.test(toLower))) return 'narrowing';
   if (INT_WIDTH[f] && INT_WIDTH[toLower] && INT_WIDTH[toLower] < INT_WIDTH[f]) return 'narrowing';
@@ -35,6 +54,8 @@ export function classify(from: string | undefined, to: string): 'no-rewrite' | '
   if (INT_WIDTH[toLower] && (/^numeric\b/.test(f) || f === 'real' || f === 'double precision')) return 'narrowing';
   const fn = /^numeric\((\d+)(?:, (\d+))?\)$/.exec(f);
   const tn = /^numeric\((\d+)(?:, (\d+))?\)$/.exec(toLower);
+  // Same scale, precision not lower, or no limit at all: PostgreSQL keeps the stored values as they are.
+  if (fn && (toLower === 'numeric' || (tn && Number(tn[1]) >= Number(fn[1]) && Number(tn[2] ?? 0) === Number(fn[2] ?? 0)))) return 'no-rewrite';
   if (tn && (!fn || Number(tn[1]) < Number(fn[1]) || Number(tn[2] ?? 0) < Number(fn[2] ?? 0))) return 'narrowing';
   return 'rewrite';
 }
@@ -47,7 +68,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports `ALTER TABLE … ALTER COLUMN … TYPE` on a table that existed before this migration. Changes PostgreSQL makes without a rewrite (`varchar(n)` → a longer `varchar` or `text`) are not reported; narrowing changes (to a shorter `varchar`, a smaller integer, a smaller `numeric`) are called out, using the previous type known from the earlier migrations.',
+      'Reports `ALTER TABLE … ALTER COLUMN … TYPE` on a table that existed before this migration. Changes PostgreSQL makes without a rewrite (`varchar(n)` → a longer `varchar` or `text`, `text` → `varchar`, `numeric(p, s)` → a higher precision of the same scale or plain `numeric`, a `timestamp`/`time` to a precision at least as high) are not reported; `timestamp` ↔ `timestamptz` is reported as a rewrite unless the session time zone is UTC (PostgreSQL 12+); narrowing changes (to a shorter `varchar`, a smaller integer, a smaller `numeric`) are called out, using the previous type known from the earlier migrations.',
     whyItMatters:
       'Most type changes rewrite the whole table and its indexes under an ACCESS EXCLUSIVE lock: no reads or writes until it finishes. Narrowing (`TEXT` → `VARCHAR(500)`, `BIGINT` → `INTEGER`) fails on the first row that does not fit — or, with a `USING` cast, silently truncates it.',
     example:
@@ -70,10 +91,14 @@ export default defineRule({
         const change = classify(from, to);
         if (change === 'no-rewrite') continue;
         const narrowing = change === 'narrowing';
+        const what = `Changing the type of \`${t}.${cmd.name}\`${from ? ` from \`${from}\`` : ''} to \`${to}\``;
         report({
           ...statementReport(m, s),
           range,
-          message: `Changing the type of \`${t}.${cmd.name}\`${from ? ` from \`${from}\`` : ''} to \`${to}\` rewrites \`${t}\` under an exclusive lock${narrowing ? ', and narrowing it fails on (or truncates) existing values that do not fit' : ''}.`,
+          message:
+            change === 'rewrite-unless-utc'
+              ? `${what} reads every stored value in the session time zone, and rewrites \`${t}\` under an exclusive lock unless that time zone is UTC (PostgreSQL 12+ then only updates the catalog).`
+              : `${what} rewrites \`${t}\` under an exclusive lock${narrowing ? ', and narrowing it fails on (or truncates) existing values that do not fit' : ''}.`,
           subject: { table: t, column: cmd.name },
           data: { type: to, ...(from ? { previousType: from } : {}) },
         });
