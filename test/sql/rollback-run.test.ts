@@ -123,6 +123,8 @@ describe('generated rollbacks run in PostgreSQL', () => {
       'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_code_key;',
       'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_a_id_fkey1;',
       'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_pkey;',
+      // b.id was nullable before its primary key.
+      'ALTER TABLE b ALTER COLUMN id DROP NOT NULL;',
     ]);
     const db = new PGlite();
     try {
@@ -187,6 +189,24 @@ describe('generated rollbacks run in PostgreSQL', () => {
       await db.exec(change);
       await db.exec(rollback);
       assert.deepEqual((await db.query(`SELECT pg_typeof(ts)::text AS t, ts::text AS v FROM j`)).rows, [{ t: 'bigint', v: '42' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('makes the columns of an added primary key nullable again when they were before (PostgreSQL made them NOT NULL)', async () => {
+    const init = 'CREATE TABLE k (a int, b int NOT NULL, c text);';
+    const change = 'ALTER TABLE k ADD CONSTRAINT k_pkey PRIMARY KEY (a, b);';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE k;', 'prisma/migrations/2_pk/migration.sql': change }, '2_pk');
+    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['ALTER TABLE k DROP CONSTRAINT IF EXISTS k_pkey;', 'ALTER TABLE k ALTER COLUMN a DROP NOT NULL;']);
+    const db = new PGlite();
+    const nullable = async () => (await db.query<{ c: string }>(`SELECT column_name || ' ' || is_nullable AS c FROM information_schema.columns WHERE table_name = 'k' ORDER BY 1`)).rows.map((r) => r.c);
+    try {
+      await db.exec(init);
+      const before = await nullable();
+      await db.exec(change);
+      await db.exec(rollback);
+      assert.deepEqual(await nullable(), before);
     } finally {
       await db.close();
     }

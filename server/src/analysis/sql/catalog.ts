@@ -987,9 +987,19 @@ export class Catalog {
             col.changedBy.push(ref);
           }
           break;
-        case 'AT_AddConstraint':
-          if (cmd.def?.Constraint) this.addConstraint(t, cmd.def.Constraint, ref, facts, need);
+        case 'AT_AddConstraint': {
+          const con = cmd.def?.Constraint;
+          if (!con) break;
+          // A primary key makes its columns NOT NULL: what they were before is kept for the rollback.
+          if (con.contype === 'CONSTR_PRIMARY') {
+            for (const k of con.keys ?? []) {
+              const c = t.columns.get(k.String?.sval ?? '');
+              if (c && !facts.previousColumns?.has(c.name)) (facts.previousColumns ??= new Map()).set(c.name, this.columnState(c));
+            }
+          }
+          this.addConstraint(t, con, ref, facts, need);
           break;
+        }
         case 'AT_DropConstraint':
           if (cmd.name) this.dropConstraint(t, cmd.name);
           break;

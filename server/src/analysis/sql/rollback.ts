@@ -206,7 +206,18 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         const con = cmd.def?.Constraint;
         const generated = con && facts?.constraintNames?.get(con);
         if (con?.conname || generated) out.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(con.conname || generated)};`);
-        else out.push(`-- TODO: an unnamed ${String(con?.contype ?? '').replace('CONSTR_', '').toLowerCase()} constraint was added: drop it by its generated name.`);
+        else {
+          out.push(`-- TODO: an unnamed ${String(con?.contype ?? '').replace('CONSTR_', '').toLowerCase()} constraint was added: drop it by its generated name.`);
+          break;
+        }
+        // Adding the primary key made its columns NOT NULL; those that were nullable become so again.
+        if (con.contype === 'CONSTR_PRIMARY') {
+          for (const k of con.keys ?? []) {
+            const name: string | undefined = k.String?.sval;
+            const before = name ? facts?.previousColumns?.get(name) : undefined;
+            if (name && before && !before.notNull) out.push(`ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(name)} DROP NOT NULL;`);
+          }
+        }
         break;
       }
       case 'AT_ValidateConstraint':
