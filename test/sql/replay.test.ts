@@ -150,7 +150,7 @@ test('replay: the finding honours ignore comments and configuration', async () =
   assert.equal(warned.findings[0]?.severity, 'warning');
 });
 
-test('replay: the plan runs a file as one transaction unless it has its own BEGIN/COMMIT or opts out (goose, graphile-migrate, dbmate)', () => {
+test('replay: the plan runs a file as one script (one transaction) unless it has its own BEGIN/COMMIT or is goose NO TRANSACTION; graphile-migrate and dbmate opt-outs still send one script', () => {
   const files = [
     { path: 'db/migrations/001_a.sql', text: 'CREATE TABLE a (id int);\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n' },
     { path: 'db/migrations/002_b.sql', text: '-- +goose Up\n-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY a_id2 ON a (id);\n' },
@@ -159,7 +159,7 @@ test('replay: the plan runs a file as one transaction unless it has its own BEGI
     { path: 'db/migrations/005_e.sql', text: 'BEGIN;\nCREATE TABLE e (id int);\nCOMMIT;\n' },
   ];
   const plan = replayPlan(audit({ prismaFiles: [], sqlFiles: files }).sql!);
-  assert.deepEqual(plan.steps.map((s) => s.atomic), [true, false, false, false, false]);
+  assert.deepEqual(plan.steps.map((s) => s.atomic), [true, false, true, true, false]);
   assert.deepEqual(plan.steps[3].statements.map((s) => s.kind), ['IndexStmt'], 'the down section is not run');
   assert.ok(!plan.steps[3].script.includes('DROP INDEX'));
 });
@@ -179,10 +179,12 @@ test('replay: a statement that never ends is stopped at the time limit (worker t
   const files = [prisma('20240101000000_init', 'CREATE TABLE "A" ("id" INTEGER PRIMARY KEY);\n'), prisma('20240201000000_slow', 'SELECT pg_sleep(600);\n')];
   const first = audit({ prismaFiles: [], sqlFiles: files });
   const t0 = Date.now();
-  const outcome = await replayMigrations(replayPlan(first.sql!), { timeoutMs: 4000, workerFile: join(__dirname, '../../dist/replay-worker.js') });
-  assert.ok(Date.now() - t0 < 20_000);
+  // The limit counts from the start, PostgreSQL's start-up in the worker included: ~2 s on an idle
+  // machine, more than 4 s under a loaded test run (the first migration then had not run yet).
+  const outcome = await replayMigrations(replayPlan(first.sql!), { timeoutMs: 10_000, workerFile: join(__dirname, '../../dist/replay-worker.js') });
+  assert.ok(Date.now() - t0 < 40_000);
   assert.equal(outcome.stopped?.path, files[1].path);
-  assert.match(outcome.stopped!.reason, /longer than 4 s/);
+  assert.match(outcome.stopped!.reason, /longer than 10 s/);
   assert.equal(outcome.applied, 1);
   // The worker runs a normal replay to its end too.
   const ok = await replayMigrations(replayPlan(audit({ prismaFiles: [], sqlFiles: [files[0]] }).sql!), { workerFile: join(__dirname, '../../dist/replay-worker.js') });

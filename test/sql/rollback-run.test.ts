@@ -201,6 +201,9 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['ALTER TABLE k DROP CONSTRAINT IF EXISTS k_pkey;', 'ALTER TABLE k ALTER COLUMN a DROP NOT NULL;']);
     const db = new PGlite();
     const nullable = async () => (await db.query<{ c: string }>(`SELECT column_name || ' ' || is_nullable AS c FROM information_schema.columns WHERE table_name = 'k' ORDER BY 1`)).rows.map((r) => r.c);
+    // A column the same statement adds is dropped again, primary key or not.
+    const added = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE k;', 'prisma/migrations/2_pk/migration.sql': 'ALTER TABLE k ADD COLUMN IF NOT EXISTS id int, ADD PRIMARY KEY (id);' }, '2_pk');
+    assert.deepEqual(added.split('\n').filter((l) => l && !l.startsWith('--')), ['ALTER TABLE k DROP CONSTRAINT IF EXISTS k_pkey;', 'ALTER TABLE k DROP COLUMN IF EXISTS id;']);
     try {
       await db.exec(init);
       const before = await nullable();

@@ -188,6 +188,20 @@ describe('constraint-not-valid', () => {
     const fk = findingsOf({ [INIT]: init, [NEXT]: next }, 'missing-fk-index');
     assert.equal(fk.length, 1);
     assert.equal(fk[0].range.start.line, 1);
+    // A column's inline `CONSTRAINT name REFERENCES`: the range starts at the constraint.
+    const inline = 'CREATE TABLE q (id int PRIMARY KEY, uid int CONSTRAINT q_uid_fkey REFERENCES "User"("id"));\n';
+    const q = findingsOf({ [INIT]: init, [NEXT]: inline }, 'missing-fk-index');
+    assert.match(textAt(inline, q[0]), /^CONSTRAINT q_uid_fkey REFERENCES/);
+  });
+
+  it('puts the VALIDATE after the last migration of the same set, and keeps it in the file when a later migration drops the constraint', () => {
+    const add = 'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\n';
+    const other = { 'db2/migrations/20250101000000_x/migration.sql': 'CREATE TABLE z (id int PRIMARY KEY);\n' };
+    const [f] = findingsOf({ [INIT]: init, [NEXT]: add, ...other }, 'constraint-not-valid');
+    assert.match(f.fixes[0].fileOperations![0].file, /^prisma\/migrations\/2024020100000\d_validate_post_authorid_fkey\/migration\.sql$/);
+    const dropped = findingsOf({ [INIT]: init, [NEXT]: add, 'prisma/migrations/20240301000000_drop/migration.sql': 'ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";\n' }, 'constraint-not-valid');
+    assert.equal(dropped[0].fixes[0].fileOperations, undefined);
+    assert.equal(dropped[0].fixes[0].edits.length, 2);
   });
 });
 

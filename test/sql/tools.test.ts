@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { audit } from '../../server/src/analysis/engine';
 import { classifyMigration, dieselRunInTransaction, migrationSetFiles } from '../../server/src/analysis/sql/discovery';
-import { replayPlan } from '../../server/src/analysis/sql/replay';
 import type { Finding } from '../../server/src/analysis/types';
 import { loadProject } from '../../server/src/project/load';
 import { discoverProjects } from '../../server/src/project/discover';
@@ -123,12 +122,15 @@ describe('Diesel migrations', () => {
     assert.equal(f[0].fixes[0].fileOperations, undefined);
   });
 
-  it('the replay runs a Diesel migration outside a transaction only when its metadata.toml says so', () => {
-    const map = { 'migrations/1_users/up.sql': users, 'migrations/2_idx/up.sql': 'CREATE INDEX CONCURRENTLY users_name ON users (name);\n' };
-    const plain = audit({ prismaFiles: [], sqlFiles: files(map) }).sql!;
-    assert.deepEqual(replayPlan(plain).steps.map((s) => s.atomic), [true, true]);
-    const opted = audit({ prismaFiles: [], sqlFiles: files(map), migrationMetadata: files({ 'migrations/2_idx/metadata.toml': 'run_in_transaction = false' }) }).sql!;
-    assert.deepEqual(replayPlan(opted).steps.map((s) => s.atomic), [true, false]);
+  it('a one-statement Diesel migration whose metadata.toml keeps the transaction is told to set run_in_transaction = false', () => {
+    const f = run({ 'migrations/2017-06-21-154135_users/up.sql': users, 'migrations/2017-06-22-100000_idx/up.sql': 'CREATE INDEX users_name ON users (name);\n' }, { 'migrations/2017-06-22-100000_idx/metadata.toml': '# kept\n' }).find((x) => x.rule === 'index-not-concurrent')!;
+    assert.match(f.message, /set `run_in_transaction = false` in its `metadata.toml` and add CONCURRENTLY\.$/);
+    assert.deepEqual(f.fixes, []);
+  });
+
+  it('a duplicate of the placeholder version 00000000000000 is renamed to 00000000000001, not to a date', () => {
+    const dup = run({ 'migrations/00000000000000_diesel_initial_setup/up.sql': 'SELECT 1;\n', 'migrations/00000000000000_x/up.sql': users }).find((x) => x.rule === 'duplicate-migration-version')!;
+    assert.deepEqual(dup.fixes[0].fileOperations, [{ kind: 'rename', file: 'migrations/00000000000000_x', newFile: 'migrations/00000000000001_x' }]);
   });
 });
 
@@ -150,6 +152,10 @@ describe('tools that run each migration in a transaction', () => {
     assert.deepEqual(opted.fixes[0].edits.map((e) => e.newText), [' CONCURRENTLY']);
     const several = run({ ...base, 'db/migrations/20240102000000_idx.sql': text.replace('\n\n', '\nALTER TABLE users ADD COLUMN bio text;\n\n') }).find((x) => x.rule === 'index-not-concurrent')!;
     assert.deepEqual(several.fixes, []);
+    // transaction:false does not help beside other statements: dbmate sends the up section as one script.
+    const severalOpted = run({ ...base, 'db/migrations/20240102000000_idx.sql': text.replace('migrate:up', 'migrate:up transaction:false').replace('\n\n', '\nALTER TABLE users ADD COLUMN bio text;\n\n') }).find((x) => x.rule === 'index-not-concurrent')!;
+    assert.match(severalOpted.message, /dbmate migration with other statements/);
+    assert.deepEqual(severalOpted.fixes, []);
   });
 
   it('goose: the fix adds -- +goose NO TRANSACTION on top; graphile-migrate: no in-place fix (its committed files are hashed)', () => {

@@ -941,6 +941,8 @@ export class Catalog {
     const colMissing = (c: string | undefined) => {
       if (c && t.columnsComplete && !t.columns.has(c)) facts.missing.push({ kind: 'column', key, column: c, byteLocation: n.relation?.location });
     };
+    /** Columns this statement adds (a primary key it adds on them has no previous state to keep). */
+    const addedHere = new Set<string>();
     for (const item of n.cmds ?? []) {
       const cmd = item.AlterTableCmd;
       if (!cmd) continue;
@@ -954,7 +956,10 @@ export class Catalog {
           const def = cmd.def?.ColumnDef;
           const had = def && cmd.missing_ok ? t.columns.get(def.colname) : undefined;
           if (had) (facts.previousColumns ??= new Map()).set(had.name, this.columnState(had));
-          else if (def) this.addColumn(t, def, ref, facts, need);
+          else if (def) {
+            this.addColumn(t, def, ref, facts, need);
+            addedHere.add(def.colname);
+          }
           break;
         }
         case 'AT_DropColumn':
@@ -994,7 +999,7 @@ export class Catalog {
           if (con.contype === 'CONSTR_PRIMARY') {
             for (const k of con.keys ?? []) {
               const c = t.columns.get(k.String?.sval ?? '');
-              if (c && !facts.previousColumns?.has(c.name)) (facts.previousColumns ??= new Map()).set(c.name, this.columnState(c));
+              if (c && !addedHere.has(c.name) && !facts.previousColumns?.has(c.name)) (facts.previousColumns ??= new Map()).set(c.name, this.columnState(c));
             }
           }
           this.addConstraint(t, con, ref, facts, need);

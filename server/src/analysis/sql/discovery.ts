@@ -92,10 +92,14 @@ export function upVersionKey(dir: string, version: string): string {
 
 const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
+/** A placeholder, not a mistyped date: `00000000000000_init` (a baseline), `10000000000000_…`, `99999999999999_…` (to run first or last). */
+export function isPlaceholderVersion(version: string): boolean {
+  return /^(\d)\1*$|^[1-9]0+$/.test(version);
+}
+
 /** Why a 14-digit (or other) timestamp version is not a real date/time, or null when it is fine. */
 export function timestampProblem(version: string): string | null {
-  // A placeholder, not a mistyped date: `00000000000000_init` (a baseline), `10000000000000_…`, `99999999999999_…` (to run first or last).
-  if (/^(\d)\1*$|^[1-9]0+$/.test(version)) return null;
+  if (isPlaceholderVersion(version)) return null;
   if (version.length === 14) {
     const m = TIMESTAMP.exec(version)!;
     const [y, mo, d, h, mi, s] = m.slice(1).map(Number);

@@ -38,13 +38,19 @@ export interface Migration {
   dieselMetadata?: { path: string; runInTransaction: boolean | null };
 }
 
+/** The statements of `m` the tool applies: those before its down section, if it has one. */
+export function upStatements(m: Migration): SqlStatement[] {
+  const down = m.downFrom;
+  return down === undefined ? m.file.statements : m.file.statements.filter((s) => s.start < down);
+}
+
 /**
  * Why the tool that applies `m` runs its statements inside a transaction, as far as the files tell,
  * or null: where `CREATE INDEX CONCURRENTLY` and the like fail ("cannot run inside a transaction
  * block"). A file sent as one multi-statement script runs as one implicit transaction too.
  */
 export function toolTransaction(m: Migration): string | null {
-  const several = m.file.statements.length > 1;
+  const several = upStatements(m).length > 1;
   switch (m.info.kind) {
     case 'prisma':
       return several ? 'a Prisma migration with other statements (Prisma sends the file as one script, run as one transaction)' : null;
@@ -57,7 +63,8 @@ export function toolTransaction(m: Migration): string | null {
     case 'numbered':
     case 'plain': {
       const up = DBMATE_UP.exec(m.file.text);
-      if (up) return NO_TRANSACTION.test(m.file.text) ? null : 'a dbmate migration, which dbmate runs in a transaction unless its `-- migrate:up` line says `transaction:false`';
+      // With transaction:false dbmate still sends the up section as one script.
+      if (up) return NO_TRANSACTION.test(m.file.text) ? (several ? 'a dbmate migration with other statements (dbmate sends the up section as one script, run as one transaction)' : null) : 'a dbmate migration, which dbmate runs in a transaction unless its `-- migrate:up` line says `transaction:false`';
       // goose runs each statement on its own, in one transaction unless the file says otherwise.
       if (GOOSE_UP.test(m.file.text)) return NO_TRANSACTION.test(m.file.text) ? null : 'a goose migration, which goose runs in a transaction unless it has a `-- +goose NO TRANSACTION` line';
       return null;

@@ -5,7 +5,7 @@
  * `environmentLimit`, and passes the `ReplayOutcome` back to the audit as `AuditInput.replay`; the rule
  * turns a failure into a finding at the statement PostgreSQL rejected. Nothing here does IO.
  */
-import { NO_TRANSACTION, type MigrationProject } from './project';
+import { GOOSE_UP, NO_TRANSACTION, type MigrationProject } from './project';
 
 /** What running a project's migrations in order in an embedded PostgreSQL came to. */
 export interface ReplayOutcome {
@@ -60,7 +60,7 @@ export interface ReplayStep {
   path: string;
   /** What the tool runs: the file's text (without its down section). */
   script: string;
-  /** No BEGIN/COMMIT of its own: the tool runs it as one transaction (Prisma, Supabase, graphile-migrate, Diesel). */
+  /** No BEGIN/COMMIT of its own and no goose NO TRANSACTION: the tool runs it as one transaction (or one script, an implicit one). */
   atomic: boolean;
   statements: ReplayStatement[];
   /** Why this migration cannot be run as written (the replay stops before it). */
@@ -88,7 +88,9 @@ export function replayPlan(project: MigrationProject): ReplayPlan {
     else if (f.errors.length) step.blocked = 'the file has a syntax error (reported as sql-syntax-error)';
     else if (f.placeholders) step.blocked = 'the file uses psql variables (`:NAME`), which only psql or graphile-migrate substitute';
     if (step.blocked) return step;
-    if (NO_TRANSACTION.test(step.script) || m.dieselMetadata?.runInTransaction === false) step.atomic = false;
+    // Only goose runs statement by statement when told not to use a transaction; dbmate, graphile-migrate
+    // and Diesel then still send the file as one script, which PostgreSQL runs as one transaction.
+    if (GOOSE_UP.test(step.script) && NO_TRANSACTION.test(step.script)) step.atomic = false;
     for (const s of f.statements) {
       if (m.downFrom !== undefined && s.start >= m.downFrom) break;
       const st: ReplayStatement = { index: s.index, start: s.start, end: s.end, sql: s.text, kind: s.kind };

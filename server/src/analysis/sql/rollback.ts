@@ -7,6 +7,7 @@ import { inputParams, type StatementFacts } from './catalog';
 import { names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
+import { dirOf } from './discovery';
 
 function rel(rv: PgNode): string {
   if (!rv?.relname) return '?';
@@ -313,7 +314,7 @@ function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean):
 
 /** Where the rollback script of a migration goes, following the tool's conventions. */
 export function rollbackPath(m: Migration): string {
-  if (m.info.kind === 'prisma' || m.info.kind === 'diesel') return `${m.path.slice(0, m.path.lastIndexOf('/'))}/down.sql`;
+  if (m.info.kind === 'prisma' || m.info.kind === 'diesel') return `${dirOf(m.path)}/down.sql`;
   const dir = m.path.slice(0, m.path.lastIndexOf('/'));
   const at = dir ? `${dir}/` : '';
   // The tool's own pair: golang-migrate/sqlx `<version>_<title>.down.sql`; Flyway's undo file

@@ -97,7 +97,7 @@ export default defineRule({
           range,
           message:
             change === 'rewrite-unless-utc'
-              ? `${what} reads every stored value in the session time zone, and rewrites \`${t}\` under an exclusive lock unless that time zone is UTC (PostgreSQL 12+ then only updates the catalog).`
+              ? `${what} reads every stored value in the session time zone, and rewrites \`${t}\` under an exclusive lock unless that time zone is UTC (PostgreSQL 12+ then skips the table rewrite; indexes on the column may still be rebuilt).`
               : `${what} rewrites \`${t}\` under an exclusive lock${narrowing ? ', and narrowing it fails on (or truncates) existing values that do not fit' : ''}.`,
           subject: { table: t, column: cmd.name },
           data: { type: to, ...(from ? { previousType: from } : {}) },

@@ -78,7 +78,7 @@ export function fkSite(m: Migration, fk: ForeignKey): SqlSite {
   const site = { file: m.path, anchorLine: stmt.range.start.line, migration: m.label };
   const col = fk.columns[0] ?? '';
   for (const find of [
-    // Its `CONSTRAINT name FOREIGN KEY`, not a `DROP CONSTRAINT name` of the same ALTER TABLE before it.
+    // Its `CONSTRAINT name FOREIGN KEY` (or a column's `CONSTRAINT name REFERENCES`), not a `DROP CONSTRAINT name` of the same ALTER TABLE before it.
     () => (fk.name ? findNamed(stmt, CONSTRAINT, fk.name, THEN_FOREIGN_KEY) : -1),
     () => findNamed(stmt, FOREIGN_KEY, col),
     () => findNamed(stmt, NAME_START, col, THEN_REFERENCES),
@@ -97,4 +97,4 @@ const FOREIGN_KEY = /FOREIGN\s+KEY\s*\(\s*/gi;
 /** A column definition's name: at the start of the statement, or after a space, comma or parenthesis. */
 const NAME_START = /(^|[\s,(])/g;
 const THEN_REFERENCES = /\s[^,;]*?REFERENCES/iy;
-const THEN_FOREIGN_KEY = /\s*FOREIGN\s+KEY\b/iy;
+const THEN_FOREIGN_KEY = /\s*(?:FOREIGN\s+KEY|REFERENCES)\b/iy;

@@ -34,7 +34,7 @@ export default defineRule({
     useInstead:
       '-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\n-- file: prisma/migrations/20240201000000_post_author_fk/migration.sql\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;\n-- file: prisma/migrations/20240201000001_validate_post_author_fk/migration.sql\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\n',
     fixSafety:
-      'Appends `NOT VALID` and puts `ALTER TABLE … VALIDATE CONSTRAINT …;` in a new migration after the last one: in the same file it would run in the same transaction (Prisma, Supabase and most tools run a file as one), under the lock the ADD took until the commit, which is what NOT VALID avoids. Where the tool runs statement by statement (goose with `NO TRANSACTION`) or has no convention for a new migration, the VALIDATE follows the statement in the same file. The end state is the same validated constraint; existing rows that violate it still make the VALIDATE step fail. Offered when the ALTER TABLE adds just this named constraint.',
+      'Appends `NOT VALID` and puts `ALTER TABLE … VALIDATE CONSTRAINT …;` in a new migration after the last one: in the same file it would run in the same transaction (Prisma, Supabase and most tools run a file as one), under the lock the ADD took until the commit, which is what NOT VALID avoids. Where the tool runs statement by statement (goose with `NO TRANSACTION`) or has no convention for a new migration, or the constraint no longer exists under its name after the last migration, the VALIDATE follows the statement in the same file. Not offered inside a DO block. The end state is the same validated constraint; existing rows that violate it still make the VALIDATE step fail. Offered when the ALTER TABLE adds just this named constraint.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -53,10 +53,13 @@ export default defineRule({
           const notValid: TextEdit = { file: m.path, range: { start: m.file.lines.positionAt(s.stmt.end), end: m.file.lines.positionAt(s.stmt.end) }, newText: ' NOT VALID' };
           const validate = `ALTER TABLE ${relationText(n.relation)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)};`;
           // In the same transaction the VALIDATE would run under the lock the ADD took, which is held
-          // to the commit: it goes to a migration of its own, unless the tool runs this file statement
-          // by statement (goose with NO TRANSACTION) or has no convention for a new migration.
+          // to the commit: it goes to a migration of its own after the last one of this set, unless
+          // the tool runs this file statement by statement (goose with NO TRANSACTION), has no
+          // convention for a new migration, or the constraint is gone by then (renamed or dropped).
           const eol = detectEol(m.file.text);
-          const later = statementByStatement(m, s.stmt.index) ? null : newMigrationFix(project, `validate_${con.conname}`, '', `${validate}${eol}`, { isPreferred: true, safe: true });
+          const final = project.catalog.tables.get(key);
+          const survives = !!final && [...final.foreignKeys, ...final.checks].some((c) => c.name === con.conname);
+          const later = !survives || statementByStatement(m, s.stmt.index) ? null : newMigrationFix(project, `validate_${con.conname}`, '', `${validate}${eol}`, { isPreferred: true, safe: true }, m);
           fixes.push(
             later
               ? { ...later, title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a new migration', edits: [notValid] }

@@ -1,5 +1,6 @@
 import { defineRule } from '../../rule';
-import { DBMATE_UP, toolTransaction, type Migration } from '../../sql/project';
+import { dirOf } from '../../sql/discovery';
+import { DBMATE_UP, GOOSE_UP, toolTransaction, upStatements, type Migration } from '../../sql/project';
 import type { FileOperation, TextEdit } from '../../types';
 import { detectEol } from '../../text';
 import { rangeKey } from '../../sql/catalog';
@@ -17,18 +18,18 @@ import { findInStatement, headRange, inExplicitTransaction, sqlProject, statemen
 function leaveToolTransaction(m: Migration): { edits: TextEdit[]; fileOperations: FileOperation[] } | null {
   const text = m.file.text;
   const eol = detectEol(text);
-  const upStatements = m.file.statements.filter((st) => m.downFrom === undefined || st.start < m.downFrom).length;
+  const single = upStatements(m).length === 1;
   if (m.info.kind === 'diesel') {
-    if (upStatements !== 1 || m.dieselMetadata) return null;
-    return { edits: [], fileOperations: [{ kind: 'create', file: `${m.path.slice(0, m.path.lastIndexOf('/'))}/metadata.toml`, content: `run_in_transaction = false${eol}` }] };
+    if (!single || m.dieselMetadata) return null;
+    return { edits: [], fileOperations: [{ kind: 'create', file: `${dirOf(m.path)}/metadata.toml`, content: `run_in_transaction = false${eol}` }] };
   }
   const up = DBMATE_UP.exec(text);
   if (up) {
-    if (upStatements !== 1) return null;
+    if (!single) return null;
     const at = m.file.lines.positionAt(up.index + up[0].replace(/[ \t\r]+$/, '').length);
     return { edits: [{ file: m.path, range: { start: at, end: at }, newText: ' transaction:false' }], fileOperations: [] };
   }
-  if (/^--[ \t]*\+goose[ \t]+Up[ \t]*$/m.test(text)) {
+  if (GOOSE_UP.test(text)) {
     const start = { line: 0, character: 0 };
     return { edits: [{ file: m.path, range: { start, end: start }, newText: `-- +goose NO TRANSACTION${eol}` }], fileOperations: [] };
   }
@@ -114,7 +115,11 @@ export default defineRule({
         range,
         message:
           `\`${what}\` without CONCURRENTLY on \`${t}\`, which ${state === 'existing' ? 'an earlier migration created' : 'existed before this migration'}: it blocks writes to the table for the whole ${s.stmt.kind === 'IndexStmt' ? 'build' : 'drop'}.` +
-          (inTransaction ? ` It runs inside ${inTransaction}, where CONCURRENTLY is not allowed: move it to a migration of its own and add CONCURRENTLY there.` : leave ? ` It runs inside ${tool}: the fix also takes it out of that transaction.` : ''),
+          (inTransaction
+            ? ` It runs inside ${inTransaction}, where CONCURRENTLY is not allowed: ${
+                !ownTransaction && m.info.kind === 'diesel' && upStatements(m).length === 1 ? 'set `run_in_transaction = false` in its `metadata.toml` and add CONCURRENTLY.' : 'move it to a migration of its own and add CONCURRENTLY there.'
+              }`
+            : leave ? ` It runs inside ${tool}: the fix also takes it out of that transaction.` : ''),
         subject: { table: t, ...(indexName ? { index: indexName } : {}) },
         fixes: inTransaction
           ? []

@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
 import { generateRollback, rollbackPath } from '../../sql/rollback';
 import { detectEol } from '../../text';
+import { upStatements } from '../../sql/project';
 import type { TextEdit } from '../../types';
 import { sqlProject } from './util';
 
@@ -28,11 +29,11 @@ export default defineRule({
       // A Flyway repeatable migration (`R__…`, no version) is re-applied whenever it changes: no undo.
       if (m.info.kind === 'flyway' && !m.info.version) continue;
       const down = m.downFrom;
-      const upStatements = m.file.statements.filter((s) => down === undefined || s.start < down);
-      if (!upStatements.length || m.file.skipped) continue;
+      const up = upStatements(m);
+      if (!up.length || m.file.skipped) continue;
       const eol = detectEol(m.file.text);
-      const line = upStatements[0].range.start.line;
-      const at = { file: m.path, range: m.file.lines.range(upStatements[0].start, Math.min(upStatements[0].end, m.file.lines.lineEnd(line))), anchorLine: line, migration: m.label, subject: {} };
+      const line = up[0].range.start.line;
+      const at = { file: m.path, range: m.file.lines.range(up[0].start, Math.min(up[0].end, m.file.lines.lineEnd(line))), anchorLine: line, migration: m.label, subject: {} };
       /** The generated rollback appended to `text` (of `file`): after a line break of its own. */
       const append = (file: string, text: string, lines: typeof m.file.lines): TextEdit => {
         const end = lines.positionAt(text.length);
@@ -55,7 +56,7 @@ export default defineRule({
       }
       if (down !== undefined) {
         // A down section in the file counts when it holds a statement (`dbmate new` writes an empty one).
-        if (m.file.statements.length > upStatements.length) continue;
+        if (m.file.statements.length > up.length) continue;
         const marker = m.file.text.slice(down, m.file.lines.lineEnd(m.file.lines.positionAt(down).line)).trim();
         report({
           ...at,

@@ -1,21 +1,25 @@
 /** Fixes that add a new migration to a migration set (an index, a foreign key, a trigger …). */
-import { dieselVersionLike, dirOf, joinPath, timestampProblem, versionIdentity } from '../../sql/discovery';
+import { dieselVersionLike, dirOf, isPlaceholderVersion, joinPath, timestampProblem, versionIdentity } from '../../sql/discovery';
 import { DBMATE_UP, GOOSE_UP, type Migration, type MigrationProject } from '../../sql/project';
+import { detectEol } from '../../text';
 import type { FileOperation, Fix } from '../../types';
 import { perObject } from './util';
 
 /**
- * A fix that adds a migration with `sql` after the last one of the project (in its set, with the next
- * version), or null when the project has no migration or its tool has no naming convention for one.
+ * A fix that adds a migration with `sql` after the last one of the project, or of `near`'s set (in
+ * that set, with the next version), or null when there is no such migration or its tool has no naming
+ * convention for one.
  */
-export function newMigrationFix(project: MigrationProject, slug: string, title: string, sql: string, options: { isPreferred: boolean; safe: boolean }): Fix | null {
-  const last = project.migrations[project.migrations.length - 1];
+export function newMigrationFix(project: MigrationProject, slug: string, title: string, sql: string, options: { isPreferred: boolean; safe: boolean }, near?: Migration): Fix | null {
+  // The last migration of `near`'s set (by default, of the project).
+  const set = near ? project.migrations.filter((x) => x.info.setDir === near.info.setDir && x.info.kind === near.info.kind) : project.migrations;
+  const last = set[set.length - 1];
   const path = last ? newMigrationPath(project, last, slug) : null;
   if (!path) return null;
   // CONCURRENTLY (and the like) cannot run in a transaction: the new migration says so the way its
   // tool reads it, when the tool runs migrations in one by default.
   const noTransaction = /\bCONCURRENTLY\b/i.test(sql);
-  const eol = sql.includes('\r\n') ? '\r\n' : '\n';
+  const eol = detectEol(sql);
   const body = sql.endsWith('\n') ? sql : sql + eol;
   const fileOperations: FileOperation[] = [];
   let content = sql;
@@ -79,10 +83,11 @@ function nextVersion(project: MigrationProject, near: Migration, slug: string): 
 
 /**
  * The version after `v`: a valid `YYYYMMDDHHMMSS` timestamp is one second later (`…235959` becomes the
- * next day, never the impossible `…235960`); any other number is one more, zero-padded to its width.
+ * next day, never the impossible `…235960`); any other number (a placeholder such as `00000000000000`
+ * included) is one more, zero-padded to its width.
  */
 export function versionAfter(v: string): string {
-  if (v.length === 14 && !timestampProblem(v)) {
+  if (v.length === 14 && !isPlaceholderVersion(v) && !timestampProblem(v)) {
     const n = (i: number, len: number) => Number(v.slice(i, i + len));
     const t = new Date(Date.UTC(n(0, 4), n(4, 2) - 1, n(6, 2), n(8, 2), n(10, 2), n(12, 2)) + 1000);
     const p2 = (x: number) => String(x).padStart(2, '0');
