@@ -64,34 +64,27 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
   const addRollbackDirs = (dir: string) => {
     for (const sub of ['rollback', 'rollbacks', 'down']) addSqlFiles(childPath(dir, sub), () => true);
   };
-  /** A Prisma migrations folder: subfolders with migration.sql. Returns true when it is one. */
-  const prismaSet = (dir: string, entries: Dirent[]): boolean => {
+  /**
+   * A folder of migration folders: the subfolders `accept` takes that hold `up` (with their down.sql).
+   * Returns true when it is one.
+   */
+  const folderSet = (dir: string, entries: Dirent[], up: string, accept: (name: string) => boolean): boolean => {
     let found = false;
     for (const e of entries) {
-      if (!e.isDirectory() || SKIP.has(e.name)) continue;
+      if (!e.isDirectory() || !accept(e.name)) continue;
       const sub = childPath(dir, e.name);
-      if (isFileIn(listings, sub, 'migration.sql')) {
-        files.add(childPath(sub, 'migration.sql'));
+      if (isFileIn(listings, sub, up)) {
+        files.add(childPath(sub, up));
         if (isFileIn(listings, sub, 'down.sql')) files.add(childPath(sub, 'down.sql'));
         found = true;
       }
     }
     return found;
   };
-  /** A Diesel migrations folder: subfolders `<version>_<name>` with up.sql. Returns true when it is one. */
-  const dieselSet = (dir: string, entries: Dirent[]): boolean => {
-    let found = false;
-    for (const e of entries) {
-      if (!e.isDirectory() || !/^\d/.test(e.name)) continue;
-      const sub = childPath(dir, e.name);
-      if (isFileIn(listings, sub, 'up.sql')) {
-        files.add(childPath(sub, 'up.sql'));
-        if (isFileIn(listings, sub, 'down.sql')) files.add(childPath(sub, 'down.sql'));
-        found = true;
-      }
-    }
-    return found;
-  };
+  /** A Prisma migrations folder: subfolders with migration.sql. */
+  const prismaSet = (dir: string, entries: Dirent[]) => folderSet(dir, entries, 'migration.sql', (name) => !SKIP.has(name));
+  /** A Diesel migrations folder: subfolders `<version>_<name>` with up.sql. */
+  const dieselSet = (dir: string, entries: Dirent[]) => folderSet(dir, entries, 'up.sql', (name) => /^\d/.test(name));
   // `flyway`: below a numbered folder with Flyway files, which Flyway scans recursively.
   const visit = (dir: string, depth: number, flyway = false) => {
     if (depth > 12 || budget-- <= 0) return;

@@ -115,6 +115,12 @@ export function timestampProblem(version: string): string | null {
   return null;
 }
 
+/** Adds to `problems` why a version of 8 digits or more (a date or timestamp) is not a real one. */
+function addTimestampProblem(problems: string[], version: string): void {
+  const p = version.length >= 8 ? timestampProblem(version) : null;
+  if (p) problems.push(`its timestamp ${version} is not a valid date/time: ${p}`);
+}
+
 export function classifyMigration(path: string): MigrationFileInfo {
   const base = baseOf(path);
   const dir = dirOf(path);
@@ -124,10 +130,7 @@ export function classifyMigration(path: string): MigrationFileInfo {
     const m = /^(\d+)/.exec(folder);
     const version = m ? m[1] : null;
     if (!version) problems.push('the folder name does not start with a timestamp');
-    else if (version.length >= 8) {
-      const p = timestampProblem(version);
-      if (p) problems.push(`its timestamp ${version} is not a valid date/time: ${p}`);
-    }
+    else addTimestampProblem(problems, version);
     if (/\s/.test(folder)) problems.push('the folder name contains whitespace (a copied folder?)');
     if (/\.sql$/i.test(folder)) problems.push('the folder name ends in `.sql` (tools that glob `*.sql` treat it as a file)');
     if (version && folder.length > version.length && folder[version.length] !== '_')
@@ -148,10 +151,7 @@ export function classifyMigration(path: string): MigrationFileInfo {
     const prefix = dieselVersionPrefix(folder);
     const version = /^\d+$/.test(prefix) ? prefix : null;
     if (!version) problems.push(`the folder name does not start with a version: Diesel takes \`${prefix}\` as the version`);
-    else if (version.length >= 8) {
-      const p = timestampProblem(version);
-      if (p) problems.push(`its timestamp ${version} is not a valid date/time: ${p}`);
-    }
+    else addTimestampProblem(problems, version);
     if (/\s/.test(folder)) problems.push('the folder name contains whitespace (a copied folder?)');
     return { path, kind: 'diesel', setDir: dirOf(dir), label: folder, version, sortKey: prefix, nameProblems: problems, ignoredByTool: false };
   }
@@ -164,8 +164,7 @@ export function classifyMigration(path: string): MigrationFileInfo {
       problems.push('the Supabase CLI only applies files named `<timestamp>_<name>.sql`: this file never runs');
       return { path, kind: 'supabase', setDir: dir, label: base, version: null, sortKey: base, nameProblems: problems, ignoredByTool: true };
     }
-    const p = m[1].length >= 8 ? timestampProblem(m[1]) : null;
-    if (p) problems.push(`its timestamp ${m[1]} is not a valid date/time: ${p}`);
+    addTimestampProblem(problems, m[1]);
     return { path, kind: 'supabase', setDir: dir, label: base, version: m[1], sortKey: base, nameProblems: problems, ignoredByTool: false };
   }
   if (parent === 'committed') {
@@ -188,8 +187,7 @@ export function classifyMigration(path: string): MigrationFileInfo {
   if (m) return { path, kind: 'flyway', setDir: dir, label: base, version: m[1], sortKey: flywayKey(m[1]), nameProblems: [], ignoredByTool: false };
   m = /^(\d+)(?:[_\-.].*)?\.sql$/.exec(base);
   if (m) {
-    const p = m[1].length >= 8 ? timestampProblem(m[1]) : null;
-    if (p) problems.push(`its timestamp ${m[1]} is not a valid date/time: ${p}`);
+    addTimestampProblem(problems, m[1]);
     return { path, kind: 'numbered', setDir: dir, label: base, version: m[1], sortKey: numericKey(m[1]), nameProblems: problems, ignoredByTool: false };
   }
   return { path, kind: 'plain', setDir: dir, label: base, version: null, sortKey: `~${base}`, nameProblems: [], ignoredByTool: false };

@@ -79,6 +79,10 @@ export function toolTransaction(m: Migration): string | null {
  * `--! no-transaction`, dbmate's `-- migrate:up transaction:false`.
  */
 export const NO_TRANSACTION = /^--[ \t]*(?:\+goose[ \t]+NO[ \t]+TRANSACTION|![ \t]*no-transaction|migrate:up\b.*\btransaction:false)\b/im;
+/** A goose file with NO TRANSACTION: goose runs its statements one by one, outside any transaction. */
+export function gooseWithoutTransaction(text: string): boolean {
+  return GOOSE_UP.test(text) && NO_TRANSACTION.test(text);
+}
 /** goose's up marker. */
 export const GOOSE_UP = /^--[ \t]*\+goose[ \t]+Up[ \t]*$/m;
 /** dbmate's up marker, with its options (`-- migrate:up transaction:false`). */
@@ -229,7 +233,7 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   const migrationByKey = new Map<string, Migration>();
   for (const m of [...migrations, ...ignored]) {
     migrationByKey.set(m.path, m);
-    if (m.info.kind === 'prisma' || m.info.kind === 'diesel') migrationByKey.set(m.path.slice(0, m.path.lastIndexOf('/')), m);
+    if (m.info.kind === 'prisma' || m.info.kind === 'diesel') migrationByKey.set(dirOf(m.path), m);
     if (m.info.kind === 'numbered' && m.info.version && /\.up\.sql$/i.test(m.path)) {
       const key = upVersionKey(dirOf(m.path), m.info.version);
       if (!migrationByKey.has(key)) migrationByKey.set(key, m);

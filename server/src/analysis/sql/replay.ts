@@ -5,7 +5,7 @@
  * `environmentLimit`, and passes the `ReplayOutcome` back to the audit as `AuditInput.replay`; the rule
  * turns a failure into a finding at the statement PostgreSQL rejected. Nothing here does IO.
  */
-import { GOOSE_UP, NO_TRANSACTION, type MigrationProject } from './project';
+import { gooseWithoutTransaction, type MigrationProject } from './project';
 
 /** What running a project's migrations in order in an embedded PostgreSQL came to. */
 export interface ReplayOutcome {
@@ -90,7 +90,7 @@ export function replayPlan(project: MigrationProject): ReplayPlan {
     if (step.blocked) return step;
     // Only goose runs statement by statement when told not to use a transaction; dbmate, graphile-migrate
     // and Diesel then still send the file as one script, which PostgreSQL runs as one transaction.
-    if (GOOSE_UP.test(step.script) && NO_TRANSACTION.test(step.script)) step.atomic = false;
+    if (gooseWithoutTransaction(step.script)) step.atomic = false;
     for (const s of f.statements) {
       if (m.downFrom !== undefined && s.start >= m.downFrom) break;
       const st: ReplayStatement = { index: s.index, start: s.start, end: s.end, sql: s.text, kind: s.kind };

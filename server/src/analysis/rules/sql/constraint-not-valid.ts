@@ -1,7 +1,7 @@
 import { defineRule } from '../../rule';
 import { rangeKey } from '../../sql/catalog';
 import { quoteIdent } from '../../sql/expr';
-import { GOOSE_UP, NO_TRANSACTION, type Migration } from '../../sql/project';
+import { gooseWithoutTransaction, type Migration } from '../../sql/project';
 import { detectEol } from '../../text';
 import type { Fix, TextEdit } from '../../types';
 import { newMigrationFix } from './new-migration';
@@ -9,7 +9,7 @@ import { alterCommandsOnExistingTables, findInStatement, findNamed, inExplicitTr
 
 /** Whether the tool runs statement `index` of `m` on its own, outside any transaction (goose with NO TRANSACTION). */
 function statementByStatement(m: Migration, index: number): boolean {
-  return GOOSE_UP.test(m.file.text) && NO_TRANSACTION.test(m.file.text) && !inExplicitTransaction(m, index);
+  return gooseWithoutTransaction(m.file.text) && !inExplicitTransaction(m, index);
 }
 
 /** `CONSTRAINT <name>` (findNamed); the constraint kinds, for unnamed constraints. */

@@ -12,7 +12,7 @@ import { perObject } from './util';
  */
 export function newMigrationFix(project: MigrationProject, slug: string, title: string, sql: string, options: { isPreferred: boolean; safe: boolean }, near?: Migration): Fix | null {
   // The last migration of `near`'s set (by default, of the project).
-  const set = near ? project.migrations.filter((x) => x.info.setDir === near.info.setDir && x.info.kind === near.info.kind) : project.migrations;
+  const set = near ? setOf(project, near) : project.migrations;
   const last = set[set.length - 1];
   const path = last ? newMigrationPath(project, last, slug) : null;
   if (!path) return null;
@@ -28,6 +28,11 @@ export function newMigrationFix(project: MigrationProject, slug: string, title: 
   fileOperations.push({ kind: 'create', file: path, content });
   if (last.info.kind === 'diesel' && noTransaction) fileOperations.push({ kind: 'create', file: `${dirOf(path)}/metadata.toml`, content: `run_in_transaction = false${eol}` });
   return { title, edits: [], fileOperations, ...options };
+}
+
+/** The migrations of `near`'s set (same folder and tool), in order. */
+function setOf(project: MigrationProject, near: Migration): Migration[] {
+  return project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
 }
 
 /** Path of a new migration after the last one of `near`'s set, or null when the tool has no such convention. */
@@ -62,8 +67,7 @@ function nextVersion(project: MigrationProject, near: Migration, slug: string): 
   const key = `${near.info.kind}\u0000${near.info.setDir}`;
   let issued = bySet.get(key);
   if (!issued) {
-    const set = project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
-    const versions = set.map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
+    const versions = setOf(project, near).map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
     let last = versions.length ? versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b)) : null;
     // duplicate-migration-version renames each migration whose version an earlier one uses to the next
     // free version, which may lie above the highest: leave one version per such migration to them.
