@@ -19,9 +19,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import corpusLocator from './corpus-root.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCHEMA = join(root, '../shared/corpus/civitai__civitai/packages/civitai-db-schema/prisma/schema.full.prisma');
+const SCHEMA = join(corpusLocator.corpusRoot(root), 'civitai__civitai/packages/civitai-db-schema/prisma/schema.full.prisma');
 const args = process.argv.slice(2);
 const withFolder = args.includes('--folder');
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : join(root, 'bench-results', withFolder ? 'lsp-folder.json' : 'lsp.json');

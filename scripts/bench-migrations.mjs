@@ -11,9 +11,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './median.mjs';
+import corpusLocator from './corpus-root.cjs';
+
+const { corpusRoot } = corpusLocator;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = resolve(root, '../shared/corpus');
+const corpus = corpusRoot(root);
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1]) > 0 && args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 5;
 const asJson = args.includes('--json');

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCodeCache } from './code-cache.mjs';
 import { median } from './median.mjs';
+import corpusLocator from './corpus-root.cjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -27,7 +28,7 @@ const dists = option('--dist', join(root, 'dist')).split(',').map((d) => resolve
 const cliArgs =
   sep >= 0
     ? argv.slice(sep + 1)
-    : ['audit', resolve(root, '../shared/corpus/civitai__civitai/packages/civitai-db-schema/prisma/migrations'), '--format', 'json', '--fail-on', 'never'];
+    : ['audit', join(corpusLocator.corpusRoot(root), 'civitai__civitai/packages/civitai-db-schema/prisma/migrations'), '--format', 'json', '--fail-on', 'never'];
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.error('instructions: valgrind not found (apt-get install valgrind)');

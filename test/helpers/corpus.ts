@@ -26,9 +26,10 @@ export interface CorpusSchema {
   files: CorpusFile[];
 }
 
-/** `../../../shared/corpus` relative to this file's folder (CI: repo at X/main, corpus at X/shared/corpus). */
+/** The corpus folder (`scripts/corpus-root.cjs`: `../shared/corpus` beside the repository, or beside the one it was cloned from). */
+let root: string | undefined;
 export function corpusRoot(): string {
-  return resolve(__dirname, '../../../shared/corpus');
+  return (root ??= (require('../../scripts/corpus-root.cjs') as { corpusRoot: (repoRoot: string) => string }).corpusRoot(resolve(__dirname, '../..')));
 }
 
 export function corpusAvailable(): boolean {
