@@ -130,6 +130,19 @@ describe('column-type-change', () => {
     assert.equal(findingsOf({ [INIT]: init + next }, 'column-type-change').length, 0);
   });
 
+  it('a USING expression that computes new values rewrites whatever the types (hoppscotch: timestamp → timestamptz AT TIME ZONE)', () => {
+    const first = 'CREATE TABLE u (id int PRIMARY KEY, at timestamp(3), ns varchar(64));';
+    const utc = (using: string) => findingsOf({ 'm/001_a.sql': first, 'm/002_b.sql': `ALTER TABLE u ALTER COLUMN at SET DATA TYPE TIMESTAMPTZ(3)${using};` }, 'column-type-change');
+    assert.match(utc('')[0].message, /unless that time zone is UTC/);
+    assert.match(utc(' USING at::timestamptz')[0].message, /unless that time zone is UTC/);
+    const computed = utc(` USING "at" AT TIME ZONE 'UTC'`);
+    assert.equal(computed.length, 1);
+    assert.match(computed[0].message, /rewrites `u` under an exclusive lock\.$/);
+    // A widening that would be free is not free with a computed value.
+    assert.equal(findingsOf({ 'm/001_a.sql': first, 'm/002_b.sql': 'ALTER TABLE u ALTER COLUMN ns TYPE varchar(128);' }, 'column-type-change').length, 0);
+    assert.equal(findingsOf({ 'm/001_a.sql': first, 'm/002_b.sql': 'ALTER TABLE u ALTER COLUMN ns TYPE varchar(128) USING lower(ns);' }, 'column-type-change').length, 1);
+  });
+
   it('knows the previous type: widening varchar is not reported, text → varchar(n) narrows', () => {
     const first = 'CREATE TABLE s (id int PRIMARY KEY, ns VARCHAR(64), body TEXT, n BIGINT);';
     const next = 'ALTER TABLE s ALTER COLUMN ns TYPE VARCHAR(256);\nALTER TABLE s ALTER COLUMN ns TYPE TEXT;\nALTER TABLE s ALTER COLUMN body TYPE VARCHAR(10);\nALTER TABLE s ALTER COLUMN n TYPE INTEGER;\nALTER TABLE s ALTER COLUMN id TYPE BIGINT;';

@@ -1,6 +1,7 @@
 import { defineRule } from '../../rule';
 
 import { typeText } from '../../sql/expr';
+import type { PgNode } from '../../sql/parse';
 import { alterCommandsOnExistingTables, findNamed, rangeFromMatch, sqlProject, statementReport, tableName } from './util';
 
 /** `ALTER [COLUMN] <name> [SET DATA] TYPE` (findNamed). */
@@ -60,6 +61,15 @@ export function classify(from: string | undefined, to: string): 'no-rewrite' | '
   return 'rewrite';
 }
 
+/** Whether an `ALTER COLUMN … TYPE … USING` expression is something other than the column itself or a cast of it. */
+function computedUsing(expr: PgNode | undefined, column: string): boolean {
+  let e = expr;
+  while (e?.TypeCast) e = e.TypeCast.arg;
+  if (!e) return false;
+  const fields = e.ColumnRef?.fields;
+  return !(fields?.length && fields[fields.length - 1].String?.sval === column);
+}
+
 export default defineRule({
   id: 'column-type-change',
   title: 'Column type changed on an existing table',
@@ -68,7 +78,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports `ALTER TABLE … ALTER COLUMN … TYPE` on a table that existed before this migration. Changes PostgreSQL makes without a rewrite (`varchar(n)` → a longer `varchar` or `text`, `text` → `varchar`, `numeric(p, s)` → a higher precision of the same scale or plain `numeric`, a `timestamp`/`time` to a precision at least as high) are not reported; `timestamp` ↔ `timestamptz` is reported as a rewrite unless the session time zone is UTC (PostgreSQL 12+); narrowing changes (to a shorter `varchar`, a smaller integer, a smaller `numeric`) are called out, using the previous type known from the earlier migrations.',
+      'Reports `ALTER TABLE … ALTER COLUMN … TYPE` on a table that existed before this migration. Changes PostgreSQL makes without a rewrite (`varchar(n)` → a longer `varchar` or `text`, `text` → `varchar`, `numeric(p, s)` → a higher precision of the same scale or plain `numeric`, a `timestamp`/`time` to a precision at least as high) are not reported; `timestamp` ↔ `timestamptz` is reported as a rewrite unless the session time zone is UTC (PostgreSQL 12+); a `USING` expression that computes new values (anything but the column itself or a cast of it) always rewrites; narrowing changes (to a shorter `varchar`, a smaller integer, a smaller `numeric`) are called out, using the previous type known from the earlier migrations.',
     whyItMatters:
       'Most type changes rewrite the whole table and its indexes under an ACCESS EXCLUSIVE lock: no reads or writes until it finishes. Narrowing (`TEXT` → `VARCHAR(500)`, `BIGINT` → `INTEGER`) fails on the first row that does not fit — or, with a `USING` cast, silently truncates it.',
     example:
@@ -88,7 +98,10 @@ export default defineRule({
         const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
         const from = s.facts.previousColumns?.get(cmd.name)?.type;
-        const change = classify(from, to);
+        const classified = classify(from, to);
+        // A USING expression that computes new values (`col AT TIME ZONE 'UTC'`) rewrites the table
+        // whatever the types: PostgreSQL skips the rewrite only for the column itself, cast or not.
+        const change = (classified === 'no-rewrite' || classified === 'rewrite-unless-utc') && computedUsing(cmd.def?.ColumnDef?.raw_default, cmd.name) ? 'rewrite' : classified;
         if (change === 'no-rewrite') continue;
         const narrowing = change === 'narrowing';
         const what = `Changing the type of \`${t}.${cmd.name}\`${from ? ` from \`${from}\`` : ''} to \`${to}\``;
