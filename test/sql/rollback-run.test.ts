@@ -194,6 +194,23 @@ describe('generated rollbacks run in PostgreSQL', () => {
     }
   });
 
+  it('turns a serial column that became text back into integer (formbricks: serial is not a type PostgreSQL can cast to)', async () => {
+    const init = 'CREATE TABLE p (id SERIAL PRIMARY KEY, n BIGSERIAL);';
+    const change = 'ALTER TABLE p ALTER COLUMN id SET DATA TYPE TEXT;\nALTER TABLE p ALTER COLUMN n TYPE TEXT;';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE p;', 'prisma/migrations/2_text/migration.sql': change }, '2_text');
+    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['ALTER TABLE p ALTER COLUMN n TYPE bigint USING n::bigint;', 'ALTER TABLE p ALTER COLUMN id TYPE integer USING id::integer;']);
+    const db = new PGlite();
+    try {
+      await db.exec(init);
+      await db.exec(`INSERT INTO p DEFAULT VALUES;`);
+      await db.exec(change);
+      await db.exec(rollback);
+      assert.deepEqual((await db.query(`SELECT pg_typeof(id)::text AS a, pg_typeof(n)::text AS b FROM p`)).rows, [{ a: 'integer', b: 'bigint' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('makes the columns of an added primary key nullable again when they were before (PostgreSQL made them NOT NULL)', async () => {
     const init = 'CREATE TABLE k (a int, b int NOT NULL, c text);';
     const change = 'ALTER TABLE k ADD CONSTRAINT k_pkey PRIMARY KEY (a, b);';

@@ -156,6 +156,20 @@ describe('column-type-change', () => {
       ],
     );
   });
+
+  it('a serial column is an integer with a sequence: its type is integer (bigint, smallint), never `serial`', () => {
+    const first = 'CREATE TABLE q (id SERIAL PRIMARY KEY, big BIGSERIAL, small SMALLSERIAL);';
+    const next = 'ALTER TABLE q ALTER COLUMN id TYPE TEXT;\nALTER TABLE q ALTER COLUMN big TYPE TEXT;\nALTER TABLE q ALTER COLUMN small TYPE SMALLINT;';
+    const f = findingsOf({ [INIT]: first, [NEXT]: next }, 'column-type-change');
+    assert.deepEqual(
+      f.map((x) => [x.subject.column, x.data?.previousType]),
+      [
+        ['id', 'integer'],
+        ['big', 'bigint'],
+      ],
+    );
+    assert.match(f[0].message, /from `integer` to `text`/);
+  });
 });
 
 describe('constraint-not-valid', () => {

@@ -246,6 +246,16 @@ export interface IndexLike {
   index?: Index;
 }
 
+/** Serial pseudo-types → the integer type PostgreSQL gives the column (type name, as `typeText` writes it). */
+const SERIAL_INTEGERS: Record<string, [key: string, text: string]> = {
+  serial: ['int4', 'integer'],
+  serial4: ['int4', 'integer'],
+  bigserial: ['int8', 'bigint'],
+  serial8: ['int8', 'bigint'],
+  smallserial: ['int2', 'smallint'],
+  serial2: ['int2', 'smallint'],
+};
+
 export class Catalog {
   readonly tables = new Map<string, Table>();
   /**
@@ -708,12 +718,13 @@ export class Catalog {
   private addColumn(t: Table, def: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void): Column {
     const tn = def.typeName;
     const tname = names(tn?.names);
-    const serial = tname.length === 1 && /^(small|big)?serial[248]?$/.test(tname[0]);
+    // `serial` is not a type: PostgreSQL makes an integer column with a sequence default.
+    const serial = tname.length === 1 && !tn.arrayBounds?.length ? SERIAL_INTEGERS[tname[0]] : undefined;
     const col: Column = {
       name: def.colname,
-      type: typeText(tn),
-      typeKey: typeKey(tn),
-      notNull: serial || !!def.is_not_null,
+      type: serial ? serial[1] : typeText(tn),
+      typeKey: serial ? `pg_catalog.${serial[0]}` : typeKey(tn),
+      notNull: !!serial || !!def.is_not_null,
       createdBy: ref,
       changedBy: [],
     };

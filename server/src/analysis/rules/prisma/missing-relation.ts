@@ -5,7 +5,7 @@ import { camelCase, pascalCase, pluralize, uniqueName, words } from '../../prism
 import { rangeOf, type Field, type Model, type PrismaSchema } from '../../prisma/schema';
 import type { TextEdit } from '../../types';
 import type { AuditContext } from '../../engine';
-import type { Column, Table } from '../../sql/catalog';
+import type { Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import type { MigrationProject } from '../../sql/project';
 import { columnSite, ownSqlTables, typeName } from '../sql/columns';
@@ -91,14 +91,6 @@ function relationScalars(model: Model): Set<string> {
   return out;
 }
 
-/** Serial types are integers with a sequence: a reference to one has the plain integer type. */
-const SERIAL: Record<string, string> = { serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2' };
-
-/** The type name a reference compares (`int4` for `integer`, `serial` and `int4`). */
-function baseType(col: Column): string {
-  const name = typeName(col);
-  return SERIAL[name] ?? name;
-}
 
 /** Per migration project: its tables by their name in snake-case words (`generation_run`). */
 const tableIndex = perObject((project: MigrationProject) => {
@@ -144,7 +136,7 @@ function findReferencedTable(project: MigrationProject, name: string): SqlTarget
     if (t) {
       const pk = t.primaryKey?.columns;
       const col = pk?.length === 1 ? t.columns.get(pk[0]) : undefined;
-      return col ? { key: t.key, schema: t.schema, name: t.name, id: col.name, type: baseType(col) } : null;
+      return col ? { key: t.key, schema: t.schema, name: t.name, id: col.name, type: typeName(col) } : null;
     }
     return key === 'user' && project.supabase ? AUTH_USERS : undefined;
   });
@@ -164,7 +156,7 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       covered ??= new Set(t.foreignKeys.flatMap((f) => f.columns));
       if (covered.has(col.name)) continue;
       const target = referencedTable(project, col.name);
-      if (!target || target.type !== baseType(col)) continue;
+      if (!target || target.type !== typeName(col)) continue;
       // `brains.brain_id`: the table's own id (or another id of the same row), not a reference.
       if (target.key === t.key && (target.id === col.name || col.name.replace(/_/g, '').toLowerCase() === `${words(t.name).join('')}id` || col.name.replace(/_/g, '').toLowerCase() === `${words(pluralize(t.name)).join('')}id`)) continue;
       const stem = col.name.replace(/_?id$/i, '');
