@@ -75,6 +75,32 @@ test('the example project: every rule family fires, JSON follows the contract, r
   assert.match(md, /Migration inventory/);
 });
 
+test('migrations named on the command line are audited with their rollback scripts on disk (no missing-rollback for one that exists)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'si-files-'));
+  const put = (p: string, text: string) => {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  };
+  put('prisma/migrations/20240101000000_init/migration.sql', 'CREATE TABLE a (id int PRIMARY KEY);\n');
+  put('prisma/migrations/20240101000000_init/down.sql', 'DROP TABLE a;\n');
+  put('db/001_b.sql', 'CREATE TABLE b (id int PRIMARY KEY);\n');
+  put('db/001_b.down.sql', 'DROP TABLE b;\n');
+  put('db/002_c.sql', 'CREATE TABLE c (id int PRIMARY KEY);\n');
+  put('db/rollback/002_c.sql', 'DROP TABLE c;\n');
+  put('db/003_d.sql', 'CREATE TABLE d (id int PRIMARY KEY);\n');
+  put('db/004_e.down.sql', 'DROP TABLE e;\n');
+  const given = ['prisma/migrations/20240101000000_init/migration.sql', 'db/001_b.sql', 'db/002_c.sql', 'db/003_d.sql'];
+  const r = cli(['audit', ...given, '--format', 'json', '--fail-on', 'never'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const out = checkContract(r.stdout);
+  const missing = out.findings.filter((f: { rule: string }) => f.rule === 'missing-rollback').map((f: { file: string }) => f.file);
+  assert.deepEqual(missing, ['db/003_d.sql']);
+  assert.deepEqual(
+    out.files.map((f: { path: string }) => f.path).sort(),
+    [...given, 'prisma/migrations/20240101000000_init/down.sql', 'db/001_b.down.sql', 'db/rollback/002_c.sql'].sort(),
+  );
+});
+
 test('a MySQL project: its Prisma migrations are not parsed as PostgreSQL, and the CLI says so', () => {
   const dir = mkdtempSync(join(tmpdir(), 'si-mysql-'));
   mkdirSync(join(dir, 'prisma/migrations/20240101000000_init'), { recursive: true });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'no
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
 import { isCodePath } from '../analysis/code/paths';
+import { classifyMigration, migrationKeys, rollbackTarget } from '../analysis/sql/discovery';
 import { migrationGlobs } from './glob';
 import { childPath, findMigrationFiles, isFileIn } from './migrations';
 
@@ -251,13 +252,58 @@ function assignCodeFiles(projects: ProjectLayout[], homes: string[], codeFiles: 
   }
 }
 
+/**
+ * The rollback scripts on disk of the migrations among `sqlFiles` (absolute paths) that are not given
+ * themselves: what a folder's discovery would pair with them (`<folder>/down.sql`, `<name>.down.sql`,
+ * Flyway's `U<version>__`, `rollback/<name>.sql` …, see `rollbackTarget`). A migration named on the
+ * command line is audited with its rollback, as in its folder (else missing-rollback would report
+ * one that exists).
+ */
+function rollbackCompanions(sqlFiles: string[]): string[] {
+  const given = new Set(sqlFiles.map((f) => slashPath(f)));
+  const wanted = new Set<string>();
+  const dirs = new Set<string>();
+  for (const f of sqlFiles) {
+    const p = slashPath(f);
+    if (rollbackTarget(p)) continue;
+    for (const key of migrationKeys(classifyMigration(p))) wanted.add(key);
+    // The migration's folder and the one above (a Prisma or Diesel migration is a folder), and their rollback folders.
+    for (const d of [dirname(f), dirname(dirname(f))]) {
+      dirs.add(d);
+      for (const sub of ROLLBACK_FOLDERS) dirs.add(join(d, sub));
+    }
+  }
+  const out: string[] = [];
+  for (const d of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!name.toLowerCase().endsWith('.sql')) continue;
+      const path = join(d, name);
+      const p = slashPath(path);
+      if (given.has(p) || !rollbackTarget(p)?.some((k) => wanted.has(k))) continue;
+      given.add(p);
+      if (isFileIn(undefined, d, name)) out.push(path);
+    }
+  }
+  return out;
+}
+
+/** Folder names whose `.sql` files undo the migrations beside (or above) them (`rollbackTarget`). */
+const ROLLBACK_FOLDERS = ['rollback', 'rollbacks', 'down'];
+
 /** A project made of explicit files (CLI arguments, or an editor file outside any discovered project). */
 export function projectForFiles(root: string, files: string[]): ProjectLayout {
   const abs = files.map((f) => resolve(f));
+  const sql = abs.filter((f) => f.toLowerCase().endsWith('.sql'));
   return {
     root: resolve(root),
     schemaFiles: abs.filter((f) => f.toLowerCase().endsWith('.prisma')),
-    migrationFiles: abs.filter((f) => f.toLowerCase().endsWith('.sql')),
+    migrationFiles: [...sql, ...rollbackCompanions(sql)],
     configFile: findConfig(dirname(abs[0] ?? root), resolve(root)),
     supabase: abs.some((f) => f.split(sep).includes('supabase')),
   };

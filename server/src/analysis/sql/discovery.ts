@@ -83,6 +83,18 @@ export function rollbackTarget(path: string): string[] | null {
 }
 
 /**
+ * The keys a rollback script (`rollbackTarget`) may name this migration by: its path; its folder for
+ * a Prisma or Diesel migration (`<dir>/down.sql`); for a numbered `<version>_<title>.up.sql`, the key
+ * of its version (`upVersionKey`), which the first migration of that version holds.
+ */
+export function migrationKeys(info: MigrationFileInfo): string[] {
+  const keys = [info.path];
+  if (info.kind === 'prisma' || info.kind === 'diesel') keys.push(dirOf(info.path));
+  if (info.kind === 'numbered' && info.version && /\.up\.sql$/i.test(info.path)) keys.push(upVersionKey(dirOf(info.path), info.version));
+  return keys;
+}
+
+/**
  * The key under which a `<version>_<title>.up.sql` migration is found by the `.down.sql` of the same
  * version (`rollbackTarget`); not a path.
  */

@@ -1,7 +1,7 @@
 import type { SourceFile } from '../types';
 import { Catalog, type SourceRef, type StatementFacts } from './catalog';
 import { maskLexemes } from './lexical';
-import { apiSchemas, classifyMigration, dieselRunInTransaction, dirOf, orderMigrations, rollbackTarget, upVersionKey, versionIdentity, type MigrationFileInfo } from './discovery';
+import { apiSchemas, classifyMigration, dieselRunInTransaction, dirOf, migrationKeys, orderMigrations, rollbackTarget, versionIdentity, type MigrationFileInfo } from './discovery';
 import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlPreParse, type SqlStatement } from './parse';
 
 export interface ReplayedStatement {
@@ -232,12 +232,8 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   // Match rollback scripts to migrations.
   const migrationByKey = new Map<string, Migration>();
   for (const m of [...migrations, ...ignored]) {
-    migrationByKey.set(m.path, m);
-    if (m.info.kind === 'prisma' || m.info.kind === 'diesel') migrationByKey.set(dirOf(m.path), m);
-    if (m.info.kind === 'numbered' && m.info.version && /\.up\.sql$/i.test(m.path)) {
-      const key = upVersionKey(dirOf(m.path), m.info.version);
-      if (!migrationByKey.has(key)) migrationByKey.set(key, m);
-    }
+    // A path or folder names one migration (the last wins); a version key stays with the first.
+    for (const key of migrationKeys(m.info)) if (key === m.path || key === dirOf(m.path) || !migrationByKey.has(key)) migrationByKey.set(key, m);
   }
   const rollbacks = new Map<string, string | null>();
   for (const r of rollbackFiles) {
