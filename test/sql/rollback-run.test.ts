@@ -194,6 +194,47 @@ describe('generated rollbacks run in PostgreSQL', () => {
     }
   });
 
+  it('reverses the commands of one ALTER TABLE from the state just before each (langfuse: DROP DEFAULT, TYPE, SET DEFAULT on one column)', async () => {
+    const init = `CREATE TYPE "Sev" AS ENUM ('UNKNOWN', 'OK');\nCREATE TABLE m (id int PRIMARY KEY, severity "Sev" NOT NULL DEFAULT 'UNKNOWN');`;
+    const change = [
+      'ALTER TYPE "Sev" RENAME TO "Sev_old";',
+      `CREATE TYPE "Sev" AS ENUM ('PAUSED', 'UNKNOWN', 'OK');`,
+      `ALTER TABLE m ALTER COLUMN severity DROP DEFAULT, ALTER COLUMN severity TYPE "Sev" USING severity::text::"Sev", ALTER COLUMN severity SET DEFAULT 'UNKNOWN'::"Sev";`,
+      'DROP TYPE "Sev_old";',
+    ].join('\n');
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE m;', 'prisma/migrations/2_sev/migration.sql': change }, '2_sev');
+    const db = new PGlite();
+    try {
+      await db.exec(init);
+      await db.exec(change);
+      await db.exec(rollback);
+      const col = await db.query(`SELECT format_type(atttypid, atttypmod) AS t, pg_get_expr(adbin, adrelid) AS d FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum WHERE attrelid = 'm'::regclass AND attname = 'severity'`);
+      assert.deepEqual(col.rows, [{ t: '"Sev"', d: `'UNKNOWN'::"Sev"` }]);
+      const labels = await db.query(`SELECT array_agg(enumlabel::text ORDER BY enumsortorder) AS l FROM pg_enum WHERE enumtypid = '"Sev"'::regtype`);
+      assert.deepEqual(labels.rows, [{ l: ['UNKNOWN', 'OK'] }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('never reverses a REVOKE into a GRANT of everything it named (makerkit: REVOKE ALL … FROM anon)', async () => {
+    const init = 'CREATE ROLE viewer;\nCREATE TABLE t (id int PRIMARY KEY);\nGRANT SELECT ON t TO viewer;';
+    const change = 'REVOKE ALL ON t FROM viewer;\nCREATE TABLE u (id int PRIMARY KEY);\nREVOKE ALL ON u FROM viewer;\nREVOKE SELECT ON t FROM viewer;';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE t;', 'prisma/migrations/2_revoke/migration.sql': change }, '2_revoke');
+    // A named privilege is given back; nothing on the table this migration made (the rollback drops it).
+    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['GRANT SELECT ON t TO viewer;', 'DROP TABLE IF EXISTS u;']);
+    assert.match(rollback, /-- TODO: REVOKE ALL \/ ON ALL … IN SCHEMA: re-grant by hand only the privileges the grantees held before/);
+    const db = new PGlite();
+    try {
+      await db.exec(init);
+      await db.exec(change);
+      await db.exec(rollback);
+      assert.deepEqual((await db.query(`SELECT has_table_privilege('viewer', 't', 'INSERT') AS i, has_table_privilege('viewer', 't', 'SELECT') AS s`)).rows, [{ i: false, s: true }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('turns a serial column that became text back into integer (formbricks: serial is not a type PostgreSQL can cast to)', async () => {
     const init = 'CREATE TABLE p (id SERIAL PRIMARY KEY, n BIGSERIAL);';
     const change = 'ALTER TABLE p ALTER COLUMN id SET DATA TYPE TEXT;\nALTER TABLE p ALTER COLUMN n TYPE TEXT;';

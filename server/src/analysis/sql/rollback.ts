@@ -3,8 +3,8 @@
  * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
-import { inputParams, type StatementFacts } from './catalog';
-import { names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
+import { inputParams, type ColumnState, type StatementFacts } from './catalog';
+import { exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
 import { dirOf } from './discovery';
@@ -156,6 +156,15 @@ function reverseGrant(n: PgNode, stmt: SqlStatement, eol: string, createdHere: (
     const m = /^\s*GRANT\b([\s\S]*?)\bTO\b([\s\S]*)$/i.exec(text);
     if (m && !/\bWITH\s+GRANT\s+OPTION\b/i.test(m[2])) return [`REVOKE${m[1]}FROM${m[2].replace(/\s+$/, '')};`];
   } else {
+    const objects: PgNode[] = n.objects ?? [];
+    // Objects this migration created (and the rollback drops) need nothing given back.
+    if (n.targtype === 'ACL_TARGET_OBJECT' && objects.length && objects.every((o) => createdHere(objectKey(n.objtype, o)))) return [];
+    // A REVOKE of named privileges on named objects took what the grantees held (one revokes what was
+    // granted). REVOKE ALL, or ON ALL … IN SCHEMA, took only part of what it names: a GRANT of all of
+    // it would give them more than they had (REVOKE ALL ON SCHEMA public FROM anon, then GRANT ALL).
+    if (!n.privileges?.length || n.targtype !== 'ACL_TARGET_OBJECT') {
+      return [todo('REVOKE ALL / ON ALL … IN SCHEMA: re-grant by hand only the privileges the grantees held before this migration (from an earlier migration or the platform\'s defaults); granting everything it names would give them more than they had.', stmt, eol)];
+    }
     const m = /^\s*REVOKE\b([\s\S]*?)\bFROM\b([\s\S]*)$/i.exec(text);
     if (m && !/\bGRANT\s+OPTION\s+FOR\b/i.test(m[1])) return [`GRANT${m[1]}TO${m[2].replace(/\s+(CASCADE|RESTRICT)\s*$/i, '')};`];
   }
@@ -167,9 +176,12 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
   const t = rel(n.relation);
   const out: string[] = [];
   const cmds: PgNode[] = (n.cmds ?? []).map((c: PgNode) => c.AlterTableCmd).filter(Boolean);
+  const { before, onAdded } = columnsBeforeEachCommand(cmds, facts);
   for (const cmd of [...cmds].reverse()) {
+    // A column the statement added is dropped again: what later commands did to it needs no reverse.
+    if (onAdded.has(cmd)) continue;
     const col = cmd.name ? quoteIdent(cmd.name) : '';
-    const prev = cmd.name ? facts?.previousColumns?.get(cmd.name) : undefined;
+    const prev = before.get(cmd);
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
         const def = cmd.def?.ColumnDef;
@@ -243,6 +255,47 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
     }
   }
   return out;
+}
+
+/**
+ * The state of the column each command of one ALTER TABLE changes, just before that command: the
+ * statement's commands run one after the other, so `DROP DEFAULT, TYPE …, SET DEFAULT …` on one column
+ * reverses the SET DEFAULT to no default (not to the default the column had before the statement).
+ * `onAdded`: the commands on a column an earlier command of the statement added (not one an ADD COLUMN
+ * IF NOT EXISTS found there).
+ */
+function columnsBeforeEachCommand(cmds: PgNode[], facts?: StatementFacts): { before: Map<PgNode, ColumnState | undefined>; onAdded: Set<PgNode> } {
+  const out = new Map<PgNode, ColumnState | undefined>();
+  const added = new Set<string>();
+  const onAdded = new Set<PgNode>();
+  const now = new Map<string, ColumnState | undefined>();
+  const stateOf = (name: string) => (now.has(name) ? now.get(name) : facts?.previousColumns?.get(name));
+  for (const cmd of cmds) {
+    const name: string | undefined = cmd.name;
+    if (cmd.subtype === 'AT_AddColumn') {
+      const name = cmd.def?.ColumnDef?.colname;
+      // ADD COLUMN IF NOT EXISTS of a column that is there leaves it as it was.
+      if (name && !(cmd.missing_ok && stateOf(name))) added.add(name);
+      continue;
+    }
+    if (!name) continue;
+    if (added.has(name)) {
+      onAdded.add(cmd);
+      if (cmd.subtype === 'AT_DropColumn') added.delete(name);
+      continue;
+    }
+    const b = stateOf(name);
+    out.set(cmd, b);
+    if (cmd.subtype === 'AT_DropColumn') now.set(name, undefined);
+    if (!b) continue;
+    if (cmd.subtype === 'AT_ColumnDefault') now.set(name, { ...b, default: cmd.def ? exprText(cmd.def) : undefined });
+    else if (cmd.subtype === 'AT_AlterColumnType') {
+      const { enum: _wasEnum, ...rest } = b;
+      now.set(name, { ...rest, type: typeText(cmd.def?.ColumnDef?.typeName) });
+    } else if (cmd.subtype === 'AT_SetNotNull') now.set(name, { ...b, notNull: true });
+    else if (cmd.subtype === 'AT_DropNotNull') now.set(name, { ...b, notNull: false });
+  }
+  return { before: out, onAdded };
 }
 
 /**
