@@ -217,6 +217,23 @@ describe('generated rollbacks run in PostgreSQL', () => {
     }
   });
 
+  it('drops a view the migration dropped and then created again (civitai: DROP VIEW, ADD COLUMN, CREATE OR REPLACE VIEW)', async () => {
+    const init = 'CREATE TABLE r (id int PRIMARY KEY, a int);\nCREATE VIEW v AS SELECT id, a FROM r;';
+    const change = 'DROP VIEW v;\nALTER TABLE r ADD COLUMN b int;\nCREATE OR REPLACE VIEW v AS SELECT id, a, b FROM r;';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP VIEW v; DROP TABLE r;', 'prisma/migrations/2_view/migration.sql': change }, '2_view');
+    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['DROP VIEW IF EXISTS v;', 'ALTER TABLE r DROP COLUMN IF EXISTS b;']);
+    const db = new PGlite();
+    try {
+      await db.exec(init);
+      await db.exec(change);
+      // Ran as is (the view's old definition is a TODO): the column the new view used can go.
+      await db.exec(rollback);
+      assert.deepEqual((await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'r'`)).rows, [{ n: 2 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('never reverses a REVOKE into a GRANT of everything it named (makerkit: REVOKE ALL … FROM anon)', async () => {
     const init = 'CREATE ROLE viewer;\nCREATE TABLE t (id int PRIMARY KEY);\nGRANT SELECT ON t TO viewer;';
     const change = 'REVOKE ALL ON t FROM viewer;\nCREATE TABLE u (id int PRIMARY KEY);\nREVOKE ALL ON u FROM viewer;\nREVOKE SELECT ON t FROM viewer;';

@@ -329,6 +329,12 @@ function relKey(rv: PgNode): string {
   return `rel:${rv?.schemaname ?? 'public'}.${rv?.relname}`;
 }
 
+/** `relKey` of a relation a DROP names (its name list). */
+function listKey(list: PgNode[] | undefined): string {
+  const parts = names(list);
+  return relKey(parts.length > 1 ? { schemaname: parts[parts.length - 2], relname: parts[parts.length - 1] } : { relname: parts[0] });
+}
+
 function routineKey(list: PgNode[] | undefined): string {
   const parts = names(list);
   return `routine:${parts.length === 1 ? 'public.' : ''}${parts.join('.')}`;
@@ -351,7 +357,7 @@ function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean):
     case 'CreateTableAsStmt':
       return [relKey(n.into?.rel)];
     case 'ViewStmt':
-      return n.replace && !createdBefore(schemaKey(n.view?.schemaname ?? 'public')) ? [] : [relKey(n.view)];
+      return n.replace && !createdBefore(schemaKey(n.view?.schemaname ?? 'public')) && !createdBefore(relKey(n.view)) ? [] : [relKey(n.view)];
     case 'CreateSeqStmt':
       return [relKey(n.sequence)];
     case 'CreateSchemaStmt':
@@ -397,7 +403,12 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // What the migration created up to each statement (GRANTs on those are safe to revoke; an OR REPLACE
   // of those replaced nothing).
   const firstCreated = new Map<string, number>();
-  for (const s of m.file.statements) for (const k of createdBy(s, (key) => firstCreated.has(key))) if (!firstCreated.has(k)) firstCreated.set(k, s.index);
+  // Views the migration dropped: a CREATE OR REPLACE VIEW of one after its DROP VIEW creates it.
+  const droppedViews = new Set<string>();
+  for (const s of m.file.statements) {
+    for (const k of createdBy(s, (key) => firstCreated.has(key) || droppedViews.has(key))) if (!firstCreated.has(k)) firstCreated.set(k, s.index);
+    if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_VIEW') for (const o of s.node.objects ?? []) droppedViews.add(listKey(o.List?.items));
+  }
   for (const s of stmts) {
     const createdHere = (k: string) => (firstCreated.get(k) ?? Infinity) <= s.index;
     const rev = reverseStatement(s, eol, facts.get(s), createdHere);
