@@ -27,6 +27,7 @@ import { loadProject } from '../../server/src/project/load';
 import { audit } from '../../server/src/analysis/engine';
 import { cursorToUtf16, ensureSqlParser, parseSqlFile, type SqlStatement } from '../../server/src/analysis/sql/parse';
 import { environmentLimit, replayPlan, SUPABASE_PRELUDE, SUPABASE_SEARCH_PATH, type ReplayStep } from '../../server/src/analysis/sql/replay';
+import { available, errorText, isPgError, loadPglite, resetSession, type Db, type PgError } from '../../server/src/project/replay';
 
 // ---------------------------------------------------------------- arguments
 
@@ -48,43 +49,6 @@ if (!projectDir) {
 }
 const t0 = Date.now();
 const deadline = t0 + timeLimitMs;
-
-// ---------------------------------------------------------------- PGlite
-
-interface PgError {
-  message: string;
-  code?: string;
-  position?: string;
-  detail?: string;
-  hint?: string;
-  where?: string;
-}
-interface Db {
-  exec(sql: string): Promise<unknown>;
-  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
-  close(): Promise<void>;
-  dumpDataDir(compression?: 'none' | 'gzip' | 'auto'): Promise<Blob>;
-}
-interface PGliteClass {
-  create(options?: { extensions?: Record<string, unknown>; loadDataDir?: Blob }): Promise<Db>;
-}
-
-const CONTRIB = new Set([
-  'amcheck', 'auto_explain', 'bloom', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dict_int', 'dict_xsyn', 'earthdistance',
-  'file_fdw', 'fuzzystrmatch', 'hstore', 'intarray', 'isn', 'lo', 'ltree', 'moddatetime', 'pageinspect', 'pg_buffercache',
-  'pg_freespacemap', 'pg_stat_statements', 'pg_surgery', 'pg_trgm', 'pg_visibility', 'pg_walinspect', 'pgcrypto', 'seg',
-  'tablefunc', 'tcn', 'tsm_system_rows', 'tsm_system_time', 'unaccent', 'uuid_ossp',
-]);
-const contribModule = (ext: string): string | null => {
-  const m = ext.toLowerCase().replace(/-/g, '_');
-  return CONTRIB.has(m) ? m : null;
-};
-const available = (ext: string): boolean => ext.toLowerCase() === 'plpgsql' || contribModule(ext) !== null;
-
-function isPgError(e: unknown): e is PgError {
-  return !!e && typeof e === 'object' && typeof (e as PgError).message === 'string' && /^[0-9A-Z]{5}$/.test(String((e as PgError).code ?? ''));
-}
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 // ---------------------------------------------------------------- schema snapshot
 
@@ -365,7 +329,7 @@ interface StmtError {
 }
 
 function describeError(e: unknown, stmts: SqlStatement[], script: string, stmt?: SqlStatement): StmtError {
-  if (!isPgError(e)) return { message: `(not a PostgreSQL error) ${errText(e)}` };
+  if (!isPgError(e)) return { message: `(not a PostgreSQL error) ${errorText(e)}` };
   const out: StmtError = { message: e.message, code: e.code };
   if (e.detail) out.detail = e.detail;
   if (e.hint) out.hint = e.hint;
@@ -515,7 +479,6 @@ async function main(): Promise<void> {
     project: projectDir,
     layouts: [],
   };
-  const PGlite = ((await import('@electric-sql/pglite')) as unknown as { PGlite: PGliteClass }).PGlite;
 
   for (const layout of discoverProjects(projectDir)) {
     if (!layout.migrationFiles.length) continue;
@@ -526,20 +489,9 @@ async function main(): Promise<void> {
     const lay = { root: layout.root, total: plan.steps.length, results: [] as MigrationResult[], stop: undefined as string | undefined };
     report.layouts.push(lay);
     const searchPath = plan.supabase ? SUPABASE_SEARCH_PATH : '"$user", public';
-    const extensions: Record<string, unknown> = {};
-    const wanted = new Set(plan.extensions.map(contribModule).filter((m): m is string => m !== null));
-    if (plan.supabase) wanted.add('uuid_ossp').add('pgcrypto');
-    for (const m of wanted) extensions[m] = ((await import(`@electric-sql/pglite/contrib/${m}`)) as Record<string, unknown>)[m];
-    let db = await PGlite.create({ extensions });
-    const reset = async () => {
-      try {
-        await db.exec('DISCARD ALL');
-      } catch {
-        await db.exec('COMMIT').catch(() => {});
-        await db.exec('DISCARD ALL').catch(() => {});
-      }
-      if (plan.supabase) await db.exec(`SET search_path TO ${SUPABASE_SEARCH_PATH}`);
-    };
+    const { PGlite, extensions } = await loadPglite(plan);
+    let db: Db = await PGlite.create({ extensions });
+    const reset = () => resetSession(db, plan.supabase);
     if (plan.supabase) {
       await db.exec(SUPABASE_PRELUDE);
       await reset();
@@ -646,7 +598,7 @@ async function main(): Promise<void> {
           db = await PGlite.create({ extensions, loadDataDir: saved });
         }
       } catch (e) {
-        res.note = `harness error: ${errText(e)}`;
+        res.note = `harness error: ${errorText(e)}`;
         await db.exec('ROLLBACK').catch(() => {});
       }
       await reset();

@@ -40,30 +40,45 @@ function contribModule(extension: string): string | null {
   return CONTRIB.has(m) ? m : null;
 }
 
-function available(extension: string): boolean {
+export function available(extension: string): boolean {
   return BUILT_IN.has(extension.toLowerCase()) || contribModule(extension) !== null;
 }
 
 /** The fields of PostgreSQL's error report that PGlite's errors carry. */
-interface PgError {
+export interface PgError {
   message: string;
   code?: string;
   position?: string;
   detail?: string;
   hint?: string;
+  where?: string;
   table?: string;
   column?: string;
 }
 
-interface Db {
+/** The part of a PGlite database used here (and by scripts/rollback-roundtrip). */
+export interface Db {
   exec(sql: string): Promise<unknown>;
-  query<T>(sql: string): Promise<{ rows: T[] }>;
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   close(): Promise<void>;
   dumpDataDir(compression?: 'none' | 'gzip' | 'auto'): Promise<Blob>;
 }
 
-interface PGliteClass {
+export interface PGliteClass {
   create(options?: { extensions?: Record<string, unknown>; loadDataDir?: Blob }): Promise<Db>;
+}
+
+/**
+ * PGlite's class and the contrib extensions a plan needs (those PGlite ships; a Supabase project also
+ * gets uuid-ossp and pgcrypto, which the platform has). Throws when PGlite cannot be loaded.
+ */
+export async function loadPglite(plan: ReplayPlan): Promise<{ PGlite: PGliteClass; extensions: Record<string, unknown> }> {
+  const PGlite = ((await import('@electric-sql/pglite')) as unknown as { PGlite: PGliteClass }).PGlite;
+  const extensions: Record<string, unknown> = {};
+  const wanted = new Set(plan.extensions.map(contribModule).filter((m): m is string => m !== null));
+  if (plan.supabase) wanted.add('uuid_ossp').add('pgcrypto');
+  for (const m of wanted) extensions[m] = ((await import(`@electric-sql/pglite/contrib/${m}`)) as Record<string, unknown>)[m];
+  return { PGlite, extensions };
 }
 
 /** The engine's name until the database itself says its version. */
@@ -83,11 +98,11 @@ async function freshDatabase(PGlite: PGliteClass, extensions: Record<string, unk
   return db;
 }
 
-function isPgError(e: unknown): e is PgError {
+export function isPgError(e: unknown): e is PgError {
   return !!e && typeof e === 'object' && typeof (e as PgError).message === 'string' && /^[0-9A-Z]{5}$/.test(String((e as PgError).code ?? ''));
 }
 
-function errorText(e: unknown): string {
+export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -138,7 +153,7 @@ async function runStep(db: Db, step: ReplayStep): Promise<StepError | null> {
 }
 
 /** Back to a new session's state: no open transaction, role, settings or temporary objects. */
-async function resetSession(db: Db, supabase: boolean): Promise<void> {
+export async function resetSession(db: Db, supabase: boolean): Promise<void> {
   try {
     await db.exec('DISCARD ALL');
   } catch {
@@ -155,12 +170,9 @@ export async function runReplay(plan: ReplayPlan, progress?: Int32Array): Promis
   const finish = (): ReplayOutcome => ({ ...outcome, ms: Math.round(performance.now() - t0) });
   if (!plan.steps.length) return finish();
   let PGlite: PGliteClass;
-  const extensions: Record<string, unknown> = {};
+  let extensions: Record<string, unknown>;
   try {
-    PGlite = ((await import('@electric-sql/pglite')) as unknown as { PGlite: PGliteClass }).PGlite;
-    const wanted = new Set(plan.extensions.map(contribModule).filter((m): m is string => m !== null));
-    if (plan.supabase) wanted.add('uuid_ossp').add('pgcrypto');
-    for (const m of wanted) extensions[m] = ((await import(`@electric-sql/pglite/contrib/${m}`)) as Record<string, unknown>)[m];
+    ({ PGlite, extensions } = await loadPglite(plan));
   } catch (e) {
     outcome.stopped = { path: plan.steps[0].path, reason: `the embedded PostgreSQL (@electric-sql/pglite) could not be loaded: ${errorText(e)}` };
     return finish();
