@@ -146,19 +146,20 @@ function reverseRename(n: PgNode, stmt: SqlStatement, eol: string): string[] {
 function reverseGrant(n: PgNode, stmt: SqlStatement, eol: string, createdHere: (key: string) => boolean): string[] {
   // Turning GRANT into REVOKE (and back) keeps the same privilege/object/grantee clauses.
   const text = stmt.text;
+  const objects: PgNode[] = n.objects ?? [];
+  // Named objects, all created by this migration (so the rollback drops them).
+  const ownObjects = n.targtype === 'ACL_TARGET_OBJECT' && objects.length > 0 && objects.every((o) => createdHere(objectKey(n.objtype, o)));
   if (n.is_grant) {
     // A REVOKE would also take what the grantees held before this migration: safe only on objects it created.
     if (n.targtype !== 'ACL_TARGET_OBJECT') return [todo('GRANT … ON ALL … IN SCHEMA also covers objects of earlier migrations: revoke by hand only what this migration added.', stmt, eol)];
-    const objects: PgNode[] = n.objects ?? [];
-    if (!objects.length || !objects.every((o) => createdHere(objectKey(n.objtype, o)))) {
+    if (!ownObjects) {
       return [todo('the grantees may have held these privileges before this migration (an earlier migration, the platform\'s defaults): revoke by hand only what this migration added.', stmt, eol)];
     }
     const m = /^\s*GRANT\b([\s\S]*?)\bTO\b([\s\S]*)$/i.exec(text);
     if (m && !/\bWITH\s+GRANT\s+OPTION\b/i.test(m[2])) return [`REVOKE${m[1]}FROM${m[2].replace(/\s+$/, '')};`];
   } else {
-    const objects: PgNode[] = n.objects ?? [];
     // Objects this migration created (and the rollback drops) need nothing given back.
-    if (n.targtype === 'ACL_TARGET_OBJECT' && objects.length && objects.every((o) => createdHere(objectKey(n.objtype, o)))) return [];
+    if (ownObjects) return [];
     // A REVOKE of named privileges on named objects took what the grantees held (one revokes what was
     // granted). REVOKE ALL, or ON ALL … IN SCHEMA, took only part of what it names: a GRANT of all of
     // it would give them more than they had (REVOKE ALL ON SCHEMA public FROM anon, then GRANT ALL).
@@ -176,17 +177,14 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
   const t = rel(n.relation);
   const out: string[] = [];
   const cmds: PgNode[] = (n.cmds ?? []).map((c: PgNode) => c.AlterTableCmd).filter(Boolean);
-  const { before, onAdded } = columnsBeforeEachCommand(cmds, facts);
+  const { before, nothingToUndo } = columnsBeforeEachCommand(cmds, facts);
   for (const cmd of [...cmds].reverse()) {
-    // A column the statement added is dropped again: what later commands did to it needs no reverse.
-    if (onAdded.has(cmd)) continue;
+    if (nothingToUndo.has(cmd)) continue;
     const col = cmd.name ? quoteIdent(cmd.name) : '';
     const prev = before.get(cmd);
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
         const def = cmd.def?.ColumnDef;
-        // ADD COLUMN IF NOT EXISTS of a column that was there already did nothing.
-        if (cmd.missing_ok && def?.colname && facts?.previousColumns?.has(def.colname)) break;
         out.push(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${quoteIdent(def?.colname ?? '?')};`);
         break;
       }
@@ -261,26 +259,26 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
  * The state of the column each command of one ALTER TABLE changes, just before that command: the
  * statement's commands run one after the other, so `DROP DEFAULT, TYPE …, SET DEFAULT …` on one column
  * reverses the SET DEFAULT to no default (not to the default the column had before the statement).
- * `onAdded`: the commands on a column an earlier command of the statement added (not one an ADD COLUMN
- * IF NOT EXISTS found there).
+ * `nothingToUndo`: an ADD COLUMN IF NOT EXISTS of a column that was there (it did nothing), and the
+ * commands on a column an earlier command of the statement added (the rollback drops it).
  */
-function columnsBeforeEachCommand(cmds: PgNode[], facts?: StatementFacts): { before: Map<PgNode, ColumnState | undefined>; onAdded: Set<PgNode> } {
+function columnsBeforeEachCommand(cmds: PgNode[], facts?: StatementFacts): { before: Map<PgNode, ColumnState | undefined>; nothingToUndo: Set<PgNode> } {
   const out = new Map<PgNode, ColumnState | undefined>();
   const added = new Set<string>();
-  const onAdded = new Set<PgNode>();
+  const nothingToUndo = new Set<PgNode>();
   const now = new Map<string, ColumnState | undefined>();
   const stateOf = (name: string) => (now.has(name) ? now.get(name) : facts?.previousColumns?.get(name));
   for (const cmd of cmds) {
-    const name: string | undefined = cmd.name;
     if (cmd.subtype === 'AT_AddColumn') {
-      const name = cmd.def?.ColumnDef?.colname;
-      // ADD COLUMN IF NOT EXISTS of a column that is there leaves it as it was.
-      if (name && !(cmd.missing_ok && stateOf(name))) added.add(name);
+      const colname: string | undefined = cmd.def?.ColumnDef?.colname;
+      if (colname && cmd.missing_ok && stateOf(colname)) nothingToUndo.add(cmd);
+      else if (colname) added.add(colname);
       continue;
     }
+    const name: string | undefined = cmd.name;
     if (!name) continue;
     if (added.has(name)) {
-      onAdded.add(cmd);
+      nothingToUndo.add(cmd);
       if (cmd.subtype === 'AT_DropColumn') added.delete(name);
       continue;
     }
@@ -295,7 +293,7 @@ function columnsBeforeEachCommand(cmds: PgNode[], facts?: StatementFacts): { bef
     } else if (cmd.subtype === 'AT_SetNotNull') now.set(name, { ...b, notNull: true });
     else if (cmd.subtype === 'AT_DropNotNull') now.set(name, { ...b, notNull: false });
   }
-  return { before: out, onAdded };
+  return { before: out, nothingToUndo };
 }
 
 /**
