@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'no
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { AuditConfig, RuleSetting } from '../analysis/types';
 import { isCodePath } from '../analysis/code/paths';
-import { classifyMigration, migrationKeys, rollbackTarget } from '../analysis/sql/discovery';
+import { classifyMigration, migrationKeys, ROLLBACK_FOLDERS, rollbackTarget } from '../analysis/sql/discovery';
 import { migrationGlobs } from './glob';
 import { childPath, findMigrationFiles, isFileIn } from './migrations';
 
@@ -292,9 +292,6 @@ function rollbackCompanions(sqlFiles: string[]): string[] {
   }
   return out;
 }
-
-/** Folder names whose `.sql` files undo the migrations beside (or above) them (`rollbackTarget`). */
-const ROLLBACK_FOLDERS = ['rollback', 'rollbacks', 'down'];
 
 /** A project made of explicit files (CLI arguments, or an editor file outside any discovered project). */
 export function projectForFiles(root: string, files: string[]): ProjectLayout {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { expandGlob, migrationGlobs } from './glob';
+import { ROLLBACK_FOLDERS } from '../analysis/sql/discovery';
 
 /**
  * Finds the migration SQL files below a project root, the way the tools that run them do:
@@ -62,7 +63,7 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
     for (const e of read(dir)) if (e.isFile() && /\.sql$/i.test(e.name) && test(e.name)) files.add(childPath(dir, e.name));
   };
   const addRollbackDirs = (dir: string) => {
-    for (const sub of ['rollback', 'rollbacks', 'down']) addSqlFiles(childPath(dir, sub), () => true);
+    for (const sub of ROLLBACK_FOLDERS) addSqlFiles(childPath(dir, sub), () => true);
   };
   /**
    * A folder of migration folders: the subfolders `accept` takes that hold `up` (with their down.sql).

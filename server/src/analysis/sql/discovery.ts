@@ -57,6 +57,9 @@ export function joinPath(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;
 }
 
+/** Folders whose `.sql` files undo the migrations beside them (or in the folder above). */
+export const ROLLBACK_FOLDERS: readonly string[] = ['rollback', 'rollbacks', 'down'];
+
 /** Is this a rollback script rather than a migration? Returns the keys of the migration it undoes. */
 export function rollbackTarget(path: string): string[] | null {
   const base = baseOf(path);
@@ -75,7 +78,7 @@ export function rollbackTarget(path: string): string[] | null {
   m = /^U(\d+(?:[._]\d+)*)__(.*)\.sql$/.exec(base); // Flyway undo
   if (m) return [joinPath(dir, `V${m[1]}__${m[2]}.sql`)];
   const parentName = baseOf(dir).toLowerCase();
-  if (parentName === 'rollback' || parentName === 'rollbacks' || parentName === 'down') {
+  if (ROLLBACK_FOLDERS.includes(parentName)) {
     const up = dirOf(dir);
     return [joinPath(up, base), joinPath(dirOf(up), base), joinPath(up, `${base.replace(/\.sql$/i, '')}/migration.sql`)];
   }
