@@ -44,6 +44,8 @@ export interface KeyConstraint {
   name: string;
   columns: string[];
   source: SourceRef;
+  /** The `Constraint` node that made it (a column constraint in table form, see `addConstraint`), for rollbacks. */
+  definition?: PgNode;
 }
 
 export interface CheckConstraint {
@@ -56,6 +58,8 @@ export interface CheckConstraint {
   /** The columns the expression references (dropping one drops the check, as in PostgreSQL). */
   columns: string[];
   source: SourceRef;
+  /** The `Constraint` node that made it, for rollbacks. */
+  definition?: PgNode;
 }
 
 export type ReferentialAction = 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
@@ -73,6 +77,8 @@ export interface ForeignKey {
   onUpdate: ReferentialAction;
   notValid: boolean;
   source: SourceRef;
+  /** The `Constraint` node that made it (a column constraint in table form), for rollbacks. */
+  definition?: PgNode;
 }
 
 export interface Index {
@@ -232,6 +238,15 @@ export interface StatementFacts {
   constraintNames?: Map<PgNode, string>;
   /** Enum types a DROP TYPE removed, with their values at that point (for rollbacks), by type key. */
   droppedEnums?: Map<string, { schema: string; name: string; values: string[] }>;
+  /**
+   * Indexes the statement removed (for rollbacks): dropped by name, with a dropped column or
+   * materialized view, or taken over by a `PRIMARY KEY / UNIQUE USING INDEX` constraint.
+   */
+  droppedIndexes?: Index[];
+  /** Views and materialized views a DROP removed, by key: the statement that gave each its definition (undefined: not known to the replay). */
+  droppedViews?: Map<string, SourceRef | undefined>;
+  /** Constraints an ALTER TABLE … DROP CONSTRAINT removed, as they were just before (for rollbacks). */
+  droppedConstraints?: Array<{ table: string; constraint: KeyConstraint | ForeignKey | CheckConstraint; primary?: true }>;
 }
 
 /** An index-like structure of a table (`Catalog.indexLikes`). */
@@ -342,12 +357,33 @@ export class Catalog {
     this.indexesOn.get(i.table)?.delete(i);
   }
 
-  /** Drops every index on a table key. */
-  private dropIndexesOn(tableKey: string): void {
+  /**
+   * Whether the statement `ref` that defined a view still describes it: the relations its query reads
+   * are there under the names it uses (none renamed or dropped since, as far as the migrations tell),
+   * and none of their columns was renamed after it. PostgreSQL follows renames inside a view; its
+   * text does not.
+   */
+  private stillDescribes(ref: SourceRef): boolean {
+    const s = ref.statement;
+    if (!s || (s.kind !== 'ViewStmt' && s.kind !== 'CreateTableAsStmt')) return false;
+    const later = (r: SourceRef) => r.migrationIndex > ref.migrationIndex || (r.migrationIndex === ref.migrationIndex && r.statementIndex > ref.statementIndex);
+    for (const rv of readRelations(s.node.query)) {
+      const key = rangeKey(rv);
+      const t = this.tables.get(key);
+      if (t) {
+        if (t.changedBy.some((r) => later(r) && r.statement?.kind === 'RenameStmt')) return false;
+      } else if (!this.views.has(key) && !this.foreignTables.has(key) && this.everCreated.has(key)) return false;
+    }
+    return true;
+  }
+
+  /** Drops every index on a table key; returns them. */
+  private dropIndexesOn(tableKey: string): Index[] {
     const on = this.indexesOn.get(tableKey);
-    if (!on) return;
+    if (!on) return [];
     for (const i of on) this.indexes.delete(i.key);
     this.indexesOn.delete(tableKey);
+    return [...on];
   }
 
   /** The tables in the catalog with a foreign key to `key` (a few without, see `referencing`). */
@@ -731,6 +767,10 @@ export class Catalog {
     if (serial) col.default = `nextval(…)`;
     t.columns.set(col.name, col);
     this.markColumn(t.key, col.name, ref.migrationIndex);
+    // `DEFERRABLE` / `INITIALLY …` after a column constraint are constraints of their own, which
+    // PostgreSQL applies to the one before: the table form made of that one alone would miss them.
+    const attributes = (def.constraints ?? []).some((c: PgNode) => /^CONSTR_ATTR_/.test(c.Constraint?.contype ?? ''));
+    const tableForm = (con: PgNode, columns: 'keys' | 'fk_attrs'): PgNode => ({ ...con, [columns]: [{ String: { sval: col.name } }], ...(attributes ? { attributesApart: true } : {}) });
     for (const c of def.constraints ?? []) {
       const con = c.Constraint;
       if (!con) continue;
@@ -754,16 +794,16 @@ export class Catalog {
           break;
         case 'CONSTR_PRIMARY':
           col.notNull = true;
-          this.addConstraint(t, { ...con, keys: [{ String: { sval: col.name } }] }, ref, facts, need);
+          this.addConstraint(t, tableForm(con, 'keys'), ref, facts, need);
           break;
         case 'CONSTR_UNIQUE':
-          this.addConstraint(t, { ...con, keys: [{ String: { sval: col.name } }] }, ref, facts, need);
+          this.addConstraint(t, tableForm(con, 'keys'), ref, facts, need);
           break;
         case 'CONSTR_FOREIGN':
-          this.addConstraint(t, { ...con, fk_attrs: [{ String: { sval: col.name } }] }, ref, facts, need);
+          this.addConstraint(t, tableForm(con, 'fk_attrs'), ref, facts, need);
           break;
         case 'CONSTR_CHECK':
-          this.addConstraint(t, con, ref, facts, need);
+          this.addConstraint(t, attributes ? { ...con, attributesApart: true } : con, ref, facts, need);
           break;
         default:
           break;
@@ -801,11 +841,11 @@ export class Catalog {
           (facts.existing ??= []).push({ kind: 'constraint', key: t.key, createdIn: t.primaryKey.source.migrationIndex, byteLocation: con.location });
           break;
         }
-        const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
+        const columns = con.indexname ? this.adoptIndex(t, con.indexname, facts) : cols(con.keys);
         checkCols(columns);
         // PostgreSQL merges a key written twice in one statement (`a int UNIQUE PRIMARY KEY`): the primary key stays.
         t.uniques = t.uniques.filter((u) => !(u.source === ref && sameList(u.columns, columns)));
-        t.primaryKey = { name: name ?? con.indexname ?? this.generatedName(t, null, 'pkey', true), columns, source: ref };
+        t.primaryKey = { name: name ?? con.indexname ?? this.generatedName(t, null, 'pkey', true), columns, source: ref, definition: con };
         made = t.primaryKey.name;
         for (const c of columns) {
           const col = t.columns.get(c);
@@ -814,7 +854,7 @@ export class Catalog {
         break;
       }
       case 'CONSTR_UNIQUE': {
-        const columns = con.indexname ? this.adoptIndex(t, con.indexname) : cols(con.keys);
+        const columns = con.indexname ? this.adoptIndex(t, con.indexname, facts) : cols(con.keys);
         checkCols(columns);
         const same = (k: KeyConstraint | undefined) => !!k && k.source === ref && sameList(k.columns, columns);
         if (same(t.primaryKey) || t.uniques.some(same)) break; // written twice in one statement: one key
@@ -822,7 +862,7 @@ export class Catalog {
         const named = [...columns, ...cols(con.including)];
         const unique: string = name ?? con.indexname ?? this.generatedName(t, pgNameAddition(named), 'key', true);
         made = unique;
-        t.uniques.push({ name: unique, columns, source: ref });
+        t.uniques.push({ name: unique, columns, source: ref, definition: con });
         break;
       }
       case 'CONSTR_CHECK': {
@@ -835,7 +875,7 @@ export class Catalog {
         const only = referenced.size === 1 ? [...referenced][0] : null;
         const check: string = name ?? this.generatedName(t, only, 'check', false);
         made = check;
-        t.checks.push({ name: check, expr: exprText(con.raw_expr), column: list?.column, values: list?.values, columns: [...referenced], source: ref });
+        t.checks.push({ name: check, expr: exprText(con.raw_expr), column: list?.column, values: list?.values, columns: [...referenced], source: ref, definition: con });
         break;
       }
       case 'CONSTR_FOREIGN': {
@@ -858,6 +898,7 @@ export class Catalog {
           onUpdate: action(con.fk_upd_action),
           notValid: !!con.skip_validation,
           source: ref,
+          definition: con,
         });
         break;
       }
@@ -890,11 +931,12 @@ export class Catalog {
   }
 
   /** `ADD CONSTRAINT … PRIMARY KEY/UNIQUE USING INDEX i`: the index becomes the constraint's index. */
-  private adoptIndex(t: Table, indexName: string): string[] {
+  private adoptIndex(t: Table, indexName: string, facts: StatementFacts): string[] {
     const key = qualify(t.schema, indexName);
     const i = this.indexes.get(key);
     if (!i) return [];
     this.removeIndex(i);
+    (facts.droppedIndexes ??= []).push(i);
     return i.columns;
   }
 
@@ -975,7 +1017,7 @@ export class Catalog {
         }
         case 'AT_DropColumn':
           if (!cmd.missing_ok) colMissing(cmd.name);
-          if (cmd.name) this.dropColumn(t, cmd.name);
+          if (cmd.name) this.dropColumn(t, cmd.name, facts);
           break;
         case 'AT_AlterColumnType': {
           colMissing(cmd.name);
@@ -1017,7 +1059,7 @@ export class Catalog {
           break;
         }
         case 'AT_DropConstraint':
-          if (cmd.name) this.dropConstraint(t, cmd.name);
+          if (cmd.name) this.dropConstraint(t, cmd.name, facts);
           break;
         case 'AT_EnableRowSecurity':
           t.rls = true;
@@ -1039,7 +1081,7 @@ export class Catalog {
     }
   }
 
-  private dropColumn(t: Table, name: string): void {
+  private dropColumn(t: Table, name: string, facts: StatementFacts): void {
     t.columns.delete(name);
     const uses = (cols: string[]) => cols.includes(name);
     if (t.primaryKey && uses(t.primaryKey.columns)) t.primaryKey = undefined;
@@ -1047,10 +1089,18 @@ export class Catalog {
     t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
     t.checks = t.checks.filter((c) => c.column !== name && !c.columns.includes(name));
     const on = this.indexesOn.get(t.key);
-    if (on) for (const i of on) if (i.columns.includes(name) || i.include.includes(name)) this.removeIndex(i);
+    if (on)
+      for (const i of on)
+        if (i.columns.includes(name) || i.include.includes(name)) {
+          this.removeIndex(i);
+          (facts.droppedIndexes ??= []).push(i);
+        }
   }
 
-  private dropConstraint(t: Table, name: string): void {
+  private dropConstraint(t: Table, name: string, facts: StatementFacts): void {
+    const dropped = (facts.droppedConstraints ??= []);
+    if (t.primaryKey?.name === name) dropped.push({ table: t.key, constraint: t.primaryKey, primary: true });
+    for (const c of [...t.uniques, ...t.foreignKeys, ...t.checks]) if (c.name === name) dropped.push({ table: t.key, constraint: c });
     if (t.primaryKey?.name === name) t.primaryKey = undefined;
     t.uniques = t.uniques.filter((u) => u.name !== name);
     t.foreignKeys = t.foreignKeys.filter((f) => f.name !== name);
@@ -1072,13 +1122,11 @@ export class Catalog {
     const tkey = rangeKey(n.relation);
     const t = this.tables.get(tkey);
     const schema = n.relation?.schemaname ?? 'public';
-    const columns: string[] = [];
+    const columns = indexColumns(n);
     const signature: string[] = [];
     for (const p of n.indexParams ?? []) {
       const e = p.IndexElem;
       if (!e) continue;
-      const c = e.name ?? `(${exprText(e.expr)})`;
-      columns.push(c);
       signature.push(`${e.ordering ?? ''}|${e.nulls_ordering ?? ''}|${names(e.opclass).join('.')}|${names(e.collation).join('.')}`);
       if (e.name && t && t.columnsComplete && !t.columns.has(e.name)) facts.missing.push({ kind: 'column', key: tkey, column: e.name, byteLocation: n.relation?.location });
     }
@@ -1341,8 +1389,11 @@ export class Catalog {
         case 'OBJECT_VIEW':
         case 'OBJECT_MATVIEW': {
           const key = partsKey(parts);
+          const made = this.views.get(key);
+          (facts.droppedViews ??= new Map()).set(key, made && this.stillDescribes(made) ? made : undefined);
           this.views.delete(key);
-          this.dropIndexesOn(key);
+          const indexes = this.dropIndexesOn(key);
+          if (indexes.length) (facts.droppedIndexes ??= []).push(...indexes);
           break;
         }
         case 'OBJECT_INDEX': {
@@ -1352,6 +1403,7 @@ export class Catalog {
             facts.indexTables.set(key, i.table);
             touch(i.table);
             this.removeIndex(i);
+            (facts.droppedIndexes ??= []).push(i);
           }
           break;
         }
@@ -1387,6 +1439,16 @@ export class Catalog {
       }
     }
   }
+}
+
+/** The indexed columns of a CREATE INDEX (`IndexStmt`) as the catalog records them: names, expressions as `(expr)`. */
+export function indexColumns(n: PgNode): string[] {
+  const columns: string[] = [];
+  for (const p of n.indexParams ?? []) {
+    const e = p.IndexElem;
+    if (e) columns.push(e.name ?? `(${exprText(e.expr)})`);
+  }
+  return columns;
 }
 
 /** Adds `value` to the set under `key`, made when missing. */
@@ -1506,7 +1568,8 @@ function notNullColumns(e: PgNode): string[] | null {
 /** Columns every table has (`WHERE ctid = …`). */
 const SYSTEM_COLUMNS = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid', 'oid']);
 
-function partsKey(parts: string[]): string {
+/** Key of a relation or type a name list (`DROP … a.b`) names: unqualified names are in `public`. */
+export function partsKey(parts: string[]): string {
   return parts.length > 1 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : `public.${parts[0]}`;
 }
 

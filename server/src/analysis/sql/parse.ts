@@ -67,6 +67,8 @@ export interface SqlStatement {
   text: string;
   /** Byte offset in the file that node `location`s are relative to (0 unless the file was split). */
   byteBase: number;
+  /** UTF-8 byte offset of `start` in the file (`byteBase + location - byteStart` is a node's byte offset in `text`). */
+  byteStart: number;
 }
 
 export interface SqlParseError {
@@ -226,6 +228,7 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
         range: lines.range(start, end),
         text: text.slice(start, end),
         byteBase,
+        byteStart: utf8.toUtf8(start),
       });
     }
   };
@@ -385,6 +388,7 @@ export function doBlockStatements(file: ParsedSqlFile, stmt: SqlStatement): SqlS
         range: file.lines.range(start, end),
         text: file.text.slice(start, end),
         byteBase: base,
+        byteStart: file.byteOf(start),
       });
     }
   }

@@ -3,11 +3,12 @@
  * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
-import { inputParams, type ColumnState, type StatementFacts } from './catalog';
+import { inputParams, partsKey, qualify, rangeKey, type ColumnState, type Index, type StatementFacts } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
 import { dirOf } from './discovery';
+import { constraintDefinition, indexRecreation, viewRecreation } from './recreate';
 
 function rel(rv: PgNode): string {
   if (!rv?.relname) return '?';
@@ -83,7 +84,7 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'AlterTableStmt':
       return reverseAlterTable(n, stmt, eol, facts);
     case 'DropStmt':
-      return reverseDropEnums(n, facts) ?? T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
+      return reverseDropEnums(n, facts) ?? reverseDropDefinitions(n, stmt, eol, facts) ?? T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
     case 'TruncateStmt':
       return T('TRUNCATE deleted rows: restore them from a backup.');
     case 'InsertStmt':
@@ -116,6 +117,52 @@ function reverseDropEnums(n: PgNode, facts: StatementFacts | undefined): string[
   const objects: PgNode[] = n.objects ?? [];
   if (n.removeType !== 'OBJECT_TYPE' || n.behavior === 'DROP_CASCADE' || !dropped || dropped.size !== objects.length) return null;
   return [...dropped.values()].map((e) => `CREATE TYPE ${quoteQualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`);
+}
+
+/**
+ * DROP INDEX / VIEW / MATERIALIZED VIEW: objects that hold no data of their own (a materialized view
+ * is refreshed when re-created), re-created from the statements that made them (`recreate.ts`), views
+ * in the order they were made (a view may read an earlier one). Objects the replay cannot re-create
+ * become a TODO. Null (the whole statement a TODO) for other drops, with CASCADE (the dependent
+ * objects it dropped are not known), or when nothing can be re-created.
+ */
+function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, facts: StatementFacts | undefined): string[] | null {
+  const type: string = n.removeType;
+  if ((type !== 'OBJECT_INDEX' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_MATVIEW') || n.behavior === 'DROP_CASCADE' || !facts) return null;
+  const made: Array<{ order: [number, number]; lines: string[] }> = [];
+  const byHand: string[] = [];
+  for (const o of n.objects ?? []) {
+    const parts = names(o.List?.items);
+    const key = partsKey(parts);
+    const shown = parts.map(quoteIdent).join('.');
+    if (type === 'OBJECT_INDEX') {
+      const i = facts.droppedIndexes?.find((x) => x.key === key);
+      const sql = i && indexRecreation(i);
+      if (sql) made.push({ order: [i.source.migrationIndex, i.source.statementIndex], lines: [sql] });
+      else byHand.push(`index ${shown}`);
+      continue;
+    }
+    const ref = facts.droppedViews?.get(key);
+    const sql = viewRecreation(key, ref);
+    if (!ref || !sql) {
+      byHand.push(`${type === 'OBJECT_VIEW' ? 'view' : 'materialized view'} ${shown}`);
+      continue;
+    }
+    const lines = [`-- Re-creates ${shown} as migration ${ref.migration} defined it; privileges granted on it since are not restored.${eol}${sql}`];
+    // A materialized view's indexes went with it.
+    for (const i of facts.droppedIndexes ?? []) {
+      if (i.table !== key) continue;
+      const index = indexRecreation(i);
+      if (index) lines.push(index);
+      else byHand.push(`index ${quoteIdent(i.name)} of ${shown}`);
+    }
+    made.push({ order: [ref.migrationIndex, ref.statementIndex], lines });
+  }
+  if (!made.length) return null;
+  made.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
+  const out = made.flatMap((m) => m.lines);
+  if (byHand.length) out.push(todo(`${byHand.join(', ')}: not made by a statement the replay read (or renamed since); re-create it by hand if it existed.`, stmt, eol));
+  return out;
 }
 
 function reverseRename(n: PgNode, stmt: SqlStatement, eol: string): string[] {
@@ -175,9 +222,12 @@ function reverseGrant(n: PgNode, stmt: SqlStatement, eol: string, createdHere: (
 function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: StatementFacts): string[] {
   if (n.objtype && n.objtype !== 'OBJECT_TABLE') return [todo(`ALTER of a ${String(n.objtype).replace('OBJECT_', '').toLowerCase()}: reverse it by hand.`, stmt, eol)];
   const t = rel(n.relation);
+  const tableKey = rangeKey(n.relation);
   const out: string[] = [];
   const cmds: PgNode[] = (n.cmds ?? []).map((c: PgNode) => c.AlterTableCmd).filter(Boolean);
   const { before, nothingToUndo } = columnsBeforeEachCommand(cmds, facts);
+  // Indexes dropped with the statement's columns, each named once.
+  const reAdded = new Set<Index>();
   for (const cmd of [...cmds].reverse()) {
     if (nothingToUndo.has(cmd)) continue;
     const col = cmd.name ? quoteIdent(cmd.name) : '';
@@ -192,6 +242,13 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         out.push(
           `-- TODO: column ${cmd.name} was dropped with its data: re-add it${prev ? ` (was: ${prev.type}${prev.notNull ? ' NOT NULL' : ''}${prev.default ? ` DEFAULT ${prev.default}` : ''})` : ''} and restore the data from a backup.`,
         );
+        // Its indexes went with it: they can come back only after it.
+        for (const i of facts?.droppedIndexes ?? []) {
+          if (i.table !== tableKey || !(i.columns.includes(cmd.name) || i.include.includes(cmd.name)) || reAdded.has(i)) continue;
+          reAdded.add(i);
+          const sql = indexRecreation(i);
+          out.push(sql ? `-- TODO: then re-create the index ${quoteIdent(i.name)} that was dropped with it:${eol}${commentOut(sql, eol)}` : `-- TODO: then re-create the index ${quoteIdent(i.name)} that was dropped with it, by hand.`);
+        }
         break;
       case 'AT_AlterColumnType':
         // An enum takes a value back only from text (no cast from another enum or to it from text).
@@ -221,6 +278,13 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
           out.push(`-- TODO: an unnamed ${String(con?.contype ?? '').replace('CONSTR_', '').toLowerCase()} constraint was added: drop it by its generated name.`);
           break;
         }
+        // A constraint made USING INDEX took the index over: dropping the constraint drops it.
+        if (con.indexname) {
+          const key = qualify(n.relation?.schemaname, con.indexname);
+          const i = facts?.droppedIndexes?.find((x) => x.key === key);
+          const sql = i && indexRecreation(i);
+          out.push(sql ?? `-- TODO: the index ${quoteIdent(con.indexname)} became this constraint's index and was dropped with it: re-create it by hand.`);
+        }
         // Adding the primary key made its columns NOT NULL; those that were nullable become so again.
         if (con.contype === 'CONSTR_PRIMARY') {
           for (const k of con.keys ?? []) {
@@ -233,9 +297,13 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
       }
       case 'AT_ValidateConstraint':
         break; // nothing to undo
-      case 'AT_DropConstraint':
-        out.push(`-- TODO: constraint ${cmd.name} was dropped: re-create it by hand (rows written meanwhile may violate it).`);
+      case 'AT_DropConstraint': {
+        const dropped = cmd.behavior === 'DROP_CASCADE' ? undefined : facts?.droppedConstraints?.find((d) => d.table === tableKey && d.constraint.name === cmd.name);
+        const definition = dropped && constraintDefinition(dropped.constraint);
+        if (definition) out.push(`-- Fails if rows written meanwhile violate it.${eol}ALTER TABLE ${t} ADD CONSTRAINT ${col} ${definition};`);
+        else out.push(`-- TODO: constraint ${cmd.name} was dropped: re-create it by hand (rows written meanwhile may violate it).`);
         break;
+      }
       case 'AT_EnableRowSecurity':
         out.push(`ALTER TABLE ${t} DISABLE ROW LEVEL SECURITY;`);
         break;
@@ -369,6 +437,25 @@ function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean):
   }
 }
 
+/** The SQL lines of a reverse (its comment lines left out). */
+function sqlOf(text: string): string {
+  return text
+    .split(/\r?\n|\r/)
+    .filter((l) => !l.startsWith('--'))
+    .join('\n');
+}
+
+/**
+ * A pattern for where SQL can name the table `name`: quoted exactly, or, for a name an unquoted
+ * identifier can spell, unquoted in any case. (It can also match a column of that name: such a line
+ * then waits too, which is the safe side.)
+ */
+function mentions(name: string): RegExp {
+  const quoted = `"${name.replace(/"/g, '""')}"`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const bare = /^[a-z_][a-z0-9_$]*$/.test(name) ? `|(?<![\\w$"])${name.replace(/\$/g, '\\$')}(?![\\w$"])` : '';
+  return new RegExp(`${quoted}${bare}`, 'i');
+}
+
 /** Where the rollback script of a migration goes, following the tool's conventions. */
 export function rollbackPath(m: Migration): string {
   if (m.info.kind === 'prisma' || m.info.kind === 'diesel') return `${dirOf(m.path)}/down.sql`;
@@ -398,6 +485,8 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // of that table could delete the only copy of the data left (the copy-and-swap pattern: the copy
   // column is dropped after the TODO to re-add the original): those wait, commented out.
   const lost = new Set<string>(); // tables (as the script names them) that lost a column
+  const gone: RegExp[] = []; // mentions of tables dropped by a statement whose reverse is a TODO
+  const goneColumns: Array<[table: RegExp, column: RegExp]> = []; // and of dropped columns, with their table's
   // What the migration created up to each statement (GRANTs on those are safe to revoke; an OR REPLACE
   // of those replaced nothing).
   const firstCreated = new Map<string, number>();
@@ -410,9 +499,25 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   for (const s of stmts) {
     const createdHere = (k: string) => (firstCreated.get(k) ?? Infinity) <= s.index;
     const rev = reverseStatement(s, eol, facts.get(s), createdHere);
+    // Columns the statement drops: once the rollback only says to re-add one, what it re-creates on
+    // the column (a constraint, an index), from this statement's earlier commands on, waits too.
+    const dropsColumns: string[] =
+      s.kind === 'AlterTableStmt' && s.node.relation?.relname ? (s.node.cmds ?? []).filter((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name).map((c: PgNode) => c.AlterTableCmd.name) : [];
     for (const line of rev) {
+      for (const c of dropsColumns) if (line.startsWith(`-- TODO: column ${c} was dropped with its data`)) goneColumns.push([mentions(s.node.relation.relname), mentions(c)]);
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
-      lines.push(waits ? `-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}` : line);
+      if (waits) lines.push(`-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}`);
+      else if (gone.some((g) => g.test(sqlOf(line)))) lines.push(`-- TODO: run only once the table the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
+      else if (goneColumns.some(([t, c]) => t.test(sqlOf(line)) && c.test(sqlOf(line)))) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
+      else lines.push(line);
+    }
+    // A table whose DROP is only a TODO is not there for what the rollback re-creates next (a
+    // foreign key to it, its indexes, a view reading it): those wait, commented out.
+    if (s.kind === 'DropStmt' && (s.node.removeType === 'OBJECT_TABLE' || s.node.removeType === 'OBJECT_FOREIGN_TABLE') && rev.some((l) => l.startsWith('-- TODO:'))) {
+      for (const o of s.node.objects ?? []) {
+        const table = names(o.List?.items).pop();
+        if (table) gone.push(mentions(table));
+      }
     }
     if (s.kind === 'AlterTableStmt' && (s.node.cmds ?? []).some((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_DropColumn')) lost.add(rel(s.node.relation));
   }

@@ -1,0 +1,108 @@
+/**
+ * SQL that re-creates what a migration dropped, for its rollback script: an index, a view or a
+ * constraint is re-created from the statement that made it, as the replay knew it just before the
+ * drop. Only when that statement still describes the object: an index or a constraint whose columns
+ * were renamed since, a view renamed since, or a definition this cannot write back exactly gives
+ * null (the rollback keeps its TODO). Pure.
+ */
+import { indexColumns, rangeKey, type CheckConstraint, type ForeignKey, type Index, type KeyConstraint, type SourceRef } from './catalog';
+import { names, quoteIdent } from './expr';
+import { maskLexemes, skipTrivia } from './lexical';
+import type { PgNode, SqlStatement } from './parse';
+import { sameList } from '../lists';
+
+/** `CREATE INDEX …;` as the migration that made the index wrote it, or null. */
+export function indexRecreation(i: Index): string | null {
+  const s = i.source.statement;
+  if (s?.kind !== 'IndexStmt') return null;
+  const n = s.node;
+  // Named as it is now (an unnamed index gets a generated name, which need not come out the same),
+  // on the same table, over the same columns: not renamed since.
+  if (n.idxname !== i.name || rangeKey(n.relation) !== i.table || !sameList(indexColumns(n), i.columns)) return null;
+  return `${s.text};`;
+}
+
+/** `CREATE [OR REPLACE] [MATERIALIZED] VIEW …;` as the statement that gave the view `key` its definition wrote it, or null. */
+export function viewRecreation(key: string, ref: SourceRef | undefined): string | null {
+  const s = ref?.statement;
+  if (s?.kind === 'ViewStmt' && rangeKey(s.node.view) === key) return `${s.text};`;
+  if (s?.kind === 'CreateTableAsStmt' && s.node.objtype === 'OBJECT_MATVIEW' && rangeKey(s.node.into?.rel) === key) return `${s.text};`;
+  return null;
+}
+
+/** PostgreSQL's referential action codes (`fk_del_action`, `fk_upd_action`). */
+const ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+
+const columnList = (cols: string[]): string => `(${cols.map(quoteIdent).join(', ')})`;
+
+/**
+ * The definition of a constraint as `ALTER TABLE … ADD CONSTRAINT name <definition>` takes it
+ * (`FOREIGN KEY (…) REFERENCES …`, `UNIQUE (…)`, `CHECK (…)`), written from the `Constraint` node
+ * that made it, or null: not made by a statement the replay read, columns or referenced table
+ * renamed since, or options this does not write (storage parameters, a tablespace, an exclusion).
+ */
+export function constraintDefinition(c: KeyConstraint | ForeignKey | CheckConstraint): string | null {
+  const con: PgNode = c.definition;
+  // NOT ENFORCED (PostgreSQL 18) is not written back.
+  if (!con || con.attributesApart || con.is_enforced === false) return null;
+  const deferral = con.deferrable ? ` DEFERRABLE${con.initdeferred ? ' INITIALLY DEFERRED' : ''}` : '';
+  switch (con.contype) {
+    case 'CONSTR_PRIMARY':
+    case 'CONSTR_UNIQUE': {
+      if (con.options?.length || con.indexspace) return null;
+      // USING INDEX: the index's columns, which the replay recorded (PostgreSQL takes only plain ones).
+      const cols = con.indexname ? c.columns : names(con.keys);
+      if (!sameList(cols, c.columns)) return null;
+      const including = names(con.including);
+      const head = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : `UNIQUE${con.nulls_not_distinct ? ' NULLS NOT DISTINCT' : ''}`;
+      return `${head} ${columnList(cols)}${including.length ? ` INCLUDE ${columnList(including)}` : ''}${deferral}`;
+    }
+    case 'CONSTR_FOREIGN': {
+      const fk = c as ForeignKey;
+      const refCols = names(con.pk_attrs);
+      if (!sameList(names(con.fk_attrs), fk.columns) || rangeKey(con.pktable) !== fk.refTable || (refCols.length && !sameList(refCols, fk.refColumns))) return null;
+      const pktable = con.pktable;
+      const target = pktable?.schemaname ? `${quoteIdent(pktable.schemaname)}.${quoteIdent(pktable.relname)}` : quoteIdent(pktable?.relname ?? '?');
+      const match = con.fk_matchtype === 'f' ? ' MATCH FULL' : con.fk_matchtype === 'p' ? ' MATCH PARTIAL' : '';
+      const setCols = names(con.fk_del_set_cols);
+      const onDelete = ACTIONS[con.fk_del_action] ? ` ON DELETE ${ACTIONS[con.fk_del_action]}${setCols.length ? ` ${columnList(setCols)}` : ''}` : '';
+      const onUpdate = ACTIONS[con.fk_upd_action] ? ` ON UPDATE ${ACTIONS[con.fk_upd_action]}` : '';
+      return `FOREIGN KEY ${columnList(fk.columns)} REFERENCES ${target}${refCols.length ? ` ${columnList(refCols)}` : ''}${match}${onDelete}${onUpdate}${deferral}${con.skip_validation ? ' NOT VALID' : ''}`;
+    }
+    case 'CONSTR_CHECK': {
+      const check = checkText(c.source.statement, con);
+      return check && `${check}${con.is_no_inherit ? ' NO INHERIT' : ''}${deferral}${con.skip_validation ? ' NOT VALID' : ''}`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** `CHECK (…)` as written in `stmt` for the check constraint `con` (its parenthesised expression, balanced), or null. */
+function checkText(stmt: SqlStatement | undefined, con: PgNode): string | null {
+  if (!stmt || typeof con.location !== 'number') return null;
+  const bytes = Buffer.from(stmt.text, 'utf8');
+  const at = stmt.byteBase + con.location - stmt.byteStart;
+  if (at < 0 || at >= bytes.length) return null;
+  const text = bytes.subarray(at).toString('utf8');
+  // Strings and comments blanked, so parentheses and keywords inside them do not count.
+  const masked = maskLexemes(text, true);
+  let i = 0;
+  const named = /^constraint\s+/i.exec(masked);
+  if (named) {
+    i = skipTrivia(text, named[0].length);
+    const quoted = text[i] === '"';
+    const m = (quoted ? /^"(?:[^"]|"")*"/ : /^[^\s(]+/).exec(masked.slice(i));
+    if (!m) return null;
+    i = skipTrivia(text, i + m[0].length);
+  }
+  const head = /^check\s*\(/i.exec(masked.slice(i));
+  if (!head) return null;
+  let depth = 0;
+  for (let j = i + head[0].length - 1; j < masked.length; j++) {
+    const ch = masked.charCodeAt(j);
+    if (ch === 40) depth++;
+    else if (ch === 41 && --depth === 0) return `CHECK ${text.slice(i + head[0].length - 1, j + 1)}`;
+  }
+  return null;
+}
