@@ -130,6 +130,36 @@ describe('generated rollbacks run in PostgreSQL', () => {
     }
   });
 
+  it('restores the definition a CREATE OR REPLACE FUNCTION replaced (in place, or dropped first when the result changed) and re-creates dropped functions', async () => {
+    const functions = async (db: PGlite) => (await db.query<{ d: string }>(`SELECT pg_get_functiondef(p.oid) AS d FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1`)).rows.map((r) => r.d);
+    const init = [
+      'CREATE FUNCTION add1(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$;',
+      'CREATE OR REPLACE FUNCTION label(x int) RETURNS text LANGUAGE plpgsql AS $body$ BEGIN RETURN \'n\' || x; END $body$;',
+      'CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql AS $$ SELECT 2 * x $$;',
+      'CREATE FUNCTION twice(x text) RETURNS text LANGUAGE sql AS $$ SELECT x || x $$;',
+    ].join('\n');
+    const change = [
+      'CREATE OR REPLACE FUNCTION add1(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 100 $$;',
+      'DROP FUNCTION label(int);',
+      'CREATE OR REPLACE FUNCTION label(x int) RETURNS varchar LANGUAGE sql AS $$ SELECT \'v\' || x $$;',
+      'DROP FUNCTION twice(int), twice(text);',
+    ].join('\n');
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.doesNotMatch(rollback, /-- TODO:/);
+    assert.match(rollback, /^CREATE OR REPLACE FUNCTION add1\(x int\) RETURNS int LANGUAGE sql AS \$\$ SELECT x \+ 1 \$\$;$/m);
+    const db = new PGlite();
+    try {
+      await db.exec(init);
+      const before = await functions(db);
+      await db.exec(change);
+      assert.notDeepEqual(await functions(db), before);
+      await db.exec(rollback);
+      assert.deepEqual(await functions(db), before);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('keeps the TODO for a constraint or index whose columns were renamed since it was made (its statement no longer describes it)', () => {
     const init = 'CREATE TABLE u (id int PRIMARY KEY, a int);\nCREATE TABLE w (id int PRIMARY KEY, uid int REFERENCES u (id), x int);\nCREATE INDEX w_x ON w (x);\nALTER TABLE w RENAME COLUMN uid TO user_id;\nALTER TABLE w RENAME COLUMN x TO y;';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': 'ALTER TABLE w DROP CONSTRAINT w_uid_fkey;\nDROP INDEX w_x;' }, '2_change');

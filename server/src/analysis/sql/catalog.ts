@@ -245,6 +245,9 @@ export interface StatementFacts {
   droppedIndexes?: Index[];
   /** Views and materialized views a DROP removed, by key: the statement that gave each its definition (undefined: not known to the replay). */
   droppedViews?: Map<string, SourceRef | undefined>;
+  /** Functions a DROP FUNCTION removed, and the one a CREATE OR REPLACE replaced (for rollbacks). */
+  droppedFunctions?: FunctionDef[];
+  replacedFunction?: FunctionDef;
   /** Constraints an ALTER TABLE … DROP CONSTRAINT removed, as they were just before (for rollbacks). */
   droppedConstraints?: Array<{ table: string; constraint: KeyConstraint | ForeignKey | CheckConstraint; primary?: true }>;
 }
@@ -650,7 +653,10 @@ export class Catalog {
         // CREATE OR REPLACE replaces the body of the function with these argument types (an overload
         // with other types is another function); a plain CREATE of an existing one fails.
         if (same < 0) list.push(def);
-        else if (n.replace) list[same] = def;
+        else if (n.replace) {
+          facts.replacedFunction = list[same];
+          list[same] = def;
+        }
         this.functions.set(key, list);
         break;
       }
@@ -1345,7 +1351,7 @@ export class Catalog {
   }
 
   /** `DROP FUNCTION f(uuid)` drops that overload; `DROP FUNCTION f` (no list) the only one. */
-  private dropFunction(o: PgNode | undefined): void {
+  private dropFunction(o: PgNode | undefined, facts: StatementFacts): void {
     const parts = names(o?.objname);
     if (!parts.length) return;
     const key = partsKey(parts);
@@ -1357,6 +1363,7 @@ export class Catalog {
       const signature = argSignature(args);
       rest = list.filter((d) => d.signature !== signature);
     }
+    (facts.droppedFunctions ??= []).push(...list.filter((d) => !rest.includes(d)));
     if (rest.length) this.functions.set(key, rest);
     else this.functions.delete(key);
   }
@@ -1364,7 +1371,7 @@ export class Catalog {
   private drop(n: PgNode, ref: SourceRef, facts: StatementFacts, touch: (k: string) => void): void {
     const objects: PgNode[] = n.objects ?? [];
     if (n.removeType === 'OBJECT_FUNCTION' || n.removeType === 'OBJECT_PROCEDURE' || n.removeType === 'OBJECT_ROUTINE') {
-      for (const o of objects) this.dropFunction(o.ObjectWithArgs);
+      for (const o of objects) this.dropFunction(o.ObjectWithArgs, facts);
       return;
     }
     for (const o of objects) {

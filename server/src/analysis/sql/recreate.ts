@@ -5,8 +5,8 @@
  * were renamed since, a view renamed since, or a definition this cannot write back exactly gives
  * null (the rollback keeps its TODO). Pure.
  */
-import { indexColumns, rangeKey, type CheckConstraint, type ForeignKey, type Index, type KeyConstraint, type SourceRef } from './catalog';
-import { names, quoteIdent } from './expr';
+import { indexColumns, partsKey, rangeKey, type CheckConstraint, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef } from './catalog';
+import { exprText, names, quoteIdent, typeText } from './expr';
 import { maskLexemes, skipTrivia } from './lexical';
 import type { PgNode, SqlStatement } from './parse';
 import { sameList } from '../lists';
@@ -28,6 +28,38 @@ export function viewRecreation(key: string, ref: SourceRef | undefined): string 
   if (s?.kind === 'ViewStmt' && rangeKey(s.node.view) === key) return `${s.text};`;
   if (s?.kind === 'CreateTableAsStmt' && s.node.objtype === 'OBJECT_MATVIEW' && rangeKey(s.node.into?.rel) === key) return `${s.text};`;
   return null;
+}
+
+/** `CREATE [OR REPLACE] FUNCTION …;` as the statement that made the function wrote it, or null. */
+export function functionRecreation(def: FunctionDef): string | null {
+  const s = def.createdBy.statement;
+  if (s?.kind !== 'CreateFunctionStmt' || partsKey(names(s.node.funcname)) !== def.key) return null;
+  return `${s.text};`;
+}
+
+/**
+ * SQL that puts back the function `previous` defined, over the one `current` (a CREATE OR REPLACE
+ * FUNCTION node) made of it, or null. PostgreSQL replaces a function in place only when its result
+ * and parameters (names, modes, defaults) stay as they are: otherwise the newer one is dropped first.
+ */
+export function functionRestore(previous: FunctionDef, current: PgNode): string[] | null {
+  const sql = functionRecreation(previous);
+  const before = previous.createdBy.statement?.node;
+  if (!sql || !before) return null;
+  const shape = (n: PgNode) =>
+    JSON.stringify([
+      n.returnType ? typeText(n.returnType) : null,
+      (n.parameters ?? []).map((p: PgNode) => {
+        const fp = p.FunctionParameter ?? {};
+        return [fp.name ?? null, fp.mode ?? null, typeText(fp.argType), fp.defexpr ? exprText(fp.defexpr) : null];
+      }),
+    ]);
+  if (shape(before) === shape(current)) return [/^create\s+or\s+replace\b/i.test(sql) ? sql : sql.replace(/^create\b/i, 'CREATE OR REPLACE')];
+  const args = (current.parameters ?? [])
+    .map((p: PgNode) => p.FunctionParameter)
+    .filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE')
+    .map((fp: PgNode) => typeText(fp.argType));
+  return [`DROP ${current.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${names(current.funcname).map(quoteIdent).join('.')}(${args.join(', ')});`, sql];
 }
 
 /** PostgreSQL's referential action codes (`fk_del_action`, `fk_upd_action`). */

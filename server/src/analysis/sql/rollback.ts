@@ -8,7 +8,7 @@ import { exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } f
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
 import { dirOf } from './discovery';
-import { constraintDefinition, indexRecreation, viewRecreation } from './recreate';
+import { constraintDefinition, functionRecreation, functionRestore, indexRecreation, viewRecreation } from './recreate';
 
 function rel(rv: PgNode): string {
   if (!rv?.relname) return '?';
@@ -70,7 +70,12 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       if (n.replace && !createdHere(relKey(n.relation))) return T('CREATE OR REPLACE TRIGGER: restore the previous trigger by hand.');
       return [`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(n.relation)};`];
     case 'CreateFunctionStmt': {
-      if (n.replace && !createdHere(routineKey(n.funcname))) return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
+      if (n.replace && !createdHere(routineKey(n.funcname))) {
+        // The definition it replaced, when the replay read it.
+        const restore = facts?.replacedFunction && functionRestore(facts.replacedFunction, n);
+        if (restore) return [`-- Restores ${qualifiedNames(n.funcname)} as migration ${facts!.replacedFunction!.createdBy.migration} defined it; privileges and settings given to it since are not restored.${eol}${restore.join(eol)}`];
+        return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
+      }
       const args = inputParams(n.parameters).map((p: PgNode) => typeText(p.argType));
       return [`DROP ${n.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${qualifiedNames(n.funcname)}(${args.join(', ')});`];
     }
@@ -120,18 +125,32 @@ function reverseDropEnums(n: PgNode, facts: StatementFacts | undefined): string[
 }
 
 /**
- * DROP INDEX / VIEW / MATERIALIZED VIEW: objects that hold no data of their own (a materialized view
- * is refreshed when re-created), re-created from the statements that made them (`recreate.ts`), views
- * in the order they were made (a view may read an earlier one). Objects the replay cannot re-create
+ * DROP INDEX / VIEW / MATERIALIZED VIEW / FUNCTION: objects that hold no data of their own (a
+ * materialized view is refreshed when re-created), re-created from the statements that made them
+ * (`recreate.ts`), in the order they were made (a view may read an earlier one). Objects the replay cannot re-create
  * become a TODO. Null (the whole statement a TODO) for other drops, with CASCADE (the dependent
  * objects it dropped are not known), or when nothing can be re-created.
  */
 function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, facts: StatementFacts | undefined): string[] | null {
   const type: string = n.removeType;
-  if ((type !== 'OBJECT_INDEX' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_MATVIEW') || n.behavior === 'DROP_CASCADE' || !facts) return null;
+  const routine = type === 'OBJECT_FUNCTION' || type === 'OBJECT_PROCEDURE' || type === 'OBJECT_ROUTINE';
+  if ((type !== 'OBJECT_INDEX' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_MATVIEW' && !routine) || n.behavior === 'DROP_CASCADE' || !facts) return null;
   const made: Array<{ order: [number, number]; lines: string[] }> = [];
   const byHand: string[] = [];
-  for (const o of n.objects ?? []) {
+  if (routine) {
+    // The overloads the replay saw dropped; a function named that it did not know is one to re-create by hand.
+    const dropped = facts.droppedFunctions ?? [];
+    for (const d of dropped) {
+      const sql = functionRecreation(d);
+      if (sql) made.push({ order: [d.createdBy.migrationIndex, d.createdBy.statementIndex], lines: [`-- Re-creates ${quoteQualified(d.schema, d.name)} as migration ${d.createdBy.migration} defined it; privileges and settings given to it since are not restored.${eol}${sql}`] });
+      else byHand.push(`function ${quoteQualified(d.schema, d.name)}`);
+    }
+    for (const o of n.objects ?? []) {
+      const key = partsKey(names(o.ObjectWithArgs?.objname));
+      if (!dropped.some((d) => d.key === key)) byHand.push(`function ${names(o.ObjectWithArgs?.objname).map(quoteIdent).join('.')}`);
+    }
+  }
+  for (const o of routine ? [] : (n.objects ?? [])) {
     const parts = names(o.List?.items);
     const key = partsKey(parts);
     const shown = parts.map(quoteIdent).join('.');
@@ -413,7 +432,8 @@ function schemaKey(name: string): string {
 /**
  * The keys (`objectKey`) of what a statement creates, for the statements after it in the same
  * migration. `CREATE OR REPLACE` creates its function or view when the schema is one the migration
- * made (`createdBefore`): nothing of that name can have existed.
+ * made, or the migration dropped the function or view before (`createdBefore`): nothing of that name
+ * can exist then.
  */
 function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean): string[] {
   const n = stmt.node;
@@ -430,7 +450,7 @@ function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean):
       return n.schemaname ? [schemaKey(n.schemaname)] : [];
     case 'CreateFunctionStmt': {
       const parts = names(n.funcname);
-      return n.replace && !createdBefore(schemaKey(parts.length > 1 ? parts[0] : 'public')) ? [] : [routineKey(n.funcname)];
+      return n.replace && !createdBefore(schemaKey(parts.length > 1 ? parts[0] : 'public')) && !createdBefore(routineKey(n.funcname)) ? [] : [routineKey(n.funcname)];
     }
     default:
       return [];
@@ -490,11 +510,14 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // What the migration created up to each statement (GRANTs on those are safe to revoke; an OR REPLACE
   // of those replaced nothing).
   const firstCreated = new Map<string, number>();
-  // Views the migration dropped: a CREATE OR REPLACE VIEW of one after its DROP VIEW creates it.
-  const droppedViews = new Set<string>();
+  // Views and functions the migration dropped: a CREATE OR REPLACE of one after its DROP creates it.
+  const dropped = new Set<string>();
   for (const s of m.file.statements) {
-    for (const k of createdBy(s, (key) => firstCreated.has(key) || droppedViews.has(key))) if (!firstCreated.has(k)) firstCreated.set(k, s.index);
-    if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_VIEW') for (const o of s.node.objects ?? []) droppedViews.add(listKey(o.List?.items));
+    for (const k of createdBy(s, (key) => firstCreated.has(key) || dropped.has(key))) if (!firstCreated.has(k)) firstCreated.set(k, s.index);
+    if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_VIEW') for (const o of s.node.objects ?? []) dropped.add(listKey(o.List?.items));
+    if (s.kind === 'DropStmt' && (s.node.removeType === 'OBJECT_FUNCTION' || s.node.removeType === 'OBJECT_PROCEDURE' || s.node.removeType === 'OBJECT_ROUTINE')) {
+      for (const o of s.node.objects ?? []) dropped.add(routineKey(o.ObjectWithArgs?.objname));
+    }
   }
   for (const s of stmts) {
     const createdHere = (k: string) => (firstCreated.get(k) ?? Infinity) <= s.index;
