@@ -160,6 +160,44 @@ describe('generated rollbacks run in PostgreSQL', () => {
     }
   });
 
+  it('restores the comment a COMMENT ON replaced (none: IS NULL) and the definition a CREATE OR REPLACE VIEW replaced; nothing for objects the migration made', async () => {
+    const comments = async (db: PGlite) =>
+      (await db.query<{ d: string }>(`SELECT objoid::regclass || '.' || objsubid || ' ' || description AS d FROM pg_description WHERE classoid = 'pg_class'::regclass UNION ALL SELECT objoid::regproc || ' ' || description FROM pg_description WHERE classoid = 'pg_proc'::regclass ORDER BY 1`)).rows.map((r) => r.d);
+    const init = [
+      'CREATE TABLE t (id int PRIMARY KEY, a int);',
+      "COMMENT ON TABLE t IS 'the table';",
+      "COMMENT ON COLUMN t.a IS 'it''s a';",
+      'CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;',
+      "COMMENT ON FUNCTION f(int) IS 'first';",
+      'CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 0 $$;',
+      'CREATE VIEW v AS SELECT id FROM t;',
+    ].join('\n');
+    const change = [
+      "COMMENT ON TABLE t IS 'renamed is not';",
+      "COMMENT ON COLUMN public.t.id IS 'the id';",
+      'COMMENT ON COLUMN t.a IS NULL;',
+      "COMMENT ON FUNCTION f IS 'second';",
+      'ALTER TABLE t ADD COLUMN b int;',
+      "COMMENT ON COLUMN t.b IS 'new';",
+      'CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;',
+    ].join('\n');
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.doesNotMatch(rollback, /-- TODO:/);
+    assert.doesNotMatch(rollback, /t\.b/);
+    assert.match(rollback, /^COMMENT ON COLUMN t\.a IS 'it''s a';$/m);
+    assert.match(rollback, /^COMMENT ON COLUMN public\.t\.id IS NULL;$/m);
+    const db = new PGlite();
+    try {
+      await db.exec(init);
+      const before = [await comments(db), await definitions(db)];
+      await db.exec(change);
+      await db.exec(rollback);
+      assert.deepEqual([await comments(db), await definitions(db)], before);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('keeps the TODO for a constraint or index whose columns were renamed since it was made (its statement no longer describes it)', () => {
     const init = 'CREATE TABLE u (id int PRIMARY KEY, a int);\nCREATE TABLE w (id int PRIMARY KEY, uid int REFERENCES u (id), x int);\nCREATE INDEX w_x ON w (x);\nALTER TABLE w RENAME COLUMN uid TO user_id;\nALTER TABLE w RENAME COLUMN x TO y;';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': 'ALTER TABLE w DROP CONSTRAINT w_uid_fkey;\nDROP INDEX w_x;' }, '2_change');

@@ -35,6 +35,8 @@ export interface Column {
   default?: string;
   identity?: boolean;
   generated?: boolean;
+  /** Set by COMMENT ON COLUMN. */
+  comment?: string;
   createdBy: SourceRef;
   changedBy: SourceRef[];
 }
@@ -149,6 +151,8 @@ export interface Table {
   temporary: boolean;
   /** The statement that gave the table its current name, when it was renamed (or moved to another schema). */
   renamedBy?: SourceRef;
+  /** Set by COMMENT ON TABLE. */
+  comment?: string;
   createdBy: SourceRef;
   changedBy: SourceRef[];
 }
@@ -176,6 +180,8 @@ export interface FunctionDef {
    * the default, if any (`uid uuid DEFAULT auth.uid()`: a call without that argument checks the caller).
    */
   inputs: Array<{ name: string | null; defaultText: string | null }>;
+  /** Set by COMMENT ON FUNCTION (kept by CREATE OR REPLACE). */
+  comment?: string;
   createdBy: SourceRef;
 }
 
@@ -243,8 +249,12 @@ export interface StatementFacts {
    * materialized view, or taken over by a `PRIMARY KEY / UNIQUE USING INDEX` constraint.
    */
   droppedIndexes?: Index[];
+  /** The definition a CREATE OR REPLACE VIEW replaced; null when its statement no longer describes it (`stillDescribes`). */
+  replacedView?: SourceRef | null;
   /** Views and materialized views a DROP removed, by key: the statement that gave each its definition (undefined: not known to the replay). */
   droppedViews?: Map<string, SourceRef | undefined>;
+  /** A COMMENT ON's object had this comment before (null: none); unset when the replay does not know the object. */
+  previousComment?: string | null;
   /** Functions a DROP FUNCTION removed, and the one a CREATE OR REPLACE replaced (for rollbacks). */
   droppedFunctions?: FunctionDef[];
   replacedFunction?: FunctionDef;
@@ -508,6 +518,8 @@ export class Catalog {
       }
       case 'ViewStmt': {
         const key = rangeKey(n.view);
+        const before = this.views.get(key);
+        if (n.replace && before) facts.replacedView = this.stillDescribes(before) ? before : null;
         this.created(key, mi, () => this.views.set(key, ref));
         break;
       }
@@ -517,6 +529,15 @@ export class Catalog {
       case 'RenameStmt':
         this.rename(n, ref, facts, need, touch);
         break;
+      case 'CommentStmt': {
+        // The object keeps its comment (a CREATE OR REPLACE FUNCTION too); it goes with the object.
+        const holder = this.commented(n);
+        if (holder) {
+          facts.previousComment = holder.comment ?? null;
+          holder.comment = typeof n.comment === 'string' ? n.comment : undefined;
+        }
+        break;
+      }
       case 'IndexStmt': {
         const tkey = rangeKey(n.relation);
         need(tkey, n.relation?.location);
@@ -655,6 +676,7 @@ export class Catalog {
         if (same < 0) list.push(def);
         else if (n.replace) {
           facts.replacedFunction = list[same];
+          if (list[same].comment !== undefined) def.comment = list[same].comment;
           list[same] = def;
         }
         this.functions.set(key, list);
@@ -1357,15 +1379,33 @@ export class Catalog {
     const key = partsKey(parts);
     const list = this.functions.get(key);
     if (!list) return;
-    let rest: FunctionDef[] = [];
-    if (!o!.args_unspecified) {
-      const args: PgNode[] = o!.objfuncargs ? inputParams(o!.objfuncargs).map((fp) => fp.argType) : (o!.objargs ?? []).map((x: PgNode) => x.TypeName);
-      const signature = argSignature(args);
-      rest = list.filter((d) => d.signature !== signature);
-    }
+    const signature = objectSignature(o);
+    const rest = signature === null ? [] : list.filter((d) => d.signature !== signature);
     (facts.droppedFunctions ??= []).push(...list.filter((d) => !rest.includes(d)));
     if (rest.length) this.functions.set(key, rest);
     else this.functions.delete(key);
+  }
+
+  /** What a COMMENT ON names, when the replay knows it: a table, a column, a function. */
+  private commented(n: PgNode): { comment?: string } | undefined {
+    const parts = n.object?.List ? names(n.object.List.items) : [];
+    switch (n.objtype) {
+      case 'OBJECT_TABLE':
+        return parts.length ? this.tables.get(partsKey(parts)) : undefined;
+      case 'OBJECT_COLUMN':
+        return parts.length > 1 ? this.tables.get(partsKey(parts.slice(0, -1)))?.columns.get(parts[parts.length - 1]) : undefined;
+      case 'OBJECT_FUNCTION':
+      case 'OBJECT_PROCEDURE':
+      case 'OBJECT_ROUTINE': {
+        const o = n.object?.ObjectWithArgs;
+        const list = this.functions.get(partsKey(names(o?.objname)));
+        const signature = objectSignature(o);
+        if (!list) return undefined;
+        return signature === null ? (list.length === 1 ? list[0] : undefined) : list.find((d) => d.signature === signature);
+      }
+      default:
+        return undefined;
+    }
   }
 
   private drop(n: PgNode, ref: SourceRef, facts: StatementFacts, touch: (k: string) => void): void {
@@ -1511,6 +1551,12 @@ function constraintsOf(t: Table): Array<KeyConstraint | ForeignKey | CheckConstr
 /** The parameters a call passes (IN, INOUT, VARIADIC): `FunctionParameter`s without OUT and TABLE ones. */
 export function inputParams(list: PgNode[] | undefined): PgNode[] {
   return (list ?? []).map((x: PgNode) => x.FunctionParameter).filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE');
+}
+
+/** The argument signature (`argSignature`) an `ObjectWithArgs` names; null without an argument list (`DROP FUNCTION f`). */
+function objectSignature(o: PgNode): string | null {
+  if (!o || o.args_unspecified) return null;
+  return argSignature(o.objfuncargs ? inputParams(o.objfuncargs).map((fp) => fp.argType) : (o.objargs ?? []).map((x: PgNode) => x.TypeName));
 }
 
 /**

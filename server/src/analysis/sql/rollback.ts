@@ -8,6 +8,7 @@ import { exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } f
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
 import { dirOf } from './discovery';
+import { maskLexemes } from './lexical';
 import { constraintDefinition, functionRecreation, functionRestore, indexRecreation, viewRecreation } from './recreate';
 
 function rel(rv: PgNode): string {
@@ -43,8 +44,14 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       return n.relation?.relpersistence === 't' ? [] : [`DROP TABLE IF EXISTS ${rel(n.relation)};`];
     case 'CreateTableAsStmt':
       return n.into?.rel?.relpersistence === 't' ? [] : [`DROP ${n.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE'} IF EXISTS ${rel(n.into?.rel)};`];
-    case 'ViewStmt':
-      return n.replace && !createdHere(relKey(n.view)) ? T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.') : [`DROP VIEW IF EXISTS ${rel(n.view)};`];
+    case 'ViewStmt': {
+      if (!n.replace || createdHere(relKey(n.view))) return [`DROP VIEW IF EXISTS ${rel(n.view)};`];
+      // The definition it replaced, when the replay read it: dropped and made again, as a view cannot
+      // lose columns in place (a view that reads this one makes the DROP fail: restore by hand then).
+      const previous = facts?.replacedView && viewRecreation(rangeKey(n.view), facts.replacedView);
+      if (!previous) return T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.');
+      return [`DROP VIEW IF EXISTS ${rel(n.view)};`, `-- Restores ${rel(n.view)} as migration ${facts!.replacedView!.migration} defined it; privileges granted on it since are not restored.${eol}${previous}`];
+    }
     case 'IndexStmt': {
       if (!n.idxname) return T('the index has no explicit name; drop it by its generated name.');
       const name = n.relation?.schemaname ? `${quoteIdent(n.relation.schemaname)}.${quoteIdent(n.idxname)}` : quoteIdent(n.idxname);
@@ -79,8 +86,13 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       const args = inputParams(n.parameters).map((p: PgNode) => typeText(p.argType));
       return [`DROP ${n.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${qualifiedNames(n.funcname)}(${args.join(', ')});`];
     }
-    case 'CommentStmt':
-      return T('COMMENT ON: the previous comment is not known.');
+    case 'CommentStmt': {
+      // On an object the migration made, the rollback drops it (and its comment).
+      if (commentedKeys(n).some(createdHere)) return [];
+      const head = facts?.previousComment !== undefined ? commentHead(stmt.text) : null;
+      if (head === null) return T('COMMENT ON: the previous comment is not known.');
+      return [`${head}IS ${facts!.previousComment === null ? 'NULL' : quoteLiteral(facts!.previousComment!)};`];
+    }
     case 'AlterEnumStmt':
       if (n.oldVal) return [`ALTER TYPE ${qualifiedNames(n.typeName)} RENAME VALUE ${quoteLiteral(n.newVal)} TO ${quoteLiteral(n.oldVal)};`];
       return T(`PostgreSQL cannot remove the enum value ${quoteLiteral(n.newVal ?? '')}: recreate the type without it (and rewrite rows that use it).`);
@@ -446,6 +458,13 @@ function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean):
       return n.replace && !createdBefore(schemaKey(n.view?.schemaname ?? 'public')) && !createdBefore(relKey(n.view)) ? [] : [relKey(n.view)];
     case 'CreateSeqStmt':
       return [relKey(n.sequence)];
+    case 'IndexStmt':
+      return n.idxname ? [relKey({ schemaname: n.relation?.schemaname, relname: n.idxname })] : [];
+    case 'AlterTableStmt':
+      return (n.cmds ?? [])
+        .map((c: PgNode) => c.AlterTableCmd)
+        .filter((c: PgNode) => c?.subtype === 'AT_AddColumn' && c.def?.ColumnDef?.colname)
+        .map((c: PgNode) => columnKey(rangeKey(n.relation), c.def.ColumnDef.colname));
     case 'CreateSchemaStmt':
       return n.schemaname ? [schemaKey(n.schemaname)] : [];
     case 'CreateFunctionStmt': {
@@ -474,6 +493,41 @@ function mentions(name: string): RegExp {
   const quoted = `"${name.replace(/"/g, '""')}"`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const bare = /^[a-z_][a-z0-9_$]*$/.test(name) ? `|(?<![\\w$"])${name.replace(/\$/g, '\\$')}(?![\\w$"])` : '';
   return new RegExp(`${quoted}${bare}`, 'i');
+}
+
+/** `COMMENT ON … ` of a COMMENT statement's text, up to its last top-level `IS` (strings and comments skipped), or null. */
+function commentHead(text: string): string | null {
+  const masked = maskLexemes(text, true);
+  let at = -1;
+  for (const m of masked.matchAll(/\bis\b/gi)) at = m.index;
+  return at > 0 ? text.slice(0, at) : null;
+}
+
+/** The `createdBy` keys of what a COMMENT names (a column: its table's, and the column's when it was added). */
+function commentedKeys(n: PgNode): string[] {
+  const items: PgNode[] | undefined = n.object?.List?.items;
+  const parts = names(items);
+  switch (n.objtype) {
+    case 'OBJECT_TABLE':
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW':
+    case 'OBJECT_INDEX':
+    case 'OBJECT_SEQUENCE':
+      return [listKey(items)];
+    case 'OBJECT_COLUMN':
+      return parts.length > 1 ? [listKey(items!.slice(0, -1)), columnKey(partsKey(parts.slice(0, -1)), parts[parts.length - 1])] : [];
+    case 'OBJECT_FUNCTION':
+    case 'OBJECT_PROCEDURE':
+    case 'OBJECT_ROUTINE':
+      return [routineKey(n.object?.ObjectWithArgs?.objname)];
+    default:
+      return [];
+  }
+}
+
+/** `createdBy` key of a column (`tableKey`: the catalog's key of its table). */
+function columnKey(tableKey: string, column: string): string {
+  return `column:${tableKey}.${column}`;
 }
 
 /** Where the rollback script of a migration goes, following the tool's conventions. */
