@@ -3,7 +3,7 @@
  * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
-import { inputParams, partsKey, qualify, rangeKey, type ColumnState, type Index, type StatementFacts } from './catalog';
+import { inputParams, partsKey, qualify, rangeKey, readRelations, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
@@ -31,8 +31,11 @@ function todo(reason: string, stmt: SqlStatement, eol: string): string {
   return `-- TODO: ${reason}${eol}${commentOut(stmt.text + ';', eol)}`;
 }
 
-/** Reverse of one statement: SQL lines (possibly several), or a TODO block. */
-export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: StatementFacts, createdHere: (key: string) => boolean = () => false): string[] {
+/**
+ * Reverse of one statement: SQL lines (possibly several), or a TODO block. `reads`, when given, gets
+ * each line that re-creates a view with the tables and views its query reads.
+ */
+export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: StatementFacts, createdHere: (key: string) => boolean = () => false, reads?: Map<string, string[]>): string[] {
   const n = stmt.node;
   const T = (reason: string) => [todo(reason, stmt, eol)];
   // A CREATE … IF NOT EXISTS of an object that was there already did nothing (its DROP would drop the older one).
@@ -50,7 +53,9 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       // lose columns in place (a view that reads this one makes the DROP fail: restore by hand then).
       const previous = facts?.replacedView && viewRecreation(rangeKey(n.view), facts.replacedView);
       if (!previous) return T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.');
-      return [`DROP VIEW IF EXISTS ${rel(n.view)};`, `-- Restores ${rel(n.view)} as migration ${facts!.replacedView!.migration} defined it; privileges granted on it since are not restored.${eol}${previous}`];
+      const line = `-- Restores ${rel(n.view)} as migration ${facts!.replacedView!.migration} defined it; privileges granted on it since are not restored.${eol}${previous}`;
+      reads?.set(line, viewReads(facts!.replacedView!));
+      return [`DROP VIEW IF EXISTS ${rel(n.view)};`, line];
     }
     case 'IndexStmt': {
       if (!n.idxname) return T('the index has no explicit name; drop it by its generated name.');
@@ -101,7 +106,7 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'AlterTableStmt':
       return reverseAlterTable(n, stmt, eol, facts);
     case 'DropStmt':
-      return reverseDropEnums(n, facts) ?? reverseDropDefinitions(n, stmt, eol, facts) ?? T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
+      return reverseDropEnums(n, facts) ?? reverseDropDefinitions(n, stmt, eol, facts, reads) ?? T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
     case 'TruncateStmt':
       return T('TRUNCATE deleted rows: restore them from a backup.');
     case 'InsertStmt':
@@ -143,7 +148,7 @@ function reverseDropEnums(n: PgNode, facts: StatementFacts | undefined): string[
  * become a TODO. Null (the whole statement a TODO) for other drops, with CASCADE (the dependent
  * objects it dropped are not known), or when nothing can be re-created.
  */
-function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, facts: StatementFacts | undefined): string[] | null {
+function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, facts: StatementFacts | undefined, reads?: Map<string, string[]>): string[] | null {
   const type: string = n.removeType;
   const routine = type === 'OBJECT_FUNCTION' || type === 'OBJECT_PROCEDURE' || type === 'OBJECT_ROUTINE';
   if ((type !== 'OBJECT_INDEX' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_MATVIEW' && !routine) || n.behavior === 'DROP_CASCADE' || !facts) return null;
@@ -180,6 +185,7 @@ function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, fact
       continue;
     }
     const lines = [`-- Re-creates ${shown} as migration ${ref.migration} defined it; privileges granted on it since are not restored.${eol}${sql}`];
+    reads?.set(lines[0], viewReads(ref));
     // A materialized view's indexes went with it.
     for (const i of facts.droppedIndexes ?? []) {
       if (i.table !== key) continue;
@@ -476,6 +482,11 @@ function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean):
   }
 }
 
+/** Names of the tables and views the query of a view's defining statement reads. */
+function viewReads(ref: SourceRef): string[] {
+  return readRelations(ref.statement?.node?.query).map((rv: PgNode) => rv.relname);
+}
+
 /** The SQL lines of a reverse (its comment lines left out). */
 function sqlOf(text: string): string {
   return text
@@ -561,6 +572,10 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   const lost = new Set<string>(); // tables (as the script names them) that lost a column
   const gone: RegExp[] = []; // mentions of tables dropped by a statement whose reverse is a TODO
   const goneColumns: Array<[table: RegExp, column: RegExp]> = []; // and of dropped columns, with their table's
+  // A view re-created after a TODO about a table it reads (a column to re-add, a type to change
+  // back) would read that table as the TODO leaves it: it waits too.
+  const viewReadsOf = new Map<string, string[]>();
+  const pending: string[] = []; // the TODO blocks so far
   // What the migration created up to each statement (GRANTs on those are safe to revoke; an OR REPLACE
   // of those replaced nothing).
   const firstCreated = new Map<string, number>();
@@ -575,7 +590,7 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   }
   for (const s of stmts) {
     const createdHere = (k: string) => (firstCreated.get(k) ?? Infinity) <= s.index;
-    const rev = reverseStatement(s, eol, facts.get(s), createdHere);
+    const rev = reverseStatement(s, eol, facts.get(s), createdHere, viewReadsOf);
     // Columns the statement drops: once the rollback only says to re-add one, what it re-creates on
     // the column (a constraint, an index), from this statement's earlier commands on, waits too.
     const dropsColumns: string[] =
@@ -586,7 +601,10 @@ export function generateRollback(m: Migration, eol = '\n'): string {
       if (waits) lines.push(`-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}`);
       else if (gone.some((g) => g.test(sqlOf(line)))) lines.push(`-- TODO: run only once the table the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
       else if (goneColumns.some(([t, c]) => t.test(sqlOf(line)) && c.test(sqlOf(line)))) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
+      else if (viewReadsOf.get(line)?.some((table) => pending.some((p) => mentions(table).test(p)))) lines.push(`-- TODO: run only once the TODOs above about what the view reads are done:${eol}${commentOut(line, eol)}`);
       else lines.push(line);
+      const last = lines[lines.length - 1];
+      if (last.startsWith('-- TODO:')) pending.push(last);
     }
     // A table whose DROP is only a TODO is not there for what the rollback re-creates next (a
     // foreign key to it, its indexes, a view reading it): those wait, commented out.
