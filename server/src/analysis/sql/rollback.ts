@@ -597,10 +597,11 @@ export function generateRollback(m: Migration, eol = '\n'): string {
       s.kind === 'AlterTableStmt' && s.node.relation?.relname ? (s.node.cmds ?? []).filter((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name).map((c: PgNode) => c.AlterTableCmd.name) : [];
     for (const line of rev) {
       for (const c of dropsColumns) if (line.startsWith(`-- TODO: column ${c} was dropped with its data`)) goneColumns.push([mentions(s.node.relation.relname), mentions(c)]);
+      let sql: string | undefined;
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
       if (waits) lines.push(`-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}`);
-      else if (gone.some((g) => g.test(sqlOf(line)))) lines.push(`-- TODO: run only once the table the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
-      else if (goneColumns.some(([t, c]) => t.test(sqlOf(line)) && c.test(sqlOf(line)))) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
+      else if (gone.length && gone.some((g) => g.test((sql ??= sqlOf(line))))) lines.push(`-- TODO: run only once the table the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
+      else if (goneColumns.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql))) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
       else if (viewReadsOf.get(line)?.some((table) => pending.some((p) => mentions(table).test(p)))) lines.push(`-- TODO: run only once the TODOs above about what the view reads are done:${eol}${commentOut(line, eol)}`);
       else lines.push(line);
       const last = lines[lines.length - 1];
