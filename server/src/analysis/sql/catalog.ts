@@ -373,18 +373,24 @@ export class Catalog {
   /**
    * Whether the statement `ref` that defined a view still describes it: the relations its query reads
    * are there under the names it uses (none renamed or dropped since, as far as the migrations tell),
-   * and none of their columns was renamed after it. PostgreSQL follows renames inside a view; its
-   * text does not.
+   * and none of their columns was renamed after it (none of them changed at all, for a query with a
+   * `*`). PostgreSQL follows renames inside a view and keeps the columns a `*` stood for; its text
+   * does neither.
    */
   private stillDescribes(ref: SourceRef): boolean {
     const s = ref.statement;
     if (!s || (s.kind !== 'ViewStmt' && s.kind !== 'CreateTableAsStmt')) return false;
     const later = (r: SourceRef) => r.migrationIndex > ref.migrationIndex || (r.migrationIndex === ref.migrationIndex && r.statementIndex > ref.statementIndex);
+    // A `*` is expanded when the view is made: made again, it takes the columns the tables have then.
+    let star = false;
+    walk(s.node.query, (kind) => {
+      if (kind === 'A_Star') star = true;
+    });
     for (const rv of readRelations(s.node.query)) {
       const key = rangeKey(rv);
       const t = this.tables.get(key);
       if (t) {
-        if (t.changedBy.some((r) => later(r) && r.statement?.kind === 'RenameStmt')) return false;
+        if (t.changedBy.some((r) => later(r) && (star || r.statement?.kind === 'RenameStmt'))) return false;
       } else if (!this.views.has(key) && !this.foreignTables.has(key) && this.everCreated.has(key)) return false;
     }
     return true;
