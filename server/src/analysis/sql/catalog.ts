@@ -10,7 +10,7 @@
 import { sameList } from '../lists';
 import type { Range } from '../types';
 import { checkValueList, exprText, names, typeKey, typeText, walk } from './expr';
-import { choosePgName, clipUtf8, isIdentCont, isIdentStart, lexemeEnd, pgNameAddition } from './lexical';
+import { choosePgName, clipUtf8, isIdentCont, isIdentStart, lexemeEnd, maskLexemes, pgNameAddition } from './lexical';
 import type { PgNode, SqlStatement } from './parse';
 
 export interface SourceRef {
@@ -381,12 +381,12 @@ export class Catalog {
     const s = ref.statement;
     if (!s || (s.kind !== 'ViewStmt' && s.kind !== 'CreateTableAsStmt')) return false;
     const later = (r: SourceRef) => r.migrationIndex > ref.migrationIndex || (r.migrationIndex === ref.migrationIndex && r.statementIndex > ref.statementIndex);
-    // A `*` is expanded when the view is made: made again, it takes the columns the tables have then.
-    let star = false;
-    walk(s.node.query, (kind) => {
-      if (kind === 'A_Star') star = true;
-    });
-    for (const rv of readRelations(s.node.query)) {
+    // From the text: the query of a long view is parsed only when read (`elide.ts`), which would cost
+    // more than the whole replay here. A `*` is expanded when the view is made: made again, it takes
+    // the columns the tables have then.
+    const masked = maskLexemes(s.text, true);
+    const star = /(?:\.|\bselect|,)\s*\*\s*(?:,|\bfrom\b|$)/i.test(masked);
+    for (const rv of textReads(s.text, masked)) {
       const key = rangeKey(rv);
       const t = this.tables.get(key);
       if (t) {
@@ -1502,6 +1502,28 @@ export function indexColumns(n: PgNode): string[] {
     if (e) columns.push(e.name ?? `(${exprText(e.expr)})`);
   }
   return columns;
+}
+
+/**
+ * The relations a statement's text names right after FROM, JOIN or a comma that follows one of those
+ * (`FROM a, b`): what a view reads, without its query's parse tree. A superset is harmless to the
+ * callers (a name that is not a relation is not in the catalog either); a relation named otherwise
+ * is missed. `masked`: `text` through `maskLexemes(text, true)`.
+ */
+export function textReads(text: string, masked = maskLexemes(text, true)): Array<{ schemaname?: string; relname: string }> {
+  const out: Array<{ schemaname?: string; relname: string }> = [];
+  const name = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+  const re = new RegExp(String.raw`\b(?:from|join)\s+((?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?(?!(?:on|using|where|group|order|left|right|inner|full|cross|join|natural|lateral|limit|union|window|having)\b)${name})?(?:\s*,\s*(?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?${name})?)*)`, 'gi');
+  const ident = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t.toLowerCase());
+  for (const m of masked.matchAll(re)) {
+    const list = text.slice(m.index! + m[0].length - m[1].length, m.index! + m[0].length);
+    for (const item of list.split(/\s*,\s*/)) {
+      const parts = new RegExp(String.raw`^(${name})(?:\s*\.\s*(${name}))?`).exec(item);
+      if (!parts) continue;
+      out.push(parts[2] ? { schemaname: ident(parts[1]), relname: ident(parts[2]) } : { relname: ident(parts[1]) });
+    }
+  }
+  return out;
 }
 
 /** Adds `value` to the set under `key`, made when missing. */

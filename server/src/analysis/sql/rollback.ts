@@ -3,7 +3,7 @@
  * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
-import { inputParams, partsKey, qualify, rangeKey, readRelations, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
+import { inputParams, partsKey, qualify, rangeKey, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
@@ -482,9 +482,9 @@ function createdBy(stmt: SqlStatement, createdBefore: (key: string) => boolean):
   }
 }
 
-/** Names of the tables and views the query of a view's defining statement reads. */
+/** Names of the tables and views the query of a view's defining statement reads (`textReads`: its query is not parsed for this). */
 function viewReads(ref: SourceRef): string[] {
-  return readRelations(ref.statement?.node?.query).map((rv: PgNode) => rv.relname);
+  return textReads(ref.statement?.text ?? '').map((rv) => rv.relname);
 }
 
 /** The SQL lines of a reverse (its comment lines left out). */
