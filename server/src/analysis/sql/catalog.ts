@@ -259,7 +259,7 @@ export interface StatementFacts {
   droppedFunctions?: FunctionDef[];
   replacedFunction?: FunctionDef;
   /** Constraints an ALTER TABLE … DROP CONSTRAINT removed, as they were just before (for rollbacks). */
-  droppedConstraints?: Array<{ table: string; constraint: KeyConstraint | ForeignKey | CheckConstraint; primary?: true }>;
+  droppedConstraints?: Array<{ table: string; constraint: KeyConstraint | ForeignKey | CheckConstraint }>;
 }
 
 /** An index-like structure of a table (`Catalog.indexLikes`). */
@@ -273,6 +273,9 @@ export interface IndexLike {
   source: SourceRef;
   index?: Index;
 }
+
+/** The object types of functions and procedures (`DROP FUNCTION`, `COMMENT ON PROCEDURE` …). */
+export const ROUTINE_OBJECTS: ReadonlySet<string> = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE']);
 
 /** Serial pseudo-types → the integer type PostgreSQL gives the column (type name, as `typeText` writes it). */
 const SERIAL_INTEGERS: Record<string, [key: string, text: string]> = {
@@ -1132,9 +1135,7 @@ export class Catalog {
   }
 
   private dropConstraint(t: Table, name: string, facts: StatementFacts): void {
-    const dropped = (facts.droppedConstraints ??= []);
-    if (t.primaryKey?.name === name) dropped.push({ table: t.key, constraint: t.primaryKey, primary: true });
-    for (const c of [...t.uniques, ...t.foreignKeys, ...t.checks]) if (c.name === name) dropped.push({ table: t.key, constraint: c });
+    for (const c of constraintsOf(t)) if (c.name === name) (facts.droppedConstraints ??= []).push({ table: t.key, constraint: c });
     if (t.primaryKey?.name === name) t.primaryKey = undefined;
     t.uniques = t.uniques.filter((u) => u.name !== name);
     t.foreignKeys = t.foreignKeys.filter((f) => f.name !== name);
@@ -1416,7 +1417,7 @@ export class Catalog {
 
   private drop(n: PgNode, ref: SourceRef, facts: StatementFacts, touch: (k: string) => void): void {
     const objects: PgNode[] = n.objects ?? [];
-    if (n.removeType === 'OBJECT_FUNCTION' || n.removeType === 'OBJECT_PROCEDURE' || n.removeType === 'OBJECT_ROUTINE') {
+    if (ROUTINE_OBJECTS.has(n.removeType)) {
       for (const o of objects) this.dropFunction(o.ObjectWithArgs, facts);
       return;
     }

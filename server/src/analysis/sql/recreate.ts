@@ -38,11 +38,12 @@ export function functionRecreation(def: FunctionDef): string | null {
 }
 
 /**
- * SQL that puts back the function `previous` defined, over the one `current` (a CREATE OR REPLACE
- * FUNCTION node) made of it, or null. PostgreSQL replaces a function in place only when its result
- * and parameters (names, modes, defaults) stay as they are: otherwise the newer one is dropped first.
+ * The statement that puts back the function `previous` defined, over the one `current` (a CREATE OR
+ * REPLACE FUNCTION node) made of it, or null. PostgreSQL replaces a function in place only when its
+ * result and parameters (names, modes, defaults) stay as they are: otherwise (`dropFirst`) the newer
+ * one must be dropped first.
  */
-export function functionRestore(previous: FunctionDef, current: PgNode): string[] | null {
+export function functionRestore(previous: FunctionDef, current: PgNode): { create: string; dropFirst: boolean } | null {
   const sql = functionRecreation(previous);
   const before = previous.createdBy.statement?.node;
   if (!sql || !before) return null;
@@ -54,12 +55,8 @@ export function functionRestore(previous: FunctionDef, current: PgNode): string[
         return [fp.name ?? null, fp.mode ?? null, typeText(fp.argType), fp.defexpr ? exprText(fp.defexpr) : null];
       }),
     ]);
-  if (shape(before) === shape(current)) return [/^create\s+or\s+replace\b/i.test(sql) ? sql : sql.replace(/^create\b/i, 'CREATE OR REPLACE')];
-  const args = (current.parameters ?? [])
-    .map((p: PgNode) => p.FunctionParameter)
-    .filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE')
-    .map((fp: PgNode) => typeText(fp.argType));
-  return [`DROP ${current.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${names(current.funcname).map(quoteIdent).join('.')}(${args.join(', ')});`, sql];
+  if (shape(before) === shape(current)) return { create: /^create\s+or\s+replace\b/i.test(sql) ? sql : sql.replace(/^create\b/i, 'CREATE OR REPLACE'), dropFirst: false };
+  return { create: sql, dropFirst: true };
 }
 
 /** PostgreSQL's referential action codes (`fk_del_action`, `fk_upd_action`). */

@@ -3,7 +3,7 @@
  * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
-import { inputParams, partsKey, qualify, rangeKey, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
+import { inputParams, partsKey, qualify, rangeKey, ROUTINE_OBJECTS, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
@@ -85,11 +85,10 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       if (n.replace && !createdHere(routineKey(n.funcname))) {
         // The definition it replaced, when the replay read it.
         const restore = facts?.replacedFunction && functionRestore(facts.replacedFunction, n);
-        if (restore) return [`-- Restores ${qualifiedNames(n.funcname)} as migration ${facts!.replacedFunction!.createdBy.migration} defined it; privileges and settings given to it since are not restored.${eol}${restore.join(eol)}`];
+        if (restore) return [`-- Restores ${qualifiedNames(n.funcname)} as migration ${facts!.replacedFunction!.createdBy.migration} defined it; privileges and settings given to it since are not restored.${eol}${restore.dropFirst ? `${dropRoutine(n)}${eol}` : ''}${restore.create}`];
         return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
       }
-      const args = inputParams(n.parameters).map((p: PgNode) => typeText(p.argType));
-      return [`DROP ${n.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${qualifiedNames(n.funcname)}(${args.join(', ')});`];
+      return [dropRoutine(n)];
     }
     case 'CommentStmt': {
       // On an object the migration made, the rollback drops it (and its comment).
@@ -141,16 +140,22 @@ function reverseDropEnums(n: PgNode, facts: StatementFacts | undefined): string[
   return [...dropped.values()].map((e) => `CREATE TYPE ${quoteQualified(e.schema, e.name)} AS ENUM (${e.values.map(quoteLiteral).join(', ')});`);
 }
 
+/** `DROP FUNCTION / PROCEDURE … IF EXISTS` of what a CREATE FUNCTION node makes (its input parameter types). */
+function dropRoutine(n: PgNode): string {
+  const args = inputParams(n.parameters).map((p: PgNode) => typeText(p.argType));
+  return `DROP ${n.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${qualifiedNames(n.funcname)}(${args.join(', ')});`;
+}
+
 /**
  * DROP INDEX / VIEW / MATERIALIZED VIEW / FUNCTION: objects that hold no data of their own (a
  * materialized view is refreshed when re-created), re-created from the statements that made them
- * (`recreate.ts`), in the order they were made (a view may read an earlier one). Objects the replay cannot re-create
- * become a TODO. Null (the whole statement a TODO) for other drops, with CASCADE (the dependent
+ * (`recreate.ts`), in the order they were made (a view may read an earlier one). Objects the replay
+ * cannot re-create become a TODO. Null (the whole statement a TODO) for other drops, with CASCADE (the dependent
  * objects it dropped are not known), or when nothing can be re-created.
  */
 function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, facts: StatementFacts | undefined, reads?: Map<string, string[]>): string[] | null {
   const type: string = n.removeType;
-  const routine = type === 'OBJECT_FUNCTION' || type === 'OBJECT_PROCEDURE' || type === 'OBJECT_ROUTINE';
+  const routine = ROUTINE_OBJECTS.has(type);
   if ((type !== 'OBJECT_INDEX' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_MATVIEW' && !routine) || n.behavior === 'DROP_CASCADE' || !facts) return null;
   const made: Array<{ order: [number, number]; lines: string[] }> = [];
   const byHand: string[] = [];
@@ -429,13 +434,12 @@ function objectKey(objtype: string, o: PgNode): string {
 
 /** Keys of a table, view or sequence (RangeVar), a function (its name list) and a schema, unqualified names in `public`. */
 function relKey(rv: PgNode): string {
-  return `rel:${rv?.schemaname ?? 'public'}.${rv?.relname}`;
+  return `rel:${rangeKey(rv)}`;
 }
 
 /** `relKey` of a relation a DROP names (its name list). */
 function listKey(list: PgNode[] | undefined): string {
-  const parts = names(list);
-  return relKey(parts.length > 1 ? { schemaname: parts[parts.length - 2], relname: parts[parts.length - 1] } : { relname: parts[0] });
+  return `rel:${partsKey(names(list))}`;
 }
 
 function routineKey(list: PgNode[] | undefined): string {
@@ -584,9 +588,7 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   for (const s of m.file.statements) {
     for (const k of createdBy(s, (key) => firstCreated.has(key) || dropped.has(key))) if (!firstCreated.has(k)) firstCreated.set(k, s.index);
     if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_VIEW') for (const o of s.node.objects ?? []) dropped.add(listKey(o.List?.items));
-    if (s.kind === 'DropStmt' && (s.node.removeType === 'OBJECT_FUNCTION' || s.node.removeType === 'OBJECT_PROCEDURE' || s.node.removeType === 'OBJECT_ROUTINE')) {
-      for (const o of s.node.objects ?? []) dropped.add(routineKey(o.ObjectWithArgs?.objname));
-    }
+    if (s.kind === 'DropStmt' && ROUTINE_OBJECTS.has(s.node.removeType)) for (const o of s.node.objects ?? []) dropped.add(routineKey(o.ObjectWithArgs?.objname));
   }
   for (const s of stmts) {
     const createdHere = (k: string) => (firstCreated.get(k) ?? Infinity) <= s.index;
