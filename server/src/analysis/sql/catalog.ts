@@ -1505,6 +1505,9 @@ export function indexColumns(n: PgNode): string[] {
   return columns;
 }
 
+/** A quoted or unquoted identifier, as a regular expression's source (no groups). */
+export const IDENTIFIER = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+
 /**
  * The relations a statement's text names right after FROM, JOIN or a comma that follows one of those
  * (`FROM a, b`): what a view reads, without its query's parse tree. A superset is harmless to the
@@ -1513,7 +1516,7 @@ export function indexColumns(n: PgNode): string[] {
  */
 export function textReads(text: string, masked = maskLexemes(text, true)): Array<{ schemaname?: string; relname: string }> {
   const out: Array<{ schemaname?: string; relname: string }> = [];
-  const name = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+  const name = IDENTIFIER;
   const re = new RegExp(String.raw`\b(?:from|join)\s+((?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?(?!(?:on|using|where|group|order|left|right|inner|full|cross|join|natural|lateral|limit|union|window|having)\b)${name})?(?:\s*,\s*(?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?${name})?)*)`, 'gi');
   const ident = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t.toLowerCase());
   for (const m of masked.matchAll(re)) {

@@ -1,5 +1,5 @@
 import { defineRule, type Report } from '../../rule';
-import { rangeKey, readRelations, splitKey, type StatementFacts } from '../../sql/catalog';
+import { IDENTIFIER, rangeKey, readRelations, splitKey, type StatementFacts } from '../../sql/catalog';
 import type { Migration, MigrationProject, ReplayedStatement } from '../../sql/project';
 import { sqlProject, tokenRange, headRange, statementReport, rangeFromMatch, findInStatement, perObject } from './util';
 
@@ -16,7 +16,7 @@ const latestFirstCreation = perObject((project: MigrationProject) => {
 const NONE: StatementFacts['missing'] = [];
 
 /** A relation name after FROM or JOIN (`FROM public."Post"`, `JOIN tags`): group 1 quoted, group 2 unquoted. */
-const FROM_NAME = /\b(?:from|join)\s+(?:only\s+)?(?:(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s*\.\s*)?(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))/gi;
+const FROM_NAME = new RegExp(String.raw`\b(?:from|join)\s+(?:only\s+)?(?:${IDENTIFIER}\s*\.\s*)?(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))`, 'gi');
 
 /**
  * The tables a view's (or `CREATE TABLE AS`) query reads that a later migration creates first, as
