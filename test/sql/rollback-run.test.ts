@@ -99,6 +99,9 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.match(cascade, /-- TODO: a DROP cannot be reversed automatically/);
     const renamed = rollbackOf({ 'prisma/migrations/1_init/migration.sql': `${init}\nALTER VIEW v2 RENAME TO v3;`, 'prisma/migrations/2_change/migration.sql': 'DROP VIEW v3;' }, '2_change');
     assert.match(renamed, /-- TODO: a DROP cannot be reversed automatically/);
+    // So is a view whose table was renamed since (`FROM ONLY t` names t, not a table called "only").
+    const tableRenamed = rollbackOf({ 'prisma/migrations/1_init/migration.sql': `${init}\nCREATE VIEW o AS SELECT id FROM ONLY t;\nALTER TABLE t RENAME TO t2;`, 'prisma/migrations/2_change/migration.sql': 'DROP VIEW o;' }, '2_change');
+    assert.match(tableRenamed, /-- TODO: a DROP cannot be reversed automatically/);
     // A `*` stands for the columns the table had when the view was made (langfuse: `o.*`, then columns added).
     const star = rollbackOf({ 'prisma/migrations/1_init/migration.sql': `${init}\nCREATE VIEW s AS SELECT * FROM t;\nALTER TABLE t ADD COLUMN c int;`, 'prisma/migrations/2_change/migration.sql': 'DROP VIEW s;' }, '2_change');
     assert.match(star, /-- TODO: a DROP cannot be reversed automatically/);

@@ -1509,15 +1509,15 @@ export function indexColumns(n: PgNode): string[] {
 export const IDENTIFIER = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 
 /**
- * The relations a statement's text names right after FROM, JOIN or a comma that follows one of those
- * (`FROM a, b`): what a view reads, without its query's parse tree. A superset is harmless to the
+ * The relations a statement's text names right after FROM, JOIN (`ONLY` skipped) or a comma that
+ * follows one of those (`FROM a, b`): what a view reads, without its query's parse tree. A superset is harmless to the
  * callers (a name that is not a relation is not in the catalog either); a relation named otherwise
  * is missed. `masked`: `text` through `maskLexemes(text, true)`.
  */
 export function textReads(text: string, masked = maskLexemes(text, true)): Array<{ schemaname?: string; relname: string }> {
   const out: Array<{ schemaname?: string; relname: string }> = [];
   const name = IDENTIFIER;
-  const re = new RegExp(String.raw`\b(?:from|join)\s+((?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?(?!(?:on|using|where|group|order|left|right|inner|full|cross|join|natural|lateral|limit|union|window|having)\b)${name})?(?:\s*,\s*(?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?${name})?)*)`, 'gi');
+  const re = new RegExp(String.raw`\b(?:from|join)\s+(?:only\s+)?((?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?(?!(?:on|using|where|group|order|left|right|inner|full|cross|join|natural|lateral|limit|union|window|having)\b)${name})?(?:\s*,\s*(?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?${name})?)*)`, 'gi');
   const ident = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t.toLowerCase());
   for (const m of masked.matchAll(re)) {
     const list = text.slice(m.index! + m[0].length - m[1].length, m.index! + m[0].length);
