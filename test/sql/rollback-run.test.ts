@@ -16,6 +16,21 @@ function rollbackOf(files: Record<string, string>, migration: string): string {
   return (f.fixes[0].fileOperations![0] as { content: string }).content;
 }
 
+/** The SQL lines of a rollback (its comments left out). */
+function sqlLines(rollback: string): string[] {
+  return rollback.split('\n').filter((l) => l && !l.startsWith('--'));
+}
+
+/** Runs `use` with a fresh in-memory PostgreSQL, closed afterwards. */
+async function withDb(use: (db: PGlite) => Promise<void>): Promise<void> {
+  const db = new PGlite();
+  try {
+    await use(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Enum values and column types of the public schema, to compare states. */
 async function shape(db: PGlite): Promise<string> {
   const enums = await db.query<{ t: string; v: string }>(
@@ -39,20 +54,16 @@ async function definitions(db: PGlite): Promise<string[]> {
 }
 
 /** Runs `init`, `change`, then the rollback generated for `change`: returns the rollback; the definitions after it must be those after `init`. */
-async function roundTrip(init: string, change: string, data = ''): Promise<string> {
+async function roundTrip(init: string, change: string): Promise<string> {
   const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': '-- by hand', 'prisma/migrations/2_change/migration.sql': change }, '2_change');
-  const db = new PGlite();
-  try {
+  await withDb(async (db) => {
     await db.exec(init);
-    if (data) await db.exec(data);
     const before = await definitions(db);
     await db.exec(change);
     assert.notDeepEqual(await definitions(db), before);
     await db.exec(rollback);
     assert.deepEqual(await definitions(db), before, rollback);
-  } finally {
-    await db.close();
-  }
+  });
   return rollback;
 }
 
@@ -122,20 +133,17 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const init = 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" INT PRIMARY KEY, "uid" TEXT, "x" INT);\nCREATE INDEX "Post_x_idx" ON "Post"("x");\nALTER TABLE "Post" ADD CONSTRAINT "Post_uid_fkey" FOREIGN KEY ("uid") REFERENCES "User"("id");\nCREATE TABLE audit (id int PRIMARY KEY, uid TEXT REFERENCES "User" (id));\nCREATE VIEW recent AS SELECT id FROM audit;';
     const change = 'ALTER TABLE "Post" DROP CONSTRAINT "Post_uid_fkey";\nALTER TABLE audit DROP CONSTRAINT audit_uid_fkey;\nDROP VIEW recent;\nDROP INDEX "Post_x_idx";\nDROP TABLE "Post";\nDROP TABLE Audit;\nALTER TABLE "User" ADD COLUMN "code" TEXT, ADD CONSTRAINT "User_code_key" UNIQUE ("code");\nALTER TABLE "User" DROP CONSTRAINT "User_code_key", DROP COLUMN "code";';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
-    const sql = rollback.split('\n').filter((l) => l && !l.startsWith('--'));
+    const sql = sqlLines(rollback);
     assert.deepEqual(sql, ['ALTER TABLE "User" DROP CONSTRAINT IF EXISTS "User_code_key";']);
     assert.match(rollback, /^-- TODO: run only once the table the TODO above re-creates is back:\n--   -- Fails if rows written meanwhile violate it.\n--   ALTER TABLE "Post" ADD CONSTRAINT "Post_uid_fkey" FOREIGN KEY \(uid\) REFERENCES "User" \(id\);$/m);
     assert.match(rollback, /^--   CREATE VIEW recent AS SELECT id FROM audit;$/m);
     // The unique constraint of a column the rollback only says to re-add waits for the column.
     assert.match(rollback, /^-- TODO: run only once the column the TODO above re-adds is back:\n--   -- Fails if rows written meanwhile violate it.\n--   ALTER TABLE "User" ADD CONSTRAINT "User_code_key" UNIQUE \(code\);$/m);
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(change);
       await db.exec(rollback);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('restores the definition a CREATE OR REPLACE FUNCTION replaced (in place, or dropped first when the result changed) and re-creates dropped functions', async () => {
@@ -155,17 +163,14 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
     assert.doesNotMatch(rollback, /-- TODO:/);
     assert.match(rollback, /^CREATE OR REPLACE FUNCTION add1\(x int\) RETURNS int LANGUAGE sql AS \$\$ SELECT x \+ 1 \$\$;$/m);
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       const before = await functions(db);
       await db.exec(change);
       assert.notDeepEqual(await functions(db), before);
       await db.exec(rollback);
       assert.deepEqual(await functions(db), before);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('restores the comment a COMMENT ON replaced (none: IS NULL) and the definition a CREATE OR REPLACE VIEW replaced; nothing for objects the migration made', async () => {
@@ -194,16 +199,13 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.doesNotMatch(rollback, /t\.b/);
     assert.match(rollback, /^COMMENT ON COLUMN t\.a IS 'it''s a';$/m);
     assert.match(rollback, /^COMMENT ON COLUMN public\.t\.id IS NULL;$/m);
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       const before = [await comments(db), await definitions(db)];
       await db.exec(change);
       await db.exec(rollback);
       assert.deepEqual([await comments(db), await definitions(db)], before);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('re-creates a dropped view only after the TODOs about the tables it reads (civitai: a column swapped for a new type under the same name)', async () => {
@@ -211,14 +213,11 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const change = 'DROP VIEW v;\nALTER TABLE t RENAME COLUMN a TO a_old;\nALTER TABLE t ADD COLUMN a text;\nUPDATE t SET a = a_old::text;\nALTER TABLE t DROP COLUMN a_old;\nCREATE VIEW v AS SELECT id FROM t WHERE a = \'true\';';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
     assert.match(rollback, /^-- TODO: run only once the TODOs above about what the view reads are done:\n--   -- Re-creates v as migration 1_init defined it/m);
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(change);
       await db.exec(rollback);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('keeps the TODO for a constraint or index whose columns were renamed since it was made (its statement no longer describes it)', () => {
@@ -265,8 +264,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
       };
       const rollback = rollbackOf(files, '2_remove_guest');
       assert.match(rollback, /^CREATE TYPE "Role_old" AS ENUM \('USER', 'ADMIN', 'GUEST'\);$/m);
-      const db = new PGlite();
-      try {
+      await withDb(async (db) => {
         await db.exec(init);
         const before = await shape(db);
         await db.exec(`INSERT INTO "User" ("role", "roles") VALUES ('ADMIN', '{USER,ADMIN}');`);
@@ -281,9 +279,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
         assert.deepEqual(after.cols, expected.cols);
         const rows = await db.query<{ role: string; roles: string }>(`SELECT role::text AS role, roles::text AS roles FROM "User"`);
         assert.deepEqual(rows.rows, [{ role: 'ADMIN', roles: '{USER,ADMIN}' }]);
-      } finally {
-        await db.close();
-      }
+      });
     }
   });
 
@@ -292,12 +288,11 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const change = ['a', 'b', 'c', 'd', 'e'].map((c) => `ALTER TABLE "Post" ALTER COLUMN "${c}" DROP DEFAULT;`).join('\n');
     const files = { 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE "Post";', 'prisma/migrations/2_defaults/migration.sql': change };
     const rollback = rollbackOf(files, '2_defaults');
-    const live = rollback.split('\n').filter((l) => l && !l.startsWith('--'));
+    const live = sqlLines(rollback);
     assert.deepEqual(live, [`ALTER TABLE "Post" ALTER COLUMN d SET DEFAULT -1;`, `ALTER TABLE "Post" ALTER COLUMN c SET DEFAULT 'it''s';`, `ALTER TABLE "Post" ALTER COLUMN b SET DEFAULT now();`]);
     assert.match(rollback, /-- TODO: restore the previous default of e \(was: now\(\) \+ /);
     assert.match(rollback, /-- TODO: restore the previous default of a /);
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(change);
       await db.exec(rollback);
@@ -307,9 +302,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
         { column_name: 'c', column_default: "'it''s'::text" },
         { column_name: 'd', column_default: '\'-1\'::integer' },
       ]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('drops unnamed constraints by the names PostgreSQL gave them', async () => {
@@ -318,7 +311,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const change = 'ALTER TABLE b ADD PRIMARY KEY (id), ADD FOREIGN KEY (a_id) REFERENCES a (id), ADD UNIQUE (code), ADD CHECK (n < 10);';
     const files = { 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE b; DROP TABLE a;', 'prisma/migrations/2_keys/migration.sql': change };
     const rollback = rollbackOf(files, '2_keys');
-    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), [
+    assert.deepEqual(sqlLines(rollback), [
       'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_n_check;',
       'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_code_key;',
       'ALTER TABLE b DROP CONSTRAINT IF EXISTS b_a_id_fkey1;',
@@ -326,17 +319,14 @@ describe('generated rollbacks run in PostgreSQL', () => {
       // b.id was nullable before its primary key.
       'ALTER TABLE b ALTER COLUMN id DROP NOT NULL;',
     ]);
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(change);
       const names = async () => (await db.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid = 'b'::regclass AND contype <> 'n' ORDER BY 1`)).rows.map((r) => r.conname);
       assert.deepEqual(await names(), ['b_a_id_fkey', 'b_a_id_fkey1', 'b_code_key', 'b_n_check', 'b_pkey']);
       await db.exec(rollback);
       assert.deepEqual(await names(), ['b_a_id_fkey']);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('leaves what may predate the migration alone: no-op IF NOT EXISTS statements, earlier grants, installed extensions; undoes what it created', async () => {
@@ -354,7 +344,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
     ].join('\n');
     const files = { 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE t;', 'prisma/migrations/2_more/migration.sql': change };
     const rollback = rollbackOf(files, '2_more');
-    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), [
+    assert.deepEqual(sqlLines(rollback), [
       'REVOKE SELECT ON u FROM app;',
       'DROP TABLE IF EXISTS u;',
       'DROP FUNCTION IF EXISTS private.secret();',
@@ -363,8 +353,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.match(rollback, /-- TODO: GRANT … ON ALL … IN SCHEMA also covers objects of earlier migrations/);
     assert.match(rollback, /-- TODO: the grantees may have held these privileges before this migration/);
     assert.match(rollback, /-- TODO: CREATE EXTENSION IF NOT EXISTS: the extension may have been installed before/);
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       const before = await db.query(`SELECT has_table_privilege('app', 't', 'SELECT') AS t, has_schema_privilege('app', 'public', 'USAGE') AS s, (SELECT count(*) FROM pg_extension WHERE extname = 'plpgsql')::int AS ext, (SELECT count(*) FROM information_schema.columns WHERE table_name = 't')::int AS cols`);
       await db.exec(change);
@@ -372,26 +361,21 @@ describe('generated rollbacks run in PostgreSQL', () => {
       const after = await db.query(`SELECT has_table_privilege('app', 't', 'SELECT') AS t, has_schema_privilege('app', 'public', 'USAGE') AS s, (SELECT count(*) FROM pg_extension WHERE extname = 'plpgsql')::int AS ext, (SELECT count(*) FROM information_schema.columns WHERE table_name = 't')::int AS cols`);
       assert.deepEqual(after.rows, before.rows);
       assert.deepEqual((await db.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'private'`)).rows, [{ n: 0 }]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('turns a column that became text back into its type with an explicit cast (there is no automatic one)', async () => {
     const init = 'CREATE TABLE j (id int PRIMARY KEY, ts bigint, code varchar(10));';
     const change = 'ALTER TABLE j ALTER COLUMN ts SET DATA TYPE TEXT;\nALTER TABLE j ALTER COLUMN code TYPE text;';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE j;', 'prisma/migrations/2_text/migration.sql': change }, '2_text');
-    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['ALTER TABLE j ALTER COLUMN code TYPE varchar(10);', 'ALTER TABLE j ALTER COLUMN ts TYPE bigint USING ts::bigint;']);
-    const db = new PGlite();
-    try {
+    assert.deepEqual(sqlLines(rollback), ['ALTER TABLE j ALTER COLUMN code TYPE varchar(10);', 'ALTER TABLE j ALTER COLUMN ts TYPE bigint USING ts::bigint;']);
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(`INSERT INTO j VALUES (1, 42, 'abc');`);
       await db.exec(change);
       await db.exec(rollback);
       assert.deepEqual((await db.query(`SELECT pg_typeof(ts)::text AS t, ts::text AS v FROM j`)).rows, [{ t: 'bigint', v: '42' }]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('reverses the commands of one ALTER TABLE from the state just before each (langfuse: DROP DEFAULT, TYPE, SET DEFAULT on one column)', async () => {
@@ -403,8 +387,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
       'DROP TYPE "Sev_old";',
     ].join('\n');
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE m;', 'prisma/migrations/2_sev/migration.sql': change }, '2_sev');
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(change);
       await db.exec(rollback);
@@ -412,9 +395,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
       assert.deepEqual(col.rows, [{ t: '"Sev"', d: `'UNKNOWN'::"Sev"` }]);
       const labels = await db.query(`SELECT array_agg(enumlabel::text ORDER BY enumsortorder) AS l FROM pg_enum WHERE enumtypid = '"Sev"'::regtype`);
       assert.deepEqual(labels.rows, [{ l: ['UNKNOWN', 'OK'] }]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('drops a view the migration dropped and then created again (civitai: DROP VIEW, ADD COLUMN, CREATE OR REPLACE VIEW)', async () => {
@@ -422,17 +403,14 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const change = 'DROP VIEW v;\nALTER TABLE r ADD COLUMN b int;\nCREATE OR REPLACE VIEW v AS SELECT id, a, b FROM r;';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP VIEW v; DROP TABLE r;', 'prisma/migrations/2_view/migration.sql': change }, '2_view');
     // The new view goes first (it uses the column the rollback drops), the old one comes back last.
-    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['DROP VIEW IF EXISTS v;', 'ALTER TABLE r DROP COLUMN IF EXISTS b;', 'CREATE VIEW v AS SELECT id, a FROM r;']);
-    const db = new PGlite();
-    try {
+    assert.deepEqual(sqlLines(rollback), ['DROP VIEW IF EXISTS v;', 'ALTER TABLE r DROP COLUMN IF EXISTS b;', 'CREATE VIEW v AS SELECT id, a FROM r;']);
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(change);
       await db.exec(rollback);
       assert.deepEqual((await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'r'`)).rows, [{ n: 2 }]);
       assert.deepEqual((await db.query(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'v' ORDER BY ordinal_position`)).rows, [{ c: 'id' }, { c: 'a' }]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('never reverses a REVOKE into a GRANT of everything it named (makerkit: REVOKE ALL … FROM anon)', async () => {
@@ -440,55 +418,46 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const change = 'REVOKE ALL ON t FROM viewer;\nCREATE TABLE u (id int PRIMARY KEY);\nREVOKE ALL ON u FROM viewer;\nREVOKE SELECT ON t FROM viewer;';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE t;', 'prisma/migrations/2_revoke/migration.sql': change }, '2_revoke');
     // A named privilege is given back; nothing on the table this migration made (the rollback drops it).
-    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['GRANT SELECT ON t TO viewer;', 'DROP TABLE IF EXISTS u;']);
+    assert.deepEqual(sqlLines(rollback), ['GRANT SELECT ON t TO viewer;', 'DROP TABLE IF EXISTS u;']);
     assert.match(rollback, /-- TODO: REVOKE ALL \/ ON ALL … IN SCHEMA: re-grant by hand only the privileges the grantees held before/);
-    const db = new PGlite();
-    try {
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(change);
       await db.exec(rollback);
       assert.deepEqual((await db.query(`SELECT has_table_privilege('viewer', 't', 'INSERT') AS i, has_table_privilege('viewer', 't', 'SELECT') AS s`)).rows, [{ i: false, s: true }]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('turns a serial column that became text back into integer (formbricks: serial is not a type PostgreSQL can cast to)', async () => {
     const init = 'CREATE TABLE p (id SERIAL PRIMARY KEY, n BIGSERIAL);';
     const change = 'ALTER TABLE p ALTER COLUMN id SET DATA TYPE TEXT;\nALTER TABLE p ALTER COLUMN n TYPE TEXT;';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE p;', 'prisma/migrations/2_text/migration.sql': change }, '2_text');
-    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['ALTER TABLE p ALTER COLUMN n TYPE bigint USING n::bigint;', 'ALTER TABLE p ALTER COLUMN id TYPE integer USING id::integer;']);
-    const db = new PGlite();
-    try {
+    assert.deepEqual(sqlLines(rollback), ['ALTER TABLE p ALTER COLUMN n TYPE bigint USING n::bigint;', 'ALTER TABLE p ALTER COLUMN id TYPE integer USING id::integer;']);
+    await withDb(async (db) => {
       await db.exec(init);
       await db.exec(`INSERT INTO p DEFAULT VALUES;`);
       await db.exec(change);
       await db.exec(rollback);
       assert.deepEqual((await db.query(`SELECT pg_typeof(id)::text AS a, pg_typeof(n)::text AS b FROM p`)).rows, [{ a: 'integer', b: 'bigint' }]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('makes the columns of an added primary key nullable again when they were before (PostgreSQL made them NOT NULL)', async () => {
     const init = 'CREATE TABLE k (a int, b int NOT NULL, c text);';
     const change = 'ALTER TABLE k ADD CONSTRAINT k_pkey PRIMARY KEY (a, b);';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE k;', 'prisma/migrations/2_pk/migration.sql': change }, '2_pk');
-    assert.deepEqual(rollback.split('\n').filter((l) => l && !l.startsWith('--')), ['ALTER TABLE k DROP CONSTRAINT IF EXISTS k_pkey;', 'ALTER TABLE k ALTER COLUMN a DROP NOT NULL;']);
-    const db = new PGlite();
-    const nullable = async () => (await db.query<{ c: string }>(`SELECT column_name || ' ' || is_nullable AS c FROM information_schema.columns WHERE table_name = 'k' ORDER BY 1`)).rows.map((r) => r.c);
+    assert.deepEqual(sqlLines(rollback), ['ALTER TABLE k DROP CONSTRAINT IF EXISTS k_pkey;', 'ALTER TABLE k ALTER COLUMN a DROP NOT NULL;']);
     // A column the same statement adds is dropped again, primary key or not.
     const added = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE k;', 'prisma/migrations/2_pk/migration.sql': 'ALTER TABLE k ADD COLUMN IF NOT EXISTS id int, ADD PRIMARY KEY (id);' }, '2_pk');
-    assert.deepEqual(added.split('\n').filter((l) => l && !l.startsWith('--')), ['ALTER TABLE k DROP CONSTRAINT IF EXISTS k_pkey;', 'ALTER TABLE k DROP COLUMN IF EXISTS id;']);
-    try {
+    assert.deepEqual(sqlLines(added), ['ALTER TABLE k DROP CONSTRAINT IF EXISTS k_pkey;', 'ALTER TABLE k DROP COLUMN IF EXISTS id;']);
+    await withDb(async (db) => {
+      const nullable = async () => (await db.query<{ c: string }>(`SELECT column_name || ' ' || is_nullable AS c FROM information_schema.columns WHERE table_name = 'k' ORDER BY 1`)).rows.map((r) => r.c);
       await db.exec(init);
       const before = await nullable();
       await db.exec(change);
       await db.exec(rollback);
       assert.deepEqual(await nullable(), before);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
