@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Migration-audit benchmark: cold CLI wall time and peak RSS for auditing civitai's 400 and langfuse's
 // 434 Prisma migrations with Schema Insight, side by side with Squawk (squawk-cli from npm) on the same
-// files in the same run. Rounds are interleaved (ours, npx squawk, squawk binary) so machine noise hits
-// all tools alike; the table shows medians (wall) and maxima (RSS).
+// files in the same run. Rounds are interleaved (ours, npx squawk, squawk binary, parse floor) so machine
+// noise hits all tools alike; the table shows medians (wall) and maxima (RSS). The parse floor
+// (scripts/bench-parse-floor.ts) starts Node.js, loads the same WebAssembly parser and parses the same
+// files, nothing else: no audit built on that parser can run faster than it.
 //   node scripts/bench-migrations.mjs [--rounds N] [--json]
 // Needs dist/cli.js (npm run build) and the corpus at ../shared/corpus. Budget: ours ≤ 1.5× Squawk.
 import { spawnSync } from 'node:child_process';
@@ -10,6 +12,7 @@ import { existsSync, readdirSync, readFileSync, mkdtempSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 import { median } from './median.mjs';
 import corpusLocator from './corpus-root.cjs';
 
@@ -44,6 +47,9 @@ for (const s of sets) {
 }
 
 const squawkBin = join(root, 'node_modules/.bin/squawk');
+const floor = join(root, 'dist/bench-parse-floor.js');
+await esbuild.build({ entryPoints: [join(root, 'scripts/bench-parse-floor.ts')], bundle: true, platform: 'node', target: 'node20', outfile: floor, logLevel: 'error' });
+const wasm = join(root, 'dist/libpg-query.wasm');
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const tmp = mkdtempSync(join(tmpdir(), 'si-bench-'));
 
@@ -67,6 +73,7 @@ const tools = [
   { name: 'schema-insight (node dist/cli.js audit --format json)', run: (s) => run(process.execPath, [cli, 'audit', s.dir, '--format', 'json', '--fail-on', 'never']) },
   { name: 'npx squawk', run: (s) => run('npx', ['--no-install', 'squawk', '--reporter', 'gcc', ...s.files]) },
   ...(existsSync(squawkBin) ? [{ name: 'squawk (node_modules/.bin)', run: (s) => run(squawkBin, ['--reporter', 'gcc', ...s.files]) }] : []),
+  { name: 'parse floor (node + libpg-query parse only)', floor: true, run: (s) => run(process.execPath, [floor, wasm, ...s.files]) },
 ];
 
 const results = [];
@@ -78,6 +85,8 @@ for (const s of sets) {
       if (k === 0) {
         if (r.status !== 0) throw new Error(`schema-insight failed (${r.status}): ${r.stderr}`);
         samples[k].findings = JSON.parse(r.stdout).findings.length;
+      } else if (t.floor) {
+        if (r.status !== 0) throw new Error(`the parse floor failed (${r.status}): ${r.stderr.slice(0, 500)}`);
       } else if (r.status !== 0 && r.status !== 1) {
         throw new Error(`${t.name} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
       } else if (samples[k].findings === null) {
@@ -96,6 +105,7 @@ for (const s of sets) {
       minMs: Math.round(Math.min(...samples[k].ms)),
       peakRssMb: samples[k].rss.length ? Math.round(Math.max(...samples[k].rss)) : null,
       findings: samples[k].findings,
+      ...(t.floor ? { floor: true } : {}),
     });
   });
 }
@@ -106,7 +116,7 @@ if (asJson) {
 } else {
   console.log(`Migration audit benchmark — cold process per run, ${rounds} interleaved rounds, median wall time, max peak RSS`);
   const header = ['Migrations', 'Tool', 'Wall (median)', 'Wall (best)', 'Peak RSS', 'Findings'];
-  const rows = results.map((r) => [r.set, r.tool, `${r.wallMs} ms`, `${r.minMs} ms`, r.peakRssMb === null ? 'n/a' : `${r.peakRssMb} MB`, String(r.findings)]);
+  const rows = results.map((r) => [r.set, r.tool, `${r.wallMs} ms`, `${r.minMs} ms`, r.peakRssMb === null ? 'n/a' : `${r.peakRssMb} MB`, r.floor ? '-' : String(r.findings)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(header));
@@ -114,9 +124,12 @@ if (asJson) {
   for (const r of rows) console.log(line(r));
   for (const s of sets) {
     const ours = results.find((r) => r.set === s.name && r.tool.startsWith('schema-insight'));
-    for (const other of results.filter((r) => r.set === s.name && !r.tool.startsWith('schema-insight'))) {
+    for (const other of results.filter((r) => r.set === s.name && !r.tool.startsWith('schema-insight') && !r.floor)) {
       const ratio = ours.wallMs / other.wallMs;
       console.log(`${s.name}: schema-insight / ${other.tool} = ${ratio.toFixed(2)}× ${ratio <= BUDGET ? '(within' : '(OVER'} the ${BUDGET}× budget)`);
     }
+    const floorRow = results.find((r) => r.set === s.name && r.floor);
+    const bin = results.find((r) => r.set === s.name && r.tool.startsWith('squawk ('));
+    if (floorRow && bin) console.log(`${s.name}: the parse floor alone = ${(floorRow.wallMs / bin.wallMs).toFixed(2)}× squawk (node_modules/.bin); schema-insight = ${(ours.wallMs / floorRow.wallMs).toFixed(2)}× the floor`);
   }
 }
