@@ -130,7 +130,8 @@ describe('generated rollbacks run in PostgreSQL', () => {
   });
 
   it("comments out what needs a table whose DROP is only a TODO (Prisma's DropForeignKey then DropTable): the script runs as is", async () => {
-    const init = 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" INT PRIMARY KEY, "uid" TEXT, "x" INT);\nCREATE INDEX "Post_x_idx" ON "Post"("x");\nALTER TABLE "Post" ADD CONSTRAINT "Post_uid_fkey" FOREIGN KEY ("uid") REFERENCES "User"("id");\nCREATE TABLE audit (id int PRIMARY KEY, uid TEXT REFERENCES "User" (id));\nCREATE VIEW recent AS SELECT id FROM audit;';
+    // Generated columns are not written back: these tables' DROPs stay TODOs.
+    const init = 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" INT PRIMARY KEY, "uid" TEXT, "x" INT, "g" INT GENERATED ALWAYS AS ("x" * 2) STORED);\nCREATE INDEX "Post_x_idx" ON "Post"("x");\nALTER TABLE "Post" ADD CONSTRAINT "Post_uid_fkey" FOREIGN KEY ("uid") REFERENCES "User"("id");\nCREATE TABLE audit (id int PRIMARY KEY, uid TEXT REFERENCES "User" (id), g int GENERATED ALWAYS AS (id * 2) STORED);\nCREATE VIEW recent AS SELECT id FROM audit;';
     const change = 'ALTER TABLE "Post" DROP CONSTRAINT "Post_uid_fkey";\nALTER TABLE audit DROP CONSTRAINT audit_uid_fkey;\nDROP VIEW recent;\nDROP INDEX "Post_x_idx";\nDROP TABLE "Post";\nDROP TABLE Audit;\nALTER TABLE "User" ADD COLUMN "code" TEXT, ADD CONSTRAINT "User_code_key" UNIQUE ("code");\nALTER TABLE "User" DROP CONSTRAINT "User_code_key", DROP COLUMN "code";';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
     const sql = sqlLines(rollback);
@@ -144,6 +145,60 @@ describe('generated rollbacks run in PostgreSQL', () => {
       await db.exec(change);
       await db.exec(rollback);
     });
+  });
+
+  it('re-creates dropped tables as they were just before: columns as changed since, keys, checks, foreign keys, indexes, RLS, policies and comments', async () => {
+    const init = [
+      `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');`,
+      `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "role" "Role" NOT NULL DEFAULT 'USER', "tags" TEXT[] DEFAULT ARRAY[]::TEXT[], "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "price" DECIMAL(65,30), "meta" JSONB NOT NULL DEFAULT '{}', CONSTRAINT "User_pkey" PRIMARY KEY ("id"));`,
+      `CREATE TABLE "Post" ("id" TEXT NOT NULL, "authorId" INTEGER NOT NULL, "n" INT CHECK ("n" > 0), "slug" VARCHAR(20), "parentId" TEXT REFERENCES "Post" ("id"), CONSTRAINT "Post_pkey" PRIMARY KEY ("id"), CONSTRAINT "Post_slug_key" UNIQUE ("slug"));`,
+      `CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");`,
+      `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;`,
+      `CREATE TABLE keep (id int PRIMARY KEY, post_id text REFERENCES "Post" ("id"));`,
+      `ALTER TABLE "Post" ENABLE ROW LEVEL SECURITY;`,
+      `CREATE POLICY "own posts" ON "Post" FOR SELECT USING ("authorId" = 1);`,
+      `COMMENT ON TABLE "Post" IS 'posts';`,
+      `COMMENT ON COLUMN "Post"."slug" IS 'it''s the slug';`,
+      `ALTER TABLE "User" ALTER COLUMN "email" TYPE VARCHAR(100), ALTER COLUMN "tags" SET DEFAULT ARRAY['a']::TEXT[], ADD COLUMN "age" SMALLINT;`,
+      // Prisma's enum change: the column gets the new type under its temporary name, renamed since (trigger.dev).
+      `CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN', 'OWNER');`,
+      `ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;`,
+      `ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");`,
+      `ALTER TYPE "Role" RENAME TO "Role_old";`,
+      `ALTER TYPE "Role_new" RENAME TO "Role";`,
+      `DROP TYPE "Role_old";`,
+      `ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';`,
+    ].join('\n');
+    // Both tables in one statement (PostgreSQL drops Post's key to User with them), Prisma's way otherwise.
+    const change = ['ALTER TABLE keep DROP CONSTRAINT keep_post_id_fkey;', 'DROP TABLE "User", "Post";', 'DROP TYPE "Role";'].join('\n');
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.doesNotMatch(rollback, /-- TODO:/);
+    assert.match(rollback, /^-- Re-creates "User" as it was before this migration, empty: its rows were dropped with it \(restore them from a backup\)/m);
+    // The enum first, then the tables in the order they were made, then their foreign keys.
+    assert.match(rollback, /CREATE TYPE "Role"[^]*CREATE TABLE "User" \([^]*CREATE TABLE "Post" \([^]*ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey"[^]*ALTER TABLE keep ADD CONSTRAINT keep_post_id_fkey/);
+    const tables = async (db: PGlite) => {
+      const r = await db.query<{ d: string }>(
+        `SELECT 'column ' || table_name || '.' || column_name || ' #' || ordinal_position || ' ' || udt_name || coalesce('(' || character_maximum_length || ')', '') || coalesce('(' || numeric_precision || ',' || numeric_scale || ')', '') || ' ' || is_nullable || ' ' || coalesce(column_default, '-') AS d FROM information_schema.columns WHERE table_schema = 'public'
+         UNION ALL SELECT 'policy ' || tablename || '.' || policyname || ' ' || cmd || ' ' || array_to_string(roles, ',') || ' ' || coalesce(qual, '-') FROM pg_policies WHERE schemaname = 'public'
+         UNION ALL SELECT 'table ' || relname || ' rls=' || relrowsecurity || ' ' || coalesce(obj_description(oid, 'pg_class'), '-') FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+         UNION ALL SELECT 'comment ' || c.relname || '.' || a.attname || ' ' || col_description(c.oid, a.attnum) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relnamespace = 'public'::regnamespace AND col_description(c.oid, a.attnum) IS NOT NULL
+         ORDER BY 1`,
+      );
+      return [...r.rows.map((x) => x.d), ...(await definitions(db))];
+    };
+    await withDb(async (db) => {
+      await db.exec(init);
+      const before = [...(await tables(db)), await shape(db)];
+      await db.exec(change);
+      await db.exec(rollback);
+      assert.deepEqual([...(await tables(db)), await shape(db)], before, rollback);
+    });
+    // CASCADE drops what the statement does not name; a generated column is not written back: TODOs.
+    const cascade = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': 'DROP TABLE "Post" CASCADE;' }, '2_change');
+    assert.match(cascade, /-- TODO: a DROP cannot be reversed automatically/);
+    const generated = rollbackOf({ 'prisma/migrations/1_init/migration.sql': `${init}\nALTER TABLE "User" ADD COLUMN "twice" INT GENERATED ALWAYS AS ("age" * 2) STORED;`, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.match(generated, /^-- TODO: table "User": /m);
+    assert.match(generated, /^CREATE TABLE "Post" \($/m);
   });
 
   it('restores the definition a CREATE OR REPLACE FUNCTION replaced (in place, or dropped first when the result changed) and re-creates dropped functions', async () => {
@@ -283,24 +338,30 @@ describe('generated rollbacks run in PostgreSQL', () => {
     }
   });
 
-  it('restores a dropped default only when its text is exact SQL; others stay a TODO', async () => {
+  it('restores a dropped default when the SQL written from its tree reads back as that tree; others stay a TODO', async () => {
     const init = `CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "a" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3), "b" TIMESTAMPTZ DEFAULT now(), "c" TEXT DEFAULT 'it''s', "d" INT DEFAULT -1, "e" TIMESTAMPTZ DEFAULT now() + interval '1 day');`;
     const change = ['a', 'b', 'c', 'd', 'e'].map((c) => `ALTER TABLE "Post" ALTER COLUMN "${c}" DROP DEFAULT;`).join('\n');
     const files = { 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/1_init/down.sql': 'DROP TABLE "Post";', 'prisma/migrations/2_defaults/migration.sql': change };
     const rollback = rollbackOf(files, '2_defaults');
     const live = sqlLines(rollback);
-    assert.deepEqual(live, [`ALTER TABLE "Post" ALTER COLUMN d SET DEFAULT -1;`, `ALTER TABLE "Post" ALTER COLUMN c SET DEFAULT 'it''s';`, `ALTER TABLE "Post" ALTER COLUMN b SET DEFAULT now();`]);
-    assert.match(rollback, /-- TODO: restore the previous default of e \(was: now\(\) \+ /);
+    assert.deepEqual(live, [
+      `ALTER TABLE "Post" ALTER COLUMN e SET DEFAULT now() + '1 day'::interval;`,
+      `ALTER TABLE "Post" ALTER COLUMN d SET DEFAULT -1;`,
+      `ALTER TABLE "Post" ALTER COLUMN c SET DEFAULT 'it''s';`,
+      `ALTER TABLE "Post" ALTER COLUMN b SET DEFAULT now();`,
+    ]);
+    // CURRENT_TIMESTAMP(3) is not written back exactly (its precision would be lost).
     assert.match(rollback, /-- TODO: restore the previous default of a /);
     await withDb(async (db) => {
       await db.exec(init);
       await db.exec(change);
       await db.exec(rollback);
-      const r = await db.query<{ column_name: string; column_default: string | null }>(`SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'Post' AND column_name IN ('b', 'c', 'd') ORDER BY 1`);
+      const r = await db.query<{ column_name: string; column_default: string | null }>(`SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'Post' AND column_name IN ('b', 'c', 'd', 'e') ORDER BY 1`);
       assert.deepEqual(r.rows, [
         { column_name: 'b', column_default: 'now()' },
         { column_name: 'c', column_default: "'it''s'::text" },
         { column_name: 'd', column_default: '\'-1\'::integer' },
+        { column_name: 'e', column_default: "(now() + '1 day'::interval)" },
       ]);
     });
   });

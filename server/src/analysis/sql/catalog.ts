@@ -33,6 +33,11 @@ export interface Column {
   notNull: boolean;
   /** Default expression text, if any. */
   default?: string;
+  /** The parse trees `type` and `default` were written from (for rollbacks: `recreate.ts` checks they write back exactly). */
+  typeNode?: PgNode;
+  defaultNode?: PgNode;
+  /** Given a `COLLATE` (not kept: a rollback does not re-create the column from the catalog). */
+  collated?: true;
   identity?: boolean;
   generated?: boolean;
   /** Set by COMMENT ON COLUMN. */
@@ -191,6 +196,9 @@ export type TableState = 'new' | 'existing' | 'unknown';
 export interface ColumnState {
   type: string;
   default?: string;
+  /** The parse trees of `type` and `default` (see `Column`). */
+  typeNode?: PgNode;
+  defaultNode?: PgNode;
   notNull: boolean;
   enum?: true;
 }
@@ -258,6 +266,8 @@ export interface StatementFacts {
   /** Functions a DROP FUNCTION removed, and the one a CREATE OR REPLACE replaced (for rollbacks). */
   droppedFunctions?: FunctionDef[];
   replacedFunction?: FunctionDef;
+  /** Tables a DROP TABLE removed, as they were just before, with the indexes that went with them (for rollbacks). */
+  droppedTables?: Array<{ table: Table; indexes: Index[] }>;
   /** Constraints an ALTER TABLE … DROP CONSTRAINT removed, as they were just before (for rollbacks). */
   droppedConstraints?: Array<{ table: string; constraint: KeyConstraint | ForeignKey | CheckConstraint }>;
 }
@@ -272,6 +282,13 @@ export interface IndexLike {
   method: string;
   source: SourceRef;
   index?: Index;
+}
+
+/** A type name node naming the type by its new name (and schema, when it moved), the rest as it was. */
+function renamedType(node: PgNode, name: string, schema?: string): PgNode {
+  const parts: PgNode[] = node.names ?? [];
+  const head = schema !== undefined ? [{ String: { sval: schema } }] : parts.slice(0, -1);
+  return { ...node, names: [...head, { String: { sval: name } }] };
 }
 
 /** The object types of functions and procedures (`DROP FUNCTION`, `COMMENT ON PROCEDURE` …). */
@@ -798,6 +815,8 @@ export class Catalog {
       type: serial ? serial[1] : typeText(tn),
       typeKey: serial ? `pg_catalog.${serial[0]}` : typeKey(tn),
       notNull: !!serial || !!def.is_not_null,
+      typeNode: tn,
+      ...(def.collClause ? { collated: true as const } : {}),
       createdBy: ref,
       changedBy: [],
     };
@@ -820,6 +839,7 @@ export class Catalog {
           break;
         case 'CONSTR_DEFAULT':
           col.default = exprText(con.raw_expr);
+          col.defaultNode = con.raw_expr;
           this.needCalls(con.raw_expr, facts);
           break;
         case 'CONSTR_IDENTITY':
@@ -1018,7 +1038,7 @@ export class Catalog {
 
   /** A column as `StatementFacts.previousColumns` records it. */
   private columnState(col: Column): ColumnState {
-    return { type: col.type, default: col.default, notNull: col.notNull, ...(this.enums.has(col.typeKey) ? { enum: true as const } : {}) };
+    return { type: col.type, default: col.default, typeNode: col.typeNode, defaultNode: col.defaultNode, notNull: col.notNull, ...(this.enums.has(col.typeKey) ? { enum: true as const } : {}) };
   }
 
   private alterTable(n: PgNode, ref: SourceRef, facts: StatementFacts, need: (k: string, loc?: number) => void, touch: (k: string) => void): void {
@@ -1062,6 +1082,9 @@ export class Catalog {
           if (col && def?.typeName) {
             col.type = typeText(def.typeName);
             col.typeKey = typeKey(def.typeName);
+            col.typeNode = def.typeName;
+            if (def.collClause) col.collated = true;
+            else delete col.collated;
             col.changedBy.push(ref);
           }
           break;
@@ -1070,9 +1093,18 @@ export class Catalog {
           colMissing(cmd.name);
           if (col) {
             col.default = cmd.def ? exprText(cmd.def) : undefined;
+            col.defaultNode = cmd.def ?? undefined;
             col.changedBy.push(ref);
           }
           this.needCalls(cmd.def, facts);
+          break;
+        case 'AT_AddIdentity':
+        case 'AT_DropIdentity':
+          colMissing(cmd.name);
+          if (col) {
+            col.identity = cmd.subtype === 'AT_AddIdentity';
+            col.changedBy.push(ref);
+          }
           break;
         case 'AT_SetNotNull':
         case 'AT_DropNotNull':
@@ -1299,6 +1331,7 @@ export class Catalog {
               if (c.typeKey === key) {
                 c.typeKey = newKey;
                 c.type = c.type.replace(/[^.\[]+(?=(\[\])*$)/, (m) => (m.startsWith('"') || /[A-Z]/.test(n.newname) ? `"${n.newname}"` : n.newname));
+                if (c.typeNode) c.typeNode = renamedType(c.typeNode, n.newname);
               }
         } else if (this.types.has(key)) {
           this.types.set(newKey, this.types.get(key)!);
@@ -1352,7 +1385,12 @@ export class Catalog {
       e.key = to;
       e.changedBy.push(ref);
       this.enums.set(to, e);
-      for (const t of this.tables.values()) for (const c of t.columns.values()) if (c.typeKey === from) c.typeKey = to;
+      for (const t of this.tables.values())
+        for (const c of t.columns.values())
+          if (c.typeKey === from) {
+            c.typeKey = to;
+            if (c.typeNode) c.typeNode = renamedType(c.typeNode, name, schema);
+          }
     } else if (this.types.has(from)) {
       this.types.delete(from);
       this.types.set(to, ref);
@@ -1421,6 +1459,9 @@ export class Catalog {
       for (const o of objects) this.dropFunction(o.ObjectWithArgs, facts);
       return;
     }
+    // The foreign keys of the tables one DROP TABLE names, before dropping the first takes the keys
+    // to it off the others (for rollbacks, which re-create them).
+    const foreignKeys = n.removeType === 'OBJECT_TABLE' ? new Map(objects.map((o) => [partsKey(names(o.List?.items)), this.tables.get(partsKey(names(o.List?.items)))?.foreignKeys])) : null;
     for (const o of objects) {
       const parts = o.List ? names(o.List.items) : o.TypeName ? names(o.TypeName.names) : o.String ? [o.String.sval] : [];
       if (!parts.length) continue;
@@ -1432,10 +1473,11 @@ export class Catalog {
           // Without IF EXISTS, dropping a table that is not there fails.
           if (!n.missing_ok && !this.tables.has(key) && !this.foreignTables.has(key)) facts.missing.push({ kind: 'table', key });
           // Indexes go with the relation, even one the replay did not see created (DDL in a DO block).
-          this.dropIndexesOn(key);
+          const indexes = this.dropIndexesOn(key);
           this.foreignTables.delete(key);
           const t = this.tables.get(key);
           if (!t) break;
+          (facts.droppedTables ??= []).push({ table: { ...t, foreignKeys: foreignKeys?.get(key) ?? t.foreignKeys }, indexes });
           this.tables.delete(key);
           for (const other of this.referencers(key)) other.foreignKeys = other.foreignKeys.filter((f) => f.refTable !== key);
           break;

@@ -167,6 +167,25 @@ function parseTree(query: string): RawParseTree {
   return decodeSplit(pg.parseSplit(query));
 }
 
+/**
+ * The parse tree of one value expression (`expr`) or type name (`type`) written as SQL: what the
+ * parser makes of `SELECT <expr>` or `SELECT NULL::<type>`. Null when the text is not exactly one
+ * of those, or the parser is not loaded. For checking that SQL written from a tree reads back as it.
+ */
+export function parseFragment(kind: 'expr' | 'type', sql: string): PgNode | null {
+  if (!loaded) return null;
+  try {
+    const tree = JSON.parse(pg.parseJson(kind === 'expr' ? `SELECT ${sql}` : `SELECT NULL::${sql}`));
+    const stmts = tree.stmts ?? [];
+    const targets = stmts.length === 1 ? stmts[0].stmt?.SelectStmt?.targetList : undefined;
+    if (targets?.length !== 1) return null;
+    const val: PgNode = targets[0].ResTarget?.val;
+    return (kind === 'expr' ? val : val?.TypeCast?.typeName) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Parses a deferred view statement (`lazy-json.ts`) when its query is first read. The parser must be loaded. */
 export const reparseDeferred: Reparse = (d) => reparseWith(pg)(d);
 

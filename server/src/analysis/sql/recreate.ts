@@ -5,10 +5,10 @@
  * were renamed since, a view renamed since, or a definition this cannot write back exactly gives
  * null (the rollback keeps its TODO). Pure.
  */
-import { indexColumns, partsKey, rangeKey, type CheckConstraint, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef } from './catalog';
-import { exprText, names, quoteIdent, typeText } from './expr';
+import { indexColumns, partsKey, rangeKey, type CheckConstraint, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef, type Table } from './catalog';
+import { exprText, names, quoteIdent, quoteLiteral, typeKey, typeText } from './expr';
 import { maskLexemes, skipTrivia } from './lexical';
-import type { PgNode, SqlStatement } from './parse';
+import { parseFragment, type PgNode, type SqlStatement } from './parse';
 import { sameList } from '../lists';
 
 /** `CREATE INDEX …;` as the migration that made the index wrote it, or null. */
@@ -57,6 +57,122 @@ export function functionRestore(previous: FunctionDef, current: PgNode): { creat
     ]);
   if (shape(before) === shape(current)) return { create: /^create\s+or\s+replace\b/i.test(sql) ? sql : sql.replace(/^create\b/i, 'CREATE OR REPLACE'), dropFirst: false };
   return { create: sql, dropFirst: true };
+}
+
+/** A dropped table put back from the replay's catalog, as `tableRecreation` writes it. */
+export interface TableRecreation {
+  /** `CREATE TABLE` with its columns, primary key, unique and check constraints. */
+  create: string;
+  /** `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY …`: to run once every table they reference is back. */
+  foreignKeys: string[];
+  /** Its indexes, row-level security, policies and comments. */
+  rest: string[];
+  /** What could not be written back (`constraint x`, `index y`, `policy z`), for a TODO. */
+  byHand: string[];
+}
+
+/** Serial pseudo-types: a column of one is written as such (its sequence, dropped with the table, comes back with it). */
+const SERIALS = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
+
+/** The fields of parse tree nodes that hold byte offsets into the source text. */
+const POSITIONS = new Set(['location', 'name_location', 'list_start', 'list_end', 'stmt_location', 'stmt_len']);
+
+/** A parse tree without its source positions, to compare the trees of two texts. */
+function shape(node: PgNode): string {
+  return JSON.stringify(node, (k, v) => (POSITIONS.has(k) ? undefined : v));
+}
+
+/** `text`, when the parser reads it back as `node` (a type name or a value expression); else null. */
+export function exactly(kind: 'type' | 'expr', node: PgNode | undefined, text: string): string | null {
+  const back = node && parseFragment(kind, text);
+  return back && shape(back) === shape(node) ? text : null;
+}
+
+/**
+ * The type of a column as SQL that means exactly it, or null: written from its parse tree and checked
+ * to read back as the same tree. A serial column's is the integer type PostgreSQL gave it (`type`).
+ * Without a tree (a column the replay did not see defined), `type` as the catalog has it.
+ */
+export function columnTypeSql(c: { type: string; typeNode?: PgNode }): string | null {
+  if (!c.typeNode) return c.type;
+  const written = typeText(c.typeNode);
+  if (SERIALS.has(written)) return c.type;
+  // A tree that no longer names the column's type (renamed since in a way the catalog did not follow) is no use.
+  return written === c.type ? exactly('type', c.typeNode, written) : null;
+}
+
+/** The default of a column as SQL that means exactly it (see `columnTypeSql`), or null (also for a serial's sequence default). */
+export function columnDefaultSql(c: { default?: string; defaultNode?: PgNode }): string | null {
+  return c.default === undefined || !c.defaultNode ? null : exactly('expr', c.defaultNode, exprText(c.defaultNode));
+}
+
+/**
+ * SQL that re-creates the table `t` (named `name`) as the replay knew it just before a DROP TABLE,
+ * with `indexes`, the indexes that went with it: its columns as they were then (types and defaults
+ * written from their parse trees, each checked to read back as the same tree), its constraints,
+ * indexes, row-level security, policies and comments. Its rows, privileges and triggers are not
+ * known. Null when the table cannot be written back: not made by a plain CREATE TABLE (`AS`, `LIKE`,
+ * `INHERITS`, `PARTITION`, options, a tablespace, UNLOGGED, TEMPORARY), or a column this cannot write
+ * exactly (identity, generated, a collation, a type or default that does not read back the same).
+ */
+export function tableRecreation(t: Table, name: string, indexes: Index[], eol = '\n'): TableRecreation | null {
+  const made = t.createdBy.statement;
+  if (t.temporary || !t.columnsComplete || t.partitioned || t.partitionOf || made?.kind !== 'CreateStmt') return null;
+  const n = made.node;
+  if (n.relation?.relpersistence !== 'p' || n.options?.length || n.tablespacename || n.accessMethod || n.inhRelations?.length || n.ofTypename || n.partbound || n.partspec) return null;
+  const elements: string[] = [];
+  for (const c of t.columns.values()) {
+    if (c.identity || c.generated || c.collated || !c.typeNode) return null;
+    const type = exactly('type', c.typeNode, typeText(c.typeNode));
+    // The tree names the type the column has now (not one renamed since: the catalog follows enum renames).
+    if (!type || (!SERIALS.has(type) && typeKey(c.typeNode) !== c.typeKey)) return null;
+    let column = `${quoteIdent(c.name)} ${type}`;
+    if (SERIALS.has(type)) {
+      // The sequence default a serial makes, as it made it.
+      if (c.default !== 'nextval(…)' || !c.notNull) return null;
+    } else {
+      if (c.notNull) column += ' NOT NULL';
+      if (c.default !== undefined) {
+        const value = columnDefaultSql(c);
+        if (!value) return null;
+        column += ` DEFAULT ${value}`;
+      }
+    }
+    elements.push(column);
+  }
+  if (!elements.length) return null;
+  const byHand: string[] = [];
+  const constraint = (c: KeyConstraint | ForeignKey | CheckConstraint): string | null => {
+    const definition = constraintDefinition(c);
+    if (!definition) byHand.push(`constraint ${quoteIdent(c.name)}`);
+    return definition && `CONSTRAINT ${quoteIdent(c.name)} ${definition}`;
+  };
+  for (const c of [...(t.primaryKey ? [t.primaryKey] : []), ...t.uniques, ...t.checks]) {
+    const sql = constraint(c);
+    if (sql) elements.push(sql);
+  }
+  const foreignKeys: string[] = [];
+  for (const fk of t.foreignKeys) {
+    const sql = constraint(fk);
+    if (sql) foreignKeys.push(`ALTER TABLE ${name} ADD ${sql};`);
+  }
+  const rest: string[] = [];
+  for (const i of [...indexes].sort((a, b) => a.source.migrationIndex - b.source.migrationIndex || a.source.statementIndex - b.source.statementIndex)) {
+    const sql = indexRecreation(i);
+    if (sql) rest.push(sql);
+    else byHand.push(`index ${quoteIdent(i.name)}`);
+  }
+  if (t.rls) rest.push(`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`);
+  if (t.rlsForced) rest.push(`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`);
+  for (const p of t.policies.values()) {
+    // As the CREATE POLICY that made it wrote it, unless an ALTER POLICY changed it since.
+    const s = p.statement;
+    if (s.kind === 'CreatePolicyStmt' && s.node.policy_name === p.name && rangeKey(s.node.table) === t.key) rest.push(`${s.text};`);
+    else byHand.push(`policy ${quoteIdent(p.name)}`);
+  }
+  if (t.comment !== undefined) rest.push(`COMMENT ON TABLE ${name} IS ${quoteLiteral(t.comment)};`);
+  for (const c of t.columns.values()) if (c.comment !== undefined) rest.push(`COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment)};`);
+  return { create: `CREATE TABLE ${name} (${eol}${elements.map((e) => `  ${e}`).join(`,${eol}`)}${eol});`, foreignKeys, rest, byHand };
 }
 
 /** PostgreSQL's referential action codes (`fk_del_action`, `fk_upd_action`). */

@@ -9,7 +9,7 @@ import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
 import { dirOf } from './discovery';
 import { maskLexemes } from './lexical';
-import { constraintDefinition, functionRecreation, functionRestore, indexRecreation, viewRecreation } from './recreate';
+import { columnDefaultSql, columnTypeSql, constraintDefinition, functionRecreation, functionRestore, indexRecreation, tableRecreation, viewRecreation } from './recreate';
 
 function rel(rv: PgNode): string {
   if (!rv?.relname) return '?';
@@ -105,7 +105,7 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'AlterTableStmt':
       return reverseAlterTable(n, stmt, eol, facts);
     case 'DropStmt':
-      return reverseDropEnums(n, facts) ?? reverseDropDefinitions(n, stmt, eol, facts, reads) ?? T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
+      return reverseDropEnums(n, facts) ?? reverseDropTables(n, stmt, eol, facts) ?? reverseDropDefinitions(n, stmt, eol, facts, reads) ?? T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
     case 'TruncateStmt':
       return T('TRUNCATE deleted rows: restore them from a backup.');
     case 'InsertStmt':
@@ -207,6 +207,39 @@ function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, fact
   return out;
 }
 
+/**
+ * DROP TABLE: each table re-created as the replay knew it just before (`tableRecreation`), in the
+ * order they were made, then their foreign keys (a table may reference another the statement
+ * dropped). Its rows are gone: the script says so. Tables it cannot write back become a TODO. Null
+ * (the whole statement a TODO) with CASCADE (what else it dropped is not known) or when no table
+ * can be re-created.
+ */
+function reverseDropTables(n: PgNode, stmt: SqlStatement, eol: string, facts: StatementFacts | undefined): string[] | null {
+  if (n.removeType !== 'OBJECT_TABLE' || n.behavior === 'DROP_CASCADE' || !facts?.droppedTables) return null;
+  const made: Array<{ order: [number, number]; create: string[]; foreignKeys: string[] }> = [];
+  const byHand: string[] = [];
+  for (const o of n.objects ?? []) {
+    const parts = names(o.List?.items);
+    const shown = parts.map(quoteIdent).join('.');
+    const dropped = facts.droppedTables.find((d) => d.table.key === partsKey(parts));
+    const sql = dropped && tableRecreation(dropped.table, shown, dropped.indexes, eol);
+    if (!sql) {
+      // Not there (IF EXISTS), or not written back.
+      if (dropped) byHand.push(`table ${shown}`);
+      continue;
+    }
+    const head = `-- Re-creates ${shown} as it was before this migration, empty: its rows were dropped with it (restore them from a backup); privileges and triggers on it are not restored.`;
+    const create = [`${head}${eol}${sql.create}`, ...sql.rest];
+    if (sql.byHand.length) create.push(`-- TODO: ${sql.byHand.join(', ')} of ${shown}: not made by a statement the replay read (or renamed since); re-create it by hand.`);
+    made.push({ order: [dropped.table.createdBy.migrationIndex, dropped.table.createdBy.statementIndex], create, foreignKeys: sql.foreignKeys });
+  }
+  if (!made.length) return null;
+  made.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
+  const out = [...made.flatMap((m) => m.create), ...made.flatMap((m) => m.foreignKeys)];
+  if (byHand.length) out.push(todo(`${byHand.join(', ')}: a DROP cannot be reversed automatically here (a column or option this cannot write back): recreate the table (and restore its data from a backup).`, stmt, eol));
+  return out;
+}
+
 function reverseRename(n: PgNode, stmt: SqlStatement, eol: string): string[] {
   const newRel = (rv: PgNode) => (rv?.schemaname ? `${quoteIdent(rv.schemaname)}.${quoteIdent(n.newname)}` : quoteIdent(n.newname));
   switch (n.renameType) {
@@ -297,12 +330,13 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         if (prev?.enum) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::text::${prev.type};`);
         // From a string type back to another kind there is no automatic cast: the explicit one parses the text (and fails on bad values).
         else if (prev && isStringType(typeText(cmd.def?.ColumnDef?.typeName)) && !isStringType(prev.type)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::${prev.type};`);
-        else if (prev) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type};`);
+        else if (prev && columnTypeSql(prev)) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${columnTypeSql(prev)};`);
+        else if (prev) out.push(`-- TODO: column ${cmd.name} changed type; change it back to ${prev.type} by hand (as its migration wrote it: this cannot write that type exactly).`);
         else out.push(`-- TODO: column ${cmd.name} changed type; its previous type is not known from the migrations: change it back by hand.`);
         break;
       case 'AT_ColumnDefault':
         if (prev && prev.default === undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT;`);
-        else if (prev?.default !== undefined && exactDefault(prev.default)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${prev.default};`);
+        else if (prev && columnDefaultSql(prev)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${columnDefaultSql(prev)};`);
         else out.push(`-- TODO: restore the previous default of ${cmd.name}${prev?.default ? ` (was: ${prev.default})` : ' (unknown)'}.`);
         break;
       // Nothing to undo where the column already was as the statement leaves it.
@@ -396,27 +430,14 @@ function columnsBeforeEachCommand(cmds: PgNode[], facts?: StatementFacts): { bef
     out.set(cmd, b);
     if (cmd.subtype === 'AT_DropColumn') now.set(name, undefined);
     if (!b) continue;
-    if (cmd.subtype === 'AT_ColumnDefault') now.set(name, { ...b, default: cmd.def ? exprText(cmd.def) : undefined });
+    if (cmd.subtype === 'AT_ColumnDefault') now.set(name, { ...b, default: cmd.def ? exprText(cmd.def) : undefined, defaultNode: cmd.def ?? undefined });
     else if (cmd.subtype === 'AT_AlterColumnType') {
       const { enum: _wasEnum, ...rest } = b;
-      now.set(name, { ...rest, type: typeText(cmd.def?.ColumnDef?.typeName) });
+      now.set(name, { ...rest, type: typeText(cmd.def?.ColumnDef?.typeName), typeNode: cmd.def?.ColumnDef?.typeName });
     } else if (cmd.subtype === 'AT_SetNotNull') now.set(name, { ...b, notNull: true });
     else if (cmd.subtype === 'AT_DropNotNull') now.set(name, { ...b, notNull: false });
   }
   return { before: out, nothingToUndo };
-}
-
-/**
- * A default's catalog text (`exprText`) that is exactly SQL to restore: a constant, possibly cast to a
- * named type, or a call without arguments (`now()`, `gen_random_uuid()`), or CURRENT_TIMESTAMP and
- * its kin without a precision. Anything else is restored by hand (the text abbreviates).
- */
-function exactDefault(text: string): boolean {
-  const constant = String.raw`(?:'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false|NULL)`;
-  const type = String.raw`(?:[A-Za-z_]\w*|"(?:[^"]|"")+")(?:\.(?:[A-Za-z_]\w*|"(?:[^"]|"")+"))?(?:\[\])?`;
-  const call = String.raw`(?:[A-Za-z_]\w*|"(?:[^"]|"")+")(?:\.(?:[A-Za-z_]\w*|"(?:[^"]|"")+"))?\(\)`;
-  const keyword = 'current_timestamp|current_date|localtimestamp|current_user|session_user';
-  return new RegExp(`^(?:${constant}(?:::${type})?|${call}|${keyword})$`).test(text);
 }
 
 /** A character string type as `typeText` writes it (`text`, `varchar(20)`, `character(2)[]` …). */
@@ -613,8 +634,11 @@ export function generateRollback(m: Migration, eol = '\n'): string {
     // foreign key to it, its indexes, a view reading it): those wait, commented out.
     if (s.kind === 'DropStmt' && (s.node.removeType === 'OBJECT_TABLE' || s.node.removeType === 'OBJECT_FOREIGN_TABLE') && rev.some((l) => l.startsWith('-- TODO:'))) {
       for (const o of s.node.objects ?? []) {
-        const table = names(o.List?.items).pop();
-        if (table) gone.push(mentions(table));
+        const parts = names(o.List?.items);
+        const table = parts[parts.length - 1];
+        // A table the rollback re-created is back.
+        const back = `${eol}CREATE TABLE ${parts.map(quoteIdent).join('.')} (${eol}`;
+        if (table && !rev.some((l) => l.includes(back))) gone.push(mentions(table));
       }
     }
     if (s.kind === 'AlterTableStmt' && (s.node.cmds ?? []).some((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_DropColumn')) lost.add(rel(s.node.relation));
