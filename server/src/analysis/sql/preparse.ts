@@ -129,9 +129,22 @@ export function parseFileJson(pg: PgBinding, src: string, utf8Of = (): Utf8Offse
   }
 }
 
+let reparses = 0;
+
+/**
+ * How many deferred view queries have been parsed in this process (`reparseWith`). Deferring pays
+ * only while the rules leave them unread: tests watch this count.
+ */
+export function deferredReparses(): number {
+  return reparses;
+}
+
 /** `' '.repeat(pad) + text` parsed, for a deferred field (`DeferredParse`). */
 export function reparseWith(pg: PgBinding): Reparse {
-  return (d) => decodeSplit(pg.parseSplit(' '.repeat(d.pad) + d.text));
+  return (d) => {
+    reparses++;
+    return decodeSplit(pg.parseSplit(' '.repeat(d.pad) + d.text));
+  };
 }
 
 /**
