@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { textReads } from '../../server/src/analysis/sql/catalog';
 import { project, ready } from './helpers';
 
 before(async () => {
@@ -442,5 +443,19 @@ ALTER TABLE f ADD PRIMARY KEY (id);`,
     const big = project({ 'db/migrations/001_dump.sql': dump + '\nALTER TABLE t5 RENAME CONSTRAINT t5_a_check TO t6_b_check;\nALTER TABLE t6 ADD COLUMN b int CHECK (b > 0);' }).catalog;
     assert.deepEqual(names(big, 'public.t299'), ['t299_pkey', 't299_a_key', 't299_p_fkey', 't299_a_check']);
     assert.deepEqual(names(big, 'public.t6'), ['t6_pkey', 't6_a_key', 't6_p_fkey', 't6_a_check', 't6_b_check1']);
+  });
+});
+
+describe('textReads: the relations a view reads, from its text', () => {
+  const reads = (sql: string) => textReads(sql).map((r) => (r.schemaname ? `${r.schemaname}.${r.relname}` : r.relname));
+  it('reads the item after FROM, each JOIN and each comma of the clause, through parenthesised joins', () => {
+    assert.deepEqual(reads('CREATE VIEW v AS SELECT a.id FROM a JOIN b USING (id), c WHERE c.x = 1'), ['a', 'b', 'c']);
+    assert.deepEqual(reads('CREATE VIEW v AS SELECT 1 FROM a JOIN b ON a.id = b.id, c AS z'), ['a', 'b', 'c']);
+    assert.deepEqual(reads('CREATE VIEW v AS SELECT 1 FROM (a JOIN b ON a.id = b.id) JOIN c ON c.id = a.id UNION SELECT 2 FROM d, e'), ['a', 'b', 'c', 'd', 'e']);
+    assert.deepEqual(reads('CREATE VIEW v AS SELECT * FROM public.a AS x LEFT JOIN "B" y ON x.id = y.id, ONLY s.c, LATERAL unnest(x.arr) u'), ['public.a', 'B', 's.c']);
+  });
+  it('skips functions, strings and comments; reads subqueries by their own FROM', () => {
+    assert.deepEqual(reads("CREATE VIEW v AS SELECT 'from x', (SELECT max(n) FROM m) FROM t -- join y\n WHERE t.a IN (SELECT a FROM u) GROUP BY 1"), ['m', 't', 'u']);
+    assert.deepEqual(reads('CREATE VIEW v AS SELECT 1 FROM generate_series(1, 3) g, (SELECT 1 FROM z) q'), ['z']);
   });
 });

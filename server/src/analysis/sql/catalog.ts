@@ -1550,23 +1550,112 @@ export function indexColumns(n: PgNode): string[] {
 /** A quoted or unquoted identifier, as a regular expression's source (no groups). */
 export const IDENTIFIER = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 
+/** Words that end a FROM clause (at its own parenthesis depth). */
+const FROM_CLAUSE_END = new Set(['where', 'group', 'having', 'window', 'order', 'limit', 'offset', 'fetch', 'union', 'intersect', 'except', 'for', 'returning', 'with', 'select', 'values', 'into', 'on', 'using', 'set']);
+/** Words that may stand between FROM / JOIN / a comma and the relation. */
+const BEFORE_RELATION = new Set(['only', 'lateral']);
+
 /**
- * The relations a statement's text names right after FROM, JOIN (`ONLY` skipped) or a comma that
- * follows one of those (`FROM a, b`): what a view reads, without its query's parse tree. A superset is harmless to the
- * callers (a name that is not a relation is not in the catalog either); a relation named otherwise
- * is missed. `masked`: `text` through `maskLexemes(text, true)`.
+ * The relations a statement's text names in its FROM clauses: the item after FROM, after each JOIN,
+ * and after each comma at the clause's own depth (`FROM a JOIN b USING (id), c`), `ONLY` skipped;
+ * functions (`unnest(x)`) and subqueries are not relations (a subquery's own FROM is read as one).
+ * What a view reads, without its query's parse tree. A superset is harmless to the callers (a name
+ * that is not a relation is not in the catalog either); a relation named otherwise is missed.
+ * `masked`: `text` through `maskLexemes(text, true)` (same length: offsets are shared).
  */
 export function textReads(text: string, masked = maskLexemes(text, true)): Array<{ schemaname?: string; relname: string }> {
   const out: Array<{ schemaname?: string; relname: string }> = [];
-  const name = IDENTIFIER;
-  const re = new RegExp(String.raw`\b(?:from|join)\s+(?:only\s+)?((?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?(?!(?:on|using|where|group|order|left|right|inner|full|cross|join|natural|lateral|limit|union|window|having)\b)${name})?(?:\s*,\s*(?:${name}\s*\.\s*)?${name}(?:\s+(?:as\s+)?${name})?)*)`, 'gi');
+  const seen = new Set<string>();
+  const token = new RegExp(String.raw`${IDENTIFIER}|[(),;.]`, 'gy');
+  const space = /\s*/y;
   const ident = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t.toLowerCase());
-  for (const m of masked.matchAll(re)) {
-    const list = text.slice(m.index! + m[0].length - m[1].length, m.index! + m[0].length);
-    for (const item of list.split(/\s*,\s*/)) {
-      const parts = new RegExp(String.raw`^(${name})(?:\s*\.\s*(${name}))?`).exec(item);
-      if (!parts) continue;
-      out.push(parts[2] ? { schemaname: ident(parts[1]), relname: ident(parts[2]) } : { relname: ident(parts[1]) });
+  const words = /\b(?:from|join)\b/gi;
+  let at = 0;
+  /** The next token of `masked` from `at` (whitespace skipped), or null at the end. */
+  const next = (): { t: string; word: string; start: number } | null => {
+    for (;;) {
+      space.lastIndex = at;
+      space.exec(masked);
+      token.lastIndex = space.lastIndex;
+      const m = token.exec(masked);
+      if (m) {
+        at = token.lastIndex;
+        const t = text.slice(m.index, at);
+        return { t, word: t.startsWith('"') ? '' : t.toLowerCase(), start: m.index };
+      }
+      // Anything else (an operator, a number, a masked string): step over it.
+      if (space.lastIndex >= masked.length) return null;
+      at = space.lastIndex + 1;
+    }
+  };
+  for (const w of masked.matchAll(words)) {
+    at = w.index! + w[0].length;
+    // Parentheses skipped (a subquery, a call, a condition), and those of a parenthesised join (`FROM (a JOIN b ON …)`), read through.
+    let depth = 0;
+    let joins = 0;
+    // Expecting a relation: right after FROM / JOIN / a comma at depth 0.
+    let expect = true;
+    for (let tok = next(); tok; tok = next()) {
+      if (tok.t === '(') {
+        if (depth === 0 && expect) {
+          const save = at;
+          const first = next();
+          at = save;
+          if (first && first.t !== '(' && first.t !== ')' && first.word !== 'select' && first.word !== 'with' && first.word !== 'values') {
+            joins++;
+            continue;
+          }
+        }
+        depth++;
+        expect = false;
+        continue;
+      }
+      if (tok.t === ')') {
+        if (depth === 0 && joins > 0) joins--;
+        else if (--depth < 0) break;
+        continue;
+      }
+      if (depth > 0) continue;
+      if (tok.t === ';') break;
+      if (tok.t === ',') {
+        expect = true;
+        continue;
+      }
+      if (tok.word === 'join') {
+        expect = true;
+        continue;
+      }
+      if (!expect) {
+        // ON / USING conditions run to the next JOIN or comma; the clause ends at the next clause word.
+        if (tok.word && FROM_CLAUSE_END.has(tok.word) && tok.word !== 'on' && tok.word !== 'using') break;
+        continue;
+      }
+      if (tok.word && BEFORE_RELATION.has(tok.word)) continue;
+      expect = false;
+      if (tok.t === '.' || (tok.word && FROM_CLAUSE_END.has(tok.word))) break;
+      // `name` or `schema.name`, unless a call follows (a function in FROM).
+      const save = at;
+      const dot = next();
+      let parts = [tok.t];
+      if (dot?.t === '.') {
+        const second = next();
+        if (!second || second.t.length === 1 && '(),;.'.includes(second.t)) break;
+        parts = [tok.t, second.t];
+      } else at = save;
+      const after = at;
+      const call = next();
+      at = call?.t === '(' ? at : after;
+      if (call?.t === '(') {
+        depth++;
+        continue;
+      }
+      const rv = parts.length === 2 ? { schemaname: ident(parts[0]), relname: ident(parts[1]) } : { relname: ident(parts[0]) };
+      // A JOIN is read from its FROM and on its own (it may sit in parentheses): once is enough.
+      const key = `${rv.schemaname ?? ''}.${rv.relname}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(rv);
+      }
     }
   }
   return out;
