@@ -1551,111 +1551,91 @@ export function indexColumns(n: PgNode): string[] {
 export const IDENTIFIER = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 
 /** Words that end a FROM clause (at its own parenthesis depth). */
-const FROM_CLAUSE_END = new Set(['where', 'group', 'having', 'window', 'order', 'limit', 'offset', 'fetch', 'union', 'intersect', 'except', 'for', 'returning', 'with', 'select', 'values', 'into', 'on', 'using', 'set']);
-/** Words that may stand between FROM / JOIN / a comma and the relation. */
-const BEFORE_RELATION = new Set(['only', 'lateral']);
+const CLAUSE_END = 'where|group|having|window|order|limit|offset|fetch|union|intersect|except|for|returning|with|select|values|into|set|on|using';
 
 /**
  * The relations a statement's text names in its FROM clauses: the item after FROM, after each JOIN,
- * and after each comma at the clause's own depth (`FROM a JOIN b USING (id), c`), `ONLY` skipped;
- * functions (`unnest(x)`) and subqueries are not relations (a subquery's own FROM is read as one).
- * What a view reads, without its query's parse tree. A superset is harmless to the callers (a name
- * that is not a relation is not in the catalog either); a relation named otherwise is missed.
- * `masked`: `text` through `maskLexemes(text, true)` (same length: offsets are shared).
+ * and after each comma at the clause's own depth (`FROM a JOIN b USING (id), c`), `ONLY` / `LATERAL`
+ * skipped, through parenthesised joins (`FROM (a JOIN b ON …)`); functions (`unnest(x)`) and
+ * subqueries are not relations (a subquery is read by its own FROM). What a view reads, without its
+ * query's parse tree. A superset is harmless to the callers (a name that is not a relation is not in
+ * the catalog either); a relation named otherwise is missed. `masked`: `text` through
+ * `maskLexemes(text, true)` (same length: offsets are shared).
  */
 export function textReads(text: string, masked = maskLexemes(text, true)): Array<{ schemaname?: string; relname: string }> {
   const out: Array<{ schemaname?: string; relname: string }> = [];
   const seen = new Set<string>();
-  const token = new RegExp(String.raw`${IDENTIFIER}|[(),;.]`, 'gy');
-  const space = /\s*/y;
   const ident = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t.toLowerCase());
-  const words = /\b(?:from|join)\b/gi;
-  let at = 0;
-  /** The next token of `masked` from `at` (whitespace skipped), or null at the end. */
-  const next = (): { t: string; word: string; start: number } | null => {
-    for (;;) {
-      space.lastIndex = at;
-      space.exec(masked);
-      token.lastIndex = space.lastIndex;
-      const m = token.exec(masked);
-      if (m) {
-        at = token.lastIndex;
-        const t = text.slice(m.index, at);
-        return { t, word: t.startsWith('"') ? '' : t.toLowerCase(), start: m.index };
-      }
-      // Anything else (an operator, a number, a masked string): step over it.
-      if (space.lastIndex >= masked.length) return null;
-      at = space.lastIndex + 1;
-    }
-  };
-  for (const w of masked.matchAll(words)) {
-    at = w.index! + w[0].length;
-    // Parentheses skipped (a subquery, a call, a condition), and those of a parenthesised join (`FROM (a JOIN b ON …)`), read through.
+  // Where a relation may follow: a name (possibly `schema.name`), and what comes right after it.
+  const item = new RegExp(String.raw`\s*(?:(?:only|lateral)\s+)*(${IDENTIFIER})(?:\s*\.\s*(${IDENTIFIER}))?\s*(\(?)`, 'iy');
+  // Between relations only these count: parentheses, commas, the statement's end, JOIN and the
+  // words that end the clause (quoted names are stepped over whole).
+  const stop = new RegExp(String.raw`"(?:[^"]|"")*"|[(),;]|\b(join|${CLAUSE_END})\b`, 'gi');
+  const subquery = /\s*(?:select|with|values|\()\b/iy;
+  const clauseWord = new RegExp(`^(?:${CLAUSE_END}|join)$`);
+  // JOINs a FROM's scan already read at its own level.
+  const done = new Set<number>();
+  for (const w of masked.matchAll(/\b(?:from|join)\b/gi)) {
+    if (done.has(w.index!)) continue;
+    let at = w.index! + w[0].length;
+    // Parentheses skipped (a subquery, a call, a condition), and those of a parenthesised join, read through.
     let depth = 0;
     let joins = 0;
-    // Expecting a relation: right after FROM / JOIN / a comma at depth 0.
     let expect = true;
-    for (let tok = next(); tok; tok = next()) {
-      if (tok.t === '(') {
-        if (depth === 0 && expect) {
-          const save = at;
-          const first = next();
-          at = save;
-          if (first && first.t !== '(' && first.t !== ')' && first.word !== 'select' && first.word !== 'with' && first.word !== 'values') {
+    for (;;) {
+      if (expect && depth === 0) {
+        expect = false;
+        // `(` of a parenthesised join: read on; of a subquery: skipped.
+        const open = /\s*\(/y;
+        open.lastIndex = at;
+        if (open.exec(masked)) {
+          subquery.lastIndex = open.lastIndex;
+          if (subquery.exec(masked)) depth++;
+          else {
             joins++;
-            continue;
+            expect = true;
+          }
+          at = open.lastIndex;
+          continue;
+        }
+        item.lastIndex = at;
+        const m = item.exec(masked);
+        if (m) {
+          const first = text.slice(m.index + m[0].indexOf(m[1]), m.index + m[0].indexOf(m[1]) + m[1].length);
+          const word = first.startsWith('"') ? '' : first.toLowerCase();
+          if (clauseWord.test(word)) {
+            at = m.index + m[0].indexOf(m[1]);
+          } else {
+            at = item.lastIndex;
+            if (m[3]) depth++; // a call: its arguments are skipped
+            else {
+              const second = m[2] ? text.slice(m.index + m[0].lastIndexOf(m[2]), m.index + m[0].lastIndexOf(m[2]) + m[2].length) : undefined;
+              const rv = second !== undefined ? { schemaname: ident(first), relname: ident(second) } : { relname: ident(first) };
+              const key = `${rv.schemaname ?? ''}.${rv.relname}`;
+              if (!seen.has(key)) {
+                seen.add(key);
+                out.push(rv);
+              }
+            }
           }
         }
-        depth++;
-        expect = false;
-        continue;
       }
-      if (tok.t === ')') {
+      stop.lastIndex = at;
+      const s = stop.exec(masked);
+      if (!s) break;
+      at = stop.lastIndex;
+      const t = s[0];
+      if (t === '(') depth++;
+      else if (t === ')') {
         if (depth === 0 && joins > 0) joins--;
         else if (--depth < 0) break;
-        continue;
-      }
-      if (depth > 0) continue;
-      if (tok.t === ';') break;
-      if (tok.t === ',') {
+      } else if (depth > 0 || t.startsWith('"')) continue;
+      else if (t === ';') break;
+      else if (t === ',') expect = true;
+      else if (s[1].toLowerCase() === 'join') {
+        done.add(s.index);
         expect = true;
-        continue;
-      }
-      if (tok.word === 'join') {
-        expect = true;
-        continue;
-      }
-      if (!expect) {
-        // ON / USING conditions run to the next JOIN or comma; the clause ends at the next clause word.
-        if (tok.word && FROM_CLAUSE_END.has(tok.word) && tok.word !== 'on' && tok.word !== 'using') break;
-        continue;
-      }
-      if (tok.word && BEFORE_RELATION.has(tok.word)) continue;
-      expect = false;
-      if (tok.t === '.' || (tok.word && FROM_CLAUSE_END.has(tok.word))) break;
-      // `name` or `schema.name`, unless a call follows (a function in FROM).
-      const save = at;
-      const dot = next();
-      let parts = [tok.t];
-      if (dot?.t === '.') {
-        const second = next();
-        if (!second || second.t.length === 1 && '(),;.'.includes(second.t)) break;
-        parts = [tok.t, second.t];
-      } else at = save;
-      const after = at;
-      const call = next();
-      at = call?.t === '(' ? at : after;
-      if (call?.t === '(') {
-        depth++;
-        continue;
-      }
-      const rv = parts.length === 2 ? { schemaname: ident(parts[0]), relname: ident(parts[1]) } : { relname: ident(parts[0]) };
-      // A JOIN is read from its FROM and on its own (it may sit in parentheses): once is enough.
-      const key = `${rv.schemaname ?? ''}.${rv.relname}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push(rv);
-      }
+      } else if (s[1].toLowerCase() !== 'on' && s[1].toLowerCase() !== 'using') break;
     }
   }
   return out;
