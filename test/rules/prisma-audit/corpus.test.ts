@@ -143,7 +143,8 @@ test('issue-3 rules: every fix of every corpus finding keeps the schema valid fo
   t.diagnostic(`${projects.size} projects, ${validated} validations, ${invalidOriginals} schemas invalid as published`);
   assert.ok(invalidOriginals <= 1, `${invalidOriginals} corpus schemas do not validate as published`);
   assert.ok(projects.size >= 15, `only ${projects.size} projects had fixes`);
-  for (const id of ['implicit-referential-action', 'cascade-deletes-history', 'string-enum-candidate', 'enum-drift', 'float-for-money', 'missing-updated-at'])
+  // enum-drift offers its fix only when a field shows its values, which no corpus field named like an enum does (enums.test.ts checks that fix with Prisma).
+  for (const id of ['implicit-referential-action', 'cascade-deletes-history', 'string-enum-candidate', 'float-for-money', 'missing-updated-at'])
     assert.ok((perRule[id]?.fixes ?? 0) > 0, `no corpus fix exercised ${id}`);
   assert.deepEqual(failures, []);
 });

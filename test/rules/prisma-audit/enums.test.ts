@@ -161,6 +161,14 @@ test('enum-drift: exact name match reports missing values without a fix; unrelat
   assert.equal(findings(chat, 'enum-drift').length, 0);
 });
 
+test('enum-drift: the name alone (no default, no comment with values) is reported without a fix', () => {
+  const text = 'model Message {\n  id   Int    @id\n  role String\n}\n\nenum Role {\n  ADMIN\n  USER\n}\n';
+  const [f, ...rest] = findings(text, 'enum-drift');
+  assert.equal(rest.length, 0);
+  assert.equal(f.fixes.length, 0);
+  assert.match(f.message, /`Message.role` is a String, but `enum Role` \(ADMIN, USER\) exists for what its name says it holds\. Nothing in the schema shows the values it holds/);
+});
+
 test('enum-drift: generic names need more than one value of evidence', () => {
   const text = 'model Restriction {\n  id   Int    @id\n  type String @default("generation")\n}\n\nenum BuzzAccountType {\n  user\n  generation\n}\n';
   assert.equal(findings(text, 'enum-drift').length, 0);

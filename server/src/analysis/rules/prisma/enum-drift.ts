@@ -141,7 +141,7 @@ export default defineRule({
     useInstead:
       'model User {\n  id   Int              @id\n  tier SubscriptionTier @default(free)\n}\n\nenum SubscriptionTier {\n  free\n  pro\n  enterprise\n}\n',
     fixSafety:
-      'For a String field, the fix changes its type to the existing enum (and `@default("free")` to `@default(free)`, dropping `@db.VarChar`/`@db.Text`); it is offered only when the enum\'s values include the field\'s default and any values its comment lists. It needs a data migration: on PostgreSQL Prisma drops and re-creates the column, so use the `ALTER COLUMN … TYPE … USING` SQL from the finding, which fails if a row holds a value outside the enum. Near-identical enums, and enums that differ from their migrations, have no automatic fix: which side is right is a decision (create the missing migration with `prisma migrate dev`, or add the database\'s values to the enum).',
+      'For a String field, the fix changes its type to the existing enum (and `@default("free")` to `@default(free)`, dropping `@db.VarChar`/`@db.Text`); it is offered only when the field shows its values (a default, a comment listing them) and the enum\'s values include them all. It needs a data migration: on PostgreSQL Prisma drops and re-creates the column, so use the `ALTER COLUMN … TYPE … USING` SQL from the finding, which fails if a row holds a value outside the enum. Near-identical enums, and enums that differ from their migrations, have no automatic fix: which side is right is a decision (create the missing migration with `prisma migrate dev`, or add the database\'s values to the enum).',
   },
   check(ctx, report) {
     const schema = ctx.prisma;
@@ -171,6 +171,10 @@ export default defineRule({
           if (m.missing.length) {
             message += ` The field also uses ${m.missing.map((v) => `"${v}"`).join(', ')}, which the enum lacks: decide which set is right, then use the enum.`;
             data.missing = m.missing.join(', ');
+          } else if (!m.evidence?.values.length) {
+            // The name alone: whether the values agree is not known (`mastra_messages.role` holds chat
+            // roles next to `enum Role { ADMIN USER }`), so no fix that would make it so.
+            message += ` Nothing in the schema shows the values it holds (no default, no comment listing them): if they are the enum's, use the enum.`;
           } else {
             const plan = existingEnumValuePlan(m.en);
             const edits = retypeFieldEdits(field, m.en.name, plan);
