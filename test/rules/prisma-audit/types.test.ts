@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isMoneyLikeName, secretLabelOf } from '../../../server/src/analysis/prisma/naming';
+import { audit } from '../../../server/src/analysis/engine';
 import { applyFixText, assertValid, checkFix, findings } from './util';
 
 // ---------------------------------------------------------------- float-for-money
@@ -103,6 +104,15 @@ test('missing-updated-at: negatives (correct fields, other types, trigger commen
   assert.deepEqual(findings(text, 'missing-updated-at').map((f) => f.subject.field), []);
 });
 
+test('missing-updated-at: the comments heading a schema file speak for its models (a table another library writes)', () => {
+  const jackson = '// Jackson SAML tables\n// These are managed by @boxyhq/saml-jackson internally.\n\nmodel jackson_store {\n  key        String    @id\n  modifiedAt DateTime?\n}\n';
+  const main = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n';
+  const run = (head: string) =>
+    audit({ prismaFiles: [{ path: 'prisma/schema/schema.prisma', text: main }, { path: 'prisma/schema/jackson.prisma', text: head + jackson.slice(jackson.indexOf('\nmodel')) }] }).findings.filter((f) => f.rule === 'missing-updated-at');
+  assert.deepEqual(run(jackson.slice(0, jackson.indexOf('\nmodel'))), []);
+  assert.deepEqual(run('// Jackson SAML tables\n').map((f) => f.subject.field), ['modifiedAt']);
+});
+
 // ---------------------------------------------------------------- plaintext-secret
 
 test('secretLabelOf: credentials vs metadata, previews and protected values', () => {
@@ -190,4 +200,10 @@ test('plaintext-secret: Auth.js Account tokens are reported with useful advice; 
   const got = findings(text, 'plaintext-secret');
   assert.deepEqual(got.map((f) => f.subject.field), ['refresh_token', 'access_token', 'id_token']);
   assert.match(got[0].message, /Auth\.js adapter: drop them if you never call the provider's API, otherwise encrypt them/);
+  // Another OAuth account table (hoppscotch's, Passport): the provider's tokens, not Auth.js's.
+  const passport = 'model Account {\n  id                   String  @id\n  provider             String\n  providerAccountId    String\n  providerRefreshToken String?\n  providerAccessToken  String?\n}\n';
+  const other = findings(passport, 'plaintext-secret');
+  assert.deepEqual(other.map((f) => f.subject.field), ['providerRefreshToken', 'providerAccessToken']);
+  assert.match(other[0].message, /These are the OAuth provider's tokens: drop them if you never call/);
+  assert.doesNotMatch(other[0].message, /Auth\.js/);
 });

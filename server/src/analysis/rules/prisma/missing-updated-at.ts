@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { memoModel } from '../../prisma/memo';
-import { rangeOf, type Field } from '../../prisma/schema';
+import { rangeOf, type Field, type SchemaFile } from '../../prisma/schema';
 import { appendFieldAttributeEdit } from '../../prisma/edits';
 import { ownComments } from '../../prisma/naming';
 import { maintainingTrigger } from '../../prisma/fix-sql-evidence';
@@ -24,7 +24,17 @@ function isCreatedAtName(name: string): boolean {
 
 /** Comments that say something else maintains the column (a trigger, the database, another service). */
 function maintainedElsewhere(field: Field): boolean {
-  return [...ownComments(field), ...field.model.comments].some((c) => /\b(trigger|maintained by|set by|managed by|updated by the database)\b/i.test(c));
+  const says = (c: string) => /\b(trigger|maintained by|set by|managed by|updated by the database)\b/i.test(c);
+  return [...ownComments(field), ...field.model.comments].some(says) || headComments(field.model.file).some(says);
+}
+
+/**
+ * The comments heading a schema file, before its first block: in a multi-file schema they speak for
+ * every model of the file (papermark's `jackson.prisma`: "These are managed by @boxyhq/saml-jackson").
+ */
+function headComments(file: SchemaFile): string[] {
+  const first = file.ast.blocks[0]?.span.start ?? Infinity;
+  return file.ast.comments.filter((c) => c.span.start < first).map((c) => c.text);
 }
 
 /** Date and time types a timestamp column has (`timestamp`, `timestamptz`, `date`). */
@@ -119,7 +129,8 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema) return;
     let deps: readonly unknown[] | null = null;
-    const depsOf = () => (deps ??= [ctx.sql]);
+    // The comments heading each file speak for its models (`headComments`).
+    const depsOf = () => (deps ??= [ctx.sql, schema.files.map((f) => headComments(f).join('\n')).join('\u0000')]);
     for (const model of schema.models) {
       if (model.kind === 'view' || model.isIgnored) continue;
       memoModel(schema, 'missing-updated-at', model, depsOf, report, (report) => {

@@ -22,6 +22,9 @@ function credentialOfModel(name: string, table: string, has: (name: string) => b
   return secretLabelOf(table);
 }
 
+/** The token fields of the Auth.js (NextAuth) adapter's `Account` model. */
+const AUTHJS_TOKEN_FIELDS = new Set(['access_token', 'refresh_token', 'id_token', 'oauth_token', 'oauth_token_secret', 'session_state']);
+
 function judgeSecret(name: string, table: string, has: (name: string) => boolean, comments: string[], length60: boolean): { label: string; advice: string } | null {
   const label = secretLabelOf(name) ?? credentialOfModel(name, table, has);
   if (!label) return null;
@@ -39,7 +42,8 @@ function judgeSecret(name: string, table: string, has: (name: string) => boolean
   let advice: string;
   if (label === 'password' || label === 'passphrase') advice = 'Store only an argon2id or bcrypt hash (e.g. in `passwordHash`) and verify against it.';
   else if (has('providerAccountId') || has('provider_account_id'))
-    advice = `These are the OAuth provider's tokens, saved by the Auth.js adapter: drop them if you never call the provider's API, otherwise encrypt them (AES-256-GCM) in a Prisma Client extension or adapter wrapper.`;
+    // The Auth.js adapter's own column names; other OAuth account tables (Passport's `providerRefreshToken`) are not its.
+    advice = `These are the OAuth provider's tokens${AUTHJS_TOKEN_FIELDS.has(name) ? ', saved by the Auth.js adapter' : ''}: drop them if you never call the provider's API, otherwise encrypt them (AES-256-GCM) in a Prisma Client extension or adapter wrapper.`;
   else if (label === 'token' || label === 'API key' || label === 'secret' || label === 'secret key' || label === 'access key')
     advice = 'If you issue it, store a SHA-256 hash and show the value once; if you must use it later (a third-party credential), encrypt it with AES-256-GCM and a key from a secret manager.';
   else advice = 'Encrypt it in the application with AES-256-GCM and a key from a secret manager, or keep it out of the database.';
