@@ -242,6 +242,24 @@ describe('rls-policy-no-ownership', () => {
     assert.deepEqual(findingsOf({ [M]: base + ok }, 'rls-policy-no-ownership'), []);
   });
 
+  it('a helper that only asks whether someone is signed in, or reads what the client sends, checks no owner', () => {
+    const reported = (sql: string) => findingsOf({ [M]: base + sql }, 'rls-policy-no-ownership').map((x) => x.subject.policy);
+    const helpers = [
+      'create function public.is_logged_in() returns boolean language sql stable as $$ select auth.uid() is not null $$;',
+      "create function public.is_user() returns boolean language plpgsql stable as $$ begin return auth.role() = 'authenticated'; end $$;",
+      'create function public.noted() returns boolean language plpgsql as $$ begin -- was: auth.uid() = owner\n return true; end $$;',
+      'create function public.is_org_member(o uuid) returns boolean language plpgsql stable as $$ begin if auth.uid() is null then return false; end if; return exists (select 1 from members where user_id = auth.uid() and org_id = o); end $$;',
+      'create policy "a" on profiles for update to authenticated using (public.is_logged_in());',
+      'create policy "b" on profiles for update to authenticated using (public.is_user());',
+      'create policy "c" on profiles for delete to authenticated using (public.noted());',
+      'create policy "d" on profiles for delete to authenticated using (public.is_org_member(org_id));',
+      // Request headers are whatever the client sends; the verified token's claims are the caller.
+      "create policy \"e\" on profiles for update to authenticated using (current_setting('request.headers', true)::json ->> 'x-org' = org_id::text);",
+      "create policy \"f\" on profiles for update to authenticated using (current_setting('request.jwt.claims', true)::json ->> 'org' = org_id::text);",
+    ].join('\n');
+    assert.deepEqual(reported(helpers), ['a', 'b', 'c', 'e']);
+  });
+
   it('reads SQL-standard function bodies, and the body CREATE OR REPLACE or DROP FUNCTION left in place', () => {
     const policy = 'create policy "d" on profiles for update to authenticated using (public.is_member(org_id));\n';
     const standard = [

@@ -1,7 +1,8 @@
 /** Shared logic of the Row Level Security rules. */
 import { rangeKey, type Catalog, type FunctionDef, type Policy, type Table } from '../../sql/catalog';
 import { names, walk } from '../../sql/expr';
-import type { PgNode } from '../../sql/parse';
+import { maskLexemes } from '../../sql/lexical';
+import { parseSqlFile, type PgNode } from '../../sql/parse';
 import type { MigrationProject } from '../../sql/project';
 import { displayName } from './util';
 
@@ -12,7 +13,21 @@ export const CALLER_FUNCTIONS = new Set(['auth.uid', 'auth.jwt', 'auth.role', 'a
 /** Functions whose direct call in a policy is evaluated per row (the initplan pattern). */
 export const INITPLAN_FUNCTIONS = new Set(['auth.uid', 'auth.jwt', 'auth.role', 'auth.email', 'current_setting', 'pg_catalog.current_setting']);
 
-const CALLER_TEXT = /\bauth\s*\.\s*(uid|jwt|role|email)\s*\(|\bcurrent_user\b|\bsession_user\b|\bcurrent_role\b|current_setting\s*\(\s*'request\.jwt|\bcurrent_setting\s*\(|\bjwt\.claims\b|\bcurrent_user_id\s*\(/i;
+/**
+ * The caller in a function body or a default, as text: `current_setting(…)` of any setting but the
+ * request's own headers, cookies, method or path (`request.headers` is whatever the client sends;
+ * `request.jwt.claims` is the verified token).
+ */
+const CALLER_TEXT = /\bauth\s*\.\s*(uid|jwt|role|email)\s*\(|\bcurrent_user\b|\bsession_user\b|\bcurrent_role\b|\bcurrent_setting\s*\((?!\s*'request\.(?!jwt))|\bjwt\.claims\b|\bcurrent_user_id\s*\(/i;
+
+/** Whether a call of one of CALLER_FUNCTIONS reads the caller: not `current_setting('request.headers' …)` (sent by the client). */
+function callerCall(call: PgNode): boolean {
+  const n = funcName(call);
+  if (!CALLER_FUNCTIONS.has(n)) return false;
+  if (!n.endsWith('current_setting')) return true;
+  const setting = unwrap(call.args?.[0])?.A_Const?.sval?.sval;
+  return typeof setting !== 'string' || !/^request\./i.test(setting) || /^request\.jwt\b/i.test(setting);
+}
 
 export function funcName(call: PgNode): string {
   return names(call.funcname).join('.').toLowerCase();
@@ -245,7 +260,7 @@ export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0):
     else if (kind === 'RangeVar' && parents.includes('SubLink') && depth < 3 && rowsLimitedToCaller(catalog, rangeKey(v), depth + 1)) found = true;
     else if (kind === 'FuncCall') {
       const n = funcName(v);
-      if (CALLER_FUNCTIONS.has(n)) found = true;
+      if (CALLER_FUNCTIONS.has(n)) found = callerCall(v);
       else if (functionChecksCaller(n, catalog, depth, v)) found = true;
     }
   });
@@ -337,7 +352,32 @@ function functionChecksCaller(name: string, catalog: Catalog, depth: number, cal
     return true;
   }
   if (depth > 3) return true;
-  return defs.some((d) => CALLER_TEXT.test(d.body) || defaultsToCaller(d, call) || callsCheckingFunction(d.body, catalog, depth + 1));
+  return defs.some((d) => bodyChecksCaller(d, catalog, depth) || defaultsToCaller(d, call) || callsCheckingFunction(d.body, catalog, depth + 1));
+}
+
+/** Per catalog (what a body calls is looked up there): each function's `bodyChecksCaller`. */
+const bodyChecks = new WeakMap<Catalog, Map<FunctionDef, boolean>>();
+
+/** `auth.uid() IS [NOT] NULL` (also wrapped in `(select …)`) and `auth.role() = 'authenticated'` in a body's text: the caller is there but compared with nothing. */
+const NOT_A_CHECK_TEXT = /\(\s*select\s+auth\s*\.\s*uid\s*\(\s*\)\s*\)\s*is\s+(?:not\s+)?null\b|\bauth\s*\.\s*uid\s*\(\s*\)\s*is\s+(?:not\s+)?null\b|\bauth\s*\.\s*role\s*\(\s*\)\s*(?:=|<>|!=)\s*'(?:anon|authenticated)'/gi;
+
+/**
+ * Whether the body of `d` compares anything with the caller, as `referencesCaller` reads a policy
+ * condition: `select auth.uid() is not null` or `select auth.role() = 'authenticated'` only ask whether
+ * someone is signed in. A SQL body is parsed and read as a condition is; another (PL/pgSQL) is read as
+ * text, comments left out.
+ */
+function bodyChecksCaller(d: FunctionDef, catalog: Catalog, depth: number): boolean {
+  let known = bodyChecks.get(catalog);
+  if (!known) bodyChecks.set(catalog, (known = new Map()));
+  let v = known.get(d);
+  if (v !== undefined) return v;
+  known.set(d, true); // a function that calls itself: the benefit of the doubt
+  const sql = d.language.toLowerCase() === 'sql' && d.body.trim() ? parseSqlFile('function.sql', d.body) : null;
+  if (sql && !sql.errors.length && sql.statements.length) v = sql.statements.some((st) => referencesCaller(st.node, catalog, depth + 1));
+  else v = CALLER_TEXT.test(maskLexemes(d.body, false).replace(NOT_A_CHECK_TEXT, ' '));
+  known.set(d, v);
+  return v;
 }
 
 /**
@@ -362,7 +402,7 @@ function callsCheckingFunction(body: string, catalog: Catalog, depth: number): b
     const name = key.slice(key.indexOf('.') + 1).replace(/[$]/g, '\\$');
     if (!new RegExp(`\\b${name}\\s*\\(`).test(body)) continue;
     if (depth > 3) return true;
-    if (defs.some((d) => CALLER_TEXT.test(d.body))) return true;
+    if (defs.some((d) => bodyChecksCaller(d, catalog, depth))) return true;
     // `is_admin()` in the body, for `is_admin(uid uuid DEFAULT auth.uid())`: the default is the caller.
     if (new RegExp(`\\b${name}\\s*\\(\\s*\\)`).test(body) && defs.some((d) => d.inputs.some(isCallerDefault))) return true;
   }
