@@ -59,6 +59,10 @@ test('missing-fk-index: a non-leading position or a different order does not cov
   assert.equal(f[0].data?.suggestedIndex, '@@index([ax, ay])');
   // Fulltext and GIN indexes do not serve the lookups.
   assert.equal(byRule(auditSchema(USER_POST('  @@index([authorId], type: Gin)\n')), 'missing-fk-index').length, 1);
+  // An index on the first columns only narrows the lookups: the message says so, not "scans all".
+  const [prefix] = byRule(auditSchema(two.replace('@@index([ay, ax])', '@@index([ax])')), 'missing-fk-index');
+  assert.match(prefix.message, /^Foreign key `ax`, `ay` of B → A has no index on all its columns\. Only `ax` is indexed: each delete of an A \(to check the constraint\) and every join read all B rows with the same `ax` and filter them\. Add `@@index\(\[ax, ay\]\)`\.$/);
+  assert.match(f[0].message, /scans all of B/);
 });
 
 test('missing-fk-index: MySQL indexes FKs itself, but not with relationMode = "prisma"', () => {

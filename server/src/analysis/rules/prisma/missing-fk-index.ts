@@ -102,13 +102,22 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
   // `an Organization`, `a User`; a model named like a table (`accounts`): `an accounts row`.
   const aTarget = `${/^[aeio]/i.test(target) ? 'an' : 'a'} ${target}${/^[a-z]/.test(target) ? ' row' : ''}`;
   const db = databaseName(schema);
-  const consequence = emulated
-    ? `With relationMode = "prisma" there is no foreign key in the database: Prisma Client looks up ${model.name} rows by ${list} for every delete or update of ${aTarget} and for every \`include\`, and each lookup is a full scan.`
-    : `${db} does not index foreign keys: deleting ${aTarget} scans all of ${model.name} to check the constraint, and loading ${aTarget}'s ${rel.back?.name ?? model.name + ' rows'} is a ${db === 'PostgreSQL' || db === 'CockroachDB' ? 'sequential' : 'full table'} scan.`;
+  // A composite key whose first columns an index covers: the lookups are narrowed, not full scans.
+  let covered = 0;
+  for (let k = cols.length - 1; k >= 1 && !covered; k--) if (hasLookupIndex(model, cols.slice(0, k))) covered = k;
+  const coveredList = cols
+    .slice(0, covered)
+    .map((c) => `\`${c}\``)
+    .join(', ');
+  const consequence = covered
+    ? `Only ${coveredList} ${covered > 1 ? 'are' : 'is'} indexed: ${emulated ? `Prisma Client's lookups of ${model.name} rows for every delete or update of ${aTarget}` : `each delete of ${aTarget} (to check the constraint)`} and every join read all ${model.name} rows with the same ${coveredList} and filter them.`
+    : emulated
+      ? `With relationMode = "prisma" there is no foreign key in the database: Prisma Client looks up ${model.name} rows by ${list} for every delete or update of ${aTarget} and for every \`include\`, and each lookup is a full scan.`
+      : `${db} does not index foreign keys: deleting ${aTarget} scans all of ${model.name} to check the constraint, and loading ${aTarget}'s ${rel.back?.name ?? model.name + ' rows'} is a ${db === 'PostgreSQL' || db === 'CockroachDB' ? 'sequential' : 'full table'} scan.`;
   return {
     file: file.path,
     range: rangeOf(file, span),
-    message: `Foreign key ${list} of ${model.name} → ${target} has no index. ${consequence} Add \`${attribute}\`.`,
+    message: `Foreign key ${list} of ${model.name} → ${target} has no index${covered ? ' on all its columns' : ''}. ${consequence} Add \`${attribute}\`.`,
     subject: { model: model.name, field: cols[0] },
     data: {
       columns: cols.join(', '),
