@@ -211,6 +211,9 @@ test('missing-relation: qualified names (createdByUserId) and comments saying th
   assert.equal(byRule(auditSchema(base('createdByUserId String')), 'missing-relation').length, 1);
   assert.equal(byRule(auditSchema(base('externalUserId String')), 'missing-relation').length, 0);
   assert.equal(byRule(auditSchema(base('userId String', '// no FK constraint: users can be deleted')), 'missing-relation').length, 0);
+  // Another system's key under a local model's name (dub's Commission.invoiceId).
+  assert.equal(byRule(auditSchema(base('userId String', '// idempotency key from the payment provider')), 'missing-relation').length, 0);
+  assert.equal(byRule(auditSchema(base('userId String', '/// the external ID in the identity provider')), 'missing-relation').length, 0);
 });
 
 test('missing-relation: the fix adds both relation fields and yields a valid schema without the finding', async () => {

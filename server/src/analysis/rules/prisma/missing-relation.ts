@@ -76,8 +76,12 @@ function findReferencedModel(schema: PrismaSchema, name: string): Model | null {
   return referenceTarget(name, (key) => byName.get(key) ?? byName.get(pluralize(key)));
 }
 
-/** Comments saying the missing foreign key is deliberate ("no FK constraint", "not a FK on purpose", "denormalized"). */
-const DELIBERATE = /\b(no|not an?|without)\s+(fk|foreign[- ]?keys?|relations?)\b|\bfk\b[^.]*\b(absent|intentional|on purpose)|intentionally|on purpose|denormali[sz]ed|\bsnapshot\b|\bsynthetic ids?\b/i;
+/**
+ * Comments saying the missing foreign key is deliberate ("no FK constraint", "not a FK on purpose",
+ * "denormalized"), or that the value is another system's key (dub's `Commission.invoiceId`: "idempotency
+ * key, each sale event is associated with a unique invoice" of the payment provider, not an `Invoice` row).
+ */
+const DELIBERATE = /\b(no|not an?|without)\s+(fk|foreign[- ]?keys?|relations?)\b|\bfk\b[^.]*\b(absent|intentional|on purpose)|intentionally|on purpose|denormali[sz]ed|\bsnapshot\b|\bsynthetic ids?\b|\bidempotency\b|\bexternal\s+(id|key|ref(erence)?)s?\b|\bthird[- ]party\b/i;
 
 export function deliberatelyUnrelated(field: Field): boolean {
   for (const c of field.comments) if (DELIBERATE.test(c)) return true;
@@ -189,7 +193,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses. In SQL migrations: a column of a table that is not a Prisma model whose name refers to another table (`generation_run_id` → `generation_runs`, also after a qualifier such as `parent_` or `created_by_`; in Supabase projects `user_id` → `auth.users` when there is no users table of the project) with the type of that table\'s single-column primary key, that no FOREIGN KEY covers; not when a `<name>_type` (or `_kind`, `_table`, `_model`) column makes it polymorphic.',
+      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses; not when a comment on the field or model says the key is deliberate ("no FK", "denormalized", "snapshot") or another system\'s ("idempotency key", "external id", "third-party"). In SQL migrations: a column of a table that is not a Prisma model whose name refers to another table (`generation_run_id` → `generation_runs`, also after a qualifier such as `parent_` or `created_by_`; in Supabase projects `user_id` → `auth.users` when there is no users table of the project) with the type of that table\'s single-column primary key, that no FOREIGN KEY covers; not when a `<name>_type` (or `_kind`, `_table`, `_model`) column makes it polymorphic.',
     whyItMatters:
       'Without a relation there is no foreign key: deleting a GenerationRun leaves Images pointing at a row that no longer exists, a typo in an id is stored without complaint, and Prisma Client cannot `include` or filter through the relation, so code does N+1 lookups by hand.',
     example:
