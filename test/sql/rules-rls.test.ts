@@ -260,6 +260,22 @@ describe('rls-policy-no-ownership', () => {
     assert.deepEqual(reported(helpers), ['a', 'b', 'c', 'e']);
   });
 
+  it('a subquery over a table counts the policies of the roles the policy is for', () => {
+    const text = [
+      'create table members (org_id uuid, user_id uuid);',
+      'alter table members enable row level security;',
+      'create policy "own" on members for select to authenticated using (user_id = (select auth.uid()));',
+      'create policy "guests" on members for select to anon using (true);',
+      'create table docs (id bigint primary key, org_id uuid);',
+      'alter table docs enable row level security;',
+      // For authenticated callers the subquery sees only their own memberships: the caller is checked.
+      'create policy "member delete" on docs for delete to authenticated using (exists (select 1 from members m where m.org_id = docs.org_id));',
+      // For public (anon too) it sees every membership: no check.
+      'create policy "anyone update" on docs for update using (exists (select 1 from members m where m.org_id = docs.org_id));',
+    ].join('\n');
+    assert.deepEqual(findingsOf({ [M]: text }, 'rls-policy-no-ownership').map((x) => x.subject.policy), ['anyone update']);
+  });
+
   it('reads SQL-standard function bodies, and the body CREATE OR REPLACE or DROP FUNCTION left in place', () => {
     const policy = 'create policy "d" on profiles for update to authenticated using (public.is_member(org_id));\n';
     const standard = [

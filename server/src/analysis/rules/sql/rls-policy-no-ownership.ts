@@ -49,7 +49,7 @@ export default defineRule({
      * which opens every row to every request without a signed-in user (anon key, expired session).
      */
     const readPolicy = (p: Policy, t: Table) => {
-      if (!p.using || !p.roles.some((r) => READ_ROLES.has(r)) || !referencesCaller(p.using, catalog)) return;
+      if (!p.using || !p.roles.some((r) => READ_ROLES.has(r)) || !referencesCaller(p.using, catalog, 0, p.roles)) return;
       const branch = nullBranch(p.using);
       if (!branch) return;
       const at = branchSite(p.usingFrom ?? { stmt: p.statement, ref: p.source }, branch);
@@ -83,14 +83,14 @@ export default defineRule({
         for (const g of gates) {
           // `true` is rls-policy-always-true's finding; `false` lets nothing through.
           if (!g || gap || isConstTrue(g.expr) || isConstFalse(g.expr)) continue;
-          const node = uncheckedPart(g.expr, catalog);
+          const node = uncheckedPart(g.expr, catalog, 0, p.roles);
           if (node) gap = { node, gate: g };
         }
         if (!gap) continue;
         const cond = [p.usingText && `USING (${p.usingText})`, p.withCheckText && `WITH CHECK (${p.withCheckText})`].filter(Boolean).join(' ');
         const verb = gap.gate.verb;
         const head = `Policy \`${p.name}\` on \`${tableLabel(t)}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')})`;
-        if (!referencesCaller(p.using, catalog) && !referencesCaller(p.withCheck, catalog)) {
+        if (!referencesCaller(p.using, catalog, 0, p.roles) && !referencesCaller(p.withCheck, catalog, 0, p.roles)) {
           const m = migrationAt(project, p.source.file);
           if (!m) continue;
           const stmt = p.statement;

@@ -244,7 +244,7 @@ function clientRoleTestParts(e: PgNode): Set<PgNode> | null {
  * migrations whose body does. A function the migrations do not define (and that is not a plain
  * built-in) is given the benefit of the doubt.
  */
-export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0): boolean {
+export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0, roles?: readonly string[]): boolean {
   if (!e) return false;
   let found = false;
   const roleTests = clientRoleTestParts(e);
@@ -257,7 +257,7 @@ export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0):
     if (kind === 'SQLValueFunction' && /CURRENT_USER|SESSION_USER|CURRENT_ROLE|USER/.test(String(v.op))) found = true;
     // A subquery over a table whose own policies show each caller only their rows (`EXISTS (SELECT 1
     // FROM projects WHERE projects.id = project_id)`, with RLS on projects): the caller is checked there.
-    else if (kind === 'RangeVar' && parents.includes('SubLink') && depth < 3 && rowsLimitedToCaller(catalog, rangeKey(v), depth + 1)) found = true;
+    else if (kind === 'RangeVar' && parents.includes('SubLink') && depth < 3 && rowsLimitedToCaller(catalog, rangeKey(v), depth + 1, roles)) found = true;
     else if (kind === 'FuncCall') {
       const n = funcName(v);
       if (CALLER_FUNCTIONS.has(n)) found = callerCall(v);
@@ -268,15 +268,18 @@ export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0):
 }
 
 /**
- * Whether the API roles read only rows that their own caller check lets through in table `key`: RLS is
- * enabled there and every permissive SELECT policy for them compares with the caller on every way
- * through (or a restrictive one does). Without any such policy they read nothing, which is no gap either.
+ * Whether the API roles (`roles`: those of the policy whose condition reads the table; all of them when
+ * not given) read only rows that their own caller check lets through in table `key`: RLS is enabled
+ * there and every permissive SELECT policy for them compares with the caller on every way through (or
+ * a restrictive one does). Without any such policy they read nothing, which is no gap either. A policy
+ * for other roles does not count (`to anon using (true)` opens nothing to `authenticated`).
  */
-function rowsLimitedToCaller(catalog: Catalog, key: string, depth: number): boolean {
+function rowsLimitedToCaller(catalog: Catalog, key: string, depth: number, roles?: readonly string[]): boolean {
   const t = catalog.tables.get(key);
   if (!t?.rls) return false;
-  const reading = [...t.policies.values()].filter((p) => (p.command === 'select' || p.command === 'all') && appliesToClients(p));
-  const checked = (p: Policy) => !!p.using && uncheckedPart(p.using, catalog, depth) === null;
+  const forRoles = (p: Policy) => !roles || roles.includes('public') || p.roles.includes('public') || p.roles.some((r) => roles.includes(r));
+  const reading = [...t.policies.values()].filter((p) => (p.command === 'select' || p.command === 'all') && appliesToClients(p) && forRoles(p));
+  const checked = (p: Policy) => !!p.using && uncheckedPart(p.using, catalog, depth, roles) === null;
   if (reading.some((p) => !p.permissive && checked(p))) return true;
   return reading.every((p) => !p.permissive || checked(p));
 }
@@ -287,19 +290,19 @@ function rowsLimitedToCaller(catalog: Catalog, key: string, depth: number): bool
  * `a OR b`, the first branch that does not (every caller passes through it); for `a AND b`, the whole
  * conjunction when no conjunct does. A `false` branch lets nothing through.
  */
-export function uncheckedPart(e: PgNode, catalog: Catalog, depth = 0): PgNode | null {
+export function uncheckedPart(e: PgNode, catalog: Catalog, depth = 0, roles?: readonly string[]): PgNode | null {
   if (isConstFalse(e)) return null;
   const b = e.BoolExpr;
   if (b?.boolop === 'OR_EXPR') {
     for (const a of b.args ?? []) {
-      const u = uncheckedPart(a, catalog, depth);
+      const u = uncheckedPart(a, catalog, depth, roles);
       if (u) return u;
     }
     return null;
   }
   if (b?.boolop === 'AND_EXPR') {
     const args: PgNode[] = b.args ?? [];
-    const gaps = args.map((a) => uncheckedPart(a, catalog, depth));
+    const gaps = args.map((a) => uncheckedPart(a, catalog, depth, roles));
     if (gaps.some((g) => !g)) return null;
     // No conjunct checks the caller on every way through it: the rows that pass without a check are
     // those matching every conjunct's gap (the whole conjunction when no conjunct checks at all).
@@ -317,14 +320,14 @@ export function uncheckedPart(e: PgNode, catalog: Catalog, depth = 0): PgNode | 
       const when = w?.CaseWhen;
       if (!when) continue;
       const test: PgNode = c.arg ? { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: '=' } }], lexpr: c.arg, rexpr: when.expr } } : when.expr;
-      const cond = uncheckedPart(test, catalog, depth);
-      const result = uncheckedPart(when.result, catalog, depth);
+      const cond = uncheckedPart(test, catalog, depth, roles);
+      const result = uncheckedPart(when.result, catalog, depth, roles);
       if (cond && result) return isConstTrue(result) ? cond : { BoolExpr: { boolop: 'AND_EXPR', args: [cond, result] } };
     }
     // Without ELSE the result is NULL: nothing passes.
-    return c.defresult ? uncheckedPart(c.defresult, catalog, depth) : null;
+    return c.defresult ? uncheckedPart(c.defresult, catalog, depth, roles) : null;
   }
-  return referencesCaller(e, catalog, depth) ? null : e;
+  return referencesCaller(e, catalog, depth, roles) ? null : e;
 }
 
 /** The smallest node `location` in an expression: where its text starts (up to an opening parenthesis). */
