@@ -111,8 +111,11 @@ describe('rls-policy-without-rls', () => {
     );
     assert.equal(f.length, 1);
     assert.deepEqual(f[0].subject, { table: 'notes', policy: 'own' });
-    assert.match(f[0].message, /disables it: `20240201000000_off\.sql`/);
+    assert.match(f[0].message, /\(migration `20240201000000_off\.sql` disables it\): the policies do nothing and every API client can read and write all rows\./);
     assert.equal(f[0].fixes[0].edits[0].newText, '\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;');
+    // A schema the API does not expose: only direct connections reach it.
+    const [app] = findingsOf({ [M]: 'create schema app;\ncreate table app.things (id int primary key, user_id uuid);\ncreate policy "own" on app.things for all to authenticated using ((select auth.uid()) = user_id);' }, 'rls-policy-without-rls');
+    assert.match(app.message, /every role with privileges on it reads and writes all rows \(the `app` schema is not exposed through the API\)\.$/);
   });
 });
 

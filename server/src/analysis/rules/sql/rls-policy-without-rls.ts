@@ -29,13 +29,15 @@ export default defineRule({
       const m = migrationAt(project, first.source.file);
       if (!m) continue;
       const stmt = first.statement;
-      const disabled = t.rlsSource ? ` (a later migration disables it: \`${t.rlsSource.migration}\`)` : '';
+      const disabled = t.rlsSource ? ` (migration \`${t.rlsSource.migration}\` disables it)` : '';
+      // Outside the schemas the API exposes, only roles connecting to the database directly reach it.
+      const exposed = t.schema === 'public' || project.exposedSchemas.has(t.schema);
       report({
         file: m.path,
         range: headRange(m.file, stmt),
         anchorLine: stmt.range.start.line,
         migration: m.label,
-        message: `Table \`${tableLabel(t)}\` has ${t.policies.size} polic${t.policies.size === 1 ? 'y' : 'ies'} but row level security is not enabled${disabled}: the policies do nothing and every API client can read and write all rows.`,
+        message: `Table \`${tableLabel(t)}\` has ${t.policies.size} polic${t.policies.size === 1 ? 'y' : 'ies'} but row level security is not enabled${disabled}: the policies do nothing and ${exposed ? 'every API client can read and write all rows' : `every role with privileges on it reads and writes all rows (the \`${t.schema}\` schema is not exposed through the API)`}.`,
         subject: { table: t.name, policy: first.name },
         fixes: [
           {
