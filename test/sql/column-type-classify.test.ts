@@ -13,6 +13,10 @@ test('column-type-change classification: what rewrites, what narrows, what is fr
   assert.equal(classify('double precision', 'bigint'), 'narrowing');
   assert.equal(classify('real', 'smallint'), 'narrowing');
   assert.equal(classify('integer', 'numeric(10, 2)'), 'narrowing');
+  // Wide enough for every integer: a rewrite, nothing fails (formbricks: integer → numeric(65, 30)).
+  assert.equal(classify('integer', 'numeric(65, 30)'), 'rewrite');
+  assert.equal(classify('bigint', 'numeric(19)'), 'rewrite');
+  assert.equal(classify('smallint', 'numeric(4)'), 'narrowing');
   assert.equal(classify('integer', 'double precision'), 'rewrite');
 });
 

@@ -29,6 +29,9 @@ function timeType(t: string): { base: string; precision: number | null } | null 
  * which PostgreSQL 12+ does without a rewrite only when the session time zone is UTC; `rewrite`:
  * other changes (or the previous type is unknown).
  */
+/** Decimal digits of the largest value of each integer type (smallint 32767, integer 2147483647, bigint 9223372036854775807). */
+const INT_DIGITS: Record<string, number> = { smallint: 5, integer: 10, bigint: 19 };
+
 export function classify(from: string | undefined, to: string): 'no-rewrite' | 'narrowing' | 'rewrite-unless-utc' | 'rewrite' {
   const toLower = to.toLowerCase();
   if (!from) return /^(varchar|char)\(\d+\)|^(smallint|integer|real)$/.test(toLower) ? 'narrowing' : 'rewrite';
@@ -57,6 +60,8 @@ export function classify(from: string | undefined, to: string): 'no-rewrite' | '
   const tn = /^numeric\((\d+)(?:, (\d+))?\)$/.exec(toLower);
   // Same scale, precision not lower, or no limit at all: PostgreSQL keeps the stored values as they are.
   if (fn && (toLower === 'numeric' || (tn && Number(tn[1]) >= Number(fn[1]) && Number(tn[2] ?? 0) === Number(fn[2] ?? 0)))) return 'no-rewrite';
+  // An integer type into numeric(p, s): every value fits when p - s digits hold its largest (integer: 10 digits).
+  if (tn && INT_DIGITS[f] !== undefined) return Number(tn[1]) - Number(tn[2] ?? 0) < INT_DIGITS[f] ? 'narrowing' : 'rewrite';
   if (tn && (!fn || Number(tn[1]) < Number(fn[1]) || Number(tn[2] ?? 0) < Number(fn[2] ?? 0))) return 'narrowing';
   return 'rewrite';
 }
