@@ -201,6 +201,49 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.match(generated, /^CREATE TABLE "Post" \($/m);
   });
 
+  it('keeps what a TODO still needs: the copy of values a computed USING replaced, a type such a column has, an index to rename back (formbricks)', async () => {
+    const init = [
+      `CREATE TYPE "Kind" AS ENUM ('a', 'b');`,
+      `CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "verified" TIMESTAMP(3), "kind" TEXT, "name" TEXT, "seen" TIMESTAMP(3));`,
+      `CREATE INDEX "User_name_idx" ON "User"("name");`,
+      `INSERT INTO "User" VALUES ('u1', '2024-01-02 03:04:05', 'a', 'x', '2024-05-06 07:08:09'), ('u2', NULL, 'b', 'y', NULL);`,
+    ].join('\n');
+    const change = [
+      // Copy-and-swap: the copy is the only place the timestamps are left.
+      `ALTER TABLE "User" ADD COLUMN "verified_at" TIMESTAMP(3);`,
+      `UPDATE "User" SET "verified_at" = "verified";`,
+      `ALTER TABLE "User" ALTER COLUMN "verified" TYPE BOOLEAN USING ("verified" IS NOT NULL);`,
+      // A column of an enum this migration creates, filled from one it drops.
+      `CREATE TYPE "Kind2" AS ENUM ('x', 'y');`,
+      `ALTER TABLE "User" ADD COLUMN "kind2" "Kind2";`,
+      `UPDATE "User" SET "kind2" = CASE WHEN "kind" = 'a' THEN 'x'::"Kind2" ELSE 'y'::"Kind2" END;`,
+      `ALTER TABLE "User" DROP COLUMN "kind";`,
+      // Read in a time zone: the same conversion gives the values back (hoppscotch).
+      `ALTER TABLE "User" ALTER COLUMN "seen" TYPE TIMESTAMPTZ(3) USING timezone('Asia/Tokyo', "seen");`,
+      `SET TIME ZONE 'America/New_York';`,
+      // An index renamed, then dropped: its rename back waits for the TODO that re-creates it.
+      `ALTER INDEX "User_name_idx" RENAME TO "User_name_old_idx";`,
+      `DROP INDEX "User_name_old_idx";`,
+    ].join('\n');
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.match(rollback, /^-- TODO: column verified was converted with USING \(verified IS NOT NULL\): convert it back to timestamp\(3\) by hand/m);
+    assert.match(rollback, /^-- TODO: run only once the TODO above is done \(this would delete data that is not restored yet\): ALTER TABLE "User" DROP COLUMN IF EXISTS verified_at;$/m);
+    assert.match(rollback, /^-- TODO: run only once the columns of this type the TODOs above keep are gone:\n--   DROP TYPE IF EXISTS "Kind2";$/m);
+    assert.match(rollback, /^-- TODO: run only once the index the TODO above re-creates is back:\n--   ALTER INDEX "User_name_old_idx" RENAME TO "User_name_idx";$/m);
+    assert.match(rollback, /^ALTER TABLE "User" ALTER COLUMN seen TYPE timestamp\(3\) USING timezone\('Asia\/Tokyo', seen\);$/m);
+    await withDb(async (db) => {
+      await db.exec(init);
+      await db.exec(change);
+      // The script runs as it is, and the copy of the timestamps is still there for the TODO.
+      await db.exec(rollback);
+      const r = await db.query<{ id: string; verified_at: string | null; seen: string | null }>(`SELECT id, verified_at::text, seen::text FROM "User" ORDER BY id`);
+      assert.deepEqual(r.rows, [
+        { id: 'u1', verified_at: '2024-01-02 03:04:05', seen: '2024-05-06 07:08:09' },
+        { id: 'u2', verified_at: null, seen: null },
+      ]);
+    });
+  });
+
   it('restores the definition a CREATE OR REPLACE FUNCTION replaced (in place, or dropped first when the result changed) and re-creates dropped functions', async () => {
     const functions = async (db: PGlite) => (await db.query<{ d: string }>(`SELECT pg_get_functiondef(p.oid) AS d FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1`)).rows.map((r) => r.d);
     const init = [

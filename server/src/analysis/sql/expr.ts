@@ -263,3 +263,12 @@ export function checkValueList(expr: PgNode): { column: string; values: string[]
   }
   return null;
 }
+
+/** Whether an `ALTER COLUMN … TYPE … USING` expression is something other than the column itself or a cast of it. */
+export function computedUsing(expr: PgNode | undefined, column: string): boolean {
+  let e = expr;
+  while (e?.TypeCast) e = e.TypeCast.arg;
+  if (!e) return false;
+  const fields = e.ColumnRef?.fields;
+  return !(fields?.length && fields[fields.length - 1].String?.sval === column);
+}

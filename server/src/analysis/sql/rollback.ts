@@ -4,7 +4,7 @@
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
 import { inputParams, partsKey, qualify, rangeKey, ROUTINE_OBJECTS, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
-import { exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
+import { computedUsing, exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
 import { dirOf } from './discovery';
@@ -330,6 +330,14 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         if (prev?.enum) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::text::${prev.type};`);
         // From a string type back to another kind there is no automatic cast: the explicit one parses the text (and fails on bad values).
         else if (prev && isStringType(typeText(cmd.def?.ColumnDef?.typeName)) && !isStringType(prev.type)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::${prev.type};`);
+        // `timestamp` ↔ `timestamptz` read in a time zone (`USING timezone('UTC', col)`, `col AT TIME ZONE 'UTC'`): the same
+        // conversion, in the same zone, gives the old values back.
+        else if (prev && zoneConversion(cmd.def?.ColumnDef?.raw_default, cmd.name) && columnTypeSql(prev) && /^timestamp(tz)?\b/.test(prev.type))
+          out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${columnTypeSql(prev)} USING ${zoneConversion(cmd.def.ColumnDef.raw_default, cmd.name)};`);
+        // A USING that computed the new values (formbricks: `TYPE boolean USING (email_verified IS NOT NULL)`): the
+        // old values are not in the column any more, and there may be no cast back at all.
+        else if (prev && computedUsing(cmd.def?.ColumnDef?.raw_default, cmd.name))
+          out.push(`-- TODO: column ${cmd.name} was converted with USING (${exprText(cmd.def.ColumnDef.raw_default)}): convert it back to ${prev.type} by hand (ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING …), from a copy of the old values if the migration kept one.`);
         else if (prev && columnTypeSql(prev)) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${columnTypeSql(prev)};`);
         else if (prev) out.push(`-- TODO: column ${cmd.name} changed type; change it back to ${prev.type} by hand (as its migration wrote it: this cannot write that type exactly).`);
         else out.push(`-- TODO: column ${cmd.name} changed type; its previous type is not known from the migrations: change it back by hand.`);
@@ -440,6 +448,16 @@ function columnsBeforeEachCommand(cmds: PgNode[], facts?: StatementFacts): { bef
   return { before: out, nothingToUndo };
 }
 
+/** `timezone(<constant zone>, <the column>)` (how `col AT TIME ZONE 'UTC'` parses too) as SQL, or null. */
+function zoneConversion(expr: PgNode | undefined, column: string): string | null {
+  const call = expr?.FuncCall;
+  if (!call || !/^(pg_catalog\.)?timezone$/.test(names(call.funcname).join('.')) || call.args?.length !== 2) return null;
+  const zone = call.args[0]?.A_Const?.sval?.sval;
+  const fields = call.args[1]?.ColumnRef?.fields;
+  if (typeof zone !== 'string' || fields?.length !== 1 || fields[0].String?.sval !== column) return null;
+  return `timezone(${quoteLiteral(zone)}, ${quoteIdent(column)})`;
+}
+
 /** A character string type as `typeText` writes it (`text`, `varchar(20)`, `character(2)[]` …). */
 function isStringType(t: string): boolean {
   return /^(?:text|varchar|character varying|character|char|bpchar|citext)(?:\(\d+\))?(?:\[\])*$/i.test(t);
@@ -513,6 +531,39 @@ function viewReads(ref: SourceRef): string[] {
 }
 
 /** The SQL lines of a reverse (its comment lines left out). */
+/**
+ * Whether `line` drops a type (`DROP TYPE IF EXISTS "X";`, the reverse of CREATE TYPE) that a column
+ * still has because its DROP COLUMN / DROP TABLE waits (`kept`): a column the migration added with
+ * that type, or changed to it (formbricks: the enum of a column whose copy-and-swap is a TODO).
+ */
+function keptTypeUse(line: string, m: Migration, kept: string[]): boolean {
+  const drop = /^DROP TYPE IF EXISTS (.+);$/.exec(line);
+  if (!drop || !kept.length) return false;
+  const type = drop[1].replace(/^.*\./, '').replace(/^"(.*)"$/, '$1').replace(/""/g, '"');
+  const ofType = (tn: PgNode) => names(tn?.names).pop() === type;
+  for (const st of m.file.statements) {
+    const n = st.node;
+    const uses: Array<[table: string, column?: string]> = [];
+    if (st.kind === 'CreateStmt') {
+      for (const el of n.tableElts ?? []) if (el.ColumnDef && ofType(el.ColumnDef.typeName)) uses.push([n.relation?.relname]);
+    } else if (st.kind === 'AlterTableStmt') {
+      for (const c of n.cmds ?? []) {
+        const cmd = c.AlterTableCmd;
+        const def = cmd?.def?.ColumnDef;
+        if (cmd?.subtype === 'AT_AddColumn' && def && ofType(def.typeName)) uses.push([n.relation?.relname, def.colname]);
+        if (cmd?.subtype === 'AT_AlterColumnType' && def && ofType(def.typeName)) uses.push([n.relation?.relname, cmd.name]);
+      }
+    }
+    for (const [table, column] of uses) {
+      if (!table) continue;
+      const t = mentions(table);
+      const c = column === undefined ? null : mentions(column);
+      if (kept.some((k) => t.test(k) && (c ? /\bDROP COLUMN\b/i.test(k) && c.test(k) : /^DROP TABLE\b/i.test(k)))) return true;
+    }
+  }
+  return false;
+}
+
 function sqlOf(text: string): string {
   return text
     .split(/\r?\n|\r/)
@@ -594,13 +645,14 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // Once a reverse is only a TODO to re-add a dropped column, a later DROP of a column (or the whole)
   // of that table could delete the only copy of the data left (the copy-and-swap pattern: the copy
   // column is dropped after the TODO to re-add the original): those wait, commented out.
-  const lost = new Set<string>(); // tables (as the script names them) that lost a column
-  const gone: RegExp[] = []; // mentions of tables dropped by a statement whose reverse is a TODO
+  const lost = new Set<string>(); // tables (as the script names them) that lost a column, or a column's values (a computed USING)
+  const gone: Array<{ re: RegExp; what: string }> = []; // mentions of tables (and indexes) dropped by a statement whose reverse is a TODO
   const goneColumns: Array<[table: RegExp, column: RegExp]> = []; // and of dropped columns, with their table's
   // A view re-created after a TODO about a table it reads (a column to re-add, a type to change
   // back) would read that table as the TODO leaves it: it waits too.
   const viewReadsOf = new Map<string, string[]>();
   const pending: string[] = []; // the TODO blocks so far
+  const kept: string[] = []; // the lines commented out to wait for a TODO
   // What the migration created up to each statement (GRANTs on those are safe to revoke; an OR REPLACE
   // of those replaced nothing).
   const firstCreated = new Map<string, number>();
@@ -623,12 +675,19 @@ export function generateRollback(m: Migration, eol = '\n'): string {
       let sql: string | undefined;
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
       if (waits) lines.push(`-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}`);
-      else if (gone.length && gone.some((g) => g.test((sql ??= sqlOf(line))))) lines.push(`-- TODO: run only once the table the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
+      else if (gone.length && gone.some((g) => g.re.test((sql ??= sqlOf(line))))) {
+        const what = gone.find((g) => g.re.test(sql!))!.what;
+        lines.push(`-- TODO: run only once the ${what} the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
+      } else if (keptTypeUse(line, m, kept)) lines.push(`-- TODO: run only once the columns of this type the TODOs above keep are gone:${eol}${commentOut(line, eol)}`);
       else if (goneColumns.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql))) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
       else if (viewReadsOf.get(line)?.some((table) => pending.some((p) => mentions(table).test(p)))) lines.push(`-- TODO: run only once the TODOs above about what the view reads are done:${eol}${commentOut(line, eol)}`);
       else lines.push(line);
       const last = lines[lines.length - 1];
-      if (last.startsWith('-- TODO:')) pending.push(last);
+      if (last.startsWith('-- TODO:')) {
+        pending.push(last);
+        // What it keeps in place: a DROP COLUMN / DROP TABLE that waits.
+        if (last !== line) kept.push(line);
+      }
     }
     // A table whose DROP is only a TODO is not there for what the rollback re-creates next (a
     // foreign key to it, its indexes, a view reading it): those wait, commented out.
@@ -638,10 +697,24 @@ export function generateRollback(m: Migration, eol = '\n'): string {
         const table = parts[parts.length - 1];
         // A table the rollback re-created is back.
         const back = `${eol}CREATE TABLE ${parts.map(quoteIdent).join('.')} (${eol}`;
-        if (table && !rev.some((l) => l.includes(back))) gone.push(mentions(table));
+        if (table && !rev.some((l) => l.includes(back))) gone.push({ re: mentions(table), what: 'table' });
       }
     }
-    if (s.kind === 'AlterTableStmt' && (s.node.cmds ?? []).some((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_DropColumn')) lost.add(rel(s.node.relation));
+    // An index whose DROP is only a TODO: renaming it back, or anything else naming it, waits too.
+    if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX' && rev.some((l) => l.startsWith('-- TODO:'))) {
+      for (const o of s.node.objects ?? []) {
+        const parts = names(o.List?.items);
+        const index = parts[parts.length - 1];
+        // Not when its reverse re-created it (a DROP of several indexes is a TODO for some only).
+        if (index && !rev.some((l) => /^create\s+(?:unique\s+)?index\b/i.test(l) && mentions(index).test(l))) gone.push({ re: mentions(index), what: 'index' });
+      }
+    }
+    // A column dropped, or converted with a USING that computed new values: a copy of the old values
+    // (a column this migration added) may be all that is left of them, so dropping it waits.
+    const losesValues = (c: PgNode) =>
+      c.AlterTableCmd?.subtype === 'AT_DropColumn' ||
+      (c.AlterTableCmd?.subtype === 'AT_AlterColumnType' && computedUsing(c.AlterTableCmd.def?.ColumnDef?.raw_default, c.AlterTableCmd.name) && !zoneConversion(c.AlterTableCmd.def?.ColumnDef?.raw_default, c.AlterTableCmd.name));
+    if (s.kind === 'AlterTableStmt' && (s.node.cmds ?? []).some(losesValues)) lost.add(rel(s.node.relation));
   }
   if (m.file.errors.some((e) => e.kind !== 'plpgsql')) lines.push('-- TODO: the migration has syntax errors; statements that did not parse are not reversed.');
   return lines.join(eol) + eol;

@@ -1,7 +1,6 @@
 import { defineRule } from '../../rule';
 
-import { typeText } from '../../sql/expr';
-import type { PgNode } from '../../sql/parse';
+import { computedUsing, typeText } from '../../sql/expr';
 import { alterCommandsOnExistingTables, findNamed, rangeFromMatch, sqlProject, statementReport, tableName } from './util';
 
 /** `ALTER [COLUMN] <name> [SET DATA] TYPE` (findNamed). */
@@ -64,15 +63,6 @@ export function classify(from: string | undefined, to: string): 'no-rewrite' | '
   if (tn && INT_DIGITS[f] !== undefined) return Number(tn[1]) - Number(tn[2] ?? 0) < INT_DIGITS[f] ? 'narrowing' : 'rewrite';
   if (tn && (!fn || Number(tn[1]) < Number(fn[1]) || Number(tn[2] ?? 0) < Number(fn[2] ?? 0))) return 'narrowing';
   return 'rewrite';
-}
-
-/** Whether an `ALTER COLUMN … TYPE … USING` expression is something other than the column itself or a cast of it. */
-function computedUsing(expr: PgNode | undefined, column: string): boolean {
-  let e = expr;
-  while (e?.TypeCast) e = e.TypeCast.arg;
-  if (!e) return false;
-  const fields = e.ColumnRef?.fields;
-  return !(fields?.length && fields[fields.length - 1].String?.sval === column);
 }
 
 export default defineRule({
