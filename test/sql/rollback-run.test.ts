@@ -244,6 +244,17 @@ describe('generated rollbacks run in PostgreSQL', () => {
     });
   });
 
+  it('drops a view or function that a CREATE OR REPLACE made when no earlier migration made it (not one of the platform: auth, storage …)', async () => {
+    const init = 'CREATE TABLE t (id int PRIMARY KEY, a int);';
+    const change = 'CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;\nCREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$;';
+    const rollback = await roundTrip(init, change);
+    assert.doesNotMatch(rollback, /-- TODO:/);
+    assert.match(rollback, /^-- No earlier migration makes v: dropped\. If it existed before this migration \(made outside the migrations\), restore its definition instead\.\nDROP VIEW IF EXISTS v;$/m);
+    assert.match(rollback, /^DROP FUNCTION IF EXISTS f\(integer\);$/m);
+    const platform = rollbackOf({ 'supabase/migrations/1_init.sql': init, 'supabase/migrations/2_change.sql': 'CREATE OR REPLACE FUNCTION auth.f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;' }, '2_change.sql');
+    assert.match(platform, /^-- TODO: CREATE OR REPLACE FUNCTION: the previous definition/m);
+  });
+
   it('restores the definition a CREATE OR REPLACE FUNCTION replaced (in place, or dropped first when the result changed) and re-creates dropped functions', async () => {
     const functions = async (db: PGlite) => (await db.query<{ d: string }>(`SELECT pg_get_functiondef(p.oid) AS d FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1`)).rows.map((r) => r.d);
     const init = [

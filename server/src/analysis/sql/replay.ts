@@ -201,7 +201,7 @@ CREATE PUBLICATION supabase_realtime;
 export const SUPABASE_SEARCH_PATH = '"$user", public, extensions';
 
 /** Schemas a hosted platform or an extension the embedded database lacks would provide. */
-const PLATFORM_SCHEMAS = new Set([
+export const PLATFORM_SCHEMAS: ReadonlySet<string> = new Set([
   'auth', 'storage', 'extensions', 'net', 'cron', 'vault', 'pgsodium', 'pgsodium_masks', 'graphql', 'graphql_public', 'realtime',
   '_realtime', 'supabase_functions', 'supabase_migrations', 'pgbouncer', 'pgmq', 'pgtle', 'topology', 'tiger', 'partman',
   '_analytics', 'timescaledb_information', '_timescaledb_catalog', 'repack',

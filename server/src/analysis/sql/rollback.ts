@@ -7,6 +7,7 @@ import { inputParams, partsKey, qualify, rangeKey, ROUTINE_OBJECTS, textReads, t
 import { computedUsing, exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
+import { PLATFORM_SCHEMAS } from './replay';
 import { dirOf } from './discovery';
 import { maskLexemes } from './lexical';
 import { columnDefaultSql, columnTypeSql, constraintDefinition, functionRecreation, functionRestore, indexRecreation, tableRecreation, viewRecreation } from './recreate';
@@ -51,6 +52,8 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       if (!n.replace || createdHere(relKey(n.view))) return [`DROP VIEW IF EXISTS ${rel(n.view)};`];
       // The definition it replaced, when the replay read it: dropped and made again, as a view cannot
       // lose columns in place (a view that reads this one makes the DROP fail: restore by hand then).
+      // No earlier migration made it (nor an earlier statement of this one): the migration made it.
+      if (facts && facts.replacedView === undefined && !platformSchema(n.view?.schemaname)) return [`${madeOutsideNote(rel(n.view), eol)}DROP VIEW IF EXISTS ${rel(n.view)};`];
       const previous = facts?.replacedView && viewRecreation(rangeKey(n.view), facts.replacedView);
       if (!previous) return T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.');
       const line = `-- Restores ${rel(n.view)} as migration ${facts!.replacedView!.migration} defined it; privileges granted on it since are not restored.${eol}${previous}`;
@@ -86,6 +89,8 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
         // The definition it replaced, when the replay read it.
         const restore = facts?.replacedFunction && functionRestore(facts.replacedFunction, n);
         if (restore) return [`-- Restores ${qualifiedNames(n.funcname)} as migration ${facts!.replacedFunction!.createdBy.migration} defined it; privileges and settings given to it since are not restored.${eol}${restore.dropFirst ? `${dropRoutine(n)}${eol}` : ''}${restore.create}`];
+        const fname = names(n.funcname);
+        if (facts && !facts.replacedFunction && !platformSchema(fname.length > 1 ? fname[0] : undefined)) return [`${madeOutsideNote(qualifiedNames(n.funcname), eol)}${dropRoutine(n)}`];
         return T('CREATE OR REPLACE FUNCTION: the previous definition (if any) must be restored by hand; drop the function only if this migration introduced it.');
       }
       return [dropRoutine(n)];
@@ -238,6 +243,19 @@ function reverseDropTables(n: PgNode, stmt: SqlStatement, eol: string, facts: St
   const out = [...made.flatMap((m) => m.create), ...made.flatMap((m) => m.foreignKeys)];
   if (byHand.length) out.push(todo(`${byHand.join(', ')}: a DROP cannot be reversed automatically here (a column or option this cannot write back): recreate the table (and restore its data from a backup).`, stmt, eol));
   return out;
+}
+
+/**
+ * The comment before the DROP that reverses a CREATE OR REPLACE of an object no earlier migration
+ * made: the replay takes it that this migration did, and says what to do if it was made otherwise.
+ */
+/** A schema the hosting platform or an extension provides (`auth`, `storage`, `extensions` …): its objects were there before any migration. */
+function platformSchema(schema: string | undefined): boolean {
+  return !!schema && (PLATFORM_SCHEMAS.has(schema.toLowerCase()) || schema.toLowerCase() === 'pg_catalog');
+}
+
+function madeOutsideNote(name: string, eol: string): string {
+  return `-- No earlier migration makes ${name}: dropped. If it existed before this migration (made outside the migrations), restore its definition instead.${eol}`;
 }
 
 function reverseRename(n: PgNode, stmt: SqlStatement, eol: string): string[] {
