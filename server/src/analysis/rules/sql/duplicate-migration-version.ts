@@ -77,7 +77,7 @@ export default defineRule({
     example: '-- file: supabase/migrations/004_add_favorites.sql\nCREATE TABLE favorites (id bigint PRIMARY KEY);\n-- file: supabase/migrations/004_create_templates.sql\nCREATE TABLE templates (id bigint PRIMARY KEY);\n',
     useInstead: '-- file: supabase/migrations/004_add_favorites.sql\nCREATE TABLE favorites (id bigint PRIMARY KEY);\n-- file: supabase/migrations/005_create_templates.sql\nCREATE TABLE templates (id bigint PRIMARY KEY);\n',
     fixSafety:
-      'Renames the later migration to the next free version. Safe before the migration ran anywhere; if a database already recorded it under the old version, record it again under the new one (e.g. `supabase migration repair`) or the tool will run it twice.',
+      'Renames the later migration to the next free version. Safe before the migration ran anywhere; if a database already recorded it under the old version, record it again under the new one or the tool will run it twice: Supabase `supabase migration repair`; Prisma `UPDATE "_prisma_migrations" SET migration_name = \'<new folder>\' WHERE migration_name = \'<old folder>\'` in each database (a renamed folder is otherwise a new migration to `prisma migrate deploy`, and the old name a missing one to `prisma migrate dev`).',
   },
   check(ctx, report) {
     const project = ctx.sql;
