@@ -185,7 +185,7 @@ export const checkSqlMissingPrimaryKey: SharedIdCheck = (ctx, report) => {
       range: headRange(m.file, stmt),
       anchorLine: stmt.range.start.line,
       migration: m.label,
-      message: `Table \`${t.name}\` has no primary key after all migrations: logical replication (and Supabase Realtime) cannot replicate its UPDATEs and DELETEs, and tools cannot address single rows.${implicitM2m ? ' This is a Prisma implicit many-to-many table: Prisma 5+/6 gives these a primary key on (A, B) — upgrade and run `prisma migrate dev` to get the migration.' : unique ? ` Its unique (${unique.columns.join(', ')}) on NOT NULL columns could become the primary key.` : ''}`,
+      message: `Table \`${t.name}\` has no primary key after all migrations: logical replication (and Supabase Realtime) cannot replicate its UPDATEs and DELETEs, and tools cannot address single rows.${implicitM2m ? ' This is a Prisma implicit many-to-many table: Prisma 6 gives these a primary key on (A, B) — upgrade and run `prisma migrate dev` to get the migration.' : unique ? ` Its unique (${unique.columns.join(', ')}) on NOT NULL columns could become the primary key.` : ''}`,
       subject: { table: t.name },
     });
   }
