@@ -42,6 +42,14 @@ export default defineRule({
       const closing = compEdges[0];
       const path = findPath(closing.to, closing.from, edges, inComp);
       const cycle = [closing.from, ...path].map(tableName);
+      // The keys along the cycle: the closing one, then one for each step of the path.
+      const keys = [closing, ...path.slice(0, -1).map((k, i) => ({ from: k, ...(edges.get(k) ?? []).find((e) => e.to === path[i + 1])! }))].filter((e) => e.fk);
+      const nullable = keys.find((e) => e.fk.columns.every((c) => tables.get(e.from)?.columns.get(c)?.notNull === false));
+      const releases = keys.some((e) => e.fk.onDelete === 'CASCADE' || e.fk.onDelete === 'SET NULL');
+      const inserts = nullable
+        ? `Rows that reference each other are inserted with \`${tableName(nullable.from)}.${nullable.fk.columns.join(', ')}\` NULL and updated afterwards (or with deferred constraints)`
+        : 'No row of it can be inserted first without deferred constraints (every key of the cycle is NOT NULL)';
+      const deletes = releases ? 'an ON DELETE CASCADE / SET NULL along it lets deletes through' : 'deleting one needs the references to it cleared first';
       const m = migrationAt(project, closing.fk.source.file);
       if (!m) continue;
       const stmt = (closing.fk.source.statement ?? m.file.statements[closing.fk.source.statementIndex]);
@@ -50,7 +58,7 @@ export default defineRule({
         range: headRange(m.file, stmt),
         anchorLine: stmt.range.start.line,
         migration: m.label,
-        message: `Foreign keys form a cycle: ${cycle.join(' → ')}${comp.length > cycle.length - 1 ? ` (${comp.length} tables are mutually reachable)` : ''}. Rows must be inserted and deleted in several steps or with deferred constraints.`,
+        message: `Foreign keys form a cycle: ${cycle.join(' → ')}${comp.length > cycle.length - 1 ? ` (${comp.length} tables are mutually reachable)` : ''}. ${inserts}; ${deletes}.`,
         subject: { table: tableName(closing.from), column: closing.fk.columns[0] },
         data: { cycle: cycle.join(' → ') },
       });
