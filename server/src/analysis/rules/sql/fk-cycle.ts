@@ -45,11 +45,13 @@ export default defineRule({
       // The keys along the cycle: the closing one, then one for each step of the path.
       const keys = [closing, ...path.slice(0, -1).map((k, i) => ({ from: k, ...(edges.get(k) ?? []).find((e) => e.to === path[i + 1])! }))].filter((e) => e.fk);
       const nullable = keys.find((e) => e.fk.columns.every((c) => tables.get(e.from)?.columns.get(c)?.notNull === false));
-      const releases = keys.some((e) => e.fk.onDelete === 'CASCADE' || e.fk.onDelete === 'SET NULL');
+      const releases = keys.find((e) => e.fk.onDelete === 'CASCADE' || e.fk.onDelete === 'SET NULL');
       const inserts = nullable
         ? `Rows that reference each other are inserted with \`${tableName(nullable.from)}.${nullable.fk.columns.join(', ')}\` NULL and updated afterwards (or with deferred constraints)`
         : 'No row of it can be inserted first without deferred constraints (every key of the cycle is NOT NULL)';
-      const deletes = releases ? 'an ON DELETE CASCADE / SET NULL along it lets deletes through' : 'deleting one needs the references to it cleared first';
+      const deletes = releases
+        ? `\`${tableName(releases.from)}.${releases.fk.columns.join(', ')}\` is ON DELETE ${releases.fk.onDelete}, so ${tableName(releases.fk.refTable)} rows can be deleted in one statement`
+        : 'deleting a row needs the references to it cleared first';
       const m = migrationAt(project, closing.fk.source.file);
       if (!m) continue;
       const stmt = (closing.fk.source.statement ?? m.file.statements[closing.fk.source.statementIndex]);
