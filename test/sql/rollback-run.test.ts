@@ -246,8 +246,18 @@ describe('generated rollbacks run in PostgreSQL', () => {
 
   it('drops a view or function that a CREATE OR REPLACE made when no earlier migration made it (not one of the platform: auth, storage …)', async () => {
     const init = 'CREATE TABLE t (id int PRIMARY KEY, a int);';
-    const change = 'CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;\nCREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$;';
+    const change = [
+      'CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;',
+      'CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$;',
+      'CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.a := 1; RETURN NEW; END $$;',
+      // A trigger no earlier migration made (Shelf): dropped before its function.
+      'CREATE OR REPLACE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();',
+    ].join('\n');
     const rollback = await roundTrip(init, change);
+    assert.match(rollback, /^DROP TRIGGER IF EXISTS t_touch ON t;$/m);
+    // One an earlier migration made is replaced: restoring it stays a TODO.
+    const again = rollbackOf({ 'prisma/migrations/1_init/migration.sql': `${init}\n${change}`, 'prisma/migrations/2_change/migration.sql': 'CREATE OR REPLACE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();' }, '2_change');
+    assert.match(again, /^-- TODO: CREATE OR REPLACE TRIGGER: restore the previous trigger by hand\.$/m);
     assert.doesNotMatch(rollback, /-- TODO:/);
     assert.match(rollback, /^-- No earlier migration makes v: dropped\. If it existed before this migration \(made outside the migrations\), restore its definition instead\.\nDROP VIEW IF EXISTS v;$/m);
     assert.match(rollback, /^DROP FUNCTION IF EXISTS f\(integer\);$/m);

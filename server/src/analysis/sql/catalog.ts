@@ -268,6 +268,8 @@ export interface StatementFacts {
   replacedFunction?: FunctionDef;
   /** Tables a DROP TABLE removed, as they were just before, with the indexes that went with them (for rollbacks). */
   droppedTables?: Array<{ table: Table; indexes: Index[] }>;
+  /** A CREATE OR REPLACE TRIGGER on a table the replay knows: whether a trigger of that name was there (for rollbacks). */
+  replacedTrigger?: boolean;
   /** Constraints an ALTER TABLE … DROP CONSTRAINT removed, as they were just before (for rollbacks). */
   droppedConstraints?: Array<{ table: string; constraint: KeyConstraint | ForeignKey | CheckConstraint }>;
 }
@@ -306,6 +308,8 @@ const SERIAL_INTEGERS: Record<string, [key: string, text: string]> = {
 
 export class Catalog {
   readonly tables = new Map<string, Table>();
+  /** The names of the triggers made on each table (by the table, so renames keep them and a DROP TABLE ends them). */
+  private readonly triggers = new WeakMap<Table, Set<string>>();
   /**
    * Constraint name → tables that had a constraint of that name at the end of some statement (kept by
    * `indexConstraintNames`; a table may since have lost it, been dropped or moved: callers check).
@@ -711,6 +715,13 @@ export class Catalog {
       case 'CreateTrigStmt': {
         // The table, and the trigger function (`EXECUTE FUNCTION f()`), must exist already.
         if (n.relation?.relname) need(rangeKey(n.relation), n.relation.location);
+        const table = n.relation?.relname ? this.tables.get(rangeKey(n.relation)) : undefined;
+        if (table && n.trigname) {
+          let set = this.triggers.get(table);
+          if (!set) this.triggers.set(table, (set = new Set()));
+          if (n.replace) facts.replacedTrigger = set.has(n.trigname);
+          set.add(n.trigname);
+        }
         const fname = names(n.funcname);
         const key = fname.length ? partsKey(fname) : null;
         if (key && !this.functions.has(key)) facts.missing.push({ kind: 'function', key });
@@ -1518,6 +1529,11 @@ export class Catalog {
           const key = partsKey(parts.slice(0, -1));
           touch(key);
           this.policyTable(key)?.policies.delete(pname);
+          break;
+        }
+        case 'OBJECT_TRIGGER': {
+          const t = this.tables.get(partsKey(parts.slice(0, -1)));
+          if (t) this.triggers.get(t)?.delete(parts[parts.length - 1]);
           break;
         }
         case 'OBJECT_SCHEMA': {

@@ -82,6 +82,9 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       return [`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(n.table)};`];
     case 'CreateTrigStmt':
       // OR REPLACE can only have replaced a trigger of a table that existed before this migration.
+      // Made by no earlier migration (on a table the replay knows): the migration made it.
+      if (n.replace && !createdHere(relKey(n.relation)) && facts?.replacedTrigger === false && !platformSchema(n.relation?.schemaname))
+        return [`${madeOutsideNote(`trigger ${quoteIdent(n.trigname)}`, eol)}DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(n.relation)};`];
       if (n.replace && !createdHere(relKey(n.relation))) return T('CREATE OR REPLACE TRIGGER: restore the previous trigger by hand.');
       return [`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(n.relation)};`];
     case 'CreateFunctionStmt': {
