@@ -430,6 +430,19 @@ describe('generated rollbacks run in PostgreSQL', () => {
     });
   });
 
+  it('sets the default a column had with its type again after restoring the type (langfuse: jsonb → json, then a json default)', async () => {
+    const init = `CREATE TABLE prompts (id int PRIMARY KEY, config jsonb NOT NULL DEFAULT '{}');`;
+    const change = `ALTER TABLE prompts ALTER COLUMN config TYPE JSON USING config::JSON;\nALTER TABLE prompts ALTER COLUMN config SET DEFAULT '{}'::JSON;`;
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    await withDb(async (db) => {
+      await db.exec(init);
+      const before = await shape(db);
+      await db.exec(change);
+      await db.exec(rollback);
+      assert.equal(await shape(db), before, rollback);
+    });
+  });
+
   it('drops unnamed constraints by the names PostgreSQL gave them', async () => {
     const init = 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int, a_id int, code text, n int);\nALTER TABLE b ADD CONSTRAINT b_a_id_fkey CHECK (n > 0);';
     // The first unnamed foreign key on b.a_id cannot be b_a_id_fkey (a check has that name): PostgreSQL picks b_a_id_fkey1.

@@ -362,6 +362,9 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         else if (prev && columnTypeSql(prev)) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${columnTypeSql(prev)};`);
         else if (prev) out.push(`-- TODO: column ${cmd.name} changed type; change it back to ${prev.type} by hand (as its migration wrote it: this cannot write that type exactly).`);
         else out.push(`-- TODO: column ${cmd.name} changed type; its previous type is not known from the migrations: change it back by hand.`);
+        // The default it had with that type, set again: one the rollback restored before the type (the reverse
+        // of a later SET DEFAULT) was read as a value of the newer type (langfuse: '{}' became '{}'::json).
+        if (prev?.default !== undefined && columnDefaultSql(prev) && !out[out.length - 1].startsWith('-- TODO:')) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${columnDefaultSql(prev)};`);
         break;
       case 'AT_ColumnDefault':
         if (prev && prev.default === undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT;`);
