@@ -8,7 +8,7 @@
 import { indexColumns, partsKey, rangeKey, type CheckConstraint, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef, type Table } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, typeKey, typeText } from './expr';
 import { maskLexemes, skipTrivia } from './lexical';
-import { parseFragment, type PgNode, type SqlStatement } from './parse';
+import { isSqlParserLoaded, parseFragment, type PgNode, type SqlStatement } from './parse';
 import { sameList } from '../lists';
 
 /** `CREATE INDEX …;` as the migration that made the index wrote it, or null. */
@@ -82,10 +82,22 @@ function shape(node: PgNode): string {
   return JSON.stringify(node, (k, v) => (POSITIONS.has(k) ? undefined : v));
 }
 
+/** What the parser makes of each text `exactly` asked about, as `shape` writes it (types and defaults repeat: `text`, `now()`). */
+const readBack = new Map<string, string | null>();
+
 /** `text`, when the parser reads it back as `node` (a type name or a value expression); else null. */
 export function exactly(kind: 'type' | 'expr', node: PgNode | undefined, text: string): string | null {
-  const back = node && parseFragment(kind, text);
-  return back && shape(back) === shape(node) ? text : null;
+  if (!node) return null;
+  const key = `${kind}\u0000${text}`;
+  let back = readBack.get(key);
+  if (back === undefined) {
+    const tree = parseFragment(kind, text);
+    back = tree ? shape(tree) : null;
+    if (readBack.size >= 4096) readBack.clear();
+    // Not before the parser is loaded (every answer is null then).
+    if (isSqlParserLoaded()) readBack.set(key, back);
+  }
+  return back !== null && back === shape(node) ? text : null;
 }
 
 /**
