@@ -133,6 +133,18 @@ test('cascade-deletes-history: positives (financial from anything, audit logs, h
   await assertValid(cascade('ChangeEvent', 'Ticket', 'updatedBy'));
 });
 
+test('cascade-deletes-history: says when another chain of cascades also deletes the rows (dub: FraudEvent → FraudEventGroup → Partner)', () => {
+  const text =
+    'model Partner {\n  id     String           @id\n  events FraudEvent[]\n  groups FraudEventGroup[]\n}\n\nmodel FraudEventGroup {\n  id        String       @id\n  partnerId String\n  partner   Partner      @relation(fields: [partnerId], references: [id], onDelete: Cascade)\n  events    FraudEvent[]\n\n  @@index([partnerId])\n}\n\nmodel FraudEvent {\n  id      String          @id\n  partnerId String\n  groupId String\n  partner Partner         @relation(fields: [partnerId], references: [id], onDelete: Cascade)\n  group   FraudEventGroup @relation(fields: [groupId], references: [id], onDelete: Cascade)\n\n  @@index([partnerId])\n  @@index([groupId])\n}\n';
+  const [f, ...rest] = findings(text, 'cascade-deletes-history');
+  assert.equal(rest.length, 0);
+  assert.match(f.message, / Deleting a Partner also deletes them through `FraudEvent\.group` → `FraudEventGroup\.partner` → Partner \(`onDelete: Cascade` all the way\): change that chain too, or they still go\.$/);
+  // Without that chain, nothing is added.
+  const plain = findings(text.replace('references: [id], onDelete: Cascade)\n\n  @@index([partnerId])\n  @@index([groupId])', 'references: [id], onDelete: Restrict)\n\n  @@index([partnerId])\n  @@index([groupId])'), 'cascade-deletes-history');
+  assert.equal(plain.length, 1);
+  assert.doesNotMatch(plain[0].message, /also deletes them/);
+});
+
 test('cascade-deletes-history: negatives (parts of their parent, tenants, non-history names)', () => {
   for (const [child, parent] of [
     ['OrderItem', 'Order'],

@@ -1,8 +1,8 @@
 import { defineRule } from '../../rule';
-import { memoModel, relationDeps } from '../../prisma/memo';
+import { memoModel, relationDeps, type Use } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
 import { historyKindOf, isActorModel, isActorRelationField, isPartOf, isScheduledEntry, isTenantModel } from '../../prisma/naming';
-import { checkedOwnedRelations } from '../../prisma/schema';
+import { checkedOwnedRelations, type Model, type Relation } from '../../prisma/schema';
 import { relationArgRange, relationSubject, restrictAction, setActionFix } from '../../prisma/fix-relation';
 import type { Fix } from '../../types';
 import type { AuditContext } from '../../engine';
@@ -78,6 +78,43 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
   }
 }
 
+/**
+ * Another chain of `onDelete: Cascade` relations from `child` to `parent`, through other models (two or
+ * three steps), written `A.rel → B.rel → Parent`, or null. Every model it reads is declared to the memo (`use`).
+ */
+function otherCascadePath(child: Model, parent: Model, direct: Relation, use: Use): string | null {
+  const via = new Map<Model, Relation>();
+  let level: Model[] = [child];
+  const seen = new Set<Model>([child]);
+  for (let depth = 0; depth < 3 && level.length; depth++) {
+    const next: Model[] = [];
+    for (const m of level) {
+      for (const r of checkedOwnedRelations(m)) {
+        const t = r.target;
+        if (r === direct || r.onDelete !== 'Cascade' || !t || t.kind !== 'model') continue;
+        use(t);
+        // A second relation straight to the parent (`admin` and `target` to User) deletes other rows: not a way around.
+        if (t === parent && m === child) continue;
+        if (t === parent) {
+          const steps = [r];
+          for (let at = m; at !== child; ) {
+            const prev = via.get(at)!;
+            steps.unshift(prev);
+            at = prev.field.model;
+          }
+          return `${steps.map((x) => `\`${x.field.model.name}.${x.field.name}\``).join(' → ')} → ${parent.name}`;
+        }
+        if (seen.has(t)) continue;
+        seen.add(t);
+        via.set(t, r);
+        next.push(t);
+      }
+    }
+    level = next;
+  }
+  return null;
+}
+
 export default defineRule({
   id: 'cascade-deletes-history',
   title: 'Cascade delete erases financial, audit or history rows',
@@ -101,7 +138,7 @@ export default defineRule({
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
     for (const model of schema.models) {
-      memoModel(schema, 'cascade-deletes-history', model, relationDeps, report, (report) => {
+      memoModel(schema, 'cascade-deletes-history', model, relationDeps, report, (report, use) => {
         for (const rel of checkedOwnedRelations(model)) {
           if (rel.onDelete !== 'Cascade') continue;
           const child = model;
@@ -116,12 +153,16 @@ export default defineRule({
           if (setNull) fixes.push(setNull);
           const restrict = restrictAction(schema.provider);
           fixes.push(setActionFix(rel, restrict, { isPreferred: !setNull })!);
+          // The rows may also go through another chain of cascades to the same parent (dub: FraudEvent →
+          // FraudEventGroup → Partner): changing this relation alone would not keep them.
+          const other = otherCascadePath(child, parent, rel, use);
           report({
             file: child.file.path,
             range: relationArgRange(rel, 'onDelete'),
             message:
               `Deleting ${aOrAn(parent.name)} deletes its ${child.name} rows (\`onDelete: Cascade\` on \`${child.name}.${rel.field.name}\`), but ${child.name} is ${KIND_TEXT[kind.kind]} that should outlive it. ` +
-              `Use \`onDelete: SetNull\` (optional ${rel.fields.map((f) => `\`${f}\``).join(', ')}) to keep the rows, or \`${restrict}\` and archive ${parent.name} rows instead of deleting them.`,
+              `Use \`onDelete: SetNull\` (optional ${rel.fields.map((f) => `\`${f}\``).join(', ')}) to keep the rows, or \`${restrict}\` and archive ${parent.name} rows instead of deleting them.` +
+              (other ? ` Deleting ${aOrAn(parent.name)} also deletes them through ${other} (\`onDelete: Cascade\` all the way): change that chain too, or they still go.` : ''),
             subject: relationSubject(rel),
             data: {
               parent: parent.name,
