@@ -286,6 +286,11 @@ export interface IndexLike {
   index?: Index;
 }
 
+/** Orders two statements as the replay ran them (migration, then statement). */
+export function sourceOrder(a: SourceRef, b: SourceRef): number {
+  return a.migrationIndex - b.migrationIndex || a.statementIndex - b.statementIndex;
+}
+
 /** A type name node naming the type by its new name (and schema, when it moved), the rest as it was. */
 function renamedType(node: PgNode, name: string, schema?: string): PgNode {
   const parts: PgNode[] = node.names ?? [];
@@ -1472,7 +1477,15 @@ export class Catalog {
     }
     // The foreign keys of the tables one DROP TABLE names, before dropping the first takes the keys
     // to it off the others (for rollbacks, which re-create them).
-    const foreignKeys = n.removeType === 'OBJECT_TABLE' ? new Map(objects.map((o) => [partsKey(names(o.List?.items)), this.tables.get(partsKey(names(o.List?.items)))?.foreignKeys])) : null;
+    const foreignKeys =
+      n.removeType === 'OBJECT_TABLE'
+        ? new Map(
+            objects.map((o) => {
+              const key = partsKey(names(o.List?.items));
+              return [key, this.tables.get(key)?.foreignKeys];
+            }),
+          )
+        : null;
     for (const o of objects) {
       const parts = o.List ? names(o.List.items) : o.TypeName ? names(o.TypeName.names) : o.String ? [o.String.sval] : [];
       if (!parts.length) continue;
@@ -1588,7 +1601,7 @@ export function textReads(text: string, masked = maskLexemes(text, true)): Array
   // words that end the clause (quoted names are stepped over whole).
   const stop = new RegExp(String.raw`"(?:[^"]|"")*"|[(),;]|\b(join|${CLAUSE_END})\b`, 'gi');
   const subquery = /\s*(?:select|with|values|\()\b/iy;
-  const clauseWord = new RegExp(`^(?:${CLAUSE_END}|join)$`);
+  const clauseWord = new RegExp(`^(?:${CLAUSE_END}|join)$`, 'i');
   // JOINs a FROM's scan already read at its own level.
   const done = new Set<number>();
   for (const w of masked.matchAll(/\b(?:from|join)\b/gi)) {
@@ -1616,17 +1629,15 @@ export function textReads(text: string, masked = maskLexemes(text, true)): Array
         }
         item.lastIndex = at;
         const m = item.exec(masked);
+        // Names are as written in `masked` too (it blanks only strings and comments).
         if (m) {
-          const first = text.slice(m.index + m[0].indexOf(m[1]), m.index + m[0].indexOf(m[1]) + m[1].length);
-          const word = first.startsWith('"') ? '' : first.toLowerCase();
-          if (clauseWord.test(word)) {
+          if (clauseWord.test(m[1])) {
             at = m.index + m[0].indexOf(m[1]);
           } else {
             at = item.lastIndex;
             if (m[3]) depth++; // a call: its arguments are skipped
             else {
-              const second = m[2] ? text.slice(m.index + m[0].lastIndexOf(m[2]), m.index + m[0].lastIndexOf(m[2]) + m[2].length) : undefined;
-              const rv = second !== undefined ? { schemaname: ident(first), relname: ident(second) } : { relname: ident(first) };
+              const rv = m[2] !== undefined ? { schemaname: ident(m[1]), relname: ident(m[2]) } : { relname: ident(m[1]) };
               const key = `${rv.schemaname ?? ''}.${rv.relname}`;
               if (!seen.has(key)) {
                 seen.add(key);

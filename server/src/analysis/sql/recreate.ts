@@ -5,7 +5,7 @@
  * were renamed since, a view renamed since, or a definition this cannot write back exactly gives
  * null (the rollback keeps its TODO). Pure.
  */
-import { indexColumns, partsKey, rangeKey, type CheckConstraint, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef, type Table } from './catalog';
+import { indexColumns, partsKey, rangeKey, sourceOrder, type CheckConstraint, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef, type Table } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, typeKey, typeText } from './expr';
 import { maskLexemes, skipTrivia } from './lexical';
 import { isSqlParserLoaded, parseFragment, type PgNode, type SqlStatement } from './parse';
@@ -78,26 +78,26 @@ const SERIALS = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallseri
 const POSITIONS = new Set(['location', 'name_location', 'list_start', 'list_end', 'stmt_location', 'stmt_len']);
 
 /** A parse tree without its source positions, to compare the trees of two texts. */
-function shape(node: PgNode): string {
+function withoutPositions(node: PgNode): string {
   return JSON.stringify(node, (k, v) => (POSITIONS.has(k) ? undefined : v));
 }
 
-/** What the parser makes of each text `exactly` asked about, as `shape` writes it (types and defaults repeat: `text`, `now()`). */
+/** What the parser makes of each text `exactly` asked about, as `withoutPositions` writes it (types and defaults repeat: `text`, `now()`). */
 const readBack = new Map<string, string | null>();
 
 /** `text`, when the parser reads it back as `node` (a type name or a value expression); else null. */
-export function exactly(kind: 'type' | 'expr', node: PgNode | undefined, text: string): string | null {
+function exactly(kind: 'type' | 'expr', node: PgNode | undefined, text: string): string | null {
   if (!node) return null;
   const key = `${kind}\u0000${text}`;
   let back = readBack.get(key);
   if (back === undefined) {
     const tree = parseFragment(kind, text);
-    back = tree ? shape(tree) : null;
+    back = tree ? withoutPositions(tree) : null;
     if (readBack.size >= 4096) readBack.clear();
     // Not before the parser is loaded (every answer is null then).
     if (isSqlParserLoaded()) readBack.set(key, back);
   }
-  return back !== null && back === shape(node) ? text : null;
+  return back !== null && back === withoutPositions(node) ? text : null;
 }
 
 /**
@@ -169,7 +169,7 @@ export function tableRecreation(t: Table, name: string, indexes: Index[], eol = 
     if (sql) foreignKeys.push(`ALTER TABLE ${name} ADD ${sql};`);
   }
   const rest: string[] = [];
-  for (const i of [...indexes].sort((a, b) => a.source.migrationIndex - b.source.migrationIndex || a.source.statementIndex - b.source.statementIndex)) {
+  for (const i of [...indexes].sort((a, b) => sourceOrder(a.source, b.source))) {
     const sql = indexRecreation(i);
     if (sql) rest.push(sql);
     else byHand.push(`index ${quoteIdent(i.name)}`);

@@ -3,7 +3,7 @@
  * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
-import { inputParams, partsKey, qualify, rangeKey, ROUTINE_OBJECTS, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
+import { inputParams, partsKey, qualify, rangeKey, ROUTINE_OBJECTS, sourceOrder, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
 import { computedUsing, exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
@@ -50,10 +50,10 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       return n.into?.rel?.relpersistence === 't' ? [] : [`DROP ${n.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE'} IF EXISTS ${rel(n.into?.rel)};`];
     case 'ViewStmt': {
       if (!n.replace || createdHere(relKey(n.view))) return [`DROP VIEW IF EXISTS ${rel(n.view)};`];
-      // The definition it replaced, when the replay read it: dropped and made again, as a view cannot
-      // lose columns in place (a view that reads this one makes the DROP fail: restore by hand then).
       // No earlier migration made it (nor an earlier statement of this one): the migration made it.
       if (facts && facts.replacedView === undefined && !platformSchema(n.view?.schemaname)) return [`${madeOutsideNote(rel(n.view), eol)}DROP VIEW IF EXISTS ${rel(n.view)};`];
+      // The definition it replaced, when the replay read it: dropped and made again, as a view cannot
+      // lose columns in place (a view that reads this one makes the DROP fail: restore by hand then).
       const previous = facts?.replacedView && viewRecreation(rangeKey(n.view), facts.replacedView);
       if (!previous) return T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.');
       const line = `-- Restores ${rel(n.view)} as migration ${facts!.replacedView!.migration} defined it; privileges granted on it since are not restored.${eol}${previous}`;
@@ -81,10 +81,10 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'CreatePolicyStmt':
       return [`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(n.table)};`];
     case 'CreateTrigStmt':
-      // OR REPLACE can only have replaced a trigger of a table that existed before this migration.
       // Made by no earlier migration (on a table the replay knows): the migration made it.
       if (n.replace && !createdHere(relKey(n.relation)) && facts?.replacedTrigger === false && !platformSchema(n.relation?.schemaname))
         return [`${madeOutsideNote(`trigger ${quoteIdent(n.trigname)}`, eol)}DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(n.relation)};`];
+      // OR REPLACE can only have replaced a trigger of a table that existed before this migration.
       if (n.replace && !createdHere(relKey(n.relation))) return T('CREATE OR REPLACE TRIGGER: restore the previous trigger by hand.');
       return [`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(n.relation)};`];
     case 'CreateFunctionStmt': {
@@ -165,14 +165,14 @@ function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, fact
   const type: string = n.removeType;
   const routine = ROUTINE_OBJECTS.has(type);
   if ((type !== 'OBJECT_INDEX' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_MATVIEW' && !routine) || n.behavior === 'DROP_CASCADE' || !facts) return null;
-  const made: Array<{ order: [number, number]; lines: string[] }> = [];
+  const made: Array<{ order: SourceRef; lines: string[] }> = [];
   const byHand: string[] = [];
   if (routine) {
     // The overloads the replay saw dropped; a function named that it did not know is one to re-create by hand.
     const dropped = facts.droppedFunctions ?? [];
     for (const d of dropped) {
       const sql = functionRecreation(d);
-      if (sql) made.push({ order: [d.createdBy.migrationIndex, d.createdBy.statementIndex], lines: [`-- Re-creates ${quoteQualified(d.schema, d.name)} as migration ${d.createdBy.migration} defined it; privileges and settings given to it since are not restored.${eol}${sql}`] });
+      if (sql) made.push({ order: d.createdBy, lines: [`-- Re-creates ${quoteQualified(d.schema, d.name)} as migration ${d.createdBy.migration} defined it; privileges and settings given to it since are not restored.${eol}${sql}`] });
       else byHand.push(`function ${quoteQualified(d.schema, d.name)}`);
     }
     for (const o of n.objects ?? []) {
@@ -187,7 +187,7 @@ function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, fact
     if (type === 'OBJECT_INDEX') {
       const i = facts.droppedIndexes?.find((x) => x.key === key);
       const sql = i && indexRecreation(i);
-      if (sql) made.push({ order: [i.source.migrationIndex, i.source.statementIndex], lines: [sql] });
+      if (sql) made.push({ order: i.source, lines: [sql] });
       else byHand.push(`index ${shown}`);
       continue;
     }
@@ -206,10 +206,10 @@ function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, fact
       if (index) lines.push(index);
       else byHand.push(`index ${quoteIdent(i.name)} of ${shown}`);
     }
-    made.push({ order: [ref.migrationIndex, ref.statementIndex], lines });
+    made.push({ order: ref, lines });
   }
   if (!made.length) return null;
-  made.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
+  made.sort((a, b) => sourceOrder(a.order, b.order));
   const out = made.flatMap((m) => m.lines);
   if (byHand.length) out.push(todo(`${byHand.join(', ')}: not made by a statement the replay read (or renamed since); re-create it by hand if it existed.`, stmt, eol));
   return out;
@@ -224,7 +224,7 @@ function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, fact
  */
 function reverseDropTables(n: PgNode, stmt: SqlStatement, eol: string, facts: StatementFacts | undefined): string[] | null {
   if (n.removeType !== 'OBJECT_TABLE' || n.behavior === 'DROP_CASCADE' || !facts?.droppedTables) return null;
-  const made: Array<{ order: [number, number]; create: string[]; foreignKeys: string[] }> = [];
+  const made: Array<{ order: SourceRef; create: string[]; foreignKeys: string[] }> = [];
   const byHand: string[] = [];
   for (const o of n.objects ?? []) {
     const parts = names(o.List?.items);
@@ -239,24 +239,24 @@ function reverseDropTables(n: PgNode, stmt: SqlStatement, eol: string, facts: St
     const head = `-- Re-creates ${shown} as it was before this migration, empty: its rows were dropped with it (restore them from a backup); privileges and triggers on it are not restored.`;
     const create = [`${head}${eol}${sql.create}`, ...sql.rest];
     if (sql.byHand.length) create.push(`-- TODO: ${sql.byHand.join(', ')} of ${shown}: not made by a statement the replay read (or renamed since); re-create it by hand.`);
-    made.push({ order: [dropped.table.createdBy.migrationIndex, dropped.table.createdBy.statementIndex], create, foreignKeys: sql.foreignKeys });
+    made.push({ order: dropped.table.createdBy, create, foreignKeys: sql.foreignKeys });
   }
   if (!made.length) return null;
-  made.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
+  made.sort((a, b) => sourceOrder(a.order, b.order));
   const out = [...made.flatMap((m) => m.create), ...made.flatMap((m) => m.foreignKeys)];
   if (byHand.length) out.push(todo(`${byHand.join(', ')}: a DROP cannot be reversed automatically here (a column or option this cannot write back): recreate the table (and restore its data from a backup).`, stmt, eol));
   return out;
+}
+
+/** A schema the hosting platform or an extension provides (`auth`, `storage`, `extensions` …): its objects were there before any migration. */
+function platformSchema(schema: string | undefined): boolean {
+  return !!schema && (PLATFORM_SCHEMAS.has(schema.toLowerCase()) || schema.toLowerCase() === 'pg_catalog');
 }
 
 /**
  * The comment before the DROP that reverses a CREATE OR REPLACE of an object no earlier migration
  * made: the replay takes it that this migration did, and says what to do if it was made otherwise.
  */
-/** A schema the hosting platform or an extension provides (`auth`, `storage`, `extensions` …): its objects were there before any migration. */
-function platformSchema(schema: string | undefined): boolean {
-  return !!schema && (PLATFORM_SCHEMAS.has(schema.toLowerCase()) || schema.toLowerCase() === 'pg_catalog');
-}
-
 function madeOutsideNote(name: string, eol: string): string {
   return `-- No earlier migration makes ${name}: dropped. If it existed before this migration (made outside the migrations), restore its definition instead.${eol}`;
 }
@@ -346,31 +346,37 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
           out.push(sql ? `-- TODO: then re-create the index ${quoteIdent(i.name)} that was dropped with it:${eol}${commentOut(sql, eol)}` : `-- TODO: then re-create the index ${quoteIdent(i.name)} that was dropped with it, by hand.`);
         }
         break;
-      case 'AT_AlterColumnType':
+      case 'AT_AlterColumnType': {
+        const using = cmd.def?.ColumnDef?.raw_default;
+        const zone = zoneConversion(using, cmd.name);
+        const type = prev && columnTypeSql(prev);
+        const previousDefault = prev && columnDefaultSql(prev);
         // An enum takes a value back only from text (no cast from another enum or to it from text).
         if (prev?.enum) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::text::${prev.type};`);
         // From a string type back to another kind there is no automatic cast: the explicit one parses the text (and fails on bad values).
         else if (prev && isStringType(typeText(cmd.def?.ColumnDef?.typeName)) && !isStringType(prev.type)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING ${col}::${prev.type};`);
         // `timestamp` ↔ `timestamptz` read in a time zone (`USING timezone('UTC', col)`, `col AT TIME ZONE 'UTC'`): the same
         // conversion, in the same zone, gives the old values back.
-        else if (prev && zoneConversion(cmd.def?.ColumnDef?.raw_default, cmd.name) && columnTypeSql(prev) && /^timestamp(tz)?\b/.test(prev.type))
-          out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${columnTypeSql(prev)} USING ${zoneConversion(cmd.def.ColumnDef.raw_default, cmd.name)};`);
+        else if (prev && zone && type && /^timestamp(tz)?\b/.test(prev.type)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${type} USING ${zone};`);
         // A USING that computed the new values (formbricks: `TYPE boolean USING (email_verified IS NOT NULL)`): the
         // old values are not in the column any more, and there may be no cast back at all.
-        else if (prev && computedUsing(cmd.def?.ColumnDef?.raw_default, cmd.name))
-          out.push(`-- TODO: column ${cmd.name} was converted with USING (${exprText(cmd.def.ColumnDef.raw_default)}): convert it back to ${prev.type} by hand (ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING …), from a copy of the old values if the migration kept one.`);
-        else if (prev && columnTypeSql(prev)) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${columnTypeSql(prev)};`);
+        else if (prev && computedUsing(using, cmd.name))
+          out.push(`-- TODO: column ${cmd.name} was converted with USING (${exprText(using)}): convert it back to ${prev.type} by hand (ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${prev.type} USING …), from a copy of the old values if the migration kept one.`);
+        else if (type) out.push(`-- Restores the previous type; a USING clause may be needed.${eol}ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${type};`);
         else if (prev) out.push(`-- TODO: column ${cmd.name} changed type; change it back to ${prev.type} by hand (as its migration wrote it: this cannot write that type exactly).`);
         else out.push(`-- TODO: column ${cmd.name} changed type; its previous type is not known from the migrations: change it back by hand.`);
         // The default it had with that type, set again: one the rollback restored before the type (the reverse
         // of a later SET DEFAULT) was read as a value of the newer type (langfuse: '{}' became '{}'::json).
-        if (prev?.default !== undefined && columnDefaultSql(prev) && !out[out.length - 1].startsWith('-- TODO:')) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${columnDefaultSql(prev)};`);
+        if (previousDefault && !out[out.length - 1].startsWith('-- TODO:')) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${previousDefault};`);
         break;
-      case 'AT_ColumnDefault':
+      }
+      case 'AT_ColumnDefault': {
+        const previousDefault = prev && columnDefaultSql(prev);
         if (prev && prev.default === undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT;`);
-        else if (prev && columnDefaultSql(prev)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${columnDefaultSql(prev)};`);
+        else if (previousDefault) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${previousDefault};`);
         else out.push(`-- TODO: restore the previous default of ${cmd.name}${prev?.default ? ` (was: ${prev.default})` : ' (unknown)'}.`);
         break;
+      }
       // Nothing to undo where the column already was as the statement leaves it.
       case 'AT_SetNotNull':
         if (!prev?.notNull) out.push(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`);
@@ -554,7 +560,6 @@ function viewReads(ref: SourceRef): string[] {
   return textReads(ref.statement?.text ?? '').map((rv) => rv.relname);
 }
 
-/** The SQL lines of a reverse (its comment lines left out). */
 /**
  * Whether `line` drops a type (`DROP TYPE IF EXISTS "X";`, the reverse of CREATE TYPE) that a column
  * still has because its DROP COLUMN / DROP TABLE waits (`kept`): a column the migration added with
@@ -588,6 +593,7 @@ function keptTypeUse(line: string, m: Migration, kept: string[]): boolean {
   return false;
 }
 
+/** The SQL lines of a reverse (its comment lines left out). */
 function sqlOf(text: string): string {
   return text
     .split(/\r?\n|\r/)
@@ -698,11 +704,10 @@ export function generateRollback(m: Migration, eol = '\n'): string {
       for (const c of dropsColumns) if (line.startsWith(`-- TODO: column ${c} was dropped with its data`)) goneColumns.push([mentions(s.node.relation.relname), mentions(c)]);
       let sql: string | undefined;
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
+      const missing = !waits && gone.length ? gone.find((g) => g.re.test((sql ??= sqlOf(line)))) : undefined;
       if (waits) lines.push(`-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}`);
-      else if (gone.length && gone.some((g) => g.re.test((sql ??= sqlOf(line))))) {
-        const what = gone.find((g) => g.re.test(sql!))!.what;
-        lines.push(`-- TODO: run only once the ${what} the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
-      } else if (keptTypeUse(line, m, kept)) lines.push(`-- TODO: run only once the columns of this type the TODOs above keep are gone:${eol}${commentOut(line, eol)}`);
+      else if (missing) lines.push(`-- TODO: run only once the ${missing.what} the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
+      else if (keptTypeUse(line, m, kept)) lines.push(`-- TODO: run only once the columns of this type the TODOs above keep are gone:${eol}${commentOut(line, eol)}`);
       else if (goneColumns.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql))) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
       else if (viewReadsOf.get(line)?.some((table) => pending.some((p) => mentions(table).test(p)))) lines.push(`-- TODO: run only once the TODOs above about what the view reads are done:${eol}${commentOut(line, eol)}`);
       else lines.push(line);
@@ -713,31 +718,27 @@ export function generateRollback(m: Migration, eol = '\n'): string {
         if (last !== line) kept.push(line);
       }
     }
-    // A table whose DROP is only a TODO is not there for what the rollback re-creates next (a
-    // foreign key to it, its indexes, a view reading it): those wait, commented out.
-    if (s.kind === 'DropStmt' && (s.node.removeType === 'OBJECT_TABLE' || s.node.removeType === 'OBJECT_FOREIGN_TABLE') && rev.some((l) => l.startsWith('-- TODO:'))) {
+    // A table or an index whose DROP is only a TODO is not there for what the rollback does next (a
+    // foreign key to the table, its indexes, a view reading it, renaming the index back): those wait,
+    // commented out. Not the ones its reverse re-created (a DROP of several is a TODO for some only).
+    const goneKind = s.kind !== 'DropStmt' ? null : s.node.removeType === 'OBJECT_INDEX' ? 'index' : s.node.removeType === 'OBJECT_TABLE' || s.node.removeType === 'OBJECT_FOREIGN_TABLE' ? 'table' : null;
+    if (goneKind && rev.some((l) => l.startsWith('-- TODO:'))) {
       for (const o of s.node.objects ?? []) {
         const parts = names(o.List?.items);
-        const table = parts[parts.length - 1];
-        // A table the rollback re-created is back.
-        const back = `${eol}CREATE TABLE ${parts.map(quoteIdent).join('.')} (${eol}`;
-        if (table && !rev.some((l) => l.includes(back))) gone.push({ re: mentions(table), what: 'table' });
-      }
-    }
-    // An index whose DROP is only a TODO: renaming it back, or anything else naming it, waits too.
-    if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_INDEX' && rev.some((l) => l.startsWith('-- TODO:'))) {
-      for (const o of s.node.objects ?? []) {
-        const parts = names(o.List?.items);
-        const index = parts[parts.length - 1];
-        // Not when its reverse re-created it (a DROP of several indexes is a TODO for some only).
-        if (index && !rev.some((l) => /^create\s+(?:unique\s+)?index\b/i.test(l) && mentions(index).test(l))) gone.push({ re: mentions(index), what: 'index' });
+        const name = parts[parts.length - 1];
+        if (!name) continue;
+        const table = `${eol}CREATE TABLE ${parts.map(quoteIdent).join('.')} (${eol}`;
+        const back = (l: string) => (goneKind === 'table' ? l.includes(table) : /^create\s+(?:unique\s+)?index\b/i.test(l) && mentions(name).test(l));
+        if (!rev.some(back)) gone.push({ re: mentions(name), what: goneKind });
       }
     }
     // A column dropped, or converted with a USING that computed new values: a copy of the old values
     // (a column this migration added) may be all that is left of them, so dropping it waits.
-    const losesValues = (c: PgNode) =>
-      c.AlterTableCmd?.subtype === 'AT_DropColumn' ||
-      (c.AlterTableCmd?.subtype === 'AT_AlterColumnType' && computedUsing(c.AlterTableCmd.def?.ColumnDef?.raw_default, c.AlterTableCmd.name) && !zoneConversion(c.AlterTableCmd.def?.ColumnDef?.raw_default, c.AlterTableCmd.name));
+    const losesValues = (c: PgNode) => {
+      const cmd = c.AlterTableCmd;
+      const using = cmd?.def?.ColumnDef?.raw_default;
+      return cmd?.subtype === 'AT_DropColumn' || (cmd?.subtype === 'AT_AlterColumnType' && computedUsing(using, cmd.name) && !zoneConversion(using, cmd.name));
+    };
     if (s.kind === 'AlterTableStmt' && (s.node.cmds ?? []).some(losesValues)) lost.add(rel(s.node.relation));
   }
   if (m.file.errors.some((e) => e.kind !== 'plpgsql')) lines.push('-- TODO: the migration has syntax errors; statements that did not parse are not reversed.');

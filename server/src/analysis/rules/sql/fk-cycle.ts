@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { stronglyConnectedComponents } from '../../graph';
-import type { ForeignKey } from '../../sql/catalog';
+import { sourceOrder, type ForeignKey } from '../../sql/catalog';
 import { headRange, migrationAt, sqlProject, tableName } from './util';
 
 export default defineRule({
@@ -38,7 +38,7 @@ export default defineRule({
       const inComp = new Set(comp);
       // Report at the foreign key that closed the cycle (the latest one), with a path through the cycle.
       const compEdges = comp.flatMap((k) => (edges.get(k) ?? []).filter((e) => inComp.has(e.to)).map((e) => ({ from: k, ...e })));
-      compEdges.sort((a, b) => b.fk.source.migrationIndex - a.fk.source.migrationIndex || b.fk.source.statementIndex - a.fk.source.statementIndex);
+      compEdges.sort((a, b) => sourceOrder(b.fk.source, a.fk.source));
       const closing = compEdges[0];
       const path = findPath(closing.to, closing.from, edges, inComp);
       const cycle = [closing.from, ...path].map(tableName);

@@ -1,5 +1,5 @@
 /** Shared logic of the Row Level Security rules. */
-import { rangeKey, type Catalog, type FunctionDef, type Policy, type Table } from '../../sql/catalog';
+import { rangeKey, sourceOrder, type Catalog, type FunctionDef, type Policy, type Table } from '../../sql/catalog';
 import { names, walk } from '../../sql/expr';
 import { maskLexemes } from '../../sql/lexical';
 import { parseSqlFile, type PgNode } from '../../sql/parse';
@@ -20,13 +20,11 @@ export const INITPLAN_FUNCTIONS = new Set(['auth.uid', 'auth.jwt', 'auth.role', 
  */
 const CALLER_TEXT = /\bauth\s*\.\s*(uid|jwt|role|email)\s*\(|\bcurrent_user\b|\bsession_user\b|\bcurrent_role\b|\bcurrent_setting\s*\((?!\s*'request\.(?!jwt))|\bjwt\.claims\b|\bcurrent_user_id\s*\(/i;
 
-/** Whether a call of one of CALLER_FUNCTIONS reads the caller: not `current_setting('request.headers' …)` (sent by the client). */
-function callerCall(call: PgNode): boolean {
-  const n = funcName(call);
-  if (!CALLER_FUNCTIONS.has(n)) return false;
-  if (!n.endsWith('current_setting')) return true;
+/** `current_setting('request.headers' …)` and the other request settings but the token's: what the client sends, not the caller. */
+function readsRequestInput(call: PgNode): boolean {
+  if (!funcName(call).endsWith('current_setting')) return false;
   const setting = unwrap(call.args?.[0])?.A_Const?.sval?.sval;
-  return typeof setting !== 'string' || !/^request\./i.test(setting) || /^request\.jwt\b/i.test(setting);
+  return typeof setting === 'string' && /^request\./i.test(setting) && !/^request\.jwt\b/i.test(setting);
 }
 
 export function funcName(call: PgNode): string {
@@ -260,7 +258,7 @@ export function referencesCaller(e: PgNode | null, catalog: Catalog, depth = 0, 
     else if (kind === 'RangeVar' && parents.includes('SubLink') && depth < 3 && rowsLimitedToCaller(catalog, rangeKey(v), depth + 1, roles)) found = true;
     else if (kind === 'FuncCall') {
       const n = funcName(v);
-      if (CALLER_FUNCTIONS.has(n)) found = callerCall(v);
+      if (CALLER_FUNCTIONS.has(n)) found = !readsRequestInput(v);
       else if (functionChecksCaller(n, catalog, depth, v)) found = true;
     }
   });
@@ -419,7 +417,5 @@ export function commandsOf(p: Policy): Array<'select' | 'insert' | 'update' | 'd
 
 /** Policies in source order (migration, then statement). */
 export function policiesInOrder(t: Table): Policy[] {
-  return [...t.policies.values()].sort(
-    (a, b) => a.source.migrationIndex - b.source.migrationIndex || a.source.statementIndex - b.source.statementIndex,
-  );
+  return [...t.policies.values()].sort((a, b) => sourceOrder(a.source, b.source));
 }
