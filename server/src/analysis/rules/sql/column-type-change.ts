@@ -21,6 +21,9 @@ function timeType(t: string): { base: string; precision: number | null } | null 
   return m ? { base: m[1], precision: m[2] === undefined ? null : Number(m[2]) } : null;
 }
 
+/** Decimal digits of the largest value of each integer type (smallint 32767, integer 2147483647, bigint 9223372036854775807). */
+const INT_DIGITS: Record<string, number> = { smallint: 5, integer: 10, bigint: 19 };
+
 /**
  * `no-rewrite`: PostgreSQL only updates the catalog (varchar(n) → varchar(m ≥ n), varchar or text;
  * text → varchar; numeric(p, s) → numeric(q ≥ p, s) or numeric; a timestamp/time to a precision at
@@ -28,9 +31,6 @@ function timeType(t: string): { base: string; precision: number | null } | null 
  * which PostgreSQL 12+ does without a rewrite only when the session time zone is UTC; `rewrite`:
  * other changes (or the previous type is unknown).
  */
-/** Decimal digits of the largest value of each integer type (smallint 32767, integer 2147483647, bigint 9223372036854775807). */
-const INT_DIGITS: Record<string, number> = { smallint: 5, integer: 10, bigint: 19 };
-
 export function classify(from: string | undefined, to: string): 'no-rewrite' | 'narrowing' | 'rewrite-unless-utc' | 'rewrite' {
   const toLower = to.toLowerCase();
   if (!from) return /^(varchar|char)\(\d+\)|^(smallint|integer|real)$/.test(toLower) ? 'narrowing' : 'rewrite';
