@@ -232,6 +232,75 @@ test('source.fixAll.schemaInsight applies every safe fix; the result has none le
   }
 });
 
+test('source.fixAll.schemaInsight: one index for two foreign keys that share it, and several @@index lines in one model', async () => {
+  // Alert.programId leads Alert.(programId, partnerId): both findings suggest @@index([programId, partnerId]).
+  const text = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Program {
+  id          String       @id
+  alerts      Alert[]
+  enrollments Enrollment[]
+}
+
+model Partner {
+  id          String       @id
+  enrollments Enrollment[]
+}
+
+model User {
+  id     String  @id
+  alerts Alert[]
+}
+
+model Enrollment {
+  programId String
+  partnerId String
+  program   Program @relation(fields: [programId], references: [id])
+  partner   Partner @relation(fields: [partnerId], references: [id])
+  alerts    Alert[]
+
+  @@id([partnerId, programId])
+  @@unique([programId, partnerId])
+}
+
+model Alert {
+  id           String     @id
+  programId    String
+  partnerId    String
+  reviewedById String?
+  program      Program    @relation(fields: [programId], references: [id])
+  reviewedBy   User?      @relation(fields: [reviewedById], references: [id])
+  enrollment   Enrollment @relation(fields: [programId, partnerId], references: [programId, partnerId])
+}
+`;
+  const d = workspace({ 'prisma/schema.prisma': text });
+  const { c } = await started([d]);
+  const schema = join(d, 'prisma/schema.prisma');
+  try {
+    c.open(schema, text);
+    const ds = await c.waitForDiagnostics(schema, (x) => byRule(x, 'missing-fk-index').length > 0);
+    const fk = byRule(ds, 'missing-fk-index');
+    assert.equal(fk.length, 3, JSON.stringify(fk, null, 1));
+    const program = fk.find((x) => x.range.start.line === lineOf(text, 'program      Program'))!;
+    assert.match(program.message, /Add `@@index\(\[programId, partnerId\]\)`, the index the foreign key `programId`, `partnerId` → Enrollment needs: it serves this one too/);
+    const acts = await c.codeActions(schema, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, ['source.fixAll']);
+    assert.equal(acts.length, 1);
+    assert.match(acts[0].title, /missing-fk-index/);
+    const fixed = applyTextEdits(text, editsFor(acts[0].edit!, uriOf(schema)).edits);
+    assert.equal(fixed.split('@@index([programId, partnerId])').length - 1, 1, fixed);
+    assert.ok(!fixed.includes('@@index([programId])'), fixed);
+    assert.ok(fixed.includes('@@index([reviewedById])'), fixed);
+    const v = c.change(schema, fixed);
+    const after = await c.waitForDiagnostics(schema, (_x, p) => p.version === v);
+    assert.equal(byRule(after, 'missing-fk-index').length + byRule(after, 'redundant-index').length, 0, JSON.stringify(after, null, 1));
+  } finally {
+    await c.shutdown();
+  }
+});
+
 test('hover: rule docs on a finding, model card, onDelete and @@index explanations', async () => {
   const { c } = await started([dir]);
   const schema = join(dir, 'prisma/schema.prisma');

@@ -65,6 +65,20 @@ test('missing-fk-index: a non-leading position or a different order does not cov
   assert.match(f[0].message, /scans all of B/);
 });
 
+test('missing-fk-index: a key whose fields lead another unindexed key gets that key\'s index suggested', () => {
+  const schema = `model A {\n  x  Int\n  y  Int\n  bs B[]\n  cs C[]\n\n  @@id([x, y])\n}\n\nmodel C {\n  id Int @id\n  x  Int\n  a  A[]\n  bs B[]\n}\n\nmodel B {\n  id Int @id\n  ax Int\n  ay Int\n  a  A   @relation(fields: [ax, ay], references: [x, y])\n  c  C   @relation(fields: [ax], references: [id])\n}\n`;
+  const { finding, fixed, after } = fixAndReaudit(schema, 'missing-fk-index');
+  const all = byRule(auditSchema(withDatasource(schema)), 'missing-fk-index');
+  assert.equal(all.length, 2);
+  assert.deepEqual(all.map((f) => f.data?.suggestedIndex), ['@@index([ax, ay])', '@@index([ax, ay])']);
+  const single = all.find((f) => f.data?.columns === 'ax')!;
+  assert.match(single.message, /Add `@@index\(\[ax, ay\]\)`, the index the foreign key `ax`, `ay` → A needs: it serves this one too \(one index instead of two\)\.$/);
+  assert.equal(single.fixes[0].title, 'Add @@index([ax, ay]) to B');
+  // Either finding's fix leaves neither key unindexed.
+  assert.ok(fixed.includes('@@index([ax, ay])') && finding);
+  assert.equal(after.length, 0);
+});
+
 test('missing-fk-index: MySQL indexes FKs itself, but not with relationMode = "prisma"', () => {
   const mysql = (mode: string) => `datasource db {\n  provider = "mysql"\n${mode}}\n\n${USER_POST('')}`;
   assert.equal(byRule(auditSchema(mysql('')), 'missing-fk-index').length, 0);

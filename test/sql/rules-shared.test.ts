@@ -31,6 +31,29 @@ describe('missing-fk-index (SQL side)', () => {
     assert.match(op.content, /CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_org_id_idx ON projects \(org_id\);/);
   });
 
+  it('a key whose columns lead another unindexed key gets that key\'s index suggested (one index, not two)', () => {
+    const text = [
+      'create table programs (id int primary key);',
+      'create table enrollments (program_id int references programs, partner_id int, primary key (partner_id, program_id), unique (program_id, partner_id));',
+      'create table alerts (',
+      '  id int primary key,',
+      '  program_id int not null references programs (id),',
+      '  partner_id int not null,',
+      '  foreign key (program_id, partner_id) references enrollments (program_id, partner_id)',
+      ');',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'missing-fk-index').filter((x) => x.subject.table === 'alerts');
+    assert.equal(f.length, 2);
+    const content = (x: (typeof f)[number]) => (x.fixes[0].fileOperations![0] as { content: string }).content;
+    for (const x of f) assert.match(content(x), /CREATE INDEX CONCURRENTLY IF NOT EXISTS alerts_program_id_partner_id_idx ON alerts \(program_id, partner_id\);/);
+    const single = f.find((x) => x.data?.columns === 'program_id')!;
+    assert.match(single.message, /The index the foreign key \(`program_id`, `partner_id`\) → `enrollments` needs serves this one too/);
+    assert.equal(single.data?.suggestedColumns, 'program_id, partner_id');
+    // Applied, that one index leaves neither key unindexed.
+    const later = { [M]: text, 'supabase/migrations/20240102000000_idx.sql': content(single) };
+    assert.equal(findingsOf(later, 'missing-fk-index').filter((x) => x.subject.table === 'alerts').length, 0);
+  });
+
   it('names tables outside public with their schema in the message (auth.users), not in the subject', () => {
     const f = findingsOf({ [M]: 'create schema app;\ncreate table app.notes (id int primary key, user_id uuid references auth.users (id));' }, 'missing-fk-index');
     assert.match(f[0].message, /of `app\.notes` → `auth\.users`/);

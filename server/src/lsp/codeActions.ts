@@ -75,23 +75,36 @@ function ignoreActions(f: Finding, path: string, text: string, target: EditTarge
   return out;
 }
 
-/** Every safe fix of the file whose edits stay in this file and do not overlap an earlier one. */
+/**
+ * Every safe fix of the file whose edits stay in this file and do not overlap an earlier one. An edit
+ * identical to one already chosen is not made twice (two findings with one fix, such as two foreign
+ * keys that one index serves). Insertions of whole lines at the same point (`@@index` lines at the end
+ * of a model) are all made, in the findings' order; other insertions at one point would be ambiguous.
+ */
 export function fixAll(snap: Snapshot, path: string, target: EditTarget): CodeAction | null {
   const chosen: TextEdit[] = [];
   const fixes: Fix[] = [];
+  const same = (a: TextEdit, b: TextEdit) => comparePositions(a.range.start, b.range.start) === 0 && comparePositions(a.range.end, b.range.end) === 0;
+  const isLineInsert = (e: TextEdit) => comparePositions(e.range.start, e.range.end) === 0 && e.newText.startsWith('\n');
   const overlaps = (e: TextEdit) =>
     chosen.some(
       (c) =>
-        comparePositions(e.range.start, c.range.end) < 0 && comparePositions(c.range.start, e.range.end) < 0 ||
-        // two insertions at the same point: order would be ambiguous
-        (comparePositions(e.range.start, c.range.start) === 0 && comparePositions(e.range.end, c.range.end) === 0),
+        (comparePositions(e.range.start, c.range.end) < 0 && comparePositions(c.range.start, e.range.end) < 0) ||
+        // two insertions at the same point: order would be ambiguous (unless both are whole lines)
+        (same(e, c) && !(isLineInsert(e) && isLineInsert(c))),
     );
+  const duplicate = (e: TextEdit) => chosen.some((c) => same(e, c) && c.newText === e.newText);
   for (const f of snap.byFile.get(path) ?? []) {
     const fix = f.fixes.find((x) => x.safe && x.isPreferred) ?? f.fixes.find((x) => x.safe);
     if (!fix || fix.fileOperations?.length || !fix.edits.length) continue;
     if (fix.edits.some((e) => e.file !== path)) continue;
-    if (fix.edits.some(overlaps)) continue;
-    chosen.push(...fix.edits);
+    if (fix.edits.every(duplicate)) {
+      fixes.push(fix);
+      continue;
+    }
+    const edits = fix.edits.filter((e) => !duplicate(e));
+    if (edits.some(overlaps)) continue;
+    chosen.push(...edits);
     fixes.push(fix);
   }
   if (!chosen.length) return null;

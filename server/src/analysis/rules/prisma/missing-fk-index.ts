@@ -2,6 +2,8 @@ import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { insertBlockAttributeEdit } from '../../prisma/edits';
 import { checkedOwnedRelations, isLeadingPrefix, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
+import { sameList } from '../../lists';
+import { suggestedIndexColumns } from '../sql/shared-ids';
 import { sqlCheckFor } from './sql-bridge';
 
 /** Index types that serve equality lookups on their leading columns (a foreign key's joins and deletes). */
@@ -36,7 +38,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a relation whose scalar fields (`fields: [...]`) are not the leading columns, in order, of any `@id`, `@@id`, `@unique`, `@@unique` or `@@index` of the model — and, in SQL migrations, a FOREIGN KEY whose columns lead no index once all migrations ran (a partial index counts when its predicate only says those columns are not null).',
+      'Reports a relation whose scalar fields (`fields: [...]`) are not the leading columns, in order, of any `@id`, `@@id`, `@unique`, `@@unique` or `@@index` of the model — and, in SQL migrations, a FOREIGN KEY whose columns lead no index once all migrations ran (a partial index counts when its predicate only says those columns are not null). When one unindexed key\'s columns lead another\'s (`programId` and `programId, partnerId`), both findings suggest the wider index, which serves both.',
     whyItMatters:
       'PostgreSQL (like SQLite and SQL Server) does not create an index for a foreign-key column: only PRIMARY KEY and UNIQUE do. Without one, every delete or key update of a parent row scans the whole child table to enforce the constraint (holding locks while it does), and loading a parent\'s children (`include: { posts: true }`) is a sequential scan. With `relationMode = "prisma"` there is no foreign key at all and Prisma Client emulates the referential actions with the same lookups, so the index matters even more. (MySQL/InnoDB indexes foreign keys itself.)',
     example:
@@ -54,6 +56,7 @@ export default defineRule({
         memoModel(schema, 'missing-fk-index', model, relationDeps, report, (report) => {
           // One finding per column list (two relations over the same columns share the index).
           const seen = new Set<string>();
+          const missing: Array<{ rel: Relation; others: Relation[] }> = [];
           for (const rel of checkedOwnedRelations(model)) {
             const columns = rel.fields;
             if (rel.scalarFields.length !== columns.length) continue; // unresolved names: a Prisma validation error, not ours
@@ -61,9 +64,15 @@ export default defineRule({
             if (seen.has(key)) continue;
             if (hasLookupIndex(model, columns)) continue;
             seen.add(key);
-            const others = model.fields.flatMap((f) => (f.relation && f.relation !== rel && f.relation.fields.join() === columns.join() ? [f.relation] : []));
-            report(buildReport(schema, rel, others));
+            const others = model.fields.flatMap((f) => (f.relation && f.relation !== rel && sameList(f.relation.fields, columns) ? [f.relation] : []));
+            missing.push({ rel, others });
           }
+          const suggested = suggestedIndexColumns(missing.map((m) => m.rel.fields));
+          missing.forEach(({ rel, others }, k) => {
+            // The index of a wider key this one leads serves both.
+            const wider = suggested[k].length > rel.fields.length ? missing.find((m) => sameList(m.rel.fields, suggested[k]))?.rel : undefined;
+            report(buildReport(schema, rel, others, wider));
+          });
         });
       }
     }
@@ -89,7 +98,7 @@ function databaseName(schema: PrismaSchema): string {
   }
 }
 
-function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
+function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[], wider?: Relation) {
   const model = rel.field.model;
   const file = model.file;
   const cols = rel.fields;
@@ -97,7 +106,7 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
   const fieldsArg = rel.attr?.args?.args.find((a) => a.name?.name === 'fields');
   const span = fieldsArg?.span ?? rel.attr?.span ?? rel.field.decl.span;
   const list = cols.map((c) => `\`${c}\``).join(', ');
-  const attribute = `@@index([${cols.join(', ')}])`;
+  const attribute = `@@index([${(wider ?? rel).fields.join(', ')}])`;
   const emulated = schema.relationMode === 'prisma';
   // `an Organization`, `a User`; a model named like a table (`accounts`): `an accounts row`.
   const aTarget = `${/^[aeio]/i.test(target) ? 'an' : 'a'} ${target}${/^[a-z]/.test(target) ? ' row' : ''}`;
@@ -117,7 +126,7 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[]) {
   return {
     file: file.path,
     range: rangeOf(file, span),
-    message: `Foreign key ${list} of ${model.name} → ${target} has no index${covered ? ' on all its columns' : ''}. ${consequence} Add \`${attribute}\`.`,
+    message: `Foreign key ${list} of ${model.name} → ${target} has no index${covered ? ' on all its columns' : ''}. ${consequence} Add \`${attribute}\`${wider ? `, the index the foreign key ${wider.fields.map((c) => `\`${c}\``).join(', ')} → ${wider.target?.name ?? wider.field.type} needs: it serves this one too (one index instead of two)` : ''}.`,
     subject: { model: model.name, field: cols[0] },
     data: {
       columns: cols.join(', '),

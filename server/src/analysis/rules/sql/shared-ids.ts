@@ -1,7 +1,7 @@
 import type { AuditContext } from '../../engine';
 import { sameList } from '../../lists';
 import type { Report } from '../../rule';
-import type { Catalog, Index, IndexLike, SourceRef, Table } from '../../sql/catalog';
+import type { Catalog, ForeignKey, Index, IndexLike, SourceRef, Table } from '../../sql/catalog';
 import { quoteIdent, quoteQualified } from '../../sql/expr';
 import { prismaIndexName } from '../../sql/lexical';
 import type { MigrationProject } from '../../sql/project';
@@ -31,8 +31,22 @@ function lookupServes(i: IndexLike, cols: string[]): boolean {
   return i.method === 'hash' ? i.columns.length === 1 && i.columns[0] === cols[0] && cols.length === 1 : isLeadingPrefix(cols, i.columns);
 }
 
-function isLeadingPrefix(cols: string[], of: string[]): boolean {
+function isLeadingPrefix(cols: readonly string[], of: readonly string[]): boolean {
   return cols.length <= of.length && cols.every((c, i) => of[i] === c);
+}
+
+/**
+ * `missing-fk-index` on both sides: for the column lists of one table's foreign keys that lack an
+ * index (in report order), the columns of the index to suggest for each. A key whose columns lead
+ * another unindexed key's is served by that key's index (`(a)` by `(a, b)`): suggesting both would add
+ * an index the other makes redundant. The longest such list wins (the first of equal length).
+ */
+export function suggestedIndexColumns(lists: ReadonlyArray<readonly string[]>): Array<readonly string[]> {
+  return lists.map((cols) => {
+    let best = cols;
+    for (const other of lists) if (other.length > best.length && isLeadingPrefix(cols, other)) best = other;
+    return best;
+  });
 }
 
 export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
@@ -44,35 +58,44 @@ export const checkSqlMissingFkIndex: SharedIdCheck = (ctx, report) => {
     if (t.temporary || isPrismaTable(ctx, t)) continue;
     const seen = new Set<string>();
     let idx: IndexLike[] | undefined;
+    const missing: ForeignKey[] = [];
     for (const fk of t.foreignKeys) {
       if (!fk.columns.length) continue;
       const key = fk.columns.join('\u0000');
       if (seen.has(key)) continue;
       seen.add(key);
       idx ??= lookupIndexes(project.catalog, t, indexesOfTable);
-      if (idx.some((i) => lookupServes(i, fk.columns))) continue;
+      if (!idx.some((i) => lookupServes(i, fk.columns))) missing.push(fk);
+    }
+    const suggested = suggestedIndexColumns(missing.map((fk) => fk.columns));
+    missing.forEach((fk, k) => {
       const m = migrationAt(project, fk.source.file);
-      if (!m) continue;
+      if (!m) return;
       const ref = tableDisplay(fk.refTable);
       const own = tableDisplay(t.key);
+      const columns = [...suggested[k]];
+      // The index of a wider key this one leads: one index serves both.
+      const wider = columns.length > fk.columns.length ? missing.find((o) => sameList(o.columns, columns)) : undefined;
       // Prisma's name for `@@index([...])` on these columns: a model over this table then expects this very index.
-      const indexName = prismaIndexName(t.name, fk.columns);
-      const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${quoteQualified(t.schema, t.name)} (${fk.columns.map(quoteIdent).join(', ')});\n`;
+      const indexName = prismaIndexName(t.name, columns);
+      const sql = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(indexName)} ON ${quoteQualified(t.schema, t.name)} (${columns.map(quoteIdent).join(', ')});\n`;
       const fix = newMigrationFix(
         project,
-        `index_${t.name}_${fk.columns.join('_')}`,
-        `Add CREATE INDEX CONCURRENTLY on ${t.name}(${fk.columns.join(', ')}) in a new migration`,
+        `index_${t.name}_${columns.join('_')}`,
+        `Add CREATE INDEX CONCURRENTLY on ${t.name}(${columns.join(', ')}) in a new migration`,
         `-- CONCURRENTLY cannot run inside a transaction block: keep this statement alone in its migration.\n${sql}`,
         { isPreferred: true, safe: true },
       );
+      const list = (cols: readonly string[]) => cols.map((c) => `\`${c}\``).join(', ');
+      const served = wider ? ` The index the foreign key (${list(wider.columns)}) → \`${tableDisplay(wider.refTable)}\` needs serves this one too (its first column${fk.columns.length > 1 ? 's are' : ' is'} this key's): create that one, not a second index.` : '';
       report({
         ...fkSite(m, fk),
-        message: `Foreign key (${fk.columns.map((c) => `\`${c}\``).join(', ')}) of \`${own}\` → \`${ref}\` has no index after all migrations: PostgreSQL does not index foreign keys, so deleting a \`${ref}\` row scans all of \`${own}\`, and joins from \`${ref}\` to \`${own}\` are sequential scans.`,
+        message: `Foreign key (${list(fk.columns)}) of \`${own}\` → \`${ref}\` has no index after all migrations: PostgreSQL does not index foreign keys, so deleting a \`${ref}\` row scans all of \`${own}\`, and joins from \`${ref}\` to \`${own}\` are sequential scans.${served}`,
         subject: { table: t.name, column: fk.columns[0] },
-        data: { columns: fk.columns.join(', '), references: `${ref}(${fk.refColumns.join(', ')})` },
+        data: { columns: fk.columns.join(', '), references: `${ref}(${fk.refColumns.join(', ')})`, ...(wider ? { suggestedColumns: columns.join(', ') } : {}) },
         fixes: fix ? [fix] : [],
       });
-    }
+    });
   }
 };
 
