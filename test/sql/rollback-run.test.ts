@@ -128,14 +128,62 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const change = 'ALTER TABLE d DROP CONSTRAINT d_pkey;\nALTER TABLE d ADD CONSTRAINT d_pkey PRIMARY KEY USING INDEX d_id_p_key;';
     const rollback = await roundTrip(init, change);
     assert.doesNotMatch(rollback, /-- TODO:/);
-    const dropped = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': 'ALTER TABLE d DROP COLUMN v;' }, '2_change');
+    // A column that cannot be added back as it was (a collation is not written back) stays a TODO, and so do its indexes.
+    const collated = init.replace('v int', 'v text COLLATE "C"');
+    const dropped = rollbackOf({ 'prisma/migrations/1_init/migration.sql': collated, 'prisma/migrations/2_change/migration.sql': 'ALTER TABLE d DROP COLUMN v;' }, '2_change');
+    assert.match(dropped, /^-- TODO: column v was dropped with its data/m);
     assert.match(dropped, /^-- TODO: then re-create the index d_v_idx that was dropped with it:\n--   CREATE INDEX d_v_idx ON d \(v\);$/m);
+  });
+
+  it('adds a dropped column back as it was, empty, with the constraints, indexes and comment that went with it', async () => {
+    const init = [
+      'CREATE TABLE org (id int PRIMARY KEY);',
+      "CREATE TABLE m (id int PRIMARY KEY, org_id int, score numeric(5, 2) NOT NULL DEFAULT 0, note text, CONSTRAINT m_org_fkey FOREIGN KEY (org_id) REFERENCES org (id) ON DELETE CASCADE, CONSTRAINT m_score_check CHECK (score >= 0), CONSTRAINT m_note_key UNIQUE (note));",
+      'CREATE INDEX m_org_score_idx ON m (org_id, score DESC);',
+      "COMMENT ON COLUMN m.note IS 'free text';",
+    ].join('\n');
+    const change = 'ALTER TABLE m DROP COLUMN score;\nALTER TABLE m DROP COLUMN org_id, DROP COLUMN note;';
+    const both = async (db: PGlite) => [await definitions(db), await shape(db), (await db.query(`SELECT col_description(attrelid, attnum) AS c FROM pg_attribute WHERE attrelid = 'm'::regclass AND attname = 'note'`)).rows];
+    const rollback = await roundTrip(init, change, both);
+    assert.doesNotMatch(rollback, /-- TODO:/);
+    assert.match(rollback, /^-- Re-adds column score, dropped with its values by this migration: the values are not restored\.\nALTER TABLE m ADD COLUMN score numeric\(5, 2\) NOT NULL DEFAULT 0;$/m);
+    // The columns of one statement come back in reverse order, each before what needs it.
+    const sql = sqlLines(rollback);
+    assert.deepEqual(sql.slice(0, 4), ['ALTER TABLE m ADD COLUMN note text;', 'ALTER TABLE m ADD CONSTRAINT m_note_key UNIQUE (note);', "COMMENT ON COLUMN m.note IS 'free text';", 'ALTER TABLE m ADD COLUMN org_id integer;']);
+  });
+
+  it('a dropped NOT NULL column without a default comes back nullable: a TODO sets NOT NULL (and its primary key) once its values are restored', async () => {
+    const init = 'CREATE TABLE k (code text NOT NULL, v int, CONSTRAINT k_pkey PRIMARY KEY (code));\nINSERT INTO k VALUES (\'a\', 1);';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': 'ALTER TABLE k DROP COLUMN code;' }, '2_change');
+    assert.deepEqual(sqlLines(rollback), ['ALTER TABLE k ADD COLUMN code text;']);
+    assert.match(rollback, /^-- TODO: restore the values of code from a backup, then make it NOT NULL again:\n--   ALTER TABLE k ALTER COLUMN code SET NOT NULL;\n--   ALTER TABLE k ADD CONSTRAINT k_pkey PRIMARY KEY \(code\);$/m);
+    // With a row in the table, the script as generated runs (the NOT NULL waits for the values).
+    await withDb(async (db) => {
+      await db.exec(init);
+      await db.exec('ALTER TABLE k DROP COLUMN code;');
+      await db.exec(rollback);
+      assert.deepEqual((await db.query('SELECT code, v FROM k')).rows, [{ code: null, v: 1 }]);
+    });
+  });
+
+  it('a column whose DROP COLUMN waits (its copy holds the only values) keeps what would collide with it waiting too', async () => {
+    const init = 'CREATE TABLE t (id int PRIMARY KEY, a boolean);';
+    const change = 'ALTER TABLE t RENAME COLUMN a TO a_old;\nALTER TABLE t ADD COLUMN a text;\nUPDATE t SET a = a_old::text;\nALTER TABLE t DROP COLUMN a_old;';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.deepEqual(sqlLines(rollback), ['ALTER TABLE t ADD COLUMN a_old boolean;']);
+    assert.match(rollback, /^-- TODO: run only once the TODO above is done \(the column it keeps is still there\):\n--   ALTER TABLE t RENAME COLUMN a_old TO a;$/m);
+    await withDb(async (db) => {
+      await db.exec(init);
+      await db.exec(change);
+      await db.exec(rollback);
+    });
   });
 
   it("comments out what needs a table whose DROP is only a TODO (Prisma's DropForeignKey then DropTable): the script runs as is", async () => {
     // Generated columns are not written back: these tables' DROPs stay TODOs.
     const init = 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" INT PRIMARY KEY, "uid" TEXT, "x" INT, "g" INT GENERATED ALWAYS AS ("x" * 2) STORED);\nCREATE INDEX "Post_x_idx" ON "Post"("x");\nALTER TABLE "Post" ADD CONSTRAINT "Post_uid_fkey" FOREIGN KEY ("uid") REFERENCES "User"("id");\nCREATE TABLE audit (id int PRIMARY KEY, uid TEXT REFERENCES "User" (id), g int GENERATED ALWAYS AS (id * 2) STORED);\nCREATE VIEW recent AS SELECT id FROM audit;';
-    const change = 'ALTER TABLE "Post" DROP CONSTRAINT "Post_uid_fkey";\nALTER TABLE audit DROP CONSTRAINT audit_uid_fkey;\nDROP VIEW recent;\nDROP INDEX "Post_x_idx";\nDROP TABLE "Post";\nDROP TABLE Audit;\nALTER TABLE "User" ADD COLUMN "code" TEXT, ADD CONSTRAINT "User_code_key" UNIQUE ("code");\nALTER TABLE "User" DROP CONSTRAINT "User_code_key", DROP COLUMN "code";';
+    // (A collated column is not written back: its DROP COLUMN stays a TODO.)
+    const change = 'ALTER TABLE "Post" DROP CONSTRAINT "Post_uid_fkey";\nALTER TABLE audit DROP CONSTRAINT audit_uid_fkey;\nDROP VIEW recent;\nDROP INDEX "Post_x_idx";\nDROP TABLE "Post";\nDROP TABLE Audit;\nALTER TABLE "User" ADD COLUMN "code" TEXT COLLATE "C", ADD CONSTRAINT "User_code_key" UNIQUE ("code");\nALTER TABLE "User" DROP CONSTRAINT "User_code_key", DROP COLUMN "code";';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
     const sql = sqlLines(rollback);
     assert.deepEqual(sql, ['ALTER TABLE "User" DROP CONSTRAINT IF EXISTS "User_code_key";']);

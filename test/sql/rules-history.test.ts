@@ -590,7 +590,8 @@ describe('missing-rollback', () => {
     const f = findingsOf({ 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE t (id int PRIMARY KEY, x text);', 'prisma/migrations/1_init/down.sql': 'DROP TABLE t;', 'prisma/migrations/2_swap/migration.sql': text }, 'missing-rollback');
     const content = (f[0].fixes[0].fileOperations![0] as { content: string }).content;
     const live = content.split('\n').filter((l) => l && !l.startsWith('--'));
-    assert.deepEqual(live, ['ALTER TABLE t RENAME COLUMN x TO x_tmp;']);
+    // x comes back (empty: its values are in x_tmp until the TODO converts them back), x_tmp stays.
+    assert.deepEqual(live, ['ALTER TABLE t RENAME COLUMN x TO x_tmp;', 'ALTER TABLE t ADD COLUMN x text;']);
     assert.match(content, /-- TODO: run only once the TODO above is done \(this would delete data that is not restored yet\): ALTER TABLE t DROP COLUMN IF EXISTS x_tmp;/);
     assert.equal(parseSqlFile('down.sql', content).errors.length, 0);
   });

@@ -272,6 +272,11 @@ export interface StatementFacts {
   replacedTrigger?: boolean;
   /** Constraints an ALTER TABLE … DROP CONSTRAINT removed, as they were just before (for rollbacks). */
   droppedConstraints?: Array<{ table: string; constraint: KeyConstraint | ForeignKey | CheckConstraint }>;
+  /**
+   * Columns an ALTER TABLE … DROP COLUMN removed, as they were just before, with the constraints of
+   * their table that went with them (its indexes are in `droppedIndexes`) (for rollbacks).
+   */
+  droppedColumns?: Array<{ table: string; column: Column; constraints: Array<KeyConstraint | ForeignKey | CheckConstraint> }>;
 }
 
 /** An index-like structure of a table (`Catalog.indexLikes`). */
@@ -1167,8 +1172,13 @@ export class Catalog {
   }
 
   private dropColumn(t: Table, name: string, facts: StatementFacts): void {
+    const column = t.columns.get(name);
     t.columns.delete(name);
     const uses = (cols: string[]) => cols.includes(name);
+    if (column) {
+      const constraints = constraintsOf(t).filter((c) => uses(c.columns) || ('column' in c && c.column === name));
+      (facts.droppedColumns ??= []).push({ table: t.key, column, constraints });
+    }
     if (t.primaryKey && uses(t.primaryKey.columns)) t.primaryKey = undefined;
     t.uniques = t.uniques.filter((u) => !uses(u.columns));
     t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));

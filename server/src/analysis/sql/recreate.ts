@@ -5,7 +5,7 @@
  * were renamed since, a view renamed since, or a definition this cannot write back exactly gives
  * null (the rollback keeps its TODO). Pure.
  */
-import { indexColumns, partsKey, rangeKey, sourceOrder, type CheckConstraint, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef, type Table } from './catalog';
+import { indexColumns, partsKey, rangeKey, sourceOrder, type CheckConstraint, type Column, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef, type Table } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, typeKey, typeText } from './expr';
 import { maskLexemes, skipTrivia } from './lexical';
 import { isSqlParserLoaded, parseFragment, type PgNode, type SqlStatement } from './parse';
@@ -134,23 +134,9 @@ export function tableRecreation(t: Table, name: string, indexes: Index[], eol = 
   if (n.relation?.relpersistence !== 'p' || n.options?.length || n.tablespacename || n.accessMethod || n.inhRelations?.length || n.ofTypename || n.partbound || n.partspec) return null;
   const elements: string[] = [];
   for (const c of t.columns.values()) {
-    if (c.identity || c.generated || c.collated || !c.typeNode) return null;
-    const type = exactly('type', c.typeNode, typeText(c.typeNode));
-    // The tree names the type the column has now (not one renamed since: the catalog follows enum renames).
-    if (!type || (!SERIALS.has(type) && typeKey(c.typeNode) !== c.typeKey)) return null;
-    let column = `${quoteIdent(c.name)} ${type}`;
-    if (SERIALS.has(type)) {
-      // The sequence default a serial makes, as it made it.
-      if (c.default !== 'nextval(…)' || !c.notNull) return null;
-    } else {
-      if (c.notNull) column += ' NOT NULL';
-      if (c.default !== undefined) {
-        const value = columnDefaultSql(c);
-        if (!value) return null;
-        column += ` DEFAULT ${value}`;
-      }
-    }
-    elements.push(column);
+    const column = columnDefinition(c);
+    if (!column) return null;
+    elements.push(column.notNull ? `${column.sql} NOT NULL${column.default}` : `${column.sql}${column.default}`);
   }
   if (!elements.length) return null;
   const byHand: string[] = [];
@@ -185,6 +171,26 @@ export function tableRecreation(t: Table, name: string, indexes: Index[], eol = 
   if (t.comment !== undefined) rest.push(`COMMENT ON TABLE ${name} IS ${quoteLiteral(t.comment)};`);
   for (const c of t.columns.values()) if (c.comment !== undefined) rest.push(`COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment)};`);
   return { create: `CREATE TABLE ${name} (${eol}${elements.map((e) => `  ${e}`).join(`,${eol}`)}${eol});`, foreignKeys, rest, byHand };
+}
+
+/**
+ * A column as ADD COLUMN / CREATE TABLE write it back: `sql` is its name and type, then `notNull`
+ * and `default` (` DEFAULT …`, or empty; a serial makes its own NOT NULL and sequence default, so
+ * neither is written for one). Null when the column cannot be written exactly: identity, generated,
+ * a collation, a type or default that does not read back as the same tree, a type renamed since in
+ * a way the replay did not follow.
+ */
+export function columnDefinition(c: Column): { sql: string; notNull: boolean; default: string } | null {
+  if (c.identity || c.generated || c.collated || !c.typeNode) return null;
+  const type = exactly('type', c.typeNode, typeText(c.typeNode));
+  // The tree names the type the column has now (not one renamed since: the catalog follows enum renames).
+  if (!type || (!SERIALS.has(type) && typeKey(c.typeNode) !== c.typeKey)) return null;
+  const sql = `${quoteIdent(c.name)} ${type}`;
+  // The sequence default a serial makes, as it made it.
+  if (SERIALS.has(type)) return c.default === 'nextval(…)' && c.notNull ? { sql, notNull: false, default: '' } : null;
+  if (c.default === undefined) return { sql, notNull: c.notNull, default: '' };
+  const value = columnDefaultSql(c);
+  return value ? { sql, notNull: c.notNull, default: ` DEFAULT ${value}` } : null;
 }
 
 /** PostgreSQL's referential action codes (`fk_del_action`, `fk_upd_action`). */

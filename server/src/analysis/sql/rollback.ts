@@ -10,7 +10,7 @@ import type { Migration } from './project';
 import { PLATFORM_SCHEMAS } from './replay';
 import { dirOf } from './discovery';
 import { maskLexemes } from './lexical';
-import { columnDefaultSql, columnTypeSql, constraintDefinition, functionRecreation, functionRestore, indexRecreation, tableRecreation, viewRecreation } from './recreate';
+import { columnDefaultSql, columnDefinition, columnTypeSql, constraintDefinition, functionRecreation, functionRestore, indexRecreation, tableRecreation, viewRecreation } from './recreate';
 
 function rel(rv: PgNode): string {
   if (!rv?.relname) return '?';
@@ -334,7 +334,12 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
         out.push(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${quoteIdent(def?.colname ?? '?')};`);
         break;
       }
-      case 'AT_DropColumn':
+      case 'AT_DropColumn': {
+        const back = cmd.behavior === 'DROP_CASCADE' ? null : columnReAdd(t, tableKey, cmd.name, facts, reAdded, eol);
+        if (back) {
+          out.push(...back);
+          break;
+        }
         out.push(
           `-- TODO: column ${cmd.name} was dropped with its data: re-add it${prev ? ` (was: ${prev.type}${prev.notNull ? ' NOT NULL' : ''}${prev.default ? ` DEFAULT ${prev.default}` : ''})` : ''} and restore the data from a backup.`,
         );
@@ -346,6 +351,7 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
           out.push(sql ? `-- TODO: then re-create the index ${quoteIdent(i.name)} that was dropped with it:${eol}${commentOut(sql, eol)}` : `-- TODO: then re-create the index ${quoteIdent(i.name)} that was dropped with it, by hand.`);
         }
         break;
+      }
       case 'AT_AlterColumnType': {
         const using = cmd.def?.ColumnDef?.raw_default;
         const zone = zoneConversion(using, cmd.name);
@@ -433,6 +439,44 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
       default:
         out.push(`-- TODO: ${String(cmd.subtype).replace(/^AT_/, '')} on ${n.relation?.relname}: no automatic reverse; undo it by hand.`);
     }
+  }
+  return out;
+}
+
+/**
+ * The reverse of `ALTER TABLE t DROP COLUMN name` as SQL: the column added back as it was just before
+ * (type, default, NOT NULL) but empty, then the constraints and indexes that went with it. Its values
+ * are not restored (a comment says so). A NOT NULL column without a default comes back nullable: a
+ * TODO says to restore its values before setting NOT NULL again (and adding a primary key on it).
+ * Null when the column cannot be written back exactly (`columnDefinition`) or the replay does not
+ * know it.
+ */
+function columnReAdd(t: string, tableKey: string, name: string, facts: StatementFacts | undefined, reAdded: Set<Index>, eol: string): string[] | null {
+  const dropped = facts?.droppedColumns?.find((d) => d.table === tableKey && d.column.name === name);
+  const def = dropped && columnDefinition(dropped.column);
+  if (!dropped || !def) return null;
+  const col = quoteIdent(name);
+  // Rows that exist get NULL (or the default): NOT NULL holds for them only with a default.
+  const later = def.notNull && !def.default;
+  const out = [`-- Re-adds column ${name}, dropped with its values by this migration: the values are not restored.`, `ALTER TABLE ${t} ADD COLUMN ${def.sql}${def.notNull && !later ? ' NOT NULL' : ''}${def.default};`];
+  const afterNotNull: string[] = [];
+  for (const c of dropped.constraints) {
+    const definition = constraintDefinition(c);
+    const sql = definition && `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(c.name)} ${definition};`;
+    if (!sql) out.push(`-- TODO: re-create the constraint ${quoteIdent(c.name)} that was dropped with it, by hand.`);
+    else if (later && definition.startsWith('PRIMARY KEY')) afterNotNull.push(sql);
+    else out.push(sql);
+  }
+  if (dropped.column.comment !== undefined) out.push(`COMMENT ON COLUMN ${t}.${col} IS ${quoteLiteral(dropped.column.comment)};`);
+  // Its indexes went with it.
+  for (const i of facts?.droppedIndexes ?? []) {
+    if (i.table !== tableKey || !(i.columns.includes(name) || i.include.includes(name)) || reAdded.has(i)) continue;
+    reAdded.add(i);
+    const sql = indexRecreation(i);
+    out.push(sql ?? `-- TODO: re-create the index ${quoteIdent(i.name)} that was dropped with it, by hand.`);
+  }
+  if (later) {
+    out.push(`-- TODO: restore the values of ${name} from a backup, then make it NOT NULL again:${eol}${commentOut([`ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`, ...afterNotNull].join(eol), eol)}`);
   }
   return out;
 }
@@ -678,6 +722,7 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   const lost = new Set<string>(); // tables (as the script names them) that lost a column, or a column's values (a computed USING)
   const gone: Array<{ re: RegExp; what: string }> = []; // mentions of tables (and indexes) dropped by a statement whose reverse is a TODO
   const goneColumns: Array<[table: RegExp, column: RegExp]> = []; // and of dropped columns, with their table's
+  const keptColumns: Array<[table: RegExp, column: RegExp]> = []; // columns whose DROP waits (a rename onto one would collide)
   // A view re-created after a TODO about a table it reads (a column to re-add, a type to change
   // back) would read that table as the TODO leaves it: it waits too.
   const viewReadsOf = new Map<string, string[]>();
@@ -700,16 +745,22 @@ export function generateRollback(m: Migration, eol = '\n'): string {
     // the column (a constraint, an index), from this statement's earlier commands on, waits too.
     const dropsColumns: string[] =
       s.kind === 'AlterTableStmt' && s.node.relation?.relname ? (s.node.cmds ?? []).filter((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name).map((c: PgNode) => c.AlterTableCmd.name) : [];
+    // Columns it adds: when dropping one waits, what the rollback does next to that column waits too.
+    const addsColumns: string[] =
+      s.kind === 'AlterTableStmt' && s.node.relation?.relname ? (s.node.cmds ?? []).map((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_AddColumn' && c.AlterTableCmd.def?.ColumnDef?.colname).filter(Boolean) : [];
     for (const line of rev) {
       for (const c of dropsColumns) if (line.startsWith(`-- TODO: column ${c} was dropped with its data`)) goneColumns.push([mentions(s.node.relation.relname), mentions(c)]);
       let sql: string | undefined;
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
       const missing = !waits && gone.length ? gone.find((g) => g.re.test((sql ??= sqlOf(line)))) : undefined;
-      if (waits) lines.push(`-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}`);
-      else if (missing) lines.push(`-- TODO: run only once the ${missing.what} the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
+      if (waits) {
+        lines.push(`-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}`);
+        for (const c of addsColumns) if (line === `ALTER TABLE ${rel(s.node.relation)} DROP COLUMN IF EXISTS ${quoteIdent(c)};`) keptColumns.push([mentions(s.node.relation.relname), mentions(c)]);
+      } else if (missing) lines.push(`-- TODO: run only once the ${missing.what} the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
       else if (keptTypeUse(line, m, kept)) lines.push(`-- TODO: run only once the columns of this type the TODOs above keep are gone:${eol}${commentOut(line, eol)}`);
       else if (goneColumns.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql))) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
       else if (viewReadsOf.get(line)?.some((table) => pending.some((p) => mentions(table).test(p)))) lines.push(`-- TODO: run only once the TODOs above about what the view reads are done:${eol}${commentOut(line, eol)}`);
+      else if (keptColumns.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql))) lines.push(`-- TODO: run only once the TODO above is done (the column it keeps is still there):${eol}${commentOut(line, eol)}`);
       else lines.push(line);
       const last = lines[lines.length - 1];
       if (last.startsWith('-- TODO:')) {
