@@ -179,6 +179,17 @@ describe('generated rollbacks run in PostgreSQL', () => {
     });
   });
 
+  it('re-creates a dropped policy from the CREATE POLICY that made it, unless an ALTER POLICY changed it since', async () => {
+    const init = "CREATE TABLE doc (id int PRIMARY KEY, owner text);\nALTER TABLE doc ENABLE ROW LEVEL SECURITY;\nCREATE POLICY doc_read ON doc FOR SELECT USING (owner = current_user);\nCREATE POLICY doc_write ON doc FOR UPDATE USING (owner = current_user) WITH CHECK (owner = current_user);";
+    const policies = async (db: PGlite) => (await db.query(`SELECT policyname, cmd, qual, with_check FROM pg_policies ORDER BY 1`)).rows;
+    const rollback = await roundTrip(init, 'DROP POLICY doc_read ON doc;\nDROP POLICY IF EXISTS doc_write ON public.doc;', policies);
+    assert.doesNotMatch(rollback, /-- TODO:/);
+    assert.match(rollback, /^-- Re-creates policy doc_read as migration 1_init defined it\.\nCREATE POLICY doc_read ON doc FOR SELECT USING \(owner = current_user\);$/m);
+    // Altered since it was made: its CREATE no longer describes it.
+    const altered = rollbackOf({ 'prisma/migrations/1_init/migration.sql': `${init}\nALTER POLICY doc_read ON doc USING (true);`, 'prisma/migrations/2_change/migration.sql': 'DROP POLICY doc_read ON doc;' }, '2_change');
+    assert.match(altered, /^-- TODO: a DROP cannot be reversed automatically/m);
+  });
+
   it("comments out what needs a table whose DROP is only a TODO (Prisma's DropForeignKey then DropTable): the script runs as is", async () => {
     // Generated columns are not written back: these tables' DROPs stay TODOs.
     const init = 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" INT PRIMARY KEY, "uid" TEXT, "x" INT, "g" INT GENERATED ALWAYS AS ("x" * 2) STORED);\nCREATE INDEX "Post_x_idx" ON "Post"("x");\nALTER TABLE "Post" ADD CONSTRAINT "Post_uid_fkey" FOREIGN KEY ("uid") REFERENCES "User"("id");\nCREATE TABLE audit (id int PRIMARY KEY, uid TEXT REFERENCES "User" (id), g int GENERATED ALWAYS AS (id * 2) STORED);\nCREATE VIEW recent AS SELECT id FROM audit;';

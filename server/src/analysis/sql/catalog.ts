@@ -277,6 +277,8 @@ export interface StatementFacts {
    * their table that went with them (its indexes are in `droppedIndexes`) (for rollbacks).
    */
   droppedColumns?: Array<{ table: string; column: Column; constraints: Array<KeyConstraint | ForeignKey | CheckConstraint> }>;
+  /** Policies a DROP POLICY removed, as they were just before (for rollbacks). */
+  droppedPolicies?: Policy[];
 }
 
 /** An index-like structure of a table (`Catalog.indexLikes`). */
@@ -1551,7 +1553,10 @@ export class Catalog {
           const pname = parts[parts.length - 1];
           const key = partsKey(parts.slice(0, -1));
           touch(key);
-          this.policyTable(key)?.policies.delete(pname);
+          const table = this.policyTable(key);
+          const policy = table?.policies.get(pname);
+          if (policy) (facts.droppedPolicies ??= []).push(policy);
+          table?.policies.delete(pname);
           break;
         }
         case 'OBJECT_TRIGGER': {

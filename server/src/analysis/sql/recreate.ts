@@ -5,7 +5,7 @@
  * were renamed since, a view renamed since, or a definition this cannot write back exactly gives
  * null (the rollback keeps its TODO). Pure.
  */
-import { indexColumns, partsKey, rangeKey, sourceOrder, type CheckConstraint, type Column, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type SourceRef, type Table } from './catalog';
+import { indexColumns, partsKey, rangeKey, sourceOrder, type CheckConstraint, type Column, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type Policy, type SourceRef, type Table } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, typeKey, typeText } from './expr';
 import { maskLexemes, skipTrivia } from './lexical';
 import { isSqlParserLoaded, parseFragment, type PgNode, type SqlStatement } from './parse';
@@ -163,9 +163,8 @@ export function tableRecreation(t: Table, name: string, indexes: Index[], eol = 
   if (t.rls) rest.push(`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`);
   if (t.rlsForced) rest.push(`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`);
   for (const p of t.policies.values()) {
-    // As the CREATE POLICY that made it wrote it, unless an ALTER POLICY changed it since.
-    const s = p.statement;
-    if (s.kind === 'CreatePolicyStmt' && s.node.policy_name === p.name && rangeKey(s.node.table) === t.key) rest.push(`${s.text};`);
+    const sql = policyRecreation(p);
+    if (sql) rest.push(sql);
     else byHand.push(`policy ${quoteIdent(p.name)}`);
   }
   if (t.comment !== undefined) rest.push(`COMMENT ON TABLE ${name} IS ${quoteLiteral(t.comment)};`);
@@ -191,6 +190,15 @@ export function columnDefinition(c: Column): { sql: string; notNull: boolean; de
   if (c.default === undefined) return { sql, notNull: c.notNull, default: '' };
   const value = columnDefaultSql(c);
   return value ? { sql, notNull: c.notNull, default: ` DEFAULT ${value}` } : null;
+}
+
+/**
+ * A policy as the CREATE POLICY that made it wrote it, or null when that statement no longer describes
+ * it: an ALTER POLICY changed it since, or the policy or its table was renamed.
+ */
+export function policyRecreation(p: Policy): string | null {
+  const s = p.statement;
+  return s.kind === 'CreatePolicyStmt' && s.node.policy_name === p.name && rangeKey(s.node.table) === p.table ? `${s.text};` : null;
 }
 
 /** PostgreSQL's referential action codes (`fk_del_action`, `fk_upd_action`). */

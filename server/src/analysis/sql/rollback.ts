@@ -10,7 +10,7 @@ import type { Migration } from './project';
 import { PLATFORM_SCHEMAS } from './replay';
 import { dirOf } from './discovery';
 import { maskLexemes } from './lexical';
-import { columnDefaultSql, columnDefinition, columnTypeSql, constraintDefinition, functionRecreation, functionRestore, indexRecreation, tableRecreation, viewRecreation } from './recreate';
+import { columnDefaultSql, columnDefinition, columnTypeSql, constraintDefinition, functionRecreation, functionRestore, indexRecreation, policyRecreation, tableRecreation, viewRecreation } from './recreate';
 
 function rel(rv: PgNode): string {
   if (!rv?.relname) return '?';
@@ -164,7 +164,7 @@ function dropRoutine(n: PgNode): string {
 function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, facts: StatementFacts | undefined, reads?: Map<string, string[]>): string[] | null {
   const type: string = n.removeType;
   const routine = ROUTINE_OBJECTS.has(type);
-  if ((type !== 'OBJECT_INDEX' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_MATVIEW' && !routine) || n.behavior === 'DROP_CASCADE' || !facts) return null;
+  if ((type !== 'OBJECT_INDEX' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_MATVIEW' && type !== 'OBJECT_POLICY' && !routine) || n.behavior === 'DROP_CASCADE' || !facts) return null;
   const made: Array<{ order: SourceRef; lines: string[] }> = [];
   const byHand: string[] = [];
   if (routine) {
@@ -184,6 +184,15 @@ function reverseDropDefinitions(n: PgNode, stmt: SqlStatement, eol: string, fact
     const parts = names(o.List?.items);
     const key = partsKey(parts);
     const shown = parts.map(quoteIdent).join('.');
+    if (type === 'OBJECT_POLICY') {
+      const table = partsKey(parts.slice(0, -1));
+      const name = parts[parts.length - 1];
+      const p = facts.droppedPolicies?.find((x) => x.table === table && x.name === name);
+      const sql = p && policyRecreation(p);
+      if (sql) made.push({ order: p.source, lines: [`-- Re-creates policy ${quoteIdent(name)} as migration ${p.source.migration} defined it.${eol}${sql}`] });
+      else byHand.push(`policy ${quoteIdent(name)} on ${parts.slice(0, -1).map(quoteIdent).join('.')}`);
+      continue;
+    }
     if (type === 'OBJECT_INDEX') {
       const i = facts.droppedIndexes?.find((x) => x.key === key);
       const sql = i && indexRecreation(i);
