@@ -190,6 +190,31 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.match(altered, /^-- TODO: a DROP cannot be reversed automatically/m);
   });
 
+  it('renaming back a constraint whose re-creation is only a TODO waits for it (zipline: a foreign key renamed, its column renamed, then dropped)', async () => {
+    const init = 'CREATE TABLE u (id int PRIMARY KEY);\nCREATE TABLE o (id int PRIMARY KEY, uid int CONSTRAINT o_uid_fkey REFERENCES u (id));';
+    const change = 'ALTER TABLE o RENAME CONSTRAINT o_uid_fkey TO o_uid_old_fkey;\nALTER TABLE o RENAME COLUMN uid TO uid_old;\nALTER TABLE o DROP CONSTRAINT o_uid_old_fkey;';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.match(rollback, /^-- TODO: constraint o_uid_old_fkey was dropped/m);
+    assert.match(rollback, /^-- TODO: run only once the constraint the TODO above re-creates is back:\n--   ALTER TABLE o RENAME CONSTRAINT o_uid_old_fkey TO o_uid_fkey;$/m);
+    await withDb(async (db) => {
+      await db.exec(init);
+      await db.exec(change);
+      await db.exec(rollback);
+    });
+  });
+
+  it('what needs a type whose DROP is only a TODO waits for it (ghostfolio: an enum column made text, then the enum dropped with CASCADE)', async () => {
+    const init = "CREATE TYPE cur AS ENUM ('USD', 'EUR');\nCREATE TABLE acc (id int PRIMARY KEY, currency cur);";
+    const change = 'ALTER TABLE acc ALTER COLUMN currency SET DATA TYPE TEXT;\nDROP TYPE cur CASCADE;';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.match(rollback, /^-- TODO: run only once the type the TODO above re-creates is back:\n--   ALTER TABLE acc ALTER COLUMN currency TYPE cur/m);
+    await withDb(async (db) => {
+      await db.exec(init);
+      await db.exec(change);
+      await db.exec(rollback);
+    });
+  });
+
   it("comments out what needs a table whose DROP is only a TODO (Prisma's DropForeignKey then DropTable): the script runs as is", async () => {
     // Generated columns are not written back: these tables' DROPs stay TODOs.
     const init = 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" INT PRIMARY KEY, "uid" TEXT, "x" INT, "g" INT GENERATED ALWAYS AS ("x" * 2) STORED);\nCREATE INDEX "Post_x_idx" ON "Post"("x");\nALTER TABLE "Post" ADD CONSTRAINT "Post_uid_fkey" FOREIGN KEY ("uid") REFERENCES "User"("id");\nCREATE TABLE audit (id int PRIMARY KEY, uid TEXT REFERENCES "User" (id), g int GENERATED ALWAYS AS (id * 2) STORED);\nCREATE VIEW recent AS SELECT id FROM audit;';

@@ -729,7 +729,7 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // of that table could delete the only copy of the data left (the copy-and-swap pattern: the copy
   // column is dropped after the TODO to re-add the original): those wait, commented out.
   const lost = new Set<string>(); // tables (as the script names them) that lost a column, or a column's values (a computed USING)
-  const gone: Array<{ re: RegExp; what: string }> = []; // mentions of tables (and indexes) dropped by a statement whose reverse is a TODO
+  const gone: Array<{ re: RegExp; what: string }> = []; // mentions of tables (indexes, types, constraints) dropped by a statement whose reverse is a TODO
   const goneColumns: Array<[table: RegExp, column: RegExp]> = []; // and of dropped columns, with their table's
   const keptColumns: Array<[table: RegExp, column: RegExp]> = []; // columns whose DROP waits (a rename onto one would collide)
   // A view re-created after a TODO about a table it reads (a column to re-add, a type to change
@@ -781,15 +781,24 @@ export function generateRollback(m: Migration, eol = '\n'): string {
     // A table or an index whose DROP is only a TODO is not there for what the rollback does next (a
     // foreign key to the table, its indexes, a view reading it, renaming the index back): those wait,
     // commented out. Not the ones its reverse re-created (a DROP of several is a TODO for some only).
-    const goneKind = s.kind !== 'DropStmt' ? null : s.node.removeType === 'OBJECT_INDEX' ? 'index' : s.node.removeType === 'OBJECT_TABLE' || s.node.removeType === 'OBJECT_FOREIGN_TABLE' ? 'table' : null;
+    const removes: string | undefined = s.kind === 'DropStmt' ? s.node.removeType : undefined;
+    const goneKind = removes === 'OBJECT_INDEX' ? 'index' : removes === 'OBJECT_TABLE' || removes === 'OBJECT_FOREIGN_TABLE' ? 'table' : removes === 'OBJECT_TYPE' || removes === 'OBJECT_DOMAIN' ? 'type' : null;
     if (goneKind && rev.some((l) => l.startsWith('-- TODO:'))) {
       for (const o of s.node.objects ?? []) {
-        const parts = names(o.List?.items);
+        const parts = names(o.List?.items ?? o.TypeName?.names);
         const name = parts[parts.length - 1];
         if (!name) continue;
         const table = `${eol}CREATE TABLE ${parts.map(quoteIdent).join('.')} (${eol}`;
-        const back = (l: string) => (goneKind === 'table' ? l.includes(table) : /^create\s+(?:unique\s+)?index\b/i.test(l) && mentions(name).test(l));
+        const back = (l: string) =>
+          goneKind === 'table' ? l.includes(table) : (goneKind === 'index' ? /^create\s+(?:unique\s+)?index\b/i : /^create\s+(?:type|domain)\b/i).test(l) && mentions(name).test(l);
         if (!rev.some(back)) gone.push({ re: mentions(name), what: goneKind });
+      }
+    }
+    // Likewise a constraint whose re-creation is only a TODO (renaming it back, say, waits for it).
+    if (s.kind === 'AlterTableStmt') {
+      for (const c of s.node.cmds ?? []) {
+        const name: string | undefined = c.AlterTableCmd?.subtype === 'AT_DropConstraint' ? c.AlterTableCmd.name : undefined;
+        if (name && rev.some((l) => l.startsWith(`-- TODO: constraint ${name} was dropped`))) gone.push({ re: mentions(name), what: 'constraint' });
       }
     }
     // A column dropped, or converted with a USING that computed new values: a copy of the old values
