@@ -5,21 +5,60 @@
  * were renamed since, a view renamed since, or a definition this cannot write back exactly gives
  * null (the rollback keeps its TODO). Pure.
  */
-import { indexColumns, partsKey, rangeKey, sourceOrder, type CheckConstraint, type Column, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type Policy, type SourceRef, type Table } from './catalog';
+import { indexColumns, partsKey, rangeKey, sourceOrder, splitKey, type CheckConstraint, type Column, type ForeignKey, type FunctionDef, type Index, type KeyConstraint, type Policy, type SourceRef, type Table } from './catalog';
 import { exprText, names, quoteIdent, quoteLiteral, typeKey, typeText } from './expr';
 import { maskLexemes, skipTrivia } from './lexical';
 import { isSqlParserLoaded, parseFragment, type PgNode, type SqlStatement } from './parse';
 import { sameList } from '../lists';
 
-/** `CREATE INDEX …;` as the migration that made the index wrote it, or null. */
+/**
+ * `CREATE INDEX …;` as the migration that made the index wrote it (under the name it has now, when
+ * an ALTER INDEX … RENAME renamed it since), or null.
+ */
 export function indexRecreation(i: Index): string | null {
   const s = i.source.statement;
   if (s?.kind !== 'IndexStmt') return null;
   const n = s.node;
-  // Named as it is now (an unnamed index gets a generated name, which need not come out the same),
-  // on the same table, over the same columns: not renamed since.
-  if (n.idxname !== i.name || rangeKey(n.relation) !== i.table || !sameList(indexColumns(n), i.columns)) return null;
-  return `${s.text};`;
+  // Named when made (an unnamed index gets a generated name, which need not come out the same), on
+  // the same table, over the same columns: its table and columns not renamed since.
+  if (!n.idxname || !sameList(indexColumns(n), i.columns)) return null;
+  let text: string | null = s.text;
+  // Its table renamed since (ALTER TABLE … RENAME TO): on the table's name now.
+  if (rangeKey(n.relation) !== i.table) text = withRelation(s, n.relation, i.table);
+  if (text && n.idxname !== i.name) text = withIndexName(text, n.idxname, i.name);
+  return text && `${text};`;
+}
+
+const RELATION = /^(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)?(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)/;
+
+/** The statement's text with the relation `rv` (a node of it) written as the table `key` instead, or null. */
+function withRelation(s: SqlStatement, rv: PgNode, key: string): string | null {
+  if (typeof rv?.location !== 'number') return null;
+  const bytes = Buffer.from(s.text, 'utf8');
+  const offset = s.byteBase + rv.location - s.byteStart;
+  if (offset < 0 || offset > bytes.length) return null;
+  const at = bytes.subarray(0, offset).toString('utf8').length;
+  const written = RELATION.exec(s.text.slice(at));
+  if (!written) return null;
+  const [schema, name] = splitKey(key);
+  const table = rv.schemaname || schema !== 'public' ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+  return `${s.text.slice(0, at)}${table}${s.text.slice(at + written[0].length)}`;
+}
+
+/**
+ * `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] <from> ON …` with the name `to` instead, or
+ * null when the name is not written where expected (comments between the words are read as spaces).
+ */
+function withIndexName(text: string, from: string, to: string): string | null {
+  const head = /^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?/i.exec(maskLexemes(text, true));
+  if (!head) return null;
+  const at = head[0].length;
+  // Quoted as is, or bare in any case (PostgreSQL folds it to lower case).
+  const quoted = `"${from.replace(/"/g, '""')}"`;
+  const bare = /^[a-z_][a-z0-9_$]*$/.test(from) && text.slice(at, at + from.length).toLowerCase() === from;
+  const length = text.startsWith(quoted, at) ? quoted.length : bare ? from.length : 0;
+  if (!length || /[\w$"]/.test(text[at + length] ?? '')) return null;
+  return `${text.slice(0, at)}${quoteIdent(to)}${text.slice(at + length)}`;
 }
 
 /** `CREATE [OR REPLACE] [MATERIALIZED] VIEW …;` as the statement that gave the view `key` its definition wrote it, or null. */
