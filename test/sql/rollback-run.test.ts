@@ -53,6 +53,15 @@ async function definitions(db: PGlite): Promise<string[]> {
   return r.rows.map((x) => x.d);
 }
 
+/** Runs `init`, `change` and `rollback` in a fresh database: the generated script runs as it is (TODOs left commented out). */
+async function runsAsIs(init: string, change: string, rollback: string): Promise<void> {
+  await withDb(async (db) => {
+    await db.exec(init);
+    await db.exec(change);
+    await db.exec(rollback);
+  });
+}
+
 /**
  * Runs `init`, `change`, then the rollback generated for `change`: returns the rollback. `state` (the
  * definitions unless given) must differ after `change` and be what it was after `init` once the rollback ran.
@@ -172,11 +181,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
     assert.deepEqual(sqlLines(rollback), ['ALTER TABLE t ADD COLUMN a_old boolean;']);
     assert.match(rollback, /^-- TODO: run only once the TODO above is done \(the column it keeps is still there\):\n--   ALTER TABLE t RENAME COLUMN a_old TO a;$/m);
-    await withDb(async (db) => {
-      await db.exec(init);
-      await db.exec(change);
-      await db.exec(rollback);
-    });
+    await runsAsIs(init, change, rollback);
   });
 
   it('re-creates a dropped policy from the CREATE POLICY that made it, unless an ALTER POLICY changed it since', async () => {
@@ -196,11 +201,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
     assert.match(rollback, /^-- TODO: constraint o_uid_old_fkey was dropped/m);
     assert.match(rollback, /^-- TODO: run only once the constraint the TODO above re-creates is back:\n--   ALTER TABLE o RENAME CONSTRAINT o_uid_old_fkey TO o_uid_fkey;$/m);
-    await withDb(async (db) => {
-      await db.exec(init);
-      await db.exec(change);
-      await db.exec(rollback);
-    });
+    await runsAsIs(init, change, rollback);
   });
 
   it('what needs a type whose DROP is only a TODO waits for it (ghostfolio: an enum column made text, then the enum dropped with CASCADE)', async () => {
@@ -208,11 +209,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const change = 'ALTER TABLE acc ALTER COLUMN currency SET DATA TYPE TEXT;\nDROP TYPE cur CASCADE;';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
     assert.match(rollback, /^-- TODO: run only once the type the TODO above re-creates is back:\n--   ALTER TABLE acc ALTER COLUMN currency TYPE cur/m);
-    await withDb(async (db) => {
-      await db.exec(init);
-      await db.exec(change);
-      await db.exec(rollback);
-    });
+    await runsAsIs(init, change, rollback);
   });
 
   it('re-creates a dropped index under the names it and its table have now (amplication: App renamed to Resource, its index too)', async () => {
@@ -234,11 +231,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.match(rollback, /^--   CREATE VIEW recent AS SELECT id FROM audit;$/m);
     // The unique constraint of a column the rollback only says to re-add waits for the column.
     assert.match(rollback, /^-- TODO: run only once the column the TODO above re-adds is back:\n--   -- Fails if rows written meanwhile violate it.\n--   ALTER TABLE "User" ADD CONSTRAINT "User_code_key" UNIQUE \(code\);$/m);
-    await withDb(async (db) => {
-      await db.exec(init);
-      await db.exec(change);
-      await db.exec(rollback);
-    });
+    await runsAsIs(init, change, rollback);
   });
 
   it('re-creates dropped tables as they were just before: columns as changed since, keys, checks, foreign keys, indexes, RLS, policies and comments', async () => {
@@ -406,11 +399,7 @@ describe('generated rollbacks run in PostgreSQL', () => {
     const change = 'DROP VIEW v;\nALTER TABLE t RENAME COLUMN a TO a_old;\nALTER TABLE t ADD COLUMN a text;\nUPDATE t SET a = a_old::text;\nALTER TABLE t DROP COLUMN a_old;\nCREATE VIEW v AS SELECT id FROM t WHERE a = \'true\';';
     const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
     assert.match(rollback, /^-- TODO: run only once the TODOs above about what the view reads are done:\n--   -- Re-creates v as migration 1_init defined it/m);
-    await withDb(async (db) => {
-      await db.exec(init);
-      await db.exec(change);
-      await db.exec(rollback);
-    });
+    await runsAsIs(init, change, rollback);
   });
 
   it('keeps the TODO for a constraint or index whose columns were renamed since it was made (its statement no longer describes it)', () => {
