@@ -353,9 +353,7 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
           `-- TODO: column ${cmd.name} was dropped with its data: re-add it${prev ? ` (was: ${prev.type}${prev.notNull ? ' NOT NULL' : ''}${prev.default ? ` DEFAULT ${prev.default}` : ''})` : ''} and restore the data from a backup.`,
         );
         // Its indexes went with it: they can come back only after it.
-        for (const i of facts?.droppedIndexes ?? []) {
-          if (i.table !== tableKey || !(i.columns.includes(cmd.name) || i.include.includes(cmd.name)) || reAdded.has(i)) continue;
-          reAdded.add(i);
+        for (const i of indexesDroppedWith(facts, tableKey, cmd.name, reAdded)) {
           const sql = indexRecreation(i);
           out.push(sql ? `-- TODO: then re-create the index ${quoteIdent(i.name)} that was dropped with it:${eol}${commentOut(sql, eol)}` : `-- TODO: then re-create the index ${quoteIdent(i.name)} that was dropped with it, by hand.`);
         }
@@ -452,6 +450,17 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
   return out;
 }
 
+/** The indexes of the table that went with its column `name` (each only once in a statement: `reAdded`). */
+function indexesDroppedWith(facts: StatementFacts | undefined, tableKey: string, name: string, reAdded: Set<Index>): Index[] {
+  const out: Index[] = [];
+  for (const i of facts?.droppedIndexes ?? []) {
+    if (i.table !== tableKey || !(i.columns.includes(name) || i.include.includes(name)) || reAdded.has(i)) continue;
+    reAdded.add(i);
+    out.push(i);
+  }
+  return out;
+}
+
 /**
  * The reverse of `ALTER TABLE t DROP COLUMN name` as SQL: the column added back as it was just before
  * (type, default, NOT NULL) but empty, then the constraints and indexes that went with it. Its values
@@ -478,12 +487,7 @@ function columnReAdd(t: string, tableKey: string, name: string, facts: Statement
   }
   if (dropped.column.comment !== undefined) out.push(`COMMENT ON COLUMN ${t}.${col} IS ${quoteLiteral(dropped.column.comment)};`);
   // Its indexes went with it.
-  for (const i of facts?.droppedIndexes ?? []) {
-    if (i.table !== tableKey || !(i.columns.includes(name) || i.include.includes(name)) || reAdded.has(i)) continue;
-    reAdded.add(i);
-    const sql = indexRecreation(i);
-    out.push(sql ?? `-- TODO: re-create the index ${quoteIdent(i.name)} that was dropped with it, by hand.`);
-  }
+  for (const i of indexesDroppedWith(facts, tableKey, name, reAdded)) out.push(indexRecreation(i) ?? `-- TODO: re-create the index ${quoteIdent(i.name)} that was dropped with it, by hand.`);
   if (later) {
     out.push(`-- TODO: restore the values of ${name} from a backup, then make it NOT NULL again:${eol}${commentOut([`ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`, ...afterNotNull].join(eol), eol)}`);
   }
