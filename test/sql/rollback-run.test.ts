@@ -130,6 +130,14 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.match(star, /-- TODO: a DROP cannot be reversed automatically/);
     const unchanged = rollbackOf({ 'prisma/migrations/1_init/migration.sql': `${init}\nCREATE VIEW s AS SELECT * FROM t;`, 'prisma/migrations/2_change/migration.sql': 'DROP VIEW s;' }, '2_change');
     assert.match(unchanged, /^CREATE VIEW s AS SELECT \* FROM t;$/m);
+    // A column renamed since: the view's text no longer describes it if it names the column, and still does if it does not.
+    const columns = 'CREATE TABLE c (id int PRIMARY KEY, "Score" int, note text);\nCREATE VIEW cv AS SELECT id, "Score" FROM c;\nCREATE VIEW cn AS SELECT id FROM c WHERE NOTE IS NOT NULL;';
+    const readRenamed = (rename: string, view: string) => rollbackOf({ 'prisma/migrations/1_init/migration.sql': `${columns}\n${rename}`, 'prisma/migrations/2_change/migration.sql': `DROP VIEW ${view};` }, '2_change');
+    assert.match(readRenamed('ALTER TABLE c RENAME COLUMN "Score" TO score;', 'cv'), /-- TODO: a DROP cannot be reversed automatically/);
+    assert.match(readRenamed('ALTER TABLE c RENAME COLUMN note TO remark;', 'cn'), /-- TODO: a DROP cannot be reversed automatically/);
+    assert.match(readRenamed('ALTER TABLE c RENAME COLUMN note TO remark;', 'cv'), /^CREATE VIEW cv AS SELECT id, "Score" FROM c;$/m);
+    assert.match(readRenamed('ALTER TABLE c RENAME CONSTRAINT c_pkey TO c_key;', 'cn'), /^CREATE VIEW cn AS SELECT id FROM c WHERE NOTE IS NOT NULL;$/m);
+    await roundTrip(`${columns}\nALTER TABLE c RENAME COLUMN note TO remark;`, 'DROP VIEW cv;');
   });
 
   it('re-creates an index a PRIMARY KEY USING INDEX took over (langfuse), and names the indexes a dropped column took with it', async () => {
@@ -392,6 +400,17 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.doesNotMatch(rollback, /t\.b/);
     assert.match(rollback, /^COMMENT ON COLUMN t\.a IS 'it''s a';$/m);
     assert.match(rollback, /^COMMENT ON COLUMN public\.t\.id IS NULL;$/m);
+  });
+
+  it('a CREATE OR REPLACE VIEW of a view another view reads is a TODO: dropping it to restore the old definition would fail (civitai: UserStat read by UserRank_Live)', async () => {
+    const init = 'CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE VIEW w AS SELECT id FROM v;\nCREATE MATERIALIZED VIEW mv AS SELECT count(*) AS n FROM public.v;';
+    const change = 'CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.match(rollback, /^-- TODO: CREATE OR REPLACE VIEW: public\.w, public\.mv read this view, so it cannot be dropped and made again as it was: restore its previous definition by hand \(drop and re-create those views around it\)\.$/m);
+    assert.deepEqual(sqlLines(rollback), []);
+    await runsAsIs(init, change, rollback);
+    // Without a reader, the old definition comes back.
+    await roundTrip('CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE VIEW v AS SELECT id FROM t;', change);
   });
 
   it('re-creates a dropped view only after the TODOs about the tables it reads (civitai: a column swapped for a new type under the same name)', async () => {

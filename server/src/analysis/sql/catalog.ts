@@ -259,6 +259,8 @@ export interface StatementFacts {
   droppedIndexes?: Index[];
   /** The definition a CREATE OR REPLACE VIEW replaced; null when its statement no longer describes it (`stillDescribes`). */
   replacedView?: SourceRef | null;
+  /** Views (keys) that read the view a CREATE OR REPLACE VIEW replaced: it cannot be dropped while they are there (for rollbacks). */
+  viewReaders?: string[];
   /** Views and materialized views a DROP removed, by key: the statement that gave each its definition (undefined: not known to the replay). */
   droppedViews?: Map<string, SourceRef | undefined>;
   /** A COMMENT ON's object had this comment before (null: none); unset when the replay does not know the object. */
@@ -426,10 +428,30 @@ export class Catalog {
       const key = rangeKey(rv);
       const t = this.tables.get(key);
       if (t) {
-        if (t.changedBy.some((r) => later(r) && (star || r.statement?.kind === 'RenameStmt'))) return false;
+        if (t.changedBy.some((r) => later(r) && (star || renamesRead(r.statement, masked)))) return false;
       } else if (!this.views.has(key) && !this.foreignTables.has(key) && this.everCreated.has(key)) return false;
     }
     return true;
+  }
+
+  /** Each view definition's text in lower case, and the relations it reads (`textReads`, read when first needed), by its statement. */
+  private readonly viewReadsCache = new WeakMap<SourceRef, { lower: string; reads?: Set<string> }>();
+
+  /** Other views (and materialized views) whose definitions read the view `key`. */
+  private viewsReading(key: string): string[] {
+    const out: string[] = [];
+    const name = splitKey(key)[1].toLowerCase();
+    for (const [k, ref] of this.views) {
+      if (k === key) continue;
+      const text = ref.statement?.text ?? '';
+      let c = this.viewReadsCache.get(ref);
+      if (!c) this.viewReadsCache.set(ref, (c = { lower: text.toLowerCase() }));
+      // Only a text that names it can read it (reading the FROM clauses of every view costs more).
+      if (!c.lower.includes(name)) continue;
+      c.reads ??= new Set(textReads(text).map(rangeKey));
+      if (c.reads.has(key)) out.push(k);
+    }
+    return out;
   }
 
   /** Drops every index on a table key; returns them. */
@@ -561,7 +583,11 @@ export class Catalog {
       case 'ViewStmt': {
         const key = rangeKey(n.view);
         const before = this.views.get(key);
-        if (n.replace && before) facts.replacedView = this.stillDescribes(before) ? before : null;
+        if (n.replace && before) {
+          facts.replacedView = this.stillDescribes(before) ? before : null;
+          const readers = facts.replacedView ? this.viewsReading(key) : [];
+          if (readers.length) facts.viewReaders = readers;
+        }
         this.created(key, mi, () => this.views.set(key, ref));
         break;
       }
@@ -1736,6 +1762,22 @@ function constraintsOf(t: Table): Array<KeyConstraint | ForeignKey | CheckConstr
 /** The parameters a call passes (IN, INOUT, VARIADIC): `FunctionParameter`s without OUT and TABLE ones. */
 export function inputParams(list: PgNode[] | undefined): PgNode[] {
   return (list ?? []).map((x: PgNode) => x.FunctionParameter).filter((fp: PgNode) => fp && fp.mode !== 'FUNC_PARAM_OUT' && fp.mode !== 'FUNC_PARAM_TABLE');
+}
+
+/**
+ * Whether a statement that changed a table a view reads renames something the view's text (`masked`,
+ * strings and comments blanked) may name: a column it mentions, or anything but a column, constraint,
+ * index or trigger (the table itself, say). Renaming a column the view never names leaves it as made.
+ */
+function renamesRead(s: SqlStatement | undefined, masked: string): boolean {
+  if (s?.kind !== 'RenameStmt') return false;
+  const n = s.node;
+  if (n.renameType === 'OBJECT_TABCONSTRAINT' || n.renameType === 'OBJECT_INDEX' || n.renameType === 'OBJECT_TRIGGER') return false;
+  if (n.renameType !== 'OBJECT_COLUMN' || typeof n.subname !== 'string') return true;
+  const name: string = n.subname;
+  // As a quoted identifier, or bare (in any case) when it is one PostgreSQL would fold to.
+  const quoted = masked.includes(`"${name.replace(/"/g, '""')}"`);
+  return quoted || (/^[a-z_][a-z0-9_$]*$/.test(name) && new RegExp(`(?<![\\w$"])${name.replace(/\$/g, '\\$')}(?![\\w$"])`, 'i').test(masked));
 }
 
 /** The argument signature (`argSignature`) an `ObjectWithArgs` names; null without an argument list (`DROP FUNCTION f`). */

@@ -3,7 +3,7 @@
  * Statements that cannot be reversed (data changes, drops, enum value additions …) become commented
  * `-- TODO:` lines that say why — never silently skipped. The output is valid PostgreSQL.
  */
-import { inputParams, partsKey, qualify, rangeKey, ROUTINE_OBJECTS, sourceOrder, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
+import { inputParams, partsKey, qualify, rangeKey, ROUTINE_OBJECTS, sourceOrder, splitKey, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
 import { computedUsing, exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
 import type { PgNode, SqlStatement } from './parse';
 import type { Migration } from './project';
@@ -53,9 +53,14 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       // No earlier migration made it (nor an earlier statement of this one): the migration made it.
       if (facts && facts.replacedView === undefined && !platformSchema(n.view?.schemaname)) return [`${madeOutsideNote(rel(n.view), eol)}DROP VIEW IF EXISTS ${rel(n.view)};`];
       // The definition it replaced, when the replay read it: dropped and made again, as a view cannot
-      // lose columns in place (a view that reads this one makes the DROP fail: restore by hand then).
+      // lose columns in place (a view that reads this one would make the DROP fail: a TODO then).
       const previous = facts?.replacedView && viewRecreation(rangeKey(n.view), facts.replacedView);
       if (!previous) return T('CREATE OR REPLACE VIEW: restore the previous definition of the view by hand.');
+      const readers = facts?.viewReaders ?? [];
+      if (readers.length) {
+        const shown = readers.map((k) => splitKey(k).map(quoteIdent).join('.')).join(', ');
+        return T(`CREATE OR REPLACE VIEW: ${shown} ${readers.length === 1 ? 'reads' : 'read'} this view, so it cannot be dropped and made again as it was: restore its previous definition by hand (drop and re-create ${readers.length === 1 ? 'that view' : 'those views'} around it).`);
+      }
       const line = `-- Restores ${rel(n.view)} as migration ${facts!.replacedView!.migration} defined it; privileges granted on it since are not restored.${eol}${previous}`;
       reads?.set(line, viewReads(facts!.replacedView!));
       return [`DROP VIEW IF EXISTS ${rel(n.view)};`, line];
