@@ -92,6 +92,24 @@ describe('missing-fk-index (SQL side)', () => {
   });
 });
 
+describe('models over views the migrations create', () => {
+  it('get no foreign-key findings: missing-fk-index, missing-relation, implicit-referential-action, cascade-deletes-history (civitai PostResourceHelper)', () => {
+    const prisma = {
+      'schema.prisma':
+        'datasource db {\n  provider = "postgresql"\n}\nmodel User {\n  id String @id\n  stats UserStat[]\n}\nmodel Post {\n  id String @id\n  helper PostHelper[]\n}\nmodel UserStat {\n  userId String @unique\n  postId String\n  user User @relation(fields: [userId], references: [id], onDelete: Cascade)\n}\nmodel PostHelper {\n  postId String @unique\n  post Post @relation(fields: [postId], references: [id])\n  userId String\n}\n',
+    };
+    const init = 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" TEXT PRIMARY KEY, "userId" TEXT);\n';
+    const rules = ['missing-fk-index', 'missing-relation', 'implicit-referential-action', 'cascade-deletes-history'];
+    const about = (files: Record<string, string>) =>
+      rules.flatMap((r) => findingsOf(files, r, { prisma })).map((f) => `${f.rule} ${f.subject.model ?? f.subject.table}.${f.subject.field ?? f.subject.column}`).sort();
+    const views = { 'prisma/migrations/1_init/migration.sql': `${init}CREATE VIEW "UserStat" AS SELECT id AS "userId", id AS "postId" FROM "User";\nCREATE VIEW "PostHelper" AS SELECT id AS "postId", "userId" FROM "Post";` };
+    assert.deepEqual(about(views), []);
+    // The same models over tables are reported.
+    const tables = { 'prisma/migrations/1_init/migration.sql': `${init}CREATE TABLE "UserStat" ("userId" TEXT UNIQUE, "postId" TEXT);\nCREATE TABLE "PostHelper" ("postId" TEXT UNIQUE, "userId" TEXT);` };
+    assert.deepEqual(about(tables), ['implicit-referential-action PostHelper.postId', 'missing-relation PostHelper.userId', 'missing-relation UserStat.postId']);
+  });
+});
+
 describe('redundant-index (SQL side)', () => {
   it('reports an index that duplicates or prefixes another, keeping the older of identical ones', () => {
     const text = [

@@ -1,3 +1,4 @@
+import { viewBackedModels } from './sql-bridge';
 import { defineRule } from '../../rule';
 import { memoModel, relationDeps, type Use } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
@@ -123,7 +124,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports `onDelete: Cascade` on a relation whose child model is a record that must outlive the row it points at: a financial record (head noun Transaction, Payment, Invoice, Ledger, Redemption, Order, Refund, Purchase, Payout, Withdrawal, Deposit, Receipt, Charge, Commission, Sale, or a line of one such as `OrderItem`), an audit record (`AuditLog`, `…Audit`), or a history/log/event record when the parent is a person or the actor who did something (`User`, `Member`, `updatedBy`); an `…Event` with both a start and an end time (`startTime`/`endTime`) is a calendar entry, not a log, and is not reported. It does not report parts of their parent (`WorkflowRunLog` of `WorkflowRun`, `OrderItem` of `Order`), lines of one financial record deleted with it, or history cascading from a whole tenant (`Workspace`, `Organization`, `Project`) deleted on purpose. In SQL migrations the same judgement applies to `ON DELETE CASCADE` foreign keys of tables that are not Prisma models, on table names (`coupon_redemptions`, `audit_logs`) and the column name without `_id` (`created_by`).',
+      'Reports `onDelete: Cascade` on a relation whose child model is a record that must outlive the row it points at: a financial record (head noun Transaction, Payment, Invoice, Ledger, Redemption, Order, Refund, Purchase, Payout, Withdrawal, Deposit, Receipt, Charge, Commission, Sale, or a line of one such as `OrderItem`), an audit record (`AuditLog`, `…Audit`), or a history/log/event record when the parent is a person or the actor who did something (`User`, `Member`, `updatedBy`); an `…Event` with both a start and an end time (`startTime`/`endTime`) is a calendar entry, not a log, and is not reported. It does not report parts of their parent (`WorkflowRunLog` of `WorkflowRun`, `OrderItem` of `Order`), lines of one financial record deleted with it, or history cascading from a whole tenant (`Workspace`, `Organization`, `Project`) deleted on purpose. In SQL migrations the same judgement applies to `ON DELETE CASCADE` foreign keys of tables that are not Prisma models, on table names (`coupon_redemptions`, `audit_logs`) and the column name without `_id` (`created_by`). Models over a view that the migrations create (a model declared for a view, as before Prisma\'s `view` blocks) are left alone: a view has no foreign keys.',
     whyItMatters:
       'Deleting a coupon, a product or a user silently deletes every redemption, order or payment that referenced it: revenue reports change after the fact, refunds and chargebacks can no longer be matched, and records you are legally required to keep for years are gone. Audit logs that vanish with the admin who wrote them defeat their purpose.',
     example:
@@ -137,7 +138,10 @@ export default defineRule({
     checkSql(ctx, report);
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
+    // A model over a view has no foreign keys: nothing cascades into it.
+    const views = viewBackedModels(ctx);
     for (const model of schema.models) {
+      if (views.has(model.name)) continue;
       memoModel(schema, 'cascade-deletes-history', model, relationDeps, report, (report, use) => {
         for (const rel of checkedOwnedRelations(model)) {
           if (rel.onDelete !== 'Cascade') continue;

@@ -1,3 +1,4 @@
+import { viewBackedModels } from './sql-bridge';
 import { defineRule } from '../../rule';
 import { memoModel, relationDeps } from '../../prisma/memo';
 import { aOrAn } from '../../prisma/naming';
@@ -49,7 +50,7 @@ export default defineRule({
   language: 'prisma',
   docs: {
     whatItDoes:
-      'Reports a relation with `fields: [...]` whose `@relation(...)` does not say `onDelete`. The finding states the action Prisma applies by default here — `SetNull` when the relation\'s scalar fields are optional, `Restrict` when they are required — and what deleting the parent row will therefore do.',
+      'Reports a relation with `fields: [...]` whose `@relation(...)` does not say `onDelete`. The finding states the action Prisma applies by default here — `SetNull` when the relation\'s scalar fields are optional, `Restrict` when they are required — and what deleting the parent row will therefore do. Models over a view that the migrations create (a model declared for a view, as before Prisma\'s `view` blocks) are left alone: a view has no foreign keys.',
     whyItMatters:
       'The default is rarely a decision. A required `Post.author` silently defaults to `Restrict`, so `prisma.user.delete()` for an account with posts fails in production with a foreign-key error (P2003) — usually discovered when the first user asks to delete their account. An optional relation defaults to `SetNull`, which leaves orphaned rows nobody cleans up. With `relationMode = "prisma"` the action is emulated by Prisma Client, so it applies only to deletes that go through Prisma.',
     example:
@@ -62,7 +63,10 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (!schema || schema.provider === 'mongodb') return;
+    // A model over a view has no foreign keys: no referential action applies.
+    const views = viewBackedModels(ctx);
     for (const model of schema.models) {
+      if (views.has(model.name)) continue;
       memoModel(schema, 'implicit-referential-action', model, relationDeps, report, (report) => {
         for (const rel of checkedOwnedRelations(model)) {
           if (rel.onDelete) continue;

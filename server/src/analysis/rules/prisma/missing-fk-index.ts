@@ -4,7 +4,7 @@ import { insertBlockAttributeEdit } from '../../prisma/edits';
 import { checkedOwnedRelations, isLeadingPrefix, rangeOf, type IndexDef, type Model, type PrismaSchema, type Relation } from '../../prisma/schema';
 import { sameList } from '../../lists';
 import { suggestedIndexColumns } from '../sql/shared-ids';
-import { sqlCheckFor } from './sql-bridge';
+import { sqlCheckFor, viewBackedModels } from './sql-bridge';
 
 /** Index types that serve equality lookups on their leading columns (a foreign key's joins and deletes). */
 function servesLookups(index: IndexDef): boolean {
@@ -38,7 +38,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a relation whose scalar fields (`fields: [...]`) are not the leading columns, in order, of any `@id`, `@@id`, `@unique`, `@@unique` or `@@index` of the model — and, in SQL migrations, a FOREIGN KEY whose columns lead no index once all migrations ran (a partial index counts when its predicate only says those columns are not null). When one unindexed key\'s columns lead another\'s (`programId` and `programId, partnerId`), both findings suggest the wider index, which serves both.',
+      'Reports a relation whose scalar fields (`fields: [...]`) are not the leading columns, in order, of any `@id`, `@@id`, `@unique`, `@@unique` or `@@index` of the model — and, in SQL migrations, a FOREIGN KEY whose columns lead no index once all migrations ran (a partial index counts when its predicate only says those columns are not null). When one unindexed key\'s columns lead another\'s (`programId` and `programId, partnerId`), both findings suggest the wider index, which serves both. Models over a view that the migrations create (a model declared for a view, as before Prisma\'s `view` blocks) are left alone: a view has no foreign keys.',
     whyItMatters:
       'PostgreSQL (like SQLite and SQL Server) does not create an index for a foreign-key column: only PRIMARY KEY and UNIQUE do. Without one, every delete or key update of a parent row scans the whole child table to enforce the constraint (holding locks while it does), and loading a parent\'s children (`include: { posts: true }`) is a sequential scan. With `relationMode = "prisma"` there is no foreign key at all and Prisma Client emulates the referential actions with the same lookups, so the index matters even more. (MySQL/InnoDB indexes foreign keys itself.)',
     example:
@@ -51,8 +51,10 @@ export default defineRule({
   check(ctx, report) {
     const schema = ctx.prisma;
     if (schema && fkIndexesNeeded(schema)) {
+      // A view has no foreign keys and takes no index.
+      const views = viewBackedModels(ctx);
       for (const model of schema.models) {
-        if (model.kind !== 'model' || model.isIgnored) continue;
+        if (model.kind !== 'model' || model.isIgnored || views.has(model.name)) continue;
         memoModel(schema, 'missing-fk-index', model, relationDeps, report, (report) => {
           // One finding per column list (two relations over the same columns share the index).
           const seen = new Set<string>();

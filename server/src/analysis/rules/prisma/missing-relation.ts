@@ -1,3 +1,4 @@
+import { viewBackedModels } from './sql-bridge';
 import { defineRule, type Report } from '../../rule';
 import { memoModel, NO_DEPS, type Use } from '../../prisma/memo';
 import { insertFieldLineEdit } from '../../prisma/edits';
@@ -193,7 +194,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses; not when a comment on the field or model says the key is deliberate ("no FK", "denormalized", "snapshot") or another system\'s ("idempotency key", "external id", "third-party"). In SQL migrations: a column of a table that is not a Prisma model whose name refers to another table (`generation_run_id` → `generation_runs`, also after a qualifier such as `parent_` or `created_by_`; in Supabase projects `user_id` → `auth.users` when there is no users table of the project) with the type of that table\'s single-column primary key, that no FOREIGN KEY covers; not when a `<name>_type` (or `_kind`, `_table`, `_model`) column makes it polymorphic.',
+      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses; not when a comment on the field or model says the key is deliberate ("no FK", "denormalized", "snapshot") or another system\'s ("idempotency key", "external id", "third-party"). In SQL migrations: a column of a table that is not a Prisma model whose name refers to another table (`generation_run_id` → `generation_runs`, also after a qualifier such as `parent_` or `created_by_`; in Supabase projects `user_id` → `auth.users` when there is no users table of the project) with the type of that table\'s single-column primary key, that no FOREIGN KEY covers; not when a `<name>_type` (or `_kind`, `_table`, `_model`) column makes it polymorphic. Models over a view that the migrations create (a model declared for a view, as before Prisma\'s `view` blocks) are left alone: a view has no foreign keys.',
     whyItMatters:
       'Without a relation there is no foreign key: deleting a GenerationRun leaves Images pointing at a row that no longer exists, a typo in an id is stored without complaint, and Prisma Client cannot `include` or filter through the relation, so code does N+1 lookups by hand.',
     example:
@@ -207,9 +208,12 @@ export default defineRule({
     checkSql(ctx, report);
     const schema = ctx.prisma;
     if (!schema) return;
+    // No foreign key can start or end at a model over a view.
+    const views = viewBackedModels(ctx);
+    const notToView = views.size ? (r: Report) => !views.has(String(r.data?.references ?? '').split('.')[0]) && report(r) : report;
     for (const model of schema.models) {
-      if (model.kind !== 'model' || model.isIgnored) continue;
-      memoModel(schema, 'missing-relation', model, NO_DEPS, report, (report, use) => checkModel(schema, model, report, use));
+      if (model.kind !== 'model' || model.isIgnored || views.has(model.name)) continue;
+      memoModel(schema, 'missing-relation', model, NO_DEPS, notToView, (report, use) => checkModel(schema, model, report, use));
     }
   },
 });
