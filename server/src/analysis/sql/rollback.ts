@@ -28,6 +28,18 @@ function commentOut(text: string, eol: string): string {
     .join(eol);
 }
 
+/** Objects that hold no rows of their own (a DROP loses only their definition), by `DropStmt.removeType`. */
+const HOLDS_NO_DATA: Record<string, string> = {
+  OBJECT_INDEX: 'index',
+  OBJECT_VIEW: 'view',
+  OBJECT_MATVIEW: 'materialized view (and refresh it)',
+  OBJECT_POLICY: 'policy',
+  OBJECT_TRIGGER: 'trigger',
+  OBJECT_FUNCTION: 'function',
+  OBJECT_PROCEDURE: 'procedure',
+  OBJECT_ROUTINE: 'routine',
+};
+
 function todo(reason: string, stmt: SqlStatement, eol: string): string {
   return `-- TODO: ${reason}${eol}${commentOut(stmt.text + ';', eol)}`;
 }
@@ -118,7 +130,18 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'AlterTableStmt':
       return reverseAlterTable(n, stmt, eol, facts);
     case 'DropStmt':
-      return reverseDropEnums(n, facts) ?? reverseDropTables(n, stmt, eol, facts) ?? reverseDropDefinitions(n, stmt, eol, facts, reads) ?? T('a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).');
+      return (
+        reverseDropEnums(n, facts) ??
+        reverseDropTables(n, stmt, eol, facts) ??
+        reverseDropDefinitions(n, stmt, eol, facts, reads) ??
+        T(
+          !HOLDS_NO_DATA[n.removeType]
+            ? 'a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).'
+            : n.behavior === 'DROP_CASCADE'
+              ? `a DROP cannot be reversed automatically: re-create the ${HOLDS_NO_DATA[n.removeType]} and what CASCADE dropped with it by hand.`
+              : `a DROP cannot be reversed automatically: re-create the ${HOLDS_NO_DATA[n.removeType]} by hand${n.missing_ok ? ' if it existed' : ''} (no statement the replay read describes it as it was).`,
+        )
+      );
     case 'TruncateStmt':
       return T('TRUNCATE deleted rows: restore them from a backup.');
     case 'InsertStmt':
