@@ -1202,15 +1202,10 @@ export class Catalog {
   private dropColumn(t: Table, name: string, facts: StatementFacts): void {
     const column = t.columns.get(name);
     t.columns.delete(name);
-    const uses = (cols: string[]) => cols.includes(name);
-    if (column) {
-      const constraints = constraintsOf(t).filter((c) => uses(c.columns) || ('column' in c && c.column === name));
-      (facts.droppedColumns ??= []).push({ table: t.key, column, constraints });
-    }
-    if (t.primaryKey && uses(t.primaryKey.columns)) t.primaryKey = undefined;
-    t.uniques = t.uniques.filter((u) => !uses(u.columns));
-    t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
-    t.checks = t.checks.filter((c) => c.column !== name && !c.columns.includes(name));
+    // Every constraint over the column goes with it.
+    const constraints = constraintsOf(t).filter((c) => c.columns.includes(name) || ('column' in c && c.column === name));
+    if (column) (facts.droppedColumns ??= []).push({ table: t.key, column, constraints });
+    removeConstraints(t, constraints);
     const on = this.indexesOn.get(t.key);
     if (on)
       for (const i of on)
@@ -1221,11 +1216,9 @@ export class Catalog {
   }
 
   private dropConstraint(t: Table, name: string, facts: StatementFacts): void {
-    for (const c of constraintsOf(t)) if (c.name === name) (facts.droppedConstraints ??= []).push({ table: t.key, constraint: c });
-    if (t.primaryKey?.name === name) t.primaryKey = undefined;
-    t.uniques = t.uniques.filter((u) => u.name !== name);
-    t.foreignKeys = t.foreignKeys.filter((f) => f.name !== name);
-    t.checks = t.checks.filter((c) => c.name !== name);
+    const named = constraintsOf(t).filter((c) => c.name === name);
+    for (const c of named) (facts.droppedConstraints ??= []).push({ table: t.key, constraint: c });
+    removeConstraints(t, named);
   }
 
   /** The table a policy statement is about: one the migrations created, else one they only give policies to. */
@@ -1752,6 +1745,15 @@ export function readRelations(node: PgNode): PgNode[] {
 
 export function rangeKey(rv: PgNode): string {
   return qualify(rv?.schemaname, rv?.relname ?? '?');
+}
+
+/** Removes `gone` (constraints of `t`, from `constraintsOf`) from the table. */
+function removeConstraints(t: Table, gone: ReadonlyArray<KeyConstraint | ForeignKey | CheckConstraint>): void {
+  if (!gone.length) return;
+  if (t.primaryKey && gone.includes(t.primaryKey)) t.primaryKey = undefined;
+  t.uniques = t.uniques.filter((u) => !gone.includes(u));
+  t.foreignKeys = t.foreignKeys.filter((f) => !gone.includes(f));
+  t.checks = t.checks.filter((c) => !gone.includes(c));
 }
 
 /** Every constraint of a table: its primary key, unique constraints, foreign keys and checks. */
