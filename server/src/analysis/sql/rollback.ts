@@ -40,6 +40,19 @@ const HOLDS_NO_DATA: Record<string, string> = {
   OBJECT_ROUTINE: 'routine',
 };
 
+/** What to do by hand for a DROP none of the reverses could re-create. */
+function byHandDrop(n: PgNode): string {
+  const kind = HOLDS_NO_DATA[n.removeType];
+  if (!kind) return 'recreate the object (and restore its data from a backup).';
+  if (n.behavior === 'DROP_CASCADE') return `re-create the ${kind} and what CASCADE dropped with it by hand.`;
+  return `re-create the ${kind} by hand${n.missing_ok ? ' if it existed' : ''} (no statement the replay read describes it as it was).`;
+}
+
+/** The reverse of ADD COLUMN (also what a rollback waits on when the column holds the only copy of values). */
+function dropColumnSql(table: string, column: string): string {
+  return `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${quoteIdent(column)};`;
+}
+
 function todo(reason: string, stmt: SqlStatement, eol: string): string {
   return `-- TODO: ${reason}${eol}${commentOut(stmt.text + ';', eol)}`;
 }
@@ -134,13 +147,7 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
         reverseDropEnums(n, facts) ??
         reverseDropTables(n, stmt, eol, facts) ??
         reverseDropDefinitions(n, stmt, eol, facts, reads) ??
-        T(
-          !HOLDS_NO_DATA[n.removeType]
-            ? 'a DROP cannot be reversed automatically: recreate the object (and restore its data from a backup).'
-            : n.behavior === 'DROP_CASCADE'
-              ? `a DROP cannot be reversed automatically: re-create the ${HOLDS_NO_DATA[n.removeType]} and what CASCADE dropped with it by hand.`
-              : `a DROP cannot be reversed automatically: re-create the ${HOLDS_NO_DATA[n.removeType]} by hand${n.missing_ok ? ' if it existed' : ''} (no statement the replay read describes it as it was).`,
-        )
+        T(`a DROP cannot be reversed automatically: ${byHandDrop(n)}`)
       );
     case 'TruncateStmt':
       return T('TRUNCATE deleted rows: restore them from a backup.');
@@ -367,8 +374,7 @@ function reverseAlterTable(n: PgNode, stmt: SqlStatement, eol: string, facts?: S
     const prev = before.get(cmd);
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
-        const def = cmd.def?.ColumnDef;
-        out.push(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${quoteIdent(def?.colname ?? '?')};`);
+        out.push(dropColumnSql(t, cmd.def?.ColumnDef?.colname ?? '?'));
         break;
       }
       case 'AT_DropColumn': {
@@ -678,6 +684,18 @@ function keptTypeUse(line: string, m: Migration, kept: string[]): boolean {
   return false;
 }
 
+/** The columns an ALTER TABLE statement's `subtype` commands name (drops: the column; adds: the new one); none for other statements. */
+function columnsOf(s: SqlStatement, subtype: 'AT_DropColumn' | 'AT_AddColumn'): string[] {
+  if (s.kind !== 'AlterTableStmt' || !s.node.relation?.relname) return [];
+  const out: string[] = [];
+  for (const c of s.node.cmds ?? []) {
+    const cmd = c.AlterTableCmd;
+    const name: string | undefined = cmd?.subtype !== subtype ? undefined : subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef?.colname : cmd.name;
+    if (name) out.push(name);
+  }
+  return out;
+}
+
 /** The SQL lines of a reverse (its comment lines left out). */
 function sqlOf(text: string): string {
   return text
@@ -784,24 +802,23 @@ export function generateRollback(m: Migration, eol = '\n'): string {
     const rev = reverseStatement(s, eol, facts.get(s), createdHere, viewReadsOf);
     // Columns the statement drops: once the rollback only says to re-add one, what it re-creates on
     // the column (a constraint, an index), from this statement's earlier commands on, waits too.
-    const dropsColumns: string[] =
-      s.kind === 'AlterTableStmt' && s.node.relation?.relname ? (s.node.cmds ?? []).filter((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_DropColumn' && c.AlterTableCmd.name).map((c: PgNode) => c.AlterTableCmd.name) : [];
+    const dropsColumns = columnsOf(s, 'AT_DropColumn');
     // Columns it adds: when dropping one waits, what the rollback does next to that column waits too.
-    const addsColumns: string[] =
-      s.kind === 'AlterTableStmt' && s.node.relation?.relname ? (s.node.cmds ?? []).map((c: PgNode) => c.AlterTableCmd?.subtype === 'AT_AddColumn' && c.AlterTableCmd.def?.ColumnDef?.colname).filter(Boolean) : [];
+    const addsColumns = columnsOf(s, 'AT_AddColumn');
     for (const line of rev) {
       for (const c of dropsColumns) if (line.startsWith(`-- TODO: column ${c} was dropped with its data`)) goneColumns.push([mentions(s.node.relation.relname), mentions(c)]);
       let sql: string | undefined;
+      const namesColumnOf = (pairs: Array<[table: RegExp, column: RegExp]>) => pairs.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql));
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
       const missing = !waits && gone.length ? gone.find((g) => g.re.test((sql ??= sqlOf(line)))) : undefined;
       if (waits) {
         lines.push(`-- TODO: run only once the TODO above is done (this would delete data that is not restored yet): ${line}`);
-        for (const c of addsColumns) if (line === `ALTER TABLE ${rel(s.node.relation)} DROP COLUMN IF EXISTS ${quoteIdent(c)};`) keptColumns.push([mentions(s.node.relation.relname), mentions(c)]);
+        for (const c of addsColumns) if (line === dropColumnSql(rel(s.node.relation), c)) keptColumns.push([mentions(s.node.relation.relname), mentions(c)]);
       } else if (missing) lines.push(`-- TODO: run only once the ${missing.what} the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
       else if (keptTypeUse(line, m, kept)) lines.push(`-- TODO: run only once the columns of this type the TODOs above keep are gone:${eol}${commentOut(line, eol)}`);
-      else if (goneColumns.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql))) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
+      else if (namesColumnOf(goneColumns)) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
       else if (viewReadsOf.get(line)?.some((table) => pending.some((p) => mentions(table).test(p)))) lines.push(`-- TODO: run only once the TODOs above about what the view reads are done:${eol}${commentOut(line, eol)}`);
-      else if (keptColumns.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql))) lines.push(`-- TODO: run only once the TODO above is done (the column it keeps is still there):${eol}${commentOut(line, eol)}`);
+      else if (namesColumnOf(keptColumns)) lines.push(`-- TODO: run only once the TODO above is done (the column it keeps is still there):${eol}${commentOut(line, eol)}`);
       else lines.push(line);
       const last = lines[lines.length - 1];
       if (last.startsWith('-- TODO:')) {
