@@ -107,7 +107,8 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[], wi
   const target = rel.target?.name ?? rel.field.type;
   const fieldsArg = rel.attr?.args?.args.find((a) => a.name?.name === 'fields');
   const span = fieldsArg?.span ?? rel.attr?.span ?? rel.field.decl.span;
-  const list = cols.map((c) => `\`${c}\``).join(', ');
+  const ticked = (names: string[]) => names.map((c) => `\`${c}\``).join(', ');
+  const list = ticked(cols);
   const attribute = `@@index([${(wider ?? rel).fields.join(', ')}])`;
   const emulated = schema.relationMode === 'prisma';
   // `an Organization`, `a User`; a model named like a table (`accounts`): `an accounts row`.
@@ -116,10 +117,7 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[], wi
   // A composite key whose first columns an index covers: the lookups are narrowed, not full scans.
   let covered = 0;
   for (let k = cols.length - 1; k >= 1 && !covered; k--) if (hasLookupIndex(model, cols.slice(0, k))) covered = k;
-  const coveredList = cols
-    .slice(0, covered)
-    .map((c) => `\`${c}\``)
-    .join(', ');
+  const coveredList = ticked(cols.slice(0, covered));
   const consequence = covered
     ? `Only ${coveredList} ${covered > 1 ? 'are' : 'is'} indexed: ${emulated ? `Prisma Client's lookups of ${model.name} rows for every delete or update of ${aTarget}` : `each delete of ${aTarget} (to check the constraint)`} and every join read all ${model.name} rows with the same ${coveredList} and filter them.`
     : emulated
@@ -128,7 +126,7 @@ function buildReport(schema: PrismaSchema, rel: Relation, others: Relation[], wi
   return {
     file: file.path,
     range: rangeOf(file, span),
-    message: `Foreign key ${list} of ${model.name} → ${target} has no index${covered ? ' on all its columns' : ''}. ${consequence} Add \`${attribute}\`${wider ? `, the index the foreign key ${wider.fields.map((c) => `\`${c}\``).join(', ')} → ${wider.target?.name ?? wider.field.type} needs: it serves this one too (one index instead of two)` : ''}.`,
+    message: `Foreign key ${list} of ${model.name} → ${target} has no index${covered ? ' on all its columns' : ''}. ${consequence} Add \`${attribute}\`${wider ? `, the index the foreign key ${ticked(wider.fields)} → ${wider.target?.name ?? wider.field.type} needs: it serves this one too (one index instead of two)` : ''}.`,
     subject: { model: model.name, field: cols[0] },
     data: {
       columns: cols.join(', '),
