@@ -109,6 +109,15 @@ describe('destructive-change', () => {
     );
   });
 
+  it('not for DROP COLUMN IF EXISTS of a column the table does not have (a no-op); still when the table is not known exactly', () => {
+    const next = 'ALTER TABLE "User" DROP COLUMN IF EXISTS "nickname", DROP COLUMN IF EXISTS "email";\nALTER TABLE "Post" DROP COLUMN "title", DROP COLUMN IF EXISTS "title";\nALTER TABLE "Copy" DROP COLUMN IF EXISTS "x";\n';
+    const f = findingsOf({ [INIT]: `${init}CREATE TABLE "Copy" AS SELECT * FROM "User";\n`, [NEXT]: next }, 'destructive-change');
+    assert.deepEqual(
+      f.map((x) => `${x.subject.table}.${x.subject.column}`),
+      ['User.email', 'Post.title', 'Copy.x'],
+    );
+  });
+
   it('points at the DROP of the very column, not of one whose name starts the same', () => {
     const next = 'ALTER TABLE "User" ADD COLUMN "nameId" int;\nALTER TABLE "User" DROP COLUMN "nameId", DROP COLUMN "name";\n';
     const f = findingsOf({ [INIT]: init, [NEXT]: next }, 'destructive-change');

@@ -281,6 +281,11 @@ export interface StatementFacts {
   droppedColumns?: Array<{ table: string; column: Column; constraints: Array<KeyConstraint | ForeignKey | CheckConstraint> }>;
   /** Policies a DROP POLICY removed, as they were just before (for rollbacks). */
   droppedPolicies?: Policy[];
+  /**
+   * The `DROP COLUMN IF EXISTS` commands (AlterTableCmd nodes) of a column that the table, whose
+   * columns the replay knows exactly, did not have at that point: no-ops (nothing deleted, nothing to undo).
+   */
+  absentColumnDrops?: Set<PgNode>;
 }
 
 /** An index-like structure of a table (`Catalog.indexLikes`). */
@@ -1123,6 +1128,7 @@ export class Catalog {
         }
         case 'AT_DropColumn':
           if (!cmd.missing_ok) colMissing(cmd.name);
+          else if (cmd.name && t.columnsComplete && !t.columns.has(cmd.name)) (facts.absentColumnDrops ??= new Set()).add(cmd);
           if (cmd.name) this.dropColumn(t, cmd.name, facts);
           break;
         case 'AT_AlterColumnType': {

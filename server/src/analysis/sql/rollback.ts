@@ -556,6 +556,12 @@ function columnsBeforeEachCommand(cmds: PgNode[], facts?: StatementFacts): { bef
       continue;
     }
     const b = stateOf(name);
+    // DROP COLUMN IF EXISTS of a column that is not there (the table never had it, or an earlier
+    // command of the statement dropped it): a no-op.
+    if (cmd.subtype === 'AT_DropColumn' && cmd.missing_ok && !b && (now.has(name) || facts?.absentColumnDrops?.has(cmd))) {
+      nothingToUndo.add(cmd);
+      continue;
+    }
     out.set(cmd, b);
     if (cmd.subtype === 'AT_DropColumn') now.set(name, undefined);
     if (!b) continue;

@@ -64,6 +64,8 @@ export default defineRule({
     }
     for (const { m, s, key, cmd } of alterCommandsOnExistingTables(project, 'AT_DropColumn')) {
       if (!cmd.name || project.catalog.columnCreatedIn(key, cmd.name) === m.index) continue;
+      // DROP COLUMN IF EXISTS of a column the table never had: nothing is deleted.
+      if (s.facts.absentColumnDrops?.has(cmd)) continue;
       // The copy-and-swap pattern: a new column takes the data, the old one is dropped and the new one
       // renamed to its name in the same migration (`RENAME COLUMN "x_temp" TO "x"`). The data stays.
       if (renamedBackLater(m, s.stmt.index, key, cmd.name)) continue;
