@@ -225,6 +225,26 @@ describe('rls-policy-no-ownership', () => {
     );
   });
 
+  it('reports a column compared with itself, which ties a membership subquery to no row (any facilitator of any team passes)', () => {
+    const text = [
+      'create table team_members (id bigint primary key, team_id bigint, user_id uuid, role text);',
+      'alter table team_members enable row level security;',
+      "create policy upd on team_members for update to authenticated using (exists (select 1 from team_members tm where tm.team_id = tm.team_id and tm.user_id = (select auth.uid()) and tm.role = 'facilitator'));",
+      "create policy del on team_members for delete to authenticated using (exists (select 1 from team_members tm where tm.team_id = team_members.team_id and tm.user_id = (select auth.uid()) and tm.role = 'facilitator'));",
+      'create policy sel on team_members for select to authenticated using (team_id in (select team_id from team_members where team_id = team_id and user_id = (select auth.uid())));',
+      'create policy svc on team_members for all to service_role using (team_id = team_id);',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-policy-no-ownership');
+    assert.deepEqual(
+      f.map((x) => [x.subject.policy, x.data?.selfComparison, textAt(text, x)]),
+      [
+        ['upd', 'tm.team_id = tm.team_id', 'tm.team_id'],
+        ['sel', 'team_id = team_id', 'team_id'],
+      ],
+    );
+    assert.match(f[0].message, /compares `tm\.team_id` with itself in its USING: .* It probably meant to compare with the guarded row's `team_id`\./);
+  });
+
   it('reports per-user write policies that never compare with the caller', () => {
     const f = findingsOf({ [M]: base + 'create policy "upd" on profiles for update to authenticated using (user_hash is not null);' }, 'rls-policy-no-ownership');
     assert.equal(f.length, 1);

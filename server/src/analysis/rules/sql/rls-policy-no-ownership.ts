@@ -1,8 +1,8 @@
 import { defineRule } from '../../rule';
-import { exprText } from '../../sql/expr';
+import { exprText, names, walk } from '../../sql/expr';
 import type { Policy, Table } from '../../sql/catalog';
 import type { PgNode } from '../../sql/parse';
-import { isCallerNullTest, isConstFalse, isConstTrue, referencesCaller, startLocation, uncheckedPart, tableLabel } from './rls-util';
+import { appliesToClients, isCallerNullTest, isConstFalse, isConstTrue, referencesCaller, startLocation, uncheckedPart, tableLabel } from './rls-util';
 import { findInStatement, headRange, migrationAt, rangeFromMatch, sqlProject, tokenRange } from './util';
 
 const PER_USER_ROLES = new Set(['authenticated', 'public']);
@@ -17,7 +17,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)` (not `current_setting(\'request.headers\' …)`: the client sends whatever headers it likes), directly or through a function defined in the migrations (in its body, read as a condition is: a helper that only returns `auth.uid() IS NOT NULL` or `auth.role() = \'authenticated\'` checks no owner; or as the default of a parameter the call leaves out: `is_admin(uid uuid DEFAULT auth.uid())` called as `is_admin()`), or through a subquery over a table whose own RLS policies show each caller only their rows — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt (not Supabase Storage\'s path helpers such as `storage.foldername`). Constant `true` conditions are `rls-policy-always-true`\'s business. The clause that decides which rows a command may touch is checked: `USING` for UPDATE and DELETE (a caller check in an UPDATE\'s `WITH CHECK` does not stop anyone from updating rows its `USING` lets through; without `USING` no row is open to them), `WITH CHECK` for INSERT, both for ALL. `auth.uid() IS NOT NULL` (or `(select auth.uid()) IS NOT NULL`) only says someone is signed in: it is no caller check, and neither is a test of the caller\'s role against the roles every API client has (`auth.role() = \'authenticated\'`, `current_role IN (\'anon\', \'authenticated\')`, `auth.jwt() ->> \'role\' = \'authenticated\'`: the same as `TO authenticated`); `NOT (user_id = auth.uid())` and `user_id <> auth.uid()` let every other caller through; each WHEN of a CASE (and its ELSE) is a way through of its own, also in a simple `CASE visibility WHEN \'public\' THEN …`. Read (SELECT) policies are often public on purpose and are reported in one shape only: a caller check beside an OR branch that is true when there is no caller (`USING (auth.uid() IS NULL OR owner_id = auth.uid())`, also with `current_setting(\'request.jwt.claim.sub\', true) IS NULL` or a user claim such as `(auth.jwt() ->> \'sub\') IS NULL`), which lets every request without a signed-in user (the anon key) read every row. Not reported: restrictive policies (they only narrow what permissive ones grant) and clauses that are `false` or NULL (they let nothing through).',
+      'Reports an INSERT/UPDATE/DELETE/ALL policy for `authenticated` or `public` whose `USING` and `WITH CHECK` conditions never compare anything with the caller: no `auth.uid()`, `auth.jwt()`, `current_user` or `current_setting(\'request.jwt.claims\' …)` (not `current_setting(\'request.headers\' …)`: the client sends whatever headers it likes), directly or through a function defined in the migrations (in its body, read as a condition is: a helper that only returns `auth.uid() IS NOT NULL` or `auth.role() = \'authenticated\'` checks no owner; or as the default of a parameter the call leaves out: `is_admin(uid uuid DEFAULT auth.uid())` called as `is_admin()`), or through a subquery over a table whose own RLS policies show each caller only their rows — or that check the caller in only one branch of an OR (`USING (user_id = auth.uid() OR invite_token IS NOT NULL)`: the other branch lets every caller through). Functions the migrations do not define are given the benefit of the doubt (not Supabase Storage\'s path helpers such as `storage.foldername`). Constant `true` conditions are `rls-policy-always-true`\'s business. The clause that decides which rows a command may touch is checked: `USING` for UPDATE and DELETE (a caller check in an UPDATE\'s `WITH CHECK` does not stop anyone from updating rows its `USING` lets through; without `USING` no row is open to them), `WITH CHECK` for INSERT, both for ALL. `auth.uid() IS NOT NULL` (or `(select auth.uid()) IS NOT NULL`) only says someone is signed in: it is no caller check, and neither is a test of the caller\'s role against the roles every API client has (`auth.role() = \'authenticated\'`, `current_role IN (\'anon\', \'authenticated\')`, `auth.jwt() ->> \'role\' = \'authenticated\'`: the same as `TO authenticated`); `NOT (user_id = auth.uid())` and `user_id <> auth.uid()` let every other caller through; each WHEN of a CASE (and its ELSE) is a way through of its own, also in a simple `CASE visibility WHEN \'public\' THEN …`. Read (SELECT) policies are often public on purpose and are reported in one shape only: a caller check beside an OR branch that is true when there is no caller (`USING (auth.uid() IS NULL OR owner_id = auth.uid())`, also with `current_setting(\'request.jwt.claim.sub\', true) IS NULL` or a user claim such as `(auth.jwt() ->> \'sub\') IS NULL`), which lets every request without a signed-in user (the anon key) read every row. Not reported: restrictive policies (they only narrow what permissive ones grant) and clauses that are `false` or NULL (they let nothing through). Also reported, for any policy for `anon`, `authenticated` or `public` and any command: a column compared with itself (`tm.team_id = tm.team_id`, or `team_id = team_id` inside a subquery, where both names are the subquery\'s column), which is true on every row where it is set: a membership check written that way lets a member of any team through on every row.',
     whyItMatters:
       'A condition such as `USING (user_hash IS NOT NULL)` looks like a restriction but is the same for every caller: any signed-in user can update every row that has an owner — somebody else\'s profile, order or API key.',
     example:
@@ -62,8 +62,35 @@ export default defineRule({
         data: { condition: `USING (${p.usingText})`, uncheckedBranch: text },
       });
     };
+    /**
+     * A column compared with itself (`tm.team_id = tm.team_id`, or `team_id = team_id` inside a
+     * subquery, where both names resolve to the subquery's table): true on every row where it is set,
+     * so what the condition looks like it ties to the guarded row ties nothing. Any policy for API
+     * clients, any command.
+     */
+    const selfComparisons = (p: Policy, t: Table) => {
+      for (const [clause, expr, from] of [['USING', p.using, p.usingFrom], ['WITH CHECK', p.withCheck, p.withCheckFrom]] as const) {
+        if (!expr) continue;
+        walk(expr, (kind, v, parents) => {
+          const pair = kind === 'A_Expr' && selfCompared(v);
+          if (!pair) return;
+          const at = branchSite(from ?? { stmt: p.statement, ref: p.source }, { A_Expr: v });
+          if (!at) return;
+          const column = pair[pair.length - 1];
+          // Inside a subquery, the likely intent: one side was the guarded row's column.
+          const meant = parents.includes('SubLink') && t.columns.has(column) ? ` It probably meant to compare with the guarded row's \`${column}\`.` : '';
+          report({
+            ...at.site,
+            message: `Policy \`${p.name}\` on \`${tableLabel(t)}\` (${p.command.toUpperCase()} for ${p.roles.join(', ')}) compares \`${pair.join('.')}\` with itself in its ${clause}: \`${at.text}\` is true on every row where it is set, so it ties nothing to the row the policy guards.${meant}`,
+            subject: { table: t.name, policy: p.name },
+            data: { condition: `${clause} (${clause === 'USING' ? p.usingText : p.withCheckText})`, selfComparison: at.text },
+          });
+        });
+      }
+    };
     for (const t of catalog.policyTables()) {
       for (const p of t.policies.values()) {
+        if (appliesToClients(p)) selfComparisons(p, t);
         // A restrictive policy only narrows what permissive ones grant.
         if (!p.permissive) continue;
         if (p.command === 'select') {
@@ -120,6 +147,17 @@ export default defineRule({
     }
   },
 });
+
+/** The column of `a = a` (both sides the same column reference, as written), or null. */
+function selfCompared(e: PgNode): string[] | null {
+  if (e.kind !== 'AEXPR_OP' || names(e.name).join('.') !== '=') return null;
+  const l = e.lexpr?.ColumnRef?.fields;
+  const r = e.rexpr?.ColumnRef?.fields;
+  if (!l || !r) return null;
+  const a = names(l);
+  const b = names(r);
+  return a.length > 0 && a.length === b.length && a.every((x, i) => x === b[i]) ? a : null;
+}
 
 /** A top-level OR branch of a condition that is `<caller> IS NULL` (through nested ORs), or null. */
 function nullBranch(e: PgNode): PgNode | null {
