@@ -209,6 +209,8 @@ export interface StatementFacts {
   tables: Map<string, TableState>;
   /** Index key → table key, for DROP INDEX. */
   indexTables: Map<string, string>;
+  /** The keys of `tables` that were views or materialized views at this point. */
+  views?: Set<string>;
   /** Objects referenced but absent from the catalog at this point. */
   missing: Array<{
     kind: 'table' | 'type' | 'column' | 'function';
@@ -558,7 +560,9 @@ export class Catalog {
     const n = stmt.node;
     const mi = ref.migrationIndex;
     const touch = (key: string) => {
-      if (!facts.tables.has(key)) facts.tables.set(key, this.stateOf(key, mi));
+      if (facts.tables.has(key)) return;
+      facts.tables.set(key, this.stateOf(key, mi));
+      if (this.views.has(key) && !this.tables.has(key)) (facts.views ??= new Set()).add(key);
     };
     const need = (key: string, byteLocation?: number) => {
       touch(key);

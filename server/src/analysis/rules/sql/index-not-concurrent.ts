@@ -36,9 +36,13 @@ function leaveToolTransaction(m: Migration): { edits: TextEdit[]; fileOperations
   return null;
 }
 
-/** Whether a statement of the migration after `index` drops table `key` (as the replay keyed it). */
+/** Whether a statement of the migration after `index` drops table or materialized view `key` (as the replay keyed it). */
 function droppedLater(m: Migration, index: number, key: string): boolean {
-  return m.statements.some((r) => r.stmt.index > index && !r.inDoBlock && r.stmt.kind === 'DropStmt' && r.stmt.node.removeType === 'OBJECT_TABLE' && r.facts.tables.has(key));
+  return m.statements.some((r) => {
+    if (r.stmt.index <= index || r.inDoBlock || r.stmt.kind !== 'DropStmt') return false;
+    const type = r.stmt.node.removeType;
+    return (type === 'OBJECT_TABLE' && r.facts.tables.has(key)) || (type === 'OBJECT_MATVIEW' && !!r.facts.droppedViews?.has(key));
+  });
 }
 
 export default defineRule({
@@ -49,7 +53,7 @@ export default defineRule({
   language: 'sql',
   docs: {
     whatItDoes:
-      'Reports `CREATE INDEX` and `DROP INDEX` without `CONCURRENTLY` on a table that existed before this migration (created by an earlier migration, or not by these migrations at all). Indexes on tables created in the same migration are fine, as are indexes of a table the same migration drops afterwards, and a `CREATE INDEX IF NOT EXISTS` of an index that exists by then (PostgreSQL skips it).',
+      'Reports `CREATE INDEX` and `DROP INDEX` without `CONCURRENTLY` on a table that existed before this migration (created by an earlier migration, or not by these migrations at all). Indexes on tables created in the same migration are fine, as are indexes of a table or materialized view the same migration drops afterwards, and a `CREATE INDEX IF NOT EXISTS` of an index that exists by then (PostgreSQL skips it). A `CREATE INDEX` on a materialized view is not reported either (it takes no writes; the build only holds back its REFRESH); a `DROP INDEX` on one is, since its lock holds back every read of the view.',
     whyItMatters:
       '`CREATE INDEX` holds a SHARE lock for the whole build: every INSERT, UPDATE and DELETE on the table waits — minutes on a table with millions of rows, which is an outage for the feature. `DROP INDEX` takes an ACCESS EXCLUSIVE lock and queues even reads behind long transactions.',
     example:
@@ -94,9 +98,9 @@ export default defineRule({
       if (state === 'new') continue;
       // The same migration drops the table afterwards: that takes the table's strongest lock anyway.
       if (tableKey && droppedLater(m, s.stmt.index, tableKey)) continue;
-      if (tableKey && project.catalog.views.has(tableKey) && !project.catalog.tables.has(tableKey)) {
-        // Materialized views are built by the migration that creates them; indexes on them lock reads only while refreshing.
-      }
+      // A materialized view takes no writes: building an index on one blocks only its REFRESH.
+      const onView = !!tableKey && !!s.facts.views?.has(tableKey);
+      if (onView && s.stmt.kind === 'IndexStmt') continue;
       const at = findInStatement(s.stmt, keyword);
       if (at < 0) continue;
       const kwEnd = at + 5;
@@ -114,7 +118,9 @@ export default defineRule({
         ...statementReport(m, s),
         range,
         message:
-          `\`${what}\` without CONCURRENTLY on \`${t}\`, which ${state === 'existing' ? 'an earlier migration created' : 'existed before this migration'}: it blocks writes to the table for the whole ${s.stmt.kind === 'IndexStmt' ? 'build' : 'drop'}.` +
+          (onView
+            ? `\`${what}\` without CONCURRENTLY on materialized view \`${t}\`, which an earlier migration created: its ACCESS EXCLUSIVE lock makes every read of the view wait until the drop is done (and the drop waits for every running query on it).`
+            : `\`${what}\` without CONCURRENTLY on \`${t}\`, which ${state === 'existing' ? 'an earlier migration created' : 'existed before this migration'}: it blocks writes to the table for the whole ${s.stmt.kind === 'IndexStmt' ? 'build' : 'drop'}.`) +
           (inTransaction
             ? ` It runs inside ${inTransaction}, where CONCURRENTLY is not allowed: ${
                 !ownTransaction && m.info.kind === 'diesel' && upStatements(m).length === 1 ? 'set `run_in_transaction = false` in its `metadata.toml` and add CONCURRENTLY.' : 'move it to a migration of its own and add CONCURRENTLY there.'
