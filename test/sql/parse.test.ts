@@ -55,6 +55,23 @@ describe('parseSqlFile', () => {
     assert.deepEqual(f.statements[1].range.start, { line: 2, character: 0 });
   });
 
+  it('reports the pieces of one broken statement once: a function whose dollar quote is wrong splits at each `;` of its body', () => {
+    const text = 'CREATE TABLE t (id int);\nCREATE FUNCTION f() RETURNS boolean AS $\nDECLARE x int;\nBEGIN\n  x := 1;\n  IF x IS NULL THEN\n    RETURN false;\n  END IF;\n  RETURN true;\nEND;\n$ LANGUAGE plpgsql;\nCREATE TABLE u (id int);\nSELECT FROM FROM;\n';
+    const f = parseSqlFile('m.sql', text);
+    assert.deepEqual(
+      f.errors.map((e) => [e.range.start, textAt(text, e)]),
+      [
+        [{ line: 1, character: 39 }, '$'],
+        [{ line: 12, character: 12 }, 'FROM'],
+      ],
+    );
+    // The body's bare BEGIN / END are not transaction statements; what follows the run still parses.
+    assert.deepEqual(
+      f.statements.map((s) => s.kind),
+      ['CreateStmt', 'CreateStmt'],
+    );
+  });
+
   it('reports an unexpected end of input on the last character', () => {
     const f = parseSqlFile('m.sql', 'CREATE TABLE t (id int');
     assert.equal(f.errors.length, 1);

@@ -270,14 +270,23 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
     if (!chunks) {
       file.errors.push(syntaxError(file, e, 0));
     } else {
+      // A run of chunks that fail one after the other is one error, reported where it starts: the
+      // pieces of one broken statement (a function body whose dollar quote is wrong splits at each
+      // `;` inside it). A bare BEGIN / END inside such a run is a piece of that body too, not a
+      // transaction statement.
+      let failing = false;
       for (const c of chunks) {
         const chunkText = bytes!.subarray(c.byteStart, c.byteEnd).toString('utf8');
         if (!chunkText.trim()) continue;
         try {
           const res = parseTree(chunkText);
-          addStatements(res.stmts ?? [], c.byteStart, c.byteEnd);
+          const stmts = res.stmts ?? [];
+          if (failing && stmts.length === 1 && isBareBeginOrEnd(stmts[0].stmt)) continue;
+          if (stmts.length) failing = false;
+          addStatements(stmts, c.byteStart, c.byteEnd);
         } catch (err) {
-          file.errors.push(syntaxError(file, err, utf8.toUtf16(c.byteStart), chunkText));
+          if (!failing) file.errors.push(syntaxError(file, err, utf8.toUtf16(c.byteStart), chunkText));
+          failing = true;
         }
       }
       if (!file.errors.length) file.errors.push(syntaxError(file, e, 0));
@@ -285,6 +294,12 @@ export function parseSqlFile(path: string, text: string, pre?: SqlPreParse | nul
   }
   for (const s of file.statements) checkPlpgsql(file, s, pre?.plpgsql);
   return file;
+}
+
+/** `BEGIN` or `END` / `COMMIT` with no options: what PL/pgSQL's block keywords parse as on their own. */
+function isBareBeginOrEnd(stmt: PgNode | undefined): boolean {
+  const t = stmt?.TransactionStmt;
+  return !!t && (t.kind === 'TRANS_STMT_BEGIN' || t.kind === 'TRANS_STMT_COMMIT') && !t.options?.length && !t.chain;
 }
 
 function syntaxError(file: ParsedSqlFile, e: unknown, chunkStart: number, chunkText?: string): SqlParseError {
