@@ -79,3 +79,46 @@ describe('findMigrationFiles: Flyway locations', () => {
     );
   });
 });
+
+describe('findMigrationFiles: one folder or file per database', () => {
+  const root = mkdtempSync(join(tmpdir(), 'si-dialects-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  for (const rel of [
+    // Mattermost (golang-migrate) and Kestra (Flyway): a folder per database under migrations/.
+    'server/db/migrations/postgres/000001_a.up.sql',
+    'server/db/migrations/postgres/000001_a.down.sql',
+    'server/db/migrations/mysql/000001_a.up.sql',
+    'kestra/resources/migrations/postgres/V1_1__init.sql',
+    'kestra/resources/migrations/h2/V1_1__init.sql',
+    // Ory (popx): `.<database>.` in the file name; one for all databases unless PostgreSQL has its own.
+    'keto/migrations/sql/20210623162416000000_networks.cockroach.up.sql',
+    'keto/migrations/sql/20210623162416000000_networks.mysql.up.sql',
+    'keto/migrations/sql/20210623162416000000_networks.postgres.up.sql',
+    'keto/migrations/sql/20220217152313000000_nid_fk.up.sql',
+    'keto/migrations/sql/20220217152313000000_nid_fk.sqlite3.up.sql',
+    'keto/migrations/sql/20220217152313000000_nid_fk.down.sql',
+    'keto/migrations/sql/20220512151000000000_indices.up.sql',
+    'keto/migrations/sql/20220512151000000000_indices.postgres.up.sql',
+    'keto/migrations/sql/20220512151000000000_indices.mysql.down.sql',
+    // Not a database folder: pg/ outside a migrations folder.
+    'tools/pg/001_x.sql',
+  ]) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), 'SELECT 1;');
+  }
+
+  it("takes PostgreSQL's folder and files, never another database's", () => {
+    assert.deepEqual(
+      findMigrationFiles(root).files.map((f) => f.slice(root.length + 1)),
+      [
+        'kestra/resources/migrations/postgres/V1_1__init.sql',
+        'keto/migrations/sql/20210623162416000000_networks.postgres.up.sql',
+        'keto/migrations/sql/20220217152313000000_nid_fk.down.sql',
+        'keto/migrations/sql/20220217152313000000_nid_fk.up.sql',
+        'keto/migrations/sql/20220512151000000000_indices.postgres.up.sql',
+        'server/db/migrations/postgres/000001_a.down.sql',
+        'server/db/migrations/postgres/000001_a.up.sql',
+      ],
+    );
+  });
+});

@@ -109,8 +109,11 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
       if (tags) addSqlFiles(dir, (n) => tags.has(n.slice(0, -4)));
     } else if (flyway) {
       addSqlFiles(dir, (n) => FLYWAY.test(n));
-    } else if (NUMBERED_DIRS.has(name.toLowerCase()) && entries.some((e) => e.isFile() && NUMBERED.test(e.name))) {
-      addSqlFiles(dir, (n) => NUMBERED.test(n) || /\.down\.sql$/i.test(n));
+    } else if ((NUMBERED_DIRS.has(name.toLowerCase()) || (POSTGRES_DIRS.has(name.toLowerCase()) && NUMBERED_DIRS.has(parentName.toLowerCase()))) && entries.some((e) => e.isFile() && NUMBERED.test(e.name))) {
+      // popx / ory (`<version>_<name>[.<dialect>].up.sql`): another database's variant never runs here,
+      // and a `.postgres.` variant replaces the file for all databases of the same name.
+      const names = new Set(entries.map((e) => e.name));
+      addSqlFiles(dir, (n) => (NUMBERED.test(n) || /\.down\.sql$/i.test(n)) && !OTHER_DIALECT.test(n) && !names.has(n.replace(/\.((?:up|down)\.)?sql$/i, '.postgres.$1sql')));
       addRollbackDirs(dir);
       flyway = entries.some((e) => e.isFile() && FLYWAY.test(e.name));
     }
@@ -152,6 +155,10 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
 
 export const SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.next', '.turbo', '.cache', 'coverage', 'vendor', 'target']);
 const NUMBERED_DIRS = new Set(['migrations', 'migration', 'sql', 'db-migrations', 'db_migrations', 'flyway', 'schema-migrations']);
+/** A PostgreSQL folder among one per database in a numbered folder (`migrations/postgres/`: Mattermost, Kestra). */
+const POSTGRES_DIRS = new Set(['postgres', 'postgresql', 'pg', 'pgsql']);
+/** A migration file for another database (`1_t.mysql.up.sql`, `1_t.sqlite3.sql`: popx, used by Ory). */
+const OTHER_DIALECT = /\.(?:mysql|mariadb|sqlite3?|cockroach(?:db)?|crdb|mssql|sqlserver|oracle|tidb|clickhouse|spanner)\.(?:(?:up|down)\.)?sql$/i;
 /** Flyway's versioned, undo and repeatable migrations (default prefixes). */
 const FLYWAY_NAME = String.raw`[VU]\d+(?:[._]\d+)*__.*|R__.+`;
 const FLYWAY = new RegExp(`^(${FLYWAY_NAME})\\.sql$`);
