@@ -177,6 +177,29 @@ describe('tools that run each migration in a transaction', () => {
     assert.deepEqual(graphile.fixes, []);
   });
 
+  it('a goose StatementBegin … StatementEnd block, a numbered or a Flyway file with other statements: no CONCURRENTLY in place (sent as one script)', () => {
+    const goose = run({
+      'db/migrations/20240101000000_users.sql': `-- +goose Up\n${users}`,
+      'db/migrations/20240102000000_idx.sql': '-- +goose Up\n-- +goose NO TRANSACTION\n-- +goose StatementBegin\nALTER TABLE users ADD COLUMN bio text;\nCREATE INDEX users_bio ON users (bio);\n-- +goose StatementEnd\nCREATE INDEX users_name ON users (name);\n',
+    }).filter((x) => x.rule === 'index-not-concurrent');
+    assert.deepEqual(
+      goose.map((x) => [x.subject.index, x.fixes.length]),
+      [
+        ['users_bio', 0],
+        ['users_name', 1],
+      ],
+    );
+    assert.match(goose[0].message, /inside a goose `StatementBegin … StatementEnd` block with other statements .* move it to a migration of its own/);
+    const numbered = (name: string, text: string) => run({ 'db/migrations/000001_users.up.sql': users, [`db/migrations/${name}`]: text }).filter((x) => x.rule === 'index-not-concurrent');
+    const two = numbered('000002_idx.up.sql', 'CREATE INDEX users_name ON users (name);\nCREATE INDEX users_id_name ON users (id, name);\n');
+    assert.deepEqual(two.map((x) => x.fixes.length), [0, 0]);
+    assert.match(two[0].message, /inside a migration with other statements \(golang-migrate and most runners send the file as one script/);
+    assert.equal(numbered('000002_idx.up.sql', 'CREATE INDEX users_name ON users (name);\n')[0].fixes.length, 1);
+    const flyway = run({ 'db/migration/V1__users.sql': users, 'db/migration/V2__idx.sql': 'ALTER TABLE users ADD COLUMN bio text;\nCREATE INDEX users_name ON users (name);\n' }).filter((x) => x.rule === 'index-not-concurrent');
+    assert.deepEqual(flyway.map((x) => x.fixes.length), [0]);
+    assert.match(flyway[0].message, /inside a Flyway migration with other statements/);
+  });
+
   it('a new migration in a dbmate or goose set has the set\'s sections, out of the transaction when it builds CONCURRENTLY', () => {
     const fk = 'CREATE TABLE posts (id SERIAL PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id));\n';
     const dbmate = run({ ...base, 'db/migrations/20240102000000_posts.sql': `-- migrate:up\n${fk}\n-- migrate:down\nDROP TABLE posts;\n` }).find((x) => x.rule === 'missing-fk-index')!;

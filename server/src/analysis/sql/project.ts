@@ -67,8 +67,13 @@ export function toolTransaction(m: Migration): string | null {
       if (up) return NO_TRANSACTION.test(m.file.text) ? (several ? 'a dbmate migration with other statements (dbmate sends the up section as one script, run as one transaction)' : null) : 'a dbmate migration, which dbmate runs in a transaction unless its `-- migrate:up` line says `transaction:false`';
       // goose runs each statement on its own, in one transaction unless the file says otherwise.
       if (GOOSE_UP.test(m.file.text)) return NO_TRANSACTION.test(m.file.text) ? null : 'a goose migration, which goose runs in a transaction unless it has a `-- +goose NO TRANSACTION` line';
-      return null;
+      // golang-migrate sends the file in one Exec, as do most runners of numbered files.
+      return several ? 'a migration with other statements (golang-migrate and most runners send the file as one script, which PostgreSQL runs as one transaction)' : null;
     }
+    case 'flyway':
+      // Flyway runs a migration with such a statement outside a transaction, but refuses to mix it with
+      // statements that need one unless `mixed` is set.
+      return several ? 'a Flyway migration with other statements (Flyway runs it as one transaction, or refuses the mix)' : null;
     default:
       return null;
   }
@@ -83,6 +88,25 @@ export const NO_TRANSACTION = /^--[ \t]*(?:\+goose[ \t]+NO[ \t]+TRANSACTION|![ \
 export function gooseWithoutTransaction(text: string): boolean {
   return GOOSE_UP.test(text) && NO_TRANSACTION.test(text);
 }
+/**
+ * Whether statement `stmt` of `m` lies in a goose `-- +goose StatementBegin … StatementEnd` block with
+ * other statements: goose sends such a block as one script, which PostgreSQL runs as one transaction.
+ */
+export function inGooseBlockWithOthers(m: Migration, stmt: SqlStatement): boolean {
+  const text = m.file.text;
+  if (!GOOSE_UP.test(text)) return false;
+  let begin = -1;
+  for (const x of text.matchAll(GOOSE_BLOCK)) {
+    if (x[1] === 'Begin') begin = x.index;
+    else if (begin >= 0) {
+      const end = x.index;
+      if (begin < stmt.start && stmt.start < end) return upStatements(m).some((o) => o !== stmt && o.start > begin && o.start < end);
+      begin = -1;
+    }
+  }
+  return false;
+}
+const GOOSE_BLOCK = /^--[ \t]*\+goose[ \t]+Statement(Begin|End)[ \t]*$/gm;
 /** goose's up marker. */
 export const GOOSE_UP = /^--[ \t]*\+goose[ \t]+Up[ \t]*$/m;
 /** dbmate's up marker, with its options (`-- migrate:up transaction:false`). */

@@ -1,6 +1,6 @@
 import { defineRule } from '../../rule';
 import { dirOf } from '../../sql/discovery';
-import { DBMATE_UP, GOOSE_UP, toolTransaction, upStatements, type Migration } from '../../sql/project';
+import { DBMATE_UP, GOOSE_UP, inGooseBlockWithOthers, toolTransaction, upStatements, type Migration } from '../../sql/project';
 import type { FileOperation, TextEdit } from '../../types';
 import { detectEol } from '../../text';
 import { rangeKey } from '../../sql/catalog';
@@ -61,7 +61,7 @@ export default defineRule({
     useInstead:
       '-- file: supabase/migrations/20240101000000_orders.sql\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n-- file: supabase/migrations/20240201000000_orders_customer_idx.sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n',
     fixSafety:
-      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT`, a DO block, a Prisma migration with other statements (Prisma sends the file as one script, which PostgreSQL runs as one transaction), or a migration its tool runs in a transaction (Diesel, graphile-migrate, dbmate, goose) when the fix cannot switch that off; the message then says to move the statement to a migration of its own. The fix does switch it off where the tool allows it for this file: a Diesel migration of one statement gets a `metadata.toml` with `run_in_transaction = false`, a dbmate one `transaction:false` on its `-- migrate:up` line, a goose one a `-- +goose NO TRANSACTION` line. A failed concurrent build leaves an INVALID index to drop and retry.',
+      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT`, a DO block, a Prisma migration, or a numbered or Flyway migration, with other statements (Prisma, golang-migrate and most runners send the file as one script, which PostgreSQL runs as one transaction; Flyway refuses the mix), a goose `StatementBegin … StatementEnd` block with other statements, or a migration its tool runs in a transaction (Diesel, graphile-migrate, dbmate, goose) when the fix cannot switch that off; the message then says to move the statement to a migration of its own. The fix does switch it off where the tool allows it for this file: a Diesel migration of one statement gets a `metadata.toml` with `run_in_transaction = false`, a dbmate one `transaction:false` on its `-- migrate:up` line, a goose one a `-- +goose NO TRANSACTION` line. A failed concurrent build leaves an INVALID index to drop and retry.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -110,7 +110,13 @@ export default defineRule({
       const indexName = s.stmt.kind === 'IndexStmt' ? n.idxname : what.replace(/^DROP INDEX /, '');
       // CONCURRENTLY in place would only fail ("cannot run inside a transaction block"), unless the
       // fix also takes the migration out of its tool's transaction.
-      const ownTransaction = s.inDoBlock ? 'a DO block' : inExplicitTransaction(m, s.stmt.index) ? 'the `BEGIN … COMMIT` of this migration' : null;
+      const ownTransaction = s.inDoBlock
+        ? 'a DO block'
+        : inExplicitTransaction(m, s.stmt.index)
+          ? 'the `BEGIN … COMMIT` of this migration'
+          : inGooseBlockWithOthers(m, s.stmt)
+            ? 'a goose `StatementBegin … StatementEnd` block with other statements (goose sends it as one script, run as one transaction)'
+            : null;
       const tool = ownTransaction ? null : toolTransaction(m);
       const leave = tool ? leaveToolTransaction(m) : null;
       const inTransaction = ownTransaction ?? (leave ? null : tool);
