@@ -579,6 +579,23 @@ describe('generated rollbacks run in PostgreSQL', () => {
     });
   });
 
+  it("reverses a DO block that only runs DDL through its statements (Drizzle Kit's EXCEPTION WHEN duplicate_object THEN null); keeps a TODO for one with logic", async () => {
+    const init = 'CREATE TABLE p (id int PRIMARY KEY);';
+    const change = [
+      'CREATE TABLE c (id int PRIMARY KEY, p_id int);',
+      'DO $$ BEGIN\n CREATE TYPE "public"."role" AS ENUM(\'a\', \'b\');\nEXCEPTION\n WHEN duplicate_object THEN null;\nEND $$;',
+      'ALTER TABLE c ADD COLUMN r "role";',
+      'DO $$ BEGIN\n ALTER TABLE c ADD CONSTRAINT c_p_fk FOREIGN KEY (p_id) REFERENCES p(id) ON DELETE cascade;\nEXCEPTION\n WHEN duplicate_object THEN null;\nEND $$;',
+    ].join('\n');
+    const rollback = await roundTrip(init, change, async (db) => [await definitions(db), await shape(db)]);
+    assert.doesNotMatch(rollback, /-- TODO/);
+    assert.deepEqual(sqlLines(rollback), ['ALTER TABLE c DROP CONSTRAINT IF EXISTS c_p_fk;', 'ALTER TABLE c DROP COLUMN IF EXISTS r;', 'DROP TYPE IF EXISTS public.role;', 'DROP TABLE IF EXISTS c;']);
+    const logic = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'role') THEN CREATE TYPE role AS ENUM ('a'); END IF; END $$;" }, '2_change');
+    assert.match(logic, /-- TODO: DO block: reverse its effects by hand\./);
+    const handled = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': "DO $$ BEGIN CREATE TYPE role AS ENUM ('a'); EXCEPTION WHEN others THEN RAISE NOTICE 'x'; END $$;" }, '2_change');
+    assert.match(handled, /-- TODO: DO block: reverse its effects by hand\./);
+  });
+
   it('turns a column that became text back into its type with an explicit cast (there is no automatic one)', async () => {
     const init = 'CREATE TABLE j (id int PRIMARY KEY, ts bigint, code varchar(10));';
     const change = 'ALTER TABLE j ALTER COLUMN ts SET DATA TYPE TEXT;\nALTER TABLE j ALTER COLUMN code TYPE text;';

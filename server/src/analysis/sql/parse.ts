@@ -368,6 +368,58 @@ export function scanTokens(text: string): ScanToken[] {
  * `DO $$ BEGIN IF NOT EXISTS (…) THEN CREATE POLICY …; END IF; END $$;`), located exactly in the file.
  * Control flow is ignored (every statement counts); dynamic `EXECUTE` strings are not followed.
  */
+/**
+ * How many statements a DO block runs when it does nothing but run static DDL, each once (what
+ * `doBlockStatements` returns), possibly in a block whose handlers only swallow "already exists"
+ * (`EXCEPTION WHEN duplicate_object THEN null`, Drizzle Kit's wrapping of each foreign key and enum);
+ * -1 for any other block (conditions, loops, dynamic SQL, variables, handlers that do something).
+ */
+export function plainDdlBlockSize(stmt: SqlStatement): number {
+  if (!loaded || stmt.kind !== 'DoStmt') return -1;
+  const lang = (stmt.node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+  if (lang && String(lang).toLowerCase() !== 'plpgsql') return -1;
+  let tree: { plpgsql_funcs?: Array<{ PLpgSQL_function?: { action?: unknown } }> };
+  try {
+    tree = JSON.parse(pg.plpgsqlJson(stmt.text + ';'));
+  } catch {
+    return -1;
+  }
+  let ddl = 0;
+  let plain = true;
+  const visit = (n: unknown): void => {
+    if (!plain || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x);
+      return;
+    }
+    for (const [kind, v] of Object.entries(n as Record<string, PgNode>)) {
+      switch (kind) {
+        case 'PLpgSQL_stmt_block':
+          visit(v.body);
+          visit(v.exceptions);
+          break;
+        case 'PLpgSQL_exception_block':
+          visit(v.exc_list);
+          break;
+        case 'PLpgSQL_exception':
+          if (v.action?.length || !(v.conditions ?? []).every((c: PgNode) => /^duplicate_/.test(c.PLpgSQL_condition?.condname ?? ''))) plain = false;
+          break;
+        case 'PLpgSQL_stmt_execsql':
+          if (/^\s*(create|alter|drop|comment|grant|revoke)\b/i.test(v.sqlstmt?.PLpgSQL_expr?.query ?? '')) ddl++;
+          else plain = false;
+          break;
+        case 'PLpgSQL_stmt_return':
+          if (v.expr) plain = false;
+          break;
+        default:
+          plain = false;
+      }
+    }
+  };
+  for (const f of tree.plpgsql_funcs ?? []) visit(f.PLpgSQL_function?.action);
+  return plain ? ddl : -1;
+}
+
 export function doBlockStatements(file: ParsedSqlFile, stmt: SqlStatement): SqlStatement[] {
   if (!loaded || stmt.kind !== 'DoStmt') return [];
   const lang = (stmt.node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;

@@ -5,7 +5,7 @@
  */
 import { inputParams, partsKey, qualify, rangeKey, ROUTINE_OBJECTS, sourceOrder, splitKey, textReads, type ColumnState, type Index, type SourceRef, type StatementFacts } from './catalog';
 import { computedUsing, exprText, names, quoteIdent, quoteLiteral, quoteQualified, typeText } from './expr';
-import type { PgNode, SqlStatement } from './parse';
+import { plainDdlBlockSize, type PgNode, type SqlStatement } from './parse';
 import type { Migration } from './project';
 import { PLATFORM_SCHEMAS } from './replay';
 import { dirOf } from './discovery';
@@ -779,7 +779,14 @@ export function generateRollback(m: Migration, eol = '\n'): string {
     '',
   ];
   const facts = new Map(m.statements.map((r) => [r.stmt, r.facts]));
-  const stmts = [...m.file.statements].reverse();
+  // A DO block that only runs static DDL (Drizzle Kit wraps each foreign key and enum in one, to
+  // swallow "already exists") is reversed through the statements it runs.
+  const ordered = m.file.statements.flatMap((s) => {
+    if (s.kind !== 'DoStmt') return [s];
+    const inner = m.statements.filter((r) => r.inDoBlock && r.stmt.start >= s.start && r.stmt.end <= s.end).map((r) => r.stmt);
+    return inner.length && inner.length === plainDdlBlockSize(s) ? inner : [s];
+  });
+  const stmts = [...ordered].reverse();
   if (!stmts.length) lines.push('-- The migration has no statements: nothing to roll back.');
   // Once a reverse is only a TODO to re-add a dropped column, a later DROP of a column (or the whole)
   // of that table could delete the only copy of the data left (the copy-and-swap pattern: the copy
@@ -798,7 +805,7 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   const firstCreated = new Map<string, number>();
   // Views and functions the migration dropped: a CREATE OR REPLACE of one after its DROP creates it.
   const dropped = new Set<string>();
-  for (const s of m.file.statements) {
+  for (const s of ordered) {
     for (const k of createdBy(s, (key) => firstCreated.has(key) || dropped.has(key))) if (!firstCreated.has(k)) firstCreated.set(k, s.index);
     if (s.kind === 'DropStmt' && s.node.removeType === 'OBJECT_VIEW') for (const o of s.node.objects ?? []) dropped.add(listKey(o.List?.items));
     if (s.kind === 'DropStmt' && ROUTINE_OBJECTS.has(s.node.removeType)) for (const o of s.node.objects ?? []) dropped.add(routineKey(o.ObjectWithArgs?.objname));
