@@ -93,18 +93,20 @@ test('schema-insight.json "migrations" globs add files of layouts discovery does
   }
 });
 
-test('Drizzle Kit folders: the files of a PostgreSQL meta/_journal.json, not other dialects or files it does not list', () => {
+test('Drizzle Kit folders: the files of a PostgreSQL meta/_journal.json and their rollback/ scripts, not other dialects or files it does not list', () => {
   const journal = (dialect: string, tags: string[]) => JSON.stringify({ version: '7', dialect, entries: tags.map((tag, idx) => ({ idx, version: '7', when: idx, tag, breakpoints: true })) });
   const { root, done } = layout({
     'drizzle/meta/_journal.json': journal('postgresql', ['0000_init', '0001_users']),
     'drizzle/0000_init.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n--> statement-breakpoint\nCREATE TABLE b (id int PRIMARY KEY);\n',
     'drizzle/0001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);\n',
     'drizzle/0001_stale_branch.sql': 'DROP TABLE a;\n',
+    // The rollback scripts the missing-rollback fix writes.
+    'drizzle/rollback/0000_init.sql': 'DROP TABLE b;\nDROP TABLE a;\n',
     'apps/lite/drizzle/meta/_journal.json': journal('sqlite', ['0000_x']),
     'apps/lite/drizzle/0000_x.sql': 'CREATE TABLE `x` (`id` integer PRIMARY KEY);\n',
   });
   try {
-    assert.deepEqual(migrationsOf(root), ['drizzle/0000_init.sql', 'drizzle/0001_users.sql']);
+    assert.deepEqual(migrationsOf(root), ['drizzle/0000_init.sql', 'drizzle/0001_users.sql', 'drizzle/rollback/0000_init.sql']);
   } finally {
     done();
   }

@@ -11,6 +11,7 @@ import type { Finding } from '../../server/src/analysis/types';
 import { loadProject } from '../../server/src/project/load';
 import { discoverProjects } from '../../server/src/project/discover';
 import { files, ready } from './helpers';
+import { applyEdits } from '../../server/src/analysis/text';
 
 before(async () => {
   await ready;
@@ -221,5 +222,44 @@ describe('tools that run each migration in a transaction', () => {
     assert.deepEqual(edit.range.start, { line: 4, character: 0 });
     assert.match(edit.newText, /DROP TABLE IF EXISTS posts;\n$/);
     assert.equal(f[0].fixes[0].fileOperations, undefined);
+  });
+});
+
+describe('Drizzle Kit folders (meta/_journal.json)', () => {
+  const journal = (tags: string[]) =>
+    `{\n  "version": "7",\n  "dialect": "postgresql",\n  "entries": [\n${tags.map((t, i) => `    {\n      "idx": ${i},\n      "version": "7",\n      "when": ${1700000000000 + i},\n      "tag": "${t}",\n      "breakpoints": true\n    }`).join(',\n')}\n  ]\n}\n`;
+  const sets = {
+    'drizzle/0000_init.sql': 'CREATE TABLE "p" ("id" integer PRIMARY KEY);\n',
+    'drizzle/0001_child.sql': 'CREATE TABLE "c" ("id" integer PRIMARY KEY, "p_id" integer REFERENCES "p" ("id"));\n--> statement-breakpoint\nCREATE INDEX "p_id_idx" ON "p" ("id");\n',
+  };
+  const meta = { 'drizzle/meta/_journal.json': journal(['0000_init', '0001_child']) };
+
+  it('the migrations.ts of the set lists its journal among the metadata files', () => {
+    assert.deepEqual(migrationSetFiles(Object.keys(sets)).migrationMetadata, ['drizzle/meta/_journal.json']);
+  });
+
+  it('a new migration is listed in the journal, without CONCURRENTLY (the migrator runs pending migrations in one transaction)', () => {
+    const f = run(sets, meta).find((x) => x.rule === 'missing-fk-index')!;
+    const fix = f.fixes[0];
+    assert.match(fix.title, /^Add CREATE INDEX on c\(p_id\)/);
+    const [op] = fix.fileOperations!;
+    assert.equal(op.file, 'drizzle/0002_index_c_p_id.sql');
+    const content = op.kind === 'create' ? op.content : '';
+    assert.match(content, /^-- drizzle-orm's migrator runs pending migrations in one transaction/);
+    assert.match(content, /^CREATE INDEX IF NOT EXISTS c_p_id_idx ON c \(p_id\);$/m);
+    assert.doesNotMatch(content.replace(/^--.*$/gm, ''), /CONCURRENTLY/);
+    const [edit] = fix.edits;
+    assert.equal(edit.file, 'drizzle/meta/_journal.json');
+    const after = JSON.parse(applyEdits(meta['drizzle/meta/_journal.json'], [edit]));
+    assert.deepEqual(after.entries[2], { idx: 2, version: '7', when: 1700000000002, tag: '0002_index_c_p_id', breakpoints: true });
+    // Without the journal, a plain numbered set: CONCURRENTLY, no journal edit.
+    const plain = run(sets).find((x) => x.rule === 'missing-fk-index')!;
+    assert.deepEqual(plain.fixes[0].edits, []);
+  });
+
+  it('index-not-concurrent: no CONCURRENTLY in place; build it by hand first and write IF NOT EXISTS', () => {
+    const f = run({ ...sets, 'drizzle/0002_idx.sql': 'CREATE INDEX "c_p_idx" ON "c" ("p_id");\n' }, { 'drizzle/meta/_journal.json': journal(['0000_init', '0001_child', '0002_idx']) }).find((x) => x.rule === 'index-not-concurrent')!;
+    assert.match(f.message, /inside a Drizzle migration \(drizzle-orm's migrator runs every pending migration in one transaction\).*build the index by hand with CONCURRENTLY before the migration runs, and write it here with `IF NOT EXISTS`/);
+    assert.deepEqual(f.fixes, []);
   });
 });

@@ -32,8 +32,9 @@ export interface AuditInput {
    */
   supabaseConfigs?: SourceFile[];
   /**
-   * The `metadata.toml` files of the Diesel migrations among `sqlFiles` that exist (paths from
-   * `migrationSetFiles`): whether Diesel runs the migration in a transaction.
+   * The `metadata.toml` files of the Diesel migrations among `sqlFiles` (whether Diesel runs the
+   * migration in a transaction) and the Drizzle Kit journals (`meta/_journal.json`) of their numbered
+   * sets, those that exist (paths from `migrationSetFiles`).
    */
   migrationMetadata?: SourceFile[];
   /** TypeScript/JavaScript sources scanned for Prisma Client query patterns. */

@@ -106,7 +106,10 @@ export function findMigrationFiles(root: string, listings?: ReadonlyMap<string, 
       // Drizzle Kit's output folder (`drizzle/` by default): drizzle-orm's migrator runs the journal's
       // entries, `<tag>.sql` each; a file the journal does not list never runs.
       const tags = drizzleJournalTags(childPath(childPath(dir, 'meta'), '_journal.json'));
-      if (tags) addSqlFiles(dir, (n) => tags.has(n.slice(0, -4)));
+      if (tags) {
+        addSqlFiles(dir, (n) => tags.has(n.slice(0, -4)));
+        addRollbackDirs(dir);
+      }
     } else if (flyway) {
       addSqlFiles(dir, (n) => FLYWAY.test(n));
     } else if ((NUMBERED_DIRS.has(name.toLowerCase()) || (POSTGRES_DIRS.has(name.toLowerCase()) && NUMBERED_DIRS.has(parentName.toLowerCase()))) && entries.some((e) => e.isFile() && NUMBERED.test(e.name))) {

@@ -276,21 +276,25 @@ export function orderMigrations(infos: MigrationFileInfo[]): MigrationFileInfo[]
  * The files beside the migration sets among the paths that an audit reads, for front ends to read the
  * ones that exist: each Prisma Migrate set's `migration_lock.toml` (next to its migration folders,
  * `AuditInput.migrationLocks`) and each Supabase set's `supabase/config.toml` (`<x>/supabase/migrations`
- * → `<x>/supabase/config.toml`, `AuditInput.supabaseConfigs`) and each Diesel migration's
- * `metadata.toml` (in its folder, `AuditInput.migrationMetadata`).
+ * → `<x>/supabase/config.toml`, `AuditInput.supabaseConfigs`), each Diesel migration's
+ * `metadata.toml` (in its folder) and each numbered set's Drizzle Kit journal (`meta/_journal.json`,
+ * both `AuditInput.migrationMetadata`).
  */
 export function migrationSetFiles(sqlPaths: readonly string[]): { locks: string[]; supabaseConfigs: string[]; migrationMetadata: string[] } {
   const locks = new Set<string>();
   const supabaseConfigs = new Set<string>();
   const migrationMetadata: string[] = [];
+  const journals = new Set<string>();
   for (const p of sqlPaths) {
     if (rollbackTarget(p)) continue;
     const info = classifyMigration(p);
     if (info.kind === 'prisma') locks.add(joinPath(info.setDir, 'migration_lock.toml'));
     else if (info.kind === 'supabase') supabaseConfigs.add(joinPath(dirOf(info.setDir), 'config.toml'));
     else if (info.kind === 'diesel') migrationMetadata.push(joinPath(dirOf(p), 'metadata.toml'));
+    // A Drizzle Kit folder's journal: the migrator runs only what it lists.
+    else if (info.kind === 'numbered') journals.add(joinPath(info.setDir, 'meta/_journal.json'));
   }
-  return { locks: [...locks], supabaseConfigs: [...supabaseConfigs], migrationMetadata };
+  return { locks: [...locks], supabaseConfigs: [...supabaseConfigs], migrationMetadata: [...migrationMetadata, ...journals] };
 }
 
 /**

@@ -36,6 +36,8 @@ export interface Migration {
    * it says of `run_in_transaction` (null: nothing, so Diesel's default, true).
    */
   dieselMetadata?: { path: string; runInTransaction: boolean | null };
+  /** Drizzle Kit: its folder's `meta/_journal.json` (`AuditInput.migrationMetadata`), when there is one. */
+  drizzleJournal?: SourceFile;
 }
 
 /** The statements of `m` the tool applies: those before its down section, if it has one. */
@@ -62,6 +64,7 @@ export function toolTransaction(m: Migration): string | null {
       return 'a graphile-migrate migration, which runs in a transaction unless it starts with `--! no-transaction`';
     case 'numbered':
     case 'plain': {
+      if (m.drizzleJournal) return "a Drizzle migration (drizzle-orm's migrator runs every pending migration in one transaction)";
       const up = DBMATE_UP.exec(m.file.text);
       // With transaction:false dbmate still sends the up section as one script.
       if (up) return NO_TRANSACTION.test(m.file.text) ? (several ? 'a dbmate migration with other statements (dbmate sends the up section as one script, run as one transaction)' : null) : 'a dbmate migration, which dbmate runs in a transaction unless its `-- migrate:up` line says `transaction:false`';
@@ -168,7 +171,7 @@ export interface MigrationProjectOptions {
   preParsed?: ReadonlyMap<string, SqlPreParse | null>;
   /** Supabase `config.toml` files (`AuditInput.supabaseConfigs`): the schemas their API exposes. */
   supabaseConfigs?: readonly SourceFile[];
-  /** Diesel `metadata.toml` files (`AuditInput.migrationMetadata`): whether a migration runs in a transaction. */
+  /** Diesel `metadata.toml` files (whether a migration runs in a transaction) and Drizzle Kit journals (`AuditInput.migrationMetadata`). */
   migrationMetadata?: readonly SourceFile[];
 }
 
@@ -249,6 +252,12 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   if (options.migrationMetadata?.length) {
     const diesel = new Map(migrations.filter((m) => m.info.kind === 'diesel').map((m) => [dirOf(m.path), m]));
     for (const f of options.migrationMetadata) {
+      if (f.path === 'meta/_journal.json' || f.path.endsWith('/meta/_journal.json')) {
+        // A Drizzle Kit folder: its migrations are the journal's.
+        const setDir = dirOf(dirOf(f.path));
+        for (const m of migrations) if (m.info.kind === 'numbered' && m.info.setDir === setDir) m.drizzleJournal = f;
+        continue;
+      }
       const m = diesel.get(dirOf(f.path));
       if (m) m.dieselMetadata = { path: f.path, runInTransaction: dieselRunInTransaction(f.text) };
     }

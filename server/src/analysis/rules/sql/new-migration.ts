@@ -1,8 +1,8 @@
 /** Fixes that add a new migration to a migration set (an index, a foreign key, a trigger …). */
 import { dieselVersionLike, dirOf, isPlaceholderVersion, joinPath, timestampProblem, versionIdentity } from '../../sql/discovery';
 import { DBMATE_UP, GOOSE_UP, type Migration, type MigrationProject } from '../../sql/project';
-import { detectEol } from '../../text';
-import type { FileOperation, Fix } from '../../types';
+import { detectEol, LineIndex } from '../../text';
+import type { FileOperation, Fix, SourceFile, TextEdit } from '../../types';
 import { perObject } from './util';
 
 /**
@@ -23,11 +23,64 @@ export function newMigrationFix(project: MigrationProject, slug: string, title: 
   const body = sql.endsWith('\n') ? sql : sql + eol;
   const fileOperations: FileOperation[] = [];
   let content = sql;
-  if (DBMATE_UP.test(last.file.text)) content = `-- migrate:up${noTransaction ? ' transaction:false' : ''}${eol}${body}${eol}-- migrate:down${eol}`;
+  let edits: TextEdit[] = [];
+  if (last.drizzleJournal) {
+    // drizzle-orm's migrator runs the journal's entries, all pending ones in one transaction.
+    const entry = journalEntry(last.drizzleJournal, path);
+    if (!entry) return null;
+    edits = [entry];
+    if (noTransaction) {
+      const plain = (text: string) => text.replace(/\b(CREATE\s+(?:UNIQUE\s+)?INDEX)\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?/gi, '$1 IF NOT EXISTS ').replace(/\b(DROP\s+INDEX)\s+CONCURRENTLY\s+(?:IF\s+EXISTS\s+)?/gi, '$1 IF EXISTS ');
+      title = title.replace(/\b(CREATE|DROP) INDEX CONCURRENTLY\b/g, '$1 INDEX');
+      content =
+        `-- drizzle-orm's migrator runs pending migrations in one transaction, where CONCURRENTLY is not allowed:${eol}` +
+        `-- on a large table, run this statement by hand with CONCURRENTLY first; the migration then skips it.${eol}` +
+        plain(body.split(/\r?\n/).filter((l) => !/^--.*\bCONCURRENTLY\b/.test(l)).join(eol));
+    }
+  } else if (DBMATE_UP.test(last.file.text)) content = `-- migrate:up${noTransaction ? ' transaction:false' : ''}${eol}${body}${eol}-- migrate:down${eol}`;
   else if (GOOSE_UP.test(last.file.text)) content = `-- +goose Up${eol}${noTransaction ? `-- +goose NO TRANSACTION${eol}` : ''}${body}${eol}-- +goose Down${eol}`;
   fileOperations.push({ kind: 'create', file: path, content });
   if (last.info.kind === 'diesel' && noTransaction) fileOperations.push({ kind: 'create', file: `${dirOf(path)}/metadata.toml`, content: `run_in_transaction = false${eol}` });
-  return { title, edits: [], fileOperations, ...options };
+  return { title, edits, fileOperations, ...options };
+}
+
+/**
+ * The edit that lists the new migration `path` in a Drizzle Kit journal (after its last entry: the
+ * migrator only runs what the journal lists), or null when the journal cannot be read. The entry's
+ * index is the file's number (`0044_x.sql`), `when` just after the last entry's (the migrator runs
+ * entries later than the last one applied).
+ */
+function journalEntry(journal: SourceFile, path: string): TextEdit | null {
+  const text = journal.text;
+  let entries: Array<{ idx?: unknown; version?: unknown; when?: unknown; breakpoints?: unknown }>;
+  try {
+    entries = JSON.parse(text).entries;
+  } catch {
+    return null;
+  }
+  const lastEntry = Array.isArray(entries) ? entries[entries.length - 1] : undefined;
+  const tag = path.slice(path.lastIndexOf('/') + 1).replace(/\.sql$/, '');
+  const idx = Number(/^\d+/.exec(tag)?.[0]);
+  if (!lastEntry || typeof lastEntry.when !== 'number' || typeof lastEntry.idx !== 'number' || !Number.isSafeInteger(idx)) return null;
+  // The end of the last entry: the last `}` before the `]` that closes the entries.
+  const close = text.lastIndexOf(']');
+  const at = text.lastIndexOf('}', close) + 1;
+  if (at <= 0 || close < 0) return null;
+  const open = text.lastIndexOf('{', at);
+  const lineStart = text.lastIndexOf('\n', open) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const inner = indent + (/\n([ \t]*)"/.exec(text.slice(open))?.[1].slice(indent.length) || '  ');
+  const eol = detectEol(text);
+  const fields = [
+    `"idx": ${idx}`,
+    ...(lastEntry.version !== undefined ? [`"version": ${JSON.stringify(lastEntry.version)}`] : []),
+    `"when": ${lastEntry.when + Math.max(1, idx - lastEntry.idx)}`,
+    `"tag": ${JSON.stringify(tag)}`,
+    `"breakpoints": ${lastEntry.breakpoints === false ? 'false' : 'true'}`,
+  ];
+  const lines = new LineIndex(text);
+  const pos = lines.positionAt(at);
+  return { file: journal.path, range: { start: pos, end: pos }, newText: `,${eol}${indent}{${eol}${fields.map((f) => `${inner}${f}`).join(`,${eol}`)}${eol}${indent}}` };
 }
 
 /** The migrations of `near`'s set (same folder and tool), in order. */
