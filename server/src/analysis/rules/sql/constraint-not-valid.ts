@@ -4,7 +4,7 @@ import { quoteIdent } from '../../sql/expr';
 import { gooseWithoutTransaction, type Migration } from '../../sql/project';
 import { detectEol } from '../../text';
 import type { Fix, TextEdit } from '../../types';
-import { newMigrationFix } from './new-migration';
+import { isNewestOfSet, newMigrationFix } from './new-migration';
 import { alterCommandsOnExistingTables, findInStatement, findNamed, inExplicitTransaction, insertAfterStatement, rangeFromMatch, relationText, sqlProject, statementReport, tableDisplay, tableName } from './util';
 
 /** Whether the tool runs statement `index` of `m` on its own, outside any transaction (goose with NO TRANSACTION). */
@@ -34,7 +34,7 @@ export default defineRule({
     useInstead:
       '-- file: prisma/migrations/20240101000000_init/migration.sql\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY);\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\n-- file: prisma/migrations/20240201000000_post_author_fk/migration.sql\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;\n-- file: prisma/migrations/20240201000001_validate_post_author_fk/migration.sql\nALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";\n',
     fixSafety:
-      'Appends `NOT VALID` and puts `ALTER TABLE … VALIDATE CONSTRAINT …;` in a new migration after the last one: in the same file it would run in the same transaction (Prisma, Supabase and most tools run a file as one), under the lock the ADD took until the commit, which is what NOT VALID avoids. Where the tool runs statement by statement (goose with `NO TRANSACTION`) or has no convention for a new migration, or the constraint no longer exists under its name after the last migration, the VALIDATE follows the statement in the same file. Not offered inside a DO block. The end state is the same validated constraint; existing rows that violate it still make the VALIDATE step fail. Offered when the ALTER TABLE adds just this named constraint.',
+      'Appends `NOT VALID` and puts `ALTER TABLE … VALIDATE CONSTRAINT …;` in a new migration after the last one: in the same file it would run in the same transaction (Prisma, Supabase and most tools run a file as one), under the lock the ADD took until the commit, which is what NOT VALID avoids. Where the tool runs statement by statement (goose with `NO TRANSACTION`) or has no convention for a new migration, or the constraint no longer exists under its name after the last migration, the VALIDATE follows the statement in the same file. Not offered inside a DO block, nor on a migration that is not the newest of its set: an older one has most likely run already, where editing it changes nothing (and Prisma Migrate, Flyway and others report an applied migration whose file changed). The end state is the same validated constraint; existing rows that violate it still make the VALIDATE step fail. Offered when the ALTER TABLE adds just this named constraint.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -49,7 +49,7 @@ export default defineRule({
         const range = rangeFromMatch(m.file, s.stmt, at);
         const t = tableName(key);
         const fixes: Fix[] = [];
-        if (cmds.length === 1 && con.conname && !s.inDoBlock) {
+        if (cmds.length === 1 && con.conname && !s.inDoBlock && isNewestOfSet(project, m)) {
           const notValid: TextEdit = { file: m.path, range: { start: m.file.lines.positionAt(s.stmt.end), end: m.file.lines.positionAt(s.stmt.end) }, newText: ' NOT VALID' };
           const validate = `ALTER TABLE ${relationText(n.relation)} VALIDATE CONSTRAINT ${quoteIdent(con.conname)};`;
           // In the same transaction the VALIDATE would run under the lock the ADD took, which is held
@@ -62,7 +62,7 @@ export default defineRule({
           const later = !survives || statementByStatement(m, s.stmt.index) ? null : newMigrationFix(project, `validate_${con.conname}`, '', `${validate}${eol}`, { isPreferred: true, safe: true }, m);
           fixes.push(
             later
-              ? { ...later, title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a new migration', edits: [notValid] }
+              ? { ...later, title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a new migration', edits: [notValid, ...later.edits] }
               : { title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a separate statement', edits: [notValid, insertAfterStatement(m.file, s.stmt, validate)], isPreferred: true, safe: true },
           );
         }

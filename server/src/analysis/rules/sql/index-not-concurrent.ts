@@ -6,6 +6,7 @@ import { detectEol } from '../../text';
 import { rangeKey } from '../../sql/catalog';
 import { names } from '../../sql/expr';
 import { findInStatement, headRange, inExplicitTransaction, sqlProject, statementReport, statements, tableName } from './util';
+import { isNewestOfSet } from './new-migration';
 
 /**
  * The edits that take migration `m` out of its tool's transaction, so a CONCURRENTLY statement in it
@@ -61,7 +62,7 @@ export default defineRule({
     useInstead:
       '-- file: supabase/migrations/20240101000000_orders.sql\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL);\n-- file: supabase/migrations/20240201000000_orders_customer_idx.sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n',
     fixSafety:
-      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT`, a DO block, a Prisma migration, or a numbered or Flyway migration, with other statements (Prisma, golang-migrate and most runners send the file as one script, which PostgreSQL runs as one transaction; Flyway refuses the mix), a goose `StatementBegin … StatementEnd` block with other statements, or a migration its tool runs in a transaction (Diesel, graphile-migrate, dbmate, goose) when the fix cannot switch that off; the message then says to move the statement to a migration of its own. Drizzle Kit folders have no way out (drizzle-orm\'s migrator runs every pending migration in one transaction): the message says to build the index by hand with CONCURRENTLY first and write the migration\'s statement with IF NOT EXISTS. The fix does switch it off where the tool allows it for this file: a Diesel migration of one statement gets a `metadata.toml` with `run_in_transaction = false`, a dbmate one `transaction:false` on its `-- migrate:up` line, a goose one a `-- +goose NO TRANSACTION` line. A failed concurrent build leaves an INVALID index to drop and retry.',
+      'Adds `CONCURRENTLY`. Same index, no data change, but `CONCURRENTLY` cannot run inside a transaction block: not offered inside the migration\'s own `BEGIN … COMMIT`, a DO block, a Prisma migration, or a numbered or Flyway migration, with other statements (Prisma, golang-migrate and most runners send the file as one script, which PostgreSQL runs as one transaction; Flyway refuses the mix), a goose `StatementBegin … StatementEnd` block with other statements, or a migration its tool runs in a transaction (Diesel, graphile-migrate, dbmate, goose) when the fix cannot switch that off; the message then says to move the statement to a migration of its own. Drizzle Kit folders have no way out (drizzle-orm\'s migrator runs every pending migration in one transaction): the message says to build the index by hand with CONCURRENTLY first and write the migration\'s statement with IF NOT EXISTS. The fix does switch it off where the tool allows it for this file: a Diesel migration of one statement gets a `metadata.toml` with `run_in_transaction = false`, a dbmate one `transaction:false` on its `-- migrate:up` line, a goose one a `-- +goose NO TRANSACTION` line. Offered on the newest migration of its set only: an older one has most likely run already, where editing it changes nothing (and Prisma Migrate, Flyway and others report an applied migration whose file changed). A failed concurrent build leaves an INVALID index to drop and retry.',
   },
   check(ctx, report) {
     const project = sqlProject(ctx);
@@ -137,7 +138,7 @@ export default defineRule({
               }`
             : leave ? ` It runs inside ${tool}: the fix also takes it out of that transaction.` : ''),
         subject: { table: t, ...(indexName ? { index: indexName } : {}) },
-        fixes: inTransaction
+        fixes: inTransaction || !isNewestOfSet(project, m)
           ? []
           : [
               {

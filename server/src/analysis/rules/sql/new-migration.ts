@@ -83,6 +83,17 @@ function journalEntry(journal: SourceFile, path: string): TextEdit | null {
   return { file: journal.path, range: { start: pos, end: pos }, newText: `,${eol}${indent}{${eol}${fields.map((f) => `${inner}${f}`).join(`,${eol}`)}${eol}${indent}}` };
 }
 
+/**
+ * Whether `m` is the last migration of its set: the one most likely not applied anywhere yet. Editing
+ * an older one changes nothing in the databases it already ran in (and Prisma Migrate, Flyway and
+ * others report an applied migration whose file changed), so fixes that only change how a statement
+ * runs are offered on the newest migration only.
+ */
+export function isNewestOfSet(project: MigrationProject, m: Migration): boolean {
+  const set = setOf(project, m);
+  return set[set.length - 1] === m;
+}
+
 /** The migrations of `near`'s set (same folder and tool), in order. */
 function setOf(project: MigrationProject, near: Migration): Migration[] {
   return project.migrations.filter((m) => m.info.setDir === near.info.setDir && m.info.kind === near.info.kind);
