@@ -183,6 +183,16 @@ describe('generated rollbacks run in PostgreSQL', () => {
     });
   });
 
+  it('a primary key on a column re-added empty waits for its values (inbox-zero: the key moved to email, id dropped); a new column with no copied values does not wait', async () => {
+    const init = 'CREATE TABLE "EA" ("id" TEXT NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "EA_pkey" PRIMARY KEY ("id"));';
+    const change = 'ALTER TABLE "EA" DROP CONSTRAINT "EA_pkey", ADD COLUMN "about" TEXT, ADD CONSTRAINT "EA_pkey" PRIMARY KEY ("email");\nALTER TABLE "EA" DROP COLUMN "id";';
+    const rollback = rollbackOf({ 'prisma/migrations/1_init/migration.sql': init, 'prisma/migrations/2_change/migration.sql': change }, '2_change');
+    assert.match(rollback, /-- TODO: run only once the values the TODO above restores are back \(the column is empty until then\):\n(--   .*\n)*--   ALTER TABLE "EA" ADD CONSTRAINT "EA_pkey" PRIMARY KEY \(id\);/);
+    assert.match(rollback, /^ALTER TABLE "EA" DROP COLUMN IF EXISTS about;$/m);
+    // It runs as it is on a table with rows.
+    await runsAsIs(`${init}\nINSERT INTO "EA" VALUES ('1', 'a@b.c');`, change, rollback);
+  });
+
   it('a column whose DROP COLUMN waits (its copy holds the only values) keeps what would collide with it waiting too', async () => {
     const init = 'CREATE TABLE t (id int PRIMARY KEY, a boolean);';
     const change = 'ALTER TABLE t RENAME COLUMN a TO a_old;\nALTER TABLE t ADD COLUMN a text;\nUPDATE t SET a = a_old::text;\nALTER TABLE t DROP COLUMN a_old;';

@@ -658,6 +658,20 @@ function viewReads(ref: SourceRef): string[] {
 }
 
 /**
+ * The tables whose rows the statements write (UPDATE, INSERT, MERGE), as the script names them, or
+ * 'any' when a statement may write to any table (a DO block, CALL, a SELECT that calls functions).
+ */
+function writtenTables(stmts: SqlStatement[]): Set<string> | 'any' {
+  const out = new Set<string>();
+  for (const s of stmts) {
+    if (s.kind === 'UpdateStmt' || s.kind === 'InsertStmt' || s.kind === 'MergeStmt') {
+      if (s.node.relation) out.add(rel(s.node.relation));
+    } else if (s.kind === 'DoStmt' || s.kind === 'CallStmt' || (s.kind === 'SelectStmt' && !s.node.intoClause)) return 'any';
+  }
+  return out;
+}
+
+/**
  * Whether `line` drops a type (`DROP TYPE IF EXISTS "X";`, the reverse of CREATE TYPE) that a column
  * still has because its DROP COLUMN / DROP TABLE waits (`kept`): a column the migration added with
  * that type, or changed to it (formbricks: the enum of a column whose copy-and-swap is a TODO).
@@ -792,6 +806,10 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // of that table could delete the only copy of the data left (the copy-and-swap pattern: the copy
   // column is dropped after the TODO to re-add the original): those wait, commented out.
   const lost = new Set<string>(); // tables (as the script names them) that lost a column, or a column's values (a computed USING)
+  // Tables the migration writes rows of (as the script names them; 'any' when a DO block, CALL or
+  // SELECT may write anywhere): only there can a column it added hold a copy of lost values.
+  const written = writtenTables(ordered);
+  const emptyColumns: Array<[table: RegExp, column: RegExp]> = []; // re-added without their values: a primary key or NOT NULL on them waits
   const gone: Array<{ re: RegExp; what: string }> = []; // mentions of tables (indexes, types, constraints) dropped by a statement whose reverse is a TODO
   const goneColumns: Array<[table: RegExp, column: RegExp]> = []; // and of dropped columns, with their table's
   const keptColumns: Array<[table: RegExp, column: RegExp]> = []; // columns whose DROP waits (a rename onto one would collide)
@@ -819,7 +837,10 @@ export function generateRollback(m: Migration, eol = '\n'): string {
     // Columns it adds: when dropping one waits, what the rollback does next to that column waits too.
     const addsColumns = columnsOf(s, 'AT_AddColumn');
     for (const line of rev) {
-      for (const c of dropsColumns) if (line.startsWith(`-- TODO: column ${c} was dropped with its data`)) goneColumns.push([mentions(s.node.relation.relname), mentions(c)]);
+      for (const c of dropsColumns) {
+        if (line.startsWith(`-- TODO: column ${c} was dropped with its data`)) goneColumns.push([mentions(s.node.relation.relname), mentions(c)]);
+        if (line.startsWith(`-- TODO: restore the values of ${c} from a backup`)) emptyColumns.push([mentions(s.node.relation.relname), mentions(c)]);
+      }
       let sql: string | undefined;
       const namesColumnOf = (pairs: Array<[table: RegExp, column: RegExp]>) => pairs.some(([t, c]) => t.test((sql ??= sqlOf(line))) && c.test(sql));
       const waits = [...lost].some((r) => (line.startsWith(`ALTER TABLE ${r} `) && /\bDROP COLUMN\b/.test(line)) || line === `DROP TABLE IF EXISTS ${r};`);
@@ -830,6 +851,7 @@ export function generateRollback(m: Migration, eol = '\n'): string {
       } else if (missing) lines.push(`-- TODO: run only once the ${missing.what} the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
       else if (keptTypeUse(line, m, kept)) lines.push(`-- TODO: run only once the columns of this type the TODOs above keep are gone:${eol}${commentOut(line, eol)}`);
       else if (namesColumnOf(goneColumns)) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
+      else if (/\bPRIMARY KEY\b|\bSET NOT NULL\b/.test(line) && namesColumnOf(emptyColumns)) lines.push(`-- TODO: run only once the values the TODO above restores are back (the column is empty until then):${eol}${commentOut(line, eol)}`);
       else if (viewReadsOf.get(line)?.some((table) => pending.some((p) => mentions(table).test(p)))) lines.push(`-- TODO: run only once the TODOs above about what the view reads are done:${eol}${commentOut(line, eol)}`);
       else if (namesColumnOf(keptColumns)) lines.push(`-- TODO: run only once the TODO above is done (the column it keeps is still there):${eol}${commentOut(line, eol)}`);
       else lines.push(line);
@@ -870,7 +892,7 @@ export function generateRollback(m: Migration, eol = '\n'): string {
       const using = cmd?.def?.ColumnDef?.raw_default;
       return cmd?.subtype === 'AT_DropColumn' || (cmd?.subtype === 'AT_AlterColumnType' && computedUsing(using, cmd.name) && !zoneConversion(using, cmd.name));
     };
-    if (s.kind === 'AlterTableStmt' && (s.node.cmds ?? []).some(losesValues)) lost.add(rel(s.node.relation));
+    if (s.kind === 'AlterTableStmt' && (s.node.cmds ?? []).some(losesValues) && (written === 'any' || written.has(rel(s.node.relation)))) lost.add(rel(s.node.relation));
   }
   if (m.file.errors.some((e) => e.kind !== 'plpgsql')) lines.push('-- TODO: the migration has syntax errors; statements that did not parse are not reversed.');
   return lines.join(eol) + eol;
