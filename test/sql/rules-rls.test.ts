@@ -12,6 +12,28 @@ before(async () => {
 const M = 'supabase/migrations/20240101000000_init.sql';
 
 describe('rls-disabled', () => {
+  it('follows RLS enabled where the replay cannot run the statement: EXECUTE in a DO block (a constant, a loop over names or over pg_tables) and a function of the migrations that a SELECT calls', () => {
+    const tables = ['a', 'b', 'c', 'd', 'e', '"Mixed"', 'g'].map((t) => `create table public.${t} (id int primary key);`).join('\n');
+    const text = [
+      tables,
+      "do $$ begin execute 'alter table public.a enable row level security'; end $$;",
+      "do $$ declare t text; begin foreach t in array array['b', 'Mixed'] loop execute format('alter table public.%I enable row level security', t); end loop; end $$;",
+      'create function public.secure_c() returns void language plpgsql as $f$ begin alter table public.c enable row level security; end $f$;',
+      'select public.secure_c();',
+      // Defined but never called: nothing happens.
+      'create function public.secure_d() returns void language plpgsql as $f$ begin alter table public.d enable row level security; end $f$;',
+    ].join('\n');
+    const f = findingsOf({ [M]: text }, 'rls-disabled');
+    assert.deepEqual(f.map((x) => x.subject.table).sort(), ['d', 'e', 'g']);
+    // A loop over the catalog's tables: every table of the schema it names, as the loop found them then.
+    const loop = [
+      'create table public.x (id int primary key);',
+      "do $$ declare r record; begin for r in select tablename from pg_tables where schemaname = 'public' loop execute format('alter table public.%I enable row level security', r.tablename); end loop; end $$;",
+      'create table public.late (id int primary key);',
+    ].join('\n');
+    assert.deepEqual(findingsOf({ [M]: loop }, 'rls-disabled').map((x) => x.subject.table), ['late']);
+  });
+
   it('reports a table whose RLS a later migration disables at that statement, and says so', () => {
     const second = 'supabase/migrations/20240102000000_debug.sql';
     const later = '-- debugging\nalter table public.profiles disable row level security;\n';

@@ -9,6 +9,7 @@
  */
 import { sameList } from '../lists';
 import type { Range } from '../types';
+import { escapeRegExp } from '../text';
 import { checkValueList, exprText, names, typeKey, typeText, walk } from './expr';
 import { choosePgName, clipUtf8, isIdentCont, isIdentStart, lexemeEnd, maskLexemes, pgNameAddition } from './lexical';
 import type { PgNode, SqlStatement } from './parse';
@@ -792,8 +793,43 @@ export class Catalog {
         }
         break;
       }
+      case 'DoStmt':
+        // Static DDL inside the block is replayed on its own (doBlockStatements); what it runs through
+        // EXECUTE is not.
+        if (/\bexecute\b/i.test(stmt.text)) this.enableRlsNamedIn(stmt.text, ref);
+        break;
       default:
         break;
+    }
+    // A function of the migrations run by a SELECT or CALL (`select public.secure_tables()`): its body's
+    // statements are not replayed.
+    if (stmt.kind === 'SelectStmt' || stmt.kind === 'CallStmt') {
+      walk(n, (kind, v) => {
+        if (kind !== 'FuncCall') return;
+        const parts = names(v.funcname);
+        for (const f of this.functions.get(parts.length > 1 ? parts.join('.') : `public.${parts[0]}`) ?? []) this.enableRlsNamedIn(f.body, ref);
+      });
+    }
+  }
+
+  /**
+   * Row level security enabled where the replay cannot follow (a DO block's EXECUTE, a function body
+   * run by a call): when `text` says `ENABLE ROW LEVEL SECURITY`, the tables it names (in SQL or in a
+   * string: `foreach t in array array['a','b'] loop execute format('alter table %I enable …', t)`) get
+   * RLS; when it reads the catalog's table list (pg_tables, information_schema.tables, pg_class), every
+   * table of the schemas it names as strings ('public'), or of all schemas, does.
+   */
+  private enableRlsNamedIn(text: string, ref: SourceRef): void {
+    if (!/\benable\s+row\s+level\s+security\b/i.test(text)) return;
+    const listed = /\b(?:pg_tables|pg_class|information_schema\s*\.\s*tables)\b/i.test(text);
+    const schemas = new Set([...text.matchAll(/'([A-Za-z_][\w$]*)'/g)].map((x) => x[1].toLowerCase()).filter((x) => [...this.tables.values()].some((t) => t.schema === x)));
+    for (const t of this.tables.values()) {
+      if (t.rls || t.temporary) continue;
+      const named = new RegExp(`(^|[^\\w$"])(?:"${escapeRegExp(t.name)}"|${escapeRegExp(t.name)})(?![\\w$])`, t.name === t.name.toLowerCase() ? 'i' : '').test(text);
+      if (named || (listed && (!schemas.size || schemas.has(t.schema)))) {
+        t.rls = true;
+        t.rlsSource = ref;
+      }
     }
   }
 
