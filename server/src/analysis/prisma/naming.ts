@@ -472,7 +472,7 @@ export interface CommentValues {
 const QUOTED = /^(?:'([^'\n]*)'|"([^"\n]*)"|`([^`\n]*)`)/;
 const BARE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*/;
 const SEP = /^\s*(\||,\s*or\b|,|\/|\bor\b)\s*/i;
-const OPEN_ENDED = /^\s*(?:\||,|\/|\bor\b)?\s*(?:etc\.?|\.\.\.|…)/i;
+const OPEN_ENDED = /^\s*(?:\||,|\/|\bor\b)?\s*(?:etc\b\.?|\.{2,}|…)/i;
 const EXAMPLE_MARK = 'EXAMPLES_FOLLOW';
 const EXAMPLE_PREFIX = /(?:EXAMPLES_FOLLOW|\bfor example|\bsuch as|\blike)[\s,:]*$/;
 const PAREN = /^\s*\([^()\n]*\)/;
@@ -484,6 +484,8 @@ interface Run {
   quoted: boolean;
   start: number;
   end: number;
+  /** The end of the run with its open-ended mark (`, etc.`, `...`), if any. */
+  tail: number;
   openEnded: boolean;
 }
 
@@ -514,27 +516,47 @@ function runsIn(text: string): Run[] {
       i++;
       continue;
     }
-    const run: Run = { values: [first.value], seps: [], quoted: first.quoted, start: i, end: first.end, openEnded: false };
+    const run: Run = { values: [first.value], seps: [], quoted: first.quoted, start: i, end: first.end, tail: first.end, openEnded: false };
     let pos = first.end;
+    // Where the last value starts and where the run ended before it (a run is cut there when slashes follow commas).
+    let lastStart = i;
+    let endBeforeLast = first.end;
+    let restartAt = -1;
     for (;;) {
       const paren = PAREN.exec(text.slice(pos));
       const afterParen = paren ? pos + paren[0].length : pos;
-      if (OPEN_ENDED.test(text.slice(afterParen))) {
+      const open = OPEN_ENDED.exec(text.slice(afterParen));
+      if (open) {
         run.openEnded = true;
+        run.tail = afterParen + open[0].length;
         break;
       }
       const sep = SEP.exec(text.slice(afterParen));
       if (!sep) break;
       const next = readItem(text, afterParen + sep[0].length);
       if (!next) break;
+      const s = sep[1].toLowerCase().replace(/\s+/g, ' ');
+      // Slashes bind tighter than commas: `subscription.status, active/past_due/canceled` is a label and
+      // the list `active/past_due/canceled`; `monthly/yearly, in days` is the list `monthly/yearly`.
+      if (run.seps.length && (s === '/') !== (run.seps[0] === '/')) {
+        if (s === '/') {
+          run.values.pop();
+          run.seps.pop();
+          run.end = run.tail = endBeforeLast;
+          restartAt = lastStart;
+        }
+        break;
+      }
+      endBeforeLast = run.end;
+      lastStart = afterParen + sep[0].length;
       run.values.push(next.value);
-      run.seps.push(sep[1].toLowerCase().replace(/\s+/g, ' '));
+      run.seps.push(s);
       run.quoted = run.quoted || next.quoted;
-      run.end = next.end;
+      run.end = run.tail = next.end;
       pos = next.end;
     }
     runs.push(run);
-    i = Math.max(run.end, i + 1);
+    i = restartAt > i ? restartAt : Math.max(run.end, i + 1);
   }
   return runs;
 }
@@ -584,8 +606,10 @@ function computeValuesFromComments(comments: string[]): CommentValues | null {
   for (const comment of comments) {
     // Clauses: the comment is split at sentence ends and colons so `Lifecycle: a|b|c. Validated …` works.
     const text = comment.replace(/\be\.g\.?,?/gi, EXAMPLE_MARK).replace(/\bi\.e\.?,?/gi, '');
-    for (const clause of text.split(/(?<=[.;:!?])\s+|\s+[—–]\s+|\s+-\s+/)) {
-      const trimmed = clause.trim().replace(/[.;]$/, '');
+    const clauses = text.split(/(?<=[.;:!?])\s+|\s+[—–]\s+|\s+-\s+/);
+    for (const clause of clauses) {
+      // A final `.` or `;` ends the sentence; `...` says the list goes on.
+      const trimmed = clause.trim().replace(/(?<!\.)[.;]$/, '');
       for (const run of runsIn(trimmed)) {
         if (run.values.length < 2) continue;
         if (!run.values.every(isValueLike)) continue;
@@ -593,18 +617,31 @@ function computeValuesFromComments(comments: string[]): CommentValues | null {
         const pipes = run.seps.every((s) => s === '|');
         const allQuoted = run.quoted && !runsHaveBare(trimmed, run);
         const before = trimmed.slice(0, run.start);
-        const after = trimmed.slice(run.end).replace(/^\s*\([^()]*\)\s*/, '').trim();
+        const after = trimmed.slice(run.tail).replace(/^\s*\([^()]*\)\s*/, '').trim();
         const example = EXAMPLE_PREFIX.test(before);
+        const slashes = run.seps.every((s) => s === '/');
         if (!allQuoted && !pipes) {
           // Bare words separated by commas, slashes or "or": only a list that is the whole clause
-          // (optionally after a `label:` or `e.g.`), e.g. `// draft, scheduled, published, failed`.
-          const prefixOk = before.trim() === '' || /:\s*$/.test(before) || example || /^(one of|values?|possible values?|either|can be|allowed)\b/i.test(before.trim());
+          // (optionally after a `label:`, `e.g.`, or for slashes a one-word `label,`), e.g.
+          // `// draft, scheduled, published, failed`, `// subscription.status, active/past_due/canceled`.
+          const prefixOk =
+            before.trim() === '' ||
+            /:\s*$/.test(before) ||
+            example ||
+            /^(one of|values?|possible values?|either|can be|allowed)\b/i.test(before.trim()) ||
+            (slashes && /^[\w.]+\s*,\s*$/.test(before));
           if (!prefixOk || (after !== '' && !/^\(.*\)$/.test(after))) continue;
-          if (run.seps.includes('/') && run.values.length < 3) continue;
+          // Two words are a list only when they are the whole comment (`// yearly/monthly` over
+          // `recurring`), not a phrase of it ("Who received/returned the items").
+          const whole = clauses.length === 1 && before.trim() === '' && after === '' && run.values.every((v) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(v));
+          if (run.seps.includes('/') && run.values.length < 3 && !(whole && slashes)) continue;
           // Plain prose ("read, write") has lower-case words too; require value-like spelling or 3+ items.
-          if (run.values.length < 3 && !run.values.every((v) => /^[A-Z0-9_]+$/.test(v) || /_|-/.test(v)) && !example) continue;
+          if (run.values.length < 3 && !run.values.every((v) => /^[A-Z0-9_]+$/.test(v) || /_|-/.test(v)) && !example && !(whole && slashes)) continue;
         }
-        if (example && run.seps.some((s) => s === ',')) continue; // examples of free text (`e.g. "referrers", "entry-pages"`)
+        // Examples joined by commas are examples of free text (`e.g. "referrers", "entry-pages"`), unless
+        // the comment says they are values of a status, type, … (`Stripe status (e.g., 'active', 'trialing')`)
+        // and they are words (`Period like "7d", "24h", etc.` is a format).
+        if (example && run.seps.some((s) => s === ',') && !(splitWords(before).some((w) => ENUM_WORDS.has(w)) && run.values.every((v) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(v)))) continue;
         const openReason = run.openEnded ? ('etc' as const) : example ? ('examples' as const) : undefined;
         if (!best || run.values.length > best.values.length) best = { values: run.values, complete: !openReason, ...(openReason ? { openReason } : {}), comment };
       }
