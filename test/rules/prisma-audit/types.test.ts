@@ -113,6 +113,20 @@ test('missing-updated-at: the comments heading a schema file speak for its model
   assert.deepEqual(run('// Jackson SAML tables\n').map((f) => f.subject.field), ['modifiedAt']);
 });
 
+test('missing-updated-at: a field comment saying the value comes from elsewhere (its fix would overwrite it)', () => {
+  const text =
+    'model Payment {\n  id        String   @id\n  createdAt DateTime // from processor\n  updatedAt DateTime // from processor\n}\n\n' +
+    'model Snapshot {\n  id        String   @id\n  createdAt DateTime @default(now())\n  // the `updated_at` field will not record the time of record changed,\n  // but the created time of last seen update that has been merged into snapshot.\n  updatedAt DateTime\n}\n\n' +
+    'model Sub {\n  id        String   @id\n  createdAt DateTime /// synced from Stripe\n  updatedAt DateTime // provided by the billing webhook\n}\n\n' +
+    // Still reported: comments about the field that do not say where the value comes from, and a model
+    // comment about where the rows come from.
+    '/// Messages sent by the mail worker\nmodel Msg {\n  id        String   @id\n  createdAt DateTime // when the row was created\n  updatedAt DateTime // time of the last update\n}\n';
+  assert.deepEqual(
+    findings(text, 'missing-updated-at').map((f) => `${f.subject.model}.${f.subject.field}`),
+    ['Msg.createdAt', 'Msg.updatedAt'],
+  );
+});
+
 // ---------------------------------------------------------------- plaintext-secret
 
 test('secretLabelOf: credentials vs metadata, previews and protected values', () => {

@@ -22,10 +22,23 @@ function isCreatedAtName(name: string): boolean {
   return /^created_?at$/i.test(name);
 }
 
-/** Comments that say something else maintains the column (a trigger, the database, another service). */
+/** Comments that say something else maintains the column (a trigger, the database, another library). */
+const MAINTAINED_ELSEWHERE = /\b(trigger|maintained by|set by|managed by|updated by the database)\b/i;
+
+/**
+ * The field's own comments may also say that its value comes from elsewhere: `synced from Stripe`,
+ * `provided by the processor`, a comment that starts with `from <x>` (inbox-zero's
+ * `updatedAt DateTime // from processor`), or one saying it is not the time the row changed (AFFiNE's
+ * `Snapshot.updatedAt`: "will not record the time of record changed, but the created time of last seen
+ * update"). `@updatedAt` / `@default(now())` would then overwrite the value the application copies in.
+ * (On a model, "sent by" or "imported from" speaks of the rows, not of their timestamps.)
+ */
+const VALUE_FROM_ELSEWHERE =
+  /^(from|via) \w|\b(provided|supplied|reported|sent|given|taken|copied|synced|synchronized|synchronised|mirrored|imported|fetched|pulled|sourced|received|comes?|coming) (by|from)\b|\bnot\b[^.]{0,40}\btime\b[^.]{0,30}\b(row|record)\b|\blast seen\b/i;
+
 function maintainedElsewhere(field: Field): boolean {
-  const says = (c: string) => /\b(trigger|maintained by|set by|managed by|updated by the database)\b/i.test(c);
-  return [...ownComments(field), ...field.model.comments].some(says) || headComments(field.model.file).some(says);
+  const says = (c: string) => MAINTAINED_ELSEWHERE.test(c);
+  return ownComments(field).some((c) => says(c) || VALUE_FROM_ELSEWHERE.test(c)) || field.model.comments.some(says) || headComments(field.model.file).some(says);
 }
 
 /**
@@ -116,7 +129,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports an `updatedAt`/`updated_at` `DateTime` field without `@updatedAt`, and a `createdAt`/`created_at` `DateTime` field without any `@default(...)`. Not reported when the migrations define a trigger on the table whose function assigns `NEW."updatedAt"` (or that calls `moddatetime(updated_at)`), or when comments say something else maintains it (a trigger, the database, another library: on the field, its model, or heading the model\'s schema file). In SQL migrations not made by Prisma Migrate: an `updated_at`-like `timestamp`/`timestamptz`/`date` column of a table that is not a Prisma model when no trigger of the migrations sets it (`NEW.updated_at := now()`, `moddatetime`), and a `created_at` one with neither a default nor such a trigger.',
+      'Reports an `updatedAt`/`updated_at` `DateTime` field without `@updatedAt`, and a `createdAt`/`created_at` `DateTime` field without any `@default(...)`. Not reported when the migrations define a trigger on the table whose function assigns `NEW."updatedAt"` (or that calls `moddatetime(updated_at)`), or when comments say something else maintains it (a trigger, the database, another library: on the field, its model, or heading the model\'s schema file), or when the field\'s own comment says its value comes from elsewhere (`provided by`, `synced from`, `copied from` …, a comment starting with `from <x>`, or one saying it is not the time the row changed): `@updatedAt` or `@default(now())` would then overwrite the value the application writes. In SQL migrations not made by Prisma Migrate: an `updated_at`-like `timestamp`/`timestamptz`/`date` column of a table that is not a Prisma model when no trigger of the migrations sets it (`NEW.updated_at := now()`, `moddatetime`), and a `created_at` one with neither a default nor such a trigger.',
     whyItMatters:
       '`updatedAt DateTime @default(now())` is set once, on insert, and never again: "recently updated" lists, cache invalidation and sync jobs that read it silently work from the creation time. A `createdAt` without a default is either NULL or must be set by every insert — one forgotten code path and the row has no creation time.',
     example: 'model Post {\n  id        Int      @id\n  createdAt DateTime @default(now())\n  updatedAt DateTime @default(now())\n}\n',
