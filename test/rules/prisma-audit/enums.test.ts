@@ -137,6 +137,15 @@ test('string-enum-candidate: lists ending in etc. or ..., labelled slash lists, 
   await checkFix(text, got[3], got[3].fixes[0]);
 });
 
+test('string-enum-candidate: examples joined by commas are example values when the field is named like an enum', () => {
+  const text =
+    'model Reaction {\n  id            String  @id\n  type          String // e.g., "like", "dislike", "love", "hate", etc.\n  unitOfMeasure String? // e.g., "pcs", "boxes", "liters"\n  moduleKey     String // e.g. "referrers", "entry-pages"\n}\n';
+  const got = findings(text, 'string-enum-candidate');
+  assert.deepEqual(got.map((f) => [f.subject.field, f.severity, f.fixes.length, f.data?.values]), [['type', 'info', 0, 'like, dislike, love, hate']]);
+  assert.equal(valuesFromComments(['e.g., "like", "dislike"']), null);
+  assert.deepEqual(valuesFromComments(['e.g., "like", "dislike"'], true)?.values, ['like', 'dislike']);
+});
+
 test('string-enum-candidate: not reported for SQLite (no enums there)', () => {
   const text = 'datasource db {\n  provider = "sqlite"\n  url      = "file:dev.db"\n}\n\n' + post.replace(' @db.VarChar(20)', '');
   assert.equal(findings(text, 'string-enum-candidate').length, 0);

@@ -587,21 +587,23 @@ function isValueLike(v: string): boolean {
  * Finds a list of allowed values in comments: `'user' | 'admin'`, `"generation", "purchase"`,
  * `draft, scheduled, published, failed` (a whole comment or clause), `draft|pending|approved`,
  * `e.g. ACTIVE or INACTIVE`. Returns the longest list of at least two values, or null.
+ * `enumLikeName`: the field or column is named like an enum (`type`, `status`), so examples joined by
+ * commas are example values (`type String // e.g., "like", "dislike", "love", etc.`).
  */
-export function valuesFromComments(comments: string[]): CommentValues | null {
+export function valuesFromComments(comments: string[], enumLikeName = false): CommentValues | null {
   if (comments.length === 0) return null;
   // Memoised by the comments' texts (the result is a fresh copy).
   const r =
-    comments.length === 1
-      ? memo(valuesCache, comments[0], () => computeValuesFromComments(comments))
-      : memo(valuesListCache, JSON.stringify(comments), () => computeValuesFromComments(comments));
+    comments.length === 1 && !enumLikeName
+      ? memo(valuesCache, comments[0], () => computeValuesFromComments(comments, false))
+      : memo(valuesListCache, JSON.stringify([enumLikeName, comments]), () => computeValuesFromComments(comments, enumLikeName));
   return r ? { ...r, values: r.values.slice() } : null;
 }
 
 const valuesCache = new Map<string, CommentValues | null>();
 const valuesListCache = new Map<string, CommentValues | null>();
 
-function computeValuesFromComments(comments: string[]): CommentValues | null {
+function computeValuesFromComments(comments: string[], enumLikeName: boolean): CommentValues | null {
   let best: CommentValues | null = null;
   for (const comment of comments) {
     // Clauses: the comment is split at sentence ends and colons so `Lifecycle: a|b|c. Validated …` works.
@@ -639,9 +641,9 @@ function computeValuesFromComments(comments: string[]): CommentValues | null {
           if (run.values.length < 3 && !run.values.every((v) => /^[A-Z0-9_]+$/.test(v) || /_|-/.test(v)) && !example && !(whole && slashes)) continue;
         }
         // Examples joined by commas are examples of free text (`e.g. "referrers", "entry-pages"`), unless
-        // the comment says they are values of a status, type, … (`Stripe status (e.g., 'active', 'trialing')`)
-        // and they are words (`Period like "7d", "24h", etc.` is a format).
-        if (example && run.seps.some((s) => s === ',') && !(splitWords(before).some((w) => ENUM_WORDS.has(w)) && run.values.every((v) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(v)))) continue;
+        // the field's name or the comment says they are values of a status, type, … (`Stripe status (e.g.,
+        // 'active', 'trialing')`) and they are words (`Period like "7d", "24h", etc.` is a format).
+        if (example && run.seps.some((s) => s === ',') && !((enumLikeName || splitWords(before).some((w) => ENUM_WORDS.has(w))) && run.values.every((v) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(v)))) continue;
         const openReason = run.openEnded ? ('etc' as const) : example ? ('examples' as const) : undefined;
         if (!best || run.values.length > best.values.length) best = { values: run.values, complete: !openReason, ...(openReason ? { openReason } : {}), comment };
       }

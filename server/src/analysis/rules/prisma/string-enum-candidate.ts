@@ -65,7 +65,7 @@ function computeEnumEvidence(field: Field, sql: MigrationProject | null): EnumEv
   const defaultValue = def && def.expr?.kind === 'string' ? def.expr.value : null;
   const check = checkValuesFor(sql, field);
   if (check) return { values: check.values, source: 'check', complete: true, comment: `CHECK ${check.constraint} (migration ${check.source.migration})`, defaultValue };
-  const fromComments = valuesFromComments(ownComments(field));
+  const fromComments = valuesFromComments(ownComments(field), isEnumLikeName(field.name));
   if (fromComments) {
     return {
       values: fromComments.values,
@@ -159,7 +159,7 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       const site = columnSite(project, col);
       if (!site) continue;
       // A comment that lists the values (`-- 'pending', 'invoiced', 'paid'`), as on the Prisma side.
-      const listed = valuesFromComments(sqlColumnComments(project, site));
+      const listed = valuesFromComments(sqlColumnComments(project, site), isEnumLikeName(col.name));
       if (listed && !NOT_ENUM_FIELD.test(pascalCase(col.name))) {
         const values = listed.values.map((v) => `'${v}'`).join(', ');
         report({
