@@ -254,6 +254,22 @@ test('missing-relation: fix names the relation when the models are already relat
   assert.equal(await validateSchema([{ path: 'schema.prisma', text: o.fixed }]), null);
 });
 
+test('missing-relation: a lineage qualifier before the end of the model\'s own name is a self-relation (AiSession.parentSessionId)', async () => {
+  const schema = `model Session {\n  id String @id\n}\n\nmodel AiSession {\n  id              String  @id\n  /// the session id of the parent session if this session is a forked session\n  parentSessionId String?\n  sessionId       String\n}\n`;
+  const got = byRule(auditSchema(withDatasource(schema)), 'missing-relation');
+  // sessionId names Session plainly (as ProjectUser.userId names User): still a Session reference.
+  assert.deepEqual(got.map((f) => [f.subject.field, f.data?.references]), [['parentSessionId', 'AiSession.id'], ['sessionId', 'Session.id']]);
+  assert.match(got[0].message, /holds AiSession ids \(another AiSession, not a Session/);
+  const { fixed, after } = fixAndReaudit(schema, 'missing-relation');
+  assert.deepEqual(after.map((f) => f.subject.field), ['sessionId']);
+  assert.match(fixed, /parentSession AiSession\? @relation\("AiSessionParentSession", fields: \[parentSessionId\], references: \[id\]\)/);
+  assert.doesNotMatch(fixed.slice(0, fixed.indexOf('model AiSession')), /AiSession/);
+  assert.equal(await validateSchema([{ path: 'schema.prisma', text: fixed }]), null);
+  // Actors (createdBy…) and qualifiers before a name that is not the end of the model's stay with the named model.
+  const actor = `model User {\n  id String @id\n}\n\nmodel AdminUser {\n  id              String @id\n  createdByUserId String\n}\n`;
+  assert.deepEqual(byRule(auditSchema(withDatasource(actor)), 'missing-relation').map((f) => f.data?.references), ['User.id']);
+});
+
 // ---------------------------------------------------------------- missing-primary-key
 
 test('missing-primary-key: names PostgreSQL tools only for PostgreSQL', () => {

@@ -303,6 +303,16 @@ describe('missing-relation (SQL side)', () => {
     assert.equal(outcome.applied, 4);
   });
 
+  it('a lineage qualifier before the end of the table\'s own name refers to the table itself (ai_sessions.parent_session_id)', () => {
+    const sql = 'create table sessions (id uuid primary key);\ncreate table ai_sessions (id uuid primary key, parent_session_id uuid, session_id uuid);\n';
+    assert.deepEqual(
+      findingsOf({ [M]: sql }, 'missing-relation').map((x) => `${x.subject.column} → ${x.data?.references}`),
+      ['parent_session_id → ai_sessions.id', 'session_id → sessions.id'],
+    );
+    // Not the own table's key type: nothing (rather than a foreign key to sessions).
+    assert.deepEqual(findingsOf({ [M]: sql.replace('ai_sessions (id uuid', 'ai_sessions (id bigint') }, 'missing-relation').map((x) => x.subject.column), ['session_id']);
+  });
+
   it('leaves tables that are Prisma models to the schema side', () => {
     const sql = { 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);\nCREATE TABLE "Post" ("id" TEXT PRIMARY KEY, "userId" TEXT);' };
     const prisma = { 'schema.prisma': 'datasource db {\n  provider = "postgresql"\n}\nmodel User {\n  id String @id\n}\nmodel Post {\n  id String @id\n  userId String?\n}\n' };

@@ -20,7 +20,33 @@ import { perObject } from '../sql/util';
 const QUALIFIERS = new Set([
   'parent', 'child', 'root', 'source', 'target', 'origin', 'original', 'primary', 'default', 'current', 'last',
   'first', 'previous', 'next', 'main', 'created', 'updated', 'deleted', 'by', 'owner', 'owning', 'linked', 'related',
+  'forked', 'prior',
 ]);
+
+/**
+ * Qualifiers that name another row of the same kind (a tree, a chain, a fork), not an actor or a role:
+ * in `AiSession`, `parentSessionId` is the parent AiSession, not a row of the model `Session`.
+ */
+const LINEAGE_QUALIFIERS = new Set(['parent', 'child', 'root', 'source', 'origin', 'original', 'previous', 'next', 'forked', 'prior']);
+
+/**
+ * Whether a reference the name resolves to `target` rather points at the field's own model: the model's
+ * name ends with the target's (`AiSession` and `Session`) and the name is the target's name after
+ * lineage qualifiers only (`parentSessionId`, `root_session_id`). `AiSession.sessionId` or
+ * `ProjectUser.userId` are not: a join table or a child model names the other model plainly.
+ */
+function selfReference(own: string, target: string, name: string): boolean {
+  const mw = words(own);
+  const tw = words(target);
+  // Words compared up to a plural (`ai_sessions`, `sessions`, `parent_session_id`).
+  const same = (a: string, b: string) => a === b || pluralize(a) === b || a === pluralize(b);
+  if (mw.length <= tw.length || !tw.every((w, i) => same(mw[mw.length - tw.length + i], w))) return false;
+  const w = words(name);
+  if (w[w.length - 1] !== 'id') return false;
+  const base = w.slice(0, -1);
+  const quals = base.slice(0, base.length - tw.length);
+  return quals.length > 0 && base.slice(quals.length).every((x, i) => same(x, tw[i])) && quals.every((q) => LINEAGE_QUALIFIERS.has(q));
+}
 
 /** Models by their name and table name in snake-case words (`generation_run`), singular and plural. */
 const modelIndexCache = new WeakMap<PrismaSchema, Map<string, Model>>();
@@ -160,7 +186,13 @@ function checkSql(ctx: AuditContext, report: (r: Report) => void): void {
       if (col.generated || !/id$/i.test(col.name)) continue;
       covered ??= new Set(t.foreignKeys.flatMap((f) => f.columns));
       if (covered.has(col.name)) continue;
-      const target = referencedTable(project, col.name);
+      let target = referencedTable(project, col.name);
+      // `ai_sessions.parent_session_id`: another ai_sessions row, not a row of `sessions`.
+      if (target && target.key !== t.key && selfReference(t.name, target.name, col.name)) {
+        const pk = t.primaryKey?.columns;
+        const own = pk?.length === 1 ? t.columns.get(pk[0]) : undefined;
+        target = own ? { key: t.key, schema: t.schema, name: t.name, id: own.name, type: typeName(own) } : null;
+      }
       if (!target || target.type !== typeName(col)) continue;
       // `brains.brain_id`: the table's own id (or another id of the same row), not a reference.
       if (target.key === t.key && (target.id === col.name || col.name.replace(/_/g, '').toLowerCase() === `${words(t.name).join('')}id` || col.name.replace(/_/g, '').toLowerCase() === `${words(pluralize(t.name)).join('')}id`)) continue;
@@ -194,7 +226,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses; not when a comment on the field or model says the key is deliberate ("no FK", "denormalized", "snapshot") or another system\'s ("idempotency key", "external id", "third-party"). In SQL migrations: a column of a table that is not a Prisma model whose name refers to another table (`generation_run_id` → `generation_runs`, also after a qualifier such as `parent_` or `created_by_`; in Supabase projects `user_id` → `auth.users` when there is no users table of the project) with the type of that table\'s single-column primary key, that no FOREIGN KEY covers; not when a `<name>_type` (or `_kind`, `_table`, `_model`) column makes it polymorphic. Models over a view that the migrations create (a model declared for a view, as before Prisma\'s `view` blocks) are left alone: a view has no foreign keys.',
+      'Reports a scalar field whose name refers to another model (`generationRunId`, `generation_run_id`, or `@map("generation_run_id")`) and whose type is that model\'s id type, but that no `@relation` uses. A name made of a lineage qualifier (`parent`, `root`, `source`, `previous`, `forked` …) and the end of its own model\'s name refers to its own model (`AiSession.parentSessionId` holds AiSession ids, not Session ids), and its fix adds a named self-relation (in SQL migrations likewise: `ai_sessions.parent_session_id` refers to `ai_sessions`). Not reported when a comment on the field or model says the key is deliberate ("no FK", "denormalized", "snapshot") or another system\'s ("idempotency key", "external id", "third-party"). In SQL migrations: a column of a table that is not a Prisma model whose name refers to another table (`generation_run_id` → `generation_runs`, also after a qualifier such as `parent_` or `created_by_`; in Supabase projects `user_id` → `auth.users` when there is no users table of the project) with the type of that table\'s single-column primary key, that no FOREIGN KEY covers; not when a `<name>_type` (or `_kind`, `_table`, `_model`) column makes it polymorphic. Models over a view that the migrations create (a model declared for a view, as before Prisma\'s `view` blocks) are left alone: a view has no foreign keys.',
     whyItMatters:
       'Without a relation there is no foreign key: deleting a GenerationRun leaves Images pointing at a row that no longer exists, a typo in an id is stored without complaint, and Prisma Client cannot `include` or filter through the relation, so code does N+1 lookups by hand.',
     example:
@@ -229,9 +261,11 @@ function checkModel(schema: PrismaSchema, model: Model, report: (r: Report) => v
       for (const field of model.fields) {
         if ((field.kind !== 'scalar' && field.kind !== 'unsupported') || field.isList || field.isIgnored) continue;
         if (used.has(field.name)) continue;
-        const target = referencedModel(schema, field.name) ?? (field.columnName !== field.name ? referencedModel(schema, field.columnName) : null);
+        let target = referencedModel(schema, field.name) ?? (field.columnName !== field.name ? referencedModel(schema, field.columnName) : null);
         use(target);
         if (!target || target.isIgnored) continue;
+        const named = target;
+        if (target !== model && (selfReference(model.name, target.name, field.name) || selfReference(model.name, target.name, field.columnName))) target = model;
         if (deliberatelyUnrelated(field)) continue;
         const pk = target.primaryKey;
         if (!pk || pk.fields.length !== 1) continue;
@@ -248,7 +282,7 @@ function checkModel(schema: PrismaSchema, model: Model, report: (r: Report) => v
         report({
           file: file.path,
           range: rangeOf(file, field.decl.name.span),
-          message: `\`${model.name}.${field.name}\` holds ${target.name} ids (same type as \`${target.name}.${targetId.name}\`) but no @relation uses it: ${
+          message: `\`${model.name}.${field.name}\` holds ${target.name} ids (${named !== target ? `another ${model.name}, not a ${named.name}: the model's own name ends with ${named.name}; ` : ''}same type as \`${target.name}.${targetId.name}\`) but no @relation uses it: ${
             // MongoDB and relationMode = "prisma" have no foreign keys at all: Prisma Client emulates the referential actions of declared relations only.
             schema.provider === 'mongodb' || schema.relationMode === 'prisma' ? "Prisma Client's emulated referential actions do not cover it" : 'the database has no foreign key'
           }, so orphaned rows are possible, and Prisma Client cannot \`include\` ${target.name}. Add a relation field.`,
