@@ -173,6 +173,29 @@ test('plaintext-secret: reported as info without a fix, with advice that fits th
   assert.match(got[0].message, /looks like a password stored in clear/);
 });
 
+test('plaintext-secret: a password the application sends to another system gets encryption advice, not hashing', () => {
+  const text =
+    'model Settings {\n  id               Int    @id\n  smtpPassword     String\n  databasePassword String\n  appPassword      String\n  registry_password String\n}\n\n' +
+    'model Email {\n  id       Int    @id\n  user     String\n  password String\n}\n\n' +
+    'model PostgreSQLDataSource {\n  id       Int    @id\n  password String\n}\n\n' +
+    'model Mailbox {\n  id       Int    @id\n  hostname String\n  password String\n}\n\n' +
+    // The users' own passwords keep the hashing advice.
+    'model User {\n  id       Int    @id\n  password String\n}\n\nmodel Link {\n  id       Int    @id\n  url      String\n  password String\n}\n\nmodel AppUser {\n  id       Int    @id\n  accountPassword String\n}\n';
+  const got = findings(text, 'plaintext-secret').map((f) => [`${f.subject.model}.${f.subject.field}`, /cannot be hashed: encrypt it/.test(f.message), /argon2id or bcrypt/.test(f.message)]);
+  assert.deepEqual(got, [
+    ['Settings.smtpPassword', true, false],
+    ['Settings.databasePassword', true, false],
+    ['Settings.appPassword', true, false],
+    ['Settings.registry_password', true, false],
+    ['Email.password', true, false],
+    ['PostgreSQLDataSource.password', true, false],
+    ['Mailbox.password', true, false],
+    ['User.password', false, true],
+    ['Link.password', false, true],
+    ['AppUser.accountPassword', false, true],
+  ]);
+});
+
 test('plaintext-secret: the bare token of a model named for an opaque token (MobilePushToken.token) is not a credential', () => {
   const model = (name: string) => `model ${name} {\n  id    Int    @id\n  token String @unique\n}\n`;
   for (const name of ['MobilePushToken', 'PageToken', 'PushTokens', 'FcmDevice', 'PushSubscription', 'PushNotificationToken']) assert.equal(findings(model(name), 'plaintext-secret').length, 0, name);

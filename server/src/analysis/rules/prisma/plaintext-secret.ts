@@ -4,7 +4,7 @@ import { rangeOf } from '../../prisma/schema';
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
 import { columnSite, ownSqlTables, TEXT_TYPES, typeName } from '../sql/columns';
-import { commentsShowProtection, groupComments, namesOpaqueToken, ownComments, secretLabelOf, withArticle } from '../../prisma/naming';
+import { commentsShowProtection, groupComments, namesOpaqueToken, ownComments, secretLabelOf, withArticle, wordsOf } from '../../prisma/naming';
 
 /**
  * The credential a column (or field) holds in clear, with advice, or null when it is not one: what
@@ -25,6 +25,28 @@ function credentialOfModel(name: string, table: string, has: (name: string) => b
 /** The token fields of the Auth.js (NextAuth) adapter's `Account` model. */
 const AUTHJS_TOKEN_FIELDS = new Set(['access_token', 'refresh_token', 'id_token', 'oauth_token', 'oauth_token_secret', 'session_state']);
 
+/**
+ * Words of a field or model name saying its password is one the application sends to another system
+ * (`smtpPassword`, `EmailQueue.password`, `PostgreSQLDataSource.password`, `registry_password`): it
+ * cannot be hashed. `app`, `api` and `service` only in the field's own name (`appPassword`), where they
+ * qualify the password; a model `App` or `ApiUser` may keep its users' own passwords.
+ */
+const OUTBOUND_WORDS = new Set([
+  'smtp', 'imap', 'pop', 'pop3', 'mail', 'email', 'mailbox', 'registry', 'database', 'db', 'datasource', 'sql', 'postgres', 'postgresql', 'mysql', 'mongo', 'mongodb', 'redis',
+  'ldap', 'ftp', 'sftp', 'ssh', 'proxy', 'vpn', 'git', 'github', 'gitlab', 'bitbucket', 'docker', 'mqtt', 'broker', 'wifi', 'connection', 'integration', 'remote', 'upstream',
+]);
+const OUTBOUND_FIELD_WORDS = new Set(['app', 'api', 'service', 'bot']);
+/** Fields beside a password that make the model the settings for logging in to another system. */
+const HOST_FIELDS = ['host', 'hostname', 'server', 'port', 'endpoint'];
+
+function outboundPassword(name: string, table: string, has: (name: string) => boolean): boolean {
+  const fw = wordsOf(name).slice(0, -1);
+  if (fw.some((x) => OUTBOUND_WORDS.has(x) || OUTBOUND_FIELD_WORDS.has(x))) return true;
+  const mw = wordsOf(table);
+  if (mw.some((x) => OUTBOUND_WORDS.has(x)) || mw.some((x, i) => x === 'data' && mw[i + 1] === 'source')) return true;
+  return HOST_FIELDS.some(has);
+}
+
 function judgeSecret(name: string, table: string, has: (name: string) => boolean, comments: string[], length60: boolean): { label: string; advice: string } | null {
   const label = secretLabelOf(name) ?? credentialOfModel(name, table, has);
   if (!label) return null;
@@ -40,7 +62,9 @@ function judgeSecret(name: string, table: string, has: (name: string) => boolean
   // A domain-verification token is published in DNS: it is not a secret.
   if (/domain/i.test(table) && /verification/i.test(name)) return null;
   let advice: string;
-  if (label === 'password' || label === 'passphrase') advice = 'Store only an argon2id or bcrypt hash (e.g. in `passwordHash`) and verify against it.';
+  if ((label === 'password' || label === 'passphrase') && outboundPassword(name, table, has))
+    advice = 'It looks like a password the application uses to log in to another system (mail, database, registry …), so it cannot be hashed: encrypt it in the application with AES-256-GCM and a key from a secret manager, or keep it in the secret manager and store only a reference.';
+  else if (label === 'password' || label === 'passphrase') advice = 'Store only an argon2id or bcrypt hash (e.g. in `passwordHash`) and verify against it.';
   else if (has('providerAccountId') || has('provider_account_id'))
     // The Auth.js adapter's own column names; other OAuth account tables (Passport's `providerRefreshToken`) are not its.
     advice = `These are the OAuth provider's tokens${AUTHJS_TOKEN_FIELDS.has(name) ? ', saved by the Auth.js adapter' : ''}: drop them if you never call the provider's API, otherwise encrypt them (AES-256-GCM) in a Prisma Client extension or adapter wrapper.`;
@@ -83,7 +107,7 @@ export default defineRule({
     example: 'model User {\n  id       Int    @id\n  email    String @unique\n  password String\n}\n',
     useInstead: 'model User {\n  id           Int    @id\n  email        String @unique\n  passwordHash String\n}\n',
     fixSafety:
-      'No automatic fix: the application must change. Passwords: store only a slow hash (argon2id or bcrypt) and compare with the library\'s verify function. Tokens and API keys you issue: store a SHA-256 hash (they are random, so a fast hash is enough) and show the key once. Third-party credentials you must use later (OAuth refresh tokens, SMTP passwords): encrypt them in the application with AES-256-GCM using a key from a KMS or secret manager, and store the ciphertext in a field named e.g. `refreshTokenEncrypted`.',
+      'No automatic fix: the application must change. Passwords: store only a slow hash (argon2id or bcrypt) and compare with the library\'s verify function. Tokens and API keys you issue: store a SHA-256 hash (they are random, so a fast hash is enough) and show the key once. Third-party credentials you must use later (OAuth refresh tokens, SMTP passwords): encrypt them in the application with AES-256-GCM using a key from a KMS or secret manager, and store the ciphertext in a field named e.g. `refreshTokenEncrypted`. A password is taken for such a credential, and gets this advice instead of hashing, when its own name or its model\'s name names another system (`smtpPassword`, `databasePassword`, `appPassword`, `registry_password`, `Email.password`, `PostgreSQLDataSource.password`) or the model has a `host`, `hostname`, `server`, `port` or `endpoint` field.',
   },
   check(ctx, report) {
     checkSql(ctx, report);
