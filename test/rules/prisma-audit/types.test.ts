@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isMoneyLikeName, secretLabelOf } from '../../../server/src/analysis/prisma/naming';
 import { audit } from '../../../server/src/analysis/engine';
 import { applyFixText, assertValid, checkFix, findings } from './util';
+import { findingsOf, ready } from '../../sql/helpers';
 
 // ---------------------------------------------------------------- float-for-money
 
@@ -171,6 +172,29 @@ test('plaintext-secret: reported as info without a fix, with advice that fits th
   assert.equal(got[1].data?.credential, 'API key');
   assert.match(got[1].message, /looks like an API key stored in clear/);
   assert.match(got[0].message, /looks like a password stored in clear/);
+});
+
+test('secretLabelOf: lower-case names run together (Mattermost mfasecret, PostgreSQL-folded refreshtoken)', async () => {
+  await ready;
+  const yes: Record<string, string> = {
+    mfasecret: 'MFA secret',
+    refreshtoken: 'token',
+    accesstoken: 'token',
+    openaiapikey: 'API key',
+    secretkey: 'secret key',
+    awsaccesskey: 'access key',
+    adminpassword: 'password',
+    user_refreshtoken: 'token',
+    smsotp: 'one-time password',
+    totp: 'TOTP seed',
+  };
+  for (const [n, label] of Object.entries(yes)) assert.equal(secretLabelOf(n), label, n);
+  for (const n of ['tokenizer', 'secretary', 'passwordless', 'passwordhash', 'hashedpassword', 'hashedrefreshtoken', 'encryptedtoken', 'maxtoken', 'maxtokens', 'inputtokens', 'lastpassword', 'haspassword', 'nextpagetoken', 'synctoken', 'fcmtoken', 'expopushtoken', 'pushnotificationtoken', 'partialtoken', 'maskedsecret', 'publickey'])
+    assert.equal(secretLabelOf(n), null, n);
+  // SQL: unquoted names are folded to lower case.
+  const sql = findingsOf({ 'db/migrations/001_init.sql': 'CREATE TABLE users (id text PRIMARY KEY, MfaSecret text, refreshToken text, smtppassword text);' }, 'plaintext-secret');
+  assert.deepEqual(sql.map((f) => [f.subject.column, f.data?.credential]), [['mfasecret', 'MFA secret'], ['refreshtoken', 'token'], ['smtppassword', 'password']]);
+  assert.match(sql[2].message, /cannot be hashed: encrypt it/);
 });
 
 test('plaintext-secret: a password the application sends to another system gets encryption advice, not hashing', () => {

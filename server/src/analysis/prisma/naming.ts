@@ -434,9 +434,81 @@ export function secretLabelOf(fieldName: string): string | null {
 
 const secretLabelCache = new Map<string, string | null>();
 
+/**
+ * Credential words that may end a lower-case word run together (`refreshtoken`, `mfasecret`,
+ * `openaiapikey`: PostgreSQL folds unquoted names, Mattermost writes them so), longest first, with the
+ * words they stand for. `tokenizer`, `secretary`, `passwordless` do not end with one.
+ */
+const RUN_TOGETHER: Array<[string, string[]]> = (
+  [
+    ['privatekey', ['privatekey']],
+    ['signingkey', ['signing', 'key']],
+    ['credentials', ['credentials']],
+    ['passphrase', ['passphrase']],
+    ['credential', ['credential']],
+    ['accesskey', ['access', 'key']],
+    ['secretkey', ['secret', 'key']],
+    ['password', ['password']],
+    ['apikey', ['apikey']],
+    ['passwd', ['passwd']],
+    ['secret', ['secret']],
+    ['token', ['token']],
+    ['totp', ['totp']],
+    ['otp', ['otp']],
+  ] as Array<[string, string[]]>
+).sort((a, b) => b[0].length - a[0].length);
+
+/** Words recognised at the end of the rest of a run-together name (`nextpage` → next, page; `maxtoken`). */
+const PREFIX_WORDS = new Set(['mfa', 'api', 'private', 'secret', 'access', 'signing', 'refresh', 'reset', 'verification', 'page']);
+
+/**
+ * A run-together lower-case last word split into words: `refreshtoken` → refresh, token;
+ * `nextpagetoken` → next, page, token. Words of the rest are peeled off its end when they are known
+ * (four letters at least, so `adminpassword` keeps `admin`); the rest as a whole may be any known word
+ * (`maxtoken` → max, token).
+ */
+function splitRunTogether(word: string): string[] | null {
+  if (!/^[a-z]+$/.test(word)) return null;
+  for (const [suffix, sw] of RUN_TOGETHER) {
+    if (word === suffix && sw.length === 1) return null; // a word of its own (`totp`, not t + otp)
+    if (!word.endsWith(suffix)) continue;
+    let rest = word.slice(0, -suffix.length);
+    const known = (x: string) => PREFIX_WORDS.has(x) || NOT_SECRET_BEFORE.has(x) || PROTECTED_WORDS.has(x) || OPAQUE_TOKEN_WORDS.has(x) || TOKEN_QUALIFIERS.has(x);
+    const head: string[] = [];
+    while (rest && !known(rest)) {
+      let peeled = '';
+      for (let n = rest.length - 1; n >= 4; n--) {
+        const tail = rest.slice(rest.length - n);
+        if (known(tail)) {
+          peeled = tail;
+          break;
+        }
+      }
+      if (!peeled) break;
+      head.unshift(peeled);
+      rest = rest.slice(0, -peeled.length);
+    }
+    return [...(rest ? [rest] : []), ...head, ...sw];
+  }
+  return null;
+}
+
+/** The words of a name with a run-together credential word split (`smtppassword` → smtp, password). */
+export function credentialWords(name: string): string[] {
+  const w = wordsOf(name);
+  const split = w.length ? splitRunTogether(w[w.length - 1]) : null;
+  return split ? [...w.slice(0, -1), ...split] : w;
+}
+
 function computeSecretLabel(fieldName: string): string | null {
-  const w = sharedWords(fieldName);
+  let w = sharedWords(fieldName);
   if (!w.length) return null;
+  const split = splitRunTogether(w[w.length - 1]);
+  if (split) {
+    w = [...w.slice(0, -1), ...split];
+    // `hashedrefreshtoken`, `tokenencrypted…`: a protection word inside the run counts too.
+    if (split.some((x) => [...PROTECTED_WORDS].some((p) => p.length >= 4 && x.includes(p)))) return null;
+  }
   if (w.some((x) => PROTECTED_WORDS.has(x))) return null;
   for (const p of SECRET_PATTERNS) {
     const n = p.words.length;

@@ -4,7 +4,7 @@ import { rangeOf } from '../../prisma/schema';
 import type { AuditContext } from '../../engine';
 import type { Report } from '../../rule';
 import { columnSite, ownSqlTables, TEXT_TYPES, typeName } from '../sql/columns';
-import { commentsShowProtection, groupComments, namesOpaqueToken, ownComments, secretLabelOf, withArticle, wordsOf } from '../../prisma/naming';
+import { commentsShowProtection, credentialWords, groupComments, namesOpaqueToken, ownComments, secretLabelOf, withArticle, wordsOf } from '../../prisma/naming';
 
 /**
  * The credential a column (or field) holds in clear, with advice, or null when it is not one: what
@@ -40,7 +40,7 @@ const OUTBOUND_FIELD_WORDS = new Set(['app', 'api', 'service', 'bot']);
 const HOST_FIELDS = ['host', 'hostname', 'server', 'port', 'endpoint'];
 
 function outboundPassword(name: string, table: string, has: (name: string) => boolean): boolean {
-  const fw = wordsOf(name).slice(0, -1);
+  const fw = credentialWords(name).slice(0, -1);
   if (fw.some((x) => OUTBOUND_WORDS.has(x) || OUTBOUND_FIELD_WORDS.has(x))) return true;
   const mw = wordsOf(table);
   if (mw.some((x) => OUTBOUND_WORDS.has(x)) || mw.some((x, i) => x === 'data' && mw[i + 1] === 'source')) return true;
@@ -101,7 +101,7 @@ export default defineRule({
   language: 'cross',
   docs: {
     whatItDoes:
-      'Reports a `String` field whose name ends in a credential — password, secret, token, apiKey, accessToken, refreshToken, privateKey, secretKey, clientSecret, credentials, otp — or the `value` of a model named for one (`Secret.value`, `ProviderApiKey.value`, unless `iv`/`nonce`/`authTag` fields sit beside it) — when neither the name nor its comments (or the comment heading its group of fields, with no blank line between) show hashing or encryption (Hash, Hashed, Digest, Encrypted, Cipher, bcrypt, argon2, SHA-256, KMS, vault). Not reported: metadata about a credential (`tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`, `tokenUrl`), previews (`partialKey`, `displaySecretKey`, `maskedSecret`), non-String fields, a `password` declared `@db.VarChar(60)`/`@db.Char(60)` (the length of a bcrypt hash), domain-verification tokens (published in DNS), opaque tokens that grant nothing (pagination and sync cursors such as `nextPageToken`/`syncToken`, `fencingToken`, `idempotencyToken`, push-notification addresses such as `pushToken`/`fcmToken`), and the two Auth.js (NextAuth) fields that are not secrets at rest: `VerificationToken.token` (the adapter stores a hash) and the database-session `sessionToken` (a short-lived random lookup key). Auth.js `Account.access_token`/`refresh_token`/`id_token` are the provider\'s real tokens in clear and are reported. In SQL migrations: a `text`, `varchar`, `char` or `citext` column with such a name (`api_key`, `refresh_token`, `password`) in a table that is not a Prisma model, with the same exceptions.',
+      'Reports a `String` field whose name ends in a credential — password, secret, token, apiKey, accessToken, refreshToken, privateKey, secretKey, clientSecret, credentials, otp, also run together in lower case (`refreshtoken`, `mfasecret`, as PostgreSQL folds unquoted names) — or the `value` of a model named for one (`Secret.value`, `ProviderApiKey.value`, unless `iv`/`nonce`/`authTag` fields sit beside it) — when neither the name nor its comments (or the comment heading its group of fields, with no blank line between) show hashing or encryption (Hash, Hashed, Digest, Encrypted, Cipher, bcrypt, argon2, SHA-256, KMS, vault). Not reported: metadata about a credential (`tokenCount`, `tokenType`, `passwordUpdatedAt`, `resetTokenExpiresAt`, `apiKeyId`, `tokenUrl`), previews (`partialKey`, `displaySecretKey`, `maskedSecret`), non-String fields, a `password` declared `@db.VarChar(60)`/`@db.Char(60)` (the length of a bcrypt hash), domain-verification tokens (published in DNS), opaque tokens that grant nothing (pagination and sync cursors such as `nextPageToken`/`syncToken`, `fencingToken`, `idempotencyToken`, push-notification addresses such as `pushToken`/`fcmToken`), and the two Auth.js (NextAuth) fields that are not secrets at rest: `VerificationToken.token` (the adapter stores a hash) and the database-session `sessionToken` (a short-lived random lookup key). Auth.js `Account.access_token`/`refresh_token`/`id_token` are the provider\'s real tokens in clear and are reported. In SQL migrations: a `text`, `varchar`, `char` or `citext` column with such a name (`api_key`, `refresh_token`, `password`) in a table that is not a Prisma model, with the same exceptions.',
     whyItMatters:
       'Anyone who can read the table — a leaked backup, a read replica, an SQL injection, a support tool, a log of a failed query — gets working credentials: user passwords that are reused elsewhere, API keys and OAuth refresh tokens that keep working until revoked.',
     example: 'model User {\n  id       Int    @id\n  email    String @unique\n  password String\n}\n',
