@@ -13,6 +13,7 @@ const TOP_KEYS = ['tool', 'root', 'files', 'findings', 'summary'];
 const FINDING_KEYS = ['rule', 'severity', 'priority', 'message', 'file', 'range', 'subject', 'fixes'];
 const OPTIONAL_FINDING_KEYS = ['migration', 'tags', 'related', 'data'];
 const SUBJECT_KEYS = ['model', 'field', 'enum', 'table', 'column', 'index', 'policy'];
+const FIX_OPTIONAL_KEYS = ['fileOperations', 'isPreferred', 'safe'];
 
 function assertPosition(p: unknown, where: string) {
   assert.deepEqual(Object.keys(p as object), ['line', 'character'], where);
@@ -77,7 +78,11 @@ function checkJsonContract(input: ReportInput) {
     for (const fix of f.fixes as Array<Record<string, unknown>>) {
       const fk = Object.keys(fix);
       assert.deepEqual(fk.slice(0, 2), ['title', 'edits']);
-      for (const k of fk.slice(2)) assert.equal(k, 'fileOperations');
+      const optional = fk.slice(2).map((k) => FIX_OPTIONAL_KEYS.indexOf(k));
+      assert.ok(optional.every((x) => x >= 0), `${where}: fix keys ${fk}`);
+      assert.deepEqual(optional, [...optional].sort((a, b) => a - b), `${where}: fix key order`);
+      if ('isPreferred' in fix) assert.equal(typeof fix.isPreferred, 'boolean');
+      if ('safe' in fix) assert.equal(typeof fix.safe, 'boolean');
       for (const e of fix.edits as Array<Record<string, unknown>>) {
         assert.deepEqual(Object.keys(e), ['file', 'range', 'newText']);
         assertRelativePath(e.file, `${where} edit file`);
@@ -105,6 +110,7 @@ function checkJsonContract(input: ReportInput) {
     assert.deepEqual(f.range, o.range);
     assert.equal(f.message, o.message);
     assert.deepEqual(f.fixes.map((x) => x.edits), o.fixes.map((x) => x.edits));
+    assert.deepEqual(f.fixes.map((x) => [x.isPreferred, x.safe]), o.fixes.map((x) => [x.isPreferred, x.safe]), 'isPreferred and safe as the rule set them');
   });
   // Stable: the same input in another order renders byte-identical output.
   assert.equal(renderReport('json', { ...input, findings: [...input.findings].reverse(), files: [...input.files].reverse() }), text);

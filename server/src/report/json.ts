@@ -4,7 +4,8 @@
  * relative to the audited root with '/'.
  *
  *   {"tool":{"name","version"},"root","files":[{"path","kind"}],
- *    "findings":[{"rule","severity","priority","message","file","range","subject","fixes":[{"title","edits":[{"file","range","newText"}]}],
+ *    "findings":[{"rule","severity","priority","message","file","range","subject",
+ *                 "fixes":[{"title","edits":[{"file","range","newText"}],["fileOperations"],["isPreferred"],["safe"]}],
  *                 ["migration"],["tags"],["related"],["data"]}],
  *    "summary":{"error","warning","info","hint"}}
  */
@@ -42,6 +43,10 @@ function jsonFix(fix: Fix) {
         : { kind: op.kind, file: op.file, newFile: op.newFile },
     );
   }
+  // The fix a user most likely wants, and whether "fix all" may apply it (false: it changes behaviour
+  // or needs a data migration). Written only when the rule set them.
+  if (fix.isPreferred !== undefined) out.isPreferred = fix.isPreferred;
+  if (fix.safe !== undefined) out.safe = fix.safe;
   return out;
 }
 
