@@ -93,6 +93,21 @@ function proseOnly(md: string): string {
 }
 
 describe('markdown report', () => {
+  it('shows the fix the rule prefers as the suggested change, the others as alternatives (Markdown and HTML)', () => {
+    const prismaFiles = [{ path: 'schema.prisma', text: 'datasource db {\n  provider = "postgresql"\n}\n\nmodel User {\n  id   String @id\n  logs Log[]\n}\n\nmodel Log {\n  id     String  @id\n  user   User?   @relation(fields: [userId], references: [id])\n  userId String?\n\n  @@index([userId])\n}\n' }];
+    const findings = audit({ prismaFiles }).findings.filter((f) => f.rule === 'implicit-referential-action');
+    assert.equal(findings.length, 1);
+    const fixes = findings[0].fixes;
+    const preferred = fixes.findIndex((x) => x.isPreferred);
+    assert.ok(preferred > 0, 'the preferred fix is not the first one');
+    const input: ReportInput = { root: 'p', files: [{ path: 'schema.prisma', kind: 'prisma' }], findings, toolVersion: '1.2.3', ruleErrors: {} };
+    const md = renderReport('markdown', input, { now: NOW });
+    assert.ok(md.includes(`**Suggested change:** ${mdInline(fixes[preferred].title)}`), md);
+    assert.ok(md.includes(`**Alternative:** ${mdInline(fixes[0].title)}`));
+    const html = renderReport('html', input, { now: NOW });
+    assert.ok(html.indexOf(`<span class="label">Suggested change:</span> ${fixes[preferred].title}`) >= 0);
+  });
+
   it('has the audit shape with the right counts on a small audited project', async () => {
     const { input } = await smallAudit();
     const full = { ...input, findings: [...input.findings, sqlFinding()] };

@@ -11,6 +11,7 @@ import {
   dataRows,
   docUrl,
   describeFix,
+  fixesInOrder,
   fenceLanguage,
   firstLine,
   locationLabel,
@@ -104,7 +105,7 @@ function stepsHtml(steps: FixStep[]): string {
 }
 
 function fixesHtml(fixes: Fix[]): string {
-  return fixes
+  return fixesInOrder(fixes)
     .map(
       (fix, i) =>
         `<div class="fix"><p class="fix-title"><span class="label">${i === 0 ? 'Suggested change' : 'Alternative'}:</span> ${inlineHtml(fix.title)}</p>${stepsHtml(
@@ -147,7 +148,7 @@ function ruleGroupHtml(g: RuleGroup): string {
       (f, i) =>
         `<tr><td class="num">${i + 1}</td><td>${codeWrap(locationLabel(f))}${
           f.migration !== undefined && !f.file.includes(f.migration) ? `<br><span class="meta">${esc(f.migration)}</span>` : ''
-        }</td><td>${subjectLabel(f) ? codeWrap(subjectLabel(f)) : '—'}</td><td>${inlineHtml(f.message)}</td><td>${f.fixes[0] ? inlineHtml(f.fixes[0].title) : '—'}</td></tr>`,
+        }</td><td>${subjectLabel(f) ? codeWrap(subjectLabel(f)) : '—'}</td><td>${inlineHtml(f.message)}</td><td>${f.fixes.length ? inlineHtml(fixesInOrder(f.fixes)[0].title) : '—'}</td></tr>`,
     );
     parts.push(
       `<table class="findings"><thead><tr><th>#</th><th>Location</th><th>Subject</th><th>Finding</th><th>Suggested change</th></tr></thead><tbody>\n${rows.join(

@@ -14,6 +14,7 @@ import {
   dataRows,
   docUrl,
   describeFix,
+  fixesInOrder,
   fenceLanguage,
   firstLine,
   locationLabel,
@@ -125,7 +126,7 @@ export function renderFixStepsMarkdown(steps: FixStep[]): string[] {
 
 function renderFixes(fixes: Fix[]): string[] {
   const out: string[] = [];
-  fixes.forEach((fix, i) => {
+  fixesInOrder(fixes).forEach((fix, i) => {
     const label = i === 0 ? 'Suggested change' : 'Alternative';
     out.push(`**${label}:** ${mdInline(fix.title)}`);
     out.push(...renderFixStepsMarkdown(describeFix(fix)));
@@ -165,7 +166,7 @@ function renderRuleGroup(g: RuleGroup, headingLevel: number): string[] {
   }
   // Many findings of one rule: one table row each, suggested changes collapsed below.
   const rows = g.findings.map((f, i) => {
-    const fix = f.fixes[0]?.title ?? '—';
+    const fix = fixesInOrder(f.fixes)[0]?.title ?? '—';
     const loc = locationLabel(f) + (f.migration !== undefined && !f.file.includes(f.migration) ? ` (${f.migration})` : '');
     return `| ${i + 1} | ${cell(codeSpan(loc))} | ${subjectLabel(f) ? cell(codeSpan(subjectLabel(f))) : '—'} | ${cell(mdInline(f.message))} | ${cell(
       mdInline(fix),

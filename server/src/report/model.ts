@@ -219,6 +219,15 @@ export function trimBlankLines(text: string): string {
   return text.replace(/^(?:[ \t]*\r?\n)+/, '').replace(/(?:\r?\n[ \t]*)+$/, '').replace(/\r\n/g, '\n');
 }
 
+/**
+ * A finding's fixes as reports show them: the one the rule prefers first (\`Suggested change\`), then the
+ * others in their order (\`Alternative\`). Without a preferred fix, the rule's order.
+ */
+export function fixesInOrder(fixes: readonly Fix[]): Fix[] {
+  const i = fixes.findIndex((f) => f.isPreferred);
+  return i <= 0 ? [...fixes] : [fixes[i], ...fixes.slice(0, i), ...fixes.slice(i + 1)];
+}
+
 export function describeFix(fix: Fix): FixStep[] {
   const steps: FixStep[] = [];
   const edits = [...fix.edits].sort((a, b) => compareStrings(a.file, b.file) || comparePos(a.range, b.range));
