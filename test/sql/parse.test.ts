@@ -72,6 +72,17 @@ describe('parseSqlFile', () => {
     );
   });
 
+  it('parses a file with {{ … }} templates (Go templates of supabase/auth) as its tool runs it: the template an identifier of its length', () => {
+    const text = 'CREATE TABLE {{ index .Options "Namespace" }}.users (id uuid PRIMARY KEY);\nDO $$ BEGIN ALTER TABLE {{ .ns }}.users ADD COLUMN n text; END $$;\nSELECT \'{{ .x }}\'::text;\n';
+    const f = parseSqlFile('m.sql', text);
+    assert.deepEqual(f.errors, []);
+    assert.equal(f.placeholders, true);
+    assert.equal(f.statements[0].node.relation.schemaname, 'tpl_index_options_namespace_____');
+    assert.equal(f.statements[1].text, 'DO $$ BEGIN ALTER TABLE {{ .ns }}.users ADD COLUMN n text; END $$');
+    // A real error is still one.
+    assert.equal(parseSqlFile('m.sql', 'CREATE TABLE {{ .ns }}.users (id uuid PRIMARY KEY;\n').errors.length, 1);
+  });
+
   it('reports an unexpected end of input on the last character', () => {
     const f = parseSqlFile('m.sql', 'CREATE TABLE t (id int');
     assert.equal(f.errors.length, 1);

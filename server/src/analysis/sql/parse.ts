@@ -87,7 +87,7 @@ export interface ParsedSqlFile {
   lines: LineIndex;
   statements: SqlStatement[];
   errors: SqlParseError[];
-  /** The file uses `:NAME` placeholders (graphile-migrate / psql variables), parsed as identifiers. */
+  /** The file uses placeholders its tool substitutes (`:NAME` psql / graphile-migrate variables, `{{ … }}` templates), parsed as identifiers. */
   placeholders?: boolean;
   /** Set when the file was not parsed (binary, too large, parser not loaded). */
   skipped?: string;
@@ -326,7 +326,10 @@ function syntaxError(file: ParsedSqlFile, e: unknown, chunkStart: number, chunkT
 function checkPlpgsql(file: ParsedSqlFile, s: SqlStatement, done?: ReadonlyMap<number, string | null>): void {
   if (!isPlpgsqlBody(s.kind, s.node)) return;
   const outcome = done?.get(s.index);
-  const msg = outcome !== undefined ? outcome : plpgsqlOutcome(pg, plpgsqlSource(s.text));
+  let msg = outcome !== undefined ? outcome : plpgsqlOutcome(pg, plpgsqlSource(s.text));
+  if (msg === null) return;
+  // The body parses once the file's placeholders are identifiers, as the statement did.
+  if (file.placeholders) msg = plpgsqlOutcome(pg, plpgsqlSource(substitutePlaceholders(s.text)));
   if (msg === null) return;
   // The offline PL/pgSQL parser has no catalog: it cannot know that `x schema.some_enum` is a scalar
   // type, so it reports catalog-dependent errors PostgreSQL would not. Only syntax errors are real.

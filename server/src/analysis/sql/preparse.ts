@@ -43,7 +43,7 @@ export interface SqlPreParse {
   text: string;
   /** `parseSync(sqlSource(text))`, or of its placeholder substitution when `placeholders` is set. */
   tree: RawParseTree;
-  /** The file parsed only after `:NAME` placeholders were turned into identifiers. */
+  /** The file parsed only after its placeholders (`:NAME`, `{{ … }}`) were turned into identifiers. */
   placeholders: boolean;
   /**
    * Statement index → outcome of `parsePlPgSQLSync(statement text + ';')` for every statement whose
@@ -57,9 +57,16 @@ export function sqlSource(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
 }
 
-/** `:DATABASE_OWNER` → `_DATABASE_OWNER` (same length), not touching `::casts`. */
+/**
+ * Placeholders a tool substitutes before it runs a file, as identifiers of the same length (positions
+ * stay exact): psql / graphile-migrate variables (`:DATABASE_OWNER` → `_DATABASE_OWNER`, not touching
+ * `::casts`) and one-line `{{ … }}` templates (Go templates of supabase/auth, gobuffalo/pop, Jinja):
+ * `{{ index .Options "Namespace" }}.users` → `tpl_index_Options_Namespace_____.users`.
+ */
 export function substitutePlaceholders(text: string): string {
-  return text.replace(/(^|[^:\w]):([A-Za-z_][A-Za-z0-9_]*)\b/g, (_m, pre: string, name: string) => `${pre}_${name}`);
+  return text
+    .replace(/(^|[^:\w]):([A-Za-z_][A-Za-z0-9_]*)\b/g, (_m, pre: string, name: string) => `${pre}_${name}`)
+    .replace(/\{\{[\x20-\x7e]*?\}\}/g, (m) => `tpl_${m.slice(2, -2).replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '')}`.slice(0, m.length).padEnd(m.length, '_'));
 }
 
 /** The node kind of a raw statement (`CreateStmt`, …). */

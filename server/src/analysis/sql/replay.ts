@@ -86,7 +86,7 @@ export function replayPlan(project: MigrationProject): ReplayPlan {
     const step: ReplayStep = { path: m.path, script: m.downFrom === undefined ? f.text : f.text.slice(0, m.downFrom), atomic: true, statements: [] };
     if (f.skipped) step.blocked = `the file was not parsed (${f.skipped.replace(/\.$/, '')})`;
     else if (f.errors.length) step.blocked = 'the file has a syntax error (reported as sql-syntax-error)';
-    else if (f.placeholders) step.blocked = 'the file uses psql variables (`:NAME`), which only psql or graphile-migrate substitute';
+    else if (f.placeholders) step.blocked = 'the file uses placeholders (psql variables `:NAME`, `{{ … }}` templates) that only its tool substitutes';
     if (step.blocked) return step;
     // Only goose runs statement by statement when told not to use a transaction; dbmate, graphile-migrate
     // and Diesel then still send the file as one script, which PostgreSQL runs as one transaction.
