@@ -263,3 +263,16 @@ describe('Drizzle Kit folders (meta/_journal.json)', () => {
     assert.deepEqual(f.fixes, []);
   });
 });
+
+describe('Flyway sets', () => {
+  it('a new migration takes the next version after the highest (its last part one more) and Flyway\'s V<version>__<name>.sql', () => {
+    const f = run({
+      'db/migration/V1_1__init.sql': 'CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE TABLE u (id int PRIMARY KEY, t_id int REFERENCES t (id));\n',
+      'db/migration/V1.4__more.sql': 'CREATE TABLE w (id int PRIMARY KEY);\n',
+      'db/migration/V1_20__idx.sql': 'CREATE INDEX t_a ON t (a);\nCREATE INDEX t_ab ON t (a, id);\n',
+      'db/migration/R__views.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1 AS x;\n',
+    });
+    const paths = f.flatMap((x) => (x.rule === 'missing-fk-index' || x.rule === 'redundant-index' ? x.fixes.flatMap((fx) => (fx.fileOperations ?? []).map((o) => o.file)) : []));
+    assert.deepEqual(paths.sort(), ['db/migration/V1_21__index_u_t_id.sql', 'db/migration/V1_22__drop_t_a.sql']);
+  });
+});

@@ -90,7 +90,10 @@ function journalEntry(journal: SourceFile, path: string): TextEdit | null {
  * runs are offered on the newest migration only.
  */
 export function isNewestOfSet(project: MigrationProject, m: Migration): boolean {
-  const set = setOf(project, m);
+  // Flyway runs a repeatable migration (`R__x.sql`) again whenever it changes; the newest versioned one
+  // is the last of the others.
+  if (m.info.kind === 'flyway' && m.info.version === null) return true;
+  const set = setOf(project, m).filter((x) => x.info.kind !== 'flyway' || x.info.version !== null);
   return set[set.length - 1] === m;
 }
 
@@ -112,6 +115,8 @@ function newMigrationPath(project: MigrationProject, near: Migration, slug: stri
     case 'supabase':
     case 'numbered':
       return joinPath(near.info.setDir, `${next}_${safeSlug}.sql`);
+    case 'flyway':
+      return joinPath(near.info.setDir, `V${next}__${safeSlug}.sql`);
     default:
       return null;
   }
@@ -131,8 +136,9 @@ function nextVersion(project: MigrationProject, near: Migration, slug: string): 
   const key = `${near.info.kind}\u0000${near.info.setDir}`;
   let issued = bySet.get(key);
   if (!issued) {
-    const versions = setOf(project, near).map((m) => m.info.version).filter((v): v is string => !!v && /^\d+$/.test(v));
-    let last = versions.length ? versions.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b)) : null;
+    const flyway = near.info.kind === 'flyway';
+    const versions = setOf(project, near).map((m) => m.info.version).filter((v): v is string => !!v && (flyway ? /^\d+(?:[._]\d+)*$/ : /^\d+$/).test(v));
+    let last = versions.length ? versions.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b)) : null;
     // duplicate-migration-version renames each migration whose version an earlier one uses to the next
     // free version, which may lie above the highest: leave one version per such migration to them.
     const duplicates = versions.length - new Set(versions.map((v) => versionIdentity(near.info.kind, v))).size;
@@ -152,9 +158,23 @@ function nextVersion(project: MigrationProject, near: Migration, slug: string): 
 /**
  * The version after `v`: a valid `YYYYMMDDHHMMSS` timestamp is one second later (`…235959` becomes the
  * next day, never the impossible `…235960`); any other number (a placeholder such as `00000000000000`
- * included) is one more, zero-padded to its width.
+ * included) is one more, zero-padded to its width; of a dotted Flyway version, the last part.
  */
+/** Compares two numeric versions, Flyway's dotted ones part by part (`1_20` after `1.4`). */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[._]/).map(BigInt);
+  const pb = b.split(/[._]/).map(BigInt);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0n) - (pb[i] ?? 0n);
+    if (d) return d > 0n ? 1 : -1;
+  }
+  return 0;
+}
+
 export function versionAfter(v: string): string {
+  // Flyway's dotted versions (`1_20`, `2.4.1`): the last part is one more.
+  const dotted = /^(.*[._])(\d+)$/.exec(v);
+  if (dotted) return dotted[1] + versionAfter(dotted[2]);
   if (v.length === 14 && !isPlaceholderVersion(v) && !timestampProblem(v)) {
     const n = (i: number, len: number) => Number(v.slice(i, i + len));
     const t = new Date(Date.UTC(n(0, 4), n(4, 2) - 1, n(6, 2), n(8, 2), n(10, 2), n(12, 2)) + 1000);
