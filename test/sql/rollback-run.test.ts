@@ -606,6 +606,14 @@ describe('generated rollbacks run in PostgreSQL', () => {
     assert.match(handled, /-- TODO: DO block: reverse its effects by hand\./);
   });
 
+  it('takes tables added to a publication out again (Supabase Realtime); nothing to undo for a LOCK, an ANALYZE or a REFRESH', async () => {
+    const init = 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE PUBLICATION realtime;';
+    const change = 'CREATE TABLE b (id int PRIMARY KEY);\nLOCK TABLE a IN SHARE MODE;\nALTER PUBLICATION realtime ADD TABLE a, public.b;\nANALYZE a;\nCREATE PUBLICATION other FOR TABLE a;';
+    const published = async (db: PGlite) => (await db.query<{ p: string }>(`SELECT pubname || ':' || tablename AS p FROM pg_publication_tables ORDER BY 1`)).rows.map((r) => r.p).concat(await definitions(db));
+    const rollback = await roundTrip(init, change, published);
+    assert.deepEqual(sqlLines(rollback), ['DROP PUBLICATION IF EXISTS other;', 'ALTER PUBLICATION realtime DROP TABLE a, public.b;', 'DROP TABLE IF EXISTS b;']);
+  });
+
   it('turns a column that became text back into its type with an explicit cast (there is no automatic one)', async () => {
     const init = 'CREATE TABLE j (id int PRIMARY KEY, ts bigint, code varchar(10));';
     const change = 'ALTER TABLE j ALTER COLUMN ts SET DATA TYPE TEXT;\nALTER TABLE j ALTER COLUMN code TYPE text;';

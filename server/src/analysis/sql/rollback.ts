@@ -165,7 +165,28 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
       return n.intoClause?.rel && n.intoClause.rel.relpersistence !== 't' ? [`DROP TABLE IF EXISTS ${rel(n.intoClause.rel)};`] : [];
     case 'VariableSetStmt':
     case 'TransactionStmt':
+    // Nothing that lasts past the migration: a lock (held to the commit), notifications, statistics,
+    // a rebuilt index, a recomputed materialized view.
+    case 'LockStmt':
+    case 'NotifyStmt':
+    case 'ListenStmt':
+    case 'UnlistenStmt':
+    case 'VacuumStmt':
+    case 'CheckPointStmt':
+    case 'ReindexStmt':
+    case 'ClusterStmt':
+    case 'RefreshMatViewStmt':
+    case 'DiscardStmt':
       return [];
+    case 'CreatePublicationStmt':
+      return [`DROP PUBLICATION IF EXISTS ${quoteIdent(n.pubname)};`];
+    case 'AlterPublicationStmt': {
+      // ADD TABLE a, b → DROP TABLE a, b (adding a table already there fails, so each was not there).
+      const objects: PgNode[] = n.pubobjects ?? [];
+      const tables = objects.map((o) => o.PublicationObjSpec).filter((o) => o?.pubobjtype === 'PUBLICATIONOBJ_TABLE' && o.pubtable?.relation);
+      if (n.action === 'AP_AddObjects' && tables.length && tables.length === objects.length) return [`ALTER PUBLICATION ${quoteIdent(n.pubname)} DROP TABLE ${tables.map((o) => rel(o.pubtable.relation)).join(', ')};`];
+      return T('ALTER PUBLICATION: restore its previous tables by hand.');
+    }
     default:
       return T(`no automatic reverse for this statement (${stmt.kind}).`);
   }
