@@ -16,6 +16,34 @@ const indexes = (c: Catalog) => [...c.indexes.values()].map((i) => [i.key, i.tab
 const fks = (c: Catalog, table: string) => c.tables.get(table)!.foreignKeys.map((f) => [f.columns.join(), f.refTable, f.refColumns.join()]);
 
 describe('catalog replay', () => {
+  it('follows SET search_path (and set_config) for the rest of the file: creates in its first schema, finds names along it', () => {
+    const p = project({
+      'supabase/migrations/20240101000000_a.sql': [
+        'create schema private;',
+        'create table public.users (id uuid primary key);',
+        'set search_path to private, public;',
+        "create type mood as enum ('a', 'b');",
+        'create table secrets (id bigint primary key, owner uuid references users (id), m mood);',
+        'create index secrets_owner on secrets (owner);',
+        'alter table secrets add column note text;',
+        'create table scratch (id int);',
+        'drop table scratch;',
+        'set search_path to default;',
+        'create table later (id int primary key);',
+      ].join('\n'),
+      'supabase/migrations/20240102000000_b.sql': "select pg_catalog.set_config('search_path', 'private', false);\ncreate table other (id int primary key);\n",
+      'supabase/migrations/20240103000000_c.sql': 'create table plain (id int primary key);\n',
+    });
+    const c = p.catalog;
+    assert.deepEqual([...c.tables.keys()].sort(), ['private.other', 'private.secrets', 'public.later', 'public.plain', 'public.users']);
+    const secrets = c.tables.get('private.secrets')!;
+    assert.deepEqual([...secrets.columns.keys()], ['id', 'owner', 'm', 'note']);
+    assert.deepEqual(fks(c, 'private.secrets'), [['owner', 'public.users', 'id']]);
+    assert.equal(secrets.columns.get('m')!.typeKey, 'private.mood');
+    assert.ok(c.enums.has('private.mood'));
+    assert.ok(c.indexes.has('private.secrets_owner'));
+  });
+
   it('builds tables with columns, keys, checks, foreign keys and indexes', () => {
     const p = project({
       'supabase/migrations/20240101000000_init.sql': `

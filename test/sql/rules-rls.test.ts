@@ -12,6 +12,11 @@ before(async () => {
 const M = 'supabase/migrations/20240101000000_init.sql';
 
 describe('rls-disabled', () => {
+  it('not for a table SET search_path put in a schema the API does not expose', () => {
+    const text = 'create schema if not exists private;\nset search_path to private;\ncreate table secrets (id bigint primary key);\nreset search_path;\ncreate table pub (id bigint primary key);\n';
+    assert.deepEqual(findingsOf({ [M]: text }, 'rls-disabled').map((x) => x.subject.table), ['pub']);
+  });
+
   it('follows RLS enabled where the replay cannot run the statement: EXECUTE in a DO block (a constant, a loop over names or over pg_tables) and a function of the migrations that a SELECT calls', () => {
     const tables = ['a', 'b', 'c', 'd', 'e', '"Mixed"', 'g'].map((t) => `create table public.${t} (id int primary key);`).join('\n');
     const text = [

@@ -1,6 +1,7 @@
 import type { SourceFile } from '../types';
 import { Catalog, type SourceRef, type StatementFacts } from './catalog';
 import { maskLexemes } from './lexical';
+import { qualifyNames, searchPathMatters, searchPathSetBy } from './search-path';
 import { apiSchemas, classifyMigration, dieselRunInTransaction, dirOf, migrationKeys, orderMigrations, rollbackTarget, versionIdentity, type MigrationFileInfo } from './discovery';
 import { doBlockStatements, isSqlParserLoaded, parseSqlFile, type ParsedSqlFile, type SqlPreParse, type SqlStatement } from './parse';
 
@@ -276,11 +277,17 @@ function buildMigrationProjectUncached(files: SourceFile[], options: MigrationPr
   }
 
   const catalog = new Catalog();
+  const has = (key: string) => catalog.tables.has(key) || catalog.views.has(key) || catalog.enums.has(key) || catalog.types.has(key) || catalog.indexes.has(key) || catalog.foreignTables.has(key);
   for (const m of migrations) {
+    // The search path the file set (`SET search_path TO private`): the session's, for its later statements.
+    let path: string[] | null = null;
     for (const top of m.file.statements) {
       if (m.downFrom !== undefined && top.start >= m.downFrom) break;
+      const set = searchPathSetBy(top);
+      if (set !== undefined) path = set;
       // DDL inside a DO block is replayed too, right after it, as statements of its own.
       for (const stmt of [top, ...doBlockStatements(m.file, top)]) {
+        if (set === undefined && searchPathMatters(path)) qualifyNames(stmt.kind, stmt.node, path, has);
         const ref: SourceRef = { file: m.path, migration: m.label, migrationIndex: m.index, statementIndex: stmt.index, range: stmt.range, statement: stmt };
         let facts: StatementFacts;
         try {
