@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { textReads } from '../../server/src/analysis/sql/catalog';
+import { names } from '../../server/src/analysis/sql/expr';
+import { parseSqlFile } from '../../server/src/analysis/sql/parse';
+import { qualifyNames } from '../../server/src/analysis/sql/search-path';
 import { project, ready } from './helpers';
 
 before(async () => {
@@ -16,6 +19,15 @@ const indexes = (c: Catalog) => [...c.indexes.values()].map((i) => [i.key, i.tab
 const fks = (c: Catalog, table: string) => c.tables.get(table)!.foreignKeys.map((f) => [f.columns.join(), f.refTable, f.refColumns.join()]);
 
 describe('catalog replay', () => {
+  it('qualifies a tree anew when it is replayed again against another state (the language server keeps unchanged trees)', () => {
+    const [stmt] = parseSqlFile('m.sql', 'alter table notes add column m mood;').statements;
+    const col = () => stmt.node.cmds[0].AlterTableCmd.def.ColumnDef;
+    qualifyNames(stmt.kind, stmt.node, ['private', 'public'], (k) => k === 'private.notes' || k === 'private.mood');
+    assert.deepEqual([stmt.node.relation.schemaname, names(col().typeName.names)], ['private', ['private', 'mood']]);
+    qualifyNames(stmt.kind, stmt.node, ['private', 'public'], (k) => k === 'public.notes');
+    assert.deepEqual([stmt.node.relation.schemaname, names(col().typeName.names)], ['public', ['mood']]);
+  });
+
   it('follows SET search_path (and set_config) for the rest of the file: creates in its first schema, finds names along it', () => {
     const p = project({
       'supabase/migrations/20240101000000_a.sql': [

@@ -53,6 +53,9 @@ export function searchPathMatters(path: readonly string[] | null): path is strin
  * `schema.name` exists at this point of the replay). A name found nowhere is left as it is.
  */
 export function qualifyNames(kind: string, node: PgNode, path: readonly string[], has: (key: string) => boolean): void {
+  // A tree may be replayed again (the language server keeps the trees of unchanged files) against
+  // another state of the catalog: what this qualified before is resolved anew from the names as written.
+
   const creation = path.find((s) => !NOT_FOR_CREATION.has(s));
   const resolve = (name: string) => path.find((s) => s !== '$user' && has(`${s}.${name}`));
   const created = new Set<PgNode>();
@@ -73,28 +76,55 @@ export function qualifyNames(kind: string, node: PgNode, path: readonly string[]
     const o = v as PgNode;
     // A RangeVar, bare in a typed field (`relation`, `view`, `pktable` …) or wrapped.
     if (typeof o.relname === 'string' && 'relpersistence' in o) {
-      if (!o.schemaname && o.relpersistence !== 't') {
+      if ((!o.schemaname || qualified.has(o)) && o.relpersistence !== 't') {
         const schema = created.has(o) ? creation : resolve(o.relname);
-        if (schema) o.schemaname = schema;
+        if (schema) {
+          o.schemaname = schema;
+          qualified.add(o);
+        } else if (qualified.delete(o)) delete o.schemaname;
       }
       return;
     }
     // A type name in a column definition or cast: one that exists along the path.
-    if (Array.isArray(o.names) && 'typemod' in o && o.names.length === 1) {
-      const schema = resolve(names(o.names)[0]);
-      if (schema && schema !== 'pg_catalog') o.names = [{ String: { sval: schema } }, ...o.names];
+    if (Array.isArray(o.names) && 'typemod' in o) {
+      const written = written1(o, 'names');
+      const schema = written?.length === 1 ? resolve(names(written)[0]) : undefined;
+      qualify(o, 'names', schema === 'pg_catalog' ? undefined : schema);
     }
     for (const k in o) visit(o[k]);
   };
   visit(node);
-  const prepend = (list: PgNode[] | undefined, schema: string | undefined) => (list && list.length === 1 && schema ? [{ String: { sval: schema } }, ...list] : list);
   // Names as lists: the type, domain or function the statement creates; what a DROP names.
-  if (kind === 'CreateEnumStmt' || kind === 'CreateRangeStmt') node.typeName = prepend(node.typeName, creation);
-  if (kind === 'CreateDomainStmt') node.domainname = prepend(node.domainname, creation);
-  if (kind === 'CreateFunctionStmt') node.funcname = prepend(node.funcname, creation);
+  if (kind === 'CreateEnumStmt' || kind === 'CreateRangeStmt') qualify(node, 'typeName', creation);
+  if (kind === 'CreateDomainStmt') qualify(node, 'domainname', creation);
+  if (kind === 'CreateFunctionStmt') qualify(node, 'funcname', creation);
   if (kind === 'DropStmt')
     for (const o of node.objects ?? []) {
-      const list: PgNode[] | undefined = o.List?.items;
-      if (list?.length === 1 && o.List) o.List.items = prepend(list, resolve(names(list)[0]));
+      const written = o.List && written1(o.List, 'items');
+      if (written?.length === 1) qualify(o.List, 'items', resolve(names(written)[0]));
     }
+}
+
+/** RangeVars whose schema `qualifyNames` set. */
+const qualified = new WeakSet<PgNode>();
+/** Name lists `qualifyNames` replaced: node → field → the list as written. */
+const writtenLists = new WeakMap<PgNode, Map<string, PgNode[]>>();
+
+/** The name list `node[field]` as written (before `qualify`). */
+function written1(node: PgNode, field: string): PgNode[] | undefined {
+  return writtenLists.get(node)?.get(field) ?? node[field];
+}
+
+/** Sets `node[field]` (a one-name list as written) to `schema` + that name, or back to the name alone. */
+function qualify(node: PgNode, field: string, schema: string | undefined): void {
+  const list = written1(node, field);
+  if (!Array.isArray(list) || list.length !== 1) return;
+  if (!schema) {
+    if (writtenLists.get(node)?.delete(field)) node[field] = list;
+    return;
+  }
+  let byField = writtenLists.get(node);
+  if (!byField) writtenLists.set(node, (byField = new Map()));
+  byField.set(field, list);
+  node[field] = [{ String: { sval: schema } }, ...list];
 }
