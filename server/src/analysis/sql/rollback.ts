@@ -155,6 +155,8 @@ export function reverseStatement(stmt: SqlStatement, eol = '\n', facts?: Stateme
     case 'UpdateStmt':
     case 'DeleteStmt':
     case 'MergeStmt':
+      // Rows of a table this migration created go with the table, which the rollback drops.
+      if (n.relation && facts?.tables.get(rangeKey(n.relation)) === 'new') return [];
       return T('data change: write the inverse data migration by hand.');
     case 'GrantStmt':
       return reverseGrant(n, stmt, eol, createdHere);
@@ -529,15 +531,22 @@ function columnReAdd(t: string, tableKey: string, name: string, facts: Statement
   const def = dropped && columnDefinition(dropped.column);
   if (!dropped || !def) return null;
   const col = quoteIdent(name);
-  // Rows that exist get NULL (or the default): NOT NULL holds for them only with a default.
-  const later = def.notNull && !def.default;
-  const out = [`-- Re-adds column ${name}, dropped with its values by this migration: the values are not restored.`, `ALTER TABLE ${t} ADD COLUMN ${def.sql}${def.notNull && !later ? ' NOT NULL' : ''}${def.default};`];
+  // Rows that exist get NULL (or the default): NOT NULL holds for them only with a default. On a table
+  // this migration created there is nothing to restore: the rollback drops the table further down.
+  const newTable = facts?.tables.get(tableKey) === 'new';
+  const later = def.notNull && !def.default && !newTable;
+  const out = [
+    newTable ? `-- Re-adds column ${name} (its table is new in this migration).` : `-- Re-adds column ${name}, dropped with its values by this migration: the values are not restored.`,
+    `ALTER TABLE ${t} ADD COLUMN ${def.sql}${def.notNull && !later && !newTable ? ' NOT NULL' : ''}${def.default};`,
+  ];
   const afterNotNull: string[] = [];
   for (const c of dropped.constraints) {
     const definition = constraintDefinition(c);
     const sql = definition && `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(c.name)} ${definition};`;
     if (!sql) out.push(`-- TODO: re-create the constraint ${quoteIdent(c.name)} that was dropped with it, by hand.`);
-    else if (later && definition.startsWith('PRIMARY KEY')) afterNotNull.push(sql);
+    else if ((later || (newTable && def.notNull && !def.default)) && definition.startsWith('PRIMARY KEY')) {
+      if (later) afterNotNull.push(sql);
+    }
     else out.push(sql);
   }
   if (dropped.column.comment !== undefined) out.push(`COMMENT ON COLUMN ${t}.${col} IS ${quoteLiteral(dropped.column.comment)};`);
@@ -831,6 +840,7 @@ export function generateRollback(m: Migration, eol = '\n'): string {
   // SELECT may write anywhere): only there can a column it added hold a copy of lost values.
   const written = writtenTables(ordered);
   const emptyColumns: Array<[table: RegExp, column: RegExp]> = []; // re-added without their values: a primary key or NOT NULL on them waits
+  const keyless: string[] = []; // tables (as the script names them) whose primary key waits: foreign keys to them wait too
   const gone: Array<{ re: RegExp; what: string }> = []; // mentions of tables (indexes, types, constraints) dropped by a statement whose reverse is a TODO
   const goneColumns: Array<[table: RegExp, column: RegExp]> = []; // and of dropped columns, with their table's
   const keptColumns: Array<[table: RegExp, column: RegExp]> = []; // columns whose DROP waits (a rename onto one would collide)
@@ -872,7 +882,12 @@ export function generateRollback(m: Migration, eol = '\n'): string {
       } else if (missing) lines.push(`-- TODO: run only once the ${missing.what} the TODO above re-creates is back:${eol}${commentOut(line, eol)}`);
       else if (keptTypeUse(line, m, kept)) lines.push(`-- TODO: run only once the columns of this type the TODOs above keep are gone:${eol}${commentOut(line, eol)}`);
       else if (namesColumnOf(goneColumns)) lines.push(`-- TODO: run only once the column the TODO above re-adds is back:${eol}${commentOut(line, eol)}`);
-      else if (/\bPRIMARY KEY\b|\bSET NOT NULL\b/.test(line) && namesColumnOf(emptyColumns)) lines.push(`-- TODO: run only once the values the TODO above restores are back (the column is empty until then):${eol}${commentOut(line, eol)}`);
+      else if (/\bPRIMARY KEY\b|\bSET NOT NULL\b/.test(line) && namesColumnOf(emptyColumns)) {
+        lines.push(`-- TODO: run only once the values the TODO above restores are back (the column is empty until then):${eol}${commentOut(line, eol)}`);
+        const keyOf = /^ALTER TABLE (.+?) ADD CONSTRAINT .* PRIMARY KEY /m.exec(line);
+        if (keyOf) keyless.push(keyOf[1]);
+      } else if (/\bFOREIGN KEY\b/.test(line) && keyless.some((t) => line.includes(`REFERENCES ${t} (`) || line.includes(`REFERENCES ${t}(`)))
+        lines.push(`-- TODO: run only once the primary key the TODO above holds back is back (a foreign key needs it):${eol}${commentOut(line, eol)}`);
       else if (viewReadsOf.get(line)?.some((table) => pending.some((p) => mentions(table).test(p)))) lines.push(`-- TODO: run only once the TODOs above about what the view reads are done:${eol}${commentOut(line, eol)}`);
       else if (namesColumnOf(keptColumns)) lines.push(`-- TODO: run only once the TODO above is done (the column it keeps is still there):${eol}${commentOut(line, eol)}`);
       else lines.push(line);
@@ -913,7 +928,9 @@ export function generateRollback(m: Migration, eol = '\n'): string {
       const using = cmd?.def?.ColumnDef?.raw_default;
       return cmd?.subtype === 'AT_DropColumn' || (cmd?.subtype === 'AT_AlterColumnType' && computedUsing(using, cmd.name) && !zoneConversion(using, cmd.name));
     };
-    if (s.kind === 'AlterTableStmt' && (s.node.cmds ?? []).some(losesValues) && (written === 'any' || written.has(rel(s.node.relation)))) lost.add(rel(s.node.relation));
+    // Not on a table the migration created: nothing of it predates the migration, and the rollback drops it.
+    const newTable = s.kind === 'AlterTableStmt' && facts.get(s)?.tables.get(rangeKey(s.node.relation)) === 'new';
+    if (s.kind === 'AlterTableStmt' && !newTable && (s.node.cmds ?? []).some(losesValues) && (written === 'any' || written.has(rel(s.node.relation)))) lost.add(rel(s.node.relation));
   }
   if (m.file.errors.some((e) => e.kind !== 'plpgsql')) lines.push('-- TODO: the migration has syntax errors; statements that did not parse are not reversed.');
   return lines.join(eol) + eol;
