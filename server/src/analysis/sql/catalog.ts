@@ -803,12 +803,12 @@ export class Catalog {
     }
     // A function of the migrations run by a SELECT or CALL (`select public.secure_tables()`): its body's
     // statements are not replayed.
-    if (stmt.kind === 'SelectStmt' || stmt.kind === 'CallStmt') {
-      walk(n, (kind, v) => {
-        if (kind !== 'FuncCall') return;
-        const parts = names(v.funcname);
-        for (const f of this.functions.get(parts.length > 1 ? parts.join('.') : `public.${parts[0]}`) ?? []) this.enableRlsNamedIn(f.body, ref);
-      });
+    // (The calls of its select list only: reading the whole tree would decode what the replay skips.)
+    const calls: PgNode[] = stmt.kind === 'CallStmt' ? [n.funccall] : stmt.kind === 'SelectStmt' && !n.fromClause ? (n.targetList ?? []).map((t: PgNode) => t.ResTarget?.val?.FuncCall) : [];
+    for (const call of calls) {
+      if (!call?.funcname) continue;
+      const parts = names(call.funcname);
+      for (const f of this.functions.get(parts.length > 1 ? parts.join('.') : `public.${parts[0]}`) ?? []) this.enableRlsNamedIn(f.body, ref);
     }
   }
 
