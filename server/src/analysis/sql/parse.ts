@@ -371,6 +371,21 @@ export function scanTokens(text: string): ScanToken[] {
  * `DO $$ BEGIN IF NOT EXISTS (…) THEN CREATE POLICY …; END IF; END $$;`), located exactly in the file.
  * Control flow is ignored (every statement counts); dynamic `EXECUTE` strings are not followed.
  */
+/** A statement of PL/pgSQL that `doBlockStatements` replays: one that starts with a DDL keyword. */
+const DDL_START = /^\s*(create|alter|drop|comment|grant|revoke)\b/i;
+
+/** The PL/pgSQL parse tree of a `DO` block in PL/pgSQL (the default language), or null. */
+function doBlockTree(stmt: SqlStatement): { plpgsql_funcs?: Array<{ PLpgSQL_function?: { action?: unknown } }> } | null {
+  if (!loaded || stmt.kind !== 'DoStmt') return null;
+  const lang = (stmt.node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
+  if (lang && String(lang).toLowerCase() !== 'plpgsql') return null;
+  try {
+    return JSON.parse(pg.plpgsqlJson(stmt.text + ';'));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * How many statements a DO block runs when it does nothing but run static DDL, each once (what
  * `doBlockStatements` returns), possibly in a block whose handlers only swallow "already exists"
@@ -378,15 +393,8 @@ export function scanTokens(text: string): ScanToken[] {
  * -1 for any other block (conditions, loops, dynamic SQL, variables, handlers that do something).
  */
 export function plainDdlBlockSize(stmt: SqlStatement): number {
-  if (!loaded || stmt.kind !== 'DoStmt') return -1;
-  const lang = (stmt.node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
-  if (lang && String(lang).toLowerCase() !== 'plpgsql') return -1;
-  let tree: { plpgsql_funcs?: Array<{ PLpgSQL_function?: { action?: unknown } }> };
-  try {
-    tree = JSON.parse(pg.plpgsqlJson(stmt.text + ';'));
-  } catch {
-    return -1;
-  }
+  const tree = doBlockTree(stmt);
+  if (!tree) return -1;
   let ddl = 0;
   let plain = true;
   const visit = (n: unknown): void => {
@@ -408,7 +416,7 @@ export function plainDdlBlockSize(stmt: SqlStatement): number {
           if (v.action?.length || !(v.conditions ?? []).every((c: PgNode) => /^duplicate_/.test(c.PLpgSQL_condition?.condname ?? ''))) plain = false;
           break;
         case 'PLpgSQL_stmt_execsql':
-          if (/^\s*(create|alter|drop|comment|grant|revoke)\b/i.test(v.sqlstmt?.PLpgSQL_expr?.query ?? '')) ddl++;
+          if (DDL_START.test(v.sqlstmt?.PLpgSQL_expr?.query ?? '')) ddl++;
           else plain = false;
           break;
         case 'PLpgSQL_stmt_return':
@@ -424,16 +432,9 @@ export function plainDdlBlockSize(stmt: SqlStatement): number {
 }
 
 export function doBlockStatements(file: ParsedSqlFile, stmt: SqlStatement): SqlStatement[] {
-  if (!loaded || stmt.kind !== 'DoStmt') return [];
-  const lang = (stmt.node.args ?? []).find((o: PgNode) => o.DefElem?.defname === 'language')?.DefElem?.arg?.String?.sval;
-  if (lang && String(lang).toLowerCase() !== 'plpgsql') return [];
-  if (!/\b(create|alter|drop|comment|grant|revoke)\b/i.test(stmt.text)) return [];
-  let tree: unknown;
-  try {
-    tree = JSON.parse(pg.plpgsqlJson(stmt.text + ';'));
-  } catch {
-    return [];
-  }
+  if (stmt.kind !== 'DoStmt' || !/\b(create|alter|drop|comment|grant|revoke)\b/i.test(stmt.text)) return [];
+  const tree = doBlockTree(stmt);
+  if (!tree) return [];
   const queries: string[] = [];
   const visit = (n: unknown): void => {
     if (!n || typeof n !== 'object') return;
@@ -450,7 +451,7 @@ export function doBlockStatements(file: ParsedSqlFile, stmt: SqlStatement): SqlS
   const out: SqlStatement[] = [];
   let from = stmt.start;
   for (const q of queries) {
-    if (!/^\s*(create|alter|drop|comment|grant|revoke)\b/i.test(q)) continue;
+    if (!DDL_START.test(q)) continue;
     const at = file.text.indexOf(q, from);
     if (at < 0 || at > stmt.end) continue;
     from = at + q.length;
