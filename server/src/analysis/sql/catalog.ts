@@ -822,7 +822,8 @@ export class Catalog {
   private enableRlsNamedIn(text: string, ref: SourceRef): void {
     if (!/\benable\s+row\s+level\s+security\b/i.test(text)) return;
     const listed = /\b(?:pg_tables|pg_class|information_schema\s*\.\s*tables)\b/i.test(text);
-    const schemas = new Set([...text.matchAll(/'([A-Za-z_][\w$]*)'/g)].map((x) => x[1].toLowerCase()).filter((x) => [...this.tables.values()].some((t) => t.schema === x)));
+    const tableSchemas = new Set([...this.tables.values()].map((t) => t.schema));
+    const schemas = new Set([...text.matchAll(/'([A-Za-z_][\w$]*)'/g)].map((x) => x[1].toLowerCase()).filter((x) => tableSchemas.has(x)));
     for (const t of this.tables.values()) {
       if (t.rls || t.temporary) continue;
       const named = new RegExp(`(^|[^\\w$"])(?:"${escapeRegExp(t.name)}"|${escapeRegExp(t.name)})(?![\\w$])`, t.name === t.name.toLowerCase() ? 'i' : '').test(text);

@@ -534,20 +534,21 @@ function columnReAdd(t: string, tableKey: string, name: string, facts: Statement
   // Rows that exist get NULL (or the default): NOT NULL holds for them only with a default. On a table
   // this migration created there is nothing to restore: the rollback drops the table further down.
   const newTable = facts?.tables.get(tableKey) === 'new';
-  const later = def.notNull && !def.default && !newTable;
+  const empty = def.notNull && !def.default;
+  const later = empty && !newTable;
   const out = [
     newTable ? `-- Re-adds column ${name} (its table is new in this migration).` : `-- Re-adds column ${name}, dropped with its values by this migration: the values are not restored.`,
-    `ALTER TABLE ${t} ADD COLUMN ${def.sql}${def.notNull && !later && !newTable ? ' NOT NULL' : ''}${def.default};`,
+    `ALTER TABLE ${t} ADD COLUMN ${def.sql}${def.notNull && !empty && !newTable ? ' NOT NULL' : ''}${def.default};`,
   ];
   const afterNotNull: string[] = [];
   for (const c of dropped.constraints) {
     const definition = constraintDefinition(c);
     const sql = definition && `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(c.name)} ${definition};`;
     if (!sql) out.push(`-- TODO: re-create the constraint ${quoteIdent(c.name)} that was dropped with it, by hand.`);
-    else if ((later || (newTable && def.notNull && !def.default)) && definition.startsWith('PRIMARY KEY')) {
+    // A primary key on the empty column waits for its values (on a new table: never, the table goes).
+    else if (empty && definition.startsWith('PRIMARY KEY')) {
       if (later) afterNotNull.push(sql);
-    }
-    else out.push(sql);
+    } else out.push(sql);
   }
   if (dropped.column.comment !== undefined) out.push(`COMMENT ON COLUMN ${t}.${col} IS ${quoteLiteral(dropped.column.comment)};`);
   // Its indexes went with it.
